@@ -1,0 +1,5 @@
+import sys
+
+from sqlscribe.cli import main
+
+sys.exit(main())

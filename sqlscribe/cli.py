@@ -1,0 +1,261 @@
+"""The ``sqlscribe`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from sqlscribe.ddl import DIALECTS, UnknownDialectError, get_dialect
+from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
+from sqlscribe.models import ModelError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SQL_SUFFIXES = (".sql", ".ddl")
+SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model")
+    group.add_argument("--backend", choices=BACKENDS, default="llama", help="documentation backend (default: llama)")
+    group.add_argument("--model", help="registry name, path to a .gguf file, or hf:<repo>/<file.gguf>")
+    group.add_argument("--base-url", help="OpenAI-compatible endpoint for --backend openai")
+    group.add_argument("--prompt-style", choices=("general", "tuned"), help="override the model's prompt style")
+    group.add_argument("--threads", type=int, help="CPU threads for llama.cpp (default: all cores)")
+    group.add_argument("--ctx", type=int, default=8192, help="context size in tokens (default: 8192)")
+    group.add_argument("--gpu-layers", type=int, default=0, help="layers to offload to the GPU; -1 for all")
+    group.add_argument("--jobs", type=int, default=4, help="parallel requests for --backend openai")
+    group.add_argument("--no-cache", action="store_true", help="do not read or write the generation cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sqlscribe", description="Document SQL tables with a local model.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    doc = sub.add_parser("document", help="add table and column comments to SQL DDL files")
+    doc.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders: every *.sql inside)")
+    doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
+    doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
+    doc.add_argument("--format", choices=("diff", "json"), default="diff", help="output format (default: diff)")
+    doc.add_argument("--overwrite-existing", action="store_true", help="replace comments that already exist")
+    doc.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _add_backend_options(doc)
+
+    models = sub.add_parser("models", help="list or verify the registered models")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    listing = models_sub.add_parser("list", help="show every registered model")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    models_sub.add_parser("verify", help="check the sha256 of every installed model file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "document":
+            return cmd_document(args)
+        if args.command == "models":
+            from sqlscribe.model_commands import cmd_models
+
+            return cmd_models(args)
+    except UsageError as error:
+        print(f"sqlscribe: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ModelError as error:
+        print(f"sqlscribe: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("sqlscribe: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                for name in sorted(files):
+                    if name.lower().endswith(SQL_SUFFIXES):
+                        yield Path(root) / name
+        elif path.exists():
+            yield path
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+
+
+class FileReadError(Exception):
+    pass
+
+
+def read_sql(path: Path) -> tuple[str, bool]:
+    """The file's text and whether it started with a UTF-8 byte-order mark."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FileReadError(f"{path}:1:1: cannot read file: {error.strerror or error}") from None
+    if b"\x00" in data[:65536]:
+        raise FileReadError(f"{path}:1:1: binary file, skipped")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data[3 if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FileReadError(f"{path}:{line}:1: not UTF-8 text (byte 0x{data[error.start]:02x}), skipped") from None
+    return text, bom
+
+
+def write_atomically(path: Path, text: str, bom: bool) -> None:
+    """Write via a temporary file and a rename: the file is either old or new, never half-written."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".sqlscribe")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Progress:
+    """A one-line progress display on stderr, only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def update(self, label: str, done: int, total: int, name: str) -> None:
+        if not self.enabled or total < 2:
+            return
+        width = 24
+        filled = int(width * done / total)
+        line = f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]}"
+        sys.stderr.write(line.ljust(100)[:100])
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def backend_from_args(args: argparse.Namespace) -> Backend:
+    config = BackendConfig(
+        backend=args.backend,
+        model=args.model,
+        base_url=args.base_url,
+        prompt_style=args.prompt_style,
+        n_threads=args.threads,
+        n_ctx=args.ctx,
+        n_gpu_layers=args.gpu_layers,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+    )
+    try:
+        return make_backend(config)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_document(args: argparse.Namespace) -> int:
+    from sqlscribe.document import document_text
+
+    if args.dialect:
+        try:
+            get_dialect(args.dialect)
+        except UnknownDialectError as error:
+            raise UsageError(str(error)) from None
+    files = list(iter_sql_files(args.paths))
+    backend = backend_from_args(args)
+    progress = _Progress(not args.quiet)
+    failed = False
+    records: list[dict[str, object]] = []
+    changed_files = 0
+    documented = 0
+    for number, path in enumerate(files, start=1):
+        label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
+        try:
+            text, bom = read_sql(path)
+        except FileReadError as error:
+            progress.clear()
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        outcome = document_text(
+            text,
+            backend,
+            path=str(path),
+            dialect=args.dialect,
+            overwrite=args.overwrite_existing,
+            progress=lambda done, total, table, label=label: progress.update(label, done, total, table.name),
+        )
+        progress.clear()
+        if not args.quiet:
+            parsed = outcome.parsed
+            print(f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {len(parsed.tables)} tables", file=sys.stderr)
+        for message in outcome.errors:
+            print(message, file=sys.stderr)
+        failed = failed or bool(outcome.errors)
+        documented += sum(1 for t in outcome.tables if t.edits)
+        if outcome.changed:
+            changed_files += 1
+            if args.write:
+                write_atomically(path, outcome.new_text, bom)
+            elif args.format == "diff":
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        outcome.new_text.splitlines(keepends=True),
+                        f"a/{path}",
+                        f"b/{path}",
+                    )
+                )
+        if args.format == "json":
+            for table in outcome.tables:
+                record: dict[str, object] = {
+                    "file": str(path),
+                    "dialect": outcome.parsed.dialect,
+                    "table": table.table.name,
+                    "description": table.docs.description,
+                    "columns": table.docs.columns,
+                    "source": table.sources(),
+                }
+                if table.error:
+                    record["error"] = table.error
+                records.append(record)
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    if not args.quiet:
+        verb = "wrote" if args.write else "would change"
+        print(
+            f"sqlscribe: documented {documented} tables; {verb} {changed_files} of {len(files)} files "
+            f"(model {backend.model_id})",
+            file=sys.stderr,
+        )
+    backend.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Read SQL DDL with exact source spans and plan minimal comment edits."""
+
+from sqlscribe.ddl.dialects import DIALECTS, Dialect, UnknownDialectError, detect_dialect, get_dialect
+from sqlscribe.ddl.edit import (
+    EditConflictError,
+    Planned,
+    TextEdit,
+    apply_edits,
+    expected_after,
+    plan_table_edits,
+    verify,
+    wanted_comments,
+)
+from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
+from sqlscribe.ddl.parse import parse_sql
+
+__all__ = [
+    "DIALECTS",
+    "Column",
+    "Comment",
+    "Diagnostic",
+    "Dialect",
+    "EditConflictError",
+    "ForeignKey",
+    "ParsedFile",
+    "Planned",
+    "Span",
+    "Table",
+    "TextEdit",
+    "UnknownDialectError",
+    "apply_edits",
+    "detect_dialect",
+    "expected_after",
+    "get_dialect",
+    "parse_sql",
+    "plan_table_edits",
+    "verify",
+    "wanted_comments",
+]

@@ -1,0 +1,147 @@
+"""Everything that differs between SQL dialects, in one place.
+
+Each supported dialect says how comments are written for it: as separate
+``COMMENT ON`` statements (PostgreSQL, DuckDB), or as clauses inside the
+CREATE TABLE statement (MySQL, Spark, Snowflake, BigQuery).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlglot import exp
+
+
+class CommentStyle(Enum):
+    COMMENT_ON = "comment_on"  # COMMENT ON TABLE t IS '…'; after the statement
+    INLINE = "inline"  # column COMMENT '…' inside the statement
+    OPTIONS = "options"  # BigQuery OPTIONS(description=…)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # the sqlglot dialect name
+    style: CommentStyle
+    # How a table comment clause is written after the column list; "{lit}" is the literal.
+    table_clause: str = ""
+    column_clause: str = " COMMENT {lit}"
+    # Snowflake documents COMMENT right after the type; elsewhere it goes last.
+    column_comment_after_type: bool = False
+    # MySQL wants column attributes before an inline REFERENCES clause.
+    column_comment_before_references: bool = False
+    # Spark requires the USING clause before any other table clause.
+    table_clause_after_using: bool = False
+
+    def literal(self, text: str) -> str:
+        return str(exp.Literal.string(text).sql(dialect=self.name))
+
+
+DIALECTS: dict[str, Dialect] = {
+    "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
+    "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
+    "mysql": Dialect(
+        "mysql",
+        CommentStyle.INLINE,
+        table_clause=" COMMENT={lit}",
+        column_comment_before_references=True,
+    ),
+    "databricks": Dialect(
+        "databricks", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True
+    ),
+    "spark": Dialect("spark", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True),
+    "hive": Dialect("hive", CommentStyle.INLINE, table_clause=" COMMENT {lit}"),
+    "snowflake": Dialect(
+        "snowflake", CommentStyle.INLINE, table_clause=" COMMENT = {lit}", column_comment_after_type=True
+    ),
+    "bigquery": Dialect("bigquery", CommentStyle.OPTIONS),
+}
+
+ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "psql": "postgres",
+    "redshift": "postgres",
+    "mariadb": "mysql",
+    "spark2": "spark",
+    "sparksql": "spark",
+    "bq": "bigquery",
+}
+
+
+class UnknownDialectError(ValueError):
+    pass
+
+
+def get_dialect(name: str) -> Dialect:
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    try:
+        return DIALECTS[key]
+    except KeyError:
+        known = ", ".join(sorted(DIALECTS))
+        raise UnknownDialectError(f"unknown dialect {name!r}; choose one of: {known}") from None
+
+
+_HINT = re.compile(r"(?:--|/\*|#)\s*(?:sqlscribe\s*:\s*)?dialect\s*[:=]\s*([A-Za-z0-9_]+)", re.IGNORECASE)
+
+# Syntax that gives a dialect away, with a weight. Checked on the raw text.
+_SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
+    ("mysql", re.compile(r"\bENGINE\s*=", re.I), 5),
+    ("mysql", re.compile(r"\bAUTO_INCREMENT\b", re.I), 4),
+    ("mysql", re.compile(r"\b(?:DEFAULT\s+)?CHARSET\s*=", re.I), 4),
+    ("mysql", re.compile(r"\bUNSIGNED\b", re.I), 3),
+    ("mysql", re.compile(r"\b(?:TINYINT|MEDIUMINT|MEDIUMTEXT|LONGTEXT|DATETIME)\b", re.I), 1),
+    ("mysql", re.compile(r"\bCOMMENT\s*=\s*'", re.I), 1),
+    ("bigquery", re.compile(r"\bOPTIONS\s*\(", re.I), 4),
+    ("bigquery", re.compile(r"\b(?:INT64|FLOAT64|BIGNUMERIC)\b", re.I), 5),
+    ("bigquery", re.compile(r"`[\w-]+\.[\w-]+\.[\w-]+`"), 3),
+    ("databricks", re.compile(r"\bUSING\s+DELTA\b", re.I), 5),
+    ("databricks", re.compile(r"\bTBLPROPERTIES\b", re.I), 3),
+    ("databricks", re.compile(r"\bGENERATED\s+ALWAYS\s+AS\s+IDENTITY\b", re.I), 1),
+    ("spark", re.compile(r"\bUSING\s+(?:PARQUET|ORC|CSV|JSON|ICEBERG)\b", re.I), 4),
+    ("spark", re.compile(r"\b(?:STORED\s+AS|ROW\s+FORMAT)\b", re.I), 4),
+    ("spark", re.compile(r"\bPARTITIONED\s+BY\b", re.I), 2),
+    ("spark", re.compile(r"\bSTRING\b", re.I), 1),
+    ("snowflake", re.compile(r"\b(?:VARIANT|TIMESTAMP_NTZ|TIMESTAMP_LTZ|TIMESTAMP_TZ)\b", re.I), 5),
+    ("snowflake", re.compile(r"\bCREATE\s+(?:OR\s+REPLACE\s+)?TRANSIENT\b", re.I), 5),
+    ("snowflake", re.compile(r"\bNUMBER\s*\(", re.I), 2),
+    ("snowflake", re.compile(r"\bCOMMENT\s*=\s*'", re.I), 2),
+    ("snowflake", re.compile(r"\bDATA_RETENTION_TIME_IN_DAYS\b", re.I), 4),
+    ("postgres", re.compile(r"\bCOMMENT\s+ON\s+(?:TABLE|COLUMN)\b", re.I), 3),
+    ("postgres", re.compile(r"\b(?:BIGSERIAL|SERIAL|SMALLSERIAL|JSONB|TIMESTAMPTZ|BYTEA|CITEXT|INET|TSVECTOR)\b", re.I), 4),
+    ("postgres", re.compile(r"::\w+"), 2),
+    ("postgres", re.compile(r"\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I), 1),
+    ("duckdb", re.compile(r"\b(?:HUGEINT|UHUGEINT|UBIGINT|UTINYINT)\b", re.I), 5),
+    ("duckdb", re.compile(r"\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP|TEMPORARY)?\s*SEQUENCE\b", re.I), 1),
+]
+
+DEFAULT_DIALECT = "postgres"
+
+
+def detect_dialect(text: str, path: str | None = None) -> tuple[str, str]:
+    """Guess a file's dialect; returns the dialect name and why it was chosen."""
+    head = text[:4096]
+    hint = _HINT.search(head)
+    if hint:
+        try:
+            return get_dialect(hint.group(1)).name, f"hint '{hint.group(0).strip()}' in the file"
+        except UnknownDialectError:
+            pass
+    scores: dict[str, int] = {}
+    evidence: dict[str, str] = {}
+    sample = text[:200_000]
+    for dialect, pattern, weight in _SIGNALS:
+        match = pattern.search(sample)
+        if match:
+            scores[dialect] = scores.get(dialect, 0) + weight
+            evidence.setdefault(dialect, match.group(0).strip())
+    # Backtick quoting alone says MySQL, BigQuery or Spark; prefer MySQL when nothing else speaks.
+    if "`" in sample and not scores:
+        scores["mysql"] = 1
+        evidence["mysql"] = "backtick-quoted identifiers"
+    if not scores:
+        return DEFAULT_DIALECT, "no dialect-specific syntax found; defaulting to postgres"
+    best = max(sorted(scores), key=lambda name: scores[name])
+    return best, f"detected from syntax ({evidence[best]})"

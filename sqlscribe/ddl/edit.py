@@ -1,0 +1,158 @@
+"""Plan minimal text edits that add or replace comments, and check the result.
+
+An edit never touches a byte outside the place it inserts at or the literal it
+replaces, so the user's formatting survives. After editing, the text is read
+again and every table must carry exactly the comments we meant to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.ddl.model import Table
+from sqlscribe.ddl.parse import parse_sql
+from sqlscribe.docs import TableDocs
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What a table should carry once its edits are applied."""
+
+    table_index: int
+    table_name: str
+    description: str | None
+    columns: dict[str, str | None]
+
+
+class EditConflictError(ValueError):
+    pass
+
+
+def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -> tuple[str | None, dict[str, str]]:
+    """The comments that will be written: new ones, and replacements when ``overwrite``."""
+    description = None
+    if docs.description and (table.comment is None or (overwrite and table.comment.text != docs.description)):
+        description = docs.description
+    columns: dict[str, str] = {}
+    for col in table.columns:
+        text = docs.columns.get(col.name)
+        if not text:
+            continue
+        if col.comment is None or (overwrite and col.comment.text != text):
+            columns[col.name] = text
+    return description, columns
+
+
+def plan_table_edits(
+    table: Table, docs: TableDocs, *, overwrite: bool = False, newline: str = "\n"
+) -> list[TextEdit]:
+    if not table.complete:
+        return []
+    dialect = get_dialect(table.dialect)
+    description, columns = wanted_comments(table, docs, overwrite=overwrite)
+    edits: list[TextEdit] = []
+    appended: list[str] = []  # COMMENT ON statements added after the CREATE statement
+
+    if description is not None:
+        lit = dialect.literal(description)
+        if table.comment is not None:
+            edits.append(TextEdit(table.comment.literal.start, table.comment.literal.end, lit))
+        elif dialect.style is CommentStyle.COMMENT_ON:
+            appended.append(f"COMMENT ON TABLE {table.name_source} IS {lit};")
+        elif dialect.style is CommentStyle.OPTIONS:
+            edits.append(_options_edit(table.options_open, table.options_empty, table.table_insert_at, lit))
+        else:
+            edits.append(TextEdit(table.table_insert_at, table.table_insert_at, dialect.table_clause.format(lit=lit)))
+
+    for col in table.columns:
+        if col.name not in columns:
+            continue
+        lit = dialect.literal(columns[col.name])
+        if col.comment is not None:
+            edits.append(TextEdit(col.comment.literal.start, col.comment.literal.end, lit))
+        elif dialect.style is CommentStyle.COMMENT_ON:
+            appended.append(f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};")
+        elif dialect.style is CommentStyle.OPTIONS:
+            edits.append(_options_edit(col.options_open, col.options_empty, col.insert_at, lit))
+        elif col.insert_before_token:
+            edits.append(TextEdit(col.insert_at, col.insert_at, dialect.column_clause.format(lit=lit).lstrip() + " "))
+        else:
+            edits.append(TextEdit(col.insert_at, col.insert_at, dialect.column_clause.format(lit=lit)))
+
+    if appended:
+        prefix = "" if table.has_semicolon else ";"
+        edits.append(TextEdit(table.statement_end, table.statement_end, prefix + "".join(newline + s for s in appended)))
+    return _merge_same_offset(edits)
+
+
+def _options_edit(options_open: int | None, options_empty: bool, insert_at: int, lit: str) -> TextEdit:
+    if options_open is not None:
+        return TextEdit(options_open, options_open, f"description={lit}" + ("" if options_empty else ", "))
+    return TextEdit(insert_at, insert_at, f" OPTIONS(description={lit})")
+
+
+def _merge_same_offset(edits: list[TextEdit]) -> list[TextEdit]:
+    """Two insertions at one offset become one, in planned order, so application order cannot matter."""
+    merged: list[TextEdit] = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        last = merged[-1] if merged else None
+        if last and last.start == last.end == edit.start == edit.end:
+            merged[-1] = TextEdit(edit.start, edit.end, last.new_text + edit.new_text)
+        else:
+            merged.append(edit)
+    return merged
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for a, b in zip(ordered, ordered[1:]):
+        if b.start < a.end or (a.start == b.start and a.start == a.end and b.start == b.end):
+            raise EditConflictError(f"overlapping edits at offset {b.start}")
+    out = []
+    cursor = 0
+    for edit in ordered:
+        out.append(text[cursor : edit.start])
+        out.append(edit.new_text)
+        cursor = edit.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def verify(new_text: str, dialect: str, planned: Iterable[Planned]) -> list[str]:
+    """Read the edited text again; return one message per table whose comments are not as planned."""
+    parsed = parse_sql(new_text, dialect)
+    problems = []
+    for plan in planned:
+        if plan.table_index >= len(parsed.tables):
+            problems.append(f"table {plan.table_name}: missing after editing")
+            continue
+        table = parsed.tables[plan.table_index]
+        if table.name != plan.table_name or not table.complete:
+            problems.append(f"table {plan.table_name}: does not parse after editing")
+            continue
+        got_desc = table.comment.text if table.comment else None
+        if got_desc != plan.description:
+            problems.append(f"table {plan.table_name}: table comment reads {got_desc!r} after editing")
+        got_cols = {c.name: (c.comment.text if c.comment else None) for c in table.columns}
+        if got_cols != plan.columns:
+            wrong = sorted(k for k in set(got_cols) | set(plan.columns) if got_cols.get(k) != plan.columns.get(k))
+            problems.append(f"table {plan.table_name}: column comments differ after editing ({', '.join(wrong)})")
+    return problems
+
+
+def expected_after(table_index: int, table: Table, docs: TableDocs, *, overwrite: bool = False) -> Planned:
+    description, columns = wanted_comments(table, docs, overwrite=overwrite)
+    final_desc = description if description is not None else (table.comment.text if table.comment else None)
+    final_cols: dict[str, str | None] = {}
+    for col in table.columns:
+        final_cols[col.name] = columns.get(col.name, col.comment.text if col.comment else None)
+    return Planned(table_index, table.name, final_desc, final_cols)

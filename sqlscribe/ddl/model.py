@@ -1,0 +1,148 @@
+"""Plain data classes for what the DDL reader finds in a file.
+
+Offsets are Python string offsets into the file's text; every span is half-open
+``[start, end)`` so that ``text[span.start:span.end]`` is exactly the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def slice(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset <= self.end
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An existing comment on a table or column.
+
+    ``clause`` covers the whole construct (``COMMENT 'x'``, ``COMMENT ON … ;``,
+    ``description="x"``); ``literal`` covers only the string literal, which is
+    what an overwrite replaces.
+    """
+
+    text: str
+    clause: Span
+    literal: Span
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+@dataclass
+class Column:
+    name: str
+    name_source: str  # the identifier exactly as written, quotes included
+    data_type: str  # type text exactly as written (whitespace collapsed)
+    span: Span  # the whole column definition
+    name_span: Span
+    not_null: bool = False
+    primary_key: bool = False
+    unique: bool = False
+    default: str | None = None
+    references: ForeignKey | None = None
+    comment: Comment | None = None
+    # Where a new inline comment clause goes, and a BigQuery OPTIONS( … ) list to join.
+    insert_at: int = 0
+    insert_before_token: bool = False
+    options_open: int | None = None  # offset just after "OPTIONS(" when present
+    options_empty: bool = True
+
+    @property
+    def constraints(self) -> list[str]:
+        out = []
+        if self.primary_key:
+            out.append("PRIMARY KEY")
+        if self.not_null and not self.primary_key:
+            out.append("NOT NULL")
+        if self.unique:
+            out.append("UNIQUE")
+        if self.default is not None:
+            out.append(f"DEFAULT {self.default}")
+        if self.references is not None:
+            ref = self.references
+            out.append(f"REFERENCES {ref.ref_table}({', '.join(ref.ref_columns)})")
+        return out
+
+
+@dataclass
+class Table:
+    name: str  # dotted name without quotes, e.g. "sales.orders"
+    name_source: str  # exactly as written, quotes included
+    dialect: str
+    span: Span  # the CREATE statement, without its terminating semicolon
+    name_span: Span
+    columns: list[Column] = field(default_factory=list)
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    comment: Comment | None = None
+    # Where a table comment or a COMMENT ON statement goes.
+    statement_end: int = 0  # offset just after the terminating ';' (or the statement)
+    has_semicolon: bool = True
+    table_insert_at: int = 0
+    options_open: int | None = None
+    options_empty: bool = True
+    # False when sqlglot could not parse the statement (half-typed SQL): the
+    # structure still comes from the tokens, but no edit is planned for it.
+    complete: bool = True
+    problem: str | None = None  # why the table is incomplete, when the reader itself found out
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        lowered = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lowered:
+                return col
+        return None
+
+    def column_at(self, offset: int) -> Column | None:
+        for col in self.columns:
+            if col.span.contains(offset):
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    message: str
+    span: Span
+    line: int  # 1-based
+    col: int  # 1-based
+    severity: str = "error"  # error | warning | info
+
+    def format(self, path: str) -> str:
+        return f"{path}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class ParsedFile:
+    text: str
+    dialect: str
+    dialect_reason: str
+    tables: list[Table]
+    diagnostics: list[Diagnostic]
+
+    def table_at(self, offset: int) -> Table | None:
+        for table in self.tables:
+            if table.span.start <= offset <= table.statement_end:
+                return table
+        return None

@@ -1,0 +1,570 @@
+"""Read CREATE TABLE statements, their columns and their comments from SQL text.
+
+The structure comes from sqlglot's tokens, which carry exact offsets, so every
+object keeps its source span and the user's text is never regenerated. sqlglot's
+parser is used to validate each CREATE statement: a statement it rejects (for
+instance one the user is still typing) is still read from its tokens for hover
+and prompts, but is marked incomplete and gets a diagnostic, and no edit is
+planned for it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from sqlscribe.ddl.dialects import detect_dialect, get_dialect
+from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+# Words that end a column's type and start its constraints.
+_COLUMN_STOP = {
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "PRIMARY KEY",
+    "PRIMARY",
+    "UNIQUE",
+    "UNIQUE KEY",
+    "REFERENCES",
+    "CHECK",
+    "COLLATE",
+    "COMMENT",
+    "AUTO_INCREMENT",
+    "AUTOINCREMENT",
+    "IDENTITY",
+    "GENERATED",
+    "CONSTRAINT",
+    "OPTIONS",
+    "MASKING",
+    "TAG",
+    "ON",
+    "AS",
+    "KEY",
+    "ENCODE",
+    "CODEC",
+    "INVISIBLE",
+    "VISIBLE",
+    "STORAGE",
+    "COMPRESSION",
+    "SRID",
+    "WITH",
+    "DISTKEY",
+    "SORTKEY",
+}
+_TABLE_CONSTRAINT_START = {
+    "CONSTRAINT",
+    "PRIMARY KEY",
+    "PRIMARY",
+    "FOREIGN",
+    "FOREIGN KEY",
+    "CHECK",
+    "EXCLUDE",
+    "LIKE",
+    "FULLTEXT",
+    "SPATIAL",
+    "PERIOD",
+}
+_MAYBE_CONSTRAINT_START = {"UNIQUE", "UNIQUE KEY", "KEY", "INDEX"}
+_NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: TokenType
+    text: str  # token text (unquoted for identifiers and strings)
+    upper: str  # upper-cased, whitespace-collapsed text for keyword checks
+    start: int
+    end: int  # exclusive
+
+
+def _wrap(token: Token, base: int) -> _Tok:
+    upper = " ".join(token.text.upper().split()) if token.token_type not in (TokenType.STRING,) else ""
+    return _Tok(token.token_type, token.text, upper, base + token.start, base + token.end + 1)
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def _tokenize(text: str, dialect: str, lines: _Lines) -> tuple[list[_Tok], list[Diagnostic]]:
+    """Tokenize the whole text; on a token error, tokenize chunk by chunk and skip the bad chunks."""
+    tokenizer = sqlglot.Dialect.get_or_raise(dialect)
+    try:
+        return [_wrap(t, 0) for t in tokenizer.tokenize(text)], []
+    except TokenError:
+        pass
+    tokens: list[_Tok] = []
+    diagnostics: list[Diagnostic] = []
+    # Chunks end at a semicolon that closes a line, the common shape of DDL files.
+    bounds = [m.end() for m in re.finditer(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)", text)]
+    if not bounds or bounds[-1] < len(text):
+        bounds.append(len(text))
+    start = 0
+    for end in bounds:
+        chunk = text[start:end]
+        if chunk.strip():
+            try:
+                tokens.extend(_wrap(t, start) for t in tokenizer.tokenize(chunk))
+            except TokenError as error:
+                offset = start + len(chunk) - len(chunk.lstrip())
+                line, col = lines.position(offset)
+                reason = str(error).splitlines()[0][:120]
+                diagnostics.append(
+                    Diagnostic(f"cannot read this statement ({reason})", Span(offset, end), line, col)
+                )
+        start = end
+    return tokens, diagnostics
+
+
+def _statements(tokens: list[_Tok]) -> list[tuple[list[_Tok], _Tok | None]]:
+    out: list[tuple[list[_Tok], _Tok | None]] = []
+    current: list[_Tok] = []
+    for tok in tokens:
+        if tok.kind == TokenType.SEMICOLON:
+            if current:
+                out.append((current, tok))
+            current = []
+        else:
+            current.append(tok)
+    if current:
+        out.append((current, None))
+    return out
+
+
+def _split_top_level(tokens: Sequence[_Tok]) -> list[list[_Tok]]:
+    """Split a parenthesised list's contents at depth-0 commas (angle brackets of STRUCT<…> count)."""
+    parts: list[list[_Tok]] = [[]]
+    depth = 0
+    angle = 0
+    for tok in tokens:
+        if tok.kind in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif tok.kind in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+        elif tok.kind == TokenType.LT and depth == 0:
+            angle += 1
+        elif tok.kind == TokenType.GT and depth == 0 and angle > 0:
+            angle -= 1
+        elif tok.kind == TokenType.COMMA and depth == 0 and angle == 0:
+            parts.append([])
+            continue
+        parts[-1].append(tok)
+    return parts
+
+
+def _matching_paren(tokens: Sequence[_Tok], open_index: int) -> int | None:
+    depth = 0
+    for i in range(open_index, len(tokens)):
+        if tokens[i].kind == TokenType.L_PAREN:
+            depth += 1
+        elif tokens[i].kind == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _read_name(tokens: Sequence[_Tok], i: int) -> tuple[list[str], int]:
+    """Read a dotted name starting at ``tokens[i]``; returns its parts and the index after it."""
+    parts: list[str] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind in (TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA, TokenType.STRING, TokenType.EQ):
+            break
+        parts.append(tok.text)
+        i += 1
+        if i < len(tokens) and tokens[i].kind == TokenType.DOT:
+            i += 1
+            continue
+        break
+    return parts, i
+
+
+def _name_list(tokens: Sequence[_Tok], open_index: int) -> tuple[tuple[str, ...], int]:
+    """Read ``( a, b )`` at ``open_index``; returns the names and the index after ')'."""
+    close = _matching_paren(tokens, open_index)
+    if close is None:
+        return (), len(tokens)
+    names = tuple(part[0].text for part in _split_top_level(tokens[open_index + 1 : close]) if part)
+    return names, close + 1
+
+
+def _read_comment_literal(tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int]:
+    """At a COMMENT token: read ``COMMENT [=] 'text'``."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].kind == TokenType.EQ:
+        j += 1
+    if j < len(tokens) and tokens[j].kind == TokenType.STRING:
+        lit = tokens[j]
+        return Comment(lit.text, Span(tokens[i].start, lit.end), Span(lit.start, lit.end)), j + 1
+    return None, i + 1
+
+
+def _read_options(tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int, int | None, bool]:
+    """At OPTIONS: read ``OPTIONS( … description = '…' … )``.
+
+    Returns the description comment if any, the index after ')', the offset just
+    after '(' and whether the list is empty.
+    """
+    if i + 1 >= len(tokens) or tokens[i + 1].kind != TokenType.L_PAREN:
+        return None, i + 1, None, True
+    close = _matching_paren(tokens, i + 1)
+    end = close if close is not None else len(tokens)
+    inner = tokens[i + 2 : end]
+    comment = None
+    for option in _split_top_level(inner):
+        if option and (
+            len(option) >= 3
+            and option[0].upper == "DESCRIPTION"
+            and option[1].kind == TokenType.EQ
+            and option[2].kind == TokenType.STRING
+        ):
+            comment = Comment(option[2].text, Span(option[0].start, option[2].end), Span(option[2].start, option[2].end))
+    return comment, end + 1, tokens[i + 1].end, not inner
+
+
+def _is_table_constraint(element: Sequence[_Tok]) -> bool:
+    first = element[0]
+    if first.kind == TokenType.IDENTIFIER:
+        return False
+    if first.upper in _TABLE_CONSTRAINT_START:
+        return True
+    if first.upper in _MAYBE_CONSTRAINT_START and len(element) > 1:
+        nxt = element[1]
+        if nxt.kind == TokenType.L_PAREN or nxt.upper in ("KEY", "INDEX"):
+            return True
+        return nxt.kind in _NAME_TOKENS and len(element) > 2 and element[2].kind == TokenType.L_PAREN
+    return False
+
+
+def _stop_index(element: Sequence[_Tok], start: int) -> int:
+    """Index of the first depth-0 constraint keyword at or after ``start``."""
+    depth = 0
+    for i in range(start, len(element)):
+        tok = element[i]
+        if tok.kind == TokenType.L_PAREN:
+            depth += 1
+        elif tok.kind == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and tok.upper in _COLUMN_STOP:
+            if tok.upper == "WITH" and i + 1 < len(element) and element[i + 1].upper in ("TIME", "LOCAL"):
+                continue  # TIMESTAMP WITH TIME ZONE
+            if tok.upper == "ON" and i + 1 < len(element) and element[i + 1].upper != "UPDATE":
+                continue
+            return i
+    return len(element)
+
+
+def _source(text: str, first: _Tok, last: _Tok) -> str:
+    return " ".join(text[first.start : last.end].split())
+
+
+def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Column:
+    dialect = get_dialect(dialect_name)
+    name_tok = element[0]
+    type_end = _stop_index(element, 1)
+    data_type = _source(text, element[1], element[type_end - 1]) if type_end > 1 else ""
+    col = Column(
+        name=name_tok.text,
+        name_source=text[name_tok.start : name_tok.end],
+        data_type=data_type,
+        span=Span(element[0].start, element[-1].end),
+        name_span=Span(name_tok.start, name_tok.end),
+        insert_at=element[-1].end,
+    )
+    after_type = element[type_end - 1].end if type_end > 1 else name_tok.end
+    i = type_end
+    while i < len(element):
+        tok = element[i]
+        up = tok.upper
+        if up == "NOT" and i + 1 < len(element) and element[i + 1].upper == "NULL":
+            col.not_null = True
+            i += 2
+        elif up in ("PRIMARY KEY", "PRIMARY"):
+            col.primary_key = True
+            col.not_null = True
+            i += 2 if up == "PRIMARY" else 1
+        elif up in ("UNIQUE", "UNIQUE KEY"):
+            col.unique = True
+            i += 1
+        elif up == "DEFAULT" and i + 1 < len(element):
+            end = _stop_index(element, i + 2)
+            col.default = _source(text, element[i + 1], element[end - 1])
+            i = end
+        elif up == "REFERENCES":
+            if dialect.column_comment_before_references:
+                col.insert_at = tok.start
+                col.insert_before_token = True
+            parts, j = _read_name(element, i + 1)
+            ref_cols: tuple[str, ...] = ()
+            if j < len(element) and element[j].kind == TokenType.L_PAREN:
+                ref_cols, j = _name_list(element, j)
+            col.references = ForeignKey((col.name,), ".".join(parts), ref_cols)
+            i = j
+        elif up == "COLLATE" and dialect.column_comment_after_type:
+            after_type = element[min(i + 1, len(element) - 1)].end
+            i += 2
+        elif up == "COMMENT":
+            comment, i = _read_comment_literal(element, i)
+            col.comment = comment or col.comment
+        elif up == "OPTIONS":
+            comment, i, opened, empty = _read_options(element, i)
+            col.comment = comment or col.comment
+            col.options_open, col.options_empty = opened, empty
+        else:
+            i += 1
+    if dialect.column_comment_after_type:
+        col.insert_at = after_type
+    return col
+
+
+def _read_table_constraint(element: Sequence[_Tok], table: Table) -> None:
+    i = 0
+    if element[0].upper == "CONSTRAINT":
+        i = 2
+    if i >= len(element):
+        return
+    up = element[i].upper
+    if up in ("PRIMARY KEY", "PRIMARY"):
+        j = i + (2 if up == "PRIMARY" else 1)
+        if j < len(element) and element[j].kind == TokenType.L_PAREN:
+            table.primary_key, _ = _name_list(element, j)
+    elif up in ("FOREIGN", "FOREIGN KEY"):
+        j = i + (2 if up == "FOREIGN" else 1)
+        if j < len(element) and element[j].kind == TokenType.L_PAREN:
+            cols, j = _name_list(element, j)
+            if j < len(element) and element[j].upper == "REFERENCES":
+                parts, j = _read_name(element, j + 1)
+                ref_cols: tuple[str, ...] = ()
+                if j < len(element) and element[j].kind == TokenType.L_PAREN:
+                    ref_cols, _ = _name_list(element, j)
+                table.foreign_keys.append(ForeignKey(cols, ".".join(parts), ref_cols))
+
+
+def _create_table_name_index(stmt: Sequence[_Tok]) -> int | None:
+    """Index of the table name in a CREATE … TABLE statement, or None if it is something else."""
+    if not stmt or stmt[0].upper != "CREATE":
+        return None
+    for i in range(1, min(len(stmt), 8)):
+        up = stmt[i].upper
+        if up == "TABLE":
+            j = i + 1
+            if j + 2 < len(stmt) and stmt[j].upper == "IF" and stmt[j + 1].upper == "NOT" and stmt[j + 2].upper == "EXISTS":
+                j += 3
+            return j if j < len(stmt) else None
+        if stmt[i].kind == TokenType.L_PAREN or up in ("AS", "VIEW", "INDEX", "FUNCTION", "SEQUENCE"):
+            return None
+    return None
+
+
+def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> Table | None:
+    name_index = _create_table_name_index(stmt)
+    if name_index is None:
+        return None
+    parts, i = _read_name(stmt, name_index)
+    if not parts:
+        return None
+    name_first, name_last = stmt[name_index], stmt[i - 1]
+    table = Table(
+        name=".".join(parts),
+        name_source=text[name_first.start : name_last.end],
+        dialect=dialect_name,
+        span=Span(stmt[0].start, stmt[-1].end),
+        name_span=Span(name_first.start, name_last.end),
+        statement_end=semicolon.end if semicolon else stmt[-1].end,
+        has_semicolon=semicolon is not None,
+    )
+    if i >= len(stmt) or stmt[i].kind != TokenType.L_PAREN:
+        return None  # CREATE TABLE … AS SELECT / LIKE / CLONE: no column list to document
+    close = _matching_paren(stmt, i)
+    if close is None:
+        table.complete = False
+        close = len(stmt)
+    elements = _split_top_level(stmt[i + 1 : close])
+    for n, element in enumerate(elements):
+        if not element:
+            if len(elements) > 1 or n > 0:
+                table.complete = False
+                table.problem = "empty column definition (two commas in a row, or a trailing comma)"
+            continue
+        if _is_table_constraint(element):
+            _read_table_constraint(element, table)
+        else:
+            table.columns.append(_read_column(text, element, dialect_name))
+    for name in table.primary_key:
+        col = table.column(name)
+        if col is not None:
+            col.primary_key = True
+    for fk in table.foreign_keys:
+        if len(fk.columns) == 1:
+            col = table.column(fk.columns[0])
+            if col is not None and col.references is None:
+                col.references = ForeignKey(fk.columns, fk.ref_table, fk.ref_columns)
+    _read_table_clauses(stmt, close, table, dialect_name)
+    return table
+
+
+def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
+    dialect = get_dialect(dialect_name)
+    after_columns = stmt[close].end if close < len(stmt) else stmt[-1].end
+    table.table_insert_at = after_columns
+    last_before_query = stmt[-1].end
+    j = close + 1
+    depth = 0
+    while j < len(stmt):
+        tok = stmt[j]
+        if tok.kind == TokenType.L_PAREN:
+            depth += 1
+        elif tok.kind == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0:
+            if tok.upper == "COMMENT":
+                comment, nxt = _read_comment_literal(stmt, j)
+                if comment:
+                    table.comment = comment
+                    j = nxt
+                    continue
+            elif tok.upper == "OPTIONS":
+                comment, nxt, opened, empty = _read_options(stmt, j)
+                table.comment = comment or table.comment
+                table.options_open, table.options_empty = opened, empty
+                j = nxt
+                continue
+            elif tok.upper == "USING" and j == close + 1 and dialect.table_clause_after_using and j + 1 < len(stmt):
+                table.table_insert_at = stmt[j + 1].end
+            elif tok.upper == "AS":
+                last_before_query = stmt[j - 1].end
+                break
+        j += 1
+    if dialect.name == "bigquery" and table.options_open is None:
+        table.table_insert_at = last_before_query
+
+
+@dataclass
+class _CommentOn:
+    kind: str  # TABLE | COLUMN
+    parts: list[str]
+    comment: Comment | None
+
+
+def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
+    if len(stmt) < 5 or stmt[0].upper != "COMMENT" or stmt[1].upper != "ON":
+        return None
+    kind = stmt[2].upper
+    if kind not in ("TABLE", "COLUMN"):
+        return None
+    parts, i = _read_name(stmt, 3)
+    if i >= len(stmt) or stmt[i].upper != "IS" or i + 1 >= len(stmt):
+        return None
+    lit = stmt[i + 1]
+    end = semicolon.end if semicolon else stmt[-1].end
+    if lit.kind == TokenType.STRING:
+        return _CommentOn(kind, parts, Comment(lit.text, Span(stmt[0].start, end), Span(lit.start, lit.end)))
+    return _CommentOn(kind, parts, None)  # IS NULL removes a comment
+
+
+def _name_key(parts: list[str]) -> list[str]:
+    return [p.lower() for part in parts for p in part.split(".")]
+
+
+def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
+    """Attach COMMENT ON statements to their tables; a schema-less name matches any schema."""
+    by_short: dict[str, list[tuple[list[str], Table]]] = {}
+    for table in tables:
+        key = _name_key([table.name])
+        by_short.setdefault(key[-1], []).append((key, table))
+
+    def matching(parts: list[str]) -> list[Table]:
+        wanted = _name_key(parts)
+        found = []
+        for key, table in by_short.get(wanted[-1], []) if wanted else []:
+            n = min(len(wanted), len(key))
+            if wanted[-n:] == key[-n:]:
+                found.append(table)
+        return found
+
+    for record in records:
+        if record.kind == "TABLE":
+            for table in matching(record.parts):
+                table.comment = record.comment
+        elif len(record.parts) >= 2:
+            for table in matching(record.parts[:-1]):
+                col = table.column(record.parts[-1])
+                if col is not None:
+                    col.comment = record.comment
+
+
+def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnostic | None:
+    source = text[table.span.start : table.span.end]
+    try:
+        tree = sqlglot.parse_one(source, read=dialect)
+    except ParseError as error:
+        info = error.errors[0] if error.errors else {}
+        rel_line = int(info.get("line") or 1)
+        rel_col = int(info.get("col") or 1)
+        stmt_lines = source.split("\n")
+        rel_line = max(1, min(rel_line, len(stmt_lines)))
+        offset = table.span.start + sum(len(line) + 1 for line in stmt_lines[: rel_line - 1])
+        offset += max(0, min(rel_col - 1, len(stmt_lines[rel_line - 1])))
+        line, col = lines.position(offset)
+        message = str(info.get("description") or error).splitlines()[0]
+        return Diagnostic(f"table {table.name}: {message}", Span(offset, offset), line, col)
+    except (TokenError, ValueError, RecursionError) as error:
+        line, col = lines.position(table.span.start)
+        return Diagnostic(f"table {table.name}: {str(error).splitlines()[0]}", table.span, line, col)
+    if not isinstance(tree, exp.Create):
+        line, col = lines.position(table.span.start)
+        return Diagnostic(f"table {table.name}: not a CREATE TABLE statement", table.span, line, col)
+    return None
+
+
+def parse_sql(text: str, dialect: str | None = None, *, path: str | None = None, validate: bool = True) -> ParsedFile:
+    """Read every CREATE TABLE in ``text`` with its columns and existing comments.
+
+    Never raises on bad SQL: problems become diagnostics, and tables that could not
+    be fully read are returned with ``complete=False``.
+    """
+    if dialect:
+        name, reason = get_dialect(dialect).name, "given"
+    else:
+        name, reason = detect_dialect(text, path)
+    lines = _Lines(text)
+    tokens, diagnostics = _tokenize(text, name, lines)
+    tables: list[Table] = []
+    records: list[_CommentOn] = []
+    for stmt, semicolon in _statements(tokens):
+        first = stmt[0].upper
+        if first == "CREATE":
+            table = _read_table(text, stmt, semicolon, name)
+            if table is None:
+                continue
+            if table.problem:
+                line, col = lines.position(table.span.start)
+                diagnostics.append(Diagnostic(f"table {table.name}: {table.problem}", table.span, line, col))
+            elif validate:
+                problem = _validate(text, table, name, lines)
+                if problem is not None:
+                    table.complete = False
+                    diagnostics.append(problem)
+            tables.append(table)
+        elif first == "COMMENT":
+            record = _read_comment_on(stmt, semicolon)
+            if record is not None:
+                records.append(record)
+    _attach_comment_on(tables, records)
+    return ParsedFile(text, name, reason, tables, diagnostics)

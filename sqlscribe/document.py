@@ -1,0 +1,140 @@
+"""Document a SQL text end to end: parse → prompt → generate → plan edits → verify.
+
+Both front ends (the CLI and the language server) go through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlscribe.ddl import (
+    ParsedFile,
+    Table,
+    TextEdit,
+    apply_edits,
+    expected_after,
+    parse_sql,
+    plan_table_edits,
+    verify,
+)
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate import Backend, DocRequest, Generated, GenerationError
+from sqlscribe.prompt import default_context
+
+
+@dataclass
+class TableOutcome:
+    table: Table
+    docs: TableDocs  # the final documentation of the table (existing + generated)
+    generated: Generated | None
+    edits: list[TextEdit] = field(default_factory=list)
+    error: str | None = None
+
+    def sources(self) -> dict[str, object]:
+        generated = self.generated.docs if self.generated else TableDocs(None, {})
+        return {
+            "table": "generated" if generated.description else "existing",
+            "columns": {c.name: ("generated" if c.name in generated.columns else "existing") for c in self.table.columns},
+        }
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    parsed: ParsedFile
+    new_text: str
+    tables: list[TableOutcome]
+    errors: list[str]  # "file:line:col: message" lines
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.parsed.text
+
+
+Progress = Callable[[int, int, Table], None]
+
+
+def requests_for(parsed: ParsedFile, *, overwrite: bool = False) -> list[tuple[int, DocRequest]]:
+    """One request per complete table that lacks something (or everything when ``overwrite``)."""
+    out = []
+    for index, table in enumerate(parsed.tables):
+        if not table.complete:
+            continue
+        request = DocRequest.for_table(table, default_context(parsed.tables, index), overwrite=overwrite)
+        out.append((index, request))
+    return out
+
+
+def final_docs(table: Table, generated: TableDocs, *, overwrite: bool = False) -> TableDocs:
+    description = generated.description if generated.description and (overwrite or table.comment is None) else None
+    if description is None and table.comment is not None:
+        description = table.comment.text
+    columns = {}
+    for col in table.columns:
+        if col.name in generated.columns and (overwrite or col.comment is None):
+            columns[col.name] = generated.columns[col.name]
+        elif col.comment is not None:
+            columns[col.name] = col.comment.text
+    return TableDocs(description, columns)
+
+
+def document_text(
+    text: str,
+    backend: Backend,
+    *,
+    path: str = "<text>",
+    dialect: str | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> FileOutcome:
+    parsed = parse_sql(text, dialect, path=path)
+    errors = [d.format(path) for d in parsed.diagnostics if d.severity == "error"]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    work = requests_for(parsed, overwrite=overwrite)
+    todo = [(i, r) for i, r in work if not r.empty]
+    outcomes: dict[int, TableOutcome] = {}
+    results = backend.document_many(r for _, r in todo)
+    for n, ((index, request), result) in enumerate(zip(todo, results), start=1):
+        table = parsed.tables[index]
+        if progress:
+            progress(n, len(todo), table)
+        if isinstance(result, GenerationError):
+            errors.append(f"{path}:{_line(parsed, table)}:1: {result}")
+            outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
+            continue
+        edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
+        outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
+    for index, _ in work:
+        if index not in outcomes:
+            table = parsed.tables[index]
+            outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None)
+
+    all_edits = [e for o in outcomes.values() for e in o.edits]
+    new_text = text
+    if all_edits:
+        new_text = apply_edits(text, all_edits)
+        planned = [
+            expected_after(i, o.table, o.generated.docs, overwrite=overwrite)
+            for i, o in outcomes.items()
+            if o.edits and o.generated is not None
+        ]
+        problems = verify(new_text, parsed.dialect, planned)
+        if problems:
+            errors.extend(f"{path}:{_line_of(parsed, p)}:1: {p}; file left unchanged" for p in problems)
+            new_text = text
+            for outcome in outcomes.values():
+                outcome.edits = []
+    ordered = [outcomes[i] for i in sorted(outcomes)]
+    return FileOutcome(path, parsed, new_text, ordered, errors)
+
+
+def _line(parsed: ParsedFile, table: Table) -> int:
+    return parsed.text.count("\n", 0, table.span.start) + 1
+
+
+def _line_of(parsed: ParsedFile, problem: str) -> int:
+    for table in parsed.tables:
+        if problem.startswith(f"table {table.name}:"):
+            return _line(parsed, table)
+    return 1

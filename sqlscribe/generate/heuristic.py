@@ -1,0 +1,149 @@
+"""Documentation without a model: identifiers expanded into sentences.
+
+It is the fallback when no model loads and the baseline every model must beat.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlscribe.ddl.model import Column, Table
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate.base import Backend, DocRequest, Generated
+from sqlscribe.generate.words import UNIT_SUFFIXES, entity_words, expand, singular, split_identifier
+
+_BOOL_TYPES = ("BOOL", "BIT", "TINYINT(1)")
+_TIME_TYPES = ("TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "TIME")
+_MONEY = {"amount", "price", "cost", "fee", "total", "balance", "revenue", "salary", "payment", "tax", "discount",
+          "charge", "budget", "spend", "income", "profit", "value"}
+_CODES = {"status", "type", "code", "category", "kind", "class", "level", "tier", "stage", "state", "mode"}
+_PAST = {"started", "ended", "created", "updated", "modified", "deleted", "inserted", "loaded", "processed", "shipped", "paid",
+         "closed", "opened", "started", "ended", "completed", "cancelled", "canceled", "approved", "submitted",
+         "received", "delivered", "sent", "published", "expired", "deactivated", "activated", "verified",
+         "registered", "confirmed", "changed", "refreshed", "joined", "signed", "last"}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _phrase(words: list[str]) -> str:
+    return " ".join(words)
+
+
+def _default_note(col: Column) -> str:
+    if col.default is None:
+        return ""
+    value = col.default.strip()
+    if re.fullmatch(r"'[^']*'|-?\d+(\.\d+)?|TRUE|FALSE|true|false", value):
+        return f" Defaults to {value}."
+    return ""
+
+
+def describe_column(col: Column, table: Table) -> str:
+    entity = _phrase(entity_words(table.name))
+    raw = split_identifier(col.name)
+    unit = ""
+    if len(raw) > 1 and raw[-1] in UNIT_SUFFIXES:
+        unit = " " + UNIT_SUFFIXES[raw[-1]]
+        raw = raw[:-1]
+    words = expand(raw)
+    # Drop a leading repetition of the entity ("customer_name" in customers → "name").
+    ent_words = entity_words(table.name)
+    core = words
+    if len(words) > len(ent_words) and words[: len(ent_words)] == ent_words:
+        core = words[len(ent_words) :]
+    phrase = _phrase(core)
+    dtype = col.data_type.upper()
+    last = words[-1] if words else ""
+
+    if col.references is not None and col.references.ref_table:
+        target = _phrase(entity_words(col.references.ref_table))
+        ref_col = col.references.ref_columns[0] if col.references.ref_columns else "its key"
+        return _sentence(f"Reference to the {target} ({col.references.ref_table}.{ref_col})")
+    if last in ("id", "key", "uuid", "guid") or last == "ID" or words[-1:] == ["ID"]:
+        rest = [w for w in core if w not in ("ID", "id", "key", "uuid", "guid")]
+        if col.primary_key or not rest:
+            return _sentence(f"Unique identifier of the {entity}")
+        return _sentence(f"Identifier of the {_phrase(rest)}")
+    if words and words[0] in ("is", "has", "can", "should", "was", "allow", "allows"):
+        verb = words[0]
+        return _sentence(f"Whether the {entity} {verb} {_phrase(words[1:])}".rstrip())
+    if last in ("flag", "indicator", "ind") or any(t in dtype for t in _BOOL_TYPES) and "INT" not in dtype[:3]:
+        rest = [w for w in core if w not in ("flag", "indicator", "ind")]
+        return _sentence(f"Flag indicating whether the {entity} is {_phrase(rest)}") + _default_note(col)
+    if words and words[0] in ("number", "count", "total") and len(words) > 1 and words[0] != "total":
+        return _sentence(f"Number of {_phrase(words[1:-1] + [_plural(words[-1])])}{unit}")
+    if last == "count" and len(words) > 1:
+        return _sentence(f"Number of {_phrase(words[:-2] + [_plural(words[-2])])}{unit}")
+    numeric = any(dtype.startswith(t) for t in ("DEC", "NUM", "FLOAT", "DOUBLE", "REAL", "MONEY"))
+    if last == "by" and len(words) > 1:
+        return _sentence(f"User who {_phrase(words[:-1])} the {entity}")
+    is_time = (last in ("at", "on", "timestamp", "time") and not numeric) or any(
+        dtype.startswith(t) for t in _TIME_TYPES
+    )
+    is_date = last in ("date", "day") or dtype.startswith("DATE") and not dtype.startswith("DATETIME")
+    if is_time or is_date:
+        kind = "Date" if is_date and not is_time else "Timestamp"
+        event = [w for w in words if w not in ("at", "on", "timestamp", "time", "date", "day", "and")]
+        if event and event[-1] in ("start", "end"):
+            event = event[:-1] + [event[-1] + "ed"]
+        if event and (event[0] in _PAST or event[-1] in _PAST or event[0].endswith("ed")):
+            return _sentence(f"{kind} when the {entity} was {_phrase(event)}{unit}")
+        if event:
+            return _sentence(f"{kind} of the {_phrase(event)}{unit}")
+        return _sentence(f"{kind} of the {entity}{unit}")
+    if last in ("pct", "percentage", "percent", "rate", "ratio"):
+        return _sentence(f"{_phrase(core)} of the {entity}{unit or ''}")
+    if last in _CODES:
+        return _sentence(f"{phrase} of the {entity}") + _default_note(col)
+    if last in _MONEY or any(w in _MONEY for w in words[-2:]):
+        return _sentence(f"{phrase} of the {entity}{unit}")
+    if last == "name" and len(core) == 1:
+        return _sentence(f"Name of the {entity}")
+    if last in ("email", "e-mail"):
+        return _sentence(f"Email address of the {entity}")
+    if not phrase:
+        phrase = _phrase(words)
+    return _sentence(f"{phrase} of the {entity}{unit}") + _default_note(col)
+
+
+def describe_table(table: Table) -> str:
+    words = entity_words(table.name)
+    entity = _phrase(words)
+    plural = _phrase(words[:-1] + [_plural(words[-1])])
+    return _sentence(f"{plural.capitalize()}, one row per {entity}")
+
+
+def _plural(word: str) -> str:
+    if singular(word) != word:
+        return word
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def heuristic_docs(request: DocRequest) -> TableDocs:
+    table = request.table
+    columns = {}
+    for name in request.columns:
+        col = table.column(name)
+        if col is not None:
+            columns[name] = describe_column(col, table)
+    return TableDocs(describe_table(table) if request.want_description else None, columns)
+
+
+class HeuristicBackend(Backend):
+    model_id = "heuristic-1"
+
+    def document(self, request: DocRequest) -> Generated:
+        started = time.perf_counter()
+        docs = heuristic_docs(request)
+        return Generated(docs, self.model_id, seconds=time.perf_counter() - started)

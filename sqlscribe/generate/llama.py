@@ -1,0 +1,114 @@
+"""The default backend: llama.cpp in-process through llama-cpp-python."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlscribe.generate.cache import DocCache
+from sqlscribe.generate.chat import ChatBackend
+from sqlscribe.models import ModelError, ResolvedModel
+
+
+@dataclass(frozen=True)
+class LlamaOptions:
+    n_threads: int | None = None  # None: all cores
+    n_ctx: int = 8192
+    n_gpu_layers: int = 0  # -1 offloads every layer to CUDA/Metal when llama.cpp was built with it
+    lora_scale: float = 1.0
+
+
+# One model load per process: every backend object for the same weights shares it.
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _load(model_path: str, adapter_path: str | None, options: LlamaOptions, chat_format: str | None) -> Any:
+    try:
+        from llama_cpp import Llama
+    except ImportError as error:  # pragma: no cover - install problem
+        raise ModelError(f"llama-cpp-python is not installed ({error}); run `pip install llama-cpp-python`") from None
+    kwargs: dict[str, Any] = {
+        "model_path": model_path,
+        "n_ctx": options.n_ctx,
+        "n_gpu_layers": options.n_gpu_layers,
+        "n_threads": options.n_threads or os.cpu_count() or 1,
+        "seed": 0,
+        "verbose": False,
+    }
+    if adapter_path:
+        kwargs["lora_path"] = adapter_path
+        kwargs["lora_scale"] = options.lora_scale
+    if chat_format:
+        kwargs["chat_format"] = chat_format
+    try:
+        with _quiet_stderr():
+            return Llama(**kwargs)
+    except (ValueError, RuntimeError, OSError) as error:
+        what = f"{model_path}" + (f" with adapter {adapter_path}" if adapter_path else "")
+        raise ModelError(f"llama.cpp cannot load {what} ({error}); reinstall the model or use --backend heuristic") from None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Any:
+    """llama.cpp prints its loading log straight to file descriptor 2; keep the terminal quiet."""
+    if os.environ.get("SQLSCRIBE_DEBUG"):
+        yield
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+@lru_cache(maxsize=256)
+def _grammar(schema_json: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    with _quiet_stderr():
+        return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+
+
+class LlamaBackend(ChatBackend):
+    def __init__(self, model: ResolvedModel, options: LlamaOptions = LlamaOptions(), *, cache: DocCache | None = None) -> None:
+        super().__init__(model.model_id, cache=cache)
+        self.model = model
+        self.options = options
+        self.prompt_style = model.spec.prompt_style
+
+    @property
+    def llm(self) -> Any:
+        adapter = str(self.model.adapter_path) if self.model.adapter_path else None
+        return _load(str(self.model.base_path), adapter, self.options, self.model.spec.chat_format)
+
+    def load(self) -> None:
+        """Load the weights now (otherwise the first generation does)."""
+        with _lock:
+            self.llm  # noqa: B018 - loading is the side effect
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int) -> tuple[str, int, int]:
+        grammar = _grammar(json.dumps(schema))
+        with _lock:
+            out = self.llm.create_chat_completion(
+                messages=messages,
+                grammar=grammar,
+                temperature=0.0,
+                max_tokens=max_tokens,
+                repeat_penalty=1.05,
+            )
+        usage = out.get("usage") or {}
+        text = out["choices"][0]["message"]["content"] or ""
+        return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))

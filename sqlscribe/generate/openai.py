@@ -1,0 +1,83 @@
+"""Any OpenAI-compatible chat endpoint: llama.cpp's llama-server, llama-cpp-python's
+server, vLLM. For shared team servers and bulk throughput (requests run in parallel)."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlscribe.generate.base import DocRequest, Generated, GenerationError
+from sqlscribe.generate.cache import DocCache
+from sqlscribe.generate.chat import ChatBackend
+
+
+class OpenAIBackend(ChatBackend):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str = "default",
+        prompt_style: str = "general",
+        api_key: str | None = None,
+        timeout: float = 120.0,
+        jobs: int = 4,
+        cache: DocCache | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        if not self.base_url.endswith("/v1"):
+            self.base_url += "/v1"
+        super().__init__(f"openai:{self.base_url}:{model}:{prompt_style}", cache=cache)
+        self.model = model
+        self.prompt_style = prompt_style
+        self.api_key = api_key or os.environ.get("SQLSCRIBE_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        self.timeout = timeout
+        self.jobs = max(1, jobs)
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int) -> tuple[str, int, int]:
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0.0,
+            "max_tokens": max_tokens,
+            # llama-cpp-python's server and llama-server read the schema here; llama-server and
+            # vLLM also honour the top-level field and the OpenAI json_schema form.
+            "response_format": {"type": "json_object", "schema": schema},
+            "json_schema": schema,
+        }
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        req = urllib.request.Request(
+            f"{self.base_url}/chat/completions", json.dumps(body).encode("utf-8"), headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                data = json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace")[:200]
+            raise GenerationError(f"{self.base_url} answered HTTP {error.code}: {detail}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise GenerationError(f"cannot reach {self.base_url}: {reason}") from None
+        except ValueError:
+            raise GenerationError(f"{self.base_url} did not answer with JSON") from None
+        try:
+            text = data["choices"][0]["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise GenerationError(f"{self.base_url} answered without a chat completion") from None
+        usage = data.get("usage") or {}
+        return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
+
+    def document_many(self, requests: Iterable[DocRequest]) -> Iterator[Generated | GenerationError]:
+        def run(request: DocRequest) -> Generated | GenerationError:
+            try:
+                return self.document(request)
+            except GenerationError as error:
+                return error
+
+        with ThreadPoolExecutor(self.jobs) as pool:
+            yield from pool.map(run, requests)

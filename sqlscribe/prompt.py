@@ -1,0 +1,206 @@
+"""The one serialisation of a table for the model, and the JSON schema of its answer.
+
+Training renders its examples with these same functions, so a fine-tuned model
+sees at training time exactly what it sees at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlscribe.ddl.model import Table
+from sqlscribe.docs import TableDocs, clean_text
+from sqlscribe.generate.base import Context, DocRequest
+
+PROMPT_VERSION = 1
+
+# The fine-tuned model learned the task; a short system line is all it needs.
+TUNED_SYSTEM = "Document the SQL table as JSON."
+
+GENERAL_SYSTEM = (
+    "You are a data catalog assistant. You write documentation for SQL tables: a one-sentence "
+    "description of the table that says what one row represents and what it is for, and for each "
+    "requested column one sentence that says what the value means, its unit or format where it "
+    "has one, and its role (identifier, reference to another table, status with its values, flag, "
+    "timestamp of an event). Never merely repeat the column name: add meaning. Do not invent "
+    "tables or columns. Answer with JSON only: "
+    '{"table": "<description>", "columns": {"<column>": "<comment>", ...}}.'
+)
+
+# One worked example shown to general models before the real table.
+_EXAMPLE_TABLE = """table: crm.cust_accts
+columns:
+- acct_id BIGINT, primary key
+- cust_nm VARCHAR(200), not null
+- open_dt DATE
+- stat_cd CHAR(1), default 'A'
+- credit_lmt_usd DECIMAL(12,2)
+- rep_id INT, references sales_reps(rep_id)
+other tables: sales_reps, cust_contacts
+document: table, acct_id, cust_nm, open_dt, stat_cd, credit_lmt_usd, rep_id"""
+
+_EXAMPLE_ANSWER = {
+    "table": "Customer accounts: one row per account a customer holds with the company.",
+    "columns": {
+        "acct_id": "Surrogate key that uniquely identifies the account.",
+        "cust_nm": "Legal or trading name of the customer who owns the account.",
+        "open_dt": "Date on which the account was opened.",
+        "stat_cd": "One-letter account status code, e.g. 'A' for active; defaults to active.",
+        "credit_lmt_usd": "Maximum outstanding balance allowed on the account, in US dollars.",
+        "rep_id": "Sales representative who manages the account; references sales_reps.",
+    },
+}
+
+
+def render_table(request: DocRequest) -> str:
+    """A compact, stable text form of one table and what is asked about it."""
+    table = request.table
+    lines = [f"table: {table.name}", "columns:"]
+    for col in table.columns:
+        parts = [f"- {col.name} {col.data_type}".rstrip()]
+        details = []
+        for constraint in col.constraints:
+            details.append(constraint.lower() if constraint in ("PRIMARY KEY", "NOT NULL", "UNIQUE") else constraint)
+        if details:
+            parts.append(", " + ", ".join(_lower_keywords(d) for d in details))
+        if col.comment is not None and col.name not in request.columns:
+            parts.append(f" -- {clean_text(col.comment.text)}")
+        lines.append("".join(parts))
+    multi = [fk for fk in table.foreign_keys if len(fk.columns) > 1]
+    for fk in multi:
+        lines.append(f"foreign key: ({', '.join(fk.columns)}) references {fk.ref_table}({', '.join(fk.ref_columns)})")
+    if table.comment is not None and not request.want_description:
+        lines.append(f"table comment: {clean_text(table.comment.text)}")
+    context = request.context
+    if context.neighbours:
+        lines.append("other tables: " + ", ".join(context.neighbours[:12]))
+    if context.style_examples:
+        examples = "; ".join(f"{c}: {clean_text(t)}" for c, t in context.style_examples[:3])
+        lines.append(f"house style: {examples}")
+    wanted = (["table"] if request.want_description else []) + list(request.columns)
+    lines.append("document: " + ", ".join(wanted))
+    return "\n".join(lines)
+
+
+def _lower_keywords(text: str) -> str:
+    for word in ("PRIMARY KEY", "NOT NULL", "UNIQUE"):
+        text = text.replace(word, word.lower())
+    if text.startswith("DEFAULT "):
+        return "default " + text[8:]
+    if text.startswith("REFERENCES "):
+        return "references " + text[11:]
+    return text
+
+
+def messages(request: DocRequest, style: str = "general") -> list[dict[str, str]]:
+    """Chat messages for one request. ``style`` is ``general`` (instructions + example) or ``tuned``."""
+    user = render_table(request)
+    if style == "tuned":
+        return [{"role": "system", "content": TUNED_SYSTEM}, {"role": "user", "content": user}]
+    return [
+        {"role": "system", "content": GENERAL_SYSTEM},
+        {"role": "user", "content": _EXAMPLE_TABLE},
+        {"role": "assistant", "content": json.dumps(_EXAMPLE_ANSWER, ensure_ascii=False)},
+        {"role": "user", "content": user},
+    ]
+
+
+def answer_schema(request: DocRequest, *, max_chars: int = 200) -> dict[str, Any]:
+    """JSON schema of the answer: its required keys are exactly the requested columns."""
+    text = {"type": "string", "minLength": 3, "maxLength": max_chars}
+    columns = {
+        "type": "object",
+        "properties": {name: text for name in request.columns},
+        "required": list(request.columns),
+        "additionalProperties": False,
+    }
+    properties: dict[str, Any] = {}
+    required = []
+    if request.want_description:
+        properties["table"] = text
+        required.append("table")
+    properties["columns"] = columns
+    required.append("columns")
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def render_answer(docs: TableDocs, request: DocRequest) -> str:
+    """The answer a model should give, as training targets are written."""
+    answer: dict[str, Any] = {}
+    if request.want_description:
+        answer["table"] = docs.description or ""
+    answer["columns"] = {name: docs.columns.get(name, "") for name in request.columns}
+    return json.dumps(answer, ensure_ascii=False)
+
+
+class AnswerError(ValueError):
+    pass
+
+
+def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | None]]:
+    """Read a model's answer; returns the docs and what it failed to give: requested column
+    names, and ``None`` first when the requested table description is missing.
+
+    Raises AnswerError when the text is not the JSON object we asked for.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswerError(f"model answer is not JSON ({error.msg} at char {error.pos})") from None
+    if not isinstance(data, dict):
+        raise AnswerError("model answer is not a JSON object")
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict):
+        raw_columns = {}
+    description = data.get("table") if request.want_description else None
+    description = clean_text(description) if isinstance(description, str) and description.strip() else None
+    columns: dict[str, str] = {}
+    missing: list[str | None] = []
+    for name in request.columns:
+        value = raw_columns.get(name)
+        if isinstance(value, str) and _meaningful(value):
+            columns[name] = clean_text(value)
+        else:
+            missing.append(name)
+    if request.want_description and description is None:
+        missing.insert(0, None)
+    return TableDocs(description, columns), missing
+
+
+def _meaningful(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) >= 3 and any(ch.isalpha() for ch in stripped) and not looks_degenerate(stripped)
+
+
+def looks_degenerate(text: str) -> bool:
+    """Small models sometimes loop ("C=Shipment; C=Shipping; C=…"): a comment whose words
+    repeat heavily, or that ends cut off at the length limit, is not worth keeping."""
+    words = re.findall(r"[\w']+", text.lower())
+    if len(words) >= 8 and len(set(words)) / len(words) < 0.5:
+        return True
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return len(trigrams) >= 6 and len(set(trigrams)) / len(trigrams) < 0.7
+
+
+def default_context(tables: list[Table], index: int) -> Context:
+    """Context for ``tables[index]``: tables it references, then its nearest neighbours in the
+    file, and a few existing column comments nearby that show the house style."""
+    current = tables[index]
+    referenced = [fk.ref_table for fk in current.foreign_keys] + [
+        c.references.ref_table for c in current.columns if c.references is not None
+    ]
+    lo = max(0, index - 12)
+    window = tables[lo : index + 13]
+    nearby = sorted(range(len(window)), key=lambda i: abs(i + lo - index))
+    names: list[str] = []
+    for name in [*referenced, *(window[i].name for i in nearby)]:
+        if name and name != current.name and name not in names:
+            names.append(name)
+    examples: list[tuple[str, str]] = []
+    for i in nearby:
+        for col in window[i].columns:
+            if col.comment is not None and col.comment.text.strip() and len(examples) < 3:
+                examples.append((col.name, col.comment.text))
+    return Context(tuple(names[:12]), tuple(examples))

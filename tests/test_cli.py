@@ -1,0 +1,132 @@
+"""The command line, run as a user runs it (heuristic backend unless a test needs the model)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sqlscribe.cli import main
+from sqlscribe.ddl import parse_sql
+
+MYSQL = "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n  cust_email_addr VARCHAR(200) COMMENT 'Buyer''s e-mail'\n) ENGINE=InnoDB;\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "a.sql").write_text(MYSQL, encoding="utf-8")
+    sub = tmp_path / "nested" / "deeper"
+    sub.mkdir(parents=True)
+    (sub / "b.sql").write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
+    (sub / "notes.txt").write_text("CREATE TABLE ignored (a int);", encoding="utf-8")
+    hidden = tmp_path / ".git"
+    hidden.mkdir()
+    (hidden / "c.sql").write_text("CREATE TABLE hidden (a int);", encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=600
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_diff_is_the_default_and_files_stay_untouched(project: Path) -> None:
+    code, out, err = run("document", "--backend", "heuristic", str(project))
+    assert code == 0, err
+    assert out.count("--- a/") == 2  # a.sql and nested/deeper/b.sql; not notes.txt, not .git/
+    assert "+) COMMENT='Orders, one row per order.' ENGINE=InnoDB;" in out
+    assert "dialect mysql (detected from syntax (ENGINE=))" in err
+    assert (project / "a.sql").read_text() == MYSQL
+
+
+def test_write_edits_in_place_keeps_permissions_and_is_idempotent(project: Path) -> None:
+    target = project / "a.sql"
+    target.chmod(0o640)
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(target))
+    assert code == 0, err
+    written = target.read_text()
+    assert "COMMENT 'Unique identifier of the order.'" in written
+    assert "COMMENT 'Buyer''s e-mail'" in written  # the human comment is kept
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert not [p for p in project.iterdir() if p.name.startswith(".a.sql")]  # no temp file left behind
+    code, out, _ = run("document", "--backend", "heuristic", "--write", str(target))
+    assert code == 0 and target.read_text() == written
+
+
+def test_overwrite_existing(project: Path) -> None:
+    target = project / "a.sql"
+    assert main(["document", "--backend", "heuristic", "--write", "--overwrite-existing", "-q", str(target)]) == 0
+    (table,) = parse_sql(target.read_text()).tables
+    assert table.columns[1].comment is not None
+    assert table.columns[1].comment.text == "Customer email address of the order."
+
+
+def test_json_format(project: Path) -> None:
+    code, out, _ = run("document", "--backend", "heuristic", "--format", "json", "--dialect", "mysql", str(project / "a.sql"))
+    assert code == 0
+    (record,) = json.loads(out)
+    assert record["file"] == str(project / "a.sql")
+    assert record["dialect"] == "mysql"
+    assert record["table"] == "orders"
+    assert record["description"] == "Orders, one row per order."
+    assert record["columns"] == {"order_id": "Unique identifier of the order.", "cust_email_addr": "Buyer's e-mail"}
+    assert record["source"] == {"table": "generated", "columns": {"order_id": "generated", "cust_email_addr": "existing"}}
+
+
+def test_bad_files_are_reported_and_the_rest_is_done(tmp_path: Path) -> None:
+    (tmp_path / "bin.sql").write_bytes(b"\x00\x01binary\x00")
+    (tmp_path / "latin1.sql").write_bytes("CREATE TABLE t (a int COMMENT 'caf\xe9');".encode("latin-1"))
+    (tmp_path / "empty.sql").write_text("")
+    (tmp_path / "broken.sql").write_text("CREATE TABLE ok (a int);\nCREATE TABLE bad (a int,, b);\n")
+    (tmp_path / "good.sql").write_text("CREATE TABLE good (a int);\n")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'bin.sql'}:1:1: binary file, skipped" in err
+    assert f"{tmp_path / 'latin1.sql'}:1:1: not UTF-8 text (byte 0xe9), skipped" in err
+    assert f"{tmp_path / 'broken.sql'}:2:1: table bad: empty column definition" in err
+    for name in ("bin.sql", "latin1.sql", "empty.sql"):
+        assert (tmp_path / name).read_bytes() == before[name]
+    assert "COMMENT ON TABLE ok" in (tmp_path / "broken.sql").read_text()
+    assert "CREATE TABLE bad (a int,, b);" in (tmp_path / "broken.sql").read_text()
+    assert "COMMENT ON COLUMN good.a" in (tmp_path / "good.sql").read_text()
+
+
+def test_bom_and_unicode_survive(tmp_path: Path) -> None:
+    target = tmp_path / "u.sql"
+    target.write_bytes(b"\xef\xbb\xbf" + 'CREATE TABLE "Stra\u00dfe" ("gr\u00f6\u00dfe" int, "order" text);'.encode())
+    assert main(["document", "--backend", "heuristic", "--write", "-q", str(target)]) == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfCREATE TABLE \"Stra\xc3\x9fe\"")
+    assert 'COMMENT ON COLUMN "Straße"."größe"' in data.decode("utf-8-sig")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("document", "--backend", "heuristic", str(tmp_path / "missing.sql"))[0] == 2
+    code, _, err = run("document", "--backend", "heuristic", "--dialect", "cobol", str(tmp_path))
+    assert code == 2 and "unknown dialect 'cobol'" in err
+    assert run("document", "--backend", "openai", str(tmp_path))[0] == 2  # needs --base-url
+    assert run("frobnicate")[0] == 2
+
+
+def test_missing_model_is_one_line_that_says_how_to_fix_it(project: Path) -> None:
+    code, _, err = run("document", "--model", str(project / "nope.gguf"), str(project / "a.sql"))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0] and "--backend heuristic" in lines[0]
+
+
+def test_ten_thousand_tables_with_heuristic(tmp_path: Path) -> None:
+    target = tmp_path / "big.sql"
+    target.write_text("".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, amt_{i} numeric);\n" for i in range(10_000)))
+    assert main(["document", "--backend", "heuristic", "--dialect", "postgres", "--write", "-q", str(target)]) == 0
+    parsed = parse_sql(target.read_text(), "postgres", validate=False)
+    assert len(parsed.tables) == 10_000
+    assert all(t.comment is not None and all(c.comment for c in t.columns) for t in parsed.tables)

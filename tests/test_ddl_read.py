@@ -1,0 +1,167 @@
+"""The DDL reader, dialect by dialect: tables, columns, keys and existing comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlscribe.ddl import detect_dialect, parse_sql
+
+
+def test_postgres_schema_quoted_names_keys_and_comment_on() -> None:
+    sql = """CREATE TABLE IF NOT EXISTS public."User Accounts" (
+    id BIGSERIAL PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMP WITH TIME ZONE DEFAULT now(),
+    org_id INT REFERENCES orgs(id)
+);
+COMMENT ON TABLE public."User Accounts" IS 'People who log in.';
+COMMENT ON COLUMN public."User Accounts".email IS 'Login e-mail, it''s unique.';
+"""
+    parsed = parse_sql(sql, "postgres")
+    assert parsed.diagnostics == []
+    (table,) = parsed.tables
+    assert table.name == "public.User Accounts"
+    assert table.name_source == 'public."User Accounts"'
+    assert [c.name for c in table.columns] == ["id", "email", "created_at", "org_id"]
+    id_, email, created, org = table.columns
+    assert id_.primary_key and id_.data_type == "BIGSERIAL"
+    assert email.not_null and email.unique and email.comment is not None
+    assert email.comment.text == "Login e-mail, it's unique."
+    assert created.data_type == "TIMESTAMP WITH TIME ZONE" and created.default == "now()"
+    assert org.references is not None and org.references.ref_table == "orgs" and org.references.ref_columns == ("id",)
+    assert table.comment is not None and table.comment.text == "People who log in."
+
+
+def test_comment_on_is_null_removes_a_comment() -> None:
+    sql = "CREATE TABLE t (a int);\nCOMMENT ON COLUMN t.a IS 'x';\nCOMMENT ON COLUMN t.a IS NULL;"
+    (table,) = parse_sql(sql, "postgres").tables
+    assert table.columns[0].comment is None
+
+
+def test_mysql_inline_comments_table_options_and_table_keys() -> None:
+    sql = """CREATE TABLE `shop`.`orders` (
+  `id` INT UNSIGNED NOT NULL AUTO_INCREMENT,
+  cust_id INT NOT NULL,
+  amt DECIMAL(10,2) COMMENT 'Order amount, in \\'EUR\\'',
+  PRIMARY KEY (`id`),
+  KEY idx_c (cust_id),
+  CONSTRAINT fk_c FOREIGN KEY (cust_id) REFERENCES customers (id)
+) ENGINE=InnoDB COMMENT='All orders';"""
+    (table,) = parse_sql(sql, "mysql").tables
+    assert table.name == "shop.orders"
+    assert [c.name for c in table.columns] == ["id", "cust_id", "amt"]
+    assert table.primary_key == ("id",)
+    assert table.columns[0].primary_key and table.columns[0].data_type == "INT UNSIGNED"
+    assert table.columns[1].references is not None and table.columns[1].references.ref_table == "customers"
+    assert table.columns[2].comment is not None and table.columns[2].comment.text == "Order amount, in 'EUR'"
+    assert table.comment is not None and table.comment.text == "All orders"
+
+
+def test_spark_struct_types_partitioning_and_comments() -> None:
+    sql = """CREATE OR REPLACE TABLE main.sales.orders (
+  id BIGINT NOT NULL COMMENT 'Order id',
+  info STRUCT<a: INT, b: STRING>,
+  dt DATE
+) USING DELTA PARTITIONED BY (dt) COMMENT 'Orders' TBLPROPERTIES ('delta.appendOnly'='true')"""
+    (table,) = parse_sql(sql, "databricks").tables
+    assert [c.name for c in table.columns] == ["id", "info", "dt"]
+    assert table.columns[1].data_type == "STRUCT<a: INT, b: STRING>"
+    assert table.columns[0].comment is not None and table.columns[0].comment.text == "Order id"
+    assert table.comment is not None and table.comment.text == "Orders"
+
+
+def test_snowflake_transient_table_and_comment_equals() -> None:
+    sql = "create or replace transient table db.s.t (id number(38,0) not null comment 'k', v variant) comment = 'T';"
+    (table,) = parse_sql(sql, "snowflake").tables
+    assert table.name == "db.s.t"
+    assert table.columns[0].comment is not None and table.columns[0].comment.text == "k"
+    assert table.comment is not None and table.comment.text == "T"
+
+
+def test_bigquery_options_description_on_columns_and_table() -> None:
+    sql = """CREATE TABLE `proj.ds.events` (
+  event_id STRING NOT NULL OPTIONS(description="Event key"),
+  props STRUCT<a INT64, b STRING>,
+  ts TIMESTAMP
+) PARTITION BY DATE(ts) OPTIONS(description="Events", labels=[("a", "b")]);"""
+    (table,) = parse_sql(sql, "bigquery").tables
+    assert table.name == "proj.ds.events"
+    assert [c.name for c in table.columns] == ["event_id", "props", "ts"]
+    assert table.columns[0].comment is not None and table.columns[0].comment.text == "Event key"
+    assert table.comment is not None and table.comment.text == "Events"
+
+
+def test_temporary_and_duckdb_tables() -> None:
+    sql = 'CREATE TEMP TABLE t (a HUGEINT, "select" VARCHAR);\nCREATE TEMPORARY TABLE u (b INT);'
+    parsed = parse_sql(sql, "duckdb")
+    assert [t.name for t in parsed.tables] == ["t", "u"]
+    assert [c.name for c in parsed.tables[0].columns] == ["a", "select"]
+
+
+def test_statements_that_are_not_tables_are_ignored() -> None:
+    sql = """CREATE VIEW v AS SELECT 1;
+CREATE INDEX i ON t (a);
+CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
+CREATE TABLE t2 AS SELECT 1 AS x;
+INSERT INTO t VALUES (1);
+CREATE TABLE real_one (a int);"""
+    parsed = parse_sql(sql, "postgres")
+    assert [t.name for t in parsed.tables] == ["real_one"]
+    assert parsed.diagnostics == []
+
+
+def test_half_typed_statement_gives_partial_table_and_a_diagnostic() -> None:
+    sql = "CREATE TABLE ok (a int);\nCREATE TABLE typing (\n  id int,\n  name varch"
+    parsed = parse_sql(sql, "postgres")
+    ok, typing = parsed.tables
+    assert ok.complete and not typing.complete
+    assert [c.name for c in typing.columns] == ["id", "name"]
+    assert len(parsed.diagnostics) == 1
+    assert parsed.diagnostics[0].line >= 2 and "typing" in parsed.diagnostics[0].message
+
+
+def test_unterminated_string_only_loses_its_own_statement() -> None:
+    sql = "CREATE TABLE a (x int);\nCREATE TABLE b (y int COMMENT 'oops);\nCREATE TABLE c (z int);\n"
+    parsed = parse_sql(sql, "mysql")
+    assert [t.name for t in parsed.tables] == ["a", "c"]
+    assert parsed.diagnostics and parsed.diagnostics[0].line == 2
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "hello world", "SELECT 1;", "{\"json\": true}", ")))(((", "CREATE"])
+def test_garbage_never_raises(text: str) -> None:
+    parsed = parse_sql(text)
+    assert parsed.tables == []
+
+
+def test_unicode_and_reserved_word_columns() -> None:
+    sql = 'CREATE TABLE "Bestellungen" ("größe" int, "order" text, "user" text, ключ int);'
+    (table,) = parse_sql(sql, "postgres").tables
+    assert [c.name for c in table.columns] == ["größe", "order", "user", "ключ"]
+    assert table.columns[0].name_source == '"größe"'
+
+
+def test_ten_thousand_tables() -> None:
+    sql = "\n".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, v{i} text);" for i in range(10_000))
+    parsed = parse_sql(sql, "postgres", validate=False)
+    assert len(parsed.tables) == 10_000
+    assert parsed.tables[-1].columns[1].name == "v9999"
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("CREATE TABLE t (a int) ENGINE=InnoDB;", "mysql"),
+        ("CREATE TABLE t (a INT64) OPTIONS(description='x');", "bigquery"),
+        ("CREATE TABLE t (a BIGINT) USING DELTA;", "databricks"),
+        ("CREATE TABLE t (a VARIANT, b TIMESTAMP_NTZ);", "snowflake"),
+        ("CREATE TABLE t (a JSONB, b BIGSERIAL);", "postgres"),
+        ("CREATE TABLE t (a HUGEINT);", "duckdb"),
+        ("-- dialect: snowflake\nCREATE TABLE t (a int);", "snowflake"),
+        ("/* sqlscribe: dialect=bigquery */ CREATE TABLE t (a int);", "bigquery"),
+        ("CREATE TABLE t (a int);", "postgres"),
+    ],
+)
+def test_dialect_detection(sql: str, dialect: str) -> None:
+    detected, reason = detect_dialect(sql)
+    assert detected == dialect
+    assert reason
