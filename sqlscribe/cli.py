@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlscribe.ddl import DIALECTS, UnknownDialectError, get_dialect
+from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.models import ModelError
 
@@ -201,18 +201,20 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             failed = True
             continue
+
+        def report(done: int, total: int, table: Table, label: str = label) -> None:
+            progress.update(label, done, total, table.name)
+
         outcome = document_text(
-            text,
-            backend,
-            path=str(path),
-            dialect=args.dialect,
-            overwrite=args.overwrite_existing,
-            progress=lambda done, total, table, label=label: progress.update(label, done, total, table.name),
+            text, backend, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing, progress=report
         )
         progress.clear()
         if not args.quiet:
             parsed = outcome.parsed
-            print(f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {len(parsed.tables)} tables", file=sys.stderr)
+            print(
+                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {len(parsed.tables)} tables",
+                file=sys.stderr,
+            )
         for message in outcome.errors:
             print(message, file=sys.stderr)
         failed = failed or bool(outcome.errors)

@@ -35,7 +35,9 @@ class TableOutcome:
         generated = self.generated.docs if self.generated else TableDocs(None, {})
         return {
             "table": "generated" if generated.description else "existing",
-            "columns": {c.name: ("generated" if c.name in generated.columns else "existing") for c in self.table.columns},
+            "columns": {
+                c.name: ("generated" if c.name in generated.columns else "existing") for c in self.table.columns
+            },
         }
 
 
@@ -95,7 +97,7 @@ def document_text(
     todo = [(i, r) for i, r in work if not r.empty]
     outcomes: dict[int, TableOutcome] = {}
     results = backend.document_many(r for _, r in todo)
-    for n, ((index, request), result) in enumerate(zip(todo, results), start=1):
+    for n, ((index, _request), result) in enumerate(zip(todo, results, strict=False), start=1):
         table = parsed.tables[index]
         if progress:
             progress(n, len(todo), table)

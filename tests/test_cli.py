@@ -14,7 +14,10 @@ import pytest
 from sqlscribe.cli import main
 from sqlscribe.ddl import parse_sql
 
-MYSQL = "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n  cust_email_addr VARCHAR(200) COMMENT 'Buyer''s e-mail'\n) ENGINE=InnoDB;\n"
+MYSQL = (
+    "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n"
+    "  cust_email_addr VARCHAR(200) COMMENT 'Buyer''s e-mail'\n) ENGINE=InnoDB;\n"
+)
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def test_write_edits_in_place_keeps_permissions_and_is_idempotent(project: Path)
     assert "COMMENT 'Buyer''s e-mail'" in written  # the human comment is kept
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert not [p for p in project.iterdir() if p.name.startswith(".a.sql")]  # no temp file left behind
-    code, out, _ = run("document", "--backend", "heuristic", "--write", str(target))
+    code, _out, _ = run("document", "--backend", "heuristic", "--write", str(target))
     assert code == 0 and target.read_text() == written
 
 
@@ -69,7 +72,9 @@ def test_overwrite_existing(project: Path) -> None:
 
 
 def test_json_format(project: Path) -> None:
-    code, out, _ = run("document", "--backend", "heuristic", "--format", "json", "--dialect", "mysql", str(project / "a.sql"))
+    code, out, _ = run(
+        "document", "--backend", "heuristic", "--format", "json", "--dialect", "mysql", str(project / "a.sql")
+    )
     assert code == 0
     (record,) = json.loads(out)
     assert record["file"] == str(project / "a.sql")
@@ -77,7 +82,10 @@ def test_json_format(project: Path) -> None:
     assert record["table"] == "orders"
     assert record["description"] == "Orders, one row per order."
     assert record["columns"] == {"order_id": "Unique identifier of the order.", "cust_email_addr": "Buyer's e-mail"}
-    assert record["source"] == {"table": "generated", "columns": {"order_id": "generated", "cust_email_addr": "existing"}}
+    assert record["source"] == {
+        "table": "generated",
+        "columns": {"order_id": "generated", "cust_email_addr": "existing"},
+    }
 
 
 def test_bad_files_are_reported_and_the_rest_is_done(tmp_path: Path) -> None:
@@ -104,7 +112,7 @@ def test_bom_and_unicode_survive(tmp_path: Path) -> None:
     target.write_bytes(b"\xef\xbb\xbf" + 'CREATE TABLE "Stra\u00dfe" ("gr\u00f6\u00dfe" int, "order" text);'.encode())
     assert main(["document", "--backend", "heuristic", "--write", "-q", str(target)]) == 0
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfCREATE TABLE \"Stra\xc3\x9fe\"")
+    assert data.startswith(b'\xef\xbb\xbfCREATE TABLE "Stra\xc3\x9fe"')
     assert 'COMMENT ON COLUMN "Straße"."größe"' in data.decode("utf-8-sig")
 
 

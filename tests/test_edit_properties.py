@@ -9,20 +9,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sqlscribe.ddl import apply_edits, expected_after, parse_sql, plan_table_edits, verify
-from sqlscribe.ddl.parse import _tokenize, _Lines
+from sqlscribe.ddl.parse import _Lines, _tokenize
 from sqlscribe.docs import TableDocs
 
 TABLES = {
-    "postgres": 'CREATE TABLE s."T x" (\n  id int PRIMARY KEY,\n  "näme" text NOT NULL, -- keep me\n  amt numeric(10,2)\n);',
+    "postgres": (
+        'CREATE TABLE s."T x" (\n  id int PRIMARY KEY,\n  "näme" text NOT NULL, -- keep me\n  amt numeric(10,2)\n);'
+    ),
     "duckdb": "CREATE TABLE t (id INTEGER, payload JSON, d DATE)",
-    "mysql": "CREATE TABLE `t` (\n  id INT NOT NULL,\n  ref_id INT REFERENCES r(id),\n  `key` VARCHAR(9)\n) ENGINE=InnoDB;",
+    "mysql": (
+        "CREATE TABLE `t` (\n  id INT NOT NULL,\n  ref_id INT REFERENCES r(id),\n  `key` VARCHAR(9)\n) ENGINE=InnoDB;"
+    ),
     "databricks": "CREATE TABLE db.t (id BIGINT, m MAP<STRING, INT>) USING DELTA PARTITIONED BY (id);",
     "snowflake": "CREATE TABLE t (id NUMBER NOT NULL, v VARCHAR COLLATE 'en' DEFAULT 'x') CLUSTER BY (id);",
-    "bigquery": "CREATE TABLE `p.d.t` (id INT64 NOT NULL, s STRUCT<a INT64, b STRING> OPTIONS(rounding_mode='x')) PARTITION BY id;",
+    "bigquery": (
+        "CREATE TABLE `p.d.t` (id INT64 NOT NULL, s STRUCT<a INT64, b STRING> OPTIONS(rounding_mode='x'))"
+        " PARTITION BY id;"
+    ),
 }
 
 comment_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00") | st.sampled_from("'\"\\\n\t`$;"),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00")
+    | st.sampled_from("'\"\\\n\t`$;"),
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip() == s and s != "")
@@ -75,7 +83,9 @@ def test_crlf_files_get_crlf_comment_statements() -> None:
     text = "CREATE TABLE t (a int);\r\nSELECT 1;\r\n"
     (table,) = parse_sql(text, "postgres").tables
     new = apply_edits(text, plan_table_edits(table, TableDocs("T", {"a": "A"}), newline="\r\n"))
-    assert new == "CREATE TABLE t (a int);\r\nCOMMENT ON TABLE t IS 'T';\r\nCOMMENT ON COLUMN t.a IS 'A';\r\nSELECT 1;\r\n"
+    assert (
+        new == "CREATE TABLE t (a int);\r\nCOMMENT ON TABLE t IS 'T';\r\nCOMMENT ON COLUMN t.a IS 'A';\r\nSELECT 1;\r\n"
+    )
 
 
 def test_statement_without_semicolon_gets_one() -> None:

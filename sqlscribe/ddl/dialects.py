@@ -110,7 +110,11 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("snowflake", re.compile(r"\bCOMMENT\s*=\s*'", re.I), 2),
     ("snowflake", re.compile(r"\bDATA_RETENTION_TIME_IN_DAYS\b", re.I), 4),
     ("postgres", re.compile(r"\bCOMMENT\s+ON\s+(?:TABLE|COLUMN)\b", re.I), 3),
-    ("postgres", re.compile(r"\b(?:BIGSERIAL|SERIAL|SMALLSERIAL|JSONB|TIMESTAMPTZ|BYTEA|CITEXT|INET|TSVECTOR)\b", re.I), 4),
+    (
+        "postgres",
+        re.compile(r"\b(?:BIGSERIAL|SERIAL|SMALLSERIAL|JSONB|TIMESTAMPTZ|BYTEA|CITEXT|INET|TSVECTOR)\b", re.I),
+        4,
+    ),
     ("postgres", re.compile(r"::\w+"), 2),
     ("postgres", re.compile(r"\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I), 1),
     ("duckdb", re.compile(r"\b(?:HUGEINT|UHUGEINT|UBIGINT|UTINYINT)\b", re.I), 5),

@@ -7,6 +7,7 @@ again and every table must carry exactly the comments we meant to write.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,9 +53,7 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
     return description, columns
 
 
-def plan_table_edits(
-    table: Table, docs: TableDocs, *, overwrite: bool = False, newline: str = "\n"
-) -> list[TextEdit]:
+def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, newline: str = "\n") -> list[TextEdit]:
     if not table.complete:
         return []
     dialect = get_dialect(table.dialect)
@@ -90,7 +89,9 @@ def plan_table_edits(
 
     if appended:
         prefix = "" if table.has_semicolon else ";"
-        edits.append(TextEdit(table.statement_end, table.statement_end, prefix + "".join(newline + s for s in appended)))
+        edits.append(
+            TextEdit(table.statement_end, table.statement_end, prefix + "".join(newline + s for s in appended))
+        )
     return _merge_same_offset(edits)
 
 
@@ -114,7 +115,7 @@ def _merge_same_offset(edits: list[TextEdit]) -> list[TextEdit]:
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         if b.start < a.end or (a.start == b.start and a.start == a.end and b.start == b.end):
             raise EditConflictError(f"overlapping edits at offset {b.start}")
     out = []

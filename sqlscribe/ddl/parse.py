@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlscribe.ddl.dialects import detect_dialect, get_dialect
 from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
@@ -124,9 +124,7 @@ def _tokenize(text: str, dialect: str, lines: _Lines) -> tuple[list[_Tok], list[
                 offset = start + len(chunk) - len(chunk.lstrip())
                 line, col = lines.position(offset)
                 reason = str(error).splitlines()[0][:120]
-                diagnostics.append(
-                    Diagnostic(f"cannot read this statement ({reason})", Span(offset, end), line, col)
-                )
+                diagnostics.append(Diagnostic(f"cannot read this statement ({reason})", Span(offset, end), line, col))
         start = end
     return tokens, diagnostics
 
@@ -234,7 +232,9 @@ def _read_options(tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int, 
             and option[1].kind == TokenType.EQ
             and option[2].kind == TokenType.STRING
         ):
-            comment = Comment(option[2].text, Span(option[0].start, option[2].end), Span(option[2].start, option[2].end))
+            comment = Comment(
+                option[2].text, Span(option[0].start, option[2].end), Span(option[2].start, option[2].end)
+            )
     return comment, end + 1, tokens[i + 1].end, not inner
 
 
@@ -364,7 +364,12 @@ def _create_table_name_index(stmt: Sequence[_Tok]) -> int | None:
         up = stmt[i].upper
         if up == "TABLE":
             j = i + 1
-            if j + 2 < len(stmt) and stmt[j].upper == "IF" and stmt[j + 1].upper == "NOT" and stmt[j + 2].upper == "EXISTS":
+            if (
+                j + 2 < len(stmt)
+                and stmt[j].upper == "IF"
+                and stmt[j + 1].upper == "NOT"
+                and stmt[j + 2].upper == "EXISTS"
+            ):
                 j += 3
             return j if j < len(stmt) else None
         if stmt[i].kind == TokenType.L_PAREN or up in ("AS", "VIEW", "INDEX", "FUNCTION", "SEQUENCE"):

@@ -25,7 +25,9 @@ class ChatBackend(Backend):
         self.cache = cache
 
     @abstractmethod
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int) -> tuple[str, int, int]:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int
+    ) -> tuple[str, int, int]:
         """Run one chat completion; returns the text, prompt tokens and completion tokens."""
 
     def document(self, request: DocRequest) -> Generated:
@@ -87,6 +89,10 @@ def _chunks(request: DocRequest) -> list[DocRequest]:
     parts = []
     for i in range(0, len(columns), MAX_COLUMNS_PER_REQUEST):
         parts.append(
-            replace(request, columns=columns[i : i + MAX_COLUMNS_PER_REQUEST], want_description=request.want_description and i == 0)
+            replace(
+                request,
+                columns=columns[i : i + MAX_COLUMNS_PER_REQUEST],
+                want_description=request.want_description and i == 0,
+            )
         )
     return parts

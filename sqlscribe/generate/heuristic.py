@@ -15,13 +15,61 @@ from sqlscribe.generate.words import UNIT_SUFFIXES, entity_words, expand, singul
 
 _BOOL_TYPES = ("BOOL", "BIT", "TINYINT(1)")
 _TIME_TYPES = ("TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "TIME")
-_MONEY = {"amount", "price", "cost", "fee", "total", "balance", "revenue", "salary", "payment", "tax", "discount",
-          "charge", "budget", "spend", "income", "profit", "value"}
+_MONEY = {
+    "amount",
+    "price",
+    "cost",
+    "fee",
+    "total",
+    "balance",
+    "revenue",
+    "salary",
+    "payment",
+    "tax",
+    "discount",
+    "charge",
+    "budget",
+    "spend",
+    "income",
+    "profit",
+    "value",
+}
 _CODES = {"status", "type", "code", "category", "kind", "class", "level", "tier", "stage", "state", "mode"}
-_PAST = {"started", "ended", "created", "updated", "modified", "deleted", "inserted", "loaded", "processed", "shipped", "paid",
-         "closed", "opened", "started", "ended", "completed", "cancelled", "canceled", "approved", "submitted",
-         "received", "delivered", "sent", "published", "expired", "deactivated", "activated", "verified",
-         "registered", "confirmed", "changed", "refreshed", "joined", "signed", "last"}
+_PAST = {
+    "started",
+    "ended",
+    "created",
+    "updated",
+    "modified",
+    "deleted",
+    "inserted",
+    "loaded",
+    "processed",
+    "shipped",
+    "paid",
+    "closed",
+    "opened",
+    "completed",
+    "cancelled",
+    "canceled",
+    "approved",
+    "submitted",
+    "received",
+    "delivered",
+    "sent",
+    "published",
+    "expired",
+    "deactivated",
+    "activated",
+    "verified",
+    "registered",
+    "confirmed",
+    "changed",
+    "refreshed",
+    "joined",
+    "signed",
+    "last",
+}
 
 
 def _sentence(text: str) -> str:
@@ -74,25 +122,25 @@ def describe_column(col: Column, table: Table) -> str:
     if words and words[0] in ("is", "has", "can", "should", "was", "allow", "allows"):
         verb = words[0]
         return _sentence(f"Whether the {entity} {verb} {_phrase(words[1:])}".rstrip())
-    if last in ("flag", "indicator", "ind") or any(t in dtype for t in _BOOL_TYPES) and "INT" not in dtype[:3]:
+    if last in ("flag", "indicator", "ind") or (any(t in dtype for t in _BOOL_TYPES) and "INT" not in dtype[:3]):
         rest = [w for w in core if w not in ("flag", "indicator", "ind")]
         return _sentence(f"Flag indicating whether the {entity} is {_phrase(rest)}") + _default_note(col)
     if words and words[0] in ("number", "count", "total") and len(words) > 1 and words[0] != "total":
-        return _sentence(f"Number of {_phrase(words[1:-1] + [_plural(words[-1])])}{unit}")
+        return _sentence(f"Number of {_phrase([*words[1:-1], _plural(words[-1])])}{unit}")
     if last == "count" and len(words) > 1:
-        return _sentence(f"Number of {_phrase(words[:-2] + [_plural(words[-2])])}{unit}")
+        return _sentence(f"Number of {_phrase([*words[:-2], _plural(words[-2])])}{unit}")
     numeric = any(dtype.startswith(t) for t in ("DEC", "NUM", "FLOAT", "DOUBLE", "REAL", "MONEY"))
     if last == "by" and len(words) > 1:
         return _sentence(f"User who {_phrase(words[:-1])} the {entity}")
     is_time = (last in ("at", "on", "timestamp", "time") and not numeric) or any(
         dtype.startswith(t) for t in _TIME_TYPES
     )
-    is_date = last in ("date", "day") or dtype.startswith("DATE") and not dtype.startswith("DATETIME")
+    is_date = last in ("date", "day") or (dtype.startswith("DATE") and not dtype.startswith("DATETIME"))
     if is_time or is_date:
         kind = "Date" if is_date and not is_time else "Timestamp"
         event = [w for w in words if w not in ("at", "on", "timestamp", "time", "date", "day", "and")]
         if event and event[-1] in ("start", "end"):
-            event = event[:-1] + [event[-1] + "ed"]
+            event = [*event[:-1], event[-1] + "ed"]
         if event and (event[0] in _PAST or event[-1] in _PAST or event[0].endswith("ed")):
             return _sentence(f"{kind} when the {entity} was {_phrase(event)}{unit}")
         if event:
@@ -116,7 +164,7 @@ def describe_column(col: Column, table: Table) -> str:
 def describe_table(table: Table) -> str:
     words = entity_words(table.name)
     entity = _phrase(words)
-    plural = _phrase(words[:-1] + [_plural(words[-1])])
+    plural = _phrase([*words[:-1], _plural(words[-1])])
     return _sentence(f"{plural.capitalize()}, one row per {entity}")
 
 

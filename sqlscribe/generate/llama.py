@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import json
 import os
 import threading
@@ -51,7 +53,16 @@ def _load(model_path: str, adapter_path: str | None, options: LlamaOptions, chat
             return Llama(**kwargs)
     except (ValueError, RuntimeError, OSError) as error:
         what = f"{model_path}" + (f" with adapter {adapter_path}" if adapter_path else "")
-        raise ModelError(f"llama.cpp cannot load {what} ({error}); reinstall the model or use --backend heuristic") from None
+        raise ModelError(
+            f"llama.cpp cannot load {what} ({error}); reinstall the model or use --backend heuristic"
+        ) from None
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free the models before interpreter shutdown, when llama.cpp's own finaliser would fail noisily."""
+    _load.cache_clear()
+    gc.collect()
 
 
 @contextlib.contextmanager
@@ -76,14 +87,16 @@ def _quiet_stderr() -> Any:
 
 @lru_cache(maxsize=256)
 def _grammar(schema_json: str) -> Any:
-    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import LlamaGrammar
 
     with _quiet_stderr():
         return LlamaGrammar.from_json_schema(schema_json, verbose=False)
 
 
 class LlamaBackend(ChatBackend):
-    def __init__(self, model: ResolvedModel, options: LlamaOptions = LlamaOptions(), *, cache: DocCache | None = None) -> None:
+    def __init__(
+        self, model: ResolvedModel, options: LlamaOptions = LlamaOptions(), *, cache: DocCache | None = None
+    ) -> None:
         super().__init__(model.model_id, cache=cache)
         self.model = model
         self.options = options
@@ -99,7 +112,9 @@ class LlamaBackend(ChatBackend):
         with _lock:
             self.llm  # noqa: B018 - loading is the side effect
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int) -> tuple[str, int, int]:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int
+    ) -> tuple[str, int, int]:
         grammar = _grammar(json.dumps(schema))
         with _lock:
             out = self.llm.create_chat_completion(

@@ -37,7 +37,9 @@ class OpenAIBackend(ChatBackend):
         self.timeout = timeout
         self.jobs = max(1, jobs)
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int) -> tuple[str, int, int]:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int
+    ) -> tuple[str, int, int]:
         body = {
             "model": self.model,
             "messages": messages,

@@ -1,0 +1,138 @@
+"""The embedded default model, for real: in-process through llama.cpp and behind a real
+OpenAI-compatible server (llama-cpp-python's own) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sqlscribe.ddl import parse_sql
+from sqlscribe.document import document_text
+from sqlscribe.generate import BackendConfig, DocCache, DocRequest, make_backend
+from sqlscribe.generate.llama import LlamaBackend
+from sqlscribe.generate.openai import OpenAIBackend
+from sqlscribe.models import resolve, spec_for
+
+pytestmark = pytest.mark.model
+
+TEN_COLUMNS = """CREATE TABLE sales.invoice_lines (
+  line_id BIGINT PRIMARY KEY,
+  invoice_id BIGINT NOT NULL REFERENCES sales.invoices (invoice_id),
+  sku VARCHAR(32) NOT NULL,
+  qty INTEGER NOT NULL,
+  unit_price_eur NUMERIC(10, 2) NOT NULL,
+  discount_pct NUMERIC(5, 2) DEFAULT 0,
+  tax_rate NUMERIC(5, 4),
+  is_gift BOOLEAN DEFAULT false,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "order" INTEGER
+);"""
+
+
+@pytest.fixture(scope="module")
+def llama() -> LlamaBackend:
+    backend = make_backend(BackendConfig(backend="llama", use_cache=False))
+    assert isinstance(backend, LlamaBackend)
+    return backend
+
+
+def _assert_fully_documented(text: str, dialect: str) -> None:
+    (table,) = parse_sql(text, dialect).tables
+    assert table.complete
+    assert table.comment is not None and table.comment.text.strip()
+    for col in table.columns:
+        assert col.comment is not None and col.comment.text.strip(), col.name
+
+
+def test_llama_documents_every_column_and_the_result_reparses(llama: LlamaBackend) -> None:
+    outcome = document_text(TEN_COLUMNS, llama, dialect="postgres")
+    assert outcome.errors == []
+    (table,) = outcome.tables
+    assert table.generated is not None
+    assert set(table.generated.docs.columns) == {c.name for c in table.table.columns}
+    assert table.generated.completion_tokens > 0
+    _assert_fully_documented(outcome.new_text, "postgres")
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "bigquery", "snowflake"])
+def test_llama_output_lands_in_each_dialect(llama: LlamaBackend, dialect: str) -> None:
+    ddl = "CREATE TABLE shipments (shipment_id INT PRIMARY KEY, carrier_cd VARCHAR(8), wt_kg FLOAT);"
+    if dialect == "bigquery":
+        ddl = ddl.replace("INT PRIMARY KEY", "INT64").replace("VARCHAR(8)", "STRING").replace("FLOAT", "FLOAT64")
+    outcome = document_text(ddl, llama, dialect=dialect)
+    assert outcome.errors == []
+    _assert_fully_documented(outcome.new_text, dialect)
+
+
+def test_cache_makes_a_repeat_instant(tmp_path: Path) -> None:
+    model = resolve(spec_for(None))
+    backend = LlamaBackend(model, cache=DocCache(tmp_path))
+    (table,) = parse_sql(TEN_COLUMNS, "postgres").tables
+    request = DocRequest.for_table(table)
+    first = backend.document(request)
+    second = backend.document(request)
+    assert not first.cached and second.cached
+    assert second.docs == first.docs
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def openai_server() -> Iterator[str]:
+    model = resolve(spec_for(None)).base_path
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port)]
+        + ["--n_ctx", "4096", "--verbose", "false"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/models", timeout=2) as resp:
+                    if json.loads(resp.read())["data"]:
+                        break
+            except OSError:
+                time.sleep(0.5)
+            assert proc.poll() is None, "llama_cpp.server exited"
+        else:
+            pytest.fail("llama_cpp.server did not start in 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_openai_backend_against_a_real_local_server(openai_server: str) -> None:
+    backend = OpenAIBackend(openai_server, jobs=2)
+    sql = TEN_COLUMNS + "\nCREATE TABLE sales.invoices (invoice_id BIGINT PRIMARY KEY, issued_on DATE);"
+    outcome = document_text(sql, backend, dialect="postgres")
+    assert outcome.errors == []
+    tables = parse_sql(outcome.new_text, "postgres").tables
+    assert len(tables) == 2
+    for table in tables:
+        assert table.comment is not None
+        assert all(c.comment is not None for c in table.columns)
+    assert all(t.generated is not None and t.generated.completion_tokens > 0 for t in outcome.tables)
+
+
+def test_openai_backend_reports_an_unreachable_server() -> None:
+    backend = OpenAIBackend(f"http://127.0.0.1:{_free_port()}", timeout=5)
+    outcome = document_text("CREATE TABLE t (a int);", backend, dialect="postgres")
+    assert outcome.new_text == "CREATE TABLE t (a int);"
+    assert len(outcome.errors) == 1 and "cannot reach" in outcome.errors[0]
