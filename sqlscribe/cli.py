@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing = models_sub.add_parser("list", help="show every registered model")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     models_sub.add_parser("verify", help="check the sha256 of every installed model file")
+
+    sub.add_parser("serve", help="run the language server over stdio (for editors)")
+    stats = sub.add_parser("stats", help="acceptance rate of suggestions, per model and kind (recorded locally)")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.add_argument("--db", type=Path, help="the metrics database (default: in the user data directory)")
     return parser
 
 
@@ -69,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sqlscribe.model_commands import cmd_models
 
             return cmd_models(args)
+        if args.command == "serve":
+            from lsp_server import main as serve
+
+            serve()
+            return EXIT_OK
+        if args.command == "stats":
+            return cmd_stats(args)
     except UsageError as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -261,3 +273,15 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from sqlscribe.acceptance import AcceptanceLog, default_path, format_stats
+
+    path = args.db or default_path()
+    rows = AcceptanceLog(path).stats() if path.exists() else []
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2))
+    else:
+        print(format_stats(rows))
+    return EXIT_OK

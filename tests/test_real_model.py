@@ -94,8 +94,10 @@ def openai_server() -> Iterator[str]:
     model = resolve(spec_for(None)).base_path
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port)]
-        + ["--n_ctx", "4096", "--verbose", "false"],
+        [
+            *(sys.executable, "-m", "llama_cpp.server", "--model", str(model)),
+            *("--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "false"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

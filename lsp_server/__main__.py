@@ -1,0 +1,3 @@
+from lsp_server import main
+
+main()

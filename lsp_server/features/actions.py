@@ -1,0 +1,193 @@
+"""Code actions: document a column, a table, or the whole file.
+
+Listing is instant — it reads only the parse. The model runs in ``codeAction/resolve``,
+when the editor needs the edit. Every edit names the document version it was computed
+for, and is computed against the text as it is when the model answers, so it can never
+land on shifted text: the client refuses an edit for a version it no longer has.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+
+from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.server import Accepted, SqlscribeServer
+from sqlscribe.docs import TableDocs
+from sqlscribe.suggest import SuggestionError, Target, find_table, needs_docs, plan_target, request_for
+
+log = logging.getLogger(__name__)
+
+KIND_COLUMN = types.CodeActionKind.RefactorRewrite + ".sqlscribe.column"
+KIND_TABLE = types.CodeActionKind.RefactorRewrite + ".sqlscribe.table"
+KIND_FILE = types.CodeActionKind.Source + ".sqlscribe.documentFile"
+
+COMMAND_DOCUMENT_FILE = "sqlscribe.documentFile"
+COMMAND_DOCUMENT_TARGET = "sqlscribe.documentTarget"
+COMMAND_ACCEPTED = "sqlscribe.suggestionAccepted"
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE], resolve_provider=True),
+    )
+    async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        try:
+            snap = await ls.snapshot(params.text_document.uri)
+        except TooLargeError:
+            return None
+        return list_actions(ls, snap, params.range, params.context.only)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve(ls: SqlscribeServer, action: types.CodeAction) -> types.CodeAction:
+        return await resolve_action(ls, action)
+
+
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
+    return not only or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+def list_actions(
+    ls: SqlscribeServer, snap: Snapshot, range_: types.Range, only: Sequence[str] | None
+) -> list[types.CodeAction]:
+    parsed = snap.parsed
+    overwrite = ls.settings.overwriteExisting
+    offset = snap.lines.offset(range_.start)
+    actions: list[types.CodeAction] = []
+    base = {"uri": snap.uri, "version": snap.version}
+
+    index = next((i for i, t in enumerate(parsed.tables) if t.span.start <= offset <= t.statement_end), None)
+    if index is not None and parsed.tables[index].complete:
+        table = parsed.tables[index]
+        col = table.column_at(offset)
+        if col is not None and col.name and (overwrite or col.comment is None) and _wanted(KIND_COLUMN, only):
+            actions.append(
+                types.CodeAction(
+                    title=f"Document column `{col.name}`",
+                    kind=KIND_COLUMN,
+                    data={**base, "kind": "column", "table": table.name, "index": index, "column": col.name},
+                )
+            )
+        if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
+            n = len([c for c in table.columns if overwrite or c.comment is None])
+            actions.append(
+                types.CodeAction(
+                    title=f"Document table `{table.name}` ({n} column{'s' if n != 1 else ''})",
+                    kind=KIND_TABLE,
+                    data={**base, "kind": "table", "table": table.name, "index": index, "column": None},
+                )
+            )
+    if _wanted(KIND_FILE, only):
+        k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))
+        if k:
+            actions.append(
+                types.CodeAction(
+                    title=f"Document this file ({k} table{'s' if k != 1 else ''})",
+                    kind=KIND_FILE,
+                    data={**base, "kind": "file"},
+                )
+            )
+    if not _client_resolves(ls):
+        # Without codeAction/resolve the action itself must say what to run: a command
+        # that generates, then applies through workspace/applyEdit.
+        for action in actions:
+            action.command = _eager_command(action)
+            action.data = None
+    return actions
+
+
+def _client_resolves(ls: SqlscribeServer) -> bool:
+    text_document = ls.client_capabilities.text_document
+    code_action = text_document.code_action if text_document else None
+    return bool(code_action and code_action.resolve_support and code_action.data_support)
+
+
+def _eager_command(action: types.CodeAction) -> types.Command:
+    data: Any = action.data
+    if data["kind"] == "file":
+        return types.Command(title=action.title, command=COMMAND_DOCUMENT_FILE, arguments=[data["uri"]])
+    return types.Command(
+        title=action.title, command=COMMAND_DOCUMENT_TARGET, arguments=[data["uri"], data["table"], data["column"]]
+    )
+
+
+async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types.CodeAction:
+    data: Any = action.data
+    if isinstance(data, dict) and data.get("kind") == "file":
+        action.command = _eager_command(action)
+        return action
+    if not isinstance(data, dict) or data.get("kind") not in ("column", "table") or "uri" not in data:
+        return action  # not ours to resolve (or already resolved)
+    uri = str(data["uri"])
+    if uri not in ls.workspace.text_documents:
+        return _disabled(action, "the document is closed")
+    target = Target(str(data.get("table")), data.get("column"))
+    hint = data.get("index") if isinstance(data.get("index"), int) else None
+    overwrite = ls.settings.overwriteExisting
+    try:
+        snap = await ls.snapshot(uri)
+        found = find_table(snap.parsed, target.table, hint)
+        if found is None:
+            return _disabled(action, f"table {target.table} no longer exists")
+        request = request_for(snap.parsed, found[0], target.column, overwrite=overwrite)
+        generated = await ls.engine.generate(request)
+        # The user may have typed while the model ran: plan against the text as it is now.
+        edit, accepted = await edit_for(ls, uri, target, hint, generated.docs, overwrite)
+    except (SuggestionError, TooLargeError) as error:
+        return _disabled(action, str(error))
+    if edit is None or accepted is None:
+        return _disabled(action, "nothing left to document here")
+    action.edit = edit
+    kind = "column" if target.column else "table"
+    record = ls.acceptance
+    if record is not None:
+        suggestion_id = record.shown(model=generated.model_id, kind=kind, document=uri, target=target.label)
+        accepted.suggestion_id = suggestion_id
+        ls.session.offered[suggestion_id] = accepted
+        action.command = types.Command(title="", command=COMMAND_ACCEPTED, arguments=[suggestion_id, uri])
+    return action
+
+
+async def edit_for(
+    ls: SqlscribeServer, uri: str, target: Target, hint: int | None, docs: TableDocs, overwrite: bool
+) -> tuple[types.WorkspaceEdit | None, Accepted | None]:
+    """A versioned edit that writes ``docs`` for ``target`` into the current text of ``uri``."""
+    snap = await ls.snapshot(uri)
+    found = find_table(snap.parsed, target.table, hint)
+    if found is None:
+        raise SuggestionError(f"table {target.table} no longer exists")
+    index, table = found
+    edits = plan_target(snap.parsed, index, docs, target, overwrite=overwrite)
+    if not edits:
+        return None, None
+    text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+        types.TextEdit(range=snap.lines.range(e.start, e.end), new_text=e.new_text) for e in edits
+    ]
+    edit = types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=snap.version),
+                edits=text_edits,
+            )
+        ]
+    )
+    texts: dict[str | None, str] = {}
+    if target.column is None:
+        if docs.description and (overwrite or table.comment is None):
+            texts[None] = docs.description
+        for col in table.columns:
+            if col.name in docs.columns and (overwrite or col.comment is None):
+                texts[col.name] = docs.columns[col.name]
+    elif target.column in docs.columns:
+        texts[target.column] = docs.columns[target.column]
+    return edit, Accepted("", table.name, target.column, texts)
+
+
+def _disabled(action: types.CodeAction, reason: str) -> types.CodeAction:
+    action.disabled = types.CodeActionDisabled(reason=reason)
+    action.edit = None
+    return action

@@ -1,0 +1,146 @@
+"""Hint-level diagnostics on undocumented tables and columns, and the reader's own findings.
+
+Published after the document has been quiet for a moment, so typing is never slowed
+down by a re-parse per keystroke.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.server import SqlscribeServer
+
+log = logging.getLogger(__name__)
+
+SOURCE = "sqlscribe"
+DEBOUNCE_SECONDS = 0.25
+# A generated file with 100,000 columns should not flood the editor's problem list.
+MAX_DIAGNOSTICS = 1000
+
+UNDOCUMENTED_TABLE = "undocumented-table"
+UNDOCUMENTED_COLUMN = "undocumented-column"
+
+_timers: dict[str, asyncio.TimerHandle] = {}
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SqlscribeServer, params: types.DidOpenTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri, delay=0.0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SqlscribeServer, params: types.DidChangeTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SqlscribeServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        timer = _timers.pop(uri, None)
+        if timer:
+            timer.cancel()
+        ls.documents.forget(uri)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def refresh_all(ls: SqlscribeServer) -> None:
+    for uri in list(ls.workspace.text_documents):
+        schedule(ls, uri, delay=0.0)
+
+
+def schedule(ls: SqlscribeServer, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
+    loop = asyncio.get_running_loop()
+    ls.loop = loop
+    timer = _timers.pop(uri, None)
+    if timer:
+        timer.cancel()
+    _timers[uri] = loop.call_later(delay, lambda: ls.spawn(publish(ls, uri)))
+
+
+async def publish(ls: SqlscribeServer, uri: str) -> None:
+    _timers.pop(uri, None)
+    if uri not in ls.workspace.text_documents:
+        return
+    version = ls.current_version(uri)
+    try:
+        snap = await ls.snapshot(uri)
+    except TooLargeError as error:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri,
+                version=version,
+                diagnostics=[
+                    _diagnostic(
+                        types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+                        str(error),
+                        types.DiagnosticSeverity.Information,
+                        None,
+                    )
+                ],
+            )
+        )
+        return
+    if uri not in ls.workspace.text_documents or ls.current_version(uri) != version:
+        return  # a newer version will publish its own
+    found = diagnostics_for(snap, undocumented=ls.settings.diagnostics)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, version=snap.version, diagnostics=found)
+    )
+
+
+def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.Diagnostic]:
+    out: list[types.Diagnostic] = []
+    for d in snap.parsed.diagnostics:
+        severity = types.DiagnosticSeverity.Information if d.severity == "info" else types.DiagnosticSeverity.Warning
+        out.append(_diagnostic(snap.lines.range(d.span.start, d.span.end), d.message, severity, None))
+    if not undocumented:
+        return out[:MAX_DIAGNOSTICS]
+    hidden = 0
+    for table in snap.parsed.tables:
+        if not table.complete:
+            continue
+        if table.comment is None:
+            if len(out) < MAX_DIAGNOSTICS:
+                out.append(
+                    _diagnostic(
+                        snap.lines.range(table.name_span.start, table.name_span.end),
+                        f"Table {table.name} has no description",
+                        types.DiagnosticSeverity.Hint,
+                        UNDOCUMENTED_TABLE,
+                    )
+                )
+            else:
+                hidden += 1
+        for col in table.columns:
+            if col.comment is not None or not col.name:
+                continue
+            if len(out) < MAX_DIAGNOSTICS:
+                out.append(
+                    _diagnostic(
+                        snap.lines.range(col.name_span.start, col.name_span.end),
+                        f"Column {col.name} has no comment",
+                        types.DiagnosticSeverity.Hint,
+                        UNDOCUMENTED_COLUMN,
+                    )
+                )
+            else:
+                hidden += 1
+    if hidden:
+        out.append(
+            _diagnostic(
+                snap.lines.range(0, 0),
+                f"{hidden} more undocumented tables and columns are not marked",
+                types.DiagnosticSeverity.Information,
+                None,
+            )
+        )
+    return out
+
+
+def _diagnostic(
+    range_: types.Range, message: str, severity: types.DiagnosticSeverity, code: str | None
+) -> types.Diagnostic:
+    return types.Diagnostic(range=range_, message=message, severity=severity, source=SOURCE, code=code)

@@ -1,0 +1,163 @@
+"""``sqlscribe.documentFile``: document every table of a file, one table at a time.
+
+Each table's edit is applied through ``workspace/applyEdit`` as soon as it is ready, so
+cancelling keeps everything done so far. Progress is reported as "table i of k"; the
+client cancels through the progress token (``window/workDoneProgress/cancel``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from lsprotocol import types
+
+from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for
+from lsp_server.server import SqlscribeServer
+from sqlscribe.suggest import SuggestionError, Target, needs_docs, request_for
+
+log = logging.getLogger(__name__)
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.command(COMMAND_DOCUMENT_FILE)
+    async def document_file(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
+        uri = _uri_argument(args)
+        if uri is None or uri not in ls.workspace.text_documents:
+            raise ValueError(f"{COMMAND_DOCUMENT_FILE} needs the URI of an open document, got {args!r}")
+        return await run(ls, uri)
+
+    @server.command(COMMAND_DOCUMENT_TARGET)
+    async def document_target(ls: SqlscribeServer, uri: str, table: str, column: str | None = None) -> bool:
+        """Document one table or column and apply it (for clients without codeAction/resolve)."""
+        if uri not in ls.workspace.text_documents:
+            raise ValueError(f"{COMMAND_DOCUMENT_TARGET}: {uri} is not open")
+        return await _document(ls, uri, Target(table, column), ls.settings.overwriteExisting, None)
+
+
+def _uri_argument(args: tuple[Any, ...]) -> str | None:
+    if not args:
+        return None
+    first = args[0]
+    if isinstance(first, dict):
+        first = first.get("uri")
+    return first if isinstance(first, str) else None
+
+
+async def run(ls: SqlscribeServer, uri: str) -> dict[str, object]:
+    overwrite = ls.settings.overwriteExisting
+    snap = await ls.snapshot(uri)
+    todo = [t.name for t in snap.parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
+    total = len(todo)
+    progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total)
+    documented = 0
+    failed: list[str] = []
+    try:
+        for i, name in enumerate(todo, start=1):
+            if progress.cancelled:
+                break
+            progress.report(f"table {i} of {total}: {name}", i - 1)
+            if await _document(ls, uri, Target(name), overwrite, progress):
+                documented += 1
+            elif not progress.cancelled:
+                failed.append(name)
+    finally:
+        cancelled = progress.cancelled
+        verb = "Cancelled after documenting" if cancelled else "Documented"
+        progress.end(f"{verb} {documented} of {total} table{'s' if total != 1 else ''}")
+    if failed:
+        ls.show_message(f"sqlscribe: could not document {', '.join(failed)}", types.MessageType.Warning)
+    return {"documented": documented, "total": total, "cancelled": cancelled, "failed": failed}
+
+
+async def _document(ls: SqlscribeServer, uri: str, target: Target, overwrite: bool, progress: _Progress | None) -> bool:
+    name = target.table
+    for _attempt in range(2):  # the user may edit while we generate: re-plan once on a refused edit
+        if uri not in ls.workspace.text_documents:
+            return False
+        try:
+            snap = await ls.snapshot(uri)
+            index = next((i for i, t in enumerate(snap.parsed.tables) if t.name == name), None)
+            if index is None:
+                return False
+            generation = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
+            generated = await progress.unless_cancelled(generation) if progress else await generation
+            if generated is None:
+                return False
+            edit, accepted = await edit_for(ls, uri, target, index, generated.docs, overwrite)
+        except SuggestionError as error:
+            log.warning("cannot document %s: %s", name, error)
+            return False
+        if edit is None or accepted is None:
+            return True  # already documented meanwhile
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=f"sqlscribe: document {name}")
+        )
+        if result.applied:
+            record = ls.acceptance
+            if record is not None:
+                kind = "file" if progress is not None else ("column" if target.column else "table")
+                suggestion_id = record.shown(model=generated.model_id, kind=kind, document=uri, target=target.label)
+                record.accepted(suggestion_id)
+                accepted.suggestion_id = suggestion_id
+                ls.session.accepted.setdefault(uri, []).append(accepted)
+            return True
+        log.info("edit for %s refused (%s); re-planning", name, result.failure_reason)
+    return False
+
+
+class _Progress:
+    """Server-initiated work-done progress, or nothing when the client does not support it."""
+
+    def __init__(self, ls: SqlscribeServer, token: str | None, total: int) -> None:
+        self.ls = ls
+        self.token = token
+        self.total = total
+        self._cancel: asyncio.Future[Any] | None = None
+        if token is not None:
+            self._cancel = asyncio.wrap_future(ls.work_done_progress.tokens[token])
+
+    @classmethod
+    async def start(cls, ls: SqlscribeServer, title: str, total: int) -> _Progress:
+        window = ls.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return cls(ls, None, total)
+        token = f"sqlscribe-{uuid.uuid4().hex}"
+        try:
+            await ls.work_done_progress.create_async(token)
+        except Exception as error:
+            log.warning("client refused a progress token: %s", error)
+            return cls(ls, None, total)
+        ls.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title=title, cancellable=True, percentage=0, message=f"{total} tables")
+        )
+        return cls(ls, token, total)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel is not None and self._cancel.cancelled()
+
+    def report(self, message: str, done: int) -> None:
+        if self.token is None:
+            return
+        percentage = int(100 * done / self.total) if self.total else 100
+        self.ls.work_done_progress.report(
+            self.token, types.WorkDoneProgressReport(message=message, percentage=percentage, cancellable=True)
+        )
+
+    async def unless_cancelled(self, work: asyncio.Future[Any]) -> Any:
+        """The work's result, or None as soon as the user cancels (the shared work itself goes on)."""
+        if self._cancel is None:
+            return await work
+        done, _ = await asyncio.wait({work, self._cancel}, return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            return work.result()
+        return None
+
+    def end(self, message: str) -> None:
+        if self.token is None:
+            return
+        self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+        self.ls.work_done_progress.tokens.pop(self.token, None)

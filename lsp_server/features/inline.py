@@ -1,0 +1,164 @@
+"""Inline suggestions (ghost text, LSP 3.18 ``textDocument/inlineCompletion``).
+
+Offered where the user is about to write documentation:
+- at the end of a column definition: the comment clause in the file's dialect
+  (`` COMMENT '…'``, `` OPTIONS(description="…")``);
+- inside an empty comment literal (``COMMENT ''``, ``COMMENT ON COLUMN t.c IS ''``,
+  ``description=""``): the text itself;
+- on an empty line right after a CREATE TABLE statement, in dialects that document
+  with ``COMMENT ON``: the statements for everything the table lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.features.actions import COMMAND_ACCEPTED
+from lsp_server.server import Accepted, SqlscribeServer
+from sqlscribe.ddl import Table
+from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate import DocRequest
+from sqlscribe.suggest import comment_clause, comment_on_statements, find_table, request_for, string_body
+
+# Text just before the cursor that opens an empty comment literal.
+_OPEN_LITERAL = re.compile(r"(?:\bCOMMENT\s*=?\s*|\bdescription\s*=\s*|\bIS\s+)(['\"])$", re.IGNORECASE)
+_COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(TABLE|COLUMN)\s+(.+?)\s+IS\s+['\"]$", re.IGNORECASE)
+
+
+@dataclass
+class Slot:
+    """Where ghost text goes and what it documents."""
+
+    table_index: int
+    column: str | None  # None: the table's description
+    shape: str  # "clause" | "literal" | "statements"
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: SqlscribeServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
+        uri = params.text_document.uri
+        try:
+            snap = await ls.snapshot(uri)
+        except TooLargeError:
+            return None
+        offset = snap.lines.offset(params.position)
+        slot = find_slot(snap, offset)
+        if slot is None:
+            return None
+        table = snap.parsed.tables[slot.table_index]
+        request = _request(snap, slot)
+        generated = await ls.engine.generate(request)
+        text = _insert_text(snap, table, slot, generated.docs, offset)
+        if not text:
+            return None
+        item = types.InlineCompletionItem(insert_text=text, range=snap.lines.range(offset, offset))
+        record = ls.acceptance
+        if record is not None:
+            label = f"{table.name}.{slot.column}" if slot.column else table.name
+            suggestion_id = record.shown(model=generated.model_id, kind="inline", document=uri, target=label)
+            texts: dict[str | None, str] = (
+                {slot.column: generated.docs.columns.get(slot.column, "")} if slot.column else {}
+            )
+            if slot.column is None and slot.shape != "statements" and generated.docs.description:
+                texts[None] = generated.docs.description
+            ls.session.offered[suggestion_id] = Accepted(suggestion_id, table.name, slot.column, texts)
+            item.command = types.Command(title="", command=COMMAND_ACCEPTED, arguments=[suggestion_id, uri])
+        return types.InlineCompletionList(items=[item])
+
+
+def _request(snap: Snapshot, slot: Slot) -> DocRequest:
+    if slot.shape == "statements":
+        return request_for(snap.parsed, slot.table_index)
+    if slot.column is None:
+        base = request_for(snap.parsed, slot.table_index)
+        return DocRequest(base.table, base.context, (), want_description=True)
+    return request_for(snap.parsed, slot.table_index, slot.column)
+
+
+def find_slot(snap: Snapshot, offset: int) -> Slot | None:
+    text = snap.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    parsed = snap.parsed
+
+    literal = _OPEN_LITERAL.search(before)
+    if literal and text[offset : offset + 1] == literal.group(1):
+        statement = _COMMENT_ON.search(before)
+        if statement:
+            return _comment_on_slot(snap, statement.group(1).upper(), statement.group(2))
+        for index, table in enumerate(parsed.tables):
+            if table.span.start <= offset <= table.statement_end:
+                col = table.column_at(offset)
+                return Slot(index, col.name if col else None, "literal")
+        return None
+
+    for index, table in enumerate(parsed.tables):
+        style = get_dialect(table.dialect).style
+        if style is CommentStyle.COMMENT_ON:
+            if table.complete and _right_after(text, table, offset):
+                return Slot(index, None, "statements")
+            continue
+        if not table.span.start <= offset <= table.statement_end:
+            continue
+        for col in table.columns:
+            if col.comment is not None or not col.name or col.span.end > offset:
+                continue
+            gap = text[col.span.end : offset]
+            if gap.strip(" \t") == "" and col.insert_at in (col.span.end, offset):
+                return Slot(index, col.name, "clause")
+    return None
+
+
+def _right_after(text: str, table: Table, offset: int) -> bool:
+    """The cursor sits on an empty line just below the statement, with no COMMENT ON there yet."""
+    if offset < table.statement_end:
+        return False
+    gap = text[table.statement_end : offset]
+    if gap.strip() or gap.count("\n") != 1:
+        return False
+    line_end = text.find("\n", offset)
+    rest = text[offset : line_end if line_end >= 0 else len(text)]
+    return not rest.strip() and (table.comment is None or any(c.comment is None for c in table.columns))
+
+
+def _comment_on_slot(snap: Snapshot, kind: str, name: str) -> Slot | None:
+    parts = [p.strip().strip('"`[]') for p in name.split(".")]
+    if kind == "TABLE":
+        found = find_table(snap.parsed, ".".join(parts))
+        return Slot(found[0], None, "literal") if found else None
+    table_name, column = ".".join(parts[:-1]), parts[-1]
+    found = find_table(snap.parsed, table_name)
+    if found is None:
+        for index, table in enumerate(snap.parsed.tables):
+            if table.short_name == table_name.rsplit(".", 1)[-1]:
+                found = (index, table)
+                break
+    if found is None or found[1].column(column) is None:
+        return None
+    col = found[1].column(column)
+    return Slot(found[0], col.name if col else column, "literal")
+
+
+def _insert_text(snap: Snapshot, table: Table, slot: Slot, docs: TableDocs, offset: int) -> str | None:
+    if slot.shape == "statements":
+        newline = "\r\n" if "\r\n" in snap.text else "\n"
+        return comment_on_statements(table, docs, newline) or None
+    text = docs.columns.get(slot.column) if slot.column else docs.description
+    if not text:
+        return None
+    if slot.shape == "literal":
+        return string_body(table.dialect, text)
+    clause = comment_clause(table.dialect, text)
+    if clause is None:
+        return None
+    if snap.text[offset - 1 : offset] in (" ", "\t"):
+        clause = clause.lstrip()
+    return clause

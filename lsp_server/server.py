@@ -1,0 +1,130 @@
+"""The server object: state shared by the features, and nothing else.
+
+Features live in :mod:`lsp_server.features`, one module each; they register their
+handlers on a :class:`SqlscribeServer` in :func:`create_server`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from lsp_server.documents import Documents, Snapshot
+from lsp_server.engine import Engine, Status
+from lsp_server.settings import Settings
+from sqlscribe import __version__
+from sqlscribe.acceptance import AcceptanceLog
+
+log = logging.getLogger(__name__)
+
+NAME = "sqlscribe"
+STATUS_NOTIFICATION = "sqlscribe/status"
+
+
+@dataclass
+class Accepted:
+    """A suggestion the user accepted, watched until the document is saved."""
+
+    suggestion_id: str
+    table: str
+    column: str | None
+    texts: dict[str | None, str]  # column (None: the table) -> the comment we inserted
+
+
+@dataclass
+class SessionState:
+    # suggestion id -> what it will insert, until the client reports it applied
+    offered: dict[str, Accepted] = field(default_factory=dict)
+    # document uri -> accepted suggestions whose fate (kept or edited) is not known yet
+    accepted: dict[str, list[Accepted]] = field(default_factory=dict)
+
+
+class SqlscribeServer(LanguageServer):
+    def __init__(self, *, acceptance_path: Path | None = None) -> None:
+        super().__init__(NAME, __version__)
+        self.settings = Settings()
+        self.documents = Documents()
+        self.engine = Engine(
+            self.settings.backend_config(), on_status=self._status_from_worker, on_warning=self._warn_from_worker
+        )
+        self.session = SessionState()
+        self._acceptance_path = acceptance_path
+        self._acceptance: AcceptanceLog | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.last_status = Status("idle", "(not loaded)")
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` in the background, keeping a reference until it ends."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- documents -----------------------------------------------------------
+
+    async def snapshot(self, uri: str) -> Snapshot:
+        doc = self.workspace.get_text_document(uri)
+        return await self.documents.snapshot(
+            uri, doc.version, doc.source, self.settings.dialect_name, self.position_encoding
+        )
+
+    def current_version(self, uri: str) -> int | None:
+        return self.workspace.get_text_document(uri).version
+
+    @property
+    def position_encoding(self) -> str:
+        encoding = self.workspace.position_encoding
+        return str(encoding) if encoding else types.PositionEncodingKind.Utf16
+
+    # -- acceptance metrics -----------------------------------------------------
+
+    @property
+    def acceptance(self) -> AcceptanceLog | None:
+        if not self.settings.telemetry:
+            return None
+        if self._acceptance is None:
+            try:
+                self._acceptance = AcceptanceLog(self._acceptance_path)
+            except Exception as error:  # a read-only home must not stop the server
+                log.warning("acceptance metrics disabled: %s", error)
+                self.settings = Settings(**{**self.settings.__dict__, "telemetry": False})
+                return None
+        return self._acceptance
+
+    # -- messages from the model's worker thread ------------------------------
+
+    def _status_from_worker(self, status: Status) -> None:
+        self._call_soon(self._send_status, status)
+
+    def _warn_from_worker(self, message: str) -> None:
+        self._call_soon(self.show_message, message, types.MessageType.Warning)
+
+    def _call_soon(self, fn: object, *args: object) -> None:
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(fn, *args)  # type: ignore[arg-type]
+
+    def _send_status(self, status: Status) -> None:
+        self.last_status = status
+        self.protocol.notify(STATUS_NOTIFICATION, status.as_dict())
+
+    def show_message(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+
+def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
+    from lsp_server.features import acceptance, actions, configuration, diagnostics, document_file, hover, inline
+
+    server = SqlscribeServer(acceptance_path=acceptance_path)
+    for feature in (configuration, diagnostics, actions, document_file, hover, inline, acceptance):
+        feature.register(server)
+    return server

@@ -1,0 +1,117 @@
+"""Verified edits for one column or one table of a parsed file — what an editor applies.
+
+The CLI documents whole files through :mod:`sqlscribe.document`; an editor works one
+suggestion at a time against text that keeps changing. Every plan here is checked the
+same way: apply it to a copy, read the copy again, and compare the comments found with
+the comments meant. A plan that fails the check is refused, never half-applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlscribe.ddl import ParsedFile, Table, TextEdit, apply_edits, expected_after, plan_table_edits, verify
+from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate import Context, DocRequest
+from sqlscribe.prompt import default_context
+
+
+class SuggestionError(ValueError):
+    """The suggestion cannot be applied to this text (it says why)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the user asked to document: a whole table, or one of its columns."""
+
+    table: str
+    column: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.table}.{self.column}" if self.column else self.table
+
+
+def find_table(parsed: ParsedFile, name: str, hint_index: int | None = None) -> tuple[int, Table] | None:
+    """The table called ``name``; ``hint_index`` breaks ties when a file defines a name twice."""
+    if hint_index is not None and 0 <= hint_index < len(parsed.tables) and parsed.tables[hint_index].name == name:
+        return hint_index, parsed.tables[hint_index]
+    for index, table in enumerate(parsed.tables):
+        if table.name == name:
+            return index, table
+    return None
+
+
+def request_for(parsed: ParsedFile, index: int, column: str | None = None, *, overwrite: bool = False) -> DocRequest:
+    """The generation request for a table, or for a single column of it."""
+    table = parsed.tables[index]
+    context = default_context(parsed.tables, index)
+    if column is None:
+        return DocRequest.for_table(table, context, overwrite=overwrite)
+    col = table.column(column)
+    if col is None:
+        raise SuggestionError(f"column {column} no longer exists in table {table.name}")
+    return DocRequest(table, context, (col.name,), want_description=False)
+
+
+def needs_docs(table: Table, *, overwrite: bool = False) -> bool:
+    return not DocRequest.for_table(table, Context(), overwrite=overwrite).empty
+
+
+def undocumented_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns if c.comment is None and c.name]
+
+
+def plan_target(
+    parsed: ParsedFile, index: int, docs: TableDocs, target: Target, *, overwrite: bool = False
+) -> list[TextEdit]:
+    """Edits that write ``docs`` for the target into the text, checked by re-reading the result."""
+    table = parsed.tables[index]
+    if not table.complete:
+        raise SuggestionError(f"table {table.name} is not complete yet ({table.problem or 'it does not parse'})")
+    if target.column is not None:
+        col = table.column(target.column)
+        if col is None:
+            raise SuggestionError(f"column {target.column} no longer exists in table {table.name}")
+        text = docs.columns.get(col.name)
+        docs = TableDocs(None, {col.name: text} if text else {})
+    newline = "\r\n" if "\r\n" in parsed.text else "\n"
+    edits = plan_table_edits(table, docs, overwrite=overwrite, newline=newline)
+    if not edits:
+        return []
+    new_text = apply_edits(parsed.text, edits)
+    problems = verify(new_text, parsed.dialect, [expected_after(index, table, docs, overwrite=overwrite)])
+    if problems:
+        raise SuggestionError("; ".join(problems))
+    return edits
+
+
+def comment_clause(dialect_name: str, text: str) -> str | None:
+    """The clause typed after a column definition to comment it, or None where the dialect has none."""
+    dialect = get_dialect(dialect_name)
+    lit = dialect.literal(text)
+    if dialect.style is CommentStyle.COMMENT_ON:
+        return None
+    if dialect.style is CommentStyle.OPTIONS:
+        return f" OPTIONS(description={lit})"
+    return dialect.column_clause.format(lit=lit)
+
+
+def comment_on_statements(table: Table, docs: TableDocs, newline: str = "\n") -> str:
+    """``COMMENT ON`` statements for a table, for dialects that document tables that way."""
+    dialect = get_dialect(table.dialect)
+    out = []
+    if docs.description and table.comment is None:
+        out.append(f"COMMENT ON TABLE {table.name_source} IS {dialect.literal(docs.description)};")
+    for col in table.columns:
+        text = docs.columns.get(col.name)
+        if text and col.comment is None:
+            out.append(f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {dialect.literal(text)};")
+    return newline.join(out)
+
+
+def string_body(dialect_name: str, text: str) -> str:
+    """``text`` as it reads between the quotes of a string literal in the dialect."""
+    lit = get_dialect(dialect_name).literal(text)
+    return lit[1:-1]

@@ -1,0 +1,222 @@
+"""End to end: the real server over stdio, the real embedded model, an editor that applies edits."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from sqlscribe.ddl import parse_sql
+
+from lsp_editor import Editor, server_config, start_editor, wait_for
+
+pytestmark = pytest.mark.model
+
+TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-"))
+
+MYSQL = """CREATE TABLE customers (
+  cust_id INT NOT NULL PRIMARY KEY,
+  email_addr VARCHAR(255) NOT NULL,
+  signup_dt DATE
+) ENGINE=InnoDB;
+
+CREATE TABLE orders (
+  order_id INT PRIMARY KEY,
+  cust_id INT NOT NULL REFERENCES customers (cust_id),
+  total_amt DECIMAL(10,2) COMMENT 'Order total in USD, tax included.'
+);
+"""
+
+POSTGRES = """-- dialect: postgres
+CREATE TABLE IF NOT EXISTS public.invoices (
+    invoice_id bigserial PRIMARY KEY,
+    amount_cents integer NOT NULL,
+    issued_at timestamptz DEFAULT now()
+);
+"""
+
+
+@pytest_lsp.fixture(config=server_config(TMP))
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+async def editor(client: LanguageClient) -> Editor:
+    return await start_editor(client)
+
+
+def comments(text: str, dialect: str | None = None) -> dict[str, dict[str | None, str | None]]:
+    parsed = parse_sql(text, dialect)
+    assert not [d for d in parsed.diagnostics if d.severity == "error"], parsed.diagnostics
+    out: dict[str, dict[str | None, str | None]] = {}
+    for table in parsed.tables:
+        entry: dict[str | None, str | None] = {None: table.comment.text if table.comment else None}
+        entry.update({c.name: c.comment.text if c.comment else None for c in table.columns})
+        out[table.name] = entry
+    return out
+
+
+async def test_actions_are_listed_per_column_table_and_file(editor: Editor):
+    uri = "file:///tmp/shop.sql"
+    editor.open(uri, MYSQL)
+    actions = await editor.code_actions(uri, MYSQL.index("email_addr") + 2)
+    titles = [a.title for a in actions]
+    assert titles == [
+        "Document column `email_addr`",
+        "Document table `customers` (3 columns)",
+        "Document this file (2 tables)",
+    ]
+    # Listing does no model work: the column and table actions carry no edit yet.
+    assert all(a.edit is None for a in actions)
+    file_action = actions[2]
+    assert file_action.kind is not None and file_action.kind.startswith("source.")
+    resolved = await editor.client.code_action_resolve_async(file_action)
+    assert resolved.command is not None and resolved.command.command == "sqlscribe.documentFile"
+    assert list(resolved.command.arguments or []) == [uri]
+
+    # The already-commented column offers no column action; `only` filters kinds.
+    on_commented = await editor.code_actions(uri, MYSQL.index("total_amt") + 1)
+    assert [a.title for a in on_commented] == ["Document table `orders` (2 columns)", "Document this file (2 tables)"]
+    only_source = await editor.code_actions(uri, MYSQL.index("total_amt"), only=["source"])
+    assert [a.title for a in only_source] == ["Document this file (2 tables)"]
+
+
+async def test_column_action_resolves_to_a_versioned_edit_that_reparses(editor: Editor):
+    uri = "file:///tmp/col.sql"
+    editor.open(uri, MYSQL)
+    action = (await editor.code_actions(uri, MYSQL.index("signup_dt")))[0]
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.disabled is None
+    assert resolved.edit is not None
+    change = resolved.edit.document_changes[0]
+    assert change.text_document.version == 1
+    assert editor.apply(resolved.edit)
+    after = comments(editor.texts[uri], "mysql")
+    assert after["customers"]["signup_dt"]  # documented
+    assert after["customers"]["email_addr"] is None  # nothing else touched
+    assert after["orders"]["total_amt"] == "Order total in USD, tax included."
+    # Every byte outside the insertion is the user's.
+    inserted = len(editor.texts[uri]) - len(MYSQL)
+    assert inserted > 10
+    assert resolved.command is not None and resolved.command.command == "sqlscribe.suggestionAccepted"
+
+
+async def test_table_action_in_postgres_adds_comment_on_statements(editor: Editor):
+    uri = "file:///tmp/pg.sql"
+    editor.open(uri, POSTGRES)
+    actions = await editor.code_actions(uri, POSTGRES.index("amount_cents"))
+    table_action = next(a for a in actions if a.title.startswith("Document table"))
+    assert table_action.title == "Document table `public.invoices` (3 columns)"
+    resolved = await editor.client.code_action_resolve_async(table_action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    text = editor.texts[uri]
+    assert text.startswith(POSTGRES.rstrip("\n"))
+    assert "COMMENT ON TABLE public.invoices IS '" in text
+    after = comments(text, "postgres")["public.invoices"]
+    assert all(after.values()), after
+
+
+async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
+    uri = "file:///tmp/file.sql"
+    editor.open(uri, MYSQL)
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 2 and result["total"] == 2 and result["cancelled"] is False
+    assert len(editor.applied) == 2  # one workspace/applyEdit per table
+    after = comments(editor.texts[uri], "mysql")
+    assert all(after["customers"].values()) and all(after["orders"].values())
+    assert after["orders"]["total_amt"] == "Order total in USD, tax included."  # the human comment is kept
+    reports = next(iter(editor.client.progress_reports.values()))
+    assert isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].cancellable
+    messages = [r.message for r in reports if isinstance(r, types.WorkDoneProgressReport)]
+    assert messages == ["table 1 of 2: customers", "table 2 of 2: orders"]
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+    assert reports[-1].message == "Documented 2 of 2 tables"
+    # A second run finds nothing left to do and changes nothing.
+    again = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert again["total"] == 0 and len(editor.applied) == 2
+
+
+async def test_cancelling_document_file_keeps_what_was_done(editor: Editor):
+    uri = "file:///tmp/many.sql"
+    text = "\n".join(
+        f"CREATE TABLE t{i} (id INT PRIMARY KEY, metric_{i}_val DECIMAL(8,2), flag_{i} BOOLEAN);" for i in range(12)
+    )
+    editor.open(uri, text)
+    command = editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    import asyncio
+
+    task = asyncio.ensure_future(command)
+    await wait_for(lambda: len(editor.applied) >= 1)
+    token = next(iter(editor.client.progress_reports))
+    editor.client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    result = await task
+    assert result["cancelled"] is True
+    assert 1 <= result["documented"] < 12
+    after = comments(editor.texts[uri], "mysql")
+    documented = [name for name, cols in after.items() if all(cols.values())]
+    untouched = [name for name, cols in after.items() if not any(cols.values())]
+    assert len(documented) == result["documented"]
+    assert len(documented) + len(untouched) == 12  # no table half-documented
+    end = editor.client.progress_reports[token][-1]
+    assert isinstance(end, types.WorkDoneProgressEnd) and end.message.startswith("Cancelled after documenting")
+
+
+async def test_suggestion_for_an_older_version_is_recomputed_not_shifted(editor: Editor):
+    uri = "file:///tmp/versions.sql"
+    editor.open(uri, MYSQL)
+    action = (await editor.code_actions(uri, MYSQL.index("email_addr")))[0]
+    # The user types above the table before looking at the suggestion.
+    editor.replace(uri, "-- a new header line\n-- and another\n" + MYSQL)
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None
+    assert resolved.edit.document_changes[0].text_document.version == 2
+    assert editor.apply(resolved.edit)
+    after = comments(editor.texts[uri], "mysql")
+    assert after["customers"]["email_addr"]
+    assert editor.texts[uri].startswith("-- a new header line\n-- and another\nCREATE TABLE customers (")
+
+    # An edit computed for a version the editor no longer has is refused, never applied shifted.
+    action = (await editor.code_actions(uri, editor.texts[uri].index("signup_dt")))[0]
+    stale = await editor.client.code_action_resolve_async(action)
+    editor.replace(uri, "\n" + editor.texts[uri])
+    before = editor.texts[uri]
+    assert stale.edit is not None and not editor.apply(stale.edit)
+    assert editor.texts[uri] == before
+
+
+async def test_action_for_a_deleted_table_is_disabled(editor: Editor):
+    uri = "file:///tmp/deleted.sql"
+    editor.open(uri, MYSQL)
+    action = next(a for a in await editor.code_actions(uri, 5) if a.title.startswith("Document table"))
+    editor.replace(uri, MYSQL[MYSQL.index("CREATE TABLE orders") :])
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is None
+    assert resolved.disabled is not None and "customers" in resolved.disabled.reason
+
+
+async def test_non_ascii_identifiers_use_utf16_positions(editor: Editor):
+    uri = "file:///tmp/unicode.sql"
+    text = "CREATE TABLE `café_😀` (\n  `naïve_😀_col` INT, `prix_€` DECIMAL(10,2)\n) ENGINE=InnoDB;\n"
+    editor.open(uri, text)
+    actions = await editor.code_actions(uri, text.index("prix"))
+    action = next(a for a in actions if a.title.startswith("Document column"))
+    assert action.title == "Document column `prix_€`"
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    after = comments(editor.texts[uri], "mysql")
+    assert after["café_😀"]["prix_€"]
+    assert after["café_😀"]["naïve_😀_col"] is None
+    new = editor.texts[uri]
+    assert new.startswith("CREATE TABLE `café_😀` (\n  `naïve_😀_col` INT, `prix_€` DECIMAL(10,2) COMMENT ")
