@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
-from sqlscribe.ddl import ParsedFile, parse_sql
+from sqlscribe.ddl import ParsedFile, detect_dialect, parse_sql, statement_window
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Below this size a parse takes a few milliseconds and runs inline.
 INLINE_PARSE_CHARS = 100_000
+# Beyond this size the whole-file parse skips sqlglot's per-statement check.
+VALIDATE_MAX_CHARS = 1_000_000
 # Beyond this size a document is not read at all: it is not a DDL file a person edits.
 MAX_DOCUMENT_CHARS = 20_000_000
 
@@ -32,16 +37,7 @@ class LineIndex:
         self.text = text
         self.encoding = str(encoding)
         starts = [0]
-        i = 0
-        n = len(text)
-        while True:
-            j = _next_break(text, i)
-            if j < 0:
-                break
-            i = j + 2 if text.startswith("\r\n", j) else j + 1
-            starts.append(i)
-            if i >= n:
-                break
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
         self.line_starts = starts
 
     def _units(self, s: str) -> int:
@@ -80,38 +76,42 @@ class LineIndex:
         return start + len(line)
 
 
-def _next_break(text: str, i: int) -> int:
-    a = text.find("\n", i)
-    b = text.find("\r", i)
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    return min(a, b)
-
-
 @dataclass
 class Snapshot:
-    """One version of a document, parsed."""
+    """One version of a document, parsed — wholly, or only the statements around one place."""
 
     uri: str
     version: int | None
     parsed: ParsedFile
     lines: LineIndex
+    window: tuple[int, int] | None = None  # set when only part of the text was read
 
     @property
     def text(self) -> str:
         return self.parsed.text
 
 
-class TooLargeError(ValueError):
+class DocumentUnavailable(ValueError):
+    """The document cannot be read (not open and not on disk, too large, not text)."""
+
+
+class TooLargeError(DocumentUnavailable):
     pass
 
 
 class Documents:
+    """Parses per document version, shared by every feature.
+
+    Small documents are parsed whole, inline. A large one (a generated schema dump of
+    several megabytes) is parsed whole on a thread, for diagnostics and "Document this
+    file"; meanwhile features that look at one place read just the statements around it.
+    """
+
     def __init__(self) -> None:
         self._snapshots: dict[str, Snapshot] = {}
         self._pending: dict[tuple[str, int | None, str | None], asyncio.Future[Snapshot]] = {}
+        self._lines: dict[str, tuple[int | None, LineIndex]] = {}
+        self._dialects: dict[str, tuple[int | None, str]] = {}
 
     def cached(self, uri: str, version: int | None, dialect: str | None) -> Snapshot | None:
         snap = self._snapshots.get(uri)
@@ -120,20 +120,23 @@ class Documents:
         return None
 
     async def snapshot(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
+        """The whole document, parsed."""
         hit = self.cached(uri, version, dialect)
         if hit is not None and hit.text == text:
             return hit
         if len(text) > MAX_DOCUMENT_CHARS:
             raise TooLargeError(f"{len(text) // 1_000_000} MB is too large to document in the editor; use the CLI")
+        if len(text) <= INLINE_PARSE_CHARS:
+            snap = self._build(uri, version, text, dialect, encoding)
+            self._snapshots[uri] = snap
+            return snap
         key = (uri, version, dialect)
         pending = self._pending.get(key)
         if pending is None:
-            if len(text) <= INLINE_PARSE_CHARS:
-                snap = _build(uri, version, text, dialect, encoding)
-                self._snapshots[uri] = snap
-                return snap
             loop = asyncio.get_running_loop()
-            pending = asyncio.ensure_future(loop.run_in_executor(None, _build, uri, version, text, dialect, encoding))
+            pending = asyncio.ensure_future(
+                loop.run_in_executor(None, self._build, uri, version, text, dialect, encoding)
+            )
             self._pending[key] = pending
             pending.add_done_callback(lambda _f: self._pending.pop(key, None))
         snap = await asyncio.shield(pending)
@@ -142,10 +145,47 @@ class Documents:
             self._snapshots[uri] = snap
         return snap
 
+    async def near(
+        self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str, offset: int
+    ) -> Snapshot:
+        """The statements around ``offset`` (the whole document when that is cheap or already done)."""
+        hit = self.cached(uri, version, dialect)
+        if hit is not None and hit.text == text:
+            return hit
+        if len(text) <= INLINE_PARSE_CHARS:
+            return await self.snapshot(uri, version, text, dialect, encoding)
+        if len(text) > MAX_DOCUMENT_CHARS:
+            raise TooLargeError(f"{len(text) // 1_000_000} MB is too large to document in the editor; use the CLI")
+        window = statement_window(text, offset)
+        if window[1] - window[0] > INLINE_PARSE_CHARS * 5:
+            return await self.snapshot(uri, version, text, dialect, encoding)
+        name = dialect or self._dialect(uri, version, text)
+        parsed = parse_sql(text, name, path=uri, window=window)
+        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), window)
+
     def forget(self, uri: str) -> None:
         self._snapshots.pop(uri, None)
+        self._lines.pop(uri, None)
+        self._dialects.pop(uri, None)
 
+    def _dialect(self, uri: str, version: int | None, text: str) -> str:
+        known = self._dialects.get(uri)
+        if known is not None and known[0] == version:
+            return known[1]
+        name, _reason = detect_dialect(text, uri)
+        self._dialects[uri] = (version, name)
+        return name
 
-def _build(uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
-    parsed = parse_sql(text, dialect, path=uri)
-    return Snapshot(uri, version, parsed, LineIndex(text, encoding))
+    def line_index(self, uri: str, version: int | None, text: str, encoding: str) -> LineIndex:
+        known = self._lines.get(uri)
+        if known is not None and known[0] == version and known[1].text is text and known[1].encoding == encoding:
+            return known[1]
+        lines = LineIndex(text, encoding)
+        self._lines[uri] = (version, lines)
+        return lines
+
+    def _build(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
+        # sqlglot's check of every statement costs two thirds of a parse; on a multi-megabyte
+        # file it is left to the moment a statement is edited (suggest.plan_target re-reads it).
+        parsed = parse_sql(text, dialect, path=uri, validate=len(text) <= VALIDATE_MAX_CHARS)
+        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding))

@@ -140,7 +140,8 @@ class Engine:
         """Runs on the worker thread only."""
         if self._backend is not None:
             return self._backend
-        self._publish("loading", message=f"loading {self.config.model or 'the default model'}")
+        what = self.config.model or "the default model" if self.config.backend == "llama" else self.config.backend
+        self._publish("loading", message=f"loading {what}")
         try:
             backend = self._factory(self.config)
             load = getattr(backend, "load", None)

@@ -16,7 +16,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from lsp_server.documents import Documents, Snapshot
+from lsp_server.documents import Documents, DocumentUnavailable, Snapshot
 from lsp_server.engine import Engine, Status
 from lsp_server.settings import Settings
 from sqlscribe import __version__
@@ -70,10 +70,27 @@ class SqlscribeServer(LanguageServer):
     # -- documents -----------------------------------------------------------
 
     async def snapshot(self, uri: str) -> Snapshot:
-        doc = self.workspace.get_text_document(uri)
-        return await self.documents.snapshot(
-            uri, doc.version, doc.source, self.settings.dialect_name, self.position_encoding
+        """The whole document, parsed (on a thread when it is large)."""
+        version, source = self._source(uri)
+        return await self.documents.snapshot(uri, version, source, self.settings.dialect_name, self.position_encoding)
+
+    async def snapshot_near(self, uri: str, position: types.Position | int) -> Snapshot:
+        """At least the statements around ``position``: instant even in a very large file."""
+        version, source = self._source(uri)
+        if isinstance(position, int):
+            offset = position
+        else:
+            offset = self.documents.line_index(uri, version, source, self.position_encoding).offset(position)
+        return await self.documents.near(
+            uri, version, source, self.settings.dialect_name, self.position_encoding, offset
         )
+
+    def _source(self, uri: str) -> tuple[int | None, str]:
+        doc = self.workspace.get_text_document(uri)
+        try:
+            return doc.version, doc.source  # a document the client never opened is read from disk
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise DocumentUnavailable(f"cannot read {uri}: {error}") from None
 
     def current_version(self, uri: str) -> int | None:
         return self.workspace.get_text_document(uri).version

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlscribe.ddl import ParsedFile, Table, TextEdit, apply_edits, expected_after, plan_table_edits, verify
+from sqlscribe.ddl import (
+    Comment,
+    ParsedFile,
+    Planned,
+    Table,
+    TextEdit,
+    apply_edits,
+    expected_after,
+    plan_table_edits,
+    verify,
+)
 from sqlscribe.ddl.dialects import CommentStyle, get_dialect
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import Context, DocRequest
@@ -80,11 +90,40 @@ def plan_target(
     edits = plan_table_edits(table, docs, overwrite=overwrite, newline=newline)
     if not edits:
         return []
-    new_text = apply_edits(parsed.text, edits)
-    problems = verify(new_text, parsed.dialect, [expected_after(index, table, docs, overwrite=overwrite)])
+    start, end = table.span.start, table.statement_end
+    if all(start <= e.start and e.end <= end for e in edits):
+        problems = _verify_statement(parsed.text, table, docs, edits, overwrite=overwrite)
+    else:  # an overwrite reaches a COMMENT ON statement elsewhere in the file: check the whole file
+        new_text = apply_edits(parsed.text, edits)
+        problems = verify(new_text, parsed.dialect, [expected_after(index, table, docs, overwrite=overwrite)])
     if problems:
         raise SuggestionError("; ".join(problems))
     return edits
+
+
+def _verify_statement(text: str, table: Table, docs: TableDocs, edits: list[TextEdit], *, overwrite: bool) -> list[str]:
+    """Check the edited statement on its own: it must parse and carry exactly the intended comments.
+
+    Reading one statement instead of the whole file keeps an editor fast on multi-megabyte
+    files. Comments that live outside the statement (a ``COMMENT ON`` further down) are not
+    in the excerpt, so they are expected absent there; no edit touches them.
+    """
+    start, end = table.span.start, table.statement_end
+    shifted = [TextEdit(e.start - start, e.end - start, e.new_text) for e in edits]
+    excerpt = apply_edits(text[start:end], shifted)
+    planned = expected_after(0, table, docs, overwrite=overwrite)
+
+    def inside(comment: Comment | None) -> bool:
+        return comment is not None and start <= comment.clause.start and comment.clause.end <= end
+
+    description = planned.description
+    if table.comment is not None and description == table.comment.text and not inside(table.comment):
+        description = None
+    columns = dict(planned.columns)
+    for col in table.columns:
+        if col.comment is not None and columns.get(col.name) == col.comment.text and not inside(col.comment):
+            columns[col.name] = None
+    return verify(excerpt, table.dialect, [Planned(0, table.name, description, columns)])
 
 
 def comment_clause(dialect_name: str, text: str) -> str | None:

@@ -170,6 +170,18 @@ async def start_editor(client: LanguageClient, settings: dict[str, Any] | None =
     return editor
 
 
+async def stop(client: LanguageClient, timeout: float = 30.0) -> None:
+    """Shut the server down as an editor does; a server that does not go is a failure, not a hang."""
+    try:
+        await asyncio.wait_for(client.shutdown_session(), timeout)
+    except TimeoutError:
+        process = client._server
+        alive = process is not None and process.returncode is None
+        if process is not None and alive:
+            process.kill()
+        raise AssertionError(f"the server did not shut down within {timeout} s (still running: {alive})") from None
+
+
 async def wait_for(predicate: Any, timeout: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -12,7 +12,7 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 
-from lsp_editor import Editor, server_config, start_editor, wait_for
+from lsp_editor import Editor, server_config, start_editor, stop, wait_for
 
 pytestmark = pytest.mark.model
 
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS public.invoices (
 @pytest_lsp.fixture(config=server_config(TMP))
 async def client(lsp_client: LanguageClient):
     yield
-    await lsp_client.shutdown_session()
+    await stop(lsp_client)
 
 
 @pytest.fixture

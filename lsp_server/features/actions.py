@@ -8,14 +8,17 @@ land on shifted text: the client refuses an edit for a version it no longer has.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
 
-from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import Accepted, SqlscribeServer
+from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs
 from sqlscribe.suggest import SuggestionError, Target, find_table, needs_docs, plan_target, request_for
 
@@ -37,8 +40,8 @@ def register(server: SqlscribeServer) -> None:
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         try:
-            snap = await ls.snapshot(params.text_document.uri)
-        except TooLargeError:
+            snap = await ls.snapshot_near(params.text_document.uri, params.range.start)
+        except DocumentUnavailable:
             return None
         return list_actions(ls, snap, params.range, params.context.only)
 
@@ -69,7 +72,14 @@ def list_actions(
                 types.CodeAction(
                     title=f"Document column `{col.name}`",
                     kind=KIND_COLUMN,
-                    data={**base, "kind": "column", "table": table.name, "index": index, "column": col.name},
+                    data={
+                        **base,
+                        "kind": "column",
+                        "table": table.name,
+                        "index": index,
+                        "at": table.span.start,
+                        "column": col.name,
+                    },
                 )
             )
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
@@ -78,15 +88,28 @@ def list_actions(
                 types.CodeAction(
                     title=f"Document table `{table.name}` ({n} column{'s' if n != 1 else ''})",
                     kind=KIND_TABLE,
-                    data={**base, "kind": "table", "table": table.name, "index": index, "column": None},
+                    data={
+                        **base,
+                        "kind": "table",
+                        "table": table.name,
+                        "index": index,
+                        "at": table.span.start,
+                        "column": None,
+                    },
                 )
             )
     if _wanted(KIND_FILE, only):
-        k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))
+        if snap.window is None:
+            k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))
+            title = f"Document this file ({k} table{'s' if k != 1 else ''})"
+        else:  # a large file still being read as a whole: count later
+            k = 1
+            title = "Document this file"
+            ls.spawn(_read_whole(ls, snap.uri))
         if k:
             actions.append(
                 types.CodeAction(
-                    title=f"Document this file ({k} table{'s' if k != 1 else ''})",
+                    title=title,
                     kind=KIND_FILE,
                     data={**base, "kind": "file"},
                 )
@@ -98,6 +121,11 @@ def list_actions(
             action.command = _eager_command(action)
             action.data = None
     return actions
+
+
+async def _read_whole(ls: SqlscribeServer, uri: str) -> None:
+    with contextlib.suppress(DocumentUnavailable):
+        await ls.snapshot(uri)
 
 
 def _client_resolves(ls: SqlscribeServer) -> bool:
@@ -127,21 +155,20 @@ async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types
         return _disabled(action, "the document is closed")
     target = Target(str(data.get("table")), data.get("column"))
     hint = data.get("index") if isinstance(data.get("index"), int) else None
+    at: int = data["at"] if isinstance(data.get("at"), int) else 0
     overwrite = ls.settings.overwriteExisting
     try:
-        snap = await ls.snapshot(uri)
-        found = find_table(snap.parsed, target.table, hint)
-        if found is None:
-            return _disabled(action, f"table {target.table} no longer exists")
-        request = request_for(snap.parsed, found[0], target.column, overwrite=overwrite)
+        snap, index, _table = await locate(ls, uri, target.table, hint, at)
+        request = request_for(snap.parsed, index, target.column, overwrite=overwrite)
         generated = await ls.engine.generate(request)
         # The user may have typed while the model ran: plan against the text as it is now.
-        edit, accepted = await edit_for(ls, uri, target, hint, generated.docs, overwrite)
-    except (SuggestionError, TooLargeError) as error:
+        planned = await edit_for(ls, uri, target, hint, at, generated.docs, overwrite)
+    except (SuggestionError, DocumentUnavailable) as error:
         return _disabled(action, str(error))
-    if edit is None or accepted is None:
+    if planned is None:
         return _disabled(action, "nothing left to document here")
-    action.edit = edit
+    action.edit = planned.edit
+    accepted = planned.accepted
     kind = "column" if target.column else "table"
     record = ls.acceptance
     if record is not None:
@@ -152,18 +179,39 @@ async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types
     return action
 
 
-async def edit_for(
-    ls: SqlscribeServer, uri: str, target: Target, hint: int | None, docs: TableDocs, overwrite: bool
-) -> tuple[types.WorkspaceEdit | None, Accepted | None]:
-    """A versioned edit that writes ``docs`` for ``target`` into the current text of ``uri``."""
-    snap = await ls.snapshot(uri)
-    found = find_table(snap.parsed, target.table, hint)
+@dataclass
+class PlannedEdit:
+    edit: types.WorkspaceEdit
+    accepted: Accepted  # what the edit writes, for acceptance metrics
+    added: int  # characters the edit adds to the text
+
+
+async def locate(ls: SqlscribeServer, uri: str, name: str, hint: int | None, at: int) -> tuple[Snapshot, int, Table]:
+    """The current parse holding table ``name``, read near ``at`` first and wholly if it moved."""
+    snap = await ls.snapshot_near(uri, at)
+    found = find_table(snap.parsed, name, hint if snap.window is None else None)
+    if found is None and snap.window is not None:
+        snap = await ls.snapshot(uri)
+        found = find_table(snap.parsed, name, hint)
     if found is None:
-        raise SuggestionError(f"table {target.table} no longer exists")
-    index, table = found
+        raise SuggestionError(f"table {name} no longer exists")
+    return snap, found[0], found[1]
+
+
+async def edit_for(
+    ls: SqlscribeServer,
+    uri: str,
+    target: Target,
+    hint: int | None,
+    at: int,
+    docs: TableDocs,
+    overwrite: bool,
+) -> PlannedEdit | None:
+    """A versioned edit that writes ``docs`` for ``target`` into the current text of ``uri``."""
+    snap, index, table = await locate(ls, uri, target.table, hint, at)
     edits = plan_target(snap.parsed, index, docs, target, overwrite=overwrite)
     if not edits:
-        return None, None
+        return None
     text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
         types.TextEdit(range=snap.lines.range(e.start, e.end), new_text=e.new_text) for e in edits
     ]
@@ -184,7 +232,8 @@ async def edit_for(
                 texts[col.name] = docs.columns[col.name]
     elif target.column in docs.columns:
         texts[target.column] = docs.columns[target.column]
-    return edit, Accepted("", table.name, target.column, texts)
+    added = sum(len(e.new_text) - (e.end - e.start) for e in edits)
+    return PlannedEdit(edit, Accepted("", table.name, target.column, texts), added)
 
 
 def _disabled(action: types.CodeAction, reason: str) -> types.CodeAction:

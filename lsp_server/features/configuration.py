@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 
 from lsprotocol import types
 
@@ -13,6 +15,7 @@ from lsp_server.settings import Settings
 log = logging.getLogger(__name__)
 
 SECTION = "sqlscribe"
+EXIT_GRACE_SECONDS = 3.0
 
 
 def register(server: SqlscribeServer) -> None:
@@ -40,6 +43,18 @@ def register(server: SqlscribeServer) -> None:
             )
         await pull(ls)
         _start_warm_up(ls)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: SqlscribeServer, params: None) -> None:
+        ls.engine.close()
+
+    @server.feature(types.EXIT)
+    def exit_(ls: SqlscribeServer, params: None) -> None:
+        # pygls exits once its stdin reader thread returns; a model call stuck in native code
+        # must not keep an editor waiting on a server it has already told to go.
+        timer = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(0 if ls.protocol._shutdown else 1,))
+        timer.daemon = True
+        timer.start()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: SqlscribeServer, params: types.DidChangeConfigurationParams) -> None:

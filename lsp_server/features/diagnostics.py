@@ -11,7 +11,7 @@ import logging
 
 from lsprotocol import types
 
-from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import SqlscribeServer
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ async def publish(ls: SqlscribeServer, uri: str) -> None:
     version = ls.current_version(uri)
     try:
         snap = await ls.snapshot(uri)
-    except TooLargeError as error:
+    except DocumentUnavailable as error:
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri,

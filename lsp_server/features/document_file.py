@@ -14,7 +14,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for
+from lsp_server.documents import DocumentUnavailable
+from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for, locate
 from lsp_server.server import SqlscribeServer
 from sqlscribe.suggest import SuggestionError, Target, needs_docs, request_for
 
@@ -34,7 +35,7 @@ def register(server: SqlscribeServer) -> None:
         """Document one table or column and apply it (for clients without codeAction/resolve)."""
         if uri not in ls.workspace.text_documents:
             raise ValueError(f"{COMMAND_DOCUMENT_TARGET}: {uri} is not open")
-        return await _document(ls, uri, Target(table, column), ls.settings.overwriteExisting, None)
+        return await _document(ls, uri, Target(table, column), ls.settings.overwriteExisting, None, 0) is not None
 
 
 def _uri_argument(args: tuple[Any, ...]) -> str | None:
@@ -48,19 +49,26 @@ def _uri_argument(args: tuple[Any, ...]) -> str | None:
 
 async def run(ls: SqlscribeServer, uri: str) -> dict[str, object]:
     overwrite = ls.settings.overwriteExisting
-    snap = await ls.snapshot(uri)
-    todo = [t.name for t in snap.parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
+    try:
+        snap = await ls.snapshot(uri)
+    except DocumentUnavailable as error:
+        ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
+        return {"documented": 0, "total": 0, "cancelled": False, "failed": []}
+    todo = [(t.name, t.span.start) for t in snap.parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
     total = len(todo)
     progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total)
     documented = 0
     failed: list[str] = []
     try:
-        for i, name in enumerate(todo, start=1):
+        shift = 0  # characters our own edits added above the next table
+        for i, (name, start) in enumerate(todo, start=1):
             if progress.cancelled:
                 break
             progress.report(f"table {i} of {total}: {name}", i - 1)
-            if await _document(ls, uri, Target(name), overwrite, progress):
+            added = await _document(ls, uri, Target(name), overwrite, progress, start + shift)
+            if added is not None:
                 documented += 1
+                shift += added
             elif not progress.cancelled:
                 failed.append(name)
     finally:
@@ -72,28 +80,28 @@ async def run(ls: SqlscribeServer, uri: str) -> dict[str, object]:
     return {"documented": documented, "total": total, "cancelled": cancelled, "failed": failed}
 
 
-async def _document(ls: SqlscribeServer, uri: str, target: Target, overwrite: bool, progress: _Progress | None) -> bool:
+async def _document(
+    ls: SqlscribeServer, uri: str, target: Target, overwrite: bool, progress: _Progress | None, at: int
+) -> int | None:
+    """Document the target and apply the edit; the number of characters added, None on failure."""
     name = target.table
     for _attempt in range(2):  # the user may edit while we generate: re-plan once on a refused edit
         if uri not in ls.workspace.text_documents:
-            return False
+            return None
         try:
-            snap = await ls.snapshot(uri)
-            index = next((i for i, t in enumerate(snap.parsed.tables) if t.name == name), None)
-            if index is None:
-                return False
+            snap, index, _table = await locate(ls, uri, name, None, at)
             generation = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
             generated = await progress.unless_cancelled(generation) if progress else await generation
             if generated is None:
-                return False
-            edit, accepted = await edit_for(ls, uri, target, index, generated.docs, overwrite)
-        except SuggestionError as error:
+                return None
+            planned = await edit_for(ls, uri, target, None, at, generated.docs, overwrite)
+        except (SuggestionError, DocumentUnavailable) as error:
             log.warning("cannot document %s: %s", name, error)
-            return False
-        if edit is None or accepted is None:
-            return True  # already documented meanwhile
+            return None
+        if planned is None:
+            return 0  # already documented meanwhile
         result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label=f"sqlscribe: document {name}")
+            types.ApplyWorkspaceEditParams(edit=planned.edit, label=f"sqlscribe: document {name}")
         )
         if result.applied:
             record = ls.acceptance
@@ -101,11 +109,11 @@ async def _document(ls: SqlscribeServer, uri: str, target: Target, overwrite: bo
                 kind = "file" if progress is not None else ("column" if target.column else "table")
                 suggestion_id = record.shown(model=generated.model_id, kind=kind, document=uri, target=target.label)
                 record.accepted(suggestion_id)
-                accepted.suggestion_id = suggestion_id
-                ls.session.accepted.setdefault(uri, []).append(accepted)
-            return True
+                planned.accepted.suggestion_id = suggestion_id
+                ls.session.accepted.setdefault(uri, []).append(planned.accepted)
+            return planned.added
         log.info("edit for %s refused (%s); re-planning", name, result.failure_reason)
-    return False
+    return None
 
 
 class _Progress:

@@ -11,7 +11,7 @@ import asyncio
 
 from lsprotocol import types
 
-from lsp_server.documents import TooLargeError
+from lsp_server.documents import DocumentUnavailable
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Column, ParsedFile, Table
 from sqlscribe.generate import DocRequest, Generated, HeuristicBackend
@@ -25,8 +25,8 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: SqlscribeServer, params: types.HoverParams) -> types.Hover | None:
         try:
-            snap = await ls.snapshot(params.text_document.uri)
-        except TooLargeError:
+            snap = await ls.snapshot_near(params.text_document.uri, params.position)
+        except DocumentUnavailable:
             return None
         offset = snap.lines.offset(params.position)
         for index, table in enumerate(snap.parsed.tables):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from lsp_server.documents import Snapshot, TooLargeError
+from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features.actions import COMMAND_ACCEPTED
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
@@ -46,8 +46,8 @@ def register(server: SqlscribeServer) -> None:
     ) -> types.InlineCompletionList | None:
         uri = params.text_document.uri
         try:
-            snap = await ls.snapshot(uri)
-        except TooLargeError:
+            snap = await ls.snapshot_near(uri, params.position)
+        except DocumentUnavailable:
             return None
         offset = snap.lines.offset(params.position)
         slot = find_slot(snap, offset)
@@ -122,7 +122,7 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
     if offset < table.statement_end:
         return False
     gap = text[table.statement_end : offset]
-    if gap.strip() or gap.count("\n") != 1:
+    if gap.strip() or gap.count("\n") not in (1, 2):
         return False
     line_end = text.find("\n", offset)
     rest = text[offset : line_end if line_end >= 0 else len(text)]

@@ -12,7 +12,7 @@ from sqlscribe.ddl.edit import (
     wanted_comments,
 )
 from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
-from sqlscribe.ddl.parse import parse_sql
+from sqlscribe.ddl.parse import parse_sql, statement_window
 
 __all__ = [
     "DIALECTS",
@@ -34,6 +34,7 @@ __all__ = [
     "get_dialect",
     "parse_sql",
     "plan_table_edits",
+    "statement_window",
     "verify",
     "wanted_comments",
 ]

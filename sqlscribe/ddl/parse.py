@@ -101,20 +101,24 @@ class _Lines:
         return line + 1, offset - self.starts[line] + 1
 
 
-def _tokenize(text: str, dialect: str, lines: _Lines) -> tuple[list[_Tok], list[Diagnostic]]:
-    """Tokenize the whole text; on a token error, tokenize chunk by chunk and skip the bad chunks."""
+def _tokenize(
+    text: str, dialect: str, lines: _Lines, window: tuple[int, int] | None = None
+) -> tuple[list[_Tok], list[Diagnostic]]:
+    """Tokenize the text (or a window of it); on a token error, go chunk by chunk and skip the bad chunks."""
     tokenizer = sqlglot.Dialect.get_or_raise(dialect)
+    base, stop = window or (0, len(text))
     try:
-        return [_wrap(t, 0) for t in tokenizer.tokenize(text)], []
+        return [_wrap(t, base) for t in tokenizer.tokenize(text[base:stop])], []
     except TokenError:
         pass
     tokens: list[_Tok] = []
     diagnostics: list[Diagnostic] = []
     # Chunks end at a semicolon that closes a line, the common shape of DDL files.
-    bounds = [m.end() for m in re.finditer(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)", text)]
-    if not bounds or bounds[-1] < len(text):
-        bounds.append(len(text))
-    start = 0
+    bounds = [m.end() for m in re.finditer(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)", text[base:stop])]
+    bounds = [base + b for b in bounds]
+    if not bounds or bounds[-1] < stop:
+        bounds.append(stop)
+    start = base
     for end in bounds:
         chunk = text[start:end]
         if chunk.strip():
@@ -538,18 +542,27 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     return None
 
 
-def parse_sql(text: str, dialect: str | None = None, *, path: str | None = None, validate: bool = True) -> ParsedFile:
+def parse_sql(
+    text: str,
+    dialect: str | None = None,
+    *,
+    path: str | None = None,
+    validate: bool = True,
+    window: tuple[int, int] | None = None,
+) -> ParsedFile:
     """Read every CREATE TABLE in ``text`` with its columns and existing comments.
 
     Never raises on bad SQL: problems become diagnostics, and tables that could not
-    be fully read are returned with ``complete=False``.
+    be fully read are returned with ``complete=False``. With ``window`` only the
+    statements inside ``text[start:end]`` are read (the window must start at a
+    statement boundary); offsets still refer to the whole text.
     """
     if dialect:
         name, reason = get_dialect(dialect).name, "given"
     else:
         name, reason = detect_dialect(text, path)
     lines = _Lines(text)
-    tokens, diagnostics = _tokenize(text, name, lines)
+    tokens, diagnostics = _tokenize(text, name, lines, window)
     tables: list[Table] = []
     records: list[_CommentOn] = []
     for stmt, semicolon in _statements(tokens):
@@ -573,3 +586,38 @@ def parse_sql(text: str, dialect: str | None = None, *, path: str | None = None,
                 records.append(record)
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
+
+
+_BOUNDARY = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)")
+_NEXT_IS_COMMENT_ON = re.compile(r"\s*COMMENT\s+ON\b", re.IGNORECASE)
+
+
+def statement_window(text: str, offset: int, *, before: int = 2) -> tuple[int, int]:
+    """A window of whole statements around ``offset``, for reading one table of a large file fast.
+
+    It starts after the ``before``-th statement end preceding ``offset`` (so the statement just
+    above the cursor is included) and ends after the statement holding ``offset`` and any
+    ``COMMENT ON`` statements right after it. Statement ends are found textually (a semicolon
+    closing a line), so a caller must check that the table it wants is really in the window.
+    """
+    start = 0
+    search_to = offset
+    for _ in range(before):
+        cut = text.rfind(";", 0, search_to)
+        while cut >= 0 and not _BOUNDARY.match(text, cut):
+            cut = text.rfind(";", 0, cut)
+        if cut < 0:
+            start = 0
+            break
+        m = _BOUNDARY.match(text, cut)
+        assert m is not None
+        start = m.end()
+        search_to = cut
+    end = offset
+    while True:
+        m = _BOUNDARY.search(text, end)
+        if m is None:
+            return start, len(text)
+        end = m.end()
+        if end >= offset and not _NEXT_IS_COMMENT_ON.match(text, end):
+            return start, end

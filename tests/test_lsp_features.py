@@ -1,0 +1,212 @@
+"""End to end: inline suggestions, hover, diagnostics, configuration and acceptance metrics."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from sqlscribe.ddl import parse_sql
+from sqlscribe.generate import HeuristicBackend
+from sqlscribe.suggest import request_for
+
+from lsp_editor import Editor, position_at, server_config, start_editor, stop, wait_for
+
+pytestmark = pytest.mark.model
+
+TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-features-"))
+
+MYSQL = """CREATE TABLE payments (
+  payment_id BIGINT PRIMARY KEY,
+  amount_usd DECIMAL(12,2) NOT NULL COMMENT 'Amount charged, in US dollars.',
+  paid_at DATETIME
+);
+"""
+
+
+@pytest_lsp.fixture(config=server_config(TMP))
+async def client(lsp_client: LanguageClient):
+    yield
+    await stop(lsp_client)
+
+
+@pytest.fixture
+async def editor(client: LanguageClient) -> Editor:
+    return await start_editor(client)
+
+
+async def inline(editor: Editor, uri: str, offset: int) -> list[types.InlineCompletionItem]:
+    result = await editor.client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_at(editor.texts[uri], offset),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        )
+    )
+    if result is None:
+        return []
+    return list(result.items if isinstance(result, types.InlineCompletionList) else result)
+
+
+async def test_inline_suggestion_at_the_end_of_a_column_definition(editor: Editor):
+    uri = "file:///tmp/inline.sql"
+    text = "CREATE TABLE payments (\n  payment_id BIGINT PRIMARY KEY,\n  paid_at DATETIME"
+    editor.open(uri, text)  # half-typed: the statement is not closed yet
+    items = await inline(editor, uri, len(text))
+    assert len(items) == 1
+    insert = items[0].insert_text
+    assert isinstance(insert, str) and insert.startswith(" COMMENT '") and insert.endswith("'")
+    completed = text + insert + "\n);"
+    parsed = parse_sql(completed, "mysql")
+    assert parsed.tables[0].column("paid_at").comment is not None
+    assert items[0].command is not None and items[0].command.command == "sqlscribe.suggestionAccepted"
+    # In the middle of a type name there is nothing to suggest.
+    assert await inline(editor, uri, text.index("BIGINT") + 2) == []
+
+
+async def test_inline_suggestion_inside_an_empty_comment_literal(editor: Editor):
+    uri = "file:///tmp/inline_literal.sql"
+    text = "CREATE TABLE t (\n  ship_dt DATE COMMENT ''\n);\n"
+    editor.open(uri, text)
+    items = await inline(editor, uri, text.index("''") + 1)
+    assert len(items) == 1
+    body = items[0].insert_text
+    assert isinstance(body, str) and len(body) > 3
+    completed = text.replace("''", "'" + body + "'")
+    assert parse_sql(completed, "mysql").tables[0].column("ship_dt").comment.text  # escaped correctly
+
+
+async def test_inline_comment_on_statements_after_a_postgres_table(editor: Editor):
+    uri = "file:///tmp/inline_pg.sql"
+    text = "CREATE TABLE public.visits (\n    visit_id bigint PRIMARY KEY,\n    page_url text\n);\n\n"
+    editor.open(uri, text)
+    items = await inline(editor, uri, len(text))
+    assert len(items) == 1
+    statements = items[0].insert_text
+    assert isinstance(statements, str)
+    assert statements.startswith("COMMENT ON TABLE public.visits IS '")
+    table = parse_sql(text + statements, "postgres").tables[0]
+    assert table.comment is not None and all(c.comment is not None for c in table.columns)
+
+
+async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: Editor):
+    uri = "file:///tmp/hover.sql"
+    editor.open(uri, MYSQL)
+    existing = await editor.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_at(MYSQL, MYSQL.index("amount_usd") + 1),
+        )
+    )
+    assert existing is not None and isinstance(existing.contents, types.MarkupContent)
+    assert "Amount charged, in US dollars." in existing.contents.value
+    assert "Suggested" not in existing.contents.value
+
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=position_at(MYSQL, MYSQL.index("paid_at") + 1)
+    )
+    first = await editor.client.text_document_hover_async(params)
+    assert first is not None and isinstance(first.contents, types.MarkupContent)
+    assert "*Suggested comment (" in first.contents.value
+    assert "`DATETIME`" in first.contents.value
+    # Once the model has answered, the hover shows the model's suggestion.
+    await wait_for(lambda: any(s["state"] == "idle" and s["model"] != "(not loaded)" for s in editor.statuses))
+
+    async def model_hover() -> bool:
+        h = await editor.client.text_document_hover_async(params)
+        return h is not None and "quick preview" not in h.contents.value  # type: ignore[union-attr]
+
+    for _ in range(200):
+        if await model_hover():
+            break
+    else:
+        pytest.fail("the model's suggestion never reached the hover")
+    none = await editor.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(4, 1))
+    )
+    assert none is None
+
+
+async def test_diagnostics_mark_undocumented_objects_and_can_be_switched_off(editor: Editor):
+    uri = "file:///tmp/diag.sql"
+    editor.open(uri, MYSQL)
+    await wait_for(lambda: uri in editor.client.diagnostics)
+    found = editor.client.diagnostics[uri]
+    assert sorted(d.message for d in found) == [
+        "Column paid_at has no comment",
+        "Column payment_id has no comment",
+        "Table payments has no description",
+    ]
+    assert {d.severity for d in found} == {types.DiagnosticSeverity.Hint}
+    col = next(d for d in found if "paid_at" in d.message)
+    assert col.range.start == position_at(MYSQL, MYSQL.index("paid_at"))
+
+    editor.client.set_configuration({"sqlscribe": {"diagnostics": False}})
+    editor.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for(lambda: len(editor.client.diagnostics[uri]) == 0)
+
+
+async def test_configuration_change_switches_the_backend_once(editor: Editor):
+    uri = "file:///tmp/config.sql"
+    editor.open(uri, MYSQL)
+    await wait_for(lambda: any(s["state"] == "idle" and s["model"] != "(not loaded)" for s in editor.statuses))
+    loaded = [s for s in editor.statuses if s["state"] == "loading"]
+    assert len(loaded) == 1  # one model load at start-up
+    assert next(s["model"] for s in reversed(editor.statuses) if s["state"] == "idle").startswith("smollm2")
+
+    editor.client.set_configuration({"sqlscribe": {"backend": "heuristic"}})
+    editor.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for(lambda: editor.statuses[-1]["model"] == "heuristic-1")
+    action = next(a for a in await editor.code_actions(uri, MYSQL.index("paid_at")) if "column" in a.title)
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    expected = HeuristicBackend().document(request_for(parse_sql(MYSQL, "mysql"), 0, "paid_at")).docs
+    assert parse_sql(editor.texts[uri], "mysql").tables[0].column("paid_at").comment.text == expected.columns["paid_at"]  # type: ignore[union-attr]
+
+    # A bad value is refused with a message and the old value kept.
+    editor.client.set_configuration({"sqlscribe": {"backend": "heuristic", "threads": "many"}})
+    editor.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for(lambda: any("sqlscribe.threads" in m.message for m in editor.client.messages))
+
+
+async def test_acceptance_is_recorded_then_kept_or_edited_on_save(editor: Editor):
+    uri = "file:///tmp/accept.sql"
+    editor.open(uri, MYSQL)
+    for column in ("paid_at", "payment_id"):
+        action = next(a for a in await editor.code_actions(uri, editor.texts[uri].index(column)) if "column" in a.title)
+        resolved = await editor.client.code_action_resolve_async(action)
+        assert resolved.edit is not None and resolved.command is not None
+        assert editor.apply(resolved.edit)
+        assert await editor.execute(resolved.command) is True
+    # The user rewrites the payment_id comment before saving; paid_at's is kept as inserted.
+    text = editor.texts[uri]
+    parsed = parse_sql(text, "mysql")
+    literal = parsed.tables[0].column("payment_id").comment.literal  # type: ignore[union-attr]
+    editor.replace(uri, text[: literal.start] + "'Surrogate key of the payment.'" + text[literal.end :])
+    editor.save(uri)
+    # An action that was looked at but not taken counts as shown only.
+    table_action = next(a for a in await editor.code_actions(uri, 3) if a.title.startswith("Document table"))
+    await editor.client.code_action_resolve_async(table_action)
+    await editor.settle()
+
+    db = TMP / "data" / "acceptance.sqlite3"
+    out = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", "stats", "--json", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = {(r["kind"]): r for r in json.loads(out.stdout) if r["model"].startswith("smollm2")}
+    assert rows["column"]["shown"] >= 2 and rows["column"]["accepted"] == 2 and rows["column"]["edited"] == 1
+    assert rows["table"]["accepted"] == 0 and rows["table"]["not_taken"] >= 1
+    human = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", "stats", "--db", str(db)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "column" in human and "%" in human

