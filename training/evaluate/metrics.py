@@ -21,12 +21,13 @@ from sqlscribe.generate.words import expand, singular, split_identifier
 _WORD = re.compile(r"[a-z0-9]+")
 
 # Words that carry no information about a column beyond its name.
-FILLER = frozenset(
-    """a an the of for this that these is are was be been to in on at by with and or as its it
-    value values field column columns record records row rows data entry entries given which
-    stored store stores contains contain containing represents representing indicates indicating
-    identifies identifying unique associated related corresponding each per""".split()
-)
+_FILLER_WORDS = """
+a an the of for this that these is are was be been to in on at by with and or as its it value values
+field column columns record records row rows data entry entries given which stored store stores
+contains contain containing represents representing indicates indicating identifies identifying
+unique associated related corresponding each per
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
 
 
 def words(text: str) -> list[str]:
@@ -37,7 +38,7 @@ def is_restatement(comment: str, column: str) -> bool:
     """True when the comment says nothing beyond the column name's own words."""
     name_words = {singular(w) for w in expand(split_identifier(column))} | set(split_identifier(column))
     name_words |= {w.lower() for w in split_identifier(column)}
-    content = [singular(w) for w in words(comment) if w not in FILLER]
+    content = [singular(w) for w in words(comment) if w not in FILLER and len(w) > 1]
     return all(w in name_words for w in content)
 
 

@@ -1,0 +1,93 @@
+"""The evaluation metrics and runner (training/evaluate)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sqlscribe.generate import HeuristicBackend
+from training.evaluate import Embedder, evaluate, is_restatement, load_cases, rouge_l
+from training.evaluate.metrics import bootstrap_ci
+
+
+@pytest.mark.parametrize(
+    ("comment", "column", "restated"),
+    [
+        ("Customer email address.", "cust_email_addr", True),
+        ("The customer's email", "customer_email", True),
+        ("Order ID", "orderId", True),
+        ("Email address used to send the customer invoices and receipts.", "cust_email_addr", False),
+        ("The date the buy order took place - as timestamp", "date", False),
+        ("Amount in US cents, tax included.", "amount", False),
+        ("", "anything", True),
+    ],
+)
+def test_restatement(comment: str, column: str, restated: bool):
+    assert is_restatement(comment, column) is restated
+
+
+def test_rouge_l():
+    assert rouge_l("the cat sat", "the cat sat") == pytest.approx(1.0)
+    assert rouge_l("a b c d", "a x c y") == pytest.approx(0.5)
+    assert rouge_l("", "anything") == 0.0
+    assert rouge_l("completely different", "nothing shared") == 0.0
+
+
+def test_bootstrap_interval_brackets_the_mean():
+    values = [0.2, 0.4, 0.6, 0.8, 1.0] * 4
+    low, high = bootstrap_ci(values)
+    assert low < sum(values) / len(values) < high
+    assert bootstrap_ci([0.5] * 10) == (0.5, 0.5)
+
+
+def test_case_file_errors_name_the_line(tmp_path: Path):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"id": "a", "dialect": "mysql", "ddl": "CREATE TABLE t (a INT);", "reference": {}}\n{"oops": 1}\n')
+    with pytest.raises(ValueError, match=r"cases.jsonl:2: not an evaluation case"):
+        load_cases(path)
+
+
+def test_evaluate_scores_a_system_against_references(tmp_path: Path):
+    cases = [
+        {
+            "id": "shop/customers",
+            "dialect": "mysql",
+            "ddl": "CREATE TABLE customers (cust_id INT PRIMARY KEY, cust_email_addr VARCHAR(255), signup_dt DATE);",
+            "reference": {
+                "table": "One row per customer who has signed up.",
+                "columns": {"cust_email_addr": "Customer email address.", "signup_dt": "Date the customer signed up."},
+            },
+        },
+        {
+            "id": "shop/orders",
+            "dialect": "postgres",
+            "ddl": "CREATE TABLE orders (order_id BIGINT PRIMARY KEY, total_amt NUMERIC(10,2));",
+            "reference": {"table": None, "columns": {"total_amt": "Order total in euros, VAT included."}},
+        },
+    ]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    report = evaluate(load_cases(path), HeuristicBackend(), Embedder(), system="heuristic")
+    summary = report.summary()
+    assert summary["cases"] == 2 and summary["pairs"] == 4 and summary["referenced_columns"] == 3
+    assert summary["coverage"] == 1.0 and summary["validity"] == 1.0
+    assert 0.3 < summary["similarity"] <= 1.0
+    low, high = summary["similarity_ci95"]
+    assert low <= summary["similarity"] <= high
+    # The reference for cust_email_addr itself restates the name; the heuristic's does too.
+    assert summary["restated_by_people"] == 1
+    assert report.cases[0].generated.keys() == {"cust_id", "cust_email_addr", "signup_dt"}
+
+
+def test_embedder_similarity_orders_meaning():
+    same, related, unrelated = Embedder().similarities(
+        [
+            ("Date the order was shipped.", "Date the order was shipped."),
+            ("Date the order was shipped.", "When the parcel left the warehouse."),
+            ("Date the order was shipped.", "Hashed password of the user."),
+        ]
+    )
+    assert same == pytest.approx(1.0, abs=1e-4)
+    assert same > related > unrelated
