@@ -90,6 +90,11 @@ class Engine:
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
+    @property
+    def busy(self) -> bool:
+        """A generation is running or queued: new work would wait behind it."""
+        return bool(self._inflight)
+
     def peek(self, request: DocRequest) -> Generated | None:
         """A finished result for this request, without waiting."""
         return self._results.get(self.key(request))

@@ -29,10 +29,16 @@ def _entry(spec: ModelSpec, default: bool) -> dict[str, object]:
     }
 
 
+def model_entries() -> list[dict[str, object]]:
+    """Every registered model with its lineage and whether it is the default (``models list --json``)."""
+    registry = load_registry()
+    return [_entry(m, m.name == registry.default) for m in registry.models]
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     registry = load_registry()
     if args.models_command == "list":
-        entries = [_entry(m, m.name == registry.default) for m in registry.models]
+        entries = model_entries()
         if args.json:
             json.dump(entries, sys.stdout, indent=2, ensure_ascii=False)
             sys.stdout.write("\n")

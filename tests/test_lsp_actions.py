@@ -220,3 +220,19 @@ async def test_non_ascii_identifiers_use_utf16_positions(editor: Editor):
     assert after["café_😀"]["naïve_😀_col"] is None
     new = editor.texts[uri]
     assert new.startswith("CREATE TABLE `café_😀` (\n  `naïve_😀_col` INT, `prix_€` DECIMAL(10,2) COMMENT ")
+
+
+async def test_document_file_reports_on_a_client_initiated_progress_token(editor: Editor):
+    uri = "file:///tmp/client_token.sql"
+    editor.open(uri, MYSQL)
+    editor.client.progress_reports.setdefault("editor-token-1", [])  # the client made this token itself
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="sqlscribe.documentFile", arguments=[uri, {"workDoneToken": "editor-token-1"}]
+        )
+    )
+    assert result["documented"] == 2
+    reports = editor.client.progress_reports["editor-token-1"]
+    assert isinstance(reports[0], types.WorkDoneProgressBegin)
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+    assert list(editor.client.progress_reports) == ["editor-token-1"]  # no server-created token

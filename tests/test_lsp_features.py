@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import HeuristicBackend
+from sqlscribe.models import load_registry
 from sqlscribe.suggest import request_for
 
 from lsp_editor import Editor, position_at, server_config, start_editor, stop, wait_for
@@ -22,6 +24,7 @@ from lsp_editor import Editor, position_at, server_config, start_editor, stop, w
 pytestmark = pytest.mark.model
 
 TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-features-"))
+DEFAULT_MODEL = load_registry().default
 
 MYSQL = """CREATE TABLE payments (
   payment_id BIGINT PRIMARY KEY,
@@ -123,9 +126,10 @@ async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: E
         h = await editor.client.text_document_hover_async(params)
         return h is not None and "quick preview" not in h.contents.value  # type: ignore[union-attr]
 
-    for _ in range(200):
+    for _ in range(600):  # up to a minute on a slow machine
         if await model_hover():
             break
+        await asyncio.sleep(0.1)
     else:
         pytest.fail("the model's suggestion never reached the hover")
     none = await editor.client.text_document_hover_async(
@@ -159,7 +163,7 @@ async def test_configuration_change_switches_the_backend_once(editor: Editor):
     await wait_for(lambda: any(s["state"] == "idle" and s["model"] != "(not loaded)" for s in editor.statuses))
     loaded = [s for s in editor.statuses if s["state"] == "loading"]
     assert len(loaded) == 1  # one model load at start-up
-    assert next(s["model"] for s in reversed(editor.statuses) if s["state"] == "idle").startswith("smollm2")
+    assert next(s["model"] for s in reversed(editor.statuses) if s["state"] == "idle").startswith(DEFAULT_MODEL)
 
     editor.client.set_configuration({"sqlscribe": {"backend": "heuristic"}})
     editor.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
@@ -203,10 +207,26 @@ async def test_acceptance_is_recorded_then_kept_or_edited_on_save(editor: Editor
         text=True,
         check=True,
     )
-    rows = {(r["kind"]): r for r in json.loads(out.stdout) if r["model"].startswith("smollm2")}
+    cli_rows = json.loads(out.stdout)
+    server_rows = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.acceptanceStats")
+    )
+    assert server_rows == cli_rows  # the editor's "Show Acceptance Statistics" reads the same numbers
+    rows = {(r["kind"]): r for r in cli_rows if r["model"].startswith(DEFAULT_MODEL)}
     assert rows["column"]["shown"] >= 2 and rows["column"]["accepted"] == 2 and rows["column"]["edited"] == 1
     assert rows["table"]["accepted"] == 0 and rows["table"]["not_taken"] >= 1
     human = subprocess.run(
         [sys.executable, "-m", "sqlscribe", "stats", "--db", str(db)], capture_output=True, text=True, check=True
     ).stdout
     assert "column" in human and "%" in human
+
+
+async def test_list_models_names_the_default_and_the_model_in_use(editor: Editor):
+    await wait_for(lambda: any(s["state"] == "idle" and s["model"] != "(not loaded)" for s in editor.statuses))
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.listModels")
+    )
+    models = {m["name"]: m for m in result["models"]}
+    default = next(name for name, m in models.items() if m["default"])
+    assert result["active"].startswith(default)
+    assert {"name", "default", "adapter", "lineage"} <= set(models[default])

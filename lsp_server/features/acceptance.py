@@ -9,6 +9,8 @@ from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import ParsedFile
 from sqlscribe.suggest import find_table
 
+COMMAND_STATS = "sqlscribe.acceptanceStats"
+
 
 def register(server: SqlscribeServer) -> None:
     @server.command(COMMAND_ACCEPTED)
@@ -21,6 +23,12 @@ def register(server: SqlscribeServer) -> None:
         if accepted is not None:
             ls.session.accepted.setdefault(uri, []).append(accepted)
         return True
+
+    @server.command(COMMAND_STATS)
+    def acceptance_stats(ls: SqlscribeServer) -> list[dict[str, object]]:
+        """Acceptance per model and kind of suggestion, as ``sqlscribe stats --json`` prints it."""
+        record = ls.acceptance
+        return [row.as_dict() for row in record.stats()] if record is not None else []
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SqlscribeServer, params: types.DidSaveTextDocumentParams) -> None:

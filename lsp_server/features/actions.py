@@ -66,38 +66,17 @@ def list_actions(
     index = next((i for i, t in enumerate(parsed.tables) if t.span.start <= offset <= t.statement_end), None)
     if index is not None and parsed.tables[index].complete:
         table = parsed.tables[index]
+
+        def make(title: str, kind: str, column: str | None) -> types.CodeAction:
+            data = {**base, "kind": "column" if column else "table", "table": table.name, "index": index}
+            return types.CodeAction(title=title, kind=kind, data={**data, "at": table.span.start, "column": column})
+
         col = table.column_at(offset)
         if col is not None and col.name and (overwrite or col.comment is None) and _wanted(KIND_COLUMN, only):
-            actions.append(
-                types.CodeAction(
-                    title=f"Document column `{col.name}`",
-                    kind=KIND_COLUMN,
-                    data={
-                        **base,
-                        "kind": "column",
-                        "table": table.name,
-                        "index": index,
-                        "at": table.span.start,
-                        "column": col.name,
-                    },
-                )
-            )
+            actions.append(make(f"Document column `{col.name}`", KIND_COLUMN, col.name))
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
             n = len([c for c in table.columns if overwrite or c.comment is None])
-            actions.append(
-                types.CodeAction(
-                    title=f"Document table `{table.name}` ({n} column{'s' if n != 1 else ''})",
-                    kind=KIND_TABLE,
-                    data={
-                        **base,
-                        "kind": "table",
-                        "table": table.name,
-                        "index": index,
-                        "at": table.span.start,
-                        "column": None,
-                    },
-                )
-            )
+            actions.append(make(f"Document table `{table.name}` ({n} column{'s' if n != 1 else ''})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
             k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))

@@ -15,6 +15,7 @@ from lsp_server.settings import Settings
 log = logging.getLogger(__name__)
 
 SECTION = "sqlscribe"
+COMMAND_LIST_MODELS = "sqlscribe.listModels"
 EXIT_GRACE_SECONDS = 3.0
 
 
@@ -43,6 +44,13 @@ def register(server: SqlscribeServer) -> None:
             )
         await pull(ls)
         _start_warm_up(ls)
+
+    @server.command(COMMAND_LIST_MODELS)
+    def list_models(ls: SqlscribeServer) -> dict[str, object]:
+        """The registered models (as ``sqlscribe models list --json``) and the one in use."""
+        from sqlscribe.model_commands import model_entries
+
+        return {"models": model_entries(), "active": ls.engine.model_id, "configured": ls.settings.model}
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: SqlscribeServer, params: None) -> None:

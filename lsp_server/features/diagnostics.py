@@ -13,6 +13,7 @@ from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import SqlscribeServer
+from sqlscribe.ddl import Span
 
 log = logging.getLogger(__name__)
 
@@ -98,37 +99,20 @@ def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.
         out.append(_diagnostic(snap.lines.range(d.span.start, d.span.end), d.message, severity, None))
     if not undocumented:
         return out[:MAX_DIAGNOSTICS]
-    hidden = 0
+    undocumented_objects: list[tuple[Span, str, str]] = []
     for table in snap.parsed.tables:
         if not table.complete:
             continue
         if table.comment is None:
-            if len(out) < MAX_DIAGNOSTICS:
-                out.append(
-                    _diagnostic(
-                        snap.lines.range(table.name_span.start, table.name_span.end),
-                        f"Table {table.name} has no description",
-                        types.DiagnosticSeverity.Hint,
-                        UNDOCUMENTED_TABLE,
-                    )
-                )
-            else:
-                hidden += 1
+            undocumented_objects.append((table.name_span, f"Table {table.name} has no description", UNDOCUMENTED_TABLE))
         for col in table.columns:
-            if col.comment is not None or not col.name:
-                continue
-            if len(out) < MAX_DIAGNOSTICS:
-                out.append(
-                    _diagnostic(
-                        snap.lines.range(col.name_span.start, col.name_span.end),
-                        f"Column {col.name} has no comment",
-                        types.DiagnosticSeverity.Hint,
-                        UNDOCUMENTED_COLUMN,
-                    )
-                )
-            else:
-                hidden += 1
-    if hidden:
+            if col.comment is None and col.name:
+                undocumented_objects.append((col.name_span, f"Column {col.name} has no comment", UNDOCUMENTED_COLUMN))
+    room = max(0, MAX_DIAGNOSTICS - len(out))
+    for span, message, code in undocumented_objects[:room]:
+        out.append(_diagnostic(snap.lines.range(span.start, span.end), message, types.DiagnosticSeverity.Hint, code))
+    hidden = len(undocumented_objects) - room
+    if hidden > 0:
         out.append(
             _diagnostic(
                 snap.lines.range(0, 0),

@@ -28,7 +28,9 @@ def register(server: SqlscribeServer) -> None:
         uri = _uri_argument(args)
         if uri is None or uri not in ls.workspace.text_documents:
             raise ValueError(f"{COMMAND_DOCUMENT_FILE} needs the URI of an open document, got {args!r}")
-        return await run(ls, uri)
+        options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        token = options.get("workDoneToken")
+        return await run(ls, uri, token if isinstance(token, str | int) else None)
 
     @server.command(COMMAND_DOCUMENT_TARGET)
     async def document_target(ls: SqlscribeServer, uri: str, table: str, column: str | None = None) -> bool:
@@ -47,7 +49,8 @@ def _uri_argument(args: tuple[Any, ...]) -> str | None:
     return first if isinstance(first, str) else None
 
 
-async def run(ls: SqlscribeServer, uri: str) -> dict[str, object]:
+async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> dict[str, object]:
+    """Document every table of ``uri``; progress goes to ``token`` (the client's) or a token we create."""
     overwrite = ls.settings.overwriteExisting
     try:
         snap = await ls.snapshot(uri)
@@ -56,7 +59,7 @@ async def run(ls: SqlscribeServer, uri: str) -> dict[str, object]:
         return {"documented": 0, "total": 0, "cancelled": False, "failed": []}
     todo = [(t.name, t.span.start) for t in snap.parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
     total = len(todo)
-    progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total)
+    progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total, token)
     documented = 0
     failed: list[str] = []
     try:
@@ -119,7 +122,7 @@ async def _document(
 class _Progress:
     """Server-initiated work-done progress, or nothing when the client does not support it."""
 
-    def __init__(self, ls: SqlscribeServer, token: str | None, total: int) -> None:
+    def __init__(self, ls: SqlscribeServer, token: str | int | None, total: int) -> None:
         self.ls = ls
         self.token = token
         self.total = total
@@ -128,16 +131,18 @@ class _Progress:
             self._cancel = asyncio.wrap_future(ls.work_done_progress.tokens[token])
 
     @classmethod
-    async def start(cls, ls: SqlscribeServer, title: str, total: int) -> _Progress:
-        window = ls.client_capabilities.window
-        if not (window and window.work_done_progress):
-            return cls(ls, None, total)
-        token = f"sqlscribe-{uuid.uuid4().hex}"
-        try:
-            await ls.work_done_progress.create_async(token)
-        except Exception as error:
-            log.warning("client refused a progress token: %s", error)
-            return cls(ls, None, total)
+    async def start(cls, ls: SqlscribeServer, title: str, total: int, token: str | int | None = None) -> _Progress:
+        if token is None:  # no client-initiated token: create one, if the client supports progress at all
+            window = ls.client_capabilities.window
+            if not (window and window.work_done_progress):
+                return cls(ls, None, total)
+            token = f"sqlscribe-{uuid.uuid4().hex}"
+            try:
+                await ls.work_done_progress.create_async(token)
+            except Exception as error:
+                log.warning("client refused a progress token: %s", error)
+                return cls(ls, None, total)
+        # begin() registers the cancellation future for client-initiated tokens too.
         ls.work_done_progress.begin(
             token, types.WorkDoneProgressBegin(title=title, cancellable=True, percentage=0, message=f"{total} tables")
         )

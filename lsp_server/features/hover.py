@@ -70,11 +70,13 @@ async def _column_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, tabl
 async def _suggest(ls: SqlscribeServer, request: DocRequest, column: str | None) -> tuple[str, str]:
     generated: Generated | None = ls.engine.peek(request)
     if generated is None:
+        queued_behind_other_work = ls.engine.busy
         future = ls.engine.generate(request)
-        try:
-            generated = await asyncio.wait_for(future, HOVER_WAIT_SECONDS)
-        except TimeoutError:
-            generated = None
+        if not queued_behind_other_work:  # worth a short wait only when the model is free
+            try:
+                generated = await asyncio.wait_for(future, HOVER_WAIT_SECONDS)
+            except TimeoutError:
+                generated = None
     if generated is not None:
         text = generated.docs.columns.get(column) if column else generated.docs.description
         if text:

@@ -1,0 +1,192 @@
+"""Editor latency of the real language server over stdio, as an editor sees it.
+
+    .venv/bin/python bench/lsp_latency.py [--model NAME] [--runs 30]
+
+Measures: listing code actions (p50/p95 over --runs requests at different places), resolving a
+10-column table action (uncached, each run on a fresh table; then a cache hit), and hover while a
+table is being generated. Prints Markdown rows for docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+COLUMNS = [
+    "cust_id BIGINT NOT NULL",
+    "acct_nbr VARCHAR(20)",
+    "first_nm VARCHAR(60)",
+    "last_nm VARCHAR(60)",
+    "email_addr VARCHAR(255)",
+    "dob DATE",
+    "signup_ts TIMESTAMP",
+    "loyalty_tier_cd CHAR(2)",
+    "lifetime_val_amt DECIMAL(12,2)",
+    "is_active_flg BOOLEAN",
+]
+
+
+def table(i: int) -> str:
+    body = ",\n".join(f"  {c}" for c in COLUMNS)
+    return f"CREATE TABLE customer_{i} (\n{body},\n  PRIMARY KEY (cust_id)\n) COMMENT='';\n"
+
+
+class Client:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lsp_server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        self.next_id = 0
+        self.arrived: dict[int, tuple[float, dict[str, Any]]] = {}
+        self.lock = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.process.stdout
+        assert out is not None
+        while True:
+            length = 0
+            while True:
+                line = out.readline()
+                if not line:
+                    return
+                if line.strip() == b"":
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            message = json.loads(out.read(length))
+            now = time.perf_counter()
+            if "id" in message and "method" in message:  # a request from the server: accept it
+                self.send({"id": message["id"], "result": None})
+            elif "id" in message:
+                with self.lock:
+                    self.arrived[message["id"]] = (now, message)
+                    self.lock.notify_all()
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def start(self, method: str, params: Any) -> tuple[int, float]:
+        self.next_id += 1
+        started = time.perf_counter()
+        self.send({"id": self.next_id, "method": method, "params": params})
+        return self.next_id, started
+
+    def wait(self, request: tuple[int, float]) -> tuple[float, Any]:
+        with self.lock:
+            while request[0] not in self.arrived:
+                self.lock.wait()
+            at, message = self.arrived.pop(request[0])
+        return at - request[1], message.get("result")
+
+    def call(self, method: str, params: Any) -> tuple[float, Any]:
+        return self.wait(self.start(method, params))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--resolves", type=int, default=5)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="sqlscribe-bench-")
+    env = {**os.environ, "SQLSCRIBE_CACHE_DIR": f"{tmp}/cache", "SQLSCRIBE_DATA_DIR": f"{tmp}/data"}
+    client = Client(env)
+    uri = "file:///bench/customers.sql"
+    text = "-- dialect: mysql\n" + "\n".join(table(i) for i in range(args.resolves + 2))
+    client.call(
+        "initialize",
+        {
+            "processId": None,
+            "rootUri": None,
+            "capabilities": {
+                "textDocument": {"codeAction": {"dataSupport": True, "resolveSupport": {"properties": ["edit"]}}}
+            },
+            "initializationOptions": {"sqlscribe": {"model": args.model}},
+        },
+    )
+    client.send({"method": "initialized", "params": {}})
+    client.send(
+        {
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}},
+        }
+    )
+    lines = text.split("\n")
+
+    def actions_at(line: int) -> tuple[float, Any]:
+        pos = {"line": line, "character": 4}
+        return client.call(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}},
+        )
+
+    listing = [actions_at(1 + (i * 7) % (len(lines) - 2))[0] for i in range(args.runs)]
+
+    def table_action(i: int) -> Any:
+        line = next(n for n, t in enumerate(lines) if t.startswith(f"CREATE TABLE customer_{i} ")) + 3
+        return next(a for a in actions_at(line)[1] if a["title"].startswith("Document table"))
+
+    # Warm the model (the first generation also pays for loading it).
+    client.call("codeAction/resolve", table_action(args.resolves + 1))
+    resolves = [client.call("codeAction/resolve", table_action(i))[0] for i in range(args.resolves)]
+    hits = [client.call("codeAction/resolve", table_action(0))[0] for _ in range(args.runs)]
+
+    # Hover while a generation runs: start a fresh table's resolve, then hover elsewhere meanwhile.
+    fresh_line = next(n for n, t in enumerate(lines) if t.startswith(f"CREATE TABLE customer_{args.resolves} ")) + 2
+    pending = client.start("codeAction/resolve", table_action(args.resolves))
+    hovers = []
+    for i in range(10):
+        pos = {"line": fresh_line + (i % 5), "character": 4}
+        hovers.append(client.call("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos})[0])
+    during_listing = [actions_at(2 + i)[0] for i in range(10)]
+    client.wait(pending)
+
+    _, models = client.call("workspace/executeCommand", {"command": "sqlscribe.listModels"})
+    client.call("shutdown", None)
+    client.send({"method": "exit"})
+    ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
+    print(f"model: {models['active']}; {os.cpu_count()} cores\n")
+    rows = [
+        (
+            f"list code actions ({args.runs} requests)",
+            f"p50 {ms(statistics.median(listing))}, p95 {ms(percentile(listing, 0.95))}",
+        ),
+        (
+            f"resolve a 10-column table action, uncached ({args.resolves} tables)",
+            f"p50 {statistics.median(resolves):.2f} s, max {max(resolves):.2f} s",
+        ),
+        (
+            f"resolve, cache hit ({args.runs} requests)",
+            f"p50 {ms(statistics.median(hits))}, p95 {ms(percentile(hits, 0.95))}",
+        ),
+        ("hover while a table is generated (10)", f"p50 {ms(statistics.median(hovers))}, max {ms(max(hovers))}"),
+        (
+            "list code actions while a table is generated (10)",
+            f"p50 {ms(statistics.median(during_listing))}, max {ms(max(during_listing))}",
+        ),
+    ]
+    print("| measurement | result |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
