@@ -3,7 +3,8 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["out/**", "node_modules/**", "*.vsix"] },
+  // test/host is a plain CommonJS extension-host stand-in, run by Node directly.
+  { ignores: ["out/**", "node_modules/**", "*.vsix", "test/host/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

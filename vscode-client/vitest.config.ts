@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
+    // package.test.ts rebuilds the .vsix that host.test.ts installs: one file at a time.
+    fileParallelism: false,
   },
   resolve: {
     alias: {
