@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     models_sub.add_parser("verify", help="check the sha256 of every installed model file")
 
     sub.add_parser("serve", help="run the language server over stdio (for editors)")
+    try:  # the model pipeline is part of a source checkout, not of every install
+        from training.evaluate.cli import add_parser as add_eval_parser
+    except ImportError:
+        pass
+    else:
+        add_eval_parser(sub)
     stats = sub.add_parser("stats", help="acceptance rate of suggestions, per model and kind (recorded locally)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--db", type=Path, help="the metrics database (default: in the user data directory)")
@@ -81,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "stats":
             return cmd_stats(args)
+        if args.command == "eval":
+            from training.evaluate.cli import run as run_eval
+
+            return run_eval(args)
     except UsageError as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return EXIT_USAGE

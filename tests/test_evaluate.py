@@ -91,3 +91,42 @@ def test_embedder_similarity_orders_meaning():
     )
     assert same == pytest.approx(1.0, abs=1e-4)
     assert same > related > unrelated
+
+
+def test_eval_command_writes_reports_and_compares_them(tmp_path: Path):
+    from sqlscribe.cli import main
+
+    case = {
+        "id": "s/t",
+        "dialect": "mysql",
+        "ddl": "CREATE TABLE t (cust_email_addr VARCHAR(255), qty INT);",
+        "reference": {"table": None, "columns": {"qty": "Number of units ordered."}},
+    }
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n")
+    assert main(["eval", str(cases), "--systems", "heuristic", "--no-similarity", "--out", str(tmp_path / "a")]) == 0
+    report = json.loads((tmp_path / "a" / "report.json").read_text())
+    summary = report["systems"][0]["summary"]
+    assert summary["system"] == "heuristic" and summary["cases"] == 1 and summary["coverage"] == 1.0
+    assert "| heuristic |" in (tmp_path / "a" / "summary.md").read_text()
+    assert main(["eval", str(cases), "--systems", "heuristic", "--no-similarity", "--out", str(tmp_path / "b")]) == 0
+    assert main(["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")]) == 0
+
+
+def test_invented_references_are_flagged():
+    from sqlscribe.docs import TableDocs
+    from sqlscribe.generate import Backend, DocRequest, Generated
+    from training.evaluate.cases import Case
+
+    class Inventor(Backend):
+        model_id = "inventor"
+
+        def document(self, request: DocRequest) -> Generated:
+            return Generated(
+                TableDocs("Orders.", {"cust_id": "Refers to customer_accounts.account_id.", "qty": "Units ordered."}),
+                self.model_id,
+            )
+
+    case = Case("x", "postgres", "CREATE TABLE orders (cust_id INT REFERENCES customers(id), qty INT);", None, {})
+    report = evaluate([case], Inventor(), None)
+    assert report.cases[0].invented == 1  # customer_accounts.account_id does not exist; "Units ordered." is fine
