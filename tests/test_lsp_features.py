@@ -230,3 +230,19 @@ async def test_list_models_names_the_default_and_the_model_in_use(editor: Editor
     default = next(name for name, m in models.items() if m["default"])
     assert result["active"].startswith(default)
     assert {"name", "default", "adapter", "lineage"} <= set(models[default])
+
+
+async def test_dialect_setting_and_telemetry_off(client: LanguageClient):
+    editor = await start_editor(client, {"dialect": "snowflake", "telemetry": False, "backend": "heuristic"})
+    uri = "file:///tmp/plain_dialect.sql"
+    text = "CREATE TABLE events (\n  event_id NUMBER,\n  payload VARIANT\n);\n"  # no hint: postgres by default
+    editor.open(uri, text)
+    action = next(a for a in await editor.code_actions(uri, text.index("payload")) if "column" in a.title)
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    assert "payload VARIANT COMMENT '" in editor.texts[uri]  # Snowflake's inline clause, not COMMENT ON
+    assert resolved.command is None  # nothing to record: telemetry is off
+    rows = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.acceptanceStats")
+    )
+    assert rows == []
