@@ -137,7 +137,13 @@ def describe_column(col: Column, table: Table) -> str:
     )
     is_date = last in ("date", "day") or (dtype.startswith("DATE") and not dtype.startswith("DATETIME"))
     if is_time or is_date:
-        kind = "Date" if is_date and not is_time else "Timestamp"
+        # The declared type decides; without one, "_on"/"_date" name a day and "_at" a moment.
+        declared_date = dtype.startswith("DATE") and not dtype.startswith("DATETIME")
+        declared_time = any(dtype.startswith(t) for t in _TIME_TYPES) and not declared_date
+        if declared_date or declared_time:
+            kind = "Date" if declared_date else "Timestamp"
+        else:
+            kind = "Date" if last in ("date", "day", "on") else "Timestamp"
         event = [w for w in words if w not in ("at", "on", "timestamp", "time", "date", "day", "and")]
         if event and event[-1] in ("start", "end"):
             event = [*event[:-1], event[-1] + "ed"]
