@@ -111,8 +111,8 @@ class Engine:
             return future
         running = self._inflight.get(key)
         if running is not None:
-            return running
-        future = asyncio.ensure_future(loop.run_in_executor(self._executor, self._run, request, self._generation))
+            return asyncio.shield(running)  # a caller that stops waiting must not cancel shared work
+        future = asyncio.ensure_future(loop.run_in_executor(self._executor, self._run, request))
         self._inflight[key] = future
         self._publish("generating", pending=len(self._inflight))
 
@@ -128,15 +128,12 @@ class Engine:
                 self._publish("error" if self.fallback_reason else "idle", message=self.fallback_reason or "")
 
         future.add_done_callback(finished)
-        # A caller that stops waiting must not cancel the work others share.
         return asyncio.shield(future)
 
-    def _run(self, request: DocRequest, generation: int) -> Generated:
-        backend = self._ensure_backend()
-        result = backend.document(request)
-        if generation != self._generation:
-            log.info("discarding a result computed for an older configuration")
-        return result
+    def _run(self, request: DocRequest) -> Generated:
+        # A result finished after a reconfiguration is stored under the old generation's key,
+        # which no later request asks for.
+        return self._ensure_backend().document(request)
 
     def _ensure_backend_model_id(self) -> str:
         return self._ensure_backend().model_id

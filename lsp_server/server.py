@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +39,21 @@ class Accepted:
     texts: dict[str | None, str]  # column (None: the table) -> the comment we inserted
 
 
+# Suggestions shown but never taken are forgotten after this many newer ones.
+MAX_OFFERED = 1000
+
+
 @dataclass
 class SessionState:
     # suggestion id -> what it will insert, until the client reports it applied
-    offered: dict[str, Accepted] = field(default_factory=dict)
+    offered: OrderedDict[str, Accepted] = field(default_factory=OrderedDict)
     # document uri -> accepted suggestions whose fate (kept or edited) is not known yet
     accepted: dict[str, list[Accepted]] = field(default_factory=dict)
+
+    def offer(self, accepted: Accepted) -> None:
+        self.offered[accepted.suggestion_id] = accepted
+        while len(self.offered) > MAX_OFFERED:
+            self.offered.popitem(last=False)
 
 
 class SqlscribeServer(LanguageServer):

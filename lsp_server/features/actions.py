@@ -153,7 +153,7 @@ async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types
     if record is not None:
         suggestion_id = record.shown(model=generated.model_id, kind=kind, document=uri, target=target.label)
         accepted.suggestion_id = suggestion_id
-        ls.session.offered[suggestion_id] = accepted
+        ls.session.offer(accepted)
         action.command = types.Command(title="", command=COMMAND_ACCEPTED, arguments=[suggestion_id, uri])
     return action
 

@@ -69,7 +69,7 @@ def register(server: SqlscribeServer) -> None:
             )
             if slot.column is None and slot.shape != "statements" and generated.docs.description:
                 texts[None] = generated.docs.description
-            ls.session.offered[suggestion_id] = Accepted(suggestion_id, table.name, slot.column, texts)
+            ls.session.offer(Accepted(suggestion_id, table.name, slot.column, texts))
             item.command = types.Command(title="", command=COMMAND_ACCEPTED, arguments=[suggestion_id, uri])
         return types.InlineCompletionList(items=[item])
 
