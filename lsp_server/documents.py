@@ -124,8 +124,7 @@ class Documents:
         hit = self.cached(uri, version, dialect)
         if hit is not None and hit.text == text:
             return hit
-        if len(text) > MAX_DOCUMENT_CHARS:
-            raise TooLargeError(f"{len(text) // 1_000_000} MB is too large to document in the editor; use the CLI")
+        _check_size(text)
         if len(text) <= INLINE_PARSE_CHARS:
             snap = self._build(uri, version, text, dialect, encoding)
             self._snapshots[uri] = snap
@@ -154,8 +153,7 @@ class Documents:
             return hit
         if len(text) <= INLINE_PARSE_CHARS:
             return await self.snapshot(uri, version, text, dialect, encoding)
-        if len(text) > MAX_DOCUMENT_CHARS:
-            raise TooLargeError(f"{len(text) // 1_000_000} MB is too large to document in the editor; use the CLI")
+        _check_size(text)
         window = statement_window(text, offset)
         if window[1] - window[0] > INLINE_PARSE_CHARS * 5:
             return await self.snapshot(uri, version, text, dialect, encoding)
@@ -189,3 +187,8 @@ class Documents:
         # file it is left to the moment a statement is edited (suggest.plan_target re-reads it).
         parsed = parse_sql(text, dialect, path=uri, validate=len(text) <= VALIDATE_MAX_CHARS)
         return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding))
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise TooLargeError(f"{len(text) // 1_000_000} MB is too large to document in the editor; use the CLI")

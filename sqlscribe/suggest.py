@@ -21,7 +21,8 @@ from sqlscribe.ddl import (
     plan_table_edits,
     verify,
 )
-from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.ddl.dialects import get_dialect
+from sqlscribe.ddl.edit import column_comment_clause, comment_on_column, comment_on_table, wanted_comments
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import Context, DocRequest
 from sqlscribe.prompt import default_context
@@ -129,24 +130,19 @@ def _verify_statement(text: str, table: Table, docs: TableDocs, edits: list[Text
 def comment_clause(dialect_name: str, text: str) -> str | None:
     """The clause typed after a column definition to comment it, or None where the dialect has none."""
     dialect = get_dialect(dialect_name)
-    lit = dialect.literal(text)
-    if dialect.style is CommentStyle.COMMENT_ON:
-        return None
-    if dialect.style is CommentStyle.OPTIONS:
-        return f" OPTIONS(description={lit})"
-    return dialect.column_clause.format(lit=lit)
+    return column_comment_clause(dialect, dialect.literal(text))
 
 
 def comment_on_statements(table: Table, docs: TableDocs, newline: str = "\n") -> str:
-    """``COMMENT ON`` statements for a table, for dialects that document tables that way."""
+    """``COMMENT ON`` statements for what a table lacks, for dialects that document tables that way."""
     dialect = get_dialect(table.dialect)
-    out = []
-    if docs.description and table.comment is None:
-        out.append(f"COMMENT ON TABLE {table.name_source} IS {dialect.literal(docs.description)};")
-    for col in table.columns:
-        text = docs.columns.get(col.name)
-        if text and col.comment is None:
-            out.append(f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {dialect.literal(text)};")
+    description, columns = wanted_comments(table, docs)
+    out = [comment_on_table(table, dialect.literal(description))] if description else []
+    out += [
+        comment_on_column(table, col, dialect.literal(columns[col.name]))
+        for col in table.columns
+        if col.name in columns
+    ]
     return newline.join(out)
 
 

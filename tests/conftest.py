@@ -3,8 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytest_lsp import LanguageClient
 
 from sqlscribe.generate import HeuristicBackend
+
+from lsp_editor import Editor, start_editor
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -20,3 +23,9 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture
 def heuristic() -> HeuristicBackend:
     return HeuristicBackend()
+
+
+@pytest.fixture
+async def editor(client: LanguageClient) -> Editor:
+    """An initialised editor on the ``client`` fixture of the LSP test module asking for it."""
+    return await start_editor(client)

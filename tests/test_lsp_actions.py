@@ -12,7 +12,7 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 
-from lsp_editor import Editor, server_config, start_editor, stop, wait_for
+from lsp_editor import Editor, server_config, stop, wait_for
 
 pytestmark = pytest.mark.model
 
@@ -44,11 +44,6 @@ CREATE TABLE IF NOT EXISTS public.invoices (
 async def client(lsp_client: LanguageClient):
     yield
     await stop(lsp_client)
-
-
-@pytest.fixture
-async def editor(client: LanguageClient) -> Editor:
-    return await start_editor(client)
 
 
 def comments(text: str, dialect: str | None = None) -> dict[str, dict[str | None, str | None]]:

@@ -40,11 +40,6 @@ async def client(lsp_client: LanguageClient):
     await stop(lsp_client)
 
 
-@pytest.fixture
-async def editor(client: LanguageClient) -> Editor:
-    return await start_editor(client)
-
-
 async def inline(editor: Editor, uri: str, offset: int) -> list[types.InlineCompletionItem]:
     result = await editor.client.text_document_inline_completion_async(
         types.InlineCompletionParams(

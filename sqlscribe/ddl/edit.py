@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlscribe.ddl.dialects import CommentStyle, get_dialect
-from sqlscribe.ddl.model import Table
+from sqlscribe.ddl.dialects import CommentStyle, Dialect, get_dialect
+from sqlscribe.ddl.model import Column, Table
 from sqlscribe.ddl.parse import parse_sql
 from sqlscribe.docs import TableDocs
 
@@ -66,7 +66,7 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
         if table.comment is not None:
             edits.append(TextEdit(table.comment.literal.start, table.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
-            appended.append(f"COMMENT ON TABLE {table.name_source} IS {lit};")
+            appended.append(comment_on_table(table, lit))
         elif dialect.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(table.options_open, table.options_empty, table.table_insert_at, lit))
         else:
@@ -79,7 +79,7 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
         if col.comment is not None:
             edits.append(TextEdit(col.comment.literal.start, col.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
-            appended.append(f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};")
+            appended.append(comment_on_column(table, col, lit))
         elif dialect.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(col.options_open, col.options_empty, col.insert_at, lit))
         elif col.insert_before_token:
@@ -98,7 +98,27 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
 def _options_edit(options_open: int | None, options_empty: bool, insert_at: int, lit: str) -> TextEdit:
     if options_open is not None:
         return TextEdit(options_open, options_open, f"description={lit}" + ("" if options_empty else ", "))
-    return TextEdit(insert_at, insert_at, f" OPTIONS(description={lit})")
+    return TextEdit(insert_at, insert_at, _OPTIONS_CLAUSE.format(lit=lit))
+
+
+_OPTIONS_CLAUSE = " OPTIONS(description={lit})"
+
+
+def comment_on_table(table: Table, lit: str) -> str:
+    return f"COMMENT ON TABLE {table.name_source} IS {lit};"
+
+
+def comment_on_column(table: Table, col: Column, lit: str) -> str:
+    return f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};"
+
+
+def column_comment_clause(dialect: Dialect, lit: str) -> str | None:
+    """The clause that, appended to a column definition, comments it; None where comments are statements."""
+    if dialect.style is CommentStyle.COMMENT_ON:
+        return None
+    if dialect.style is CommentStyle.OPTIONS:
+        return _OPTIONS_CLAUSE.format(lit=lit)
+    return dialect.column_clause.format(lit=lit)
 
 
 def _merge_same_offset(edits: list[TextEdit]) -> list[TextEdit]:
