@@ -60,10 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the language server over stdio (for editors)")
     try:  # the model pipeline is part of a source checkout, not of every install
         from training.evaluate.cli import add_parser as add_eval_parser
+        from training.synth.cli import add_parser as add_data_parser
     except ImportError:
         pass
     else:
         add_eval_parser(sub)
+        add_data_parser(sub)
     stats = sub.add_parser("stats", help="acceptance rate of suggestions, per model and kind (recorded locally)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--db", type=Path, help="the metrics database (default: in the user data directory)")
@@ -91,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from training.evaluate.cli import run as run_eval
 
             return run_eval(args)
+        if args.command == "data":
+            from training.synth.cli import run as run_synth
+
+            return run_synth(args)
     except UsageError as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,145 @@
+"""The synthetic training corpus: deterministic, valid, held out by sector, and rendered
+exactly as the product renders tables at run time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from sqlscribe.cli import main
+from sqlscribe.ddl import parse_sql
+from sqlscribe.docs import TableDocs
+from sqlscribe.prompt import messages, render_answer
+from sqlscribe.suggest import request_for
+from training.evaluate.cases import load_cases
+from training.evaluate.metrics import is_restatement
+from training.synth.dataset import SPLIT_SECTORS, SPLITS, build, validate
+from training.synth.generate import PROMPT_STYLE
+from training.synth.render import DIALECTS
+from training.synth.taxonomy import TaxonomyError, load_taxonomy, parse_attribute
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth")
+    assert main(["data", "synth", "--count", "400", "--seed", "7", "--out", str(out)]) == 0
+    return out
+
+
+def examples(folder: Path, split: str) -> list[dict]:
+    return [json.loads(line) for line in (folder / f"{split}.jsonl").read_text().splitlines()]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_taxonomy_covers_what_the_issue_asks() -> None:
+    taxonomy = load_taxonomy()
+    assert len(taxonomy.industries) >= 60
+    assert len(taxonomy.entities) >= 400
+    assert len(taxonomy.sectors()) == 20  # every NAICS sector
+    assert {"audit", "scd2", "lineage", "partition", "tenant", "payload"} <= set(taxonomy.groups)
+
+
+def test_attribute_syntax_and_its_errors() -> None:
+    shared = load_taxonomy().shared
+    fk = parse_attribute("holder>party:Person who holds the policy", shared, "t")
+    assert (fk.name, fk.target, fk.kind) == ("holder_id", "party", "id")
+    code = parse_attribute("status{open|closed}:Claim status", shared, "t")
+    assert code.values == ("open", "closed") and code.kind == "code"
+    assert parse_attribute("email", shared, "t").kind == "email"
+    with pytest.raises(TaxonomyError, match="not a shared attribute"):
+        parse_attribute("no_such_thing", shared, "t")
+    with pytest.raises(TaxonomyError, match="unknown kind"):
+        parse_attribute("x:weird:Meaning", shared, "t")
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(corpus: Path, tmp_path: Path) -> None:
+    again, other = tmp_path / "again", tmp_path / "other"
+    assert main(["data", "synth", "--count", "400", "--seed", "7", "--out", str(again)]) == 0
+    assert main(["data", "synth", "--count", "400", "--seed", "8", "--out", str(other)]) == 0
+    for split in SPLITS:
+        assert digest(corpus / f"{split}.jsonl") == digest(again / f"{split}.jsonl")
+        assert digest(corpus / f"{split}.jsonl") != digest(other / f"{split}.jsonl")
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    assert manifest["splits"]["train"]["sha256"] == digest(corpus / "train.jsonl")
+    assert manifest["count"] == 400
+
+
+def test_splits_are_disjoint_by_sector(corpus: Path) -> None:
+    sectors = {split: {ex["meta"]["sector"] for ex in examples(corpus, split)} for split in SPLITS}
+    assert sectors["test"] <= set(SPLIT_SECTORS["test"]) and sectors["test"]
+    assert sectors["validation"] <= set(SPLIT_SECTORS["validation"]) and sectors["validation"]
+    held_out = set(SPLIT_SECTORS["test"]) | set(SPLIT_SECTORS["validation"])
+    assert not sectors["train"] & held_out
+    industries = {split: {ex["meta"]["industry"] for ex in examples(corpus, split)} for split in SPLITS}
+    assert not industries["train"] & industries["test"]
+
+
+def test_every_dialect_is_present_and_parses(corpus: Path) -> None:
+    train = examples(corpus, "train")
+    assert {ex["dialect"] for ex in train} == set(DIALECTS)
+    for ex in train:
+        parsed = parse_sql(ex["ddl"], ex["dialect"])
+        assert not [d for d in parsed.diagnostics if d.severity == "error"], ex["id"]
+        assert len(parsed.tables) == 1 and parsed.tables[0].complete
+
+
+def test_realism_conventions_and_existing_comments(corpus: Path) -> None:
+    train = examples(corpus, "train")
+    assert len({ex["meta"]["column_style"] for ex in train}) >= 8
+    assert len({ex["meta"]["table_style"] for ex in train}) >= 8
+    counts = [ex["meta"]["columns"] for ex in train]
+    assert min(counts) >= 2 and max(counts) <= 60 and max(counts) > 20
+    assert any(ex["meta"]["existing_comments"] for ex in train)
+    assert any("FOREIGN KEY" in ex["ddl"].upper() or "REFERENCES" in ex["ddl"].upper() for ex in train)
+
+
+def test_messages_are_what_the_product_renders(corpus: Path) -> None:
+    """Round trip: parse the DDL, build the request as the editor does, render it."""
+    for ex in examples(corpus, "validation") + examples(corpus, "train")[:60]:
+        parsed = parse_sql(ex["ddl"], ex["dialect"])
+        request = request_for(parsed, 0)
+        reference = ex["reference"]
+        docs = TableDocs(reference["table"], reference["columns"])
+        expected = [*messages(request, PROMPT_STYLE), {"role": "assistant", "content": render_answer(docs, request)}]
+        assert ex["messages"] == expected
+        assert list(reference["columns"]) == list(request.columns)
+        assert (reference["table"] is not None) == request.want_description
+
+
+def test_splits_load_as_evaluation_cases(corpus: Path) -> None:
+    cases = load_cases(corpus / "test.jsonl")
+    assert cases and all(case.column_references for case in cases)
+
+
+def test_validation_and_restatement_rate(corpus: Path) -> None:
+    everything = [ex for split in SPLITS for ex in build(120, seed=3)[split]]
+    report = validate(everything)
+    assert report.ok
+    assert report.restatement_rate < 0.02
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    assert manifest["validation"]["restatement_rate"] < 0.02
+    assert "restate" in (corpus / "CARD.md").read_text()
+    # The check itself flags a bare restatement, so a low rate means something.
+    assert is_restatement("Invoice number.", "invoice_nbr")
+
+
+def test_validation_catches_broken_examples() -> None:
+    split = build(30, seed=1)["train"]
+    broken = split[0]
+    broken.ddl = broken.ddl.replace("(", "", 1)
+    duplicate = split[1]
+    split.append(duplicate)
+    report = validate(split)
+    assert broken.id in report.parse_failures or broken.id in report.missing_references
+    assert report.duplicates == 1 and not report.ok
+
+
+def test_bad_count_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "synth", "--count", "1", "--out", str(tmp_path)]) == 2
+    assert "--count" in capsys.readouterr().err

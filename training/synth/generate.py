@@ -1,0 +1,435 @@
+"""Make synthetic training examples: a CREATE TABLE in one of six dialects and the reference
+documentation a careful data steward would write for it (house style: STYLE.md).
+
+Every example is read back with :mod:`sqlscribe.ddl` and rendered with :mod:`sqlscribe.prompt`
+exactly as the editor and the CLI would at run time, so training input and run-time input
+are the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
+from sqlscribe.docs import TableDocs
+from sqlscribe.prompt import messages, render_answer
+from sqlscribe.suggest import request_for
+from training.synth import naming
+from training.synth.render import DIALECTS, ColumnDef, TableDef, render_table, sql_type, vendor_options
+from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
+
+GENERATOR_VERSION = "1.0.0"
+# The fine-tuned model is trained on the short prompt it is run with.
+PROMPT_STYLE = "tuned"
+
+# Purposes that begin with one of these verbs read "used to …"; the others "used for …".
+_VERB_TEXT = (
+    "track bill schedule plan plan, measure report manage keep pay check prove monitor process dispatch trace contact "
+    "route follow hold link control investigate support rate analyse show verify publish eliminate record meet grade "
+    "invoice reconcile settle agree pass certify drive compute ship release enforce handle estimate assign calculate "
+    "avoid reimburse optimise match receive price correct audit personalise fulfil dispense cost"
+)
+_VERBS = frozenset(_VERB_TEXT.split())
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+_MONTHS += ["November", "December"]
+
+
+class SynthError(ValueError):
+    """A generated example failed validation (it is discarded and drawn again)."""
+
+
+@dataclass
+class PlannedColumn:
+    words: tuple[str, ...]
+    kind: str
+    meaning: str  # the reference sentence, final
+    name: str = ""
+    not_null: bool = False
+    default: str | None = None
+    primary_key: bool = False
+    references: tuple[str, str] | None = None  # (table, column)
+    table_fk: bool = False  # written as a table-level FOREIGN KEY
+
+
+@dataclass
+class Example:
+    id: str
+    dialect: str
+    ddl: str
+    reference: dict[str, Any]
+    messages: list[dict[str, str]]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = {
+            "id": self.id,
+            "dialect": self.dialect,
+            "ddl": self.ddl,
+            "reference": self.reference,
+            "messages": self.messages,
+            "meta": self.meta,
+        }
+        return json.dumps(data, ensure_ascii=False, sort_keys=False)
+
+
+def sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def entity_phrase(entity: Entity) -> str:
+    return " ".join(entity.words)
+
+
+def table_description(entity: Entity) -> str:
+    words = list(entity.words)
+    title = " ".join([*words[:-1], naming.plural(words[-1])])
+    first = entity.purpose.split()[0]
+    link = "used to" if first in _VERBS else "used for"
+    return sentence(f"{title}: one row per {entity.grain}, {link} {entity.purpose}")
+
+
+def _fill(meaning: str, entity: Entity) -> str:
+    return meaning.replace("{entity}", entity_phrase(entity))
+
+
+def _join_values(values: tuple[str, ...]) -> str:
+    shown = [f"'{v}'" for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+# When a taxonomy meaning says no more than the column's own name ("Invoice number."), the
+# house style adds the entity and the value's role (STYLE.md, "Never restate the name").
+_ROLE = {
+    "key": "the business identifier quoted on documents and in conversations",
+    "code": "a short code used to group and filter records",
+    "name": "as written in correspondence",
+    "text": "as entered by the user",
+    "date": "as a calendar date without time",
+    "ts": "recorded with the time of day",
+    "money": "in the currency of the record",
+    "int": "as a whole number",
+    "count": "as a whole number",
+    "qty": "in the record's unit of measure",
+    "dec": "as a decimal number",
+}
+
+
+def enrich(meaning: str, column: str, kind: str, entity: Entity) -> str:
+    from training.evaluate.metrics import is_restatement
+
+    if not is_restatement(meaning, column):
+        return meaning
+    body = meaning.rstrip(".")
+    if kind == "name" and len(body.split()) <= 2:
+        body = f"Name of the {body[:1].lower() + body[1:]}"
+    body = f"{body} of the {entity_phrase(entity)}" if " of the " not in body else body
+    if is_restatement(body, column) and kind in _ROLE:
+        body = f"{body}, {_ROLE[kind]}"
+    return body
+
+
+class TableBuilder:
+    """Draws one table for an entity: conventions, columns, keys, options and existing comments."""
+
+    def __init__(self, taxonomy: Taxonomy, entity: Entity, dialect: str, rng: random.Random) -> None:
+        self.taxonomy = taxonomy
+        self.entity = entity
+        self.dialect = dialect
+        self.rng = rng
+        self.table_style = rng.choice(naming.TABLE_STYLES)
+        self.column_style = rng.choice(naming.COLUMN_STYLES)
+        self.namer = naming.ColumnNamer(self.column_style, rng, entity.words)
+        self.schema = self._schema()
+        self.table_name = self._qualify(naming.table_name(entity.words, self.table_style))
+        self.pk_words = self._pk_words()
+        self.columns: list[PlannedColumn] = []
+
+    # --- names -----------------------------------------------------------------------------
+    def _schema(self) -> str | None:
+        rng = self.rng
+        if rng.random() < 0.55:
+            return None
+        slug = self.entity.process.split()[0].lower().strip(",")
+        if self.dialect == "bigquery" and rng.random() < 0.5:
+            return f"acme-data.{slug}"
+        if self.dialect == "databricks" and rng.random() < 0.5:
+            return f"main.{slug}"
+        if self.table_style in ("upper", "t_"):
+            return slug.upper()
+        return slug
+
+    def _qualify(self, name: str) -> str:
+        return f"{self.schema}.{name}" if self.schema else name
+
+    def _pk_words(self) -> tuple[str, ...]:
+        draw = self.rng.random()
+        if self.table_style == "dim" and draw < 0.6:
+            return (*self.entity.words, "key")
+        if draw < 0.3:
+            return ("id",)
+        return (*self.entity.words, "id")
+
+    def target_table(self, target: Entity) -> str:
+        return self._qualify(naming.table_name(target.words, self.table_style))
+
+    def target_pk(self, target: Entity) -> str:
+        words = ("id",) if self.pk_words == ("id",) else (*target.words, self.pk_words[-1])
+        return self.namer.name(words, "id")
+
+    # --- columns ---------------------------------------------------------------------------
+    def add(self, column: PlannedColumn) -> None:
+        column.name = self.namer.name(column.words, column.kind)
+        if any(c.name.lower() == column.name.lower() for c in self.columns):
+            return
+        self.columns.append(column)
+
+    def build(self) -> None:
+        rng, entity = self.rng, self.entity
+        if rng.random() < 0.9:
+            uuid = rng.random() < 0.12
+            meaning = (
+                f"UUID that uniquely identifies the {entity_phrase(entity)}, generated by the application"
+                if uuid
+                else f"Surrogate key that uniquely identifies the {entity_phrase(entity)}"
+            )
+            if self.pk_words[-1] == "key":
+                meaning = f"Warehouse surrogate key of the {entity_phrase(entity)} dimension; fact tables join on it"
+            self.add(PlannedColumn(self.pk_words, "uuid" if uuid else "id", sentence(meaning), primary_key=True))
+        attributes = list(entity.attributes)
+        if rng.random() < 0.35 and len(attributes) > 2:
+            keep = sorted(rng.sample(range(len(attributes)), rng.randint(1, len(attributes) - 1)))
+            attributes = [attributes[i] for i in keep]
+        money = [a for a in attributes if a.kind == "money"]
+        currency = next((a for a in attributes if a.name == "currency_code"), None)
+        if money and currency is None and rng.random() < 0.3:
+            currency = self.taxonomy.shared["currency_code"]
+            attributes.append(currency)
+        usd = bool(money) and currency is None and rng.random() < 0.35
+        for attr in attributes:
+            self.add(self._domain_column(attr, currency, usd))
+        self._archetypes()
+        if rng.random() < 0.07:
+            self._monthly_buckets(attributes)
+        self.columns = self.columns[:60]
+
+    def _domain_column(self, attr: Attribute, currency: Attribute | None, usd: bool) -> PlannedColumn:
+        entity, rng = self.entity, self.rng
+        words = tuple(attr.words)
+        meaning = _fill(attr.meaning, entity)
+        column = PlannedColumn(words, attr.kind, "")
+        if attr.target is not None:
+            target = self._industry_entity(attr.target)
+            ref_table = self.target_table(target)
+            head = meaning or f"{' '.join(target.words).capitalize()} of the {entity_phrase(entity)}"
+            meaning = f"{head}; references {ref_table.rsplit('.', 1)[-1]}"
+            if self.dialect not in ("bigquery", "databricks"):
+                draw = rng.random()
+                if draw < 0.45:
+                    column.references = (ref_table, self.target_pk(target))
+                elif draw < 0.75:
+                    column.references = (ref_table, self.target_pk(target))
+                    column.table_fk = True
+            column.not_null = rng.random() < 0.6
+        elif attr.values:
+            meaning = f"{meaning}: {_join_values(attr.values)}"
+            if rng.random() < 0.25:
+                column.default = f"'{attr.values[0]}'"
+                meaning += f"; defaults to '{attr.values[0]}'"
+        elif attr.kind == "money":
+            if currency is not None and attr.name != "currency_code":
+                meaning += f", in the currency given by {self.namer.name(tuple(currency.words), 'code')}"
+            elif usd:
+                column.words = (*words, "usd")
+                meaning += ", in US dollars"
+        elif attr.kind == "flag" and rng.random() < 0.3:
+            column.not_null = True
+            column.default = "false"
+            meaning += "; defaults to false"
+        column.meaning = sentence(enrich(meaning, "_".join(column.words), attr.kind, entity))
+        if attr.kind in ("key",) and rng.random() < 0.4:
+            column.not_null = True
+        return column
+
+    def _industry_entity(self, name: str) -> Entity:
+        for candidate in self.taxonomy.entities:
+            if candidate.industry == self.entity.industry and candidate.name == name:
+                return candidate
+        raise SynthError(f"unknown entity {name}")
+
+    def _archetype(self, column: ArchetypeColumn) -> PlannedColumn:
+        default = column.default
+        if default is not None and self.rng.random() < 0.4:
+            default = None
+        meaning = _fill(column.meaning, self.entity)
+        if default == "false":
+            meaning += "; defaults to false"
+        return PlannedColumn(column.words, column.kind, sentence(meaning), not_null=column.not_null, default=default)
+
+    def _archetypes(self) -> None:
+        rng, groups = self.rng, self.taxonomy.groups
+        wanted = {
+            "tenant": 0.08,
+            "audit": 0.5,
+            "soft_delete": 0.1,
+            "version": 0.06,
+            "scd2": 0.7 if self.table_style == "dim" else 0.08,
+            "lineage": 0.8 if self.table_style == "stg" else 0.12,
+            "payload": 0.08,
+            "partition": 0.35 if self.dialect in ("databricks", "bigquery") else 0.04,
+        }
+        for group, chance in wanted.items():
+            if rng.random() >= chance:
+                continue
+            members = list(groups[group])
+            if group in ("audit", "lineage") and rng.random() < 0.5:
+                members = members[: rng.randint(1, len(members))]
+            for member in members:
+                self.add(self._archetype(member))
+        if rng.random() < 0.12:
+            for member in rng.sample(list(self.taxonomy.noise), rng.randint(1, 2)):
+                self.add(self._archetype(member))
+        if rng.random() < 0.1:
+            for name in ("address_line1", "address_line2", "city", "state_code", "postal_code", "country_code"):
+                attr = self.taxonomy.shared[name]
+                self.add(PlannedColumn(tuple(attr.words), attr.kind, sentence(_fill(attr.meaning, self.entity))))
+
+    def _monthly_buckets(self, attributes: list[Attribute]) -> None:
+        numeric = [a for a in attributes if a.kind in ("money", "qty", "dec", "count") and a.target is None]
+        if not numeric:
+            return
+        attr = self.rng.choice(numeric)
+        base = _fill(attr.meaning, self.entity).rstrip(".")
+        for month in range(1, 13):
+            words = (*attr.words, f"m{month:02d}")
+            meaning = f"{base}, for {_MONTHS[month - 1]} (month {month}) of the fiscal year"
+            self.add(PlannedColumn(words, attr.kind, sentence(meaning)))
+
+    # --- rendering -------------------------------------------------------------------------
+    def table_def(self) -> TableDef:
+        rng, d = self.rng, self.dialect
+        pk = [c for c in self.columns if c.primary_key]
+        inline_pk = d not in ("bigquery", "databricks") and rng.random() < 0.55
+        defs = []
+        for col in self.columns:
+            is_pk = col.primary_key and inline_pk
+            defs.append(
+                ColumnDef(
+                    col.name,
+                    sql_type(col.kind, d, rng),
+                    not_null=col.not_null or (col.primary_key and not inline_pk),
+                    primary_key=is_pk,
+                    default=col.default,
+                    references=col.references if col.references and not col.table_fk else None,
+                )
+            )
+        table_pk: tuple[str, ...] = ()
+        if pk and not inline_pk and d not in ("bigquery", "databricks"):
+            table_pk = (pk[0].name,)
+        fks = [(c.name, c.references[0], c.references[1]) for c in self.columns if c.references and c.table_fk]
+        partition = cluster = None
+        dates = [c.name for c in self.columns if c.kind in ("date", "ts")]
+        codes = [c.name for c in self.columns if c.kind in ("code", "key")]
+        if d == "bigquery" and dates:
+            first = next(c for c in self.columns if c.name == dates[0])
+            partition = first.name if first.kind == "date" else f"DATE({first.name})"
+        elif d == "databricks":
+            partition = next((c.name for c in self.columns if c.words == ("ds",)), None) or (
+                dates[0] if dates and rng.random() < 0.3 else None
+            )
+        if codes:
+            cluster = codes[0]
+        options = vendor_options(d, rng, partition, cluster)
+        return TableDef(self.table_name, d, defs, table_pk, fks, partition, options)
+
+
+def build_example(taxonomy: Taxonomy, entity: Entity, dialect: str, rng: random.Random, example_id: str) -> Example:
+    builder = TableBuilder(taxonomy, entity, dialect, rng)
+    builder.build()
+    if len(builder.columns) < 2:
+        raise SynthError("fewer than two columns")
+    ddl = render_table(builder.table_def(), rng)
+    parsed = parse_sql(ddl, dialect)
+    check_parsed(parsed, [c.name for c in builder.columns])
+    description = table_description(entity)
+    meanings = {c.name: c.meaning for c in builder.columns}
+    # Some columns (and sometimes the table) already carry a human comment in the house style.
+    existing: dict[str, str] = {}
+    if rng.random() < 0.2:
+        count = rng.randint(1, max(1, len(builder.columns) // 3))
+        existing = {c.name: c.meaning for c in rng.sample(builder.columns, count)}
+    table_commented = rng.random() < 0.08
+    if existing or table_commented:
+        docs = TableDocs(description if table_commented else None, existing)
+        ddl = apply_edits(ddl, plan_table_edits(parsed.tables[0], docs))
+        parsed = parse_sql(ddl, dialect)
+        check_parsed(parsed, [c.name for c in builder.columns])
+        found = {c.name: c.comment.text for c in parsed.tables[0].columns if c.comment is not None}
+        if found != existing:
+            raise SynthError("existing comments did not read back")
+    request = request_for(parsed, 0)
+    if request.empty:
+        raise SynthError("nothing left to document")
+    wanted = TableDocs(description if request.want_description else None, {c: meanings[c] for c in request.columns})
+    reference = {"table": wanted.description, "columns": dict(wanted.columns)}
+    chat = [*messages(request, PROMPT_STYLE), {"role": "assistant", "content": render_answer(wanted, request)}]
+    meta = {
+        "industry": entity.industry,
+        "naics": entity.naics,
+        "sector": entity.sector,
+        "process": entity.process,
+        "entity": entity.name,
+        "table_style": builder.table_style,
+        "column_style": builder.column_style,
+        "columns": len(builder.columns),
+        "existing_comments": len(existing) + (1 if table_commented else 0),
+    }
+    return Example(example_id, dialect, ddl, reference, chat, meta)
+
+
+def check_parsed(parsed: Any, names: list[str]) -> None:
+    errors = [d.message for d in parsed.diagnostics if d.severity == "error"]
+    if errors:
+        raise SynthError(f"does not parse: {errors[0]}")
+    if len(parsed.tables) != 1 or not parsed.tables[0].complete:
+        raise SynthError("not exactly one complete table")
+    found = [c.name for c in parsed.tables[0].columns]
+    if found != names:
+        raise SynthError(f"columns read back as {found}, expected {names}")
+
+
+def ddl_digest(ddl: str) -> str:
+    return hashlib.sha256(" ".join(ddl.split()).lower().encode()).hexdigest()
+
+
+def generate(taxonomy: Taxonomy, entities: list[Entity], count: int, seed: int, prefix: str) -> Iterator[Example]:
+    """``count`` distinct examples over ``entities`` (each used in turn), deterministic for ``seed``."""
+    rng = random.Random(f"sqlscribe-synth:{seed}:{prefix}")
+    order = list(entities)
+    seen: set[str] = set()
+    made = 0
+    attempts = 0
+    while made < count:
+        if made % len(order) == 0:
+            rng.shuffle(order)
+        entity = order[made % len(order)]
+        dialect = DIALECTS[(made + rng.randrange(len(DIALECTS))) % len(DIALECTS)]
+        attempts += 1
+        if attempts > count * 20 + 100:
+            raise SynthError(f"could not make {count} distinct valid examples (made {made})")
+        try:
+            example = build_example(taxonomy, entity, dialect, rng, f"{prefix}-{made:05d}")
+        except SynthError:
+            continue
+        digest = ddl_digest(example.ddl)
+        if digest in seen:
+            continue
+        seen.add(digest)
+        made += 1
+        yield example
