@@ -60,12 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the language server over stdio (for editors)")
     try:  # the model pipeline is part of a source checkout, not of every install
         from training.evaluate.cli import add_parser as add_eval_parser
+        from training.finetune.cli import add_parser as add_train_parser
         from training.synth.cli import add_parser as add_data_parser
     except ImportError:
         pass
     else:
         add_eval_parser(sub)
         add_data_parser(sub)
+        add_train_parser(sub)
     stats = sub.add_parser("stats", help="acceptance rate of suggestions, per model and kind (recorded locally)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--db", type=Path, help="the metrics database (default: in the user data directory)")
@@ -73,8 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:2] == ["eval", "pairwise"]:  # its own sub-commands, beside eval's positional case file
+        from training.evaluate.pairwise.cli import main as pairwise
+
+        return pairwise(args_list[2:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     try:
         if args.command == "document":
             return cmd_document(args)
@@ -97,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from training.synth.cli import run as run_synth
 
             return run_synth(args)
+        if args.command == "train":
+            from training.finetune.cli import run as run_train
+
+            return run_train(args)
     except UsageError as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return EXIT_USAGE

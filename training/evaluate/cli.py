@@ -15,7 +15,11 @@ from training.evaluate.run import evaluate
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("eval", help="score systems against reference documentation (JSONL cases)")
+    parser = sub.add_parser(
+        "eval",
+        help="score systems against reference documentation (JSONL cases)",
+        epilog="Pairwise rating by people: sqlscribe eval pairwise {create,serve,export,import,report} --help",
+    )
     parser.add_argument("cases", nargs="?", type=Path, help="JSONL case file (id, dialect, ddl, reference)")
     parser.add_argument(
         "--systems",

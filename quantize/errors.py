@@ -1,0 +1,2 @@
+class ConversionError(ValueError):
+    """A conversion could not be made or failed its verification; nothing is registered."""

@@ -1,0 +1,48 @@
+"""Load a base model for fine-tuning: a registry model's GGUF (de-quantised by transformers),
+any .gguf file, or a Hugging Face checkpoint directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    model: Any
+    tokenizer: Any
+    name: str  # registry name, or the path it came from
+    gguf_path: Path | None  # the GGUF the adapter will be applied to at run time
+    sha256: str | None
+
+
+def load_base(base: str, *, dtype: Any = None) -> BaseModel:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from sqlscribe.models import file_sha256, load_registry, resolve
+
+    dtype = dtype or torch.float32
+    path = Path(base)
+    gguf: Path | None = None
+    sha256: str | None = None
+    if path.is_dir():
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype)
+        return BaseModel(model, tokenizer, str(path), None, None)
+    if path.suffix == ".gguf" and path.is_file():
+        gguf = path
+        sha256 = file_sha256(path)
+    else:
+        spec = load_registry().get(base)
+        if spec is None:
+            raise ValueError(f"base {base!r} is neither a registered model, a .gguf file nor a checkpoint folder")
+        resolved = resolve(spec)
+        gguf = resolved.base_path
+        sha256 = spec.base.sha256
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return BaseModel(model, tokenizer, base, gguf, sha256)

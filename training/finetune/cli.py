@@ -1,0 +1,51 @@
+"""``sqlscribe train CONFIG``: fine-tune a base model with LoRA on the synthetic corpus."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("train", help="fine-tune a base model with LoRA (training/finetune/configs/*.toml)")
+    parser.add_argument("config", type=Path, help="TOML file with every hyper-parameter")
+    parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in the out folder")
+    parser.add_argument("--out", help="override the config's output folder")
+    parser.add_argument("--data", help="override the config's data folder")
+    parser.add_argument("--max-steps", type=int, help="override the number of optimizer steps")
+    parser.add_argument("--max-examples", type=int, help="train on the first N examples only")
+
+
+def run(args: Any) -> int:
+    from training.finetune.config import TrainConfig
+    from training.finetune.train import train
+
+    overrides = {
+        key: value
+        for key, value in (
+            ("out", args.out),
+            ("data", args.data),
+            ("max_steps", args.max_steps),
+            ("max_examples", args.max_examples),
+        )
+        if value is not None
+    }
+    try:
+        config = TrainConfig.load(args.config, overrides)
+    except (OSError, ValueError) as error:
+        print(f"sqlscribe: error: {args.config}: {error}", file=sys.stderr)
+        return 2
+    data = Path(config.data)
+    if not (data / "train.jsonl").is_file():
+        from training.synth.dataset import DEFAULT_COUNT, build, write
+
+        print(f"sqlscribe: no training data in {data}; synthesising the default corpus there", file=sys.stderr)
+        write(build(DEFAULT_COUNT, 0), data, 0)
+    try:
+        result = train(config, resume=args.resume)
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
+        print(f"sqlscribe: error: {error}", file=sys.stderr)
+        return 1
+    print(result.adapter_dir)
+    return 0

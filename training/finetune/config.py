@@ -1,0 +1,60 @@
+"""Every hyper-parameter of a training run, read from a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class TrainConfig:
+    # The base: a registry model name (its GGUF is de-quantised by transformers), a .gguf
+    # file, or a Hugging Face checkpoint directory (for bigger models on a GPU).
+    base: str = "smollm2-135m-instruct"
+    data: str = "training/data/synth"  # folder with train.jsonl and validation.jsonl
+    out: str = "runs/smollm2-135m-sqlscribe"
+    # LoRA
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    target_modules: list[str] = field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    )
+    # Optimisation
+    learning_rate: float = 2e-4
+    weight_decay: float = 0.0
+    warmup_steps: int = 10
+    epochs: float = 1.0
+    max_steps: int = 0  # optimizer steps; 0 = as many as ``epochs`` needs
+    batch_size: int = 1  # sequences per forward pass
+    grad_accum: int = 8  # forward passes per optimizer step
+    max_length: int = 1024  # longer examples are skipped, never truncated mid-answer
+    max_examples: int = 0  # 0 = the whole train split
+    seed: int = 0
+    # Bookkeeping
+    log_every: int = 5
+    save_every: int = 50  # optimizer steps between checkpoints
+    eval_examples: int = 32  # validation examples for the loss at each checkpoint
+    threads: int = 0  # CPU threads; 0 = torch's default
+    device: str = "auto"  # auto | cpu | cuda
+
+    @classmethod
+    def load(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_dict({**raw, **(overrides or {})})
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"unknown training settings: {', '.join(unknown)}")
+        config = cls(**raw)
+        if config.rank <= 0 or config.alpha <= 0 or config.batch_size <= 0 or config.grad_accum <= 0:
+            raise ValueError("rank, alpha, batch_size and grad_accum must be positive")
+        return config
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
