@@ -80,7 +80,7 @@ def read_adapter(folder: Path) -> AdapterInfo:
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         raw = load_file(str(weights_path))
-    except (OSError, ValueError) as error:
+    except Exception as error:  # safetensors raises its own error type for a damaged file
         raise ConversionError(f"{folder}: cannot read the adapter ({error})") from None
     if config.get("peft_type", "LORA") != "LORA":
         raise ConversionError(f"{folder}: only LoRA adapters can be converted, not {config.get('peft_type')}")

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("serve", help="run the language server over stdio (for editors)")
     try:  # the model pipeline is part of a source checkout, not of every install
+        from quantize.cli import add_parser as add_quantize_parser
         from training.evaluate.cli import add_parser as add_eval_parser
         from training.finetune.cli import add_parser as add_train_parser
         from training.synth.cli import add_parser as add_data_parser
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_eval_parser(sub)
         add_data_parser(sub)
         add_train_parser(sub)
+        add_quantize_parser(sub)
     stats = sub.add_parser("stats", help="acceptance rate of suggestions, per model and kind (recorded locally)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--db", type=Path, help="the metrics database (default: in the user data directory)")
@@ -108,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from training.finetune.cli import run as run_train
 
             return run_train(args)
+        if args.command == "quantize":
+            from quantize.cli import run as run_quantize
+
+            return run_quantize(args)
     except UsageError as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return EXIT_USAGE

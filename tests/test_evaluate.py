@@ -109,6 +109,8 @@ def test_eval_command_writes_reports_and_compares_them(tmp_path: Path):
     summary = report["systems"][0]["summary"]
     assert summary["system"] == "heuristic" and summary["cases"] == 1 and summary["coverage"] == 1.0
     assert "| heuristic |" in (tmp_path / "a" / "summary.md").read_text()
+    chart = (tmp_path / "a" / "chart.png").read_bytes()
+    assert chart.startswith(b"\x89PNG") and len(chart) > 5000
     assert main(["eval", str(cases), "--systems", "heuristic", "--no-similarity", "--out", str(tmp_path / "b")]) == 0
     assert main(["eval", "--compare", str(tmp_path / "a" / "report.json"), str(tmp_path / "b" / "report.json")]) == 0
 

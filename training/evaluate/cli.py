@@ -104,4 +104,10 @@ def run(args: argparse.Namespace) -> int:
         report = {"cases": str(args.cases), "systems": [r.as_dict() for r in reports]}
         (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         (args.out / "summary.md").write_text(markdown, encoding="utf-8")
+        try:
+            from training.evaluate.chart import write_chart
+        except ImportError:  # matplotlib is in the eval extra
+            print("sqlscribe eval: matplotlib is not installed; no chart.png", file=sys.stderr)
+        else:
+            write_chart(summaries, args.out / "chart.png", f"sqlscribe eval on {args.cases.name}")
     return 0

@@ -1,0 +1,167 @@
+"""A short real fine-tuning run on a tiny slice, then the conversion to GGUF: the adapter loads
+in llama.cpp on top of the original quantized base and changes its output; merged and quantized
+files agree with the PyTorch model; broken adapters are refused and nothing is registered."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quantize.errors import ConversionError
+from quantize.lora import convert_adapter
+from quantize.pipeline import publish
+from sqlscribe.cli import main
+from training.finetune.config import TrainConfig
+from training.finetune.train import train
+from training.synth.dataset import build, write
+
+pytestmark = pytest.mark.model
+
+REGISTRY = Path(__file__).resolve().parents[1] / "models" / "registry.toml"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("data")
+    write(build(60, seed=11), out, 11)
+    return out
+
+
+def tiny_config(data: Path, out: Path, **overrides: object) -> TrainConfig:
+    settings: dict[str, object] = {
+        "base": "smollm2-135m-instruct",
+        "data": str(data),
+        "out": str(out),
+        "rank": 8,
+        "alpha": 16,
+        "learning_rate": 2e-3,
+        "warmup_steps": 1,
+        "max_steps": 6,
+        "grad_accum": 2,
+        "max_examples": 12,
+        "max_length": 512,
+        "save_every": 3,
+        "eval_examples": 4,
+        "log_every": 1,
+        "threads": 2,
+    }
+    settings.update(overrides)
+    return TrainConfig.from_dict(settings)
+
+
+@pytest.fixture(scope="module")
+def run_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    # Three steps, stop, then resume to six: the run must pick up where it left off.
+    train(tiny_config(data_dir, out, max_steps=3), log=lambda _: None)
+    messages: list[str] = []
+    train(tiny_config(data_dir, out), resume=True, log=messages.append)
+    assert any("resumed from" in m and "step 3" in m for m in messages)
+    return out
+
+
+def test_training_lowers_the_loss_and_records_lineage(run_dir: Path) -> None:
+    summary = json.loads((run_dir / "summary.json").read_text())
+    steps = [json.loads(line)["step"] for line in (run_dir / "train_log.jsonl").read_text().splitlines()]
+    assert steps == [1, 2, 3, 4, 5, 6]
+    assert summary["val_loss_after"] < summary["val_loss_before"]
+    assert summary["train_loss_last"] < summary["train_loss_first"]
+    assert summary["base"]["sha256"] and summary["data"]["splits"]["train"]
+    assert summary["tokens_per_second"] > 0 and summary["hardware"]
+    assert (run_dir / "adapter" / "adapter_model.safetensors").is_file()
+
+
+def test_config_rejects_unknown_settings(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('base = "smollm2-135m-instruct"\nlearning_rte = 1e-4\n')
+    with pytest.raises(ValueError, match="learning_rte"):
+        TrainConfig.load(path)
+    assert main(["train", str(path)]) == 2
+
+
+@pytest.fixture
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "models" / "registry.toml"
+    path.parent.mkdir()
+    shutil.copy(REGISTRY, path)
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(path))
+    return path
+
+
+def test_convert_verify_register_and_run(run_dir: Path, registry: Path, tmp_path: Path) -> None:
+    outcome = publish(run_dir, registry, name="tiny-tuned", merged=("q8_0",), merged_dir=tmp_path / "merged",
+                      log=lambda _: None)  # fmt: skip
+    checks = outcome["checks"]
+    assert checks["adapter"]["differs_from_base"] is True
+    assert checks["adapter"]["token_agreement"] >= 0.85
+    assert checks["f16"]["token_agreement"] >= 0.95 and "drop_vs_f16" in checks["q8_0"]
+    assert Path(outcome["merged"]["q8_0"]).is_file()
+    adapter = registry.parent / "adapters" / "tiny-tuned" / "adapter.gguf"
+    assert adapter.is_file() and adapter.stat().st_size < 20 * 2**20
+    assert (adapter.parent / "MODEL_CARD.md").read_text().count("Licence") == 1
+
+    listed = _models_json()
+    tuned = next(m for m in listed if m["name"] == "tiny-tuned")
+    assert tuned["adapter"]["sha256"] and tuned["lineage"]["train_split_sha256"] and not tuned["default"]
+    assert main(["models", "verify"]) == 0
+
+    # The registered model documents a table through the product's own llama backend.
+    from sqlscribe.ddl import parse_sql
+    from sqlscribe.generate import BackendConfig, make_backend
+    from sqlscribe.suggest import request_for
+
+    parsed = parse_sql("CREATE TABLE orders (order_id INT PRIMARY KEY, cust_id INT, total_amt NUMERIC(10,2));")
+    backend = make_backend(BackendConfig(model="tiny-tuned", use_cache=False))
+    try:
+        generated = backend.document(request_for(parsed, 0))
+    finally:
+        backend.close()
+    assert set(generated.docs.columns) == {"order_id", "cust_id", "total_amt"}
+
+    with adapter.open("r+b") as handle:  # a corrupted adapter fails verification
+        handle.seek(adapter.stat().st_size // 2)
+        handle.write(b"\0" * 64)
+    assert main(["models", "verify"]) == 1
+
+
+def _models_json() -> list[dict]:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["models", "list", "--json"]) == 0
+    return json.loads(buffer.getvalue())
+
+
+def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, registry: Path, tmp_path: Path) -> None:
+    from safetensors.numpy import load_file, save_file
+
+    before = registry.read_text()
+    corrupt = tmp_path / "corrupt"
+    shutil.copytree(run_dir, corrupt)
+    (corrupt / "adapter" / "adapter_model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ConversionError, match="cannot read the adapter"):
+        publish(corrupt, registry, name="corrupt", log=lambda _: None)
+
+    mismatched = tmp_path / "mismatched"
+    shutil.copytree(run_dir, mismatched)
+    weights = mismatched / "adapter" / "adapter_model.safetensors"
+    tensors = load_file(str(weights))
+    key = next(k for k in tensors if "q_proj.lora_B" in k)
+    tensors[key] = tensors[key][:-8]  # rows that no longer fit the base's attention
+    save_file(tensors, str(weights))
+    with pytest.raises(ConversionError, match="do not fit the base tensor"):
+        publish(mismatched, registry, name="mismatched", log=lambda _: None)
+    assert main(["quantize", str(mismatched), "--name", "mismatched", "--registry", str(registry)]) == 1
+
+    other_base = tmp_path / "other-base.gguf"
+    other_base.write_bytes(b"GGUF nonsense")
+    with pytest.raises(ConversionError, match="not a readable GGUF"):
+        convert_adapter(run_dir / "adapter", other_base, tmp_path / "x.gguf")
+
+    assert registry.read_text() == before
+    assert not (registry.parent / "adapters").exists() or not any((registry.parent / "adapters").iterdir())
