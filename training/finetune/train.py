@@ -145,6 +145,7 @@ def train(
     )
 
     step = 0
+    val_before: float | None = None
     history: list[dict[str, Any]] = []
     tokens_seen = 0
     seconds_trained = 0.0
@@ -157,11 +158,11 @@ def train(
         torch.set_rng_state(state["torch_rng"])
         step, history = state["step"], state["history"]
         tokens_seen, seconds_trained = state["tokens_seen"], state["seconds_trained"]
+        val_before = state.get("val_before")
         log(f"resumed from {checkpoint} at step {step}")
     elif resume:
         log("no checkpoint to resume from; starting at step 0")
 
-    val_before = history[0]["val_loss"] if history and "val_loss" in history[0] else None
     if val_before is None:
         val_before = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device)
         log(f"validation loss before training: {val_before:.4f}")
@@ -178,6 +179,7 @@ def train(
                 "history": history,
                 "tokens_seen": tokens_seen,
                 "seconds_trained": seconds_trained,
+                "val_before": val_before,
             },
             target / "trainer.pt",
         )
