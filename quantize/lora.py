@@ -173,6 +173,11 @@ def convert_adapter(adapter_dir: Path, base_gguf: Path, out: Path, *, dtype: str
         stem = name.removesuffix(".weight")
         writer.add_tensor(f"{stem}.weight.lora_a", np.ascontiguousarray(a.astype(np_type)))
         writer.add_tensor(f"{stem}.weight.lora_b", np.ascontiguousarray(b.astype(np_type)))
+    return finish(writer, partial, out)
+
+
+def finish(writer: Any, partial: Path, out: Path) -> Path:
+    """Write the GGUF and move it into place only once it is complete."""
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

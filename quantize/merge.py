@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from quantize.errors import ConversionError
-from quantize.lora import mapped, read_adapter, read_base
+from quantize.lora import finish, mapped, read_adapter, read_base
 
 FTYPES = {"q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0", "q4_k_m": "LLAMA_FTYPE_MOSTLY_Q4_K_M", "f16": "LLAMA_FTYPE_MOSTLY_F16"}
 _FILE_TYPE_F16 = 1
@@ -62,12 +62,7 @@ def merge_adapter(adapter_dir: Path, base_gguf: Path, out: Path) -> Path:
         writer.add_tensor(tensor.name, np.ascontiguousarray(data))
     if merged != len(deltas):
         raise ConversionError(f"merged {merged} of {len(deltas)} adapted tensors")
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    partial.replace(out)
-    return out
+    return finish(writer, partial, out)
 
 
 def quantize_gguf(source: Path, out: Path, kind: str, *, threads: int = 0) -> Path:

@@ -53,7 +53,7 @@ def convert_run(
         raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
     out_dir.mkdir(parents=True, exist_ok=True)
     # Convert first: a damaged or mismatched adapter is refused before the base is loaded.
-    adapter_gguf = convert_adapter(adapter_dir, base_path, out_dir / f"{name}.partial-check.gguf")
+    adapter_gguf = convert_adapter(adapter_dir, base_path, out_dir / f"{name}.gguf")
     base = load_base(str(base_path))
     assert base.gguf_path is not None
     model = PeftModel.from_pretrained(base.model, str(adapter_dir))
