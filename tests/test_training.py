@@ -87,6 +87,8 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "models" / "registry.toml"
     path.parent.mkdir()
     shutil.copy(REGISTRY, path)
+    if (REGISTRY.parent / "adapters").is_dir():  # the registered models' adapters, by relative path
+        shutil.copytree(REGISTRY.parent / "adapters", path.parent / "adapters")
     monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(path))
     return path
 
@@ -141,6 +143,8 @@ def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, re
     from safetensors.numpy import load_file, save_file
 
     before = registry.read_text()
+    adapters = registry.parent / "adapters"
+    folders = sorted(p.name for p in adapters.iterdir()) if adapters.is_dir() else []
     corrupt = tmp_path / "corrupt"
     shutil.copytree(run_dir, corrupt)
     (corrupt / "adapter" / "adapter_model.safetensors").write_bytes(b"not a safetensors file")
@@ -164,7 +168,7 @@ def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, re
         convert_adapter(run_dir / "adapter", other_base, tmp_path / "x.gguf")
 
     assert registry.read_text() == before
-    assert not (registry.parent / "adapters").exists() or not any((registry.parent / "adapters").iterdir())
+    assert (sorted(p.name for p in adapters.iterdir()) if adapters.is_dir() else []) == folders
 
 
 def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> None:
