@@ -24,8 +24,10 @@ def write_chart(summaries: list[dict[str, Any]], path: Path, title: str) -> Path
     bars = ax.bar([p - width / 2 for p in positions], sims, width, yerr=[low, high], capsize=4,
                   label="MiniLM similarity (95% CI)", color="#3b6ea8")  # fmt: skip
     rest = ax.bar([p + width / 2 for p in positions], restated, width, label="restated comments", color="#d08c3a")
-    for bar, value in [*zip(bars, sims, strict=True), *zip(rest, restated, strict=True)]:
-        ax.annotate(f"{value:.2f}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
+    # Labels sit above the error bar, not on it.
+    tops = [s["similarity_ci95"][1] for s in summaries] + restated
+    for bar, value, top in zip([*bars, *rest], [*sims, *restated], tops, strict=True):
+        ax.annotate(f"{value:.2f}", (bar.get_x() + bar.get_width() / 2, top), ha="center",
                     va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")  # fmt: skip
     ax.set_xticks(positions, names, rotation=15, ha="right", fontsize=8)
     ax.set_ylim(0, 1.05)
