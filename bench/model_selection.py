@@ -90,10 +90,9 @@ def main() -> int:
     parser.add_argument("--test-tables", type=int, default=30, help="tables of the synthetic test split (0 = all)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "EVALUATION.md")
     args = parser.parse_args()
-    if not (SYNTH / "test.jsonl").is_file():
-        from training.synth.dataset import DEFAULT_COUNT, build, write
+    from training.synth.dataset import ensure_default
 
-        write(build(DEFAULT_COUNT, 0), SYNTH, 0)
+    ensure_default(SYNTH)
     names = systems()
     embedder = Embedder()
     dev = run(DEV, names, embedder, None)

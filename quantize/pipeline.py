@@ -24,6 +24,7 @@ PROBE_TOKENS = 48
 @dataclass
 class ConversionResult:
     adapter_gguf: Path
+    summary: dict[str, Any]  # the training run's summary.json: its lineage
     checks: dict[str, Any] = field(default_factory=dict)
     merged: dict[str, Path] = field(default_factory=dict)
 
@@ -40,7 +41,6 @@ def convert_run(
     """Convert a training run's adapter (``run_dir/adapter``) and verify every output."""
     from peft import PeftModel
 
-    from sqlscribe.models import file_sha256
     from training.finetune.base import load_base
 
     summary_path = run_dir / "summary.json"
@@ -49,22 +49,21 @@ def convert_run(
         raise ConversionError(f"{run_dir} is not a finished training run (summary.json and adapter/)")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     base_path = _base_gguf(summary)
-    if summary["base"].get("sha256") and file_sha256(base_path) != summary["base"]["sha256"]:
-        raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
     out_dir.mkdir(parents=True, exist_ok=True)
     # Convert first: a damaged or mismatched adapter is refused before the base is loaded.
     adapter_gguf = convert_adapter(adapter_dir, base_path, out_dir / f"{name}.gguf")
-    base = load_base(str(base_path))
-    assert base.gguf_path is not None
-    model = PeftModel.from_pretrained(base.model, str(adapter_dir))
-    eos = eos_ids(base.tokenizer)
-    prompts = probe_prompts(base.tokenizer)
-    reference = torch_greedy(model, prompts, PROBE_TOKENS, eos)
-    result = ConversionResult(adapter_gguf)
+    result = ConversionResult(adapter_gguf, summary)
     try:
-        check = compare(reference, llama_forced(base.gguf_path, prompts, reference, adapter_gguf), adapter_gguf)
-        plain = llama_greedy(base.gguf_path, prompts, PROBE_TOKENS, eos)
-        tuned = llama_greedy(base.gguf_path, prompts, PROBE_TOKENS, eos, adapter_gguf)
+        base = load_base(str(base_path))  # hashes the file: its sha256 must be the one trained on
+        if summary["base"].get("sha256") and base.sha256 != summary["base"]["sha256"]:
+            raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
+        model = PeftModel.from_pretrained(base.model, str(adapter_dir))
+        eos = eos_ids(base.tokenizer)
+        prompts = probe_prompts(base.tokenizer)
+        reference = torch_greedy(model, prompts, PROBE_TOKENS, eos)
+        check = compare(reference, llama_forced(base_path, prompts, reference, adapter_gguf), adapter_gguf)
+        plain = llama_greedy(base_path, prompts, PROBE_TOKENS, eos)
+        tuned = llama_greedy(base_path, prompts, PROBE_TOKENS, eos, adapter_gguf)
         check.differs_from_base = plain != tuned
         result.checks["adapter"] = check.as_dict()
         log(f"adapter: token agreement {check.agreement:.3f}, differs from base: {check.differs_from_base}")
@@ -72,7 +71,7 @@ def convert_run(
             raise ConversionError(f"the GGUF adapter failed verification: {check.as_dict()}")
         if merged:
             target = merged_dir or out_dir
-            f16 = merge_adapter(adapter_dir, base.gguf_path, target / f"{name}-f16.gguf")
+            f16 = merge_adapter(adapter_dir, base_path, target / f"{name}-f16.gguf")
             outputs = {"f16": f16}
             for kind in merged:
                 if kind != "f16":
@@ -97,9 +96,6 @@ def convert_run(
     except ConversionError:
         adapter_gguf.unlink(missing_ok=True)
         raise
-    final = out_dir / f"{name}.gguf"
-    adapter_gguf.replace(final)
-    result.adapter_gguf = final
     return result
 
 
@@ -122,11 +118,10 @@ def _base_gguf(summary: dict[str, Any]) -> Path:
 
 
 def registry_entry(
-    name: str, version: str, run_dir: Path, adapter_rel: str, adapter_path: Path, checks: dict[str, Any]
+    name: str, version: str, summary: dict[str, Any], adapter_rel: str, adapter_path: Path, checks: dict[str, Any]
 ) -> dict[str, Any]:
     from sqlscribe.models import file_sha256, load_registry
 
-    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     base_spec = load_registry().get(summary["base"]["name"])
     if base_spec is None:
         raise ConversionError(f"the base {summary['base']['name']!r} is not a registered model")
@@ -189,13 +184,14 @@ def publish(
         folder.mkdir(parents=True)
         final = folder / "adapter.gguf"
         result.adapter_gguf.replace(final)
-        entry = registry_entry(name, version, run_dir, f"adapters/{name}/adapter.gguf", final, result.checks)
+        rel = f"adapters/{name}/adapter.gguf"
+        entry = registry_entry(name, version, result.summary, rel, final, result.checks)
         try:
             register(registry, entry, make_default=make_default)
         except ConversionError:
             shutil.rmtree(folder)
             raise
-        (folder / "MODEL_CARD.md").write_text(model_card(entry, entry["licence"], result.checks), encoding="utf-8")
+        (folder / "MODEL_CARD.md").write_text(model_card(entry, result.checks), encoding="utf-8")
         return {"entry": entry, "checks": result.checks, "merged": {k: str(v) for k, v in result.merged.items()}}
     finally:
         shutil.rmtree(staging, ignore_errors=True)

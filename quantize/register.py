@@ -50,18 +50,16 @@ def register(registry: Path, entry: dict[str, Any], *, make_default: bool = Fals
     data = tomllib.loads(text)
     if any(m.get("name") == entry["name"] for m in data.get("model", [])):
         raise ConversionError(f"a model named {entry['name']!r} is already registered in {registry}")
-    block = toml_entry(entry)
-    tomllib.loads(block)  # never write a registry that no longer reads
-    text = text.rstrip("\n") + "\n" + block
+    text = text.rstrip("\n") + "\n" + toml_entry(entry)
     if make_default:
         text, count = re.subn(r'(?m)^default = "[^"]*"', f'default = "{entry["name"]}"', text, count=1)
         if count != 1:
             raise ConversionError(f"{registry} has no top-level default to change")
-    tomllib.loads(text)
+    tomllib.loads(text)  # never write a registry that no longer reads
     registry.write_text(text, encoding="utf-8")
 
 
-def model_card(entry: dict[str, Any], base_licence: str, verification: dict[str, Any]) -> str:
+def model_card(entry: dict[str, Any], verification: dict[str, Any]) -> str:
     lineage = entry.get("lineage", {})
     evaluation = entry.get("evaluation", {})
     lines = [
@@ -82,7 +80,7 @@ def model_card(entry: dict[str, Any], base_licence: str, verification: dict[str,
         "",
         "## Licence",
         f"The adapter is released under the project's licence (Apache-2.0); the base model's licence applies to the "
-        f"base weights: {base_licence}.",
+        f"base weights: {entry['licence']}.",
         "",
         "## Lineage",
     ]

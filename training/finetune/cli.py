@@ -20,6 +20,7 @@ def add_parser(sub: Any) -> None:
 def run(args: Any) -> int:
     from training.finetune.config import TrainConfig
     from training.finetune.train import train
+    from training.synth.dataset import ensure_default
 
     overrides = {
         key: value
@@ -37,11 +38,8 @@ def run(args: Any) -> int:
         print(f"sqlscribe: error: {args.config}: {error}", file=sys.stderr)
         return 2
     data = Path(config.data)
-    if not (data / "train.jsonl").is_file():
-        from training.synth.dataset import DEFAULT_COUNT, build, write
-
-        print(f"sqlscribe: no training data in {data}; synthesising the default corpus there", file=sys.stderr)
-        write(build(DEFAULT_COUNT, 0), data, 0)
+    if ensure_default(data):
+        print(f"sqlscribe: no training data in {data}; synthesised the default corpus there", file=sys.stderr)
     try:
         result = train(config, resume=args.resume)
     except (FileNotFoundError, ValueError, RuntimeError) as error:

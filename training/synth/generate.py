@@ -19,6 +19,7 @@ from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
 from sqlscribe.docs import TableDocs
 from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
+from training.evaluate.metrics import is_restatement
 from training.synth import naming
 from training.synth.render import DIALECTS, ColumnDef, TableDef, render_table, sql_type, vendor_options
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
@@ -122,8 +123,6 @@ _ROLE = {
 
 
 def enrich(meaning: str, column: str, kind: str, entity: Entity) -> str:
-    from training.evaluate.metrics import is_restatement
-
     if not is_restatement(meaning, column):
         return meaning
     body = meaning.rstrip(".")
@@ -225,7 +224,7 @@ class TableBuilder:
         meaning = _fill(attr.meaning, entity)
         column = PlannedColumn(words, attr.kind, "")
         if attr.target is not None:
-            target = self._industry_entity(attr.target)
+            target = self.taxonomy.entity(self.entity.industry, attr.target)
             ref_table = self.target_table(target)
             head = meaning or f"{' '.join(target.words).capitalize()} of the {entity_phrase(entity)}"
             meaning = f"{head}; references {ref_table.rsplit('.', 1)[-1]}"
@@ -256,12 +255,6 @@ class TableBuilder:
         if attr.kind in ("key",) and rng.random() < 0.4:
             column.not_null = True
         return column
-
-    def _industry_entity(self, name: str) -> Entity:
-        for candidate in self.taxonomy.entities:
-            if candidate.industry == self.entity.industry and candidate.name == name:
-                return candidate
-        raise SynthError(f"unknown entity {name}")
 
     def _archetype(self, column: ArchetypeColumn) -> PlannedColumn:
         default = column.default

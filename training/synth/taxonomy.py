@@ -103,6 +103,13 @@ class Taxonomy:
     def sectors(self) -> list[str]:
         return sorted({i.sector for i in self.industries})
 
+    def entity(self, industry: str, name: str) -> Entity:
+        """An entity of an industry (load_taxonomy has checked every foreign-key target exists)."""
+        found = next((i.entity(name) for i in self.industries if i.name == industry), None)
+        if found is None:
+            raise TaxonomyError(f"{industry} has no entity {name!r}")
+        return found
+
 
 def sector_of(code: str) -> str:
     return _SECTOR_OF.get(code[:2], code[:2])

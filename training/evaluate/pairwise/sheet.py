@@ -6,16 +6,17 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from training.evaluate.pairwise.session import Session, SessionError, normalise_vote
 
 FIELDS = ["item", "scope", "column", "ddl", "left", "right", "vote"]
 
 
-def _doc(side: dict[str, object]) -> str:
+def _doc(side: dict[str, Any]) -> str:
     columns = side.get("columns") or {}
     lines = [f"TABLE: {side.get('table') or '(none)'}"]
-    lines += [f"{name}: {text}" for name, text in dict(columns).items()]  # type: ignore[call-overload]
+    lines += [f"{name}: {text}" for name, text in columns.items()]
     return "\n".join(lines)
 
 
