@@ -91,6 +91,8 @@ def _lower_keywords(text: str) -> str:
         return "default " + text[8:]
     if text.startswith("REFERENCES "):
         return "references " + text[11:]
+    if text.startswith("CHECK "):
+        return "check " + text[6:]
     return text
 
 

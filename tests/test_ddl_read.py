@@ -57,6 +57,45 @@ def test_mysql_inline_comments_table_options_and_table_keys() -> None:
     assert table.comment is not None and table.comment.text == "All orders"
 
 
+def test_check_constraints_reach_their_column_and_the_prompt() -> None:
+    """Allowed values written as CHECK are what lets a model name them without guessing."""
+    from sqlscribe.prompt import messages
+    from sqlscribe.suggest import request_for
+
+    sql = """CREATE TABLE tickets (
+  id INT PRIMARY KEY,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  priority TEXT,
+  opened_on DATE,
+  CONSTRAINT ck_priority CHECK (priority IN ('low', 'high')),
+  CHECK (opened_on > '2000-01-01' OR priority = 'high')
+);"""
+    parsed = parse_sql(sql, "postgres")
+    assert parsed.diagnostics == []
+    (table,) = parsed.tables
+    status, priority, opened = table.columns[1:]
+    assert status.check == "(status IN ('open', 'closed'))" and status.default == "'open'"
+    assert priority.check == "(priority IN ('low', 'high'))"  # the table-level CHECK naming one column
+    assert opened.check is None  # a CHECK over two columns belongs to neither
+    prompt = messages(request_for(parsed, 0), "tuned")[1]["content"]
+    assert "- status TEXT, not null, default 'open', check (status IN ('open', 'closed'))" in prompt
+    assert "- priority TEXT, check (priority IN ('low', 'high'))" in prompt
+
+
+def test_mysql_comment_goes_before_check_and_references() -> None:
+    from sqlscribe.ddl import apply_edits, plan_table_edits
+    from sqlscribe.docs import TableDocs
+
+    sql = "CREATE TABLE t (s VARCHAR(5) NOT NULL CHECK (s IN ('a','b')) REFERENCES x(y), n INT CHECK (n > 0));"
+    (table,) = parse_sql(sql, "mysql").tables
+    out = apply_edits(sql, plan_table_edits(table, TableDocs(None, {"s": "S.", "n": "N."})))
+    assert "NOT NULL COMMENT 'S.' CHECK (s IN ('a','b')) REFERENCES x(y)" in out
+    assert "n INT COMMENT 'N.' CHECK (n > 0)" in out
+    (again,) = parse_sql(out, "mysql").tables
+    assert [c.comment.text if c.comment else None for c in again.columns] == ["S.", "N."]
+    assert again.columns[0].check == "(s IN ('a','b'))"
+
+
 def test_spark_struct_types_partitioning_and_comments() -> None:
     sql = """CREATE OR REPLACE TABLE main.sales.orders (
   id BIGINT NOT NULL COMMENT 'Order id',

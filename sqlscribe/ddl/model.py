@@ -54,6 +54,7 @@ class Column:
     unique: bool = False
     default: str | None = None
     references: ForeignKey | None = None
+    check: str | None = None  # a CHECK expression on this column alone, as written
     comment: Comment | None = None
     # Where a new inline comment clause goes, and a BigQuery OPTIONS( … ) list to join.
     insert_at: int = 0
@@ -75,6 +76,8 @@ class Column:
         if self.references is not None:
             ref = self.references
             out.append(f"REFERENCES {ref.ref_table}({', '.join(ref.ref_columns)})")
+        if self.check is not None:
+            out.append(f"CHECK {self.check}")
         return out
 
 

@@ -311,7 +311,7 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             col.default = _source(text, element[i + 1], element[end - 1])
             i = end
         elif up == "REFERENCES":
-            if dialect.column_comment_before_references:
+            if dialect.column_comment_before_references and not col.insert_before_token:
                 col.insert_at = tok.start
                 col.insert_before_token = True
             parts, j = _read_name(element, i + 1)
@@ -320,6 +320,15 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
                 ref_cols, j = _name_list(element, j)
             col.references = ForeignKey((col.name,), ".".join(parts), ref_cols)
             i = j
+        elif up == "CHECK" and i + 1 < len(element) and element[i + 1].kind == TokenType.L_PAREN:
+            close = _matching_paren(element, i + 1)
+            if close is None:
+                break
+            col.check = _source(text, element[i + 1], element[close])
+            if dialect.column_comment_before_references and not col.insert_before_token:
+                col.insert_at = tok.start  # MySQL: COMMENT precedes REFERENCES and CHECK
+                col.insert_before_token = True
+            i = close + 1
         elif up == "COLLATE" and dialect.column_comment_after_type:
             after_type = element[min(i + 1, len(element) - 1)].end
             i += 2
@@ -335,6 +344,18 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
     if dialect.column_comment_after_type:
         col.insert_at = after_type
     return col
+
+
+def _table_check(text: str, element: Sequence[_Tok]) -> tuple[str, set[str]] | None:
+    """A table-level ``[CONSTRAINT name] CHECK (…)``: its expression and the lower-cased names in it."""
+    i = 2 if element[0].upper == "CONSTRAINT" else 0
+    if i + 1 >= len(element) or element[i].upper != "CHECK" or element[i + 1].kind != TokenType.L_PAREN:
+        return None
+    close = _matching_paren(element, i + 1)
+    if close is None:
+        return None
+    names = {t.text.lower() for t in element[i + 2 : close] if t.kind != TokenType.STRING}
+    return _source(text, element[i + 1], element[close]), names
 
 
 def _read_table_constraint(element: Sequence[_Tok], table: Table) -> None:
@@ -405,6 +426,7 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
         table.complete = False
         close = len(stmt)
     elements = _split_top_level(stmt[i + 1 : close])
+    checks: list[tuple[str, set[str]]] = []
     for n, element in enumerate(elements):
         if not element:
             if len(elements) > 1 or n > 0:
@@ -412,9 +434,18 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
                 table.problem = "empty column definition (two commas in a row, or a trailing comma)"
             continue
         if _is_table_constraint(element):
+            check = _table_check(text, element)
+            if check is not None:
+                checks.append(check)
             _read_table_constraint(element, table)
         else:
             table.columns.append(_read_column(text, element, dialect_name))
+    for expression, names in checks:
+        # A table-level CHECK that names exactly one column documents that column's values.
+        owners = {c.name for c in table.columns if c.name.lower() in names}
+        col = table.column(owners.pop()) if len(owners) == 1 else None
+        if col is not None and col.check is None:
+            col.check = expression
     for name in table.primary_key:
         col = table.column(name)
         if col is not None:
