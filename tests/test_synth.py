@@ -129,6 +129,59 @@ def test_validation_and_restatement_rate(corpus: Path) -> None:
     assert is_restatement("Invoice number.", "invoice_nbr")
 
 
+def test_code_values_are_named_only_when_the_ddl_shows_them(corpus: Path) -> None:
+    """A model must not learn to guess code lists: a reference lists values ('a', 'b' or 'c')
+    only for a column whose DDL carries them, as CHECK (col IN (...)) or a MySQL ENUM."""
+    import re
+
+    listed = re.compile(r": '[^']+'(?:, '[^']+')* or '[^']+'")
+    named = shown_by_check = 0
+    for split in SPLITS:
+        for example in examples(corpus, split):
+            (table,) = parse_sql(example["ddl"], example["dialect"]).tables
+            for name, comment in example["reference"]["columns"].items():
+                if not listed.search(comment):
+                    continue
+                column = table.column(name)
+                assert column is not None
+                values = re.findall(r"'([^']+)'", listed.search(comment).group(0))  # type: ignore[union-attr]
+                shown = (column.check or "") + column.data_type
+                assert all(f"'{v}'" in shown for v in values), (example["id"], name, comment, shown)
+                named += 1
+                shown_by_check += column.check is not None
+    assert named > 20 and shown_by_check > 10
+
+
+def test_legacy_foreign_keys_use_the_referenced_tables_prefix(corpus: Path) -> None:
+    import re
+
+    # "ENR_STUDENT_ID REFERENCES T_STUDENT(STU_STUDENT_ID)": the referenced column carries its
+    # own table's code, not the referencing table's (two tables share a code only by chance).
+    pairs = []
+    for split in SPLITS:
+        for example in examples(corpus, split):
+            if example["meta"]["column_style"] == "legacy":
+                ddl = example["ddl"]
+                pairs += re.findall(r"\b([A-Z]{1,3})_\w+ \w+(?: NOT NULL)? REFERENCES [\w.]+\(([A-Z]{1,3})_", ddl)
+                pairs += re.findall(r"FOREIGN KEY \(([A-Z]{1,3})_\w+\) REFERENCES [\w.]+\(([A-Z]{1,3})_", ddl)
+    assert len(pairs) >= 5
+    assert sum(own != ref for own, ref in pairs) >= 0.8 * len(pairs)
+
+
+def test_stale_default_corpus_is_rebuilt(tmp_path: Path) -> None:
+    from training.synth import dataset
+
+    folder = tmp_path / "synth"
+    folder.mkdir()
+    for split in SPLITS:
+        (folder / f"{split}.jsonl").write_text("")
+    (folder / "manifest.json").write_text(json.dumps({"generator_version": "0.0.1"}))
+    assert dataset.ensure_default(folder) is True  # made by an older generator: rebuilt
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["generator_version"] == dataset.GENERATOR_VERSION and (folder / "train.jsonl").stat().st_size > 0
+    assert dataset.ensure_default(folder) is False
+
+
 def test_validation_catches_broken_examples() -> None:
     split = build(30, seed=1)["train"]
     broken = split[0]

@@ -93,8 +93,11 @@ def build(count: int = DEFAULT_COUNT, seed: int = 0, taxonomy: Taxonomy | None =
 
 
 def ensure_default(folder: Path) -> bool:
-    """Write the default corpus (seed 0) into ``folder`` unless its splits are there; True when written."""
-    if all((folder / f"{split}.jsonl").is_file() for split in SPLITS):
+    """Write the default corpus (seed 0) into ``folder`` unless this generator's splits are there;
+    True when written."""
+    manifest = folder / "manifest.json"
+    present = all((folder / f"{split}.jsonl").is_file() for split in SPLITS) and manifest.is_file()
+    if present and json.loads(manifest.read_text(encoding="utf-8")).get("generator_version") == GENERATOR_VERSION:
         return False
     write(build(DEFAULT_COUNT, 0), folder, 0)
     return True

@@ -21,10 +21,10 @@ from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
 from training.evaluate.metrics import is_restatement
 from training.synth import naming
-from training.synth.render import DIALECTS, ColumnDef, TableDef, render_table, sql_type, vendor_options
+from training.synth.render import CHECK_DIALECTS, DIALECTS, ColumnDef, TableDef, render_table, sql_type, vendor_options
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.2.0"
 # The fine-tuned model is trained on the short prompt it is run with.
 PROMPT_STYLE = "tuned"
 
@@ -55,6 +55,7 @@ class PlannedColumn:
     primary_key: bool = False
     references: tuple[str, str] | None = None  # (table, column)
     table_fk: bool = False  # written as a table-level FOREIGN KEY
+    values: tuple[str, ...] = ()  # allowed values the DDL shows (CHECK … IN, or a MySQL ENUM)
 
 
 @dataclass
@@ -88,9 +89,11 @@ def entity_phrase(entity: Entity) -> str:
     return " ".join(entity.words)
 
 
-def table_description(entity: Entity) -> str:
+def table_description(entity: Entity, with_purpose: bool = True) -> str:
     words = list(entity.words)
     title = " ".join([*words[:-1], naming.plural(words[-1])])
+    if not with_purpose:
+        return sentence(f"{title}: one row per {entity.grain}")
     first = entity.purpose.split()[0]
     link = "used to" if first in _VERBS else "used for"
     return sentence(f"{title}: one row per {entity.grain}, {link} {entity.purpose}")
@@ -108,17 +111,8 @@ def _join_values(values: tuple[str, ...]) -> str:
 # When a taxonomy meaning says no more than the column's own name ("Invoice number."), the
 # house style adds the entity and the value's role (STYLE.md, "Never restate the name").
 _ROLE = {
-    "key": "the business identifier quoted on documents and in conversations",
-    "code": "a short code used to group and filter records",
-    "name": "as written in correspondence",
-    "text": "as entered by the user",
-    "date": "as a calendar date without time",
-    "ts": "recorded with the time of day",
-    "money": "in the currency of the record",
-    "int": "as a whole number",
-    "count": "as a whole number",
-    "qty": "in the record's unit of measure",
-    "dec": "as a decimal number",
+    "key": "its business identifier",
+    "code": "used to group and filter records",
 }
 
 
@@ -180,7 +174,10 @@ class TableBuilder:
 
     def target_pk(self, target: Entity) -> str:
         words = ("id",) if self.pk_words == ("id",) else (*target.words, self.pk_words[-1])
-        return self.namer.name(words, "id")
+        name = self.namer.name(words, "id")
+        if self.column_style == "legacy":  # the referenced table prefixes its columns with its own code
+            name = naming.legacy_prefix(target.words) + name[len(self.namer.prefix) + 1 :]
+        return name
 
     # --- columns ---------------------------------------------------------------------------
     def add(self, column: PlannedColumn) -> None:
@@ -237,7 +234,11 @@ class TableBuilder:
                     column.table_fk = True
             column.not_null = rng.random() < 0.6
         elif attr.values:
-            meaning = f"{meaning}: {_join_values(attr.values)}"
+            # The values are named only where the DDL shows them: a model must not learn to
+            # guess a code list that the schema does not give.
+            if self.dialect in CHECK_DIALECTS and rng.random() < 0.5:
+                column.values = attr.values
+                meaning = f"{meaning}: {_join_values(attr.values)}"
             if rng.random() < 0.25:
                 column.default = f"'{attr.values[0]}'"
                 meaning += f"; defaults to '{attr.values[0]}'"
@@ -312,14 +313,19 @@ class TableBuilder:
         defs = []
         for col in self.columns:
             is_pk = col.primary_key and inline_pk
+            type_sql = sql_type(col.kind, d, rng)
+            check: tuple[str, ...] = col.values
+            if check and d == "mysql" and rng.random() < 0.5:
+                type_sql, check = "ENUM(" + ", ".join(f"'{v}'" for v in col.values) + ")", ()
             defs.append(
                 ColumnDef(
                     col.name,
-                    sql_type(col.kind, d, rng),
+                    type_sql,
                     not_null=col.not_null or (col.primary_key and not inline_pk),
                     primary_key=is_pk,
                     default=col.default,
                     references=col.references if col.references and not col.table_fk else None,
+                    check_values=check,
                 )
             )
         table_pk: tuple[str, ...] = ()
@@ -350,7 +356,8 @@ def build_example(taxonomy: Taxonomy, entity: Entity, dialect: str, rng: random.
     ddl = render_table(builder.table_def(), rng)
     parsed = parse_sql(ddl, dialect)
     check_parsed(parsed, [c.name for c in builder.columns])
-    description = table_description(entity)
+    # The purpose is the taxonomy's, not the DDL's: most descriptions say only what a row is.
+    description = table_description(entity, with_purpose=rng.random() < 0.3)
     meanings = {c.name: c.meaning for c in builder.columns}
     # Some columns (and sometimes the table) already carry a human comment in the house style.
     existing: dict[str, str] = {}

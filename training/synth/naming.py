@@ -66,6 +66,12 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+def legacy_prefix(table_words: Sequence[str]) -> str:
+    """Legacy schemas prefix every column with a short code of its table ("CLM_LOSS_DT")."""
+    initials = "".join(w[0] for w in table_words) if len(table_words) > 1 else table_words[0]
+    return initials[:3].upper() + "_"
+
+
 class ColumnNamer:
     """One table's column naming convention, applied consistently to every column."""
 
@@ -73,9 +79,7 @@ class ColumnNamer:
         self.style = style
         self.rng = rng
         self.rate = {"abbrev": 0.8, "upper_abbrev": 0.8, "legacy": 1.0, "hungarian": 0.3}.get(style, 0.0)
-        # Legacy schemas prefix every column with a short code of the table ("CLM_LOSS_DT").
-        initials = "".join(w[0] for w in table_words) if len(table_words) > 1 else table_words[0]
-        self.prefix = initials[:3].upper()
+        self.prefix = legacy_prefix(table_words)[:-1]
         self.abbreviations: dict[str, str] = {}
 
     def _abbrev(self, word: str) -> str:

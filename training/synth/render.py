@@ -95,6 +95,7 @@ class ColumnDef:
     unique: bool = False
     default: str | None = None  # an SQL expression, or "now" / "false" / "0" / a quoted literal
     references: tuple[str, str] | None = None  # (table, column) written inline
+    check_values: tuple[str, ...] = ()  # allowed values, written as CHECK (name IN (…))
 
 
 @dataclass
@@ -127,6 +128,10 @@ def _default_sql(default: str, dialect: str) -> str:
     return default
 
 
+# Dialects where a column can carry an inline CHECK constraint that lists its allowed values.
+CHECK_DIALECTS = ("postgres", "duckdb", "mysql")
+
+
 def render_table(table: TableDef, rng: random.Random) -> str:
     d = table.dialect
     indent = rng.choice(["  ", "    ", "    ", "\t"])
@@ -149,6 +154,9 @@ def render_table(table: TableDef, rng: random.Random) -> str:
         if col.references is not None:
             ref_table, ref_col = col.references
             parts.append(f"{kw('REFERENCES')} {_qualified(ref_table, d)}({quote(ref_col, d)})")
+        if col.check_values:
+            values = ", ".join(f"'{v}'" for v in col.check_values)
+            parts.append(f"{kw('CHECK')} ({quote(col.name, d)} {kw('IN')} ({values}))")
         lines.append(" ".join(parts))
     if table.primary_key:
         cols = ", ".join(quote(c, d) for c in table.primary_key)
