@@ -191,9 +191,37 @@ def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> No
     assert base.gguf_path is None and base.model.config.hidden_size == 64
     result = train(tiny_config(data_dir, tmp_path / "run", base=str(checkpoint), max_steps=2), log=lambda _: None)
     assert result.summary["steps"] == 2 and (result.adapter_dir / "adapter_model.safetensors").is_file()
+    # A time limit stops the run after the step that reaches it, with a checkpoint and an adapter.
+    short = train(tiny_config(data_dir, tmp_path / "short", base=str(checkpoint), max_steps=5, max_seconds=1e-6),
+                  log=lambda _: None)  # fmt: skip
+    assert (short.summary["steps"], short.summary["planned_steps"]) == (1, 5)
+    assert (short.adapter_dir / "adapter_model.safetensors").is_file() and (
+        short.out / "checkpoints" / "step-1"
+    ).is_dir()
     registry = tmp_path / "models" / "registry.toml"
     registry.parent.mkdir()
     shutil.copy(REGISTRY, registry)
     with pytest.raises(ConversionError, match="checkpoint folder"):
         publish(result.out, registry, name="never-registered", log=lambda _: None)
     assert registry.read_text() == REGISTRY.read_text()
+
+
+def test_a_local_copy_of_a_registered_base_is_checked(tmp_path: Path) -> None:
+    """On a GPU server without the base's package, a copy of its GGUF stands in for it: the run
+    records the registered name, and a copy that is not the registered file is refused."""
+    from sqlscribe.models import load_registry, resolve
+    from training.finetune.base import load_base
+
+    spec = load_registry().get("smollm2-135m-instruct")
+    assert spec is not None
+    copy = tmp_path / "base.gguf"
+    shutil.copy(resolve(spec).base_path, copy)
+    base = load_base("smollm2-135m-instruct", file=str(copy))
+    assert (base.name, base.gguf_path, base.sha256) == ("smollm2-135m-instruct", copy, spec.base.sha256)
+    with copy.open("r+b") as handle:
+        handle.seek(-1, 2)
+        last = handle.read(1)
+        handle.seek(-1, 2)
+        handle.write(bytes([last[0] ^ 0xFF]))
+    with pytest.raises(ValueError, match="sha256"):
+        load_base("smollm2-135m-instruct", file=str(copy))

@@ -17,7 +17,12 @@ class BaseModel:
     sha256: str | None
 
 
-def load_base(base: str, *, dtype: Any = None) -> BaseModel:
+def load_base(base: str, *, dtype: Any = None, file: str | None = None) -> BaseModel:
+    """Load ``base`` (a registered model, a ``.gguf`` file or a checkpoint folder) for training.
+
+    ``file`` is a local copy of a registered base's GGUF (on a machine where its package is not
+    installed); its sha256 must be the registry's, and the run still records the registered name.
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -38,9 +43,13 @@ def load_base(base: str, *, dtype: Any = None) -> BaseModel:
         spec = load_registry().get(base)
         if spec is None:
             raise ValueError(f"base {base!r} is neither a registered model, a .gguf file nor a checkpoint folder")
-        resolved = resolve(spec)
-        gguf = resolved.base_path
         sha256 = spec.base.sha256
+        if file:
+            gguf = Path(file)
+            if file_sha256(gguf) != sha256:
+                raise ValueError(f"{file} is not the base GGUF of {base!r} (sha256 differs from the registry's)")
+        else:
+            gguf = resolve(spec).base_path
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
     if tokenizer.pad_token_id is None:

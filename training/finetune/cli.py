@@ -15,6 +15,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--data", help="override the config's data folder")
     parser.add_argument("--max-steps", type=int, help="override the number of optimizer steps")
     parser.add_argument("--max-examples", type=int, help="train on the first N examples only")
+    parser.add_argument("--max-seconds", type=float, help="stop after this many seconds of training")
+    parser.add_argument("--base-file", help="a local copy of the registered base's GGUF (sha256-checked)")
 
 
 def run(args: Any) -> int:
@@ -29,6 +31,8 @@ def run(args: Any) -> int:
             ("data", args.data),
             ("max_steps", args.max_steps),
             ("max_examples", args.max_examples),
+            ("base_file", args.base_file),
+            ("max_seconds", args.max_seconds),
         )
         if value is not None
     }

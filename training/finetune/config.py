@@ -13,6 +13,9 @@ class TrainConfig:
     # The base: a registry model name (its GGUF is de-quantised by transformers), a .gguf
     # file, or a Hugging Face checkpoint directory (for bigger models on a GPU).
     base: str = "smollm2-135m-instruct"
+    # A local copy of the registered base's GGUF, for machines without its package (a GPU
+    # server); checked against the registry's sha256.
+    base_file: str = ""
     data: str = "training/data/synth"  # folder with train.jsonl and validation.jsonl
     out: str = "runs/smollm2-135m-sqlscribe"
     # LoRA
@@ -28,6 +31,7 @@ class TrainConfig:
     warmup_steps: int = 10
     epochs: float = 1.0
     max_steps: int = 0  # optimizer steps; 0 = as many as ``epochs`` needs
+    max_seconds: float = 0  # stop (with a checkpoint and the adapter) after this much training; 0 = no limit
     batch_size: int = 1  # sequences per forward pass
     grad_accum: int = 8  # forward passes per optimizer step
     max_length: int = 1024  # longer examples are skipped, never truncated mid-answer

@@ -114,7 +114,9 @@ def train(
     data_dir = Path(config.data)
 
     started = time.monotonic()
-    base = base or load_base(config.base)
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True  # fp32 weights, TF32 matrix products
+    base = base or load_base(config.base, file=config.base_file or None)
     tokenizer = base.tokenizer
     log(f"loaded base {base.name} in {time.monotonic() - started:.1f}s on {device}")
 
@@ -233,7 +235,8 @@ def train(
                 f"lr {record['lr']:.2e} {rate:.0f} tokens/s"
             )
             window_loss, window_tokens = 0.0, 0
-        checkpoint_now = step % config.save_every == 0 or step == total_steps
+        time_up = bool(config.max_seconds) and seconds_trained >= config.max_seconds and step < total_steps
+        checkpoint_now = step % config.save_every == 0 or step == total_steps or time_up
         if checkpoint_now:
             record["val_loss"] = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device)
             log(f"validation loss {record['val_loss']:.4f}")
@@ -242,6 +245,9 @@ def train(
             handle.write(json.dumps(record) + "\n")
         if checkpoint_now:
             save(step)
+        if time_up:
+            log(f"stopped at step {step}/{total_steps}: max_seconds = {config.max_seconds:g} reached")
+            break
 
     adapter_dir = out / "adapter"
     model.save_pretrained(str(adapter_dir))
@@ -255,6 +261,7 @@ def train(
         "examples": len(examples),
         "skipped_too_long": skipped,
         "steps": step,
+        "planned_steps": total_steps,
         "examples_seen": step * per_step,
         "tokens_seen": tokens_seen,
         "seconds": round(seconds_trained, 1),
