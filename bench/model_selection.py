@@ -54,6 +54,40 @@ def run(case_file: Path, names: list[str], embedder: Embedder, limit: int | None
     return summaries
 
 
+def record(dev: list[dict[str, Any]], test: list[dict[str, Any]], date: str) -> None:
+    """Each evaluated model's results become its registry entry's ``[model.evaluation]`` (and,
+    for a trained model, its card's Evaluation section)."""
+    from quantize.register import card_with_evaluation, record_evaluation
+    from sqlscribe.models import registry_path
+
+    path = registry_path()
+    by_test = {s["system"]: s for s in test}
+    for s in dev:
+        if not s["system"].startswith("llama:"):
+            continue
+        name = s["system"].removeprefix("llama:")
+        t = by_test.get(s["system"], {})
+        results = {
+            "date": date,
+            "by": "bench/model_selection.py (docs/EVALUATION.md)",
+            "dev_cases": s["cases"],
+            "dev_similarity": s["similarity"],
+            "dev_similarity_ci95": s["similarity_ci95"],
+            "dev_restated": f"{s['restated']}/{s['referenced_columns']}",
+            "dev_coverage": s["coverage"],
+            "dev_seconds_per_table": s["seconds_per_table_median"],
+            "synthetic_test_tables": t.get("cases"),
+            "synthetic_test_similarity": t.get("similarity"),
+        }
+        record_evaluation(path, name, results)
+        spec = load_registry(path).get(name)
+        if spec is not None and spec.adapter is not None:
+            card = (path.parent / spec.adapter.path).parent / "MODEL_CARD.md"
+            if card.is_file():
+                card.write_text(card_with_evaluation(card.read_text(encoding="utf-8"), results), encoding="utf-8")
+    print(f"recorded the evaluation in {path}", file=sys.stderr)
+
+
 def decide(dev: list[dict[str, Any]]) -> tuple[str, str]:
     by = {s["system"]: s for s in dev}
     heuristic = by["heuristic"]
@@ -89,10 +123,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--test-tables", type=int, default=30, help="tables of the synthetic test split (0 = all)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "EVALUATION.md")
+    parser.add_argument("--record-only", action="store_true",
+                        help="only write the saved results into the registry and model cards")  # fmt: skip
     args = parser.parse_args()
     from training.synth.dataset import ensure_default
 
     ensure_default(SYNTH)
+    results_file = ROOT / "bench" / "results" / "model-selection.json"
+    if args.record_only:
+        saved = json.loads(results_file.read_text(encoding="utf-8"))
+        record(saved["dev"], saved["synthetic_test"], saved.get("date", time.strftime("%Y-%m-%d")))
+        return 0
     names = systems()
     embedder = Embedder()
     dev = run(DEV, names, embedder, None)
@@ -137,9 +178,12 @@ split favours models trained on it; the dev set is the one that decides.
 Default model: **{default}**.
 """
     args.out.write_text(text, encoding="utf-8")
-    (ROOT / "bench" / "results" / "model-selection.json").write_text(
-        json.dumps({"dev": dev, "synthetic_test": test, "default": default}, indent=2) + "\n", encoding="utf-8"
+    date = time.strftime("%Y-%m-%d")
+    results_file.write_text(
+        json.dumps({"dev": dev, "synthetic_test": test, "default": default, "date": date}, indent=2) + "\n",
+        encoding="utf-8",
     )
+    record(dev, test, date)
     print(text)
     return 0
 

@@ -44,6 +44,46 @@ def toml_entry(entry: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def record_evaluation(registry: Path, name: str, results: dict[str, Any]) -> None:
+    """Write ``results`` as the ``[model.evaluation]`` table of model ``name``, replacing any
+    earlier one; the rest of the file is kept as it is."""
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip() == "[[model]]"]
+    block = None
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        if any(line.strip() == f"name = {_value(name)}" for line in lines[start:end]):
+            block = (start, end)
+    if block is None:
+        raise ConversionError(f"no model named {name!r} in {registry}")
+    start, end = block
+    kept: list[str] = []
+    skipping = False
+    for line in lines[start:end]:
+        header = line.strip()
+        if header.startswith("["):
+            skipping = header == "[model.evaluation]"
+        if not skipping:
+            kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    table = ["[model.evaluation]", *(f"{_key(k)} = {_value(v)}" for k, v in results.items() if v is not None)]
+    tail = [""] if end < len(lines) else []
+    text = "\n".join([*lines[:start], *kept, *table, *tail, *lines[end:]]) + "\n"
+    parsed = tomllib.loads(text)  # never write a registry that no longer reads
+    entry = next(m for m in parsed.get("model", []) if m.get("name") == name)
+    if set(entry.get("evaluation", {})) != {k for k, v in results.items() if v is not None}:
+        raise ConversionError(f"could not record the evaluation of {name!r} in {registry}")
+    registry.write_text(text, encoding="utf-8")
+
+
+def card_with_evaluation(card: str, results: dict[str, Any]) -> str:
+    """``card`` (a MODEL_CARD.md) with its ``## Evaluation`` section, last, replaced by ``results``."""
+    head = card.split("\n## Evaluation\n", 1)[0].rstrip("\n")
+    lines = [f"- {key}: {value}" for key, value in results.items() if value is not None]
+    return head + "\n\n## Evaluation\n" + "\n".join(lines) + "\n"
+
+
 def register(registry: Path, entry: dict[str, Any], *, make_default: bool = False) -> None:
     """Append ``entry`` to the registry file (and make it the default); refuses a name in use."""
     text = registry.read_text(encoding="utf-8")

@@ -51,6 +51,8 @@ def cmd_models(args: argparse.Namespace) -> int:
                 print(f"    {spec.description}")
             for key, value in spec.lineage.items():
                 print(f"    {key}: {value}")
+            for key, value in spec.evaluation.items():
+                print(f"    evaluation.{key}: {value}")
         print("(* = default)")
         return 0
     # verify

@@ -106,3 +106,33 @@ def test_hub_model_from_a_prepopulated_offline_cache(tmp_path: Path, monkeypatch
     assert resolved.base_path == snapshot / "tiny.gguf"
     with pytest.raises(ModelError, match="not in the hub cache"):
         resolve(spec_for("hf:acme/other-repo/x.gguf"))
+
+
+def test_evaluation_results_are_recorded_in_the_registry_entry(tmp_path: Path) -> None:
+    """The model-selection bench writes each model's results into its entry (and card); doing it
+    again replaces them, and nothing else in the file changes."""
+    import tomllib
+
+    from quantize.errors import ConversionError
+    from quantize.register import card_with_evaluation, record_evaluation
+    from sqlscribe.models import registry_path
+
+    path = tmp_path / "registry.toml"
+    shutil.copy(registry_path(), path)
+    before = tomllib.loads(path.read_text())
+    first = {"date": "2026-01-01", "dev_similarity": 0.5, "dev_similarity_ci95": [0.4, 0.6], "dev_restated": "1/52"}
+    second = {"date": "2026-01-02", "dev_similarity": 0.7}
+    record_evaluation(path, "gemma3-270m", first)
+    record_evaluation(path, "gemma3-270m", second)
+    after = tomllib.loads(path.read_text())
+    entries = {m["name"]: m for m in after["model"]}
+    assert entries["gemma3-270m"]["evaluation"] == second
+    for model in before["model"]:  # every other key of every entry is untouched
+        changed = {k: v for k, v in entries[model["name"]].items() if k != "evaluation"}
+        assert changed == {k: v for k, v in model.items() if k != "evaluation"}
+    assert load_registry(path).get("gemma3-270m").evaluation == second  # type: ignore[union-attr]
+    with pytest.raises(ConversionError, match="no model named"):
+        record_evaluation(path, "no-such-model", second)
+    card = card_with_evaluation("# m\n\n## Lineage\n- a: b\n", first)
+    card = card_with_evaluation(card, second)
+    assert card == "# m\n\n## Lineage\n- a: b\n\n## Evaluation\n- date: 2026-01-02\n- dev_similarity: 0.7\n"
