@@ -81,6 +81,21 @@ def test_evaluate_scores_a_system_against_references(tmp_path: Path):
     assert report.cases[0].generated.keys() == {"cust_id", "cust_email_addr", "signup_dt"}
 
 
+def test_coverage_counts_only_the_columns_asked_for(tmp_path: Path):
+    """A column that already carries a comment is not asked for, so it does not lower coverage."""
+    case = {
+        "id": "shop/items",
+        "dialect": "mysql",
+        "ddl": "CREATE TABLE items (item_id INT PRIMARY KEY COMMENT 'Item key.', item_nm VARCHAR(80), qty INT);",
+        "reference": {"table": None, "columns": {"item_nm": "Name of the item."}},
+    }
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(case) + "\n")
+    report = evaluate(load_cases(path), HeuristicBackend(), Embedder(), system="heuristic")
+    assert report.cases[0].columns == 2 and report.cases[0].generated.keys() == {"item_nm", "qty"}
+    assert report.summary()["coverage"] == 1.0
+
+
 def test_embedder_similarity_orders_meaning():
     same, related, unrelated = Embedder().similarities(
         [

@@ -105,7 +105,7 @@ def _run_case(case: Case, backend: Backend) -> CaseResult:
         generated = backend.document(request)
     except GenerationError as error:
         return CaseResult(
-            case.id, len(table.columns), {}, None, seconds=time.perf_counter() - started, error=str(error)
+            case.id, len(request.columns), {}, None, seconds=time.perf_counter() - started, error=str(error)
         )
     seconds = time.perf_counter() - started
     docs = generated.docs
@@ -115,7 +115,7 @@ def _run_case(case: Case, backend: Backend) -> CaseResult:
     }
     result = CaseResult(
         case.id,
-        len(table.columns),
+        len(request.columns),  # the columns asked for: those that already carry a comment are not
         dict(docs.columns),
         docs.description,
         references=len(case.column_references),
