@@ -54,6 +54,7 @@ def record_evaluation(registry: Path, name: str, results: dict[str, Any]) -> Non
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         if any(line.strip() == f"name = {_value(name)}" for line in lines[start:end]):
             block = (start, end)
+            break
     if block is None:
         raise ConversionError(f"no model named {name!r} in {registry}")
     start, end = block

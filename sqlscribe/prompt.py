@@ -87,12 +87,9 @@ def render_table(request: DocRequest) -> str:
 def _lower_keywords(text: str) -> str:
     for word in ("PRIMARY KEY", "NOT NULL", "UNIQUE"):
         text = text.replace(word, word.lower())
-    if text.startswith("DEFAULT "):
-        return "default " + text[8:]
-    if text.startswith("REFERENCES "):
-        return "references " + text[11:]
-    if text.startswith("CHECK "):
-        return "check " + text[6:]
+    for word in ("DEFAULT ", "REFERENCES ", "CHECK "):
+        if text.startswith(word):
+            return word.lower() + text[len(word) :]
     return text
 
 

@@ -12,6 +12,13 @@ from training.evaluate import Embedder, evaluate, is_restatement, load_cases, ro
 from training.evaluate.metrics import bootstrap_ci
 
 
+def case_file(folder: Path, *cases: dict) -> Path:
+    """``cases`` written as a JSONL case file."""
+    path = folder / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    return path
+
+
 @pytest.mark.parametrize(
     ("comment", "column", "restated"),
     [
@@ -67,9 +74,7 @@ def test_evaluate_scores_a_system_against_references(tmp_path: Path):
             "reference": {"table": None, "columns": {"total_amt": "Order total in euros, VAT included."}},
         },
     ]
-    path = tmp_path / "cases.jsonl"
-    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
-    report = evaluate(load_cases(path), HeuristicBackend(), Embedder(), system="heuristic")
+    report = evaluate(load_cases(case_file(tmp_path, *cases)), HeuristicBackend(), Embedder(), system="heuristic")
     summary = report.summary()
     assert summary["cases"] == 2 and summary["pairs"] == 4 and summary["referenced_columns"] == 3
     assert summary["coverage"] == 1.0 and summary["validity"] == 1.0
@@ -89,9 +94,7 @@ def test_coverage_counts_only_the_columns_asked_for(tmp_path: Path):
         "ddl": "CREATE TABLE items (item_id INT PRIMARY KEY COMMENT 'Item key.', item_nm VARCHAR(80), qty INT);",
         "reference": {"table": None, "columns": {"item_nm": "Name of the item."}},
     }
-    path = tmp_path / "cases.jsonl"
-    path.write_text(json.dumps(case) + "\n")
-    report = evaluate(load_cases(path), HeuristicBackend(), Embedder(), system="heuristic")
+    report = evaluate(load_cases(case_file(tmp_path, case)), HeuristicBackend(), Embedder(), system="heuristic")
     assert report.cases[0].columns == 2 and report.cases[0].generated.keys() == {"item_nm", "qty"}
     assert report.summary()["coverage"] == 1.0
 
@@ -117,8 +120,7 @@ def test_eval_command_writes_reports_and_compares_them(tmp_path: Path):
         "ddl": "CREATE TABLE t (cust_email_addr VARCHAR(255), qty INT);",
         "reference": {"table": None, "columns": {"qty": "Number of units ordered."}},
     }
-    cases = tmp_path / "cases.jsonl"
-    cases.write_text(json.dumps(case) + "\n")
+    cases = case_file(tmp_path, case)
     assert main(["eval", str(cases), "--systems", "heuristic", "--no-similarity", "--out", str(tmp_path / "a")]) == 0
     report = json.loads((tmp_path / "a" / "report.json").read_text())
     summary = report["systems"][0]["summary"]

@@ -21,7 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe.ddl.dialects import detect_dialect, get_dialect
+from sqlscribe.ddl.dialects import Dialect, detect_dialect, get_dialect
 from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -311,9 +311,7 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             col.default = _source(text, element[i + 1], element[end - 1])
             i = end
         elif up == "REFERENCES":
-            if dialect.column_comment_before_references and not col.insert_before_token:
-                col.insert_at = tok.start
-                col.insert_before_token = True
+            _comment_before(col, tok, dialect)
             parts, j = _read_name(element, i + 1)
             ref_cols: tuple[str, ...] = ()
             if j < len(element) and element[j].kind == TokenType.L_PAREN:
@@ -325,9 +323,7 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             if close is None:
                 break
             col.check = _source(text, element[i + 1], element[close])
-            if dialect.column_comment_before_references and not col.insert_before_token:
-                col.insert_at = tok.start  # MySQL: COMMENT precedes REFERENCES and CHECK
-                col.insert_before_token = True
+            _comment_before(col, tok, dialect)
             i = close + 1
         elif up == "COLLATE" and dialect.column_comment_after_type:
             after_type = element[min(i + 1, len(element) - 1)].end
@@ -344,6 +340,13 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
     if dialect.column_comment_after_type:
         col.insert_at = after_type
     return col
+
+
+def _comment_before(col: Column, tok: _Tok, dialect: Dialect) -> None:
+    """MySQL's COMMENT precedes REFERENCES and CHECK: the first of them is where it goes."""
+    if dialect.column_comment_before_references and not col.insert_before_token:
+        col.insert_at = tok.start
+        col.insert_before_token = True
 
 
 def _table_check(text: str, element: Sequence[_Tok]) -> tuple[str, set[str]] | None:

@@ -21,7 +21,16 @@ from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
 from training.evaluate.metrics import is_restatement
 from training.synth import naming
-from training.synth.render import CHECK_DIALECTS, DIALECTS, ColumnDef, TableDef, render_table, sql_type, vendor_options
+from training.synth.render import (
+    CHECK_DIALECTS,
+    DIALECTS,
+    ColumnDef,
+    TableDef,
+    render_table,
+    sql_list,
+    sql_type,
+    vendor_options,
+)
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
 
 GENERATOR_VERSION = "1.2.0"
@@ -176,7 +185,7 @@ class TableBuilder:
         words = ("id",) if self.pk_words == ("id",) else (*target.words, self.pk_words[-1])
         name = self.namer.name(words, "id")
         if self.column_style == "legacy":  # the referenced table prefixes its columns with its own code
-            name = naming.legacy_prefix(target.words) + name[len(self.namer.prefix) + 1 :]
+            name = naming.legacy_prefix(target.words) + name[len(self.namer.prefix) :]
         return name
 
     # --- columns ---------------------------------------------------------------------------
@@ -316,7 +325,7 @@ class TableBuilder:
             type_sql = sql_type(col.kind, d, rng)
             check: tuple[str, ...] = col.values
             if check and d == "mysql" and rng.random() < 0.5:
-                type_sql, check = "ENUM(" + ", ".join(f"'{v}'" for v in col.values) + ")", ()
+                type_sql, check = f"ENUM({sql_list(col.values)})", ()
             defs.append(
                 ColumnDef(
                     col.name,

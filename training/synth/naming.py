@@ -79,7 +79,7 @@ class ColumnNamer:
         self.style = style
         self.rng = rng
         self.rate = {"abbrev": 0.8, "upper_abbrev": 0.8, "legacy": 1.0, "hungarian": 0.3}.get(style, 0.0)
-        self.prefix = legacy_prefix(table_words)[:-1]
+        self.prefix = legacy_prefix(table_words)
         self.abbreviations: dict[str, str] = {}
 
     def _abbrev(self, word: str) -> str:
@@ -105,7 +105,7 @@ class ColumnNamer:
                 parts = parts[1:] or parts
             return prefix + "".join(_cap(p) for p in parts)
         if style == "legacy":
-            return f"{self.prefix}_" + "_".join(parts).upper()
+            return self.prefix + "_".join(parts).upper()
         raise ValueError(f"unknown column style {style!r}")
 
 

@@ -128,6 +128,11 @@ def _default_sql(default: str, dialect: str) -> str:
     return default
 
 
+def sql_list(values: tuple[str, ...]) -> str:
+    """String literals for ``IN (…)`` or ``ENUM(…)``: ``'a', 'b'``."""
+    return ", ".join(f"'{v}'" for v in values)
+
+
 # Dialects where a column can carry an inline CHECK constraint that lists its allowed values.
 CHECK_DIALECTS = ("postgres", "duckdb", "mysql")
 
@@ -155,8 +160,7 @@ def render_table(table: TableDef, rng: random.Random) -> str:
             ref_table, ref_col = col.references
             parts.append(f"{kw('REFERENCES')} {_qualified(ref_table, d)}({quote(ref_col, d)})")
         if col.check_values:
-            values = ", ".join(f"'{v}'" for v in col.check_values)
-            parts.append(f"{kw('CHECK')} ({quote(col.name, d)} {kw('IN')} ({values}))")
+            parts.append(f"{kw('CHECK')} ({quote(col.name, d)} {kw('IN')} ({sql_list(col.check_values)}))")
         lines.append(" ".join(parts))
     if table.primary_key:
         cols = ", ".join(quote(c, d) for c in table.primary_key)
