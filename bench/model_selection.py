@@ -4,7 +4,7 @@ synthetic test split, and the choice of the default model.
     .venv/bin/python bench/model_selection.py            # about 25 minutes on 2 CPU cores
 
 Systems: the identifier-splitting heuristic, each PyPI-shipped base zero-shot with the general
-instruction prompt, and each fine-tuned model in the registry with its short tuned prompt. All
+instruction prompt, and each fine-tuned model in the registry with the prompt it was trained on. All
 run greedy, JSON-constrained, on the CPU, without the cache. The synthetic test split holds
 industries of NAICS sectors the fine-tuned models never saw (training/data/CARD.md); the first
 ``--test-tables`` tables of it are used so that the slow general prompts finish.
@@ -36,7 +36,7 @@ RESTATEMENT_LIMIT = 0.15
 
 
 def systems() -> list[str]:
-    tuned = [m.name for m in load_registry().models if m.prompt_style == "tuned"]
+    tuned = [m.name for m in load_registry().models if m.prompt_style != "general"]
     return ["heuristic", *(f"llama:{b}" for b in BASES), *(f"llama:{t}" for t in tuned)]
 
 

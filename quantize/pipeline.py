@@ -59,7 +59,7 @@ def convert_run(
             raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
         model = PeftModel.from_pretrained(base.model, str(adapter_dir))
         eos = eos_ids(base.tokenizer)
-        prompts = probe_prompts(base.tokenizer)
+        prompts = probe_prompts(base.tokenizer, summary["data"].get("prompt_style") or "tuned")
         reference = torch_greedy(model, prompts, PROBE_TOKENS, eos)
         check = compare(reference, llama_forced(base_path, prompts, reference, adapter_gguf), adapter_gguf)
         plain = llama_greedy(base_path, prompts, PROBE_TOKENS, eos)
@@ -159,7 +159,7 @@ def registry_entry(
         "version": version,
         "description": f"{base_spec.name} fine-tuned with LoRA by sqlscribe on synthetic DDL documentation; "
         "the GGUF LoRA adapter is applied to the unchanged base at run time",
-        "prompt_style": "tuned",
+        "prompt_style": summary["data"].get("prompt_style") or "tuned",
         "licence": base_spec.licence,
         "base": base,
         "adapter": {"source": "path", "path": adapter_rel, "filename": adapter_path.name,

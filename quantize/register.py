@@ -110,7 +110,8 @@ def model_card(entry: dict[str, Any], verification: dict[str, Any]) -> str:
         "",
         "## Intended use",
         "Writing table descriptions and column comments for SQL DDL with sqlscribe (editor, CLI), from the",
-        "schema alone, locally. It expects sqlscribe's short `tuned` prompt (sqlscribe/prompt.py) and answers",
+        f"schema alone, locally. It expects sqlscribe's `{entry.get('prompt_style', 'tuned')}` prompt "
+        "(sqlscribe/prompt.py) and answers",
         "JSON that sqlscribe constrains with a grammar and validates.",
         "",
         "## Limits",

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.models import ModelError
+from sqlscribe.prompt import PROMPT_STYLES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SQL_SUFFIXES = (".sql", ".ddl")
@@ -30,7 +31,7 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--backend", choices=BACKENDS, default="llama", help="documentation backend (default: llama)")
     group.add_argument("--model", help="registry name, path to a .gguf file, or hf:<repo>/<file.gguf>")
     group.add_argument("--base-url", help="OpenAI-compatible endpoint for --backend openai")
-    group.add_argument("--prompt-style", choices=("general", "tuned"), help="override the model's prompt style")
+    group.add_argument("--prompt-style", choices=PROMPT_STYLES, help="override the model's prompt style")
     group.add_argument("--threads", type=int, help="CPU threads for llama.cpp (default: all cores)")
     group.add_argument("--ctx", type=int, default=8192, help="context size in tokens (default: 8192)")
     group.add_argument("--gpu-layers", type=int, default=0, help="layers to offload to the GPU; -1 for all")

@@ -61,7 +61,7 @@ class ModelSpec:
     version: str = "1"
     description: str = ""
     adapter: FileSource | None = None
-    prompt_style: str = "general"  # general | tuned
+    prompt_style: str = "general"  # general | tuned | drafted (sqlscribe.prompt.PROMPT_STYLES)
     chat_format: str | None = None  # only for GGUFs without a chat template
     licence: str = ""
     lineage: dict[str, Any] = field(default_factory=dict)

@@ -13,8 +13,16 @@ from typing import Any
 from sqlscribe.ddl.model import Table
 from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
+from sqlscribe.generate.heuristic import describe_column, describe_table
 
 PROMPT_VERSION = 1
+
+# general: instructions and a worked example, for models used zero-shot.
+# tuned: the table alone, for a model fine-tuned on the task.
+# drafted: the table with the identifier heuristic's draft beside each requested column, for a
+#   model fine-tuned to keep what the draft gets right (the column's own words) and to correct
+#   and complete it (docs/ARCHITECTURE.md, "Drafts").
+PROMPT_STYLES = ("general", "tuned", "drafted")
 
 # The fine-tuned model learned the task; a short system line is all it needs.
 TUNED_SYSTEM = "Document the SQL table as JSON."
@@ -54,8 +62,9 @@ _EXAMPLE_ANSWER = {
 }
 
 
-def render_table(request: DocRequest) -> str:
-    """A compact, stable text form of one table and what is asked about it."""
+def render_table(request: DocRequest, drafts: bool = False) -> str:
+    """A compact, stable text form of one table and what is asked about it; with ``drafts``,
+    each requested column (and the table) also carries the heuristic's draft."""
     table = request.table
     lines = [f"table: {table.name}", "columns:"]
     for col in table.columns:
@@ -67,6 +76,8 @@ def render_table(request: DocRequest) -> str:
             parts.append(", " + ", ".join(_lower_keywords(d) for d in details))
         if col.comment is not None and col.name not in request.columns:
             parts.append(f" -- {clean_text(col.comment.text)}")
+        elif drafts and col.name in request.columns:
+            parts.append(f" | draft: {describe_column(col, table)}")
         lines.append("".join(parts))
     multi = [fk for fk in table.foreign_keys if len(fk.columns) > 1]
     for fk in multi:
@@ -79,6 +90,8 @@ def render_table(request: DocRequest) -> str:
     if context.style_examples:
         examples = "; ".join(f"{c}: {clean_text(t)}" for c, t in context.style_examples[:3])
         lines.append(f"house style: {examples}")
+    if drafts and request.want_description:
+        lines.append(f"draft table: {describe_table(table)}")
     wanted = (["table"] if request.want_description else []) + list(request.columns)
     lines.append("document: " + ", ".join(wanted))
     return "\n".join(lines)
@@ -94,9 +107,11 @@ def _lower_keywords(text: str) -> str:
 
 
 def messages(request: DocRequest, style: str = "general") -> list[dict[str, str]]:
-    """Chat messages for one request. ``style`` is ``general`` (instructions + example) or ``tuned``."""
-    user = render_table(request)
-    if style == "tuned":
+    """Chat messages for one request in a prompt style (:data:`PROMPT_STYLES`)."""
+    if style not in PROMPT_STYLES:
+        raise ValueError(f"unknown prompt style {style!r}; expected one of {', '.join(PROMPT_STYLES)}")
+    user = render_table(request, drafts=style == "drafted")
+    if style != "general":
         return [{"role": "system", "content": TUNED_SYSTEM}, {"role": "user", "content": user}]
     return [
         {"role": "system", "content": GENERAL_SYSTEM},

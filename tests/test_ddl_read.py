@@ -204,3 +204,34 @@ def test_dialect_detection(sql: str, dialect: str) -> None:
     detected, reason = detect_dialect(sql)
     assert detected == dialect
     assert reason
+
+
+def test_drafted_prompt_carries_the_heuristic_draft_of_each_requested_column() -> None:
+    from sqlscribe.generate.heuristic import describe_column, describe_table
+    from sqlscribe.prompt import messages
+    from sqlscribe.suggest import request_for
+
+    sql = """CREATE TABLE buy_orders (
+  order_id VARCHAR(36) PRIMARY KEY,
+  price_bought_at DECIMAL(65, 30) NOT NULL,
+  note TEXT COMMENT 'Free text from the trader.'
+);"""
+    parsed = parse_sql(sql, "mysql")
+    (table,) = parsed.tables
+    request = request_for(parsed, 0)
+    assert list(request.columns) == ["order_id", "price_bought_at"]  # the commented column is not asked for
+    system, user = messages(request, "drafted")
+    assert system["content"] == messages(request, "tuned")[0]["content"]
+    lines = user["content"].splitlines()
+    price = table.column("price_bought_at")
+    assert price is not None
+    assert f"- price_bought_at DECIMAL(65, 30), not null | draft: {describe_column(price, table)}" in lines
+    assert "- note TEXT -- Free text from the trader." in lines  # existing comments are shown, not drafted
+    assert f"draft table: {describe_table(table)}" in lines
+    assert lines[-1] == "document: table, order_id, price_bought_at"
+    # The tuned prompt is the same table without the drafts.
+    assert messages(request, "tuned")[1]["content"] == "\n".join(
+        line.split(" | draft: ")[0] for line in lines if not line.startswith("draft table: ")
+    )
+    with pytest.raises(ValueError, match="prompt style"):
+        messages(request, "terse")

@@ -108,6 +108,9 @@ def test_convert_verify_register_and_run(run_dir: Path, registry: Path, tmp_path
     listed = _models_json()
     tuned = next(m for m in listed if m["name"] == "tiny-tuned")
     assert tuned["adapter"]["sha256"] and tuned["lineage"]["train_split_sha256"] and not tuned["default"]
+    # The entry names the prompt its training data used, so run time renders the same one.
+    assert tuned["prompt_style"] == json.loads((run_dir / "summary.json").read_text())["data"]["prompt_style"]
+    assert tuned["prompt_style"] == "drafted"
     assert main(["models", "verify"]) == 0
 
     # The registered model documents a table through the product's own llama backend.

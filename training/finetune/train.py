@@ -75,6 +75,7 @@ def _data_manifest(folder: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
         return {
             "generator_version": data.get("generator_version"),
+            "prompt_style": data.get("prompt_style"),
             "seed": data.get("seed"),
             "splits": {k: v["sha256"] for k, v in data.get("splits", {}).items()},
         }
