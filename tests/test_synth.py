@@ -121,9 +121,9 @@ def test_validation_and_restatement_rate(corpus: Path) -> None:
     everything = [ex for split in SPLITS for ex in build(120, seed=3)[split]]
     report = validate(everything)
     assert report.ok
-    assert report.restatement_rate < 0.02
+    assert report.restatement_rate < 0.04  # codes named in their own words ("Category of the ticket.")
     manifest = json.loads((corpus / "manifest.json").read_text())
-    assert manifest["validation"]["restatement_rate"] < 0.02
+    assert manifest["validation"]["restatement_rate"] < 0.04
     assert "restate" in (corpus / "CARD.md").read_text()
     # The check itself flags a bare restatement, so a low rate means something.
     assert is_restatement("Invoice number.", "invoice_nbr")
@@ -134,7 +134,7 @@ def test_code_values_are_named_only_when_the_ddl_shows_them(corpus: Path) -> Non
     only for a column whose DDL carries them, as CHECK (col IN (...)) or a MySQL ENUM."""
     import re
 
-    listed = re.compile(r": '[^']+'(?:, '[^']+')* or '[^']+'")
+    listed = re.compile(r"(?:: |; one of )'[^']+'(?:, '[^']+')* or '[^']+'")
     named = shown_by_check = 0
     for split in SPLITS:
         for example in examples(corpus, split):
@@ -196,3 +196,46 @@ def test_validation_catches_broken_examples() -> None:
 def test_bad_count_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "synth", "--count", "1", "--out", str(tmp_path)]) == 2
     assert "--count" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("meaning", "name", "kind", "entity", "expected"),
+    [
+        # an event the entity went through, said about the entity
+        ("Date opened", "opened_on", "date", "job requisition", "Date the job requisition was opened"),
+        # a note that drops the column's words gets them back, with the entity
+        ("Entrance used", "door", "code", "check in", "Door of the check in: entrance used"),
+        ("Seats on the bus", "capacity", "int", "bus route", "Capacity of the bus route: seats on the bus"),
+        # names say "name"; "kind of" is "type of", as people write it
+        ("Carrier that delivered", "carrier_name", "name", "parcel", "Name of the carrier that delivered"),
+        ("Kind of visit", "visit_type", "code", "encounter", "Type of visit"),
+        # the entity goes before a qualifier; a participle takes "for"
+        ("Volume in litres", "volume_l", "dec", "wine lot", "Volume of the wine lot in litres"),
+        ("Unit weight, in grams", "unit_weight_g", "dec", "parcel", "Unit weight of the parcel, in grams"),
+        # an example value the DDL does not show is dropped
+        ("Season, e.g. 'SS27'", "season_cd", "code", "style", "Season of the style"),
+        ("Amount requested", "loan_amount", "money", "application", "Amount requested for the application"),
+        # an acronym is not made a heading: the meaning spells it out
+        ("Vehicle identification number", "vin", "code", "truck", "Vehicle identification number of the truck"),
+        # left alone: flags and meanings already about the entity
+        ("True when a patient is in it", "occupied_flag", "flag", "bed", "True when a patient is in it"),
+        ("Time the ticket was opened", "opened_at", "ts", "support ticket", "Time the ticket was opened"),
+    ],
+)
+def test_meanings_are_said_in_the_columns_own_words(
+    meaning: str, name: str, kind: str, entity: str, expected: str
+) -> None:
+    from training.synth.wording import in_own_words
+
+    assert in_own_words(meaning, name, kind, entity) == expected
+
+
+def test_references_are_tied_to_their_table(corpus: Path) -> None:
+    """Generator 1.3: bare notes ("Time.", "Date completed.") are gone from the references."""
+    short = total = 0
+    for split in SPLITS:
+        for example in examples(corpus, split):
+            for comment in example["reference"]["columns"].values():
+                total += 1
+                short += len(comment.split()) <= 2
+    assert total > 1000 and short / total < 0.01

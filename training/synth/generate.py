@@ -32,10 +32,12 @@ from training.synth.render import (
     vendor_options,
 )
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
+from training.synth.wording import in_own_words
 
-GENERATOR_VERSION = "1.2.0"
-# The fine-tuned model is trained on the short prompt it is run with.
-PROMPT_STYLE = "tuned"
+GENERATOR_VERSION = "1.4.0"
+# The fine-tuned model is trained on the prompt it is run with: the table with the heuristic's
+# draft beside each requested column (sqlscribe.prompt.PROMPT_STYLES).
+PROMPT_STYLE = "drafted"
 
 # Purposes that begin with one of these verbs read "used to …"; the others "used for …".
 _VERB_TEXT = (
@@ -117,23 +119,18 @@ def _join_values(values: tuple[str, ...]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-# When a taxonomy meaning says no more than the column's own name ("Invoice number."), the
-# house style adds the entity and the value's role (STYLE.md, "Never restate the name").
-_ROLE = {
-    "key": "its business identifier",
-    "code": "used to group and filter records",
-}
-
-
 def enrich(meaning: str, column: str, kind: str, entity: Entity) -> str:
+    """When a taxonomy meaning says no more than the column's own name ("Invoice number."), the
+    house style adds the entity, and a key says that it identifies it (STYLE.md)."""
     if not is_restatement(meaning, column):
         return meaning
     body = meaning.rstrip(".")
     if kind == "name" and len(body.split()) <= 2:
         body = f"Name of the {body[:1].lower() + body[1:]}"
-    body = f"{body} of the {entity_phrase(entity)}" if " of the " not in body else body
-    if is_restatement(body, column) and kind in _ROLE:
-        body = f"{body}, {_ROLE[kind]}"
+    if kind == "key" and " of the " not in body:
+        return f"{body} that identifies the {entity_phrase(entity)}"
+    if " of the " not in body and entity.words[-1] not in body.lower().split():
+        body = f"{body} of the {entity_phrase(entity)}"
     return body
 
 
@@ -228,6 +225,8 @@ class TableBuilder:
         entity, rng = self.entity, self.rng
         words = tuple(attr.words)
         meaning = _fill(attr.meaning, entity)
+        if attr.target is None and self.taxonomy.shared.get(attr.name) is not attr:
+            meaning = in_own_words(meaning, attr.name, attr.kind, entity_phrase(entity))
         column = PlannedColumn(words, attr.kind, "")
         if attr.target is not None:
             target = self.taxonomy.entity(self.entity.industry, attr.target)
@@ -247,7 +246,7 @@ class TableBuilder:
             # guess a code list that the schema does not give.
             if self.dialect in CHECK_DIALECTS and rng.random() < 0.5:
                 column.values = attr.values
-                meaning = f"{meaning}: {_join_values(attr.values)}"
+                meaning += f"{'; one of ' if ':' in meaning else ': '}{_join_values(attr.values)}"
             if rng.random() < 0.25:
                 column.default = f"'{attr.values[0]}'"
                 meaning += f"; defaults to '{attr.values[0]}'"
