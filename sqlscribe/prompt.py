@@ -15,7 +15,9 @@ from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
 from sqlscribe.generate.heuristic import describe_column, describe_table
 
-PROMPT_VERSION = 1
+# Part of every cached answer's key: raised when the prompt or the checks an answer goes
+# through change (2: references to tables not in sight are dropped).
+PROMPT_VERSION = 2
 
 # general: instructions and a worked example, for models used zero-shot.
 # tuned: the table alone, for a model fine-tuned on the task.
@@ -168,19 +170,62 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict):
         raw_columns = {}
+    known = known_tables(request)
     description = data.get("table") if request.want_description else None
-    description = clean_text(description) if isinstance(description, str) and description.strip() else None
+    if isinstance(description, str):
+        description = drop_unknown_references(clean_text(description), known)
+    description = description if isinstance(description, str) and description.strip() else None
     columns: dict[str, str] = {}
     missing: list[str | None] = []
     for name in request.columns:
         value = raw_columns.get(name)
+        if isinstance(value, str):
+            value = drop_unknown_references(clean_text(value), known)
         if isinstance(value, str) and _meaningful(value):
-            columns[name] = clean_text(value)
+            columns[name] = value
         else:
             missing.append(name)
     if request.want_description and description is None:
         missing.insert(0, None)
     return TableDocs(description, columns), missing
+
+
+# "…; references exchange_orders." A model names the table a key points at; where the schema
+# declares no such reference and no such table is in sight, the name is a guess that reads as
+# fact, so the clause is dropped ("Names of tables that do not exist" are never written).
+_REFERENCE = re.compile(
+    r"(?:^|\s*[;,]\s*|\s+)references\s+(?P<name>[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*)(?:\s*\([^)]*\))?",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset({"the", "a", "an", "this", "that", "it", "its", "their", "other", "another", "one", "each"})
+
+
+def _bare(name: str) -> str:
+    return name.rsplit(".", 1)[-1].strip('"`[]').lower()
+
+
+def known_tables(request: DocRequest) -> set[str]:
+    """Tables a comment may name: this one, those it declares references to, and those in sight
+    (the file's tables the context lists)."""
+    table = request.table
+    names = [table.name, *(fk.ref_table for fk in table.foreign_keys), *request.context.neighbours]
+    names += [c.references.ref_table for c in table.columns if c.references is not None]
+    return {_bare(n) for n in names if n}
+
+
+def drop_unknown_references(text: str, known: set[str]) -> str:
+    """``text`` without "references <table>" clauses that name a table not in ``known``."""
+
+    def keep(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name.lower() in _NOT_NAMES or _bare(name) in known:
+            return match.group(0)
+        return ""
+
+    grounded = _REFERENCE.sub(keep, text).strip()
+    if grounded != text.strip() and text.rstrip().endswith(".") and not grounded.endswith("."):
+        grounded = grounded.rstrip(" ;,:") + "."
+    return grounded
 
 
 def _meaningful(text: str) -> bool:

@@ -16,8 +16,10 @@ from sqlscribe.docs import TableDocs
 from sqlscribe.paths import cache_dir
 
 
-def cache_key(model_id: str, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
-    payload = json.dumps([model_id, messages, schema], sort_keys=True, ensure_ascii=False)
+def cache_key(model_id: str, messages: list[dict[str, str]], schema: dict[str, Any], version: int) -> str:
+    """The address of one answer; ``version`` is the prompt's, which changes with the checks an
+    answer goes through, so answers checked by older rules are not reused."""
+    payload = json.dumps([version, model_id, messages, schema], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -50,7 +50,7 @@ class ChatBackend(Backend):
     def _document_part(self, request: DocRequest) -> Generated:
         messages = prompt.messages(request, self.prompt_style)
         schema = prompt.answer_schema(request)
-        key = cache_key(self.model_id, messages, schema)
+        key = cache_key(self.model_id, messages, schema, prompt.PROMPT_VERSION)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None and set(hit.columns) >= set(request.columns):
