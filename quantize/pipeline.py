@@ -21,6 +21,12 @@ THRESHOLDS = {"adapter": 0.85, "f16": 0.95, "q8_0": 0.9, "q4_k_m": 0.75}
 PROBE_TOKENS = 48
 
 
+def trained_prompt_style(summary: dict[str, Any]) -> str:
+    """The prompt style of a run's training data (its manifest, via summary.json); runs from
+    before the manifest recorded one used ``tuned``."""
+    return str(summary["data"].get("prompt_style") or "tuned")
+
+
 @dataclass
 class ConversionResult:
     adapter_gguf: Path
@@ -59,7 +65,7 @@ def convert_run(
             raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
         model = PeftModel.from_pretrained(base.model, str(adapter_dir))
         eos = eos_ids(base.tokenizer)
-        prompts = probe_prompts(base.tokenizer, summary["data"].get("prompt_style") or "tuned")
+        prompts = probe_prompts(base.tokenizer, trained_prompt_style(summary))
         reference = torch_greedy(model, prompts, PROBE_TOKENS, eos)
         check = compare(reference, llama_forced(base_path, prompts, reference, adapter_gguf), adapter_gguf)
         plain = llama_greedy(base_path, prompts, PROBE_TOKENS, eos)
@@ -159,7 +165,7 @@ def registry_entry(
         "version": version,
         "description": f"{base_spec.name} fine-tuned with LoRA by sqlscribe on synthetic DDL documentation; "
         "the GGUF LoRA adapter is applied to the unchanged base at run time",
-        "prompt_style": summary["data"].get("prompt_style") or "tuned",
+        "prompt_style": trained_prompt_style(summary),
         "licence": base_spec.licence,
         "base": base,
         "adapter": {"source": "path", "path": adapter_rel, "filename": adapter_path.name,

@@ -208,8 +208,7 @@ def known_tables(request: DocRequest) -> set[str]:
     """Tables a comment may name: this one, those it declares references to, and those in sight
     (the file's tables the context lists)."""
     table = request.table
-    names = [table.name, *(fk.ref_table for fk in table.foreign_keys), *request.context.neighbours]
-    names += [c.references.ref_table for c in table.columns if c.references is not None]
+    names = [table.name, *table.referenced_tables, *request.context.neighbours]
     return {_bare(n) for n in names if n}
 
 
@@ -247,14 +246,11 @@ def default_context(tables: list[Table], index: int) -> Context:
     """Context for ``tables[index]``: tables it references, then its nearest neighbours in the
     file, and a few existing column comments nearby that show the house style."""
     current = tables[index]
-    referenced = [fk.ref_table for fk in current.foreign_keys] + [
-        c.references.ref_table for c in current.columns if c.references is not None
-    ]
     lo = max(0, index - 12)
     window = tables[lo : index + 13]
     nearby = sorted(range(len(window)), key=lambda i: abs(i + lo - index))
     names: list[str] = []
-    for name in [*referenced, *(window[i].name for i in nearby)]:
+    for name in [*current.referenced_tables, *(window[i].name for i in nearby)]:
         if name and name != current.name and name not in names:
             names.append(name)
     examples: list[tuple[str, str]] = []

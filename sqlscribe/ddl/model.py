@@ -107,6 +107,12 @@ class Table:
     def short_name(self) -> str:
         return self.name.rsplit(".", 1)[-1]
 
+    @property
+    def referenced_tables(self) -> list[str]:
+        """Tables this one declares references to: table-level foreign keys, then inline ones."""
+        inline = [c.references.ref_table for c in self.columns if c.references is not None]
+        return [fk.ref_table for fk in self.foreign_keys] + inline
+
     def column(self, name: str) -> Column | None:
         for col in self.columns:
             if col.name == name:

@@ -110,9 +110,7 @@ def _run_case(case: Case, backend: Backend) -> CaseResult:
     seconds = time.perf_counter() - started
     docs = generated.docs
     known = {table.name.lower(), table.short_name.lower()} | {c.name.lower() for c in table.columns}
-    known |= {fk.ref_table.lower() for fk in table.foreign_keys} | {
-        c.references.ref_table.lower() for c in table.columns if c.references
-    }
+    known |= {name.lower() for name in table.referenced_tables}
     result = CaseResult(
         case.id,
         len(request.columns),  # the columns asked for: those that already carry a comment are not
