@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
 from sqlscribe.docs import TableDocs
+from sqlscribe.generate.words import expand, split_identifier
 from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
 from training.evaluate.metrics import is_restatement
@@ -34,19 +36,11 @@ from training.synth.render import (
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
 from training.synth.wording import in_own_words
 
-GENERATOR_VERSION = "1.4.0"
+GENERATOR_VERSION = "1.5.0"
 # The fine-tuned model is trained on the prompt it is run with: the table with the heuristic's
 # draft beside each requested column (sqlscribe.prompt.PROMPT_STYLES).
 PROMPT_STYLE = "drafted"
 
-# Purposes that begin with one of these verbs read "used to …"; the others "used for …".
-_VERB_TEXT = (
-    "track bill schedule plan plan, measure report manage keep pay check prove monitor process dispatch trace contact "
-    "route follow hold link control investigate support rate analyse show verify publish eliminate record meet grade "
-    "invoice reconcile settle agree pass certify drive compute ship release enforce handle estimate assign calculate "
-    "avoid reimburse optimise match receive price correct audit personalise fulfil dispense cost"
-)
-_VERBS = frozenset(_VERB_TEXT.split())
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 _MONTHS += ["November", "December"]
 
@@ -66,6 +60,7 @@ class PlannedColumn:
     primary_key: bool = False
     references: tuple[str, str] | None = None  # (table, column)
     table_fk: bool = False  # written as a table-level FOREIGN KEY
+    lookup: str | None = None  # a lookup table whose key of the same name the code references
     values: tuple[str, ...] = ()  # allowed values the DDL shows (CHECK … IN, or a MySQL ENUM)
 
 
@@ -100,14 +95,34 @@ def entity_phrase(entity: Entity) -> str:
     return " ".join(entity.words)
 
 
-def table_description(entity: Entity, with_purpose: bool = True) -> str:
+def table_description(entity: Entity, shown: frozenset[str] | None = None) -> str:
+    """``<Plural title>: one row per <grain>.`` With ``shown`` (the words the table's DDL shows),
+    a grain that says more than them becomes the entity's own words: a model cannot see
+    "referral to a specialist" in a table named referrals (generator 1.5). No purpose is
+    written: a schema never shows one, and models trained on them invented them (STYLE.md)."""
     words = list(entity.words)
     title = " ".join([*words[:-1], naming.plural(words[-1])])
-    if not with_purpose:
-        return sentence(f"{title}: one row per {entity.grain}")
-    first = entity.purpose.split()[0]
-    link = "used to" if first in _VERBS else "used for"
-    return sentence(f"{title}: one row per {entity.grain}, {link} {entity.purpose}")
+    grain = entity.grain
+    if shown is not None and not shows(grain, shown | {_stem(w) for w in entity.words}):
+        grain = entity_phrase(entity)
+    return sentence(f"{title}: one row per {grain}")
+
+
+# Words any description may use whatever the schema shows.
+_PLAIN_TEXT = (
+    "a an the of for to in on at by with and or as is are was were be been one each per its it from that which "
+    "who whose when while this any record row entry item"
+)
+_PLAIN = frozenset(_PLAIN_TEXT.split())
+
+
+def _stem(word: str) -> str:
+    return word.lower().rstrip("s")[:5]
+
+
+def shows(text: str, shown: frozenset[str] | set[str]) -> bool:
+    """True when every word of ``text`` is a plain word or one the schema shows (by stem)."""
+    return all(w.lower() in _PLAIN or _stem(w) in shown for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _fill(meaning: str, entity: Entity) -> str:
@@ -178,6 +193,17 @@ class TableBuilder:
     def target_table(self, target: Entity) -> str:
         return self._qualify(naming.table_name(target.words, self.table_style))
 
+    def _lookup(self, attr: Attribute) -> str | None:
+        """The lookup table a code column could reference: ``state_code`` → ``states``."""
+        words = attr.words
+        if attr.kind != "code" or attr.values or words[-1] not in ("code", "cd") or len(words) < 2:
+            return None
+        if self.column_style == "legacy":  # its key would carry the lookup table's own prefix
+            return None
+        if any(len(w) < 3 for w in words[:-1]):
+            return None
+        return self._qualify(naming.table_name(words[:-1], self.table_style))
+
     def target_pk(self, target: Entity) -> str:
         words = ("id",) if self.pk_words == ("id",) else (*target.words, self.pk_words[-1])
         name = self.namer.name(words, "id")
@@ -188,6 +214,8 @@ class TableBuilder:
     # --- columns ---------------------------------------------------------------------------
     def add(self, column: PlannedColumn) -> None:
         column.name = self.namer.name(column.words, column.kind)
+        if column.lookup:  # the lookup table's key has the same name as the code
+            column.references = (column.lookup, column.name)
         if any(c.name.lower() == column.name.lower() for c in self.columns):
             return
         self.columns.append(column)
@@ -225,22 +253,27 @@ class TableBuilder:
         entity, rng = self.entity, self.rng
         words = tuple(attr.words)
         meaning = _fill(attr.meaning, entity)
+        column = PlannedColumn(words, attr.kind, "")
         if attr.target is None and self.taxonomy.shared.get(attr.name) is not attr:
             meaning = in_own_words(meaning, attr.name, attr.kind, entity_phrase(entity))
-        column = PlannedColumn(words, attr.kind, "")
+        declares = self.dialect not in ("bigquery", "databricks")
         if attr.target is not None:
             target = self.taxonomy.entity(self.entity.industry, attr.target)
             ref_table = self.target_table(target)
-            head = meaning or f"{' '.join(target.words).capitalize()} of the {entity_phrase(entity)}"
-            meaning = f"{head}; references {ref_table.rsplit('.', 1)[-1]}"
-            if self.dialect not in ("bigquery", "databricks"):
-                draw = rng.random()
-                if draw < 0.45:
-                    column.references = (ref_table, self.target_pk(target))
-                elif draw < 0.75:
-                    column.references = (ref_table, self.target_pk(target))
-                    column.table_fk = True
+            meaning = meaning or f"{' '.join(target.words).capitalize()} of the {entity_phrase(entity)}"
+            draw = rng.random()
+            # The referenced table is named only where the DDL declares the reference: a model
+            # that learns to name one for an undeclared key guesses it (generator 1.5).
+            if declares and draw < 0.75:
+                column.references = (ref_table, self.target_pk(target))
+                column.table_fk = draw >= 0.45
+                meaning = f"{meaning}; references {ref_table.rsplit('.', 1)[-1]}"
             column.not_null = rng.random() < 0.6
+        elif (lookup := self._lookup(attr)) is not None and declares and rng.random() < 0.3:
+            # A code that is the natural key of a lookup table ("state_code REFERENCES states").
+            column.lookup = lookup
+            column.table_fk = rng.random() < 0.4
+            meaning = f"{enrich(meaning, attr.name, attr.kind, entity)}; references {lookup.rsplit('.', 1)[-1]}"
         elif attr.values:
             # The values are named only where the DDL shows them: a model must not learn to
             # guess a code list that the schema does not give.
@@ -286,6 +319,9 @@ class TableBuilder:
             "payload": 0.08,
             "partition": 0.35 if self.dialect in ("databricks", "bigquery") else 0.04,
         }
+        if rng.random() < 0.35:
+            for member in rng.sample(list(groups["plain"]), rng.randint(1, 3)):
+                self.add(self._archetype(member))
         for group, chance in wanted.items():
             if rng.random() >= chance:
                 continue
@@ -312,6 +348,16 @@ class TableBuilder:
             words = (*attr.words, f"m{month:02d}")
             meaning = f"{base}, for {_MONTHS[month - 1]} (month {month}) of the fiscal year"
             self.add(PlannedColumn(words, attr.kind, sentence(meaning)))
+
+    def shown_words(self) -> frozenset[str]:
+        """Stems of the words the DDL shows: the table's and its columns' names as written, and
+        their expansions ("cust" → customer)."""
+        shown = set(split_identifier(self.table_name))
+        for column in self.columns:
+            shown |= set(split_identifier(column.name))
+            if column.references:
+                shown |= set(split_identifier(column.references[0]))
+        return frozenset(_stem(w) for w in [*shown, *expand(sorted(shown))])
 
     # --- rendering -------------------------------------------------------------------------
     def table_def(self) -> TableDef:
@@ -364,8 +410,7 @@ def build_example(taxonomy: Taxonomy, entity: Entity, dialect: str, rng: random.
     ddl = render_table(builder.table_def(), rng)
     parsed = parse_sql(ddl, dialect)
     check_parsed(parsed, [c.name for c in builder.columns])
-    # The purpose is the taxonomy's, not the DDL's: most descriptions say only what a row is.
-    description = table_description(entity, with_purpose=rng.random() < 0.3)
+    description = table_description(entity, builder.shown_words())
     meanings = {c.name: c.meaning for c in builder.columns}
     # Some columns (and sometimes the table) already carry a human comment in the house style.
     existing: dict[str, str] = {}

@@ -56,7 +56,14 @@ def abbreviate(word: str, rng: random.Random, rate: float) -> str:
     return word
 
 
+_PLURAL_ALREADY = frozenset({"stats", "data", "news", "goods", "sales", "series"})
+
+
 def plural(word: str) -> str:
+    if word in _PLURAL_ALREADY:
+        return word
+    if word.endswith("sis"):  # diagnosis → diagnoses
+        return word[:-2] + "es"
     if word.endswith(("s", "x", "ch", "sh")):
         return word + "es"
     if word.endswith("y") and word[-2:-1] not in "aeiou":
