@@ -149,3 +149,47 @@ def test_invented_references_are_flagged():
     case = Case("x", "postgres", "CREATE TABLE orders (cust_id INT REFERENCES customers(id), qty INT);", None, {})
     report = evaluate([case], Inventor(), None)
     assert report.cases[0].invented == 1  # customer_accounts.account_id does not exist; "Units ordered." is fine
+
+
+def test_compare_reports_a_paired_difference_with_its_interval():
+    """`sqlscribe eval --compare` pairs the two systems' scores reference by reference and says
+    whether the difference is clear (its 95% bootstrap interval excludes zero)."""
+    from training.evaluate.cli import compare_markdown
+
+    def report(system: str, scores: list[list[float]]) -> dict:
+        cases = [{"id": f"s/t{i}", "similarities": s, "restated": 0} for i, s in enumerate(scores)]
+        return {"systems": [{"summary": {"system": system}, "cases": cases}]}
+
+    base = [[0.5, 0.6, 0.7], [0.4, 0.5], [0.6, 0.6, 0.6, 0.6]]
+    better = report("b", [[s + 0.1 for s in case] for case in base])
+    text = compare_markdown(report("a", base), better)
+    assert "b − a, paired over 9 references: +0.100 (95% CI +0.100 to +0.100; better)." in text
+    mixed = report("c", [[s + d for s, d in zip(case, (0.2, -0.2, 0.1, -0.1), strict=False)] for case in base])
+    assert "no clear difference" in compare_markdown(report("a", base), mixed)
+    assert "; worse)." in compare_markdown(better, report("a", base))
+
+
+def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins():
+    """bench/model_selection.py: a higher mean is not enough; the paired 95% interval of the
+    tuned model's lead over the heuristic and over the best zero-shot base must be above zero."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "bench" / "model_selection.py"
+    spec = importlib.util.spec_from_file_location("model_selection", script)
+    assert spec is not None and spec.loader is not None
+    selection = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(selection)
+
+    def system(name: str, scores: list[float]) -> dict:
+        return {"system": name, "scores": scores, "similarity": sum(scores) / len(scores), "restatement_rate": 0.1,
+                "coverage": 1.0, "restated": 1, "referenced_columns": 10}  # fmt: skip
+
+    scores = [0.5, 0.6, 0.7, 0.4] * 10
+    heuristic = system("heuristic", scores)
+    base = system("llama:qwen2.5-coder-0.5b-instruct", [s - 0.01 for s in scores])
+    clear = system("llama:tuned", [s + 0.05 for s in scores])
+    assert selection.decide([heuristic, base, clear])[0] == "tuned"
+    noisy = system("llama:tuned", [s + (0.1 if i % 2 else -0.09) for i, s in enumerate(scores)])
+    default, why = selection.decide([heuristic, base, noisy])
+    assert noisy["similarity"] > heuristic["similarity"] and default == "qwen2.5-coder-0.5b-instruct"
+    assert "95% CI -" in why
