@@ -28,7 +28,7 @@ from sqlscribe.models import load_registry  # noqa: E402
 from training.evaluate import Embedder, evaluate, load_cases  # noqa: E402
 from training.evaluate.chart import write_chart  # noqa: E402
 from training.evaluate.cli import backend_for, summary_markdown  # noqa: E402
-from training.evaluate.metrics import bootstrap_ci  # noqa: E402
+from training.evaluate.metrics import paired_difference  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 SYNTH = ROOT / "training" / "data" / "synth"
@@ -93,10 +93,8 @@ def record(dev: list[dict[str, Any]], test: list[dict[str, Any]], date: str) -> 
 
 
 def paired(a: dict[str, Any], b: dict[str, Any]) -> tuple[float, float, float]:
-    """Mean of b's minus a's score, reference by reference, and its 95% bootstrap interval."""
-    differences = [y - x for x, y in zip(a["scores"], b["scores"], strict=True)]
-    low, high = bootstrap_ci(differences)
-    return sum(differences) / len(differences), low, high
+    """b's lead over a, reference by reference, and its 95% bootstrap interval."""
+    return paired_difference(a["scores"], b["scores"])
 
 
 def _paired_text(rival: dict[str, Any], pick: dict[str, Any]) -> str:

@@ -244,15 +244,13 @@ def test_references_are_tied_to_their_table(corpus: Path) -> None:
     assert total > 1000 and short / total < 0.01
 
 
-def _declared_references(example: dict) -> dict[str, str]:
-    """Column name → the short name of the table its DDL declares it references."""
+def _declared_keys(example: dict) -> dict:
+    """Column name → the foreign key its DDL declares for it (inline or table-level)."""
     from sqlscribe.ddl import parse_sql
 
     table = parse_sql(example["ddl"], example["dialect"]).tables[0]
-    found = {c.name: c.references.ref_table for c in table.columns if c.references is not None}
-    for fk in table.foreign_keys:
-        found[fk.columns[0]] = fk.ref_table
-    return {name: ref.rsplit(".", 1)[-1].strip('"`') for name, ref in found.items()}
+    keys = {c.name: c.references for c in table.columns if c.references is not None}
+    return keys | {fk.columns[0]: fk for fk in table.foreign_keys}
 
 
 def test_a_reference_names_a_table_only_where_the_ddl_declares_it(corpus: Path) -> None:
@@ -263,7 +261,7 @@ def test_a_reference_names_a_table_only_where_the_ddl_declares_it(corpus: Path) 
     declared = undeclared_keys = 0
     for split in SPLITS:
         for example in examples(corpus, split):
-            refs = _declared_references(example)
+            refs = {name: fk.ref_table.rsplit(".", 1)[-1].strip('"`') for name, fk in _declared_keys(example).items()}
             for name, comment in example["reference"]["columns"].items():
                 named = re.search(r"; references ([\w\"`]+)\.$", comment)
                 if name in refs:
@@ -278,15 +276,10 @@ def test_a_reference_names_a_table_only_where_the_ddl_declares_it(corpus: Path) 
 def test_codes_reference_lookup_tables_by_their_natural_key(corpus: Path) -> None:
     """A code column may be the key of a lookup table ("state_code REFERENCES states(state_code)"),
     as real schemas often do; its reference says so."""
-    from sqlscribe.ddl import parse_sql
-
     lookups = 0
     for split in SPLITS:
         for example in examples(corpus, split):
-            table = parse_sql(example["ddl"], example["dialect"]).tables[0]
-            keys = {c.name: c.references for c in table.columns if c.references is not None}
-            keys |= {fk.columns[0]: fk for fk in table.foreign_keys}
-            for name, fk in keys.items():
+            for name, fk in _declared_keys(example).items():
                 if fk.ref_columns == (name,) and name.lower().endswith(("code", "cd")):
                     lookups += 1
                     assert "; references " in example["reference"]["columns"].get(name, "; references ")
@@ -296,7 +289,8 @@ def test_codes_reference_lookup_tables_by_their_natural_key(corpus: Path) -> Non
 def test_table_descriptions_say_what_a_row_is_in_words_the_schema_shows(corpus: Path) -> None:
     """Generator 1.5: no purpose ("used to bill members") and no grain the DDL cannot show."""
     from sqlscribe.generate.words import expand, split_identifier
-    from training.synth.generate import _stem, shows
+    from training.synth.generate import shows
+    from training.synth.wording import stem
 
     described = 0
     for split in SPLITS:
@@ -307,7 +301,7 @@ def test_table_descriptions_say_what_a_row_is_in_words_the_schema_shows(corpus: 
             described += 1
             assert " used to " not in description and " used for " not in description
             written = split_identifier(example["ddl"])
-            shown = {_stem(w) for w in [*written, *expand(written)]}
+            shown = {stem(w) for w in [*written, *expand(written)]}
             grain = description.split(": one row per ", 1)[1].rstrip(".")
             assert shows(grain, shown), (example["id"], description)
     assert described > 200

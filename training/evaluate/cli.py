@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlscribe.generate import Backend, BackendConfig, HeuristicBackend, make_backend
 from training.evaluate.cases import load_cases
-from training.evaluate.metrics import Embedder, bootstrap_ci
+from training.evaluate.metrics import Embedder, paired_difference
 from training.evaluate.run import evaluate
 
 
@@ -74,19 +74,21 @@ def compare_markdown(a: dict[str, Any], b: dict[str, Any]) -> str:
     def mean(values: list[float]) -> float:
         return sum(values) / len(values) if values else 0.0
 
-    differences: list[float] = []
+    paired_a: list[float] = []
+    paired_b: list[float] = []
     for case_id in sorted(set(cases_a) & set(cases_b)):
         x, y = cases_a[case_id], cases_b[case_id]
         sx, sy = mean(x["similarities"]), mean(y["similarities"])
         lines.append(f"| {case_id} | {sx:.3f} | {sy:.3f} | {sy - sx:+.3f} | {x['restated']} | {y['restated']} |")
         if len(x["similarities"]) == len(y["similarities"]):  # the same references, in the same order
-            differences += [b - a for a, b in zip(x["similarities"], y["similarities"], strict=True)]
-    if differences:
-        low, high = bootstrap_ci(differences)
+            paired_a += x["similarities"]
+            paired_b += y["similarities"]
+    if paired_a:
+        difference, low, high = paired_difference(paired_a, paired_b)
         verdict = "better" if low > 0 else "worse" if high < 0 else "no clear difference"
         lines += [
             "",
-            f"{name_b} − {name_a}, paired over {len(differences)} references: {mean(differences):+.3f} "
+            f"{name_b} − {name_a}, paired over {len(paired_a)} references: {difference:+.3f} "
             f"(95% CI {low:+.3f} to {high:+.3f}; {verdict}).",
         ]
     return "\n".join(lines) + "\n"

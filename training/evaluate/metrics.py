@@ -70,6 +70,14 @@ def bootstrap_ci(values: Sequence[float], *, samples: int = 2000, seed: int = 0)
     return means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
 
 
+def paired_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
+    """Mean of ``b - a`` over paired scores (the same references, in the same order) and its
+    95% bootstrap interval."""
+    differences = [y - x for x, y in zip(a, b, strict=True)]
+    low, high = bootstrap_ci(differences)
+    return sum(differences) / len(differences), low, high
+
+
 class Embedder:
     """all-MiniLM-L6-v2 sentence embeddings, loaded once, from the offline wheel."""
 

@@ -34,7 +34,7 @@ from training.synth.render import (
     vendor_options,
 )
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
-from training.synth.wording import in_own_words
+from training.synth.wording import in_own_words, stem
 
 GENERATOR_VERSION = "1.5.0"
 # The fine-tuned model is trained on the prompt it is run with: the table with the heuristic's
@@ -95,15 +95,15 @@ def entity_phrase(entity: Entity) -> str:
     return " ".join(entity.words)
 
 
-def table_description(entity: Entity, shown: frozenset[str] | None = None) -> str:
-    """``<Plural title>: one row per <grain>.`` With ``shown`` (the words the table's DDL shows),
-    a grain that says more than them becomes the entity's own words: a model cannot see
+def table_description(entity: Entity, shown: frozenset[str]) -> str:
+    """``<Plural title>: one row per <grain>.`` Given ``shown`` (stems of the words the table's
+    DDL shows), a grain that says more than them becomes the entity's own words: a model cannot see
     "referral to a specialist" in a table named referrals (generator 1.5). No purpose is
     written: a schema never shows one, and models trained on them invented them (STYLE.md)."""
     words = list(entity.words)
     title = " ".join([*words[:-1], naming.plural(words[-1])])
     grain = entity.grain
-    if shown is not None and not shows(grain, shown | {_stem(w) for w in entity.words}):
+    if not shows(grain, shown | {stem(w) for w in entity.words}):
         grain = entity_phrase(entity)
     return sentence(f"{title}: one row per {grain}")
 
@@ -116,13 +116,9 @@ _PLAIN_TEXT = (
 _PLAIN = frozenset(_PLAIN_TEXT.split())
 
 
-def _stem(word: str) -> str:
-    return word.lower().rstrip("s")[:5]
-
-
 def shows(text: str, shown: frozenset[str] | set[str]) -> bool:
     """True when every word of ``text`` is a plain word or one the schema shows (by stem)."""
-    return all(w.lower() in _PLAIN or _stem(w) in shown for w in re.findall(r"[A-Za-z]+", text))
+    return all(w.lower() in _PLAIN or stem(w) in shown for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _fill(meaning: str, entity: Entity) -> str:
@@ -357,7 +353,7 @@ class TableBuilder:
             shown |= set(split_identifier(column.name))
             if column.references:
                 shown |= set(split_identifier(column.references[0]))
-        return frozenset(_stem(w) for w in [*shown, *expand(sorted(shown))])
+        return frozenset(stem(w) for w in [*shown, *expand(sorted(shown))])
 
     # --- rendering -------------------------------------------------------------------------
     def table_def(self) -> TableDef:

@@ -34,7 +34,8 @@ _QUALIFIER = re.compile(r",| in (?=[a-z])| as | \(")
 _EXAMPLE = re.compile(r",? e\.g\. '[^']*'[^,;]*")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A crude stem: lower case, no plural s, five letters ("Referrals" → "refer")."""
     return word.lower().rstrip("s")[:5]
 
 
@@ -57,12 +58,12 @@ def in_own_words(meaning: str, name: str, kind: str, entity: str) -> str:
         return meaning
     if kind == "name" and words[-1] == "name" and "name" not in meaning.lower():
         return f"Name of the {_lower_first(meaning)}"
-    said = {_stem(w) for w in re.findall(r"[A-Za-z0-9]+", meaning)}
+    said = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", meaning)}
     content = [w for w in words if w not in _NOT_CONTENT and w not in _UNITS]
     # Plain words only: acronyms and abbreviations ("vin", "po", "spo2") are what the
     # meaning spells out, and a heading made of them would say less than it.
     plain = bool(content) and all(len(w) > 3 and w.isalpha() for w in content) and expand(content) == content
-    if plain and kind not in _TIME_KINDS and not any(_stem(w) in said for w in content):
+    if plain and kind not in _TIME_KINDS and not any(stem(w) in said for w in content):
         head = " ".join(content)
         return f"{head[:1].upper()}{head[1:]} of the {entity}: {_lower_first(meaning)}"
     # Already about the row's entity: its head noun is there ("Time the ticket was opened").
