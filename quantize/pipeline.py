@@ -160,6 +160,10 @@ def registry_entry(
         "adapter_token_agreement": checks["adapter"]["token_agreement"],
         "trained": summary["finished"],
     }  # fmt: skip
+    if summary.get("soup"):  # `sqlscribe soup`: the mean update of runs that differ in their seed
+        lineage["averaged_runs"] = ", ".join(
+            f"seed {run['seed']} (validation loss {run['val_loss_after']:.4f})" for run in summary["soup"]
+        )
     return {
         "name": name,
         "version": version,

@@ -111,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from training.finetune.cli import run as run_train
 
             return run_train(args)
+        if args.command == "soup":
+            from training.finetune.cli import run_soup
+
+            return run_soup(args)
         if args.command == "quantize":
             from quantize.cli import run as run_quantize
 

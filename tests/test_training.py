@@ -74,6 +74,17 @@ def test_training_lowers_the_loss_and_records_lineage(run_dir: Path) -> None:
     assert (run_dir / "adapter" / "adapter_model.safetensors").is_file()
 
 
+def test_a_soup_of_a_run_with_itself_is_that_run(run_dir: Path, tmp_path: Path) -> None:
+    # The stacked adapter (rank and alpha doubled, B halved) must load in PEFT and score the
+    # validation examples exactly as the run's own adapter did.
+    out = tmp_path / "soup"
+    assert main(["soup", str(run_dir), str(run_dir), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    run = json.loads((run_dir / "summary.json").read_text())
+    assert summary["config"]["rank"] == 2 * run["config"]["rank"]
+    assert summary["val_loss_after"] == pytest.approx(run["val_loss_after"], rel=1e-3)
+
+
 def test_config_rejects_unknown_settings(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text('base = "smollm2-135m-instruct"\nlearning_rte = 1e-4\n')

@@ -17,6 +17,22 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--max-examples", type=int, help="train on the first N examples only")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds of training")
     parser.add_argument("--base-file", help="a local copy of the registered base's GGUF (sha256-checked)")
+    soup = sub.add_parser("soup", help="average the LoRA updates of runs of one recipe with different seeds")
+    soup.add_argument("runs", nargs="+", type=Path, help="finished training runs (summary.json and adapter/)")
+    soup.add_argument("--out", type=Path, required=True, help="folder for the averaged run (must not exist)")
+    soup.add_argument("--no-validate", action="store_true", help="skip the validation loss (no base model loaded)")
+
+
+def run_soup(args: Any) -> int:
+    from training.finetune.soup import SoupError, soup
+
+    try:
+        summary = soup(list(args.runs), args.out, validate=not args.no_validate)
+    except (SoupError, FileNotFoundError) as error:
+        print(f"sqlscribe: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: rank {summary['config']['rank']}, the mean update of {len(args.runs)} runs")
+    return 0
 
 
 def run(args: Any) -> int:
