@@ -163,15 +163,32 @@ def test_compare_reports_a_paired_difference_with_its_interval():
     base = [[0.5, 0.6, 0.7], [0.4, 0.5], [0.6, 0.6, 0.6, 0.6]]
     better = report("b", [[s + 0.1 for s in case] for case in base])
     text = compare_markdown(report("a", base), better)
-    assert "b − a, paired over 9 references: +0.100 (95% CI +0.100 to +0.100; better)." in text
-    mixed = report("c", [[s + d for s, d in zip(case, (0.2, -0.2, 0.1, -0.1), strict=False)] for case in base])
+    expected = "b − a, paired over 9 references in 3 tables: +0.100 (95% CI +0.100 to +0.100, tables resampled; better)"
+    assert expected in text
+    mixed = report("c", [[s + d for s in case] for case, d in zip(base, (0.05, -0.08, 0.02), strict=True)])
     assert "no clear difference" in compare_markdown(report("a", base), mixed)
     assert "; worse)." in compare_markdown(better, report("a", base))
 
 
+def test_resampling_tables_widens_the_interval_of_correlated_scores():
+    """Comments of one table rise and fall together; resampling tables, not references, shows
+    how little a few tables decide."""
+    from training.evaluate.metrics import paired_difference
+
+    a = [0.5] * 40
+    b = [0.5 + (0.1 if table % 2 else -0.06) for table in range(4) for _ in range(10)]
+    groups = [f"t{table}" for table in range(4) for _ in range(10)]
+    _, low, high = paired_difference(a, b)
+    _, cluster_low, cluster_high = paired_difference(a, b, groups)
+    assert cluster_low < low and cluster_high > high
+    assert paired_difference(a, a, groups) == (0.0, 0.0, 0.0)
+
+
 def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins():
-    """bench/model_selection.py: a higher mean is not enough; the paired 95% interval of the
-    tuned model's lead over the heuristic and over the best zero-shot base must be above zero."""
+    """bench/model_selection.py: a higher mean is not enough. Over both real-world sets the
+    paired 95% interval (whole tables resampled) of the tuned model's lead over the heuristic and
+    over the best zero-shot base must be above zero, and on the shared dev set alone it must be
+    clearly behind neither."""
     import importlib.util
 
     script = Path(__file__).parents[1] / "bench" / "model_selection.py"
@@ -180,16 +197,32 @@ def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins()
     selection = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(selection)
 
-    def system(name: str, scores: list[float]) -> dict:
-        return {"system": name, "scores": scores, "similarity": sum(scores) / len(scores), "restatement_rate": 0.1,
-                "coverage": 1.0, "restated": 1, "referenced_columns": 10}  # fmt: skip
+    def system(name: str, scores: list[float], where: str) -> dict:
+        return {"system": name, "scores": scores, "tables": [f"{where}:t{i // 4}" for i in range(len(scores))],
+                "similarity": sum(scores) / len(scores), "restatement_rate": 0.1, "coverage": 1.0, "restated": 1,
+                "referenced_columns": 10}  # fmt: skip
 
-    scores = [0.5, 0.6, 0.7, 0.4] * 10
-    heuristic = system("heuristic", scores)
-    base = system("llama:qwen2.5-coder-0.5b-instruct", [s - 0.01 for s in scores])
-    clear = system("llama:tuned", [s + 0.05 for s in scores])
-    assert selection.decide([heuristic, base, clear])[0] == "tuned"
-    noisy = system("llama:tuned", [s + (0.1 if i % 2 else -0.09) for i, s in enumerate(scores)])
-    default, why = selection.decide([heuristic, base, noisy])
-    assert noisy["similarity"] > heuristic["similarity"] and default == "qwen2.5-coder-0.5b-instruct"
-    assert "95% CI -" in why
+    def sets(tuned_dev: list[float], tuned_heldout: list[float]) -> tuple[list[dict], list[dict]]:
+        dev = [system("heuristic", dev_scores, "dev"), system(base, [s - 0.01 for s in dev_scores], "dev"),
+               system("llama:tuned", tuned_dev, "dev")]  # fmt: skip
+        heldout = [system("heuristic", held_scores, "held"), system(base, [s + 0.01 for s in held_scores], "held"),
+                   system("llama:tuned", tuned_heldout, "held")]  # fmt: skip
+        return dev, heldout
+
+    base = "llama:qwen2.5-coder-0.5b-instruct"
+    dev_scores = [0.5, 0.6, 0.7, 0.4] * 3
+    held_scores = [0.4, 0.3, 0.5, 0.45] * 12
+    clear = sets([s + 0.03 for s in dev_scores], [s + 0.05 for s in held_scores])
+    assert selection.decide(*clear)[0] == "tuned"
+    # A tie on the small dev set does not veto a clear lead over both sets together.
+    tied = sets([s + (0.05 if (i // 4) % 2 else -0.04) for i, s in enumerate(dev_scores)],
+                [s + 0.05 for s in held_scores])  # fmt: skip
+    assert selection.decide(*tied)[0] == "tuned"
+    # Clearly behind on the dev set: vetoed, however far ahead on the other set.
+    behind = sets([s - 0.05 for s in dev_scores], [s + 0.08 for s in held_scores])
+    default, why = selection.decide(*behind)
+    assert default == "qwen2.5-coder-0.5b-instruct" and "On the shared dev set alone, -0.050" in why
+    # Table by table the lead comes and goes: a higher mean, and still no clear win.
+    noisy = sets(dev_scores, [s + (0.1 if (i // 4) % 2 else -0.08) for i, s in enumerate(held_scores)])
+    default, why = selection.decide(*noisy)
+    assert default == "qwen2.5-coder-0.5b-instruct" and "95% CI -" in why

@@ -76,6 +76,7 @@ def compare_markdown(a: dict[str, Any], b: dict[str, Any]) -> str:
 
     paired_a: list[float] = []
     paired_b: list[float] = []
+    tables: list[str] = []
     for case_id in sorted(set(cases_a) & set(cases_b)):
         x, y = cases_a[case_id], cases_b[case_id]
         sx, sy = mean(x["similarities"]), mean(y["similarities"])
@@ -83,13 +84,14 @@ def compare_markdown(a: dict[str, Any], b: dict[str, Any]) -> str:
         if len(x["similarities"]) == len(y["similarities"]):  # the same references, in the same order
             paired_a += x["similarities"]
             paired_b += y["similarities"]
+            tables += [case_id] * len(x["similarities"])
     if paired_a:
-        difference, low, high = paired_difference(paired_a, paired_b)
+        difference, low, high = paired_difference(paired_a, paired_b, tables)
         verdict = "better" if low > 0 else "worse" if high < 0 else "no clear difference"
         lines += [
             "",
-            f"{name_b} − {name_a}, paired over {len(paired_a)} references: {difference:+.3f} "
-            f"(95% CI {low:+.3f} to {high:+.3f}; {verdict}).",
+            f"{name_b} − {name_a}, paired over {len(paired_a)} references in {len(set(tables))} tables: "
+            f"{difference:+.3f} (95% CI {low:+.3f} to {high:+.3f}, tables resampled; {verdict}).",
         ]
     return "\n".join(lines) + "\n"
 

@@ -70,11 +70,36 @@ def bootstrap_ci(values: Sequence[float], *, samples: int = 2000, seed: int = 0)
     return means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
 
 
-def paired_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
+def cluster_bootstrap_ci(
+    values: Sequence[float], groups: Sequence[str], *, samples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the mean, resampling whole groups (tables).
+
+    The comments of one table are written in one pass by one model from one context, so they
+    succeed or fail together; resampling them one by one would overstate what the data shows."""
+    if not values:
+        return (0.0, 0.0)
+    clusters: dict[str, list[float]] = {}
+    for value, group in zip(values, groups, strict=True):
+        clusters.setdefault(group, []).append(value)
+    sums = [(sum(c), len(c)) for c in clusters.values()]
+    rng = random.Random(seed)
+    k = len(sums)
+    means = []
+    for _ in range(samples):
+        picks = [sums[rng.randrange(k)] for _ in range(k)]
+        means.append(sum(t for t, _ in picks) / sum(n for _, n in picks))
+    means.sort()
+    return means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
+
+
+def paired_difference(
+    a: Sequence[float], b: Sequence[float], groups: Sequence[str] | None = None
+) -> tuple[float, float, float]:
     """Mean of ``b - a`` over paired scores (the same references, in the same order) and its
-    95% bootstrap interval."""
+    95% bootstrap interval; with ``groups`` (each reference's table) whole tables are resampled."""
     differences = [y - x for x, y in zip(a, b, strict=True)]
-    low, high = bootstrap_ci(differences)
+    low, high = bootstrap_ci(differences) if groups is None else cluster_bootstrap_ci(differences, groups)
     return sum(differences) / len(differences), low, high
 
 
