@@ -2,7 +2,7 @@
 and training/evaluate/realworld/heldout.jsonl) and on the held-out synthetic test split, and the
 choice of the default model.
 
-    .venv/bin/python bench/model_selection.py            # about 90 minutes on 2 CPU cores
+    .venv/bin/python bench/model_selection.py            # about 65 minutes on 2 CPU cores
 
 Systems: the identifier-splitting heuristic, each PyPI-shipped base zero-shot with the general
 instruction prompt, and each fine-tuned model in the registry with the prompt it was trained on. All
