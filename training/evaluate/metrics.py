@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -61,17 +61,12 @@ def rouge_l(candidate: str, reference: str) -> float:
 
 
 def bootstrap_ci(values: Sequence[float], *, samples: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95% percentile bootstrap interval of the mean."""
-    if not values:
-        return (0.0, 0.0)
-    rng = random.Random(seed)
-    n = len(values)
-    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(samples))
-    return means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
+    """95% percentile bootstrap interval of the mean (each value resampled on its own)."""
+    return cluster_bootstrap_ci(values, range(len(values)), samples=samples, seed=seed)
 
 
 def cluster_bootstrap_ci(
-    values: Sequence[float], groups: Sequence[str], *, samples: int = 2000, seed: int = 0
+    values: Sequence[float], groups: Sequence[Hashable], *, samples: int = 2000, seed: int = 0
 ) -> tuple[float, float]:
     """95% percentile bootstrap interval of the mean, resampling whole groups (tables).
 
@@ -79,7 +74,7 @@ def cluster_bootstrap_ci(
     succeed or fail together; resampling them one by one would overstate what the data shows."""
     if not values:
         return (0.0, 0.0)
-    clusters: dict[str, list[float]] = {}
+    clusters: dict[Hashable, list[float]] = {}
     for value, group in zip(values, groups, strict=True):
         clusters.setdefault(group, []).append(value)
     sums = [(sum(c), len(c)) for c in clusters.values()]

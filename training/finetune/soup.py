@@ -143,14 +143,14 @@ def validation_loss(run: Path, summary: dict[str, Any]) -> float:
     from training.finetune.train import evaluate_loss, pick_device
 
     config = summary["config"]
-    recorded = summary["base"].get("gguf")
-    base = load_base(summary["base"]["name"], file=recorded if recorded and Path(recorded).is_file() else None)
-    device = pick_device(config.get("device", "auto"))
-    model = PeftModel.from_pretrained(base.model, str(run / "adapter")).to(device)
     data = Path(config["data"])
     expected = summary.get("data", {}).get("splits", {}).get("validation")
     if expected and (not (data / "validation.jsonl").is_file() or file_sha256(data / "validation.jsonl") != expected):
         raise SoupError(f"{data}/validation.jsonl is not the split the runs were validated on; regenerate it")
     rows = read_split(data, "validation")[: config["eval_examples"]]
+    recorded = summary["base"].get("gguf")
+    base = load_base(summary["base"]["name"], file=recorded if recorded and Path(recorded).is_file() else None)
+    device = pick_device(config.get("device", "auto"))
+    model = PeftModel.from_pretrained(base.model, str(run / "adapter")).to(device)
     examples, _ = tokenize(rows, base.tokenizer, config["max_length"])
     return evaluate_loss(model, examples, base.tokenizer.pad_token_id, device)

@@ -60,14 +60,15 @@ def strip_comments(text: str, table: Table) -> str:
 
 
 def case(
-    source: str, dialect: str, table: Table, ddl: str, table_doc: str | None, columns: dict[str, str]
+    source: str, dialect: str, name: str, ddl: str, table_doc: str | None, columns: dict[str, str]
 ) -> dict[str, Any]:
+    """A case for table ``name`` of ``source``, once its bare ``ddl`` reads back as one table."""
     check = parse_sql(ddl, dialect)
     if len(check.tables) != 1 or not check.tables[0].complete:
-        raise ValueError(f"{source}/{table.name}: the stripped DDL does not parse as one table")
+        raise ValueError(f"{source}/{name}: the stripped DDL does not parse as one table")
     parsed = check.tables[0]
     if parsed.comment is not None or any(c.comment is not None for c in parsed.columns):
-        raise ValueError(f"{source}/{table.name}: a comment is left in the DDL")
+        raise ValueError(f"{source}/{name}: a comment is left in the DDL")
     names = {c.name for c in parsed.columns}
     kept = {name: clean(text) for name, text in columns.items() if name in names and clean(text)}
     return {
@@ -87,7 +88,7 @@ def from_commented_sql(source: str, text: str, dialect: str) -> list[dict[str, A
         if len(columns) < MIN_COLUMNS:
             continue
         ddl = strip_comments(text, table)
-        out.append(case(source, dialect, table, ddl, table.comment.text if table.comment else None, columns))
+        out.append(case(source, dialect, table.name, ddl, table.comment.text if table.comment else None, columns))
     return out
 
 
@@ -116,7 +117,7 @@ def mediawiki(root: Path) -> list[dict[str, Any]]:
         if len(columns) < MIN_COLUMNS:
             continue
         ddl = text[table.span.start : table.span.end].strip() + ";"
-        out.append(case("mediawiki", "mysql", table, ddl, spec.get("comment"), columns))
+        out.append(case("mediawiki", "mysql", table.name, ddl, spec.get("comment"), columns))
     return out
 
 
@@ -125,8 +126,9 @@ def django(path: Path) -> list[dict[str, Any]]:
     for model in json.loads(path.read_text(encoding="utf-8")):
         if len(model["columns"]) < MIN_COLUMNS:
             continue
-        table = parse_sql(model["ddl"], "postgres").tables[0]
-        out.append(case(model["package"], "postgres", table, model["ddl"], model["table_doc"], model["columns"]))
+        out.append(
+            case(model["package"], "postgres", model["table"], model["ddl"], model["table_doc"], model["columns"])
+        )
     return out
 
 
