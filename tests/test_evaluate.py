@@ -226,3 +226,10 @@ def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins()
     noisy = sets(dev_scores, [s + (0.1 if (i // 4) % 2 else -0.08) for i, s in enumerate(held_scores)])
     default, why = selection.decide(*noisy)
     assert default == "qwen2.5-coder-0.5b-instruct" and "95% CI -" in why
+    # Every real-world set counts: a clear lead on two is undone by a larger loss on a third.
+    final_scores = [0.45, 0.35, 0.55, 0.5] * 20
+    final = [system("heuristic", final_scores, "final"), system(base, final_scores, "final"),
+             system("llama:tuned", [s - 0.06 for s in final_scores], "final")]  # fmt: skip
+    assert selection.decide(*clear, final)[0] == "qwen2.5-coder-0.5b-instruct"
+    even = [*final[:2], system("llama:tuned", [s + 0.04 for s in final_scores], "final")]
+    assert selection.decide(*clear, even)[0] == "tuned"

@@ -1,4 +1,4 @@
-"""The second real-world evaluation set: every case is a bare table the product can read, with
+"""The second and third real-world evaluation sets: every case is a bare table the product can read, with
 references only to columns it has; the builder takes comments out of the DDL without touching
 anything else and keeps the authors' words."""
 
@@ -9,15 +9,21 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from sqlscribe.ddl import parse_sql
 from training.evaluate.cases import load_cases
 from training.evaluate.realworld import build
 
-HELDOUT = Path(__file__).resolve().parents[1] / "training" / "evaluate" / "realworld" / "heldout.jsonl"
+REALWORLD = Path(__file__).resolve().parents[1] / "training" / "evaluate" / "realworld"
+HELDOUT = REALWORLD / "heldout.jsonl"
+FINAL = REALWORLD / "final.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 
 
-def test_every_case_is_a_bare_table_with_references_to_its_own_columns() -> None:
-    cases = load_cases(HELDOUT)
+@pytest.mark.parametrize("path", [HELDOUT, FINAL], ids=["heldout", "final"])
+def test_every_case_is_a_bare_table_with_references_to_its_own_columns(path: Path) -> None:
+    cases = load_cases(path)
     assert len(cases) >= 40 and len({c.id for c in cases}) == len(cases)
     sources = Counter(c.id.split("/")[0] for c in cases)
     assert len(sources) >= 5 and max(sources.values()) <= build.CAP
@@ -115,3 +121,28 @@ def test_sphinx_roles_read_as_names() -> None:
     assert (
         build.clean("A generic TOTP :class:`~django_otp.models.Device`.\n  Fields") == "A generic TOTP Device. Fields"
     )
+
+
+def test_the_sets_share_no_table() -> None:
+    ids = [{c.id for c in load_cases(path)} for path in (HELDOUT, FINAL)]
+    assert not ids[0] & ids[1]
+    if DEV.exists():
+        assert not {c.id for c in load_cases(DEV)} & (ids[0] | ids[1])
+
+
+def test_a_new_set_leaves_out_the_tables_of_the_sets_it_excludes(tmp_path: Path) -> None:
+    def model(table: str, column: str) -> dict[str, object]:
+        ddl = f'CREATE TABLE "{table}" ("id" bigint NOT NULL PRIMARY KEY, "a" text NOT NULL, "{column}" text);'
+        return {"package": "app", "table": table, "ddl": ddl, "table_doc": "", "columns": {"a": "A.", column: "B."}}
+
+    models = tmp_path / "django.json"
+    models.write_text(json.dumps([model("app_one", "b"), model("app_two", "c")]))
+    first = tmp_path / "first.jsonl"
+    assert build.main(["--django", str(models), "--out", str(first)]) == 0
+    assert [c.id for c in load_cases(first)] == ["app/app_one", "app/app_two"]
+    (tmp_path / "old.jsonl").write_text(first.read_text().splitlines()[0] + "\n")
+    second = tmp_path / "second.jsonl"
+    assert build.main(["--django", str(models), "--exclude", str(tmp_path / "old.jsonl"), "--out", str(second)]) == 0
+    assert [c.id for c in load_cases(second)] == ["app/app_two"]
+    with pytest.raises(SystemExit):  # everything excluded: refused, not an empty set
+        build.main(["--django", str(models), "--exclude", str(first), "--out", str(tmp_path / "none.jsonl")])

@@ -155,13 +155,22 @@ def select(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mediawiki", type=Path, required=True, help="the mediawiki .deb, extracted (dpkg-deb -x)")
-    parser.add_argument("--slony", type=Path, required=True, help="slony1_base.<version>.sql from slony1-2-bin")
-    parser.add_argument("--cacti", type=Path, required=True, help="conf_templates/cacti.sql from cacti")
-    parser.add_argument("--django", type=Path, required=True, help="the JSON django_models.py printed")
+    parser.add_argument("--mediawiki", type=Path, help="the mediawiki .deb, extracted (dpkg-deb -x)")
+    parser.add_argument("--slony", type=Path, help="slony1_base.<version>.sql from slony1-2-bin")
+    parser.add_argument("--cacti", type=Path, help="conf_templates/cacti.sql from cacti")
+    parser.add_argument("--django", type=Path, help="the JSON django_models.py printed")
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="a case file whose tables this set must not repeat (repeatable)")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    cases = select(mediawiki(args.mediawiki) + slony(args.slony) + cacti(args.cacti) + django(args.django))
+    found = []
+    for path, read in ((args.mediawiki, mediawiki), (args.slony, slony), (args.cacti, cacti), (args.django, django)):
+        if path is not None:
+            found += read(path)
+    taken = {json.loads(line)["id"] for path in args.exclude for line in path.read_text(encoding="utf-8").splitlines()}
+    cases = select([c for c in found if c["id"] not in taken])
+    if not cases:
+        parser.error("no tables: name at least one source")
     args.out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
     sources = sorted({c["source"] for c in cases})
     refs = sum(len(c["reference"]["columns"]) + bool(c["reference"]["table"]) for c in cases)
