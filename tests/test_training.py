@@ -93,6 +93,61 @@ def test_config_rejects_unknown_settings(tmp_path: Path) -> None:
     assert main(["train", str(path)]) == 2
 
 
+def test_command_line_overrides_reach_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sqlscribe train CONFIG --seed 1 --max-steps 7 --out DIR``: the runs a soup averages differ
+    only in what the command line overrides."""
+    import training.finetune.train as training_module
+
+    seen: list[TrainConfig] = []
+
+    def fake_train(config: TrainConfig, resume: bool = False) -> object:
+        seen.append(config)
+        raise RuntimeError("stopped before loading the base")
+
+    monkeypatch.setattr(training_module, "train", fake_train)
+    data = tmp_path / "data"
+    write(build(count=40, seed=0), data, seed=0)
+    path = tmp_path / "run.toml"
+    path.write_text(f'base = "smollm2-135m-instruct"\ndata = "{data}"\nseed = 0\nmax_steps = 3\n')
+    out = tmp_path / "seed1"
+    assert main(["train", str(path), "--seed", "1", "--max-steps", "7", "--out", str(out)]) == 1
+    assert (seen[0].seed, seen[0].max_steps, seen[0].out) == (1, 7, str(out))
+    assert main(["train", str(path)]) == 1
+    assert (seen[1].seed, seen[1].max_steps) == (0, 3)
+
+
+def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path) -> None:
+    """bench/retrain_on_gpu.sh, which a session with a lent GPU runs in one call, works end to end:
+    here with a tiny SmolLM2 recipe on the CPU, two steps per seed."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlscribe.models import load_registry, resolve
+
+    spec = load_registry().get("smollm2-135m-instruct")
+    assert spec is not None
+    base = resolve(spec).base_path
+    settings = tiny_config(tmp_path, tmp_path).to_dict()
+    settings.pop("data"), settings.pop("out"), settings.pop("base_file")
+    recipe = tmp_path / "tiny.toml"
+    recipe.write_text("".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items()))
+    script = Path(__file__).parents[1] / "bench" / "retrain_on_gpu.sh"
+    env = os.environ | {"CONFIG": str(recipe), "PYTHON": sys.executable, "COUNT": "60"}
+    out = tmp_path / "out"
+    done = subprocess.run(["bash", str(script), str(base), str(out), "2"], env=env, capture_output=True, text=True,
+                          cwd=script.parents[1], timeout=900)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert sorted(p.name for p in (out / "s2").iterdir()) == [
+        "adapter_config.json", "adapter_model.safetensors", "summary.json"]  # fmt: skip
+    summary = json.loads((out / "s2" / "summary.json").read_text())
+    assert summary["config"]["rank"] == 2 * settings["rank"] and len(summary["soup"]) == 2
+    assert summary["config"]["seed"] == [0, 1]
+    log = (out / "log.txt").read_text()
+    assert "s2-seed0 validation loss" in log and "s2-seed1 validation loss" in log
+    assert subprocess.run(["bash", str(script), str(base), str(out)], capture_output=True).returncode == 2
+
+
 @pytest.fixture
 def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "models" / "registry.toml"

@@ -17,6 +17,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--max-examples", type=int, help="train on the first N examples only")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds of training")
     parser.add_argument("--base-file", help="a local copy of the registered base's GGUF (sha256-checked)")
+    parser.add_argument("--seed", type=int, help="override the seed (runs of one recipe to average: sqlscribe soup)")
     soup = sub.add_parser("soup", help="average the LoRA updates of runs of one recipe with different seeds")
     soup.add_argument("runs", nargs="+", type=Path, help="finished training runs (summary.json and adapter/)")
     soup.add_argument("--out", type=Path, required=True, help="folder for the averaged run (must not exist)")
@@ -49,6 +50,7 @@ def run(args: Any) -> int:
             ("max_examples", args.max_examples),
             ("base_file", args.base_file),
             ("max_seconds", args.max_seconds),
+            ("seed", args.seed),
         )
         if value is not None
     }

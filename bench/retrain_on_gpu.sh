@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Retrain the Qwen model on a lent GPU machine (the device tool): the current generator's corpus,
+# the registered recipe with seeds 0 and 1 one after the other (two Qwen runs side by side do not
+# fit in an H100's 80 GB) and their soup, for one or two step counts. Run it there from the
+# repository root, once the base GGUF has been put together there and the wheels installed
+# (docs/BENCHMARKS.md, "Fine-tuning on a GPU", names them):
+#
+#   bash bench/retrain_on_gpu.sh /root/qwen.gguf "$OUT" 150 [60]
+#
+# About 2 minutes per seed on an H100, plus each soup's validation. At most 8 files come back
+# from $OUT, so only these are kept: OUT/log.txt and, per step count N,
+# OUT/sN/{summary.json, adapter_config.json, adapter_model.safetensors}. Make a run folder of one
+# here with
+#   mkdir -p runs/gpu/sN/adapter && cp OUT/sN/summary.json runs/gpu/sN/ && cp OUT/sN/adapter_* runs/gpu/sN/adapter/
+# then convert, verify and register it with `python -m quantize runs/gpu/sN --name …`.
+# CONFIG=… names another recipe (tests/test_training.py runs this script with SmolLM2 on the CPU).
+set -euo pipefail
+base=${1:?the base GGUF}
+out=${2:?the output folder}
+shift 2
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 BASE_GGUF OUT STEPS [STEPS]" >&2; exit 2; }
+config=${CONFIG:-training/finetune/configs/qwen2.5-coder-0.5b.toml}
+python=${PYTHON:-python3}
+runs=$(mktemp -d)
+export PYTHONUNBUFFERED=1
+mkdir -p "$out"
+exec > >(tee "$out/log.txt") 2>&1
+"$python" -m sqlscribe data synth --count "${COUNT:-3600}" --seed 0 --out "$runs/data"
+for steps in "$@"; do
+  for seed in 0 1; do
+    "$python" -m sqlscribe train "$config" --data "$runs/data" --base-file "$base" --max-steps "$steps" \
+      --seed "$seed" --out "$runs/s$steps-seed$seed"
+  done
+  "$python" -m sqlscribe soup "$runs/s$steps-seed0" "$runs/s$steps-seed1" --out "$runs/s$steps"
+  mkdir -p "$out/s$steps"
+  cp "$runs/s$steps/summary.json" "$runs/s$steps/adapter/adapter_config.json" \
+    "$runs/s$steps/adapter/adapter_model.safetensors" "$out/s$steps/"
+  for run in "s$steps-seed0" "s$steps-seed1" "s$steps"; do
+    "$python" -c 'import json, sys; s = json.load(open(sys.argv[1])); print(sys.argv[2], "validation loss", s.get("val_loss_after"))' \
+      "$runs/$run/summary.json" "$run"
+  done
+done
+rm -rf "$runs"
