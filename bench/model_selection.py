@@ -15,6 +15,7 @@ industries of NAICS sectors the fine-tuned models never saw (training/data/CARD.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -43,6 +44,21 @@ RESTATEMENT_LIMIT = 0.15
 def systems() -> list[str]:
     tuned = [m.name for m in load_registry().models if m.prompt_style != "general"]
     return ["heuristic", *(f"llama:{b}" for b in BASES), *(f"llama:{t}" for t in tuned)]
+
+
+def fingerprint(names: list[str], case_file: Path) -> list[str]:
+    """What a saved result stands for: the case file's sha256 and each system's exact weights (a
+    registered model keeps its name across versions). The code is trusted to be the same."""
+    registry = load_registry()
+    out = [hashlib.sha256(case_file.read_bytes()).hexdigest()]
+    for name in names:
+        spec = registry.get(name.removeprefix("llama:")) if name.startswith("llama:") else None
+        if spec is None:
+            out.append(name)
+            continue
+        adapter = spec.adapter.sha256 if spec.adapter else ""
+        out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}")
+    return out
 
 
 def run(case_file: Path, names: list[str], embedder: Embedder, limit: int | None) -> list[dict[str, Any]]:
@@ -221,12 +237,15 @@ def main() -> int:
     embedder = Embedder()
     saved = json.loads(results_file.read_text(encoding="utf-8")) if args.reuse and results_file.exists() else {}
 
+    prints: dict[str, list[str]] = {}
+
     def results(key: str, case_file: Path, limit: int | None) -> list[dict[str, Any]]:
         kept = saved.get(key)
-        # Saved results stand only for the same systems on the same number of cases.
-        if kept and [s["system"] for s in kept] == names and all(s["cases"] == kept[0]["cases"] for s in kept):
+        prints[key] = fingerprint(names, case_file)
+        # Saved results stand only for the same weights on the same cases, as many of them.
+        if kept and saved.get("fingerprints", {}).get(key) == prints[key]:
             wanted = len(load_cases(case_file)[:limit] if limit else load_cases(case_file))
-            if kept[0]["cases"] == wanted:
+            if all(s["cases"] == wanted for s in kept):
                 print(f"{case_file.name}: saved results reused", file=sys.stderr)
                 return list(kept)
         return run(case_file, names, embedder, limit)
@@ -298,7 +317,15 @@ Default model: **{default}**.
     args.out.write_text(text, encoding="utf-8")
     results_file.write_text(
         json.dumps(
-            {"dev": dev, "heldout": heldout, "final": final, "synthetic_test": test, "default": default, "date": date},
+            {
+                "dev": dev,
+                "heldout": heldout,
+                "final": final,
+                "synthetic_test": test,
+                "default": default,
+                "date": date,
+                "fingerprints": prints,
+            },
             indent=2,
         )
         + "\n",

@@ -184,6 +184,35 @@ def test_resampling_tables_widens_the_interval_of_correlated_scores():
     assert paired_difference(a, a, groups) == (0.0, 0.0, 0.0)
 
 
+def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_path, monkeypatch):
+    """bench/model_selection.py --reuse: a registered model keeps its name across versions, so a
+    saved result stands only while the model's version and files and the case file are the same."""
+    import importlib.util
+    import shutil
+
+    script = Path(__file__).parents[1] / "bench" / "model_selection.py"
+    spec = importlib.util.spec_from_file_location("model_selection", script)
+    assert spec is not None and spec.loader is not None
+    selection = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(selection)
+    registry = tmp_path / "registry.toml"
+    shutil.copy(Path(__file__).parents[1] / "models" / "registry.toml", registry)
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "a"}\n')
+    names = ["heuristic", "llama:qwen2.5-coder-0.5b-instruct", "llama:qwen2.5-coder-0.5b-sqlscribe"]
+    before = selection.fingerprint(names, cases)
+    assert selection.fingerprint(names, cases) == before
+    text = registry.read_text()
+    at = text.index('name = "qwen2.5-coder-0.5b-sqlscribe"')
+    version = text.index("version = ", at)
+    registry.write_text(text[:version] + 'version = "99"' + text[text.index("\n", version) :])
+    after = selection.fingerprint(names, cases)
+    assert after[:3] == before[:3] and after[3] != before[3]
+    cases.write_text('{"id": "b"}\n')
+    assert selection.fingerprint(names, cases)[0] != before[0]
+
+
 def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins():
     """bench/model_selection.py: a higher mean is not enough. Over both real-world sets the
     paired 95% interval (whole tables resampled) of the tuned model's lead over the heuristic and
