@@ -301,6 +301,8 @@ def test_table_descriptions_say_what_a_row_is_in_words_the_schema_shows(corpus: 
             described += 1
             assert " used to " not in description and " used for " not in description
             written = split_identifier(example["ddl"])
+            # A glued name (Django's "eventmenuitem", generator 1.6) shows its words too.
+            written += [w for w in example["meta"]["entity"].split("_") if w in example["ddl"].lower()]
             shown = {stem(w) for w in [*written, *expand(written)]}
             grain = description.split(": one row per ", 1)[1].rstrip(".")
             assert shows(grain, shown), (example["id"], description)
@@ -321,3 +323,52 @@ def test_short_generic_names_are_documented_in_their_own_words(corpus: Path) -> 
                     seen += 1
                     assert name.lower() in comment.lower() and comment.count(" ") >= 2, (name, comment)
     assert seen >= 10
+
+
+def test_prefixed_table_names_are_documented_by_their_entity(corpus: Path) -> None:
+    """Generator 1.6: some tables carry an application's prefix, as ORMs write them (Django's
+    ``billing_claimpayment``, a module's ``hr_salary_changes``). The references name the entity in
+    its own words, never the prefix or the glued name, so a model learns to read past both."""
+    import re
+
+    from training.synth import naming
+
+    prefixed = glued = 0
+    for split in SPLITS:
+        for example in examples(corpus, split):
+            style = example["meta"]["table_style"]
+            if style not in naming.APP_STYLES:
+                continue
+            prefixed += 1
+            name = re.search(r"table (?:if not exists )?(\S+)", example["ddl"], re.IGNORECASE)
+            assert name is not None
+            app, _, rest = name[1].strip('`"').rsplit(".", 1)[-1].partition("_")
+            entity = example["meta"]["entity"].split("_")
+            if style == "app":
+                assert rest == "".join(entity), name[1]
+                glued += len(entity) > 1
+            else:
+                assert rest.rsplit("_", 1)[0] == "_".join(entity[:-1]) or len(entity) == 1, name[1]
+            words = " ".join(entity)
+            glue = rest if style == "app" and len(entity) > 1 else f"the {app} "
+            for comment in example["reference"]["columns"].values():  # not "… of the billing claimpayment"
+                assert f"the {app} " not in comment.lower() and glue not in comment.lower(), (name[1], comment)
+            description = example["reference"]["table"]
+            if description is not None:  # "Claim payments: …", not "Billing claimpayments: …"
+                title = description.split(":")[0].lower()
+                assert title.startswith(words.rsplit(" ", 1)[0]) and glue not in title, (name[1], description)
+    assert prefixed >= 20 and glued >= 5
+
+
+def test_app_labels_read_as_labels() -> None:
+    import random
+
+    from training.synth.naming import app_label, table_name
+
+    rng = random.Random(0)
+    labels = {app_label("student records", "app_plural", rng) for _ in range(5)}
+    assert labels == {"sr"}
+    django = {app_label("student records", "app", rng) for _ in range(40)}
+    assert django == {"student", "sr"}
+    assert table_name(["claim", "payment"], "app", "billing") == "billing_claimpayment"
+    assert table_name(["salary", "change"], "app_plural", "hr") == "hr_salary_changes"

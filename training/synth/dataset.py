@@ -154,12 +154,13 @@ def _table(title: str, counts: dict[str, Counter[str]], order: list[str]) -> lis
 
 def card(splits: dict[str, list[Example]], manifest: dict[str, Any], report: Validation) -> str:
     taxonomy = load_taxonomy()
-    by: dict[str, dict[str, Counter[str]]] = {"dialect": {}, "sector": {}, "bucket": {}, "style": {}}
+    by: dict[str, dict[str, Counter[str]]] = {"dialect": {}, "sector": {}, "bucket": {}, "style": {}, "table_style": {}}
     for split, examples in splits.items():
         by["dialect"][split] = Counter(ex.dialect for ex in examples)
         by["sector"][split] = Counter(ex.meta["sector"] for ex in examples)
         by["bucket"][split] = Counter(_bucket(ex.meta["columns"]) for ex in examples)
         by["style"][split] = Counter(ex.meta["column_style"] for ex in examples)
+        by["table_style"][split] = Counter(ex.meta["table_style"] for ex in examples)
     v = manifest["validation"]
     lines = [
         "# Synthetic training data: dataset card",
@@ -202,6 +203,7 @@ def card(splits: dict[str, list[Example]], manifest: dict[str, Any], report: Val
     buckets = ["2-5", "6-10", "11-20", "21-40", "41-60"]
     lines += ["", "## Dialects", "", *_table("dialect", by["dialect"], _keys(by["dialect"]))]
     lines += ["", "## Columns per table", "", *_table("columns", by["bucket"], buckets)]
+    lines += ["", "## Table naming conventions", "", *_table("style", by["table_style"], _keys(by["table_style"]))]
     lines += ["", "## Column naming conventions", "", *_table("style", by["style"], _keys(by["style"]))]
     order = sorted({d for c in by["sector"].values() for d in c})
     lines += ["", "## NAICS sectors", "", *_table("sector", by["sector"], order)]

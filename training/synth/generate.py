@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ from training.synth.render import (
 from training.synth.taxonomy import ArchetypeColumn, Attribute, Entity, Taxonomy
 from training.synth.wording import in_own_words, stem
 
-GENERATOR_VERSION = "1.5.0"
+GENERATOR_VERSION = "1.6.0"
 # The fine-tuned model is trained on the prompt it is run with: the table with the heuristic's
 # draft beside each requested column (sqlscribe.prompt.PROMPT_STYLES).
 PROMPT_STYLE = "drafted"
@@ -156,8 +156,11 @@ class TableBuilder:
         self.table_style = rng.choice(naming.TABLE_STYLES)
         self.column_style = rng.choice(naming.COLUMN_STYLES)
         self.namer = naming.ColumnNamer(self.column_style, rng, entity.words)
+        self.app = (
+            naming.app_label(entity.process, self.table_style, rng) if self.table_style in naming.APP_STYLES else ""
+        )
         self.schema = self._schema()
-        self.table_name = self._qualify(naming.table_name(entity.words, self.table_style))
+        self.table_name = self._qualify(self._name(entity.words))
         self.pk_words = self._pk_words()
         self.columns: list[PlannedColumn] = []
 
@@ -175,6 +178,9 @@ class TableBuilder:
             return slug.upper()
         return slug
 
+    def _name(self, words: Sequence[str]) -> str:
+        return naming.table_name(words, self.table_style, self.app)
+
     def _qualify(self, name: str) -> str:
         return f"{self.schema}.{name}" if self.schema else name
 
@@ -187,7 +193,7 @@ class TableBuilder:
         return (*self.entity.words, "id")
 
     def target_table(self, target: Entity) -> str:
-        return self._qualify(naming.table_name(target.words, self.table_style))
+        return self._qualify(self._name(target.words))
 
     def _lookup(self, attr: Attribute) -> str | None:
         """The lookup table a code column could reference: ``state_code`` → ``states``."""
@@ -198,7 +204,7 @@ class TableBuilder:
             return None
         if any(len(w) < 3 for w in words[:-1]):
             return None
-        return self._qualify(naming.table_name(words[:-1], self.table_style))
+        return self._qualify(self._name(words[:-1]))
 
     def target_pk(self, target: Entity) -> str:
         words = ("id",) if self.pk_words == ("id",) else (*target.words, self.pk_words[-1])

@@ -46,7 +46,25 @@ _HUNGARIAN = {
 }  # fmt: skip
 
 COLUMN_STYLES = ("snake", "snake", "snake", "abbrev", "upper", "upper_abbrev", "camel", "pascal", "hungarian", "legacy")
-TABLE_STYLES = ("plural", "plural", "singular", "pascal", "pascal_plural", "tbl", "dim", "fct", "stg", "upper", "t_")
+_CLASSIC_STYLES = ("plural", "plural", "singular", "pascal", "pascal_plural", "tbl", "dim", "fct", "stg", "upper", "t_")
+# Generator 1.6: names that carry the application's or module's prefix, as ORMs and products
+# write them: Django's ``<app label>_<model class, lower case>`` ("billing_claimpayment") and a
+# module prefix before plural words ("crm_contacts", "wp_posts"). The references still name the
+# entity in its own words ("the claim payment"), so a model learns to read past the prefix and
+# to split glued words instead of repeating "billing claimpayment".
+APP_STYLES = ("app", "app_plural")
+TABLE_STYLES = _CLASSIC_STYLES + APP_STYLES
+
+
+def app_label(process: str, style: str, rng: random.Random) -> str:
+    """An application's or module's label for a business process ("student records"): for a
+    Django model its first word or initials ("student", "sr"), for a module prefix before plural
+    words its initials ("sr_"), the forms that read as a label rather than as part of the name."""
+    words = [w for w in process.lower().replace(",", " ").replace("-", " ").split() if w.isalpha()] or ["app"]
+    initials = "".join(w[0] for w in words[:3]) if len(words) > 1 else words[0][:2]
+    if style == "app" and rng.random() < 0.5:
+        return words[0]
+    return initials
 
 
 def abbreviate(word: str, rng: random.Random, rate: float) -> str:
@@ -122,7 +140,7 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def table_name(words: Sequence[str], style: str) -> str:
+def table_name(words: Sequence[str], style: str, app: str = "") -> str:
     words = list(words)
     many = [*words[:-1], plural(words[-1])]
     if style == "plural":
@@ -141,4 +159,8 @@ def table_name(words: Sequence[str], style: str) -> str:
         return "_".join(many).upper()
     if style == "t_":
         return "T_" + "_".join(words).upper()
+    if style == "app":  # Django: the model's class name, lower case, after the app label
+        return f"{app or 'app'}_" + "".join(words)
+    if style == "app_plural":
+        return f"{app or 'app'}_" + "_".join(many)
     raise ValueError(f"unknown table style {style!r}")
