@@ -283,7 +283,8 @@ seconds per table (median, single CPU stream). Systems run greedy, JSON-constrai
 
 `{HELDOUT.relative_to(ROOT)}`: {len(load_cases(HELDOUT))} tables from 11 public projects
 (MediaWiki, Slony-I, Cacti, Django and seven Django applications) with the documentation their
-authors wrote; its README names the sources. It is never used for training or tuning.
+authors wrote; its README names the sources. It is never trained on, and no generator rule or
+prompt is taken from it; with the dev set it may choose between a few finished candidates.
 
 {summary_markdown(heldout, "heldout.jsonl")}
 ![second real-world set](evaluation/heldout.png)
@@ -293,7 +294,8 @@ authors wrote; its README names the sources. It is never used for training or tu
 `{FINAL.relative_to(ROOT)}`: {len(load_cases(FINAL))} tables from 11 more Django applications
 (dj-stripe, django-helpdesk, django-waffle, django-q2 and others) that no earlier set draws on,
 built after the second set had shown the tuned models' weakness, so that no rule or recipe made
-since could have been shaped by it. It is never used for training or tuning.
+since could have been shaped by it. It is never trained on or compared on alone: only this
+script runs it, and its decision pools all three sets.
 
 {summary_markdown(final, "final.jsonl")}
 ![third real-world set](evaluation/final.png)
