@@ -184,17 +184,24 @@ def test_resampling_tables_widens_the_interval_of_correlated_scores():
     assert paired_difference(a, a, groups) == (0.0, 0.0, 0.0)
 
 
-def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_path, monkeypatch):
-    """bench/model_selection.py --reuse: a registered model keeps its name across versions, so a
-    saved result stands only while the model's version and files and the case file are the same."""
+def _model_selection():
+    """bench/model_selection.py, a script rather than a package module, loaded by path."""
     import importlib.util
-    import shutil
 
     script = Path(__file__).parents[1] / "bench" / "model_selection.py"
     spec = importlib.util.spec_from_file_location("model_selection", script)
     assert spec is not None and spec.loader is not None
     selection = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(selection)
+    return selection
+
+
+def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_path, monkeypatch):
+    """bench/model_selection.py --reuse: a registered model keeps its name across versions, so a
+    saved result stands only while the model's version and files and the case file are the same."""
+    import shutil
+
+    selection = _model_selection()
     registry = tmp_path / "registry.toml"
     shutil.copy(Path(__file__).parents[1] / "models" / "registry.toml", registry)
     monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
@@ -218,13 +225,7 @@ def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins()
     paired 95% interval (whole tables resampled) of the tuned model's lead over the heuristic and
     over the best zero-shot base must be above zero, and on the shared dev set alone it must be
     clearly behind neither."""
-    import importlib.util
-
-    script = Path(__file__).parents[1] / "bench" / "model_selection.py"
-    spec = importlib.util.spec_from_file_location("model_selection", script)
-    assert spec is not None and spec.loader is not None
-    selection = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(selection)
+    selection = _model_selection()
 
     def system(name: str, scores: list[float], where: str) -> dict:
         return {"system": name, "scores": scores, "tables": [f"{where}:t{i // 4}" for i in range(len(scores))],

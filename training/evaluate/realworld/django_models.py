@@ -15,9 +15,12 @@ import re
 import sys
 from typing import Any
 
-APPS = [
+CONTRIB = [
     "django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sites", "django.contrib.admin",
     "django.contrib.sessions", "django.contrib.staticfiles", "django.contrib.messages",
+]  # fmt: skip
+APPS = [
+    *CONTRIB,
     "django_celery_beat", "django_celery_results", "oauth2_provider",
     "allauth", "allauth.account", "allauth.socialaccount", "axes",
     "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_hotp",
@@ -28,8 +31,7 @@ APPS = [
 ]  # fmt: skip
 # The third set (final.jsonl): other applications, other authors.
 FINAL_APPS = [
-    "django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sites", "django.contrib.admin",
-    "django.contrib.sessions", "django.contrib.staticfiles", "django.contrib.messages", "django.contrib.humanize",
+    *CONTRIB, "django.contrib.humanize",
     "helpdesk", "oidc_provider", "waffle", "post_office", "robots", "push_notifications", "flags",
     "simple_history", "django_q", "djstripe", "schedule", "mptt", "haystack", "widget_tweaks",
     "machina", "machina.apps.forum", "machina.apps.forum_conversation",
