@@ -105,7 +105,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--resolves", type=int, default=5)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="sqlscribe-bench-")
+    with tempfile.TemporaryDirectory(prefix="sqlscribe-bench-") as tmp:
+        return measure(args, tmp)
+
+
+def measure(args: argparse.Namespace, tmp: str) -> int:
     env = {**os.environ, "SQLSCRIBE_CACHE_DIR": f"{tmp}/cache", "SQLSCRIBE_DATA_DIR": f"{tmp}/data"}
     client = Client(env)
     uri = "file:///bench/customers.sql"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlscribe.paths import cache_dir
+from sqlscribe.paths import models_dir
 
 
 class ModelError(RuntimeError):
@@ -214,8 +214,10 @@ def _locate_pypi(source: FileSource, spec: ModelSpec) -> Path:
         paths.append(folder / rel)
     if len(paths) == 1:
         return paths[0]
-    target = cache_dir() / "models" / (source.sha256 or spec.name)[:16] / source.filename
-    if target.is_file() and target.stat().st_size == sum(p.stat().st_size for p in paths):
+    target = models_dir() / (source.sha256 or spec.name)[:16] / source.filename
+    # A copy of our own making that is damaged is assembled again rather than blamed on the package.
+    whole = target.is_file() and target.stat().st_size == sum(p.stat().st_size for p in paths)
+    if whole and (not source.sha256 or file_sha256(target) == source.sha256):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
@@ -254,7 +256,7 @@ def file_sha256(path: Path) -> str:
     """sha256 of a file, remembered by (path, size, mtime) so repeated runs do not re-read 500 MB."""
     stat = path.stat()
     stamp_key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    stamps_path = cache_dir() / "sha256-stamps.json"
+    stamps_path = models_dir() / "sha256-stamps.json"
     try:
         stamps = json.loads(stamps_path.read_text())
     except (OSError, ValueError):

@@ -12,5 +12,13 @@ def cache_dir() -> Path:
     return Path(os.environ.get("SQLSCRIBE_CACHE_DIR") or platformdirs.user_cache_dir("sqlscribe"))
 
 
+def models_dir() -> Path:
+    """Model files assembled from their PyPI parts, and the sha256 stamps of model files.
+
+    Apart from the generation cache so that a fresh cache (a test's, a CI run's) does not copy
+    500 MB again; ``SQLSCRIBE_MODELS_DIR`` moves it."""
+    return Path(os.environ.get("SQLSCRIBE_MODELS_DIR") or cache_dir() / "models")
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("SQLSCRIBE_DATA_DIR") or platformdirs.user_data_dir("sqlscribe"))

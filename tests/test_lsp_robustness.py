@@ -6,11 +6,9 @@ import asyncio
 import json
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +18,11 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 
-from lsp_editor import Editor, position_at, server_config, start_editor, stop, wait_for
+from lsp_editor import Editor, position_at, scratch_dir, server_config, start_editor, stop, wait_for
 
 pytestmark = pytest.mark.model
 
-TMP = Path(tempfile.mkdtemp(prefix="sqlscribe-lsp-robust-"))
+TMP = scratch_dir("sqlscribe-lsp-robust-")
 
 TABLE = "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n  cust_ref VARCHAR(20),\n  placed_on DATE\n);\n"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -136,3 +138,35 @@ def test_evaluation_results_are_recorded_in_the_registry_entry(tmp_path: Path) -
     card = card_with_evaluation("# m\n\n## Lineage\n- a: b\n", first)
     card = card_with_evaluation(card, second)
     assert card == "# m\n\n## Lineage\n- a: b\n\n## Evaluation\n- date: 2026-01-02\n- dev_similarity: 0.7\n"
+
+
+def test_parts_are_assembled_once_into_the_models_folder_and_again_if_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "site" / "split_model_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    whole = b"GGUF" + bytes(range(256)) * 64
+    (package / "m.gguf.0").write_bytes(whole[:5000])
+    (package / "m.gguf.1").write_bytes(whole[5000:])
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    sha = hashlib.sha256(whole).hexdigest()
+    registry = tmp_path / "registry.toml"
+    registry.write_text(
+        f'default = "split"\n[[model]]\nname = "split"\n[model.base]\nsource = "pypi"\npackage = "split-model==1"\n'
+        f'filename = "m.gguf"\nsha256 = "{sha}"\n'
+        'parts = [["split_model_pkg", "m.gguf.0"], ["split_model_pkg", "m.gguf.1"]]\n'
+    )
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
+    models = tmp_path / "models"
+    monkeypatch.setenv("SQLSCRIBE_MODELS_DIR", str(models))
+
+    path = resolve(spec_for(None)).base_path
+    assert path.parent.parent == models and path.read_bytes() == whole
+    assert not (Path(os.environ["SQLSCRIBE_CACHE_DIR"]) / "models").exists()  # the generation cache stays small
+    first = path.stat().st_mtime_ns
+    assert resolve(spec_for(None)).base_path.stat().st_mtime_ns == first  # not copied again
+
+    # Damaged in place (same size): the copy is ours, so it is assembled again, not blamed on the package.
+    path.write_bytes(b"XXXX" + whole[4:])
+    assert resolve(spec_for(None)).base_path.read_bytes() == whole

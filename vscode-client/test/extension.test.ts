@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 
@@ -7,6 +6,7 @@ import { activate, COMMANDS, deactivate, statsMarkdown } from "../src/extension"
 import { SERVER_SETTINGS, serverSettings } from "../src/settings";
 import { behaviour, clients, resetClients } from "./languageclient.mock";
 import { lastProgress, recorded, reset } from "./vscode.mock";
+import { scratchDir } from "./scratch";
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
 
@@ -15,7 +15,7 @@ function context() {
 }
 
 function workspaceWithVenv(): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sqlscribe-ws-"));
+  const folder = scratchDir("sqlscribe-ws-");
   fs.mkdirSync(path.join(folder, ".venv", "bin"), { recursive: true });
   fs.writeFileSync(path.join(folder, ".venv", "bin", "python"), "");
   recorded.workspaceFolders = [{ uri: { fsPath: folder } }];

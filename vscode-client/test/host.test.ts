@@ -2,9 +2,9 @@
 // sqlscribe server through its real language client and talks to it.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch";
 
 const root = path.join(__dirname, "..");
 const python = process.env.SQLSCRIBE_PYTHON ?? path.join(root, "..", ".venv", "bin", "python");
@@ -15,7 +15,7 @@ describe("the installed extension with the real server", () => {
     if (!fs.existsSync(vsix)) {
       execFileSync("npm", ["run", "--silent", "package"], { cwd: root, stdio: "pipe" });
     }
-    const target = fs.mkdtempSync(path.join(os.tmpdir(), "sqlscribe-host-"));
+    const target = scratchDir("sqlscribe-host-");
     execFileSync("unzip", ["-q", vsix, "-d", target]);
     const output = execFileSync(
       process.execPath,

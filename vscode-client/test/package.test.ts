@@ -1,9 +1,9 @@
 // Builds the .vsix for real (esbuild + @vscode/vsce) and checks what it ships.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch";
 
 const root = path.join(__dirname, "..");
 
@@ -60,7 +60,7 @@ describe("the .vsix package", () => {
     if (!fs.existsSync(vsix)) {
       execFileSync("npm", ["run", "--silent", "package"], { cwd: root, stdio: "pipe" });
     }
-    const target = fs.mkdtempSync(path.join(os.tmpdir(), "sqlscribe-vsix-"));
+    const target = scratchDir("sqlscribe-vsix-");
     execFileSync("unzip", ["-q", vsix, "-d", target]);
     // A separate Node process, as VS Code's extension host would load it: `vscode` is the only
     // module the host provides; everything else must be inside the bundle.
