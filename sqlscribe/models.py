@@ -61,6 +61,9 @@ class ModelSpec:
     version: str = "1"
     description: str = ""
     adapter: FileSource | None = None
+    # How much of the adapter's change to apply (llama.cpp's LoRA scale): 1 is the trained model,
+    # 0 the base; in between interpolates the two (robust fine-tuning, "WiSE-FT").
+    adapter_scale: float = 1.0
     prompt_style: str = "general"  # general | tuned | drafted (sqlscribe.prompt.PROMPT_STYLES)
     chat_format: str | None = None  # only for GGUFs without a chat template
     licence: str = ""
@@ -77,6 +80,7 @@ class ModelSpec:
             version=str(data.get("version", "1")),
             description=str(data.get("description", "")),
             adapter=FileSource.from_dict(adapter) if adapter else None,
+            adapter_scale=float(data.get("adapter_scale", 1.0)),
             prompt_style=str(data.get("prompt_style", "general")),
             chat_format=data.get("chat_format"),
             licence=str(data.get("licence", "")),
@@ -98,6 +102,8 @@ class ResolvedModel:
         parts = [self.spec.name, self.spec.version, (self.spec.base.sha256 or str(self.base_path))[:12]]
         if self.spec.adapter is not None:
             parts.append((self.spec.adapter.sha256 or str(self.adapter_path))[:12])
+            if self.spec.adapter_scale != 1.0:
+                parts.append(f"x{self.spec.adapter_scale:g}")
         return ":".join(parts)
 
 

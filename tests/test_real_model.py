@@ -138,3 +138,39 @@ def test_openai_backend_reports_an_unreachable_server() -> None:
     outcome = document_text("CREATE TABLE t (a int);", backend, dialect="postgres")
     assert outcome.new_text == "CREATE TABLE t (a int);"
     assert len(outcome.errors) == 1 and "cannot reach" in outcome.errors[0]
+
+
+def test_adapter_scale_interpolates_between_the_base_and_the_tuned_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry entry's ``adapter_scale`` reaches llama.cpp: at 0 the tuned model writes what
+    its base writes (same prompt), at 1 what it was trained to, and the two never share a cache key."""
+    import re
+
+    from sqlscribe.models import registry_path
+
+    text = registry_path().read_text()
+    tuned = next(b for b in re.split(r"(?m)^(?=\[\[model\]\])", text) if 'name = "smollm2-135m-sqlscribe"' in b)
+    adapters = registry_path().parent / "adapters"
+    extra = ""
+    for scale in ("0", "1"):
+        block = tuned.replace('name = "smollm2-135m-sqlscribe"', f'name = "smol-x{scale}"', 1)
+        block = re.sub(r"(?m)^(version = .*)$", rf"\1\nadapter_scale = {scale}", block, count=1)
+        extra += "\n" + block.replace('path = "adapters/', f'path = "{adapters}/')
+    registry = tmp_path / "registry.toml"
+    registry.write_text(text.rstrip("\n") + "\n" + extra)
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
+
+    from sqlscribe.suggest import request_for
+
+    parsed = parse_sql("CREATE TABLE orders (order_id INT PRIMARY KEY, cust_id INT, total_amt NUMERIC(10,2));")
+    request = request_for(parsed, 0)
+    answers, ids = {}, set()
+    for name in ("smollm2-135m-instruct", "smol-x0", "smol-x1"):
+        backend = make_backend(BackendConfig(model=name, prompt_style="drafted", use_cache=False))
+        assert isinstance(backend, LlamaBackend)
+        answers[name] = backend.document(request).docs
+        ids.add(backend.model_id)
+    assert answers["smol-x0"] == answers["smollm2-135m-instruct"]
+    assert answers["smol-x1"] != answers["smollm2-135m-instruct"]
+    assert len(ids) == 3

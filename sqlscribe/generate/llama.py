@@ -8,7 +8,7 @@ import gc
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -105,7 +105,8 @@ class LlamaBackend(ChatBackend):
     @property
     def llm(self) -> Any:
         adapter = str(self.model.adapter_path) if self.model.adapter_path else None
-        return _load(str(self.model.base_path), adapter, self.options, self.model.spec.chat_format)
+        options = replace(self.options, lora_scale=self.model.spec.adapter_scale)
+        return _load(str(self.model.base_path), adapter, options, self.model.spec.chat_format)
 
     def load(self) -> None:
         """Load the weights now (otherwise the first generation does)."""
