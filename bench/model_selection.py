@@ -57,6 +57,8 @@ def fingerprint(names: list[str], case_file: Path) -> list[str]:
             out.append(name)
             continue
         adapter = spec.adapter.sha256 if spec.adapter else ""
+        if spec.adapter and spec.adapter_scale != 1.0:  # the same file applied at another strength
+            adapter += f":x{spec.adapter_scale:g}"
         out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}")
     return out
 

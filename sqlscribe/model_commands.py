@@ -24,6 +24,7 @@ def _entry(spec: ModelSpec, default: bool) -> dict[str, object]:
         "licence": spec.licence,
         "base": source(spec.base),
         "adapter": source(spec.adapter),
+        "adapter_scale": spec.adapter_scale if spec.adapter else None,
         "lineage": spec.lineage,
         "evaluation": spec.evaluation,
     }
@@ -46,6 +47,8 @@ def cmd_models(args: argparse.Namespace) -> int:
         for spec in registry.models:
             mark = "*" if spec.name == registry.default else " "
             adapter = f" + adapter {spec.adapter.describe()}" if spec.adapter else ""
+            if spec.adapter and spec.adapter_scale != 1.0:
+                adapter += f" at scale {spec.adapter_scale:g}"
             print(f"{mark} {spec.name} (v{spec.version}, {spec.prompt_style} prompt): {spec.base.describe()}{adapter}")
             if spec.description:
                 print(f"    {spec.description}")

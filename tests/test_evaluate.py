@@ -216,6 +216,10 @@ def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_
     registry.write_text(text[:version] + 'version = "99"' + text[text.index("\n", version) :])
     after = selection.fingerprint(names, cases)
     assert after[:3] == before[:3] and after[3] != before[3]
+    # The same adapter file at another strength is another model.
+    text = registry.read_text()
+    registry.write_text(text.replace('version = "99"', 'version = "99"\nadapter_scale = 0.5', 1))
+    assert selection.fingerprint(names, cases)[3] not in (before[3], after[3])
     cases.write_text('{"id": "b"}\n')
     assert selection.fingerprint(names, cases)[0] != before[0]
 

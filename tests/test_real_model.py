@@ -160,6 +160,10 @@ def test_adapter_scale_interpolates_between_the_base_and_the_tuned_model(
     registry = tmp_path / "registry.toml"
     registry.write_text(text.rstrip("\n") + "\n" + extra)
     monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
+    from sqlscribe.model_commands import model_entries
+
+    scales = {e["name"]: e["adapter_scale"] for e in model_entries()}
+    assert (scales["smol-x0"], scales["smol-x1"], scales["smollm2-135m-instruct"]) == (0.0, 1.0, None)
 
     from sqlscribe.suggest import request_for
 
