@@ -3,10 +3,10 @@ training/evaluate/realworld/heldout.jsonl and final.jsonl) and on the held-out s
 split, and the choice of the default model.
 
     .venv/bin/python bench/model_selection.py            # about 95 minutes on 2 CPU cores
-    .venv/bin/python bench/model_selection.py --reuse    # run only the sets not saved yet
+    .venv/bin/python bench/model_selection.py --reuse    # run only new or changed systems
 
 Systems: the identifier-splitting heuristic, each PyPI-shipped base zero-shot with the general
-instruction prompt, and each fine-tuned model in the registry with the prompt it was trained on. All
+instruction prompt, and every other model in the registry with its registered prompt style. All
 run greedy, JSON-constrained, on the CPU, without the cache. The synthetic test split holds
 industries of NAICS sectors the fine-tuned models never saw (training/data/CARD.md); the first
 ``--test-tables`` tables of it are used so that the slow general prompts finish.
@@ -42,7 +42,9 @@ RESTATEMENT_LIMIT = 0.15
 
 
 def systems() -> list[str]:
-    tuned = [m.name for m in load_registry().models if m.prompt_style != "general"]
+    # Every registered model that is not one of the bases as shipped: a tuned model may read the
+    # general prompt too (an adapter blended into its base, ``adapter_scale``).
+    tuned = [m.name for m in load_registry().models if m.name not in BASES]
     return ["heuristic", *(f"llama:{b}" for b in BASES), *(f"llama:{t}" for t in tuned)]
 
 
@@ -61,6 +63,19 @@ def fingerprint(names: list[str], case_file: Path) -> list[str]:
             adapter += f":x{spec.adapter_scale:g}"
         out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}")
     return out
+
+
+def reusable(saved: dict[str, Any], key: str, prints: list[str], cases: int) -> dict[str, dict[str, Any]]:
+    """The saved results of set ``key`` that still stand, by system: the same case file, the same
+    weights for that system (``prints`` from :func:`fingerprint`) and as many cases."""
+    old = saved.get("fingerprints", {}).get(key)
+    if not old or old[0] != prints[0]:
+        return {}
+    return {
+        s["system"]: s
+        for s, weights in zip(saved.get(key, []), old[1:], strict=False)
+        if weights in prints[1:] and s["cases"] == cases
+    }
 
 
 def run(case_file: Path, names: list[str], embedder: Embedder, limit: int | None) -> list[dict[str, Any]]:
@@ -242,15 +257,13 @@ def main() -> int:
     prints: dict[str, list[str]] = {}
 
     def results(key: str, case_file: Path, limit: int | None) -> list[dict[str, Any]]:
-        kept = saved.get(key)
         prints[key] = fingerprint(names, case_file)
-        # Saved results stand only for the same weights on the same cases, as many of them.
-        if kept and saved.get("fingerprints", {}).get(key) == prints[key]:
-            wanted = len(load_cases(case_file)[:limit] if limit else load_cases(case_file))
-            if all(s["cases"] == wanted for s in kept):
-                print(f"{case_file.name}: saved results reused", file=sys.stderr)
-                return list(kept)
-        return run(case_file, names, embedder, limit)
+        kept = reusable(saved, key, prints[key], len(load_cases(case_file)[:limit] if limit else load_cases(case_file)))
+        if kept:
+            print(f"{case_file.name}: saved results reused for {', '.join(kept)}", file=sys.stderr)
+        fresh = run(case_file, [n for n in names if n not in kept], embedder, limit)
+        by_name = kept | {s["system"]: s for s in fresh}
+        return [by_name[n] for n in names]
 
     dev = results("dev", DEV, None)
     heldout = results("heldout", HELDOUT, None)

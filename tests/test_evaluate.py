@@ -224,6 +224,21 @@ def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_
     assert selection.fingerprint(names, cases)[0] != before[0]
 
 
+def test_model_selection_reruns_only_the_systems_whose_weights_changed():
+    """--reuse keeps each system's saved results on a set while that system's weights and the
+    set are the same: a new or changed model costs its own runs, not every system's again."""
+    selection = _model_selection()
+    saved = {
+        "dev": [{"system": n, "cases": 9} for n in ("heuristic", "llama:base", "llama:tuned")],
+        "fingerprints": {"dev": ["cases-sha", "heuristic", "llama:base:1:b:", "llama:tuned:4:b:a"]},
+    }
+    now = ["cases-sha", "heuristic", "llama:base:1:b:", "llama:tuned:5:b:a", "llama:blend:1:b:a:x0.5"]
+    assert set(selection.reusable(saved, "dev", now, 9)) == {"heuristic", "llama:base"}
+    assert selection.reusable(saved, "dev", ["other-sha", *now[1:]], 9) == {}
+    assert selection.reusable(saved, "dev", now, 10) == {}
+    assert selection.reusable(saved, "heldout", now, 9) == {}
+
+
 def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins():
     """bench/model_selection.py: a higher mean is not enough. Over both real-world sets the
     paired 95% interval (whole tables resampled) of the tuned model's lead over the heuristic and
