@@ -149,7 +149,8 @@ def record(
         spec = registry.get(name)
         if spec is not None and spec.adapter is not None:
             card = (path.parent / spec.adapter.path).parent / "MODEL_CARD.md"
-            if card.is_file():
+            # A blend shares its adapter's folder and card: only the adapter's own model writes there.
+            if card.is_file() and card.read_text(encoding="utf-8").startswith(f"# {name} ("):
                 card.write_text(card_with_evaluation(card.read_text(encoding="utf-8"), results), encoding="utf-8")
     print(f"recorded the evaluation in {path}", file=sys.stderr)
 

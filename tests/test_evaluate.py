@@ -239,6 +239,33 @@ def test_model_selection_reruns_only_the_systems_whose_weights_changed():
     assert selection.reusable(saved, "heldout", now, 9) == {}
 
 
+def test_a_blend_records_its_results_in_the_registry_but_not_in_its_adapters_card(tmp_path, monkeypatch):
+    """A blend (an adapter at another scale) shares the adapter's folder and card: the card keeps
+    the results of the model it was written for."""
+    import shutil
+    import tomllib
+
+    selection = _model_selection()
+    models = Path(__file__).parents[1] / "models"
+    registry = tmp_path / "registry.toml"
+    shutil.copy(models / "registry.toml", registry)
+    folder = tmp_path / "adapters" / "qwen2.5-coder-0.5b-sqlscribe"
+    folder.mkdir(parents=True)
+    shutil.copy(models / "adapters" / "qwen2.5-coder-0.5b-sqlscribe" / "MODEL_CARD.md", folder)
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
+
+    def summary(name: str, similarity: float) -> dict:
+        return {"system": f"llama:{name}", "cases": 9, "similarity": similarity, "similarity_ci95": [0.1, 0.9],
+                "restated": 1, "referenced_columns": 52, "coverage": 1.0, "seconds_per_table_median": 1.0}  # fmt: skip
+
+    dev = [summary("qwen2.5-coder-0.5b-sqlscribe", 0.1234), summary("qwen2.5-coder-0.5b-sqlscribe-blend", 0.5678)]
+    selection.record(dev, [], [], [], "2026-01-01")
+    entries = {m["name"]: m for m in tomllib.loads(registry.read_text())["model"]}
+    assert entries["qwen2.5-coder-0.5b-sqlscribe-blend"]["evaluation"]["dev_similarity"] == 0.5678
+    card = (folder / "MODEL_CARD.md").read_text()
+    assert "dev_similarity: 0.1234" in card and "0.5678" not in card
+
+
 def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins():
     """bench/model_selection.py: a higher mean is not enough. Over both real-world sets the
     paired 95% interval (whole tables resampled) of the tuned model's lead over the heuristic and
