@@ -142,13 +142,22 @@ def test_invented_references_are_flagged():
 
         def document(self, request: DocRequest) -> Generated:
             return Generated(
-                TableDocs("Orders.", {"cust_id": "Refers to customer_accounts.account_id.", "qty": "Units ordered."}),
+                TableDocs(
+                    "Orders.",
+                    {
+                        "cust_id": "Refers to customer_accounts.account_id.",
+                        "qty": "Units ordered, e.g. 3.",
+                        "phone": "Phone number in E.164 format, i.e. with its country code.",
+                    },
+                ),
                 self.model_id,
             )
 
-    case = Case("x", "postgres", "CREATE TABLE orders (cust_id INT REFERENCES customers(id), qty INT);", None, {})
+    ddl = "CREATE TABLE orders (cust_id INT REFERENCES customers(id), qty INT, phone TEXT);"
+    case = Case("x", "postgres", ddl, None, {})
     report = evaluate([case], Inventor(), None)
-    assert report.cases[0].invented == 1  # customer_accounts.account_id does not exist; "Units ordered." is fine
+    # customer_accounts.account_id does not exist; "e.g.", "i.e." and "E.164" are prose, not names
+    assert report.cases[0].invented == 1
 
 
 def test_compare_reports_a_paired_difference_with_its_interval():

@@ -15,7 +15,9 @@ from training.evaluate.cases import Case
 from training.evaluate.metrics import Embedder, bootstrap_ci, is_restatement, rouge_l
 
 # An identifier-shaped word in a comment (snake_case or a dotted name) that may name a table or column.
-_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b\w+\.\w+\b", re.IGNORECASE)
+# A snake_case name, or a qualified one (schema.table, table.column). Both sides of a dot start
+# with a letter and the left has two or more characters, so "e.g." and "E.164" are prose, not names.
+_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z_]\w+\.[a-z_]\w*\b", re.IGNORECASE)
 
 
 @dataclass
