@@ -59,8 +59,8 @@ def fingerprint(names: list[str], case_file: Path) -> list[str]:
             out.append(name)
             continue
         adapter = spec.adapter.sha256 if spec.adapter else ""
-        if spec.adapter and spec.adapter_scale != 1.0:  # the same file applied at another strength
-            adapter += f":x{spec.adapter_scale:g}"
+        if spec.scale_tag:  # the same file applied at another strength
+            adapter += f":{spec.scale_tag}"
         out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}")
     return out
 
@@ -150,8 +150,9 @@ def record(
         if spec is not None and spec.adapter is not None:
             card = (path.parent / spec.adapter.path).parent / "MODEL_CARD.md"
             # A blend shares its adapter's folder and card: only the adapter's own model writes there.
-            if card.is_file() and card.read_text(encoding="utf-8").startswith(f"# {name} ("):
-                card.write_text(card_with_evaluation(card.read_text(encoding="utf-8"), results), encoding="utf-8")
+            text = card.read_text(encoding="utf-8") if card.is_file() else ""
+            if text.startswith(f"# {name} ("):
+                card.write_text(card_with_evaluation(text, results), encoding="utf-8")
     print(f"recorded the evaluation in {path}", file=sys.stderr)
 
 

@@ -47,7 +47,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         for spec in registry.models:
             mark = "*" if spec.name == registry.default else " "
             adapter = f" + adapter {spec.adapter.describe()}" if spec.adapter else ""
-            if spec.adapter and spec.adapter_scale != 1.0:
+            if spec.scale_tag:
                 adapter += f" at scale {spec.adapter_scale:g}"
             print(f"{mark} {spec.name} (v{spec.version}, {spec.prompt_style} prompt): {spec.base.describe()}{adapter}")
             if spec.description:

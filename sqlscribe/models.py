@@ -71,6 +71,12 @@ class ModelSpec:
     evaluation: dict[str, Any] = field(default_factory=dict)
     registry_dir: Path = Path(".")
 
+    @property
+    def scale_tag(self) -> str:
+        """``x0.5`` for an adapter applied at a scale other than 1 (another model from the same
+        files), else empty: part of every identity of a model's weights."""
+        return f"x{self.adapter_scale:g}" if self.adapter is not None and self.adapter_scale != 1.0 else ""
+
     @classmethod
     def from_dict(cls, data: dict[str, Any], registry_dir: Path) -> ModelSpec:
         adapter = data.get("adapter")
@@ -102,8 +108,8 @@ class ResolvedModel:
         parts = [self.spec.name, self.spec.version, (self.spec.base.sha256 or str(self.base_path))[:12]]
         if self.spec.adapter is not None:
             parts.append((self.spec.adapter.sha256 or str(self.adapter_path))[:12])
-            if self.spec.adapter_scale != 1.0:
-                parts.append(f"x{self.spec.adapter_scale:g}")
+        if self.spec.scale_tag:
+            parts.append(self.spec.scale_tag)
         return ":".join(parts)
 
 

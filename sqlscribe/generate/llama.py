@@ -8,7 +8,7 @@ import gc
 import json
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,6 @@ class LlamaOptions:
     n_threads: int | None = None  # None: all cores
     n_ctx: int = 8192
     n_gpu_layers: int = 0  # -1 offloads every layer to CUDA/Metal when llama.cpp was built with it
-    lora_scale: float = 1.0
 
 
 # One model load per process: every backend object for the same weights shares it.
@@ -30,7 +29,9 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=2)
-def _load(model_path: str, adapter_path: str | None, options: LlamaOptions, chat_format: str | None) -> Any:
+def _load(
+    model_path: str, adapter_path: str | None, adapter_scale: float, options: LlamaOptions, chat_format: str | None
+) -> Any:
     try:
         from llama_cpp import Llama
     except ImportError as error:  # pragma: no cover - install problem
@@ -45,7 +46,7 @@ def _load(model_path: str, adapter_path: str | None, options: LlamaOptions, chat
     }
     if adapter_path:
         kwargs["lora_path"] = adapter_path
-        kwargs["lora_scale"] = options.lora_scale
+        kwargs["lora_scale"] = adapter_scale
     if chat_format:
         kwargs["chat_format"] = chat_format
     try:
@@ -105,8 +106,8 @@ class LlamaBackend(ChatBackend):
     @property
     def llm(self) -> Any:
         adapter = str(self.model.adapter_path) if self.model.adapter_path else None
-        options = replace(self.options, lora_scale=self.model.spec.adapter_scale)
-        return _load(str(self.model.base_path), adapter, options, self.model.spec.chat_format)
+        spec = self.model.spec
+        return _load(str(self.model.base_path), adapter, spec.adapter_scale, self.options, spec.chat_format)
 
     def load(self) -> None:
         """Load the weights now (otherwise the first generation does)."""
