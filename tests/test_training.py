@@ -14,9 +14,12 @@ from quantize.errors import ConversionError
 from quantize.lora import convert_adapter
 from quantize.pipeline import publish
 from sqlscribe.cli import main
+from sqlscribe.prompt import GENERAL_SYSTEM
 from training.finetune.config import TrainConfig
-from training.finetune.train import train
+from training.finetune.data import read_split, restyle
+from training.finetune.train import _data_manifest, train
 from training.synth.dataset import build, write
+from training.synth.generate import PROMPT_STYLE
 
 pytestmark = pytest.mark.model
 
@@ -113,7 +116,33 @@ def test_command_line_overrides_reach_the_config(tmp_path: Path, monkeypatch: py
     assert main(["train", str(path), "--seed", "1", "--max-steps", "7", "--out", str(out)]) == 1
     assert (seen[0].seed, seen[0].max_steps, seen[0].out) == (1, 7, str(out))
     assert main(["train", str(path)]) == 1
-    assert (seen[1].seed, seen[1].max_steps) == (0, 3)
+    assert (seen[1].seed, seen[1].max_steps, seen[1].prompt_style) == (0, 3, "")
+    assert main(["train", str(path), "--prompt-style", "general"]) == 1
+    assert seen[2].prompt_style == "general"
+
+
+def test_config_rejects_an_unknown_prompt_style() -> None:
+    with pytest.raises(ValueError, match="prompt_style 'chatty'"):
+        TrainConfig.from_dict({"prompt_style": "chatty"})
+
+
+def test_restyled_prompts_are_the_products_prompts_with_the_answers_kept(data_dir: Path) -> None:
+    """Training on another prompt style renders each example's prompt from its DDL as the
+    product would for that table: rendered in the data's own style, every stored prompt comes
+    back unchanged; in the general style, the answer is the stored one and the prompt is the
+    zero-shot instruction with its worked example and no drafts."""
+    rows = read_split(data_dir, "train")
+    assert restyle(rows, PROMPT_STYLE) == rows
+    general = restyle(rows, "general")
+    for row, new in zip(rows, general, strict=True):
+        assert new["messages"][-1] == row["messages"][-1]
+        assert [m["role"] for m in new["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+        assert new["messages"][0]["content"] == GENERAL_SYSTEM
+        asked = new["messages"][-2]["content"]
+        assert "draft:" not in asked and "draft:" in row["messages"][-2]["content"]
+        assert all(column in asked for column in row["reference"]["columns"])
+    assert _data_manifest(data_dir, "general")["prompt_style"] == "general"
+    assert _data_manifest(data_dir)["prompt_style"] == PROMPT_STYLE
 
 
 def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path) -> None:

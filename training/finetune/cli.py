@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlscribe.prompt import PROMPT_STYLES
+
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("train", help="fine-tune a base model with LoRA (training/finetune/configs/*.toml)")
@@ -17,6 +19,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--max-examples", type=int, help="train on the first N examples only")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds of training")
     parser.add_argument("--base-file", help="a local copy of the registered base's GGUF (sha256-checked)")
+    parser.add_argument(
+        "--prompt-style", choices=PROMPT_STYLES, help="render the prompts afresh in this style (as the product does)"
+    )
     parser.add_argument("--seed", type=int, help="override the seed (runs of one recipe to average: sqlscribe soup)")
     soup = sub.add_parser("soup", help="average the LoRA updates of runs of one recipe with different seeds")
     soup.add_argument("runs", nargs="+", type=Path, help="finished training runs (summary.json and adapter/)")
@@ -51,6 +56,7 @@ def run(args: Any) -> int:
             ("base_file", args.base_file),
             ("max_seconds", args.max_seconds),
             ("seed", args.seed),
+            ("prompt_style", args.prompt_style),
         )
         if value is not None
     }

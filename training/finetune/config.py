@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sqlscribe.prompt import PROMPT_STYLES
+
 
 @dataclass
 class TrainConfig:
@@ -17,6 +19,9 @@ class TrainConfig:
     # server); checked against the registry's sha256.
     base_file: str = ""
     data: str = "training/data/synth"  # folder with train.jsonl and validation.jsonl
+    # Render every prompt afresh in this style (sqlscribe.prompt.PROMPT_STYLES) from each
+    # example's DDL, keeping its answer; "" trains on the prompts as the data stored them.
+    prompt_style: str = ""
     out: str = "runs/smollm2-135m-sqlscribe"
     # LoRA
     rank: int = 16
@@ -58,6 +63,9 @@ class TrainConfig:
         config = cls(**raw)
         if config.rank <= 0 or config.alpha <= 0 or config.batch_size <= 0 or config.grad_accum <= 0:
             raise ValueError("rank, alpha, batch_size and grad_accum must be positive")
+        if config.prompt_style and config.prompt_style not in PROMPT_STYLES:
+            expected = ", ".join(PROMPT_STYLES)
+            raise ValueError(f"unknown prompt_style {config.prompt_style!r}; expected one of {expected}")
         return config
 
     def to_dict(self) -> dict[str, Any]:

@@ -34,6 +34,24 @@ def read_split(folder: Path, split: str) -> list[dict[str, Any]]:
     return rows
 
 
+def restyle(rows: list[dict[str, Any]], style: str) -> list[dict[str, Any]]:
+    """The rows with their prompts rendered afresh in ``style`` from each example's DDL; the
+    answers are kept. The prompt is built as the product builds it for the same table, so a
+    model trained on the result reads exactly what it will be shown."""
+    from sqlscribe.ddl import parse_sql
+    from sqlscribe.prompt import messages
+    from sqlscribe.suggest import request_for
+
+    out = []
+    for row in rows:
+        parsed = parse_sql(row["ddl"], row["dialect"])
+        if not parsed.tables:
+            raise ValueError(f"example {row.get('id')}: its DDL holds no table to document")
+        prompt = messages(request_for(parsed, 0), style)
+        out.append({**row, "messages": [*prompt, row["messages"][-1]]})
+    return out
+
+
 def encode(tokenizer: Any, messages: list[dict[str, str]]) -> tuple[list[int], list[int]]:
     """Prompt and answer ids, split where the model's own chat template starts the answer.
 

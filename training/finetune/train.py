@@ -18,7 +18,7 @@ from typing import Any
 
 from training.finetune.base import BaseModel, load_base
 from training.finetune.config import TrainConfig
-from training.finetune.data import Tokenized, collate, order, read_split, tokenize
+from training.finetune.data import Tokenized, collate, order, read_split, restyle, tokenize
 
 Log = Callable[[str], None]
 
@@ -69,17 +69,19 @@ def _lr_factor(step: int, warmup: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def _data_manifest(folder: Path) -> dict[str, Any]:
+def _data_manifest(folder: Path, prompt_style: str = "") -> dict[str, Any]:
+    """The data's lineage; ``prompt_style`` is the style the prompts were rendered in for
+    training when it is not the one the data stored."""
     manifest = folder / "manifest.json"
     if manifest.is_file():
         data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
         return {
             "generator_version": data.get("generator_version"),
-            "prompt_style": data.get("prompt_style"),
+            "prompt_style": prompt_style or data.get("prompt_style"),
             "seed": data.get("seed"),
             "splits": {k: v["sha256"] for k, v in data.get("splits", {}).items()},
         }
-    return {}
+    return {"prompt_style": prompt_style} if prompt_style else {}
 
 
 def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str) -> float:
@@ -124,10 +126,14 @@ def train(
     rows = read_split(data_dir, "train")
     if config.max_examples:
         rows = rows[: config.max_examples]
+    if config.prompt_style:
+        rows = restyle(rows, config.prompt_style)
     examples, skipped = tokenize(rows, tokenizer, config.max_length)
     if not examples:
         raise ValueError(f"no training example fits max_length={config.max_length}")
     val_rows = read_split(data_dir, "validation")[: config.eval_examples] if config.eval_examples else []
+    if config.prompt_style:
+        val_rows = restyle(val_rows, config.prompt_style)
     val_examples, _ = tokenize(val_rows, tokenizer, config.max_length)
     sequence = order(len(examples), config.seed, config.epochs)
     per_step = config.batch_size * config.grad_accum
@@ -258,7 +264,7 @@ def train(
     summary: dict[str, Any] = {
         "base": {"name": base.name, "gguf": str(base.gguf_path) if base.gguf_path else None, "sha256": base.sha256},
         "config": config.to_dict(),
-        "data": _data_manifest(data_dir),
+        "data": _data_manifest(data_dir, config.prompt_style),
         "examples": len(examples),
         "skipped_too_long": skipped,
         "steps": step,
