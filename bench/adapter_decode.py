@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,7 +45,7 @@ def measure(model: Path, adapter: Path | None, tokens: int, threads: int) -> tup
         t: llm.detokenize([i]).decode(errors="ignore") for t, i in (("eos", llm.token_eos()), ("bos", llm.token_bos()))
     }
     formatter = Jinja2ChatFormatter(llm.metadata["tokenizer.chat_template"], special["eos"], special["bos"])
-    text = formatter(messages=messages(request, "tuned")).prompt
+    text = formatter(messages=cast(Any, messages(request, "tuned"))).prompt
     prompt = llm.tokenize(text.encode(), add_bos=False, special=True)
     started = time.perf_counter()
     llm.eval(prompt)

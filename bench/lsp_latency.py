@@ -165,7 +165,10 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
     _, models = client.call("workspace/executeCommand", {"command": "sqlscribe.listModels"})
     client.call("shutdown", None)
     client.send({"method": "exit"})
-    ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.1f} ms"
+
     print(f"model: {models['active']}; {os.cpu_count()} cores\n")
     rows = [
         (

@@ -58,7 +58,7 @@ def fingerprint(names: list[str], case_file: Path) -> list[str]:
         if spec is None:
             out.append(name)
             continue
-        adapter = spec.adapter.sha256 if spec.adapter else ""
+        adapter = (spec.adapter.sha256 or "") if spec.adapter else ""
         if spec.scale_tag:  # the same file applied at another strength
             adapter += f":{spec.scale_tag}"
         out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}")
