@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlscribe.models import load_registry  # noqa: E402
-from training.evaluate import Embedder, evaluate, load_cases  # noqa: E402
+from training.evaluate import Case, Embedder, evaluate, load_cases  # noqa: E402
 from training.evaluate.chart import write_chart  # noqa: E402
 from training.evaluate.cli import backend_for, summary_markdown  # noqa: E402
 from training.evaluate.metrics import paired_difference  # noqa: E402
@@ -78,8 +78,8 @@ def reusable(saved: dict[str, Any], key: str, prints: list[str], cases: int) -> 
     }
 
 
-def run(case_file: Path, names: list[str], embedder: Embedder, limit: int | None) -> list[dict[str, Any]]:
-    cases = load_cases(case_file)[:limit] if limit else load_cases(case_file)
+def run(case_file: Path, cases: list[Case], names: list[str], embedder: Embedder) -> list[dict[str, Any]]:
+    """Each system's summary on ``cases`` (read from ``case_file``, which names their tables)."""
     summaries = []
     for name in names:
         started = time.monotonic()
@@ -260,10 +260,11 @@ def main() -> int:
 
     def results(key: str, case_file: Path, limit: int | None) -> list[dict[str, Any]]:
         prints[key] = fingerprint(names, case_file)
-        kept = reusable(saved, key, prints[key], len(load_cases(case_file)[:limit] if limit else load_cases(case_file)))
+        cases = load_cases(case_file)[: limit or None]
+        kept = reusable(saved, key, prints[key], len(cases))
         if kept:
             print(f"{case_file.name}: saved results reused for {', '.join(kept)}", file=sys.stderr)
-        fresh = run(case_file, [n for n in names if n not in kept], embedder, limit)
+        fresh = run(case_file, cases, [n for n in names if n not in kept], embedder)
         by_name = kept | {s["system"]: s for s in fresh}
         return [by_name[n] for n in names]
 
