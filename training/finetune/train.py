@@ -3,6 +3,7 @@ a later run resumes from, and a summary that becomes the model's lineage."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -84,6 +85,16 @@ def _data_manifest(folder: Path, prompt_style: str = "") -> dict[str, Any]:
     return {"prompt_style": prompt_style} if prompt_style else {}
 
 
+def _extra_manifest(folder: Path, repeat: int) -> dict[str, Any]:
+    """The lineage of the examples added from ``extra_data``: their file's sha256 and sources."""
+    train = folder / "train.jsonl"
+    out: dict[str, Any] = {"folder": str(folder), "train_sha256": hashlib.sha256(train.read_bytes()).hexdigest()}
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        out["sources"] = json.loads(manifest.read_text(encoding="utf-8")).get("sources")
+    return {**out, "repeat": repeat}
+
+
 def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str) -> float:
     import torch
 
@@ -126,6 +137,8 @@ def train(
     rows = read_split(data_dir, "train")
     if config.max_examples:
         rows = rows[: config.max_examples]
+    if config.extra_data:
+        rows += read_split(Path(config.extra_data), "train") * config.extra_repeat
     if config.prompt_style:
         rows = restyle(rows, config.prompt_style)
     examples, skipped = tokenize(rows, tokenizer, config.max_length)
@@ -265,6 +278,7 @@ def train(
         "base": {"name": base.name, "gguf": str(base.gguf_path) if base.gguf_path else None, "sha256": base.sha256},
         "config": config.to_dict(),
         "data": _data_manifest(data_dir, config.prompt_style),
+        **({"extra_data": _extra_manifest(Path(config.extra_data), config.extra_repeat)} if config.extra_data else {}),
         "examples": len(examples),
         "skipped_too_long": skipped,
         "steps": step,
