@@ -160,6 +160,14 @@ def registry_entry(
         "adapter_token_agreement": checks["adapter"]["token_agreement"],
         "trained": summary["finished"],
     }  # fmt: skip
+    # A blend made from this entry later shows the adapter another prompt: keep the one it learned.
+    lineage["trained_prompt_style"] = trained_prompt_style(summary)
+    extra = summary.get("extra_data")
+    if extra:  # a second corpus next to the synthetic one (training/harvest)
+        sources = ", ".join(extra.get("sources") or {})
+        lineage["extra_training_data"] = (
+            f"{extra['folder']} ({sources}), train sha256 {extra['train_sha256']}, {extra['repeat']} times over"
+        )
     if summary.get("soup"):  # `sqlscribe soup`: the mean update of runs that differ in their seed
         lineage["averaged_runs"] = ", ".join(
             f"seed {run['seed']} (validation loss {run['val_loss_after']:.4f})" for run in summary["soup"]
@@ -167,8 +175,9 @@ def registry_entry(
     return {
         "name": name,
         "version": version,
-        "description": f"{base_spec.name} fine-tuned with LoRA by sqlscribe on synthetic DDL documentation; "
-        "the GGUF LoRA adapter is applied to the unchanged base at run time",
+        "description": f"{base_spec.name} fine-tuned with LoRA by sqlscribe on synthetic DDL documentation"
+        + (" and on tables their authors documented" if extra else "")
+        + "; the GGUF LoRA adapter is applied to the unchanged base at run time",
         "prompt_style": trained_prompt_style(summary),
         "licence": base_spec.licence,
         "base": base,

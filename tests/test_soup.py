@@ -79,6 +79,11 @@ def test_runs_that_cannot_be_averaged_are_refused(tmp_path: Path, capsys: pytest
     assert main(["soup", str(one), str(tmp_path / "missing"), "--out", str(tmp_path / "out2"), "--no-validate"]) == 1
     assert "not a finished training run" in capsys.readouterr().err
     assert not (tmp_path / "out2").exists()
+    extra = _fake_run(tmp_path / "c", 1, ["q_proj", "v_proj"])
+    summary = json.loads((extra / "summary.json").read_text())
+    (extra / "summary.json").write_text(json.dumps(summary | {"extra_data": {"train_sha256": "ab12"}}))
+    with pytest.raises(SoupError, match="other extra data"):
+        soup([one, extra], tmp_path / "out4", validate=False)
     with pytest.raises(SoupError, match="at least two"):
         soup([one], tmp_path / "out3", validate=False)
 
@@ -99,3 +104,13 @@ def test_a_registered_soup_names_the_runs_it_averages(tmp_path: Path) -> None:
     lineage = entry["lineage"]
     assert lineage["averaged_runs"] == "seed 0 (validation loss 0.4000), seed 1 (validation loss 0.4000)"
     assert lineage["hyperparameters"]["seed"] == [0, 1] and lineage["hyperparameters"]["rank"] == 8
+    assert lineage["trained_prompt_style"] == "drafted" and "extra_training_data" not in lineage
+    # A run with the documented real tables next to the synthetic ones names them.
+    summary["extra_data"] = {"folder": "training/data/real", "train_sha256": "ab12", "repeat": 2,
+                             "sources": {"tryton_party": 8, "cms": 5}}  # fmt: skip
+    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter,
+                           {"adapter": {"token_agreement": 1.0}})  # fmt: skip
+    assert entry["lineage"]["extra_training_data"] == (
+        "training/data/real (tryton_party, cms), train sha256 ab12, 2 times over"
+    )
+    assert "tables their authors documented" in entry["description"]

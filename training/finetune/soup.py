@@ -46,6 +46,8 @@ def _check_compatible(runs: list[Path], summaries: list[dict[str, Any]], configs
             raise SoupError(f"{run} adapts other modules than {runs[0]}")
         if summary.get("data", {}).get("prompt_style") != first_summary.get("data", {}).get("prompt_style"):
             raise SoupError(f"{run} was trained on another prompt style than {runs[0]}")
+        if summary.get("extra_data") != first_summary.get("extra_data"):
+            raise SoupError(f"{run} was trained on other extra data than {runs[0]}")
 
 
 def soup_tensors(adapters: list[dict[str, Any]], scales: list[float], scale: float) -> dict[str, Any]:
