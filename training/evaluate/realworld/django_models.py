@@ -6,6 +6,10 @@ it needs no database: Django's schema editor only collects the SQL.
 
     python training/evaluate/realworld/django_models.py > django.json          # heldout.jsonl's apps
     python training/evaluate/realworld/django_models.py --final > django.json  # final.jsonl's apps
+    python training/evaluate/realworld/django_models.py --apps a,b > django.json  # any others
+
+With ``--apps`` only the named applications' own tables are printed (Django's contrib
+applications are installed too, for the models that point at them).
 """
 
 from __future__ import annotations
@@ -44,7 +48,14 @@ FINAL_APPS = [
 
 
 def main() -> int:
-    apps_wanted = FINAL_APPS if sys.argv[1:] == ["--final"] else APPS
+    args = sys.argv[1:]
+    only: set[str] | None = None
+    if args[:1] == ["--apps"] and len(args) == 2:
+        named = [a for a in args[1].split(",") if a]
+        apps_wanted = [*CONTRIB, *(a for a in named if a not in CONTRIB)]
+        only = {a.split(".")[0] for a in named}
+    else:
+        apps_wanted = FINAL_APPS if args == ["--final"] else APPS
     import django
     from django.conf import settings
 
@@ -55,10 +66,17 @@ def main() -> int:
         },
         INSTALLED_APPS=apps_wanted,
         USE_TZ=True,
+        SECRET_KEY="only-renders-sql",
         SITE_ID=1,
         STATIC_URL="/static/",
-        MIDDLEWARE=["allauth.account.middleware.AccountMiddleware"],
-        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
+        MIDDLEWARE=["allauth.account.middleware.AccountMiddleware"] if only is None else [],
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+            }
+        ],
         HAYSTACK_CONNECTIONS={"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}},
         HELPDESK_TEAMS_MODE_ENABLED=False,
     )
@@ -71,6 +89,8 @@ def main() -> int:
     for model in apps.get_models():
         meta = model._meta
         if meta.proxy or not meta.managed:
+            continue
+        if only is not None and model.__module__.split(".")[0] not in only:
             continue
         helps = {f.column: " ".join(str(f.help_text).split()) for f in meta.local_fields if f.help_text}
         doc = model.__doc__ or ""

@@ -1,0 +1,1 @@
+"""Training examples from real schemas that their authors documented (README.md)."""
