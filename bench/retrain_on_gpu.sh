@@ -24,8 +24,9 @@
 #   mkdir -p runs/gpu/sN/adapter && cp OUT/sN/summary.json runs/gpu/sN/ && cp OUT/sN/adapter_* runs/gpu/sN/adapter/
 # then convert, verify and register it with `python -m quantize runs/gpu/sN --name …`.
 # CONFIG=… names another recipe: CONFIG=training/finetune/configs/qwen2.5-coder-0.5b-general.toml
-# trains on the general prompt, the one a blend is shown (tests/test_training.py runs this script
-# with SmolLM2 on the CPU).
+# trains on the general prompt, the one a blend is shown, and CONFIG=…/qwen2.5-coder-0.5b-real.toml
+# adds the committed tables their authors documented (training/data/real) to it
+# (tests/test_training.py runs this script with SmolLM2 on the CPU).
 set -euo pipefail
 base=${1:?the base GGUF}
 out=${2:?the output folder}
