@@ -21,10 +21,11 @@ from training.harvest import build
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "training" / "data" / "real"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"  # next to the checkout, where there is one
 EVAL_SETS = [
     ROOT / "training" / "evaluate" / "realworld" / "heldout.jsonl",
     ROOT / "training" / "evaluate" / "realworld" / "final.jsonl",
-    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    *([DEV] if DEV.exists() else []),
 ]
 
 
