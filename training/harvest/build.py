@@ -71,8 +71,7 @@ def harvest(dumps: list[Path], exclude: list[Path]) -> list[dict[str, Any]]:
         if len(columns) < MIN_COLUMNS:
             continue
         item = case(model["package"], "postgres", model["table"], model["ddl"], model["table_doc"], columns)
-        if item["id"] not in taken_ids and all(item["id"] != c["id"] for c in out):
-            out.append(item)
+        out.append(item)
     return sorted(out, key=lambda c: c["id"])
 
 

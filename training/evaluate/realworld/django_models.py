@@ -14,6 +14,7 @@ applications are installed too, for the models that point at them).
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -48,14 +49,18 @@ FINAL_APPS = [
 
 
 def main() -> int:
-    args = sys.argv[1:]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--final", action="store_true", help="final.jsonl's applications")
+    which.add_argument("--apps", help="these applications (comma-separated), their own tables only")
+    args = parser.parse_args()
     only: set[str] | None = None
-    if args[:1] == ["--apps"] and len(args) == 2:
-        named = [a for a in args[1].split(",") if a]
+    if args.apps:
+        named = [a for a in args.apps.split(",") if a]
         apps_wanted = [*CONTRIB, *(a for a in named if a not in CONTRIB)]
         only = {a.split(".")[0] for a in named}
     else:
-        apps_wanted = FINAL_APPS if args == ["--final"] else APPS
+        apps_wanted = FINAL_APPS if args.final else APPS
     import django
     from django.conf import settings
 
