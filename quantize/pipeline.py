@@ -161,7 +161,8 @@ def registry_entry(
         "trained": summary["finished"],
     }  # fmt: skip
     # A blend made from this entry later shows the adapter another prompt: keep the one it learned.
-    lineage["trained_prompt_style"] = trained_prompt_style(summary)
+    style = trained_prompt_style(summary)
+    lineage["trained_prompt_style"] = style
     extra = summary.get("extra_data")
     if extra:  # a second corpus next to the synthetic one (training/harvest)
         sources = ", ".join(extra.get("sources") or {})
@@ -178,7 +179,7 @@ def registry_entry(
         "description": f"{base_spec.name} fine-tuned with LoRA by sqlscribe on synthetic DDL documentation"
         + (" and on tables their authors documented" if extra else "")
         + "; the GGUF LoRA adapter is applied to the unchanged base at run time",
-        "prompt_style": trained_prompt_style(summary),
+        "prompt_style": style,
         "licence": base_spec.licence,
         "base": base,
         "adapter": {"source": "path", "path": adapter_rel, "filename": adapter_path.name,

@@ -115,7 +115,7 @@ def test_an_example_takes_the_authors_words_and_fills_the_rest() -> None:
         "reference": {"table": None, "columns": {"active": "Uncheck to exclude from future use.", "label": "Shown."}},
     }
     filled = TableDocs("Items of the shop.", {"id": "Identifier.", "active": "Whether active.", "label": "Label."})
-    row = build.example(item, filled)
+    row = build.example(item, lambda request: filled)
     answer = json.loads(row["messages"][-1]["content"])
     assert answer == {
         "table": "Items of the shop.",

@@ -92,7 +92,8 @@ def _extra_manifest(folder: Path, repeat: int) -> dict[str, Any]:
     manifest = folder / "manifest.json"
     if manifest.is_file():
         out["sources"] = json.loads(manifest.read_text(encoding="utf-8")).get("sources")
-    return {**out, "repeat": repeat}
+    out["repeat"] = repeat
+    return out
 
 
 def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str) -> float:

@@ -27,11 +27,13 @@ import hashlib
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
+from sqlscribe.generate import DocRequest
 from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
 from training.evaluate.realworld.build import MIN_COLUMNS, case
@@ -75,11 +77,11 @@ def harvest(dumps: list[Path], exclude: list[Path]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda c: c["id"])
 
 
-def example(item: dict[str, Any], filled: TableDocs) -> dict[str, Any]:
+def example(item: dict[str, Any], fill: Callable[[DocRequest], TableDocs]) -> dict[str, Any]:
     """A training row: the general prompt for the table and, as the answer, the author's words
-    where there are some and ``filled``'s elsewhere."""
-    parsed = parse_sql(item["ddl"], item["dialect"])
-    request = request_for(parsed, 0)
+    where there are some and what ``fill`` writes for the same request elsewhere."""
+    request = request_for(parse_sql(item["ddl"], item["dialect"]), 0)
+    filled = fill(request)
     human = item["reference"]
     docs = TableDocs(
         human["table"] or filled.description,
@@ -132,10 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         parser.error("no documented tables: name at least one dump")
     backend = backend_for(f"llama:{args.model}")
+
+    def fill(request: DocRequest) -> TableDocs:
+        return backend.document(request).docs
+
     rows = []
     for n, item in enumerate(cases, 1):
-        request = request_for(parse_sql(item["ddl"], item["dialect"]), 0)
-        rows.append(example(item, backend.document(request).docs))
+        rows.append(example(item, fill))
         print(f"[{n}/{len(cases)}] {item['id']}", flush=True)
     write(rows, cases, args.out, args.model)
     print(f"{len(cases)} tables from {len({c['source'] for c in cases})} sources -> {args.out}")
