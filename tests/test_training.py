@@ -120,6 +120,8 @@ def test_command_line_overrides_reach_the_config(tmp_path: Path, monkeypatch: py
     assert (seen[1].seed, seen[1].max_steps, seen[1].prompt_style) == (0, 3, "")
     assert main(["train", str(path), "--prompt-style", "general"]) == 1
     assert seen[2].prompt_style == "general"
+    assert main(["train", str(path), "--precision", "fp32"]) == 1
+    assert (seen[3].precision, seen[2].precision) == ("fp32", "auto")
 
 
 def test_config_rejects_an_unknown_prompt_style() -> None:
@@ -328,6 +330,49 @@ def test_a_checkpoint_folder_is_a_base_too(data_dir: Path, tmp_path: Path) -> No
     with pytest.raises(ConversionError, match="checkpoint folder"):
         publish(result.out, registry, name="never-registered", log=lambda _: None)
     assert registry.read_text() == REGISTRY.read_text()
+
+
+def test_bf16_autocast_trains_the_same_model_in_other_arithmetic(data_dir: Path, tmp_path: Path) -> None:
+    """precision = "bf16" runs the passes under bfloat16 autocast: the losses move (the
+    arithmetic changed) but stay close to float32's, the weights and adapter stay float32,
+    and the run records which arithmetic it used."""
+    from safetensors.torch import load_file
+
+    checkpoint = tiny_checkpoint(tmp_path)
+    runs = {}
+    for precision in ("fp32", "bf16"):
+        config = tiny_config(data_dir, tmp_path / precision, base=str(checkpoint), max_steps=2, precision=precision)
+        runs[precision] = train(config, log=lambda _: None)
+    first = {p: json.loads((r.out / "train_log.jsonl").read_text().splitlines()[0])["loss"] for p, r in runs.items()}
+    assert first["bf16"] != first["fp32"]
+    assert first["bf16"] == pytest.approx(first["fp32"], rel=0.02)
+    for precision, run in runs.items():
+        assert run.summary["precision"] == precision
+        tensors = load_file(str(run.adapter_dir / "adapter_model.safetensors"))
+        assert {str(t.dtype) for t in tensors.values()} == {"torch.float32"}
+
+
+def test_a_soup_validates_on_the_prompts_its_runs_were_trained_on(data_dir: Path, tmp_path: Path) -> None:
+    """A run on the general prompt is validated on general prompts; its soup with itself must
+    score exactly what the run scored, so the soup re-renders the validation prompts too."""
+    checkpoint = tiny_checkpoint(tmp_path)
+    run = train(tiny_config(data_dir, tmp_path / "run", base=str(checkpoint), max_steps=1, max_length=1024,
+                            prompt_style="general", precision="fp32"), log=lambda _: None)  # fmt: skip
+    out = tmp_path / "soup"
+    assert main(["soup", str(run.out), str(run.out), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["val_loss_after"] == pytest.approx(run.summary["val_loss_after"], rel=1e-6)
+
+
+def test_auto_precision_uses_bf16_only_where_the_cpu_computes_it() -> None:
+    from training.finetune.train import cpu_has_bf16
+
+    assert cpu_has_bf16("processor : 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
+    assert cpu_has_bf16("flags : fpu amx_bf16 amx_tile\n")
+    assert not cpu_has_bf16("flags : fpu sse2 avx2 avx512f\nbugs : avx512_bf16\n")
+    assert not cpu_has_bf16("")
+    with pytest.raises(ValueError, match="precision"):
+        TrainConfig.from_dict({"precision": "fp16"})
 
 
 def test_a_local_copy_of_a_registered_base_is_checked(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlscribe.prompt import PROMPT_STYLES
+from training.finetune.config import PRECISIONS
 
 
 def add_parser(sub: Any) -> None:
@@ -23,6 +24,7 @@ def add_parser(sub: Any) -> None:
         "--prompt-style", choices=PROMPT_STYLES, help="render the prompts afresh in this style (as the product does)"
     )
     parser.add_argument("--seed", type=int, help="override the seed (runs of one recipe to average: sqlscribe soup)")
+    parser.add_argument("--precision", choices=PRECISIONS, help="bf16 autocast, fp32, or auto (bf16 where native)")
     soup = sub.add_parser("soup", help="average the LoRA updates of runs of one recipe with different seeds")
     soup.add_argument("runs", nargs="+", type=Path, help="finished training runs (summary.json and adapter/)")
     soup.add_argument("--out", type=Path, required=True, help="folder for the averaged run (must not exist)")
@@ -57,6 +59,7 @@ def run(args: Any) -> int:
             ("max_seconds", args.max_seconds),
             ("seed", args.seed),
             ("prompt_style", args.prompt_style),
+            ("precision", args.precision),
         )
         if value is not None
     }

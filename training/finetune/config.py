@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlscribe.prompt import PROMPT_STYLES
 
+PRECISIONS = ("auto", "fp32", "bf16")
+
 
 @dataclass
 class TrainConfig:
@@ -52,6 +54,12 @@ class TrainConfig:
     eval_examples: int = 32  # validation examples for the loss at each checkpoint
     threads: int = 0  # CPU threads; 0 = torch's default
     device: str = "auto"  # auto | cpu | cuda
+    # Arithmetic of the forward and backward passes: "bf16" runs them under bfloat16 autocast
+    # (the weights, the adapter and the optimizer state stay float32), "fp32" in float32 (TF32
+    # products on CUDA), "auto" bf16 where the hardware computes it natively (CUDA with bf16;
+    # CPUs with AVX512-BF16 or AMX), else fp32. bf16 trains about 1.6x faster on this
+    # project's CPU machine (docs/BENCHMARKS.md).
+    precision: str = "auto"
 
     @classmethod
     def load(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
@@ -69,6 +77,8 @@ class TrainConfig:
             raise ValueError("rank, alpha, batch_size and grad_accum must be positive")
         if config.extra_repeat <= 0:
             raise ValueError("extra_repeat must be positive")
+        if config.precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {config.precision!r}; expected one of {', '.join(PRECISIONS)}")
         if config.prompt_style and config.prompt_style not in PROMPT_STYLES:
             expected = ", ".join(PROMPT_STYLES)
             raise ValueError(f"unknown prompt_style {config.prompt_style!r}; expected one of {expected}")

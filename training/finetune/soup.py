@@ -141,7 +141,7 @@ def validation_loss(run: Path, summary: dict[str, Any]) -> float:
 
     from sqlscribe.models import file_sha256
     from training.finetune.base import load_base
-    from training.finetune.data import read_split, tokenize
+    from training.finetune.data import read_split, restyle, tokenize
     from training.finetune.train import evaluate_loss, pick_device
 
     config = summary["config"]
@@ -150,9 +150,12 @@ def validation_loss(run: Path, summary: dict[str, Any]) -> float:
     if expected and (not (data / "validation.jsonl").is_file() or file_sha256(data / "validation.jsonl") != expected):
         raise SoupError(f"{data}/validation.jsonl is not the split the runs were validated on; regenerate it")
     rows = read_split(data, "validation")[: config["eval_examples"]]
+    if config.get("prompt_style"):
+        rows = restyle(rows, config["prompt_style"])
     recorded = summary["base"].get("gguf")
     base = load_base(summary["base"]["name"], file=recorded if recorded and Path(recorded).is_file() else None)
     device = pick_device(config.get("device", "auto"))
     model = PeftModel.from_pretrained(base.model, str(run / "adapter")).to(device)
     examples, _ = tokenize(rows, base.tokenizer, config["max_length"])
-    return evaluate_loss(model, examples, base.tokenizer.pad_token_id, device)
+    # The runs' own arithmetic (runs from before the setting existed trained in float32).
+    return evaluate_loss(model, examples, base.tokenizer.pad_token_id, device, summary.get("precision", "fp32"))

@@ -53,6 +53,34 @@ def pick_device(setting: str) -> str:
     return setting
 
 
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX); elsewhere bf16
+    autocast is emulated and slower than float32. Linux only: other systems answer False."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    flags = {flag for line in cpuinfo.splitlines() if line.startswith("flags") for flag in line.split()}
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def pick_precision(setting: str, device: str) -> str:
+    import torch
+
+    if setting != "auto":
+        return setting
+    if device == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
+def _autocast(device: str, precision: str) -> Any:
+    import torch
+
+    return torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 def checkpoints(out: Path) -> list[Path]:
     """The run's checkpoint folders, oldest first."""
     return sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
@@ -96,7 +124,7 @@ def _extra_manifest(folder: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
-def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str) -> float:
+def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str, precision: str = "fp32") -> float:
     import torch
 
     if not examples:
@@ -106,7 +134,9 @@ def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: st
     with torch.no_grad():
         for example in examples:
             batch = {k: v.to(device) for k, v in collate([example], pad_id).items()}
-            total += float(model(**batch).loss) * example.answer_tokens
+            with _autocast(device, precision):
+                loss = model(**batch).loss
+            total += float(loss) * example.answer_tokens
             count += example.answer_tokens
     model.train()
     return total / max(1, count)
@@ -122,6 +152,7 @@ def train(
     if config.threads:
         torch.set_num_threads(config.threads)
     device = pick_device(config.device)
+    precision = pick_precision(config.precision, device)
     torch.manual_seed(config.seed)
     random.seed(config.seed)
     out = Path(config.out)
@@ -133,7 +164,7 @@ def train(
         torch.backends.cuda.matmul.allow_tf32 = True  # fp32 weights, TF32 matrix products
     base = base or load_base(config.base, file=config.base_file or None)
     tokenizer = base.tokenizer
-    log(f"loaded base {base.name} in {time.monotonic() - started:.1f}s on {device}")
+    log(f"loaded base {base.name} in {time.monotonic() - started:.1f}s on {device} ({precision})")
 
     rows = read_split(data_dir, "train")
     if config.max_examples:
@@ -193,7 +224,7 @@ def train(
         log("no checkpoint to resume from; starting at step 0")
 
     if val_before is None:
-        val_before = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device)
+        val_before = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device, precision)
         log(f"validation loss before training: {val_before:.4f}")
 
     def save(at: int) -> Path:
@@ -227,7 +258,8 @@ def train(
             picks = [sequence[(first + i) % len(sequence)] for i in range(config.batch_size)]
             batch_examples = [examples[i] for i in picks]
             batch = {k: v.to(device) for k, v in collate(batch_examples, tokenizer.pad_token_id).items()}
-            loss = model(**batch).loss
+            with _autocast(device, precision):
+                loss = model(**batch).loss
             (loss / config.grad_accum).backward()
             answer = sum(e.answer_tokens for e in batch_examples)
             step_loss += float(loss.detach()) * answer
@@ -259,7 +291,7 @@ def train(
         time_up = bool(config.max_seconds) and seconds_trained >= config.max_seconds and step < total_steps
         checkpoint_now = step % config.save_every == 0 or step == total_steps or time_up
         if checkpoint_now:
-            record["val_loss"] = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device)
+            record["val_loss"] = evaluate_loss(model, val_examples, tokenizer.pad_token_id, device, precision)
             log(f"validation loss {record['val_loss']:.4f}")
         history.append(record)
         with log_path.open("a", encoding="utf-8") as handle:
@@ -290,6 +322,7 @@ def train(
         "tokens_per_second": round(tokens_seen / seconds_trained, 1) if seconds_trained else None,
         "seconds_per_epoch": round(seconds_trained * len(examples) / max(1, step * per_step), 1),
         "hardware": hardware(device),
+        "precision": precision,
         "train_loss_first": sum(head) / len(head),
         "train_loss_last": sum(tail) / len(tail),
         "val_loss_before": val_before,
