@@ -149,3 +149,36 @@ def test_the_tryton_reader_reads_a_real_tryton_database(tmp_path: Path) -> None:
     assert parsed.complete and {"party", "postal_code", "active"} <= {c.name for c in parsed.columns}
     keys = {fk.columns: fk.ref_table for fk in parsed.foreign_keys}
     assert keys[("party",)] == "party_party" and keys[("country",)] == "country_country"
+
+
+def test_a_rebuild_reuses_the_answers_of_unchanged_prompts(tmp_path: Path, monkeypatch: Any) -> None:
+    """``build --reuse`` keeps an earlier build's answers where a table's prompt has not changed:
+    rebuilt from the committed dumps it writes the committed corpus again without running a
+    model, and a table whose prompt changed is filled afresh."""
+    import training.evaluate.cli
+
+    asked: list[str] = []
+
+    class Filler:
+        def document(self, request: Any) -> Any:
+            asked.append(request.table.name)
+            return type("Result", (), {"docs": TableDocs("Filled.", dict.fromkeys(request.columns, "Filled."))})()
+
+    monkeypatch.setattr(training.evaluate.cli, "backend_for", lambda system: Filler())
+    dumps = REAL / "dumps"
+    exclude = [arg for path in EVAL_SETS for arg in ("--exclude", str(path))]
+    out = tmp_path / "real"
+    argv = ["--tryton", str(dumps / "tryton.json"), "--django", str(dumps / "django.json"), *exclude]
+    assert build.main([*argv, "--reuse", str(REAL), "--out", str(out)]) == 0
+    assert asked == []
+    for name in ("train.jsonl", "validation.jsonl", "manifest.json"):
+        assert (out / name).read_bytes() == (REAL / name).read_bytes(), name
+    # One table gains a column: its prompt changed, so it alone is filled again.
+    models = json.loads((dumps / "tryton.json").read_text(encoding="utf-8"))
+    tryton_ids = {r["id"] for r in rows() if r["id"].startswith("tryton_")}
+    target = next(m for m in models if f"{m['package']}/{m['table']}" in tryton_ids)
+    target["ddl"] = target["ddl"].replace("(", '("added_flag" BOOLEAN, ', 1)
+    changed = _dump(tmp_path / "tryton.json", models)
+    argv[1] = str(changed)
+    assert build.main([*argv, "--reuse", str(REAL), "--out", str(tmp_path / "again")]) == 0
+    assert asked == [target["table"]]

@@ -98,6 +98,25 @@ def example(item: dict[str, Any], fill: Callable[[DocRequest], TableDocs]) -> di
     }
 
 
+def previous_fills(folder: Path) -> dict[str, TableDocs]:
+    """The answers of an earlier build of this corpus, by the prompt they answer: a table whose
+    prompt has not changed since (same DDL, same prompt) needs no second fill."""
+    answers = {}
+    for split in ("train", "validation"):
+        path = folder / f"{split}.jsonl"
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    answer = row["reference"]
+                    answers[_prompt_key(row["messages"][:-1])] = TableDocs(answer["table"], answer["columns"])
+    return answers
+
+
+def _prompt_key(chat: list[dict[str, str]]) -> str:
+    return json.dumps(chat, ensure_ascii=False, sort_keys=True)
+
+
 def write(rows: list[dict[str, Any]], cases: list[dict[str, Any]], out: Path, model: str) -> None:
     """The splits (a seeded tenth of the tables for validation) and their manifest."""
     rows = sorted(rows, key=lambda r: r["id"])
@@ -127,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="an evaluation case file: its sources and tables are left out (repeatable)")  # fmt: skip
     parser.add_argument("--model", default="qwen2.5-coder-0.5b-instruct", help="the model that fills the rest")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--reuse", type=Path, help="an earlier build: unchanged prompts keep its answers")
     args = parser.parse_args(argv)
     from training.evaluate.cli import backend_for
 
@@ -134,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         parser.error("no documented tables: name at least one dump")
     backend = backend_for(f"llama:{args.model}")
+    earlier = previous_fills(args.reuse) if args.reuse else {}
 
     def fill(request: DocRequest) -> TableDocs:
-        return backend.document(request).docs
+        known = earlier.get(_prompt_key(messages(request, PROMPT_STYLE)))
+        return known if known is not None else backend.document(request).docs
 
     rows = []
     for n, item in enumerate(cases, 1):
