@@ -191,7 +191,9 @@ async def stop(client: LanguageClient, timeout: float = 30.0) -> None:
         raise AssertionError(f"the server did not shut down within {timeout} s (still running: {alive})") from None
 
 
-async def wait_for(predicate: Any, timeout: float = 60.0) -> None:
+async def wait_for(predicate: Any, timeout: float = 300.0) -> None:
+    """Poll until ``predicate`` holds. The timeout only guards against a hang: the real model
+    on 2 cores shared with another model run can take over a minute for a first table."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
