@@ -124,7 +124,7 @@ def _extra_manifest(folder: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
-def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str, precision: str = "fp32") -> float:
+def evaluate_loss(model: Any, examples: list[Tokenized], pad_id: int, device: str, precision: str) -> float:
     import torch
 
     if not examples:

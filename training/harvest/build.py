@@ -37,6 +37,7 @@ from sqlscribe.generate import DocRequest
 from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
 from training.evaluate.realworld.build import MIN_COLUMNS, case
+from training.finetune.data import read_split
 
 PROMPT_STYLE = "general"
 MAX_COLUMNS = 30  # longer tables do not fit the training length (max_length 1280 tokens)
@@ -101,16 +102,11 @@ def example(item: dict[str, Any], fill: Callable[[DocRequest], TableDocs]) -> di
 def previous_fills(folder: Path) -> dict[str, TableDocs]:
     """The answers of an earlier build of this corpus, by the prompt they answer: a table whose
     prompt has not changed since (same DDL, same prompt) needs no second fill."""
-    answers = {}
-    for split in ("train", "validation"):
-        path = folder / f"{split}.jsonl"
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    answer = row["reference"]
-                    answers[_prompt_key(row["messages"][:-1])] = TableDocs(answer["table"], answer["columns"])
-    return answers
+    rows = read_split(folder, "train") + read_split(folder, "validation")
+    return {
+        _prompt_key(row["messages"][:-1]): TableDocs(row["reference"]["table"], row["reference"]["columns"])
+        for row in rows
+    }
 
 
 def _prompt_key(chat: list[dict[str, str]]) -> str:
