@@ -16,8 +16,12 @@ from sqlscribe.generate.base import Context, DocRequest
 from sqlscribe.generate.heuristic import describe_column, describe_table
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
-# through change (2: references to tables not in sight are dropped).
-PROMPT_VERSION = 2
+# through change (2: references to tables not in sight are dropped; 3: texts the answer's length
+# limit cut off end at their last full sentence).
+PROMPT_VERSION = 3
+
+# The longest table description or column comment the answer's JSON schema lets a model write.
+MAX_CHARS = 200
 
 # general: instructions and a worked example, for models used zero-shot.
 # tuned: the table alone, for a model fine-tuned on the task.
@@ -123,7 +127,7 @@ def messages(request: DocRequest, style: str = "general") -> list[dict[str, str]
     ]
 
 
-def answer_schema(request: DocRequest, *, max_chars: int = 200) -> dict[str, Any]:
+def answer_schema(request: DocRequest, *, max_chars: int = MAX_CHARS) -> dict[str, Any]:
     """JSON schema of the answer: its required keys are exactly the requested columns."""
     text = {"type": "string", "minLength": 3, "maxLength": max_chars}
     columns = {
@@ -173,14 +177,14 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     known = known_tables(request)
     description = data.get("table") if request.want_description else None
     if isinstance(description, str):
-        description = drop_unknown_references(clean_text(description), known)
+        description = drop_unknown_references(end_cut_text(clean_text(description)), known)
     description = description if isinstance(description, str) and description.strip() else None
     columns: dict[str, str] = {}
     missing: list[str | None] = []
     for name in request.columns:
         value = raw_columns.get(name)
         if isinstance(value, str):
-            value = drop_unknown_references(clean_text(value), known)
+            value = drop_unknown_references(end_cut_text(clean_text(value)), known)
         if isinstance(value, str) and _meaningful(value):
             columns[name] = value
         else:
@@ -188,6 +192,24 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     if request.want_description and description is None:
         missing.insert(0, None)
     return TableDocs(description, columns), missing
+
+
+# A full stop that ends a sentence: followed by a capital or by nothing ("e.g. 'A'" is not one).
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.!?](?=\s+[A-Z]|\s*$)")
+
+
+def end_cut_text(text: str, limit: int = MAX_CHARS) -> str:
+    """A text that reached the length limit was cut by the answer's grammar, often mid-word
+    ("… publisherIs"): it ends at its last full sentence instead, or, with no sentence to keep,
+    at its last whole word followed by "...". Shorter texts are returned unchanged."""
+    if len(text) < limit - 1:
+        return text
+    text = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() >= 20]
+    if ends:
+        return text[: ends[-1]]
+    words = text[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:-(")
+    return words + "..."
 
 
 # "…; references exchange_orders." A model names the table a key points at; where the schema

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlscribe import prompt
 from sqlscribe.ddl import parse_sql
 from sqlscribe.generate.chat import ChatBackend
 from sqlscribe.generate.heuristic import heuristic_docs
@@ -57,3 +58,40 @@ def test_references_to_tables_the_schema_does_not_show_are_dropped() -> None:
     # Prose that uses the verb is not a table name.
     answer["columns"]["order_id"] = "Free text that references the order."  # type: ignore[index]
     assert Canned(answer).document(request).docs.columns["order_id"] == "Free text that references the order."
+
+
+def test_a_text_the_length_limit_cut_off_ends_at_its_last_full_sentence() -> None:
+    parsed = parse_sql(SQL, "postgres")
+    request = request_for(parsed, 1)
+    limit = prompt.MAX_CHARS
+    assert prompt.answer_schema(request)["properties"]["table"]["maxLength"] == limit
+    # What the grammar leaves when a model is still writing at the limit: the string is closed
+    # wherever it stood, here in the middle of a word.
+    rambling = (
+        "Orders placed by customers, including details like order_id, customer_id, payment_id, "
+        "exchange_order_id, note, created_at, updated_at, shipped_at, delivered_at, cancelled_at, "
+        "returned_at, refunded_at, archived_at"
+    )[:limit]
+    two_sentences = (
+        "Free-text note on the order (e.g. 'Leave at the door'). Written by the customer at "
+        "checkout and shown to the courier on the delivery slip, together with the address, the "
+        "phone number and the time window chosen by the"
+    )[:limit]
+    answer = {
+        "table": rambling,
+        "columns": {
+            "order_id": "Surrogate key that uniquely identifies the order.",
+            "customer_id": "Customer who placed the order.",
+            "payment_id": "Payment of the order.",
+            "exchange_order_id": "Identifier of the order on the exchange.",
+            "note": two_sentences,
+        },
+    }
+    docs = Canned(answer).document(request).docs
+    assert len(rambling) == len(two_sentences) == limit
+    assert docs.description == rambling[: rambling.rindex(" ")].rstrip(",") + "..."
+    assert docs.columns["note"] == "Free-text note on the order (e.g. 'Leave at the door')."
+    assert docs.columns["order_id"] == answer["columns"]["order_id"]  # type: ignore[index]
+    # A text that ends its sentence right at the limit is whole.
+    whole = "A" + "b" * (limit - 3) + "."
+    assert prompt.end_cut_text(whole) == whole
