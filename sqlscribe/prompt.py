@@ -67,6 +67,23 @@ _EXAMPLE_ANSWER = {
     },
 }
 
+# The words of the worked example's own domain (a CRM's customer accounts), each with the
+# spellings that would put it in another table's DDL. A model that writes one of them about a
+# table whose DDL has none of its spellings took it from the example ("Sales representative who
+# manages the device" for a user key): the evaluation counts such texts as "borrowed".
+EXAMPLE_DOMAIN: dict[str, tuple[str, ...]] = {
+    "sale": ("sale",),
+    "sales": ("sale",),
+    "representative": ("rep",),
+    "representatives": ("rep",),
+    "customer": ("cust", "client"),
+    "customers": ("cust", "client"),
+    "company": ("compan",),
+    "credit": ("credit",),
+    "dollar": ("dollar", "usd"),
+    "dollars": ("dollar", "usd"),
+}
+
 
 def render_table(request: DocRequest, drafts: bool = False) -> str:
     """A compact, stable text form of one table and what is asked about it; with ``drafts``,

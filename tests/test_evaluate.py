@@ -160,6 +160,47 @@ def test_invented_references_are_flagged():
     assert report.cases[0].invented == 1
 
 
+def test_texts_that_carry_the_worked_examples_domain_are_counted_as_borrowed():
+    """The general prompt's worked example documents a CRM's customer accounts; a small model
+    copies its words into tables that have nothing of them."""
+    from sqlscribe.docs import TableDocs
+    from sqlscribe.generate import Backend, DocRequest, Generated
+    from training.evaluate.cases import Case
+    from training.evaluate.cli import summary_markdown
+
+    class Copier(Backend):
+        model_id = "copier"
+
+        def document(self, request: DocRequest) -> Generated:
+            texts = {
+                "user_id": "Sales representative who manages the device; references auth_user.",
+                "name": "Name of the device.",
+                "cust_id": "Customer who bought the licence.",  # the DDL says cust: grounded
+                "price_usd": "Price of the licence in US dollars.",  # usd: grounded
+            }
+            return (
+                Generated(
+                    TableDocs("Devices: one row per device a customer holds with the company.", {}),
+                    self.model_id,
+                )
+                if request.table.name == "otp_device"
+                else Generated(TableDocs("Licences sold.", texts), self.model_id)
+            )
+
+    cases = [
+        Case("a", "postgres", "CREATE TABLE otp_device (id INT);", None, {}),
+        Case(
+            "b", "postgres", "CREATE TABLE licence (user_id INT, name TEXT, cust_id INT, price_usd NUMERIC);", None, {}
+        ),
+    ]
+    report = evaluate(cases, Copier(), None)
+    assert [c.borrowed for c in report.cases] == [1, 1]
+    summary = report.summary()
+    assert summary["borrowed"] == 2 and summary["texts"] == 6
+    assert "| 2/6 |" in summary_markdown([summary], "x.jsonl")
+    assert "not measured" in summary_markdown([{k: v for k, v in summary.items() if k != "borrowed"}], "x")
+
+
 def test_compare_reports_a_paired_difference_with_its_interval():
     """`sqlscribe eval --compare` pairs the two systems' scores reference by reference and says
     whether the difference is clear (its 95% bootstrap interval excludes zero)."""

@@ -47,17 +47,18 @@ def summary_markdown(summaries: list[dict[str, Any]], cases: str) -> str:
     lines = [
         f"Cases: `{cases}`",
         "",
-        "| system | MiniLM sim (95% CI) | ROUGE-L | restated | coverage | invented | valid | prompt tok | "
-        "completion tok | s/table |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| system | MiniLM sim (95% CI) | ROUGE-L | restated | coverage | invented | borrowed | valid | "
+        "prompt tok | completion tok | s/table |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summaries:
         low, high = s["similarity_ci95"]
+        borrowed = f"{s['borrowed']}/{s['texts']}" if "borrowed" in s else "not measured"
         lines.append(
             f"| {s['system']} | {s['similarity']:.3f} ({low:.3f}–{high:.3f}) | {s['rouge_l']:.3f} "
             f"| {s['restated']}/{s['referenced_columns']} | {s['coverage']:.0%} | {s['invented_rate']:.1%} "
-            f"| {s['validity']:.0%} | {s['prompt_tokens_per_table']:.0f} | {s['completion_tokens_per_table']:.0f} "
-            f"| {s['seconds_per_table_median']:.2f} |"
+            f"| {borrowed} | {s['validity']:.0%} | {s['prompt_tokens_per_table']:.0f} "
+            f"| {s['completion_tokens_per_table']:.0f} | {s['seconds_per_table_median']:.2f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -5,6 +5,8 @@
 - ROUGE-L F1 on lower-cased word tokens;
 - restatement: a comment whose content words all come from the column's own name adds nothing
   a reader did not already know ("cust_email_addr" → "Customer email address.");
+- borrowed: a text that carries the domain of the prompt's worked example into a table that has
+  none of it ("Sales representative who manages the device");
 - bootstrap confidence intervals for means.
 """
 
@@ -17,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlscribe.generate.words import expand, singular, split_identifier
+from sqlscribe.prompt import EXAMPLE_DOMAIN
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -40,6 +43,17 @@ def is_restatement(comment: str, column: str) -> bool:
     name_words |= {w.lower() for w in split_identifier(column)}
     content = [singular(w) for w in words(comment) if w not in FILLER and len(w) > 1]
     return all(w in name_words for w in content)
+
+
+def borrows_from_example(text: str, ddl: str) -> bool:
+    """True when the text uses a word of the prompt's worked example's domain
+    (:data:`sqlscribe.prompt.EXAMPLE_DOMAIN`) that the table's DDL gives no ground for."""
+    source = ddl.lower()
+    return any(
+        not any(spelling in source for spelling in EXAMPLE_DOMAIN[word])
+        for word in set(words(text))
+        if word in EXAMPLE_DOMAIN
+    )
 
 
 def rouge_l(candidate: str, reference: str) -> float:

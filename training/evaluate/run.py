@@ -12,7 +12,7 @@ from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import Backend, DocRequest, GenerationError
 from sqlscribe.prompt import default_context
 from training.evaluate.cases import Case
-from training.evaluate.metrics import Embedder, bootstrap_ci, is_restatement, rouge_l
+from training.evaluate.metrics import Embedder, bootstrap_ci, borrows_from_example, is_restatement, rouge_l
 
 # An identifier-shaped word in a comment (snake_case or a dotted name) that may name a table or column.
 # A snake_case name, or a qualified one (schema.table, table.column). Both sides of a dot start
@@ -32,6 +32,7 @@ class CaseResult:
     restated_by_people: int = 0
     references: int = 0
     invented: int = 0
+    borrowed: int = 0
     fallback: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -68,6 +69,9 @@ class Report:
             "restatement_rate": round(sum(c.restated for c in self.cases) / references, 4) if references else 0.0,
             "coverage": round(statistics.fmean(c.coverage for c in self.cases), 4) if self.cases else 0.0,
             "invented_rate": round(sum(c.invented for c in self.cases) / comments, 4) if comments else 0.0,
+            # texts, the descriptions among them, that carry the worked example's domain
+            "borrowed": sum(c.borrowed for c in self.cases),
+            "texts": comments + sum(1 for c in self.cases if c.description),
             "validity": round(1 - sum(c.fallback for c in self.cases) / comments, 4) if comments else 0.0,
             "errors": sum(1 for c in self.cases if c.error),
             "prompt_tokens_per_table": round(statistics.fmean(c.prompt_tokens for c in self.cases), 1),
@@ -131,4 +135,5 @@ def _run_case(case: Case, backend: Backend) -> CaseResult:
         mentioned = {m.group(0).lower() for m in _IDENTIFIER.finditer(text)}
         if any(m not in known and m.split(".")[-1] not in known for m in mentioned):
             result.invented += 1
+        result.borrowed += borrows_from_example(text, case.ddl)
     return result
