@@ -359,3 +359,69 @@ def test_model_selection_makes_a_tuned_model_default_only_when_it_clearly_wins()
     assert selection.decide(*clear, final)[0] == "qwen2.5-coder-0.5b-instruct"
     even = [*final[:2], system("llama:tuned", [s + 0.04 for s in final_scores], "final")]
     assert selection.decide(*clear, even)[0] == "tuned"
+
+
+def test_model_selection_prefers_a_tuned_model_level_on_similarity_that_borrows_clearly_less():
+    """Level with the best zero-shot base on similarity (or ahead), a tuned model still wins when
+    it clearly writes fewer texts borrowed from the worked example; behind the base, or borrowing
+    as often, it does not."""
+    selection = _model_selection()
+    base = "llama:qwen2.5-coder-0.5b-instruct"
+
+    def system(name: str, scores: list[float], where: str, borrowed: list[int]) -> dict:
+        tables = [f"{where}:t{i // 4}" for i in range(len(scores))]
+        return {"system": name, "scores": scores, "tables": tables, "similarity": sum(scores) / len(scores),
+                "restatement_rate": 0.1, "coverage": 1.0, "restated": 1, "referenced_columns": 10,
+                "borrowed_tables": [[f"{where}:t{i}", n] for i, n in enumerate(borrowed)],
+                "borrowed": sum(borrowed), "texts": len(scores)}  # fmt: skip
+
+    dev_scores = [0.5, 0.6, 0.7, 0.4] * 3
+    held_scores = [0.4, 0.3, 0.5, 0.45] * 12
+    base_held = [s + 0.01 for s in held_scores]
+
+    def decide(tuned_held: list[float], tuned_borrows: list[int], base_borrows: list[int]) -> tuple[str, str]:
+        dev = [system("heuristic", dev_scores, "dev", [0] * 3),
+               system(base, [s - 0.01 for s in dev_scores], "dev", [0] * 3),
+               system("llama:tuned", dev_scores, "dev", [0] * 3)]  # fmt: skip
+        held = [system("heuristic", held_scores, "held", [0] * 12), system(base, base_held, "held", base_borrows),
+                system("llama:tuned", tuned_held, "held", tuned_borrows)]  # fmt: skip
+        return selection.decide(dev, held)
+
+    default, why = decide(base_held, [0] * 12, [1] * 12)
+    assert default == "tuned" and "borrows from the worked example in 0 of its 60 texts" in why
+    # As often as the base: a level score alone is no reason to change.
+    assert decide(base_held, [1] * 12, [1] * 12)[0] == "qwen2.5-coder-0.5b-instruct"
+    # Once in a while: not clearly fewer.
+    assert decide(base_held, [0] * 12, [1] + [0] * 11)[0] == "qwen2.5-coder-0.5b-instruct"
+    # Behind the base on similarity: fewer borrowed texts do not make up for it.
+    assert decide([s - 0.005 for s in base_held], [0] * 12, [1] * 12)[0] == "qwen2.5-coder-0.5b-instruct"
+
+
+def test_model_selection_takes_a_systems_results_from_an_eval_report(tmp_path: Path):
+    """--reports: a `sqlscribe eval` report on a set stands in for running its systems again, and
+    texts borrowed from the worked example are counted from its outputs (older reports lack it)."""
+    from sqlscribe.cli import main
+
+    selection = _model_selection()
+    cases = case_file(
+        tmp_path,
+        {"id": "s/a", "dialect": "postgres", "ddl": "CREATE TABLE a (rep_id INT, qty INT);",
+         "reference": {"table": None, "columns": {"qty": "Units."}}},
+        {"id": "s/b", "dialect": "postgres", "ddl": "CREATE TABLE b (user_id INT);",
+         "reference": {"table": None, "columns": {"user_id": "Who."}}},
+    )  # fmt: skip
+    assert main(["eval", str(cases), "--systems", "heuristic", "--no-similarity", "--out", str(tmp_path / "r")]) == 0
+    report_file = tmp_path / "r" / "report.json"
+    report = json.loads(report_file.read_text())
+    # As a model that copies the example would write them: grounded in a (rep_id), not in b.
+    for case in report["systems"][0]["cases"]:
+        case["generated"] = {name: "Representative in charge." for name in case["generated"]}
+        case.pop("borrowed")
+    report_file.write_text(json.dumps(report))
+    loaded = load_cases(cases)
+    summary = selection.imported([report_file], cases, loaded)["heuristic"]
+    assert summary["borrowed_tables"] == [[f"{cases.stem}:s/a", 0], [f"{cases.stem}:s/b", 1]]
+    assert summary["borrowed"] == 1 and summary["texts"] == 5 and summary["cases"] == 2
+    assert selection.imported([report_file], tmp_path / "other.jsonl", loaded) == {}
+    with pytest.raises(SystemExit):
+        selection.imported([report_file], cases, loaded[:1])
