@@ -172,6 +172,9 @@ def record(
             "final_similarity": f.get("similarity"),
             "final_similarity_ci95": f.get("similarity_ci95"),
             "final_restated": f"{f['restated']}/{f['referenced_columns']}" if f else None,
+            "dev_borrowed": _borrowed(s),
+            "heldout_borrowed": _borrowed(h),
+            "final_borrowed": _borrowed(f),
             "synthetic_test_tables": t.get("cases"),
             "synthetic_test_similarity": t.get("similarity"),
         }
@@ -184,6 +187,11 @@ def record(
             if text.startswith(f"# {name} ("):
                 card.write_text(card_with_evaluation(text, results), encoding="utf-8")
     print(f"recorded the evaluation in {path}", file=sys.stderr)
+
+
+def _borrowed(summary: dict[str, Any]) -> str | None:
+    """The texts of a summary borrowed from the worked example, as "n/texts", where it counted them."""
+    return f"{summary['borrowed']}/{summary['texts']}" if "borrowed" in summary else None
 
 
 def pooled(*summaries: dict[str, Any]) -> dict[str, Any]:
@@ -359,8 +367,11 @@ Do not edit by hand: change the script and run it again.
 
 Metrics (training/evaluate, `sqlscribe eval`): MiniLM similarity to the human reference with a
 bootstrap 95% interval, ROUGE-L, comments that merely restate the column name, coverage,
-references to tables or columns that do not exist, share of valid model answers, tokens and
-seconds per table (median, single CPU stream). Systems run greedy, JSON-constrained, uncached.
+references to tables or columns that do not exist, texts *borrowed* from the general prompt's
+worked example (words of its domain, a CRM's customer accounts, written about a table whose DDL
+has none of them: "Sales representative who manages the device"; "not measured" where a saved
+result predates the count), share of valid model answers, tokens and seconds per table (median,
+single CPU stream). Systems run greedy, JSON-constrained, uncached.
 
 ## Real-world dev set
 
