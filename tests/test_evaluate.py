@@ -395,6 +395,16 @@ def test_model_selection_prefers_a_tuned_model_level_on_similarity_that_borrows_
     assert decide(base_held, [0] * 12, [1] + [0] * 11)[0] == "qwen2.5-coder-0.5b-instruct"
     # Behind the base on similarity: fewer borrowed texts do not make up for it.
     assert decide([s - 0.005 for s in base_held], [0] * 12, [1] * 12)[0] == "qwen2.5-coder-0.5b-instruct"
+    # Of two that are level with the base, the one that borrows least, not the one a hair closer.
+    dev = [system("heuristic", dev_scores, "dev", [0] * 3),
+           system(base, [s - 0.01 for s in dev_scores], "dev", [0] * 3),
+           system("llama:tuned", dev_scores, "dev", [0] * 3),
+           system("llama:blend", dev_scores, "dev", [0] * 3)]  # fmt: skip
+    held = [system("heuristic", held_scores, "held", [0] * 12), system(base, base_held, "held", [1] * 12),
+            system("llama:tuned", base_held, "held", [0] * 12),
+            system("llama:blend", [s + (0.012 if (i // 4) % 2 else -0.008) for i, s in enumerate(base_held)], "held",
+                   [0] * 6 + [1] * 6)]  # fmt: skip
+    assert selection.decide(dev, held)[0] == "tuned"
 
 
 def test_model_selection_takes_a_systems_results_from_an_eval_report(tmp_path: Path):
