@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from sqlscribe.models import load_registry  # noqa: E402
 from training.evaluate import Case, Embedder, evaluate, load_cases  # noqa: E402
 from training.evaluate.chart import write_chart  # noqa: E402
-from training.evaluate.cli import backend_for, summary_markdown  # noqa: E402
-from training.evaluate.metrics import borrows_from_example, paired_difference  # noqa: E402
+from training.evaluate.cli import backend_for, borrowed_share, summary_markdown  # noqa: E402
+from training.evaluate.metrics import borrowed_texts, paired_difference  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 HELDOUT = ROOT / "training" / "evaluate" / "realworld" / "heldout.jsonl"
@@ -93,18 +93,29 @@ def imported(reports: list[Path], case_file: Path, cases: list[Case]) -> dict[st
             rows = system["cases"]
             if [c["id"] for c in rows] != ids:
                 raise SystemExit(f"{path}: {system['summary']['system']} ran on other cases than {case_file}")
-            borrowed = [
-                sum(borrows_from_example(text, case.ddl) for text in [c["description"] or "", *c["generated"].values()])
+            rows = [
+                c | {"borrowed": borrowed_texts([*c["generated"].values(), c["description"] or ""], case.ddl)}
                 for c, case in zip(rows, cases, strict=True)
             ]
-            out[system["summary"]["system"]] = system["summary"] | {
-                "scores": [round(x, 4) for c in rows for x in c["similarities"]],
-                "tables": [f"{case_file.stem}:{c['id']}" for c in rows for _ in c["similarities"]],
-                "borrowed": sum(borrowed),
-                "texts": sum(len(c["generated"]) + bool(c["description"]) for c in rows),
-                "borrowed_tables": [[f"{case_file.stem}:{c['id']}", n] for c, n in zip(rows, borrowed, strict=True)],
-            }
+            out[system["summary"]["system"]] = (
+                system["summary"]
+                | {
+                    "borrowed": sum(c["borrowed"] for c in rows),
+                    "texts": sum(len(c["generated"]) + bool(c["description"]) for c in rows),
+                }
+                | per_table(case_file, rows)
+            )
     return out
+
+
+def per_table(case_file: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What decide() pairs systems by, from a report's cases in case order: each reference's score
+    and table (it resamples whole tables for its intervals) and each table's borrowed texts."""
+    return {
+        "scores": [round(x, 4) for c in rows for x in c["similarities"]],
+        "tables": [f"{case_file.stem}:{c['id']}" for c in rows for _ in c["similarities"]],
+        "borrowed_tables": [[f"{case_file.stem}:{c['id']}", c["borrowed"]] for c in rows],
+    }
 
 
 def run(case_file: Path, cases: list[Case], names: list[str], embedder: Embedder) -> list[dict[str, Any]]:
@@ -115,16 +126,8 @@ def run(case_file: Path, cases: list[Case], names: list[str], embedder: Embedder
         backend = backend_for(name)
         try:
             report = evaluate(cases, backend, embedder, system=name)
-            # Each reference's score and table, in case order: decide() pairs systems reference by
-            # reference and resamples whole tables for its intervals.
-            summaries.append(
-                report.summary()
-                | {
-                    "scores": [round(x, 4) for c in report.cases for x in c.similarities],
-                    "tables": [f"{case_file.stem}:{c.id}" for c in report.cases for _ in c.similarities],
-                    "borrowed_tables": [[f"{case_file.stem}:{c.id}", c.borrowed] for c in report.cases],
-                }
-            )
+            result = report.as_dict()
+            summaries.append(result["summary"] | per_table(case_file, result["cases"]))
         finally:
             backend.close()
         print(f"{case_file.name}: {name} in {time.monotonic() - started:.0f}s", file=sys.stderr)
@@ -172,9 +175,9 @@ def record(
             "final_similarity": f.get("similarity"),
             "final_similarity_ci95": f.get("similarity_ci95"),
             "final_restated": f"{f['restated']}/{f['referenced_columns']}" if f else None,
-            "dev_borrowed": _borrowed(s),
-            "heldout_borrowed": _borrowed(h),
-            "final_borrowed": _borrowed(f),
+            "dev_borrowed": borrowed_share(s),
+            "heldout_borrowed": borrowed_share(h),
+            "final_borrowed": borrowed_share(f),
             "synthetic_test_tables": t.get("cases"),
             "synthetic_test_similarity": t.get("similarity"),
         }
@@ -187,11 +190,6 @@ def record(
             if text.startswith(f"# {name} ("):
                 card.write_text(card_with_evaluation(text, results), encoding="utf-8")
     print(f"recorded the evaluation in {path}", file=sys.stderr)
-
-
-def _borrowed(summary: dict[str, Any]) -> str | None:
-    """The texts of a summary borrowed from the worked example, as "n/texts", where it counted them."""
-    return f"{summary['borrowed']}/{summary['texts']}" if "borrowed" in summary else None
 
 
 def pooled(*summaries: dict[str, Any]) -> dict[str, Any]:
@@ -258,9 +256,11 @@ def decide(dev: list[dict[str, Any]], *others: list[dict[str, Any]]) -> tuple[st
         difference = borrowed_paired(best_base, s)
         return difference is not None and difference[2] < 0
 
+    over_base = {s["system"]: paired(best_base, s) for s in eligible}
+
     def wins(s: dict[str, Any]) -> bool:
         rivals = (heuristic["system"], best_base["system"])
-        lead, low, _ = paired(best_base, s)
+        lead, low, _ = over_base[s["system"]]
         return (
             paired(heuristic, s)[1] > 0
             and (low > 0 or (lead >= 0 and fewer_borrowed(s)))
@@ -294,7 +294,7 @@ def decide(dev: list[dict[str, Any]], *others: list[dict[str, Any]]) -> tuple[st
     if winners:
         # Clearly closer to what people wrote: the closest. Only level there: the one that
         # borrows least, for that is what it wins by (a similarity 0.002 higher is noise).
-        closer = [s for s in winners if paired(best_base, s)[1] > 0]
+        closer = [s for s in winners if over_base[s["system"]][1] > 0]
         pick = (
             max(closer, key=lambda s: s["similarity"])
             if closer

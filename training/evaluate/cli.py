@@ -43,6 +43,12 @@ def backend_for(system: str) -> Backend:
     raise ValueError(f"unknown system {system!r}: use heuristic, llama:<model> or openai:<model>@<url>")
 
 
+def borrowed_share(summary: dict[str, Any]) -> str | None:
+    """A summary's texts borrowed from the worked example, as "n/texts"; None where a result
+    saved before the count lacks it."""
+    return f"{summary['borrowed']}/{summary['texts']}" if "borrowed" in summary else None
+
+
 def summary_markdown(summaries: list[dict[str, Any]], cases: str) -> str:
     lines = [
         f"Cases: `{cases}`",
@@ -53,7 +59,7 @@ def summary_markdown(summaries: list[dict[str, Any]], cases: str) -> str:
     ]
     for s in summaries:
         low, high = s["similarity_ci95"]
-        borrowed = f"{s['borrowed']}/{s['texts']}" if "borrowed" in s else "not measured"
+        borrowed = borrowed_share(s) or "not measured"
         lines.append(
             f"| {s['system']} | {s['similarity']:.3f} ({low:.3f}–{high:.3f}) | {s['rouge_l']:.3f} "
             f"| {s['restated']}/{s['referenced_columns']} | {s['coverage']:.0%} | {s['invented_rate']:.1%} "

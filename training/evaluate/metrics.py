@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -45,14 +45,17 @@ def is_restatement(comment: str, column: str) -> bool:
     return all(w in name_words for w in content)
 
 
-def borrows_from_example(text: str, ddl: str) -> bool:
-    """True when the text uses a word of the prompt's worked example's domain
+def borrowed_texts(texts: Iterable[str], ddl: str) -> int:
+    """How many of a table's texts use a word of the prompt's worked example's domain
     (:data:`sqlscribe.prompt.EXAMPLE_DOMAIN`) that the table's DDL gives no ground for."""
     source = ddl.lower()
-    return any(
-        not any(spelling in source for spelling in EXAMPLE_DOMAIN[word])
-        for word in set(words(text))
-        if word in EXAMPLE_DOMAIN
+    return sum(
+        any(
+            not any(spelling in source for spelling in EXAMPLE_DOMAIN[word])
+            for word in set(words(text))
+            if word in EXAMPLE_DOMAIN
+        )
+        for text in texts
     )
 
 

@@ -12,7 +12,7 @@ from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import Backend, DocRequest, GenerationError
 from sqlscribe.prompt import default_context
 from training.evaluate.cases import Case
-from training.evaluate.metrics import Embedder, bootstrap_ci, borrows_from_example, is_restatement, rouge_l
+from training.evaluate.metrics import Embedder, bootstrap_ci, borrowed_texts, is_restatement, rouge_l
 
 # An identifier-shaped word in a comment (snake_case or a dotted name) that may name a table or column.
 # A snake_case name, or a qualified one (schema.table, table.column). Both sides of a dot start
@@ -131,9 +131,10 @@ def _run_case(case: Case, backend: Backend) -> CaseResult:
     for name, reference in case.column_references.items():
         result.restated += is_restatement(docs.columns.get(name, ""), name)
         result.restated_by_people += is_restatement(reference, name)
-    for text in [*docs.columns.values(), docs.description or ""]:
+    texts = [*docs.columns.values(), docs.description or ""]
+    for text in texts:
         mentioned = {m.group(0).lower() for m in _IDENTIFIER.finditer(text)}
         if any(m not in known and m.split(".")[-1] not in known for m in mentioned):
             result.invented += 1
-        result.borrowed += borrows_from_example(text, case.ddl)
+    result.borrowed = borrowed_texts(texts, case.ddl)
     return result
