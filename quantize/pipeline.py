@@ -60,7 +60,9 @@ def convert_run(
     adapter_gguf = convert_adapter(adapter_dir, base_path, out_dir / f"{name}.gguf")
     result = ConversionResult(adapter_gguf, summary)
     try:
-        base = load_base(str(base_path))  # hashes the file: its sha256 must be the one trained on
+        # Hashes the file (its sha256 must be the one trained on) and renders the probes in the
+        # chat template the run was trained with.
+        base = load_base(str(base_path), chat_template=_base_chat_template(summary))
         if summary["base"].get("sha256") and base.sha256 != summary["base"]["sha256"]:
             raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
         model = PeftModel.from_pretrained(base.model, str(adapter_dir))
@@ -123,6 +125,14 @@ def _base_gguf(summary: dict[str, Any]) -> Path:
         raise ConversionError(str(error)) from None
 
 
+def _base_chat_template(summary: dict[str, Any]) -> str | None:
+    """The chat template a run's registered base names (None for a GGUF that carries its own)."""
+    from sqlscribe.models import load_registry
+
+    spec = load_registry().get(summary["base"]["name"])
+    return spec.chat_template if spec else None
+
+
 def registry_entry(
     name: str, version: str, summary: dict[str, Any], adapter_rel: str, adapter_path: Path, checks: dict[str, Any]
 ) -> dict[str, Any]:
@@ -180,6 +190,7 @@ def registry_entry(
         + (" and on tables their authors documented" if extra else "")
         + "; the GGUF LoRA adapter is applied to the unchanged base at run time",
         "prompt_style": style,
+        **({"chat_template": base_spec.chat_template} if base_spec.chat_template else {}),
         "licence": base_spec.licence,
         "base": base,
         "adapter": {"source": "path", "path": adapter_rel, "filename": adapter_path.name,

@@ -65,7 +65,8 @@ class ModelSpec:
     # 0 the base; in between interpolates the two (robust fine-tuning, "WiSE-FT").
     adapter_scale: float = 1.0
     prompt_style: str = "general"  # general | tuned | drafted (sqlscribe.prompt.PROMPT_STYLES)
-    chat_format: str | None = None  # only for GGUFs without a chat template
+    chat_format: str | None = None  # one of llama-cpp-python's formats, for GGUFs without a chat template
+    chat_template: str | None = None  # one of sqlscribe.chat_templates.TEMPLATES, likewise
     licence: str = ""
     lineage: dict[str, Any] = field(default_factory=dict)
     evaluation: dict[str, Any] = field(default_factory=dict)
@@ -89,11 +90,27 @@ class ModelSpec:
             adapter_scale=float(data.get("adapter_scale", 1.0)),
             prompt_style=str(data.get("prompt_style", "general")),
             chat_format=data.get("chat_format"),
+            chat_template=_chat_template(data),
             licence=str(data.get("licence", "")),
             lineage=dict(data.get("lineage", {})),
             evaluation=dict(data.get("evaluation", {})),
             registry_dir=registry_dir,
         )
+
+
+def _chat_template(data: dict[str, Any]) -> str | None:
+    from sqlscribe.chat_templates import TEMPLATES
+
+    name = data.get("chat_template")
+    if name is None:
+        return None
+    if name not in TEMPLATES:
+        raise ModelError(
+            f"model {data.get('name')!r}: unknown chat_template {name!r}; sqlscribe has {', '.join(TEMPLATES)}"
+        )
+    if data.get("chat_format"):
+        raise ModelError(f"model {data.get('name')!r}: give chat_format or chat_template, not both")
+    return str(name)
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,8 @@ class ResolvedModel:
             parts.append((self.spec.adapter.sha256 or str(self.adapter_path))[:12])
         if self.spec.scale_tag:
             parts.append(self.spec.scale_tag)
+        if self.spec.chat_template:  # the same weights prompted in other turn markers
+            parts.append(f"chat-{self.spec.chat_template}")
         return ":".join(parts)
 
 

@@ -394,3 +394,27 @@ def test_a_local_copy_of_a_registered_base_is_checked(tmp_path: Path) -> None:
         handle.write(bytes([last[0] ^ 0xFF]))
     with pytest.raises(ValueError, match="sha256"):
         load_base("smollm2-135m-instruct", file=str(copy))
+
+
+def test_a_base_without_a_chat_template_is_refused_unless_one_is_named(tmp_path: Path) -> None:
+    """A pretrained checkpoint often has no chat template (Gemma 3 270M's GGUF has none):
+    training it would fail deep inside transformers. It is refused with the way out, and trains
+    once a template of sqlscribe's is named, rendering Gemma's turn markers."""
+    from training.finetune.base import load_base
+    from training.finetune.data import encode
+
+    checkpoint = tiny_checkpoint(tmp_path)
+    (checkpoint / "chat_template.jinja").unlink(missing_ok=True)
+    config_file = checkpoint / "tokenizer_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config.pop("chat_template", None)
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no chat template.*gemma"):
+        load_base(str(checkpoint))
+    with pytest.raises(ValueError, match="unknown chat template"):
+        load_base(str(checkpoint), chat_template="gemma-7")
+    base = load_base(str(checkpoint), chat_template="gemma")
+    chat = [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}, {"role": "assistant", "content": "A"}]
+    prompt, answer = encode(base.tokenizer, chat)
+    assert base.tokenizer.decode(prompt).endswith("<start_of_turn>model\n")
+    assert base.tokenizer.decode(answer) == "A<end_of_turn>\n"

@@ -30,7 +30,12 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=2)
 def _load(
-    model_path: str, adapter_path: str | None, adapter_scale: float, options: LlamaOptions, chat_format: str | None
+    model_path: str,
+    adapter_path: str | None,
+    adapter_scale: float,
+    options: LlamaOptions,
+    chat_format: str | None,
+    chat_template: str | None = None,
 ) -> Any:
     try:
         from llama_cpp import Llama
@@ -49,6 +54,15 @@ def _load(
         kwargs["lora_scale"] = adapter_scale
     if chat_format:
         kwargs["chat_format"] = chat_format
+    if chat_template:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        from sqlscribe.chat_templates import TEMPLATES
+
+        template = TEMPLATES[chat_template]
+        kwargs["chat_handler"] = Jinja2ChatFormatter(
+            template.text, eos_token=template.eos, bos_token=template.bos
+        ).to_chat_handler()
     try:
         with _quiet_stderr():
             return Llama(**kwargs)
@@ -107,7 +121,9 @@ class LlamaBackend(ChatBackend):
     def llm(self) -> Any:
         adapter = str(self.model.adapter_path) if self.model.adapter_path else None
         spec = self.model.spec
-        return _load(str(self.model.base_path), adapter, spec.adapter_scale, self.options, spec.chat_format)
+        return _load(
+            str(self.model.base_path), adapter, spec.adapter_scale, self.options, spec.chat_format, spec.chat_template
+        )
 
     def load(self) -> None:
         """Load the weights now (otherwise the first generation does)."""

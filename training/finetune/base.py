@@ -17,11 +17,13 @@ class BaseModel:
     sha256: str | None
 
 
-def load_base(base: str, *, dtype: Any = None, file: str | None = None) -> BaseModel:
+def load_base(base: str, *, dtype: Any = None, file: str | None = None, chat_template: str | None = None) -> BaseModel:
     """Load ``base`` (a registered model, a ``.gguf`` file or a checkpoint folder) for training.
 
     ``file`` is a local copy of a registered base's GGUF (on a machine where its package is not
     installed); its sha256 must be the registry's, and the run still records the registered name.
+    ``chat_template`` names one of :data:`sqlscribe.chat_templates.TEMPLATES` for a GGUF that
+    has none (a registered base brings its entry's own).
     """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -35,6 +37,7 @@ def load_base(base: str, *, dtype: Any = None, file: str | None = None) -> BaseM
     if path.is_dir():
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype)
+        _set_chat_template(tokenizer, chat_template, str(path))
         return BaseModel(model, tokenizer, str(path), None, None)
     if path.suffix == ".gguf" and path.is_file():
         gguf = path
@@ -44,6 +47,7 @@ def load_base(base: str, *, dtype: Any = None, file: str | None = None) -> BaseM
         if spec is None:
             raise ValueError(f"base {base!r} is neither a registered model, a .gguf file nor a checkpoint folder")
         sha256 = spec.base.sha256
+        chat_template = chat_template or spec.chat_template
         if file:
             gguf = Path(file)
             if file_sha256(gguf) != sha256:
@@ -54,4 +58,20 @@ def load_base(base: str, *, dtype: Any = None, file: str | None = None) -> BaseM
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
+    _set_chat_template(tokenizer, chat_template, base)
     return BaseModel(model, tokenizer, base, gguf, sha256)
+
+
+def _set_chat_template(tokenizer: Any, name: str | None, base: str) -> None:
+    """Give the tokenizer the named template; refuse a base that would have none."""
+    from sqlscribe.chat_templates import TEMPLATES
+
+    if name:
+        if name not in TEMPLATES:
+            raise ValueError(f"unknown chat template {name!r}; sqlscribe has {', '.join(TEMPLATES)}")
+        tokenizer.chat_template = TEMPLATES[name].text
+    elif not getattr(tokenizer, "chat_template", None):
+        raise ValueError(
+            f"{base} has no chat template; name one of sqlscribe's ({', '.join(TEMPLATES)}) with "
+            "chat_template in its registry entry"
+        )
