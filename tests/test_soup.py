@@ -114,3 +114,9 @@ def test_a_registered_soup_names_the_runs_it_averages(tmp_path: Path) -> None:
         "training/data/real (tryton_party, cms), train sha256 ab12, 2 times over"
     )
     assert "tables their authors documented" in entry["description"]
+    # An adapter is prompted in its base's chat template where the base names one (Gemma).
+    assert "chat_template" not in entry
+    summary["base"] = {**summary["base"], "name": "gemma3-270m"}
+    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter,
+                           {"adapter": {"token_agreement": 1.0}})  # fmt: skip
+    assert entry["chat_template"] == "gemma" and entry["lineage"]["base_model"] == "gemma3-270m"
