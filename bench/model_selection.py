@@ -61,7 +61,7 @@ def fingerprint(names: list[str], case_file: Path) -> list[str]:
         adapter = (spec.adapter.sha256 or "") if spec.adapter else ""
         if spec.scale_tag:  # the same file applied at another strength
             adapter += f":{spec.scale_tag}"
-        chat = f":chat-{spec.chat_template}" if spec.chat_template else ""  # other turn markers
+        chat = f":{spec.chat_tag}" if spec.chat_tag else ""  # the same weights in other turn markers
         out.append(f"{name}:{spec.version}:{spec.base.sha256}:{adapter}{chat}")
     return out
 

@@ -78,6 +78,12 @@ class ModelSpec:
         files), else empty: part of every identity of a model's weights."""
         return f"x{self.adapter_scale:g}" if self.adapter is not None and self.adapter_scale != 1.0 else ""
 
+    @property
+    def chat_tag(self) -> str:
+        """``chat-gemma`` for an entry prompted in one of sqlscribe's chat templates (the same
+        weights in other turn markers), else empty: part of every identity of a model."""
+        return f"chat-{self.chat_template}" if self.chat_template else ""
+
     @classmethod
     def from_dict(cls, data: dict[str, Any], registry_dir: Path) -> ModelSpec:
         adapter = data.get("adapter")
@@ -127,8 +133,8 @@ class ResolvedModel:
             parts.append((self.spec.adapter.sha256 or str(self.adapter_path))[:12])
         if self.spec.scale_tag:
             parts.append(self.spec.scale_tag)
-        if self.spec.chat_template:  # the same weights prompted in other turn markers
-            parts.append(f"chat-{self.spec.chat_template}")
+        if self.spec.chat_tag:
+            parts.append(self.spec.chat_tag)
         return ":".join(parts)
 
 
