@@ -8,7 +8,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quantize.errors import ConversionError
 from quantize.lora import convert_adapter
@@ -19,6 +19,9 @@ from quantize.verify import compare, eos_ids, llama_forced, llama_greedy, probe_
 # Least teacher-forced token agreement with the PyTorch model for each output to pass.
 THRESHOLDS = {"adapter": 0.85, "f16": 0.95, "q8_0": 0.9, "q4_k_m": 0.75}
 PROBE_TOKENS = 48
+
+if TYPE_CHECKING:
+    from sqlscribe.models import ModelSpec
 
 
 def trained_prompt_style(summary: dict[str, Any]) -> str:
@@ -31,6 +34,7 @@ def trained_prompt_style(summary: dict[str, Any]) -> str:
 class ConversionResult:
     adapter_gguf: Path
     summary: dict[str, Any]  # the training run's summary.json: its lineage
+    base_spec: ModelSpec | None  # the base's entry in the registry, if it has one
     checks: dict[str, Any] = field(default_factory=dict)
     merged: dict[str, Path] = field(default_factory=dict)
 
@@ -42,11 +46,14 @@ def convert_run(
     name: str,
     merged: tuple[str, ...] = (),
     merged_dir: Path | None = None,
+    registry: Path | None = None,
     log: Any = print,
 ) -> ConversionResult:
-    """Convert a training run's adapter (``run_dir/adapter``) and verify every output."""
+    """Convert a training run's adapter (``run_dir/adapter``) and verify every output. The base
+    is looked up in ``registry`` (default: the installed one) when its GGUF was not recorded."""
     from peft import PeftModel
 
+    from sqlscribe.models import ModelError, load_registry
     from training.finetune.base import load_base
 
     summary_path = run_dir / "summary.json"
@@ -54,15 +61,20 @@ def convert_run(
     if not summary_path.is_file() or not adapter_dir.is_dir():
         raise ConversionError(f"{run_dir} is not a finished training run (summary.json and adapter/)")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    base_path = _base_gguf(summary)
+    try:
+        base_spec = load_registry(registry).get(summary["base"]["name"])
+    except ModelError as error:
+        raise ConversionError(str(error)) from None
+    base_path = _base_gguf(summary, base_spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Convert first: a damaged or mismatched adapter is refused before the base is loaded.
     adapter_gguf = convert_adapter(adapter_dir, base_path, out_dir / f"{name}.gguf")
-    result = ConversionResult(adapter_gguf, summary)
+    result = ConversionResult(adapter_gguf, summary, base_spec)
     try:
         # Hashes the file (its sha256 must be the one trained on) and renders the probes in the
-        # chat template the run was trained with.
-        base = load_base(str(base_path), chat_template=_base_chat_template(summary))
+        # chat template the run was trained with (the one its registered base names, if any).
+        chat_template = base_spec.chat_template if base_spec else None
+        base = load_base(str(base_path), chat_template=chat_template)
         if summary["base"].get("sha256") and base.sha256 != summary["base"]["sha256"]:
             raise ConversionError(f"{base_path} is not the base this adapter was trained on (sha256 differs)")
         model = PeftModel.from_pretrained(base.model, str(adapter_dir))
@@ -107,13 +119,12 @@ def convert_run(
     return result
 
 
-def _base_gguf(summary: dict[str, Any]) -> Path:
-    from sqlscribe.models import ModelError, load_registry, resolve
+def _base_gguf(summary: dict[str, Any], spec: ModelSpec | None) -> Path:
+    from sqlscribe.models import ModelError, resolve
 
     recorded = summary["base"].get("gguf")
     if recorded and Path(recorded).is_file():
         return Path(recorded)
-    spec = load_registry().get(summary["base"]["name"])
     if spec is None:
         raise ConversionError(
             f"the base {summary['base']['name']!r} is not a GGUF file or registered model; "
@@ -125,20 +136,13 @@ def _base_gguf(summary: dict[str, Any]) -> Path:
         raise ConversionError(str(error)) from None
 
 
-def _base_chat_template(summary: dict[str, Any]) -> str | None:
-    """The chat template a run's registered base names (None for a GGUF that carries its own)."""
-    from sqlscribe.models import load_registry
-
-    spec = load_registry().get(summary["base"]["name"])
-    return spec.chat_template if spec else None
-
-
 def registry_entry(
-    name: str, version: str, summary: dict[str, Any], adapter_rel: str, adapter_path: Path, checks: dict[str, Any]
-) -> dict[str, Any]:
-    from sqlscribe.models import file_sha256, load_registry
+    name: str, version: str, summary: dict[str, Any], adapter_rel: str, adapter_path: Path, checks: dict[str, Any],
+    base_spec: ModelSpec | None,
+) -> dict[str, Any]:  # fmt: skip
+    """The registry entry of a converted run; ``base_spec`` is its base's entry."""
+    from sqlscribe.models import file_sha256
 
-    base_spec = load_registry().get(summary["base"]["name"])
     if base_spec is None:
         raise ConversionError(f"the base {summary['base']['name']!r} is not a registered model")
     src = base_spec.base
@@ -208,7 +212,8 @@ def publish(
     staging = adapters / f".{name}.staging"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        result = convert_run(run_dir, staging, name=name, merged=merged, merged_dir=merged_dir, log=log)
+        result = convert_run(run_dir, staging, name=name, merged=merged, merged_dir=merged_dir, registry=registry,
+                             log=log)  # fmt: skip
         folder = adapters / name
         if folder.exists():
             raise ConversionError(f"{folder} already exists; choose another model name")
@@ -216,7 +221,7 @@ def publish(
         final = folder / "adapter.gguf"
         result.adapter_gguf.replace(final)
         rel = f"adapters/{name}/adapter.gguf"
-        entry = registry_entry(name, version, result.summary, rel, final, result.checks)
+        entry = registry_entry(name, version, result.summary, rel, final, result.checks, result.base_spec)
         try:
             register(registry, entry, make_default=make_default)
         except ConversionError:

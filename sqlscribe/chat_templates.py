@@ -45,3 +45,11 @@ GEMMA = ChatTemplate(
 )
 
 TEMPLATES: dict[str, ChatTemplate] = {template.name: template for template in (GEMMA,)}
+
+
+def template(name: str) -> ChatTemplate:
+    """The template called ``name``; ValueError names the ones there are."""
+    found = TEMPLATES.get(name)
+    if found is None:
+        raise ValueError(f"unknown chat_template {name!r}; sqlscribe has {', '.join(TEMPLATES)}")
+    return found

@@ -105,15 +105,15 @@ class ModelSpec:
 
 
 def _chat_template(data: dict[str, Any]) -> str | None:
-    from sqlscribe.chat_templates import TEMPLATES
+    from sqlscribe.chat_templates import template
 
     name = data.get("chat_template")
     if name is None:
         return None
-    if name not in TEMPLATES:
-        raise ModelError(
-            f"model {data.get('name')!r}: unknown chat_template {name!r}; sqlscribe has {', '.join(TEMPLATES)}"
-        )
+    try:
+        template(str(name))
+    except ValueError as error:
+        raise ModelError(f"model {data.get('name')!r}: {error}") from None
     if data.get("chat_format"):
         raise ModelError(f"model {data.get('name')!r}: give chat_format or chat_template, not both")
     return str(name)

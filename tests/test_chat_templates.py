@@ -49,6 +49,13 @@ def test_a_registry_entry_names_a_known_template_and_it_is_part_of_the_model_ide
         load_registry(_registry(tmp_path, 'chat_template = "gemma"\nchat_format = "chatml"'))
 
 
+def test_the_llama_backend_refuses_an_unknown_template_before_loading_anything(tmp_path: Path) -> None:
+    from sqlscribe.generate.llama import LlamaOptions, _load
+
+    with pytest.raises(ModelError, match=r"unknown chat_template 'chatml2'; sqlscribe has gemma"):
+        _load(str(tmp_path / "absent.gguf"), None, 1.0, LlamaOptions(), None, "chatml2")
+
+
 def test_gemma_is_registered_with_its_own_template() -> None:
     assert spec_for("gemma3-270m").chat_template == "gemma"
 

@@ -89,7 +89,9 @@ def test_runs_that_cannot_be_averaged_are_refused(tmp_path: Path, capsys: pytest
 
 
 def test_a_registered_soup_names_the_runs_it_averages(tmp_path: Path) -> None:
+    from quantize.errors import ConversionError
     from quantize.pipeline import registry_entry
+    from sqlscribe.models import load_registry
 
     runs = [_fake_run(tmp_path / f"s{seed}", seed, ["q_proj", "v_proj"]) for seed in (0, 1)]
     summary = soup(runs, tmp_path / "soup", validate=False)
@@ -99,8 +101,10 @@ def test_a_registered_soup_names_the_runs_it_averages(tmp_path: Path) -> None:
                 "finished": "2026-11-26T00:00:00Z"}  # fmt: skip
     adapter = tmp_path / "adapter.gguf"
     adapter.write_bytes(b"GGUF")
-    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter,
-                           {"adapter": {"token_agreement": 1.0}})  # fmt: skip
+    registry = load_registry()
+    checks = {"adapter": {"token_agreement": 1.0}}
+    base = registry.get(summary["base"]["name"])
+    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter, checks, base)
     lineage = entry["lineage"]
     assert lineage["averaged_runs"] == "seed 0 (validation loss 0.4000), seed 1 (validation loss 0.4000)"
     assert lineage["hyperparameters"]["seed"] == [0, 1] and lineage["hyperparameters"]["rank"] == 8
@@ -108,15 +112,15 @@ def test_a_registered_soup_names_the_runs_it_averages(tmp_path: Path) -> None:
     # A run with the documented real tables next to the synthetic ones names them.
     summary["extra_data"] = {"folder": "training/data/real", "train_sha256": "ab12", "repeat": 2,
                              "sources": {"tryton_party": 8, "cms": 5}}  # fmt: skip
-    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter,
-                           {"adapter": {"token_agreement": 1.0}})  # fmt: skip
+    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter, checks, base)
     assert entry["lineage"]["extra_training_data"] == (
         "training/data/real (tryton_party, cms), train sha256 ab12, 2 times over"
     )
     assert "tables their authors documented" in entry["description"]
     # An adapter is prompted in its base's chat template where the base names one (Gemma).
     assert "chat_template" not in entry
-    summary["base"] = {**summary["base"], "name": "gemma3-270m"}
-    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter,
-                           {"adapter": {"token_agreement": 1.0}})  # fmt: skip
+    gemma = registry.get("gemma3-270m")
+    entry = registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter, checks, gemma)
     assert entry["chat_template"] == "gemma" and entry["lineage"]["base_model"] == "gemma3-270m"
+    with pytest.raises(ConversionError, match="not a registered model"):
+        registry_entry("tiny-soup", "1", summary, "adapters/tiny-soup/adapter.gguf", adapter, checks, None)

@@ -210,9 +210,15 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_convert_verify_register_and_run(run_dir: Path, registry: Path, tmp_path: Path) -> None:
+def test_convert_verify_register_and_run(
+    run_dir: Path, registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Publishing reads the registry it is given, not the installed one: with none installed
+    # it still finds the base's entry there.
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(tmp_path / "no-registry.toml"))
     outcome = publish(run_dir, registry, name="tiny-tuned", merged=("q8_0",), merged_dir=tmp_path / "merged",
                       log=lambda _: None)  # fmt: skip
+    monkeypatch.setenv("SQLSCRIBE_REGISTRY", str(registry))
     checks = outcome["checks"]
     assert checks["adapter"]["differs_from_base"] is True
     assert checks["adapter"]["token_agreement"] >= 0.85
@@ -411,7 +417,7 @@ def test_a_base_without_a_chat_template_is_refused_unless_one_is_named(tmp_path:
     config_file.write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(ValueError, match=r"no chat template.*gemma"):
         load_base(str(checkpoint))
-    with pytest.raises(ValueError, match="unknown chat template"):
+    with pytest.raises(ValueError, match=r"unknown chat_template 'gemma-7'; sqlscribe has gemma"):
         load_base(str(checkpoint), chat_template="gemma-7")
     base = load_base(str(checkpoint), chat_template="gemma")
     chat = [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}, {"role": "assistant", "content": "A"}]

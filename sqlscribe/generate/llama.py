@@ -57,11 +57,14 @@ def _load(
     if chat_template:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-        from sqlscribe.chat_templates import TEMPLATES
+        from sqlscribe.chat_templates import template
 
-        template = TEMPLATES[chat_template]
+        try:
+            chosen = template(chat_template)
+        except ValueError as error:
+            raise ModelError(str(error)) from None
         kwargs["chat_handler"] = Jinja2ChatFormatter(
-            template.text, eos_token=template.eos, bos_token=template.bos
+            chosen.text, eos_token=chosen.eos, bos_token=chosen.bos
         ).to_chat_handler()
     try:
         with _quiet_stderr():

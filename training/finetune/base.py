@@ -64,12 +64,10 @@ def load_base(base: str, *, dtype: Any = None, file: str | None = None, chat_tem
 
 def _set_chat_template(tokenizer: Any, name: str | None, base: str) -> None:
     """Give the tokenizer the named template; refuse a base that would have none."""
-    from sqlscribe.chat_templates import TEMPLATES
+    from sqlscribe.chat_templates import TEMPLATES, template
 
     if name:
-        if name not in TEMPLATES:
-            raise ValueError(f"unknown chat template {name!r}; sqlscribe has {', '.join(TEMPLATES)}")
-        tokenizer.chat_template = TEMPLATES[name].text
+        tokenizer.chat_template = template(name).text
     elif not getattr(tokenizer, "chat_template", None):
         raise ValueError(
             f"{base} has no chat template; name one of sqlscribe's ({', '.join(TEMPLATES)}) with "
