@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
+from sqlscribe.generate.heuristic import heuristic_docs
 from sqlscribe.suggest import request_for
+from training.evaluate.metrics import borrowed_texts
 from training.evaluate.realworld.build import MIN_COLUMNS
 from training.finetune.data import read_split, restyle
 from training.harvest import build
@@ -122,6 +124,40 @@ def test_an_example_takes_the_authors_words_and_fills_the_rest() -> None:
         "columns": {"id": "Identifier.", "active": "Uncheck to exclude from future use.", "label": "Shown."},
     }
     assert row["authors"] == item["reference"] and row["reference"] == answer
+
+
+def test_a_fill_that_borrows_from_the_worked_example_gives_way_to_the_heuristic() -> None:
+    """The prompt's worked example is a CRM's; a fill that carries its sales representative into a
+    production table is a wrong fact, so the identifier heuristic's text takes its place. The
+    authors' own words are theirs, customers included."""
+    item = {
+        "id": "stock/production",
+        "dialect": "postgres",
+        "ddl": 'CREATE TABLE "production" ("id" INTEGER NOT NULL, "run_by" INTEGER REFERENCES "company_employee" '
+        '("id"), "cost" NUMERIC, "note" VARCHAR, PRIMARY KEY("id"));',
+        "reference": {"table": None, "columns": {"note": "Shown to the customer.", "cost": "In company currency."}},
+    }
+    filled = TableDocs(
+        "Productions a customer ordered from the company.",
+        {"id": "Identifier.", "run_by": "Sales representative who ran the production.", "cost": "Cost.",
+         "note": "Note."},
+    )  # fmt: skip
+    answer = json.loads(build.example(item, lambda request: filled)["messages"][-1]["content"])
+    plain = heuristic_docs(request_for(parse_sql(item["ddl"], "postgres"), 0))
+    assert answer["table"] == plain.description and "customer" not in answer["table"].lower()
+    assert answer["columns"]["run_by"] == plain.columns["run_by"]
+    assert "company_employee" in answer["columns"]["run_by"] and "sales" not in answer["columns"]["run_by"].lower()
+    assert answer["columns"]["id"] == "Identifier."
+    assert answer["columns"]["note"] == "Shown to the customer." and answer["columns"]["cost"] == "In company currency."
+
+
+def test_no_filled_text_of_the_corpus_borrows_from_the_worked_example() -> None:
+    for row in rows():
+        answer, authors = row["reference"], row["authors"]
+        filled = [text for name, text in answer["columns"].items() if name not in authors["columns"]]
+        if not authors["table"] and answer["table"]:
+            filled.append(answer["table"])
+        assert borrowed_texts(filled, row["ddl"]) == 0, row["id"]
 
 
 def test_the_tryton_reader_reads_a_real_tryton_database(tmp_path: Path) -> None:

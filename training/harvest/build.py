@@ -11,9 +11,11 @@ words, from ORM applications on PyPI that no evaluation set draws on (README.md 
   (``training/evaluate/realworld/django_models.py --apps`` prints it).
 
 Authors document some columns, not all, and an answer must cover every column. The model that
-is being tuned fills the rest: what the zero-shot model writes itself (``--model``, the default
-base, on the general prompt), so a column without the author's words teaches nothing new, and
-the loss on the documented ones teaches how people write.
+is being tuned fills the rest: what the product's default model writes (``--model``, on the
+general prompt), so a column without the author's words teaches nothing the product does not
+already write, and the loss on the documented ones teaches how people write. A filled text that borrows from the
+prompt's worked example ("Sales representative who ran the production." for an employee key)
+is a wrong fact the fill would teach; the identifier heuristic's text stands in for it.
 
     python -m training.harvest.build --tryton tryton.json --django django.json \
         --exclude training/evaluate/realworld/heldout.jsonl --exclude training/evaluate/realworld/final.jsonl \
@@ -34,8 +36,10 @@ from typing import Any
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import DocRequest
+from sqlscribe.generate.heuristic import heuristic_docs
 from sqlscribe.prompt import messages, render_answer
 from sqlscribe.suggest import request_for
+from training.evaluate.metrics import borrowed_texts
 from training.evaluate.realworld.build import MIN_COLUMNS, case
 from training.finetune.data import read_split
 
@@ -82,7 +86,7 @@ def example(item: dict[str, Any], fill: Callable[[DocRequest], TableDocs]) -> di
     """A training row: the general prompt for the table and, as the answer, the author's words
     where there are some and what ``fill`` writes for the same request elsewhere."""
     request = request_for(parse_sql(item["ddl"], item["dialect"]), 0)
-    filled = fill(request)
+    filled = unborrowed(fill(request), request, item["ddl"])
     human = item["reference"]
     docs = TableDocs(
         human["table"] or filled.description,
@@ -97,6 +101,20 @@ def example(item: dict[str, Any], fill: Callable[[DocRequest], TableDocs]) -> di
         "authors": human,
         "messages": chat,
     }
+
+
+def unborrowed(filled: TableDocs, request: DocRequest, ddl: str) -> TableDocs:
+    """``filled`` with each text that borrows from the worked example (training/evaluate's
+    ``borrowed_texts``) replaced by the identifier heuristic's for the same column or table."""
+    plain = heuristic_docs(request)
+
+    def clean(text: str | None, fallback: str | None) -> str | None:
+        return fallback if text and fallback and borrowed_texts([text], ddl) else text
+
+    return TableDocs(
+        clean(filled.description, plain.description),
+        {name: clean(text, plain.columns.get(name)) or "" for name, text in filled.columns.items()},
+    )
 
 
 def previous_fills(folder: Path) -> dict[str, TableDocs]:
@@ -140,16 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--django", type=Path, action="append", default=[], help="JSON django_models.py printed")
     parser.add_argument("--exclude", type=Path, action="append", default=[],
                         help="an evaluation case file: its sources and tables are left out (repeatable)")  # fmt: skip
-    parser.add_argument("--model", default="qwen2.5-coder-0.5b-instruct", help="the model that fills the rest")
+    parser.add_argument("--model", help="the model that fills the rest (default: the default model)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--reuse", type=Path, help="an earlier build: unchanged prompts keep its answers")
     args = parser.parse_args(argv)
+    from sqlscribe.models import load_registry
     from training.evaluate.cli import backend_for
 
+    model = args.model or load_registry().default
     cases = harvest([*args.tryton, *args.django], args.exclude)
     if not cases:
         parser.error("no documented tables: name at least one dump")
-    backend = backend_for(f"llama:{args.model}")
+    backend = backend_for(f"llama:{model}")
     earlier = previous_fills(args.reuse) if args.reuse else {}
 
     def fill(request: DocRequest) -> TableDocs:
@@ -160,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, item in enumerate(cases, 1):
         rows.append(example(item, fill))
         print(f"[{n}/{len(cases)}] {item['id']}", flush=True)
-    write(rows, cases, args.out, args.model)
+    write(rows, cases, args.out, model)
     print(f"{len(cases)} tables from {len({c['source'] for c in cases})} sources -> {args.out}")
     return 0
 
