@@ -13,9 +13,10 @@ words, from ORM applications on PyPI that no evaluation set draws on (README.md 
 Authors document some columns, not all, and an answer must cover every column. The model that
 is being tuned fills the rest: what the product's default model writes (``--model``, on the
 general prompt), so a column without the author's words teaches nothing the product does not
-already write, and the loss on the documented ones teaches how people write. A filled text that borrows from the
-prompt's worked example ("Sales representative who ran the production." for an employee key)
-is a wrong fact the fill would teach; the identifier heuristic's text stands in for it.
+already write, and the loss on the documented ones teaches how people write. A filled text
+that borrows from the prompt's worked example ("Sales representative who ran the production."
+for an employee key) is a wrong fact the fill would teach; the identifier heuristic's text
+stands in for it.
 
     python -m training.harvest.build --tryton tryton.json --django django.json \
         --exclude training/evaluate/realworld/heldout.jsonl --exclude training/evaluate/realworld/final.jsonl \
