@@ -227,6 +227,11 @@ def backend_from_args(args: argparse.Namespace) -> Backend:
         raise UsageError(str(error)) from None
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 table", "3 tables"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def cmd_document(args: argparse.Namespace) -> int:
     from sqlscribe.document import document_text
 
@@ -262,7 +267,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         if not args.quiet:
             parsed = outcome.parsed
             print(
-                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {len(parsed.tables)} tables",
+                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {_count(len(parsed.tables), 'table')}",
                 file=sys.stderr,
             )
         for message in outcome.errors:
@@ -301,16 +306,12 @@ def cmd_document(args: argparse.Namespace) -> int:
     if not args.quiet:
         verb = "wrote" if args.write else "would change"
         print(
-            f"sqlscribe: documented {documented} tables; {verb} {changed_files} of {len(files)} files "
-            f"(model {backend.model_id})",
+            f"sqlscribe: documented {_count(documented, 'table')}; {verb} {changed_files} of "
+            f"{_count(len(files), 'file')} (model {backend.model_id})",
             file=sys.stderr,
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -323,3 +324,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         print(format_stats(rows))
     return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

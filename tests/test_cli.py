@@ -100,6 +100,8 @@ def test_bad_files_are_reported_and_the_rest_is_done(tmp_path: Path) -> None:
     assert f"{tmp_path / 'bin.sql'}:1:1: binary file, skipped" in err
     assert f"{tmp_path / 'latin1.sql'}:1:1: not UTF-8 text (byte 0xe9), skipped" in err
     assert f"{tmp_path / 'broken.sql'}:2:1: table bad: empty column definition" in err
+    assert "defaulting to postgres), 1 table\n" in err  # good.sql, one table: the noun agrees
+    assert "sqlscribe: documented 2 tables; wrote 2 of 5 files" in err
     for name in ("bin.sql", "latin1.sql", "empty.sql"):
         assert (tmp_path / name).read_bytes() == before[name]
     assert "COMMENT ON TABLE ok" in (tmp_path / "broken.sql").read_text()
@@ -138,3 +140,15 @@ def test_ten_thousand_tables_with_heuristic(tmp_path: Path) -> None:
     parsed = parse_sql(target.read_text(), "postgres", validate=False)
     assert len(parsed.tables) == 10_000
     assert all(t.comment is not None and all(c.comment for c in t.columns) for t in parsed.tables)
+
+
+def test_the_cli_module_runs_every_command_as_a_script(tmp_path: Path) -> None:
+    """`python -m sqlscribe.cli` must know every command, not only those defined above its main guard."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlscribe.cli", "stats", "--db", str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "no suggestions recorded yet" in proc.stdout

@@ -235,3 +235,17 @@ def test_drafted_prompt_carries_the_heuristic_draft_of_each_requested_column() -
     )
     with pytest.raises(ValueError, match="prompt style"):
         messages(request, "terse")
+
+
+@pytest.mark.parametrize(
+    "tail", ["  id int,\n", "  id int\n", "  id int,\n  name text\n;\nCREATE TABLE after (a int);\n"]
+)
+def test_an_unclosed_column_list_is_named_as_such(tail: str) -> None:
+    """A missing ')' is reported as that, not as a trailing comma, and the tables after it still read."""
+    parsed = parse_sql("CREATE TABLE broken (\n" + tail, "postgres")
+    broken = parsed.tables[0]
+    assert not broken.complete
+    assert [d.message for d in parsed.diagnostics] == [
+        "table broken: the column list is never closed (a ')' is missing)"
+    ]
+    assert all(t.complete for t in parsed.tables[1:])

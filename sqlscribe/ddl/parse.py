@@ -428,11 +428,12 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
     if close is None:
         table.complete = False
         close = len(stmt)
+        table.problem = "the column list is never closed (a ')' is missing)"
     elements = _split_top_level(stmt[i + 1 : close])
     checks: list[tuple[str, set[str]]] = []
     for n, element in enumerate(elements):
         if not element:
-            if len(elements) > 1 or n > 0:
+            if (len(elements) > 1 or n > 0) and not table.problem:
                 table.complete = False
                 table.problem = "empty column definition (two commas in a row, or a trailing comma)"
             continue
