@@ -178,3 +178,32 @@ def test_adapter_scale_interpolates_between_the_base_and_the_tuned_model(
     assert answers["smol-x0"] == answers["smollm2-135m-instruct"]
     assert answers["smol-x1"] != answers["smollm2-135m-instruct"]
     assert len(ids) == 3
+
+
+def test_grammar_first_sampling_writes_what_the_stock_sampler_writes(llama: LlamaBackend) -> None:
+    """The default sampler asks the grammar about the best token only (sqlscribe/generate/sampling.py);
+    its output must be token for token what llama-cpp-python's full-vocabulary chain writes, both when
+    the model's best token is allowed and when the grammar refuses it."""
+    from sqlscribe.generate.llama import LlamaOptions
+    from sqlscribe.generate.sampling import GrammarFirstGreedy
+
+    stock = LlamaBackend(llama.model, LlamaOptions(grammar_first=False))
+    request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
+    fast_docs = llama.document(request).docs
+    sampler = llama.llm._sampler
+    assert isinstance(sampler, GrammarFirstGreedy) and sampler.tokens > 50
+    assert stock.document(request).docs == fast_docs
+    assert not isinstance(stock.llm._sampler, GrammarFirstGreedy)
+
+    # A grammar that refuses what the model wants to say: the slow path must agree as well.
+    messages = [{"role": "user", "content": 'What is 2 + 2? Answer as JSON: {"answer": <number>}'}]
+    schema: dict[str, object] = {
+        "type": "object",
+        "properties": {"animal": {"type": "string", "enum": ["zebra", "quokka", "aardvark"]}},
+        "required": ["animal"],
+    }
+    fast_text, _, _ = llama.complete(messages, schema, 24)
+    refused = llama.llm._sampler.refused
+    assert refused > 0
+    assert stock.complete(messages, schema, 24)[0] == fast_text
+    assert json.loads(fast_text)["animal"] in {"zebra", "quokka", "aardvark"}

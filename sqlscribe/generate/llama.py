@@ -22,6 +22,9 @@ class LlamaOptions:
     n_threads: int | None = None  # None: all cores
     n_ctx: int = 8192
     n_gpu_layers: int = 0  # -1 offloads every layer to CUDA/Metal when llama.cpp was built with it
+    # Greedy decoding asks the grammar about the best token before filtering the whole vocabulary
+    # (sqlscribe/generate/sampling.py); False keeps llama-cpp-python's own sampler chain.
+    grammar_first: bool = True
 
 
 # One model load per process: every backend object for the same weights shares it.
@@ -68,12 +71,34 @@ def _load(
         ).to_chat_handler()
     try:
         with _quiet_stderr():
-            return Llama(**kwargs)
+            return (_grammar_first(Llama) if options.grammar_first else Llama)(**kwargs)
     except (ValueError, RuntimeError, OSError) as error:
         what = f"{model_path}" + (f" with adapter {adapter_path}" if adapter_path else "")
         raise ModelError(
             f"llama.cpp cannot load {what} ({error}); reinstall the model or use --backend heuristic"
         ) from None
+
+
+def _grammar_first(llama_class: Any) -> Any:
+    """`Llama` with greedy, grammar-bound sampling that asks the grammar about the best token first."""
+
+    class Llama(llama_class):  # type: ignore[misc]
+        def _init_sampler(self, **kwargs: Any) -> Any:
+            plain = (
+                kwargs.get("temp") == 0.0
+                and kwargs.get("grammar") is not None
+                and kwargs.get("logits_processor") is None
+                and not kwargs.get("mirostat_mode")
+                and not kwargs.get("frequency_penalty")
+                and not kwargs.get("presence_penalty")
+            )
+            if not plain:
+                return super()._init_sampler(**kwargs)
+            from sqlscribe.generate.sampling import GrammarFirstGreedy
+
+            return GrammarFirstGreedy(self, kwargs["grammar"], kwargs.get("repeat_penalty", 1.0))
+
+    return Llama
 
 
 @atexit.register
