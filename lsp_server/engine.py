@@ -78,9 +78,19 @@ class Engine:
         return True
 
     async def warm_up(self) -> str:
-        """Load the model now, so the first suggestion does not pay for it."""
+        """Load the model and read the prompt's fixed part now, so the first suggestion pays for neither."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._ensure_backend_model_id)
+        return await loop.run_in_executor(self._executor, self._warm_up)
+
+    def _warm_up(self) -> str:
+        backend = self._ensure_backend()
+        warm_prompt = getattr(backend, "warm_prompt", None)
+        if callable(warm_prompt):
+            try:
+                warm_prompt()
+            except Exception:  # only a head start: the first request does the same work
+                log.exception("warming the prompt failed")
+        return backend.model_id
 
     # -- generation ----------------------------------------------------------
 
@@ -134,9 +144,6 @@ class Engine:
         # A result finished after a reconfiguration is stored under the old generation's key,
         # which no later request asks for.
         return self._ensure_backend().document(request)
-
-    def _ensure_backend_model_id(self) -> str:
-        return self._ensure_backend().model_id
 
     def _ensure_backend(self) -> Backend:
         """Runs on the worker thread only."""

@@ -96,3 +96,29 @@ async def test_a_model_that_cannot_load_falls_back_to_the_heuristic_and_warns_on
     assert len(warnings) == 1 and "model file missing" in warnings[0] and "heuristic" in warnings[0]
     assert engine.fallback_reason == "model file missing; reinstall it"
     engine.close()
+
+
+async def test_warm_up_reads_the_prompt_once_and_survives_a_failure():
+    """The warm-up loads the backend and lets it read its prompt's fixed part; a failure there is
+    only a lost head start, never a broken server."""
+
+    class Warmable(SlowBackend):
+        def __init__(self, fail: bool) -> None:
+            super().__init__("warm")
+            self.fail = fail
+            self.warmed: list[str] = []
+
+        def warm_prompt(self) -> int:
+            self.warmed.append(threading.current_thread().name)
+            if self.fail:
+                raise RuntimeError("llama.cpp said no")
+            return 400
+
+    for fail in (False, True):
+        backend = Warmable(fail)
+        engine = Engine(BackendConfig(backend="x"), factory=lambda config, b=backend: b)
+        assert await engine.warm_up() == "warm"
+        assert backend.warmed == ["sqlscribe-model_0"]
+        result = await engine.generate(request("a"))
+        assert result.docs.columns == {"a": "About a."} and engine.fallback_reason is None
+        engine.close()

@@ -207,3 +207,33 @@ def test_grammar_first_sampling_writes_what_the_stock_sampler_writes(llama: Llam
     assert refused > 0
     assert stock.complete(messages, schema, 24)[0] == fast_text
     assert json.loads(fast_text)["animal"] in {"zebra", "quokka", "aardvark"}
+
+
+def test_warming_the_prompt_leaves_only_the_table_to_read(llama: LlamaBackend) -> None:
+    """After `warm_prompt` (the language server's warm-up), the first request evaluates its own table
+    and not the instructions and worked example before it."""
+    llm = llama.llm
+    first_batches: list[int] = []
+    evaluate = llm.eval
+
+    def spy(tokens: list[int]) -> None:
+        first_batches.append(len(tokens))
+        evaluate(tokens)
+
+    request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
+    llm.reset()  # nothing held: the whole prompt is read
+    llm.eval = spy
+    try:
+        cold = llama.document(request)
+        assert first_batches[0] == cold.prompt_tokens
+        llm.reset()
+        held = llama.warm_prompt()
+        assert held > 300
+        first_batches.clear()
+        warm = llama.document(request)
+    finally:
+        del llm.eval
+    # The same table, read in two batches instead of one: llama.cpp's sums may round differently, so
+    # the text may differ in a word; it is still a whole answer.
+    assert set(warm.docs.columns) == {c.name for c in request.table.columns} and not warm.fallback_columns
+    assert first_batches[0] < cold.prompt_tokens - 300

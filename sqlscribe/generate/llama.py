@@ -158,6 +158,21 @@ class LlamaBackend(ChatBackend):
         with _lock:
             self.llm  # noqa: B018 - loading is the side effect
 
+    def warm_prompt(self) -> int:
+        """Evaluate the prompt's fixed part now (instructions, worked example), so the first real
+        request pays only for its own table: llama.cpp keeps the longest prefix that consecutive
+        prompts share. Returns the number of tokens held."""
+        from sqlscribe import prompt
+        from sqlscribe.ddl import parse_sql
+        from sqlscribe.generate.base import DocRequest
+
+        (table,) = parse_sql("CREATE TABLE t (id int);", "postgres").tables
+        messages = prompt.messages(DocRequest.for_table(table), self.prompt_style)
+        with _lock:
+            llm = self.llm
+            llm.create_chat_completion(messages=messages, temperature=0.0, max_tokens=1)
+            return int(llm.n_tokens)
+
     def complete(
         self, messages: list[dict[str, str]], schema: dict[str, object], max_tokens: int
     ) -> tuple[str, int, int]:
