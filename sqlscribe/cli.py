@@ -227,12 +227,8 @@ def backend_from_args(args: argparse.Namespace) -> Backend:
         raise UsageError(str(error)) from None
 
 
-def _count(n: int, noun: str) -> str:
-    """ "1 table", "3 tables"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def cmd_document(args: argparse.Namespace) -> int:
+    from sqlscribe.docs import counted
     from sqlscribe.document import document_text
 
     if args.dialect:
@@ -267,7 +263,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         if not args.quiet:
             parsed = outcome.parsed
             print(
-                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {_count(len(parsed.tables), 'table')}",
+                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {counted(len(parsed.tables), 'table')}",
                 file=sys.stderr,
             )
         for message in outcome.errors:
@@ -306,8 +302,8 @@ def cmd_document(args: argparse.Namespace) -> int:
     if not args.quiet:
         verb = "wrote" if args.write else "would change"
         print(
-            f"sqlscribe: documented {_count(documented, 'table')}; {verb} {changed_files} of "
-            f"{_count(len(files), 'file')} (model {backend.model_id})",
+            f"sqlscribe: documented {counted(documented, 'table')}; {verb} {changed_files} of "
+            f"{counted(len(files), 'file')} (model {backend.model_id})",
             file=sys.stderr,
         )
     backend.close()

@@ -17,3 +17,8 @@ class TableDocs:
 def clean_text(text: str) -> str:
     """One line, no surrounding whitespace: how every generated comment is stored."""
     return " ".join(str(text).split())
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 table", "3 tables": a count whose noun agrees, for messages about tables and columns."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -19,7 +19,7 @@ from lsprotocol import types
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
-from sqlscribe.docs import TableDocs
+from sqlscribe.docs import TableDocs, counted
 from sqlscribe.suggest import SuggestionError, Target, find_table, needs_docs, plan_target, request_for
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,11 @@ def list_actions(
             actions.append(make(f"Document column `{col.name}`", KIND_COLUMN, col.name))
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
             n = len([c for c in table.columns if overwrite or c.comment is None])
-            actions.append(make(f"Document table `{table.name}` ({n} column{'s' if n != 1 else ''})", KIND_TABLE, None))
+            actions.append(make(f"Document table `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
             k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))
-            title = f"Document this file ({k} table{'s' if k != 1 else ''})"
+            title = f"Document this file ({counted(k, 'table')})"
         else:  # a large file still being read as a whole: count later
             k = 1
             title = "Document this file"

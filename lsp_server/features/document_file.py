@@ -17,6 +17,7 @@ from lsprotocol import types
 from lsp_server.documents import DocumentUnavailable
 from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for, locate
 from lsp_server.server import SqlscribeServer
+from sqlscribe.docs import counted
 from sqlscribe.suggest import SuggestionError, Target, needs_docs, request_for
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     finally:
         cancelled = progress.cancelled
         verb = "Cancelled after documenting" if cancelled else "Documented"
-        progress.end(f"{verb} {documented} of {total} table{'s' if total != 1 else ''}")
+        progress.end(f"{verb} {documented} of {counted(total, 'table')}")
     if failed:
         ls.show_message(f"sqlscribe: could not document {', '.join(failed)}", types.MessageType.Warning)
     return {"documented": documented, "total": total, "cancelled": cancelled, "failed": failed}
