@@ -11,7 +11,6 @@ the total, and completion tokens per second end to end.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -20,25 +19,24 @@ from pathlib import Path
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
+from sqlscribe.document import requests_for
 from sqlscribe.generate import DocRequest
 from sqlscribe.generate.llama import LlamaBackend, LlamaOptions
 from sqlscribe.models import resolve, spec_for
-from sqlscribe.prompt import default_context
+from training.evaluate import load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def requests(cases: Path | None) -> list[DocRequest]:
-    texts = [(p.read_text(), None, str(p)) for p in sorted((ROOT / "examples").glob("*.sql"))]
+    texts: list[tuple[str, str | None, str]] = [
+        (p.read_text(), None, str(p)) for p in sorted((ROOT / "examples").glob("*.sql"))
+    ]
     if cases is not None:
-        for line in cases.read_text().splitlines():
-            case = json.loads(line)
-            texts.append((case["ddl"], case["dialect"], case["id"]))
-    out = []
-    for text, dialect, path in texts:
-        parsed = parse_sql(text, dialect, path=path)
-        out += [DocRequest.for_table(t, default_context(parsed.tables, i)) for i, t in enumerate(parsed.tables)]
-    return out
+        texts += [(case.ddl, case.dialect, case.id) for case in load_cases(cases)]
+    return [
+        request for text, dialect, path in texts for _, request in requests_for(parse_sql(text, dialect, path=path))
+    ]
 
 
 def main() -> int:
