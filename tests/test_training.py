@@ -169,10 +169,11 @@ def test_extra_data_adds_its_examples_as_often_as_asked(data_dir: Path, tmp_path
 
 def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path) -> None:
     """bench/retrain_on_gpu.sh, which a session with a lent GPU runs in one call, works end to end:
-    here with a tiny SmolLM2 recipe on the CPU, two steps per seed."""
+    here with two tiny SmolLM2 recipes trained at once (PARALLEL=1) on the CPU, two steps per seed."""
     import os
     import subprocess
     import sys
+    import tarfile
 
     from sqlscribe.models import load_registry, resolve
 
@@ -181,21 +182,40 @@ def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path)
     base = resolve(spec).base_path
     settings = tiny_config(tmp_path, tmp_path).to_dict()
     settings.pop("data"), settings.pop("out"), settings.pop("base_file")
-    recipe = tmp_path / "tiny.toml"
-    recipe.write_text("".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items()))
+    recipes = []
+    for name, rank in (("tiny", settings["rank"]), ("wider", 2 * settings["rank"])):
+        recipes.append(tmp_path / f"{name}.toml")
+        recipes[-1].write_text(
+            "".join(f"{key} = {json.dumps(value)}\n" for key, value in (settings | {"rank": rank}).items())
+        )
     script = Path(__file__).parents[1] / "bench" / "retrain_on_gpu.sh"
-    env = os.environ | {"CONFIG": str(recipe), "PYTHON": sys.executable, "COUNT": "60"}
+    env = os.environ | {"CONFIG": " ".join(map(str, recipes)), "PARALLEL": "1", "PYTHON": sys.executable, "COUNT": "60"}
     out = tmp_path / "out"
     done = subprocess.run(["bash", str(script), str(base), str(out), "2"], env=env, capture_output=True, text=True,
                           cwd=script.parents[1], timeout=900)  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert sorted(p.name for p in (out / "s2").iterdir()) == [
-        "adapter_config.json", "adapter_model.safetensors", "summary.json"]  # fmt: skip
-    summary = json.loads((out / "s2" / "summary.json").read_text())
-    assert summary["config"]["rank"] == 2 * settings["rank"] and len(summary["soup"]) == 2
-    assert summary["config"]["seed"] == [0, 1]
+    assert sorted(p.name for p in out.iterdir()) == ["log.txt", "seeds.tar", "tiny-s2", "wider-s2"]
+    for name, rank in (("tiny-s2", settings["rank"]), ("wider-s2", 2 * settings["rank"])):
+        assert sorted(p.name for p in (out / name).iterdir()) == [
+            "adapter_config.json", "adapter_model.safetensors", "summary.json"]  # fmt: skip
+        summary = json.loads((out / name / "summary.json").read_text())
+        assert summary["config"]["rank"] == 2 * rank and len(summary["soup"]) == 2
+        assert summary["config"]["seed"] == [0, 1]
     log = (out / "log.txt").read_text()
-    assert "s2-seed0 validation loss" in log and "s2-seed1 validation loss" in log
+    for run in ("tiny-s2-seed0", "tiny-s2-seed1", "wider-s2-seed0", "wider-s2-seed1", "wider-s2"):
+        assert f"{run} validation loss" in log
+    assert "[wider-s2-seed1] " in log  # a parallel step's output, named
+    with tarfile.open(out / "seeds.tar") as seeds:
+        assert sorted(seeds.getnames()) == [
+            f"./{name}-s2-seed{seed}/summary.json" for name in ("tiny", "wider") for seed in (0, 1)
+        ]
+    # A failing step fails the script: a recipe that names no known base.
+    recipes[1].write_text(
+        "".join(f"{key} = {json.dumps(value)}\n" for key, value in (settings | {"base": "no-such-base"}).items())
+    )
+    failed = subprocess.run(["bash", str(script), str(base), str(tmp_path / "out2"), "2"], env=env, capture_output=True,
+                            text=True, cwd=script.parents[1], timeout=900)  # fmt: skip
+    assert failed.returncode != 0
     assert subprocess.run(["bash", str(script), str(base), str(out)], capture_output=True).returncode == 2
 
 
