@@ -89,6 +89,8 @@ def read_adapter(folder: Path) -> AdapterInfo:
         match = _PEFT_KEY.match(key)
         if not match:
             raise ConversionError(f"{folder}: unexpected tensor {key!r} in the adapter")
+        if not np.isfinite(value).all():
+            raise ConversionError(f"{folder}: {key} holds values that are not finite numbers (the training diverged)")
         pairs.setdefault(match["module"], {})[match["which"]] = value.astype(np.float32)
     tensors = {}
     for module, pair in pairs.items():

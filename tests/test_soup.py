@@ -39,6 +39,18 @@ def test_the_soup_update_is_the_mean_of_the_runs_updates() -> None:
     expected = sum(_delta(a, s) for a, s in zip(adapters, scales, strict=True)) / 3
     assert torch.allclose(_delta(merged, 2.0), expected, atol=1e-5)
     assert not torch.allclose(_delta(merged, 2.0), _delta(adapters[0], 2.0), atol=1e-2)
+    # Runs stored in float16 give a float32 soup of the same update.
+    halves = [{key: tensor.half() for key, tensor in a.items()} for a in adapters]
+    merged = soup_tensors(halves, scales, scale=2.0)
+    assert all(tensor.dtype == torch.float32 for tensor in merged.values())
+    assert torch.allclose(_delta(merged, 2.0), expected, atol=2e-2)
+
+
+def test_a_run_whose_training_diverged_is_refused() -> None:
+    adapters = [_adapter(4, 1), _adapter(4, 2)]
+    adapters[1][f"{MODULE}.lora_B.weight"][0, 0] = float("nan")
+    with pytest.raises(SoupError, match="not finite numbers"):
+        soup_tensors(adapters, [2.0, 2.0], scale=2.0)
 
 
 def _fake_run(folder: Path, seed: int, modules: list[str], rank: int = 4) -> Path:

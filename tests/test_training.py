@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -167,13 +168,17 @@ def test_extra_data_adds_its_examples_as_often_as_asked(data_dir: Path, tmp_path
         TrainConfig.from_dict({"extra_repeat": 0})
 
 
-def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path) -> None:
+def test_the_gpu_retraining_script_trains_recipes_and_seeds_at_once(tmp_path: Path) -> None:
     """bench/retrain_on_gpu.sh, which a session with a lent GPU runs in one call, works end to end:
-    here with two tiny SmolLM2 recipes trained at once (PARALLEL=1) on the CPU, two steps per seed."""
+    here with two tiny SmolLM2 recipes trained at once (PARALLEL=1) on the CPU, two steps per seed,
+    and what it returns makes a soup here."""
     import os
     import subprocess
     import sys
     import tarfile
+
+    import torch
+    from safetensors.torch import load_file
 
     from sqlscribe.models import load_registry, resolve
 
@@ -194,28 +199,42 @@ def test_the_gpu_retraining_script_runs_two_seeds_and_their_soup(tmp_path: Path)
     done = subprocess.run(["bash", str(script), str(base), str(out), "2"], env=env, capture_output=True, text=True,
                           cwd=script.parents[1], timeout=900)  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert sorted(p.name for p in out.iterdir()) == ["log.txt", "seeds.tar", "tiny-s2", "wider-s2"]
-    for name, rank in (("tiny-s2", settings["rank"]), ("wider-s2", 2 * settings["rank"])):
-        assert sorted(p.name for p in (out / name).iterdir()) == [
-            "adapter_config.json", "adapter_model.safetensors", "summary.json"]  # fmt: skip
-        summary = json.loads((out / name / "summary.json").read_text())
-        assert summary["config"]["rank"] == 2 * rank and len(summary["soup"]) == 2
-        assert summary["config"]["seed"] == [0, 1]
+    pieces = sorted(out.glob("runs.tar.a?"))
+    assert sorted(p.name for p in out.iterdir()) == ["log.txt"] + [p.name for p in pieces]
+    assert pieces and all(p.stat().st_size <= 15 * 2**20 for p in pieces)  # what a call returns
+    back = tmp_path / "back"
+    back.mkdir()
+    joined = tmp_path / "runs.tar"
+    joined.write_bytes(b"".join(p.read_bytes() for p in pieces))
+    with tarfile.open(joined) as pack:
+        pack.extractall(back, filter="data")
+    names = [f"{name}-s2-seed{seed}" for name in ("tiny", "wider") for seed in (0, 1)]
+    assert sorted(p.name for p in back.iterdir()) == names
     log = (out / "log.txt").read_text()
-    for run in ("tiny-s2-seed0", "tiny-s2-seed1", "wider-s2-seed0", "wider-s2-seed1", "wider-s2"):
-        assert f"{run} validation loss" in log
     assert "[wider-s2-seed1] " in log  # a parallel step's output, named
-    with tarfile.open(out / "seeds.tar") as seeds:
-        assert sorted(seeds.getnames()) == [
-            f"./{name}-s2-seed{seed}/summary.json" for name in ("tiny", "wider") for seed in (0, 1)
-        ]
-    # A failing step fails the script: a recipe that names no known base.
-    recipes[1].write_text(
+    for name in names:
+        assert f"{name} validation loss" in log
+        weights = load_file(str(back / name / "adapter" / "adapter_model.safetensors"))
+        assert {tensor.dtype for tensor in weights.values()} == {torch.float16}
+        summary = json.loads((back / name / "summary.json").read_text())
+        assert summary["config"]["rank"] == (settings["rank"] if name.startswith("tiny") else 2 * settings["rank"])
+    # The soup is made here, from the float16 adapters.
+    assert (
+        main(["soup", str(back / names[2]), str(back / names[3]), "--out", str(back / "wider-s2"), "--no-validate"])
+        == 0
+    )
+    soup = json.loads((back / "wider-s2" / "summary.json").read_text())
+    assert soup["config"]["rank"] == 4 * settings["rank"] and soup["config"]["seed"] == [0, 1]
+    # A failing run fails the script, and nothing is packed: a recipe that names no known base.
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
         "".join(f"{key} = {json.dumps(value)}\n" for key, value in (settings | {"base": "no-such-base"}).items())
     )
-    failed = subprocess.run(["bash", str(script), str(base), str(tmp_path / "out2"), "2"], env=env, capture_output=True,
-                            text=True, cwd=script.parents[1], timeout=900)  # fmt: skip
-    assert failed.returncode != 0
+    failed = subprocess.run(["bash", str(script), str(base), str(tmp_path / "out2"), "2"],
+                            env=env | {"CONFIG": str(broken)}, capture_output=True, text=True,
+                            cwd=script.parents[1], timeout=900)  # fmt: skip
+    assert failed.returncode == 1 and "a training run failed" in failed.stdout + failed.stderr
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == ["log.txt"]
     assert subprocess.run(["bash", str(script), str(base), str(out)], capture_output=True).returncode == 2
 
 
@@ -308,6 +327,16 @@ def test_broken_adapters_are_refused_and_nothing_is_registered(run_dir: Path, re
         publish(mismatched, registry, name="mismatched", log=lambda _: None)
     assert main(["quantize", str(mismatched), "--name", "mismatched", "--registry", str(registry)]) == 1
 
+    diverged = tmp_path / "diverged"
+    shutil.copytree(run_dir, diverged)
+    weights = diverged / "adapter" / "adapter_model.safetensors"
+    tensors = load_file(str(weights))
+    tensors[key] = tensors[key].copy()
+    tensors[key][0, 0] = float("nan")  # what a run whose loss became NaN writes
+    save_file(tensors, str(weights))
+    with pytest.raises(ConversionError, match="not finite numbers"):
+        publish(diverged, registry, name="diverged", log=lambda _: None)
+
     other_base = tmp_path / "other-base.gguf"
     other_base.write_bytes(b"GGUF nonsense")
     with pytest.raises(ConversionError, match="not a readable GGUF"):
@@ -391,7 +420,10 @@ def test_a_soup_validates_on_the_prompts_its_runs_were_trained_on(data_dir: Path
 
 
 def test_auto_precision_uses_bf16_only_where_the_cpu_computes_it() -> None:
-    from training.finetune.train import cpu_has_bf16
+    from training.finetune.train import cpu_has_bf16, pick_precision
+
+    assert pick_precision("auto", "cuda") == "fp32"  # bf16 diverged on an H100
+    assert pick_precision("bf16", "cuda") == "bf16" and pick_precision("fp32", "cpu") == "fp32"
 
     assert cpu_has_bf16("processor : 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
     assert cpu_has_bf16("flags : fpu amx_bf16 amx_tile\n")
@@ -399,6 +431,30 @@ def test_auto_precision_uses_bf16_only_where_the_cpu_computes_it() -> None:
     assert not cpu_has_bf16("")
     with pytest.raises(ValueError, match="precision"):
         TrainConfig.from_dict({"precision": "fp16"})
+
+
+def test_a_diverging_run_stops_before_the_update_and_writes_no_adapter(data_dir: Path, tmp_path: Path) -> None:
+    """A loss that stops being a finite number ends the run with a clear error at that step: the
+    weights are not updated with it, no adapter is written, and the message names the last good
+    checkpoint to resume from."""
+    from safetensors.torch import load_file
+
+    from training.finetune.train import TrainingDiverged
+
+    out = tmp_path / "run"
+    config = tiny_config(data_dir, out, learning_rate=1e30, max_steps=6, save_every=1, precision="fp32")
+    with pytest.raises(TrainingDiverged, match=r"not a finite number at step \d.*step-\d.*--resume") as raised:
+        train(config, log=lambda _: None)
+    assert not (out / "adapter").exists() and not (out / "summary.json").exists()
+    failed_at = int(re.search(r"at step (\d+)", str(raised.value)).group(1))  # type: ignore[union-attr]
+    last = sorted(int(p.name.split("-")[1]) for p in (out / "checkpoints").iterdir())[-1]
+    assert last == failed_at - 1
+    weights = load_file(str(out / "checkpoints" / f"step-{last}" / "adapter_model.safetensors"))
+    assert all(bool(tensor.isfinite().all()) for tensor in weights.values())
+    recipe = tmp_path / "diverge.toml"
+    settings = config.to_dict() | {"out": str(tmp_path / "cli-run")}
+    recipe.write_text("".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items()))
+    assert main(["train", str(recipe)]) == 1
 
 
 def test_a_local_copy_of_a_registered_base_is_checked(tmp_path: Path) -> None:

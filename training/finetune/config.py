@@ -56,9 +56,9 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda
     # Arithmetic of the forward and backward passes: "bf16" runs them under bfloat16 autocast
     # (the weights, the adapter and the optimizer state stay float32), "fp32" in float32 (TF32
-    # products on CUDA), "auto" bf16 where the hardware computes it natively (CUDA with bf16;
-    # CPUs with AVX512-BF16 or AMX), else fp32. bf16 trains about 1.6x faster on this
-    # project's CPU machine (docs/BENCHMARKS.md).
+    # products on CUDA), "auto" bf16 on a CPU that computes it natively (AVX512-BF16 or AMX),
+    # else fp32. bf16 trains about 1.6x faster on this project's CPU machine; on CUDA "auto"
+    # keeps fp32, since bf16 turned Qwen's loss to NaN on an H100 (docs/BENCHMARKS.md).
     precision: str = "auto"
 
     @classmethod

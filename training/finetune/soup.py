@@ -62,13 +62,17 @@ def soup_tensors(adapters: list[dict[str, Any]], scales: list[float], scale: flo
     for adapter in adapters[1:]:
         if set(adapter) != keys:
             raise SoupError("the adapters do not have the same tensors")
+    for adapter in adapters:
+        for key, tensor in adapter.items():
+            if not bool(torch.isfinite(tensor).all()):
+                raise SoupError(f"{key} holds values that are not finite numbers (that run's training diverged)")
     merged: dict[str, Any] = {}
     n = len(adapters)
-    for key in sorted(keys):
+    for key in sorted(keys):  # float32 whatever the runs were stored in (a GPU lease returns float16)
         if ".lora_A." in key:
-            merged[key] = torch.cat([a[key] for a in adapters], dim=0).contiguous()
+            merged[key] = torch.cat([a[key].float() for a in adapters], dim=0).contiguous()
         elif ".lora_B." in key:
-            parts = [a[key] * (s / scale / n) for a, s in zip(adapters, scales, strict=True)]
+            parts = [a[key].float() * (s / scale / n) for a, s in zip(adapters, scales, strict=True)]
             merged[key] = torch.cat(parts, dim=1).contiguous()
         else:
             raise SoupError(f"unexpected adapter tensor {key} (only LoRA A and B matrices can be averaged)")
