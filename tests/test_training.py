@@ -218,13 +218,17 @@ def test_the_gpu_retraining_script_trains_recipes_and_seeds_at_once(tmp_path: Pa
         assert {tensor.dtype for tensor in weights.values()} == {torch.float16}
         summary = json.loads((back / name / "summary.json").read_text())
         assert summary["config"]["rank"] == (settings["rank"] if name.startswith("tiny") else 2 * settings["rank"])
-    # The soup is made here, from the float16 adapters.
-    assert (
-        main(["soup", str(back / names[2]), str(back / names[3]), "--out", str(back / "wider-s2"), "--no-validate"])
-        == 0
-    )
+    # The soup is made here, from the float16 adapters, and validated on a copy of the runs'
+    # data (theirs was on the other machine): the same corpus, synthesised here.
+    pair = [str(back / names[2]), str(back / names[3])]
+    assert main(["soup", *pair, "--out", str(back / "refused")]) == 1  # their data folder is gone
+    assert not (back / "refused").exists()
+    data = tmp_path / "data"
+    assert main(["data", "synth", "--count", "60", "--seed", "0", "--out", str(data)]) == 0
+    assert main(["soup", *pair, "--out", str(back / "wider-s2"), "--data", str(data)]) == 0
     soup = json.loads((back / "wider-s2" / "summary.json").read_text())
     assert soup["config"]["rank"] == 4 * settings["rank"] and soup["config"]["seed"] == [0, 1]
+    assert 0 < soup["val_loss_after"] < 10
     # A failing run fails the script, and nothing is packed: a recipe that names no known base.
     broken = tmp_path / "broken.toml"
     broken.write_text(

@@ -29,13 +29,16 @@ def add_parser(sub: Any) -> None:
     soup.add_argument("runs", nargs="+", type=Path, help="finished training runs (summary.json and adapter/)")
     soup.add_argument("--out", type=Path, required=True, help="folder for the averaged run (must not exist)")
     soup.add_argument("--no-validate", action="store_true", help="skip the validation loss (no base model loaded)")
+    soup.add_argument(
+        "--data", type=Path, help="a copy of the runs' data folder to validate on (runs trained on another machine)"
+    )
 
 
 def run_soup(args: Any) -> int:
     from training.finetune.soup import SoupError, soup
 
     try:
-        summary = soup(list(args.runs), args.out, validate=not args.no_validate)
+        summary = soup(list(args.runs), args.out, validate=not args.no_validate, data=args.data)
     except (SoupError, FileNotFoundError) as error:
         print(f"sqlscribe: error: {error}", file=sys.stderr)
         return 1

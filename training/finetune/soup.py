@@ -84,12 +84,14 @@ def soup(
     out: Path,
     *,
     validate: bool = True,
+    data: Path | None = None,
     log: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True),
 ) -> dict[str, Any]:
     """Write ``out`` (summary.json + adapter/) with the mean update of ``runs``; return its summary.
 
     With ``validate`` the soup's validation loss is measured on the same examples the runs
-    were measured on, so it can be compared with theirs.
+    were measured on, so it can be compared with theirs; ``data`` is a local copy of the runs'
+    data folder (runs trained on another machine), checked against their validation split.
     """
     from safetensors.torch import load_file, save_file
 
@@ -128,7 +130,7 @@ def soup(
     summary["train_loss_first"] = sum(s["train_loss_first"] for s in summaries) / len(summaries)
     summary["train_loss_last"] = sum(s["train_loss_last"] for s in summaries) / len(summaries)
     try:
-        summary["val_loss_after"] = validation_loss(out, first) if validate else None
+        summary["val_loss_after"] = validation_loss(out, first, data) if validate else None
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
@@ -139,8 +141,9 @@ def soup(
     return summary
 
 
-def validation_loss(run: Path, summary: dict[str, Any]) -> float:
-    """The answer-token loss of ``run``'s adapter on the validation examples its runs used."""
+def validation_loss(run: Path, summary: dict[str, Any], data: Path | None = None) -> float:
+    """The answer-token loss of ``run``'s adapter on the validation examples its runs used
+    (read from ``data``, or from the folder the runs recorded)."""
     from peft import PeftModel
 
     from sqlscribe.models import file_sha256
@@ -149,10 +152,13 @@ def validation_loss(run: Path, summary: dict[str, Any]) -> float:
     from training.finetune.train import evaluate_loss, pick_device
 
     config = summary["config"]
-    data = Path(config["data"])
+    data = data or Path(config["data"])
     expected = summary.get("data", {}).get("splits", {}).get("validation")
     if expected and (not (data / "validation.jsonl").is_file() or file_sha256(data / "validation.jsonl") != expected):
-        raise SoupError(f"{data}/validation.jsonl is not the split the runs were validated on; regenerate it")
+        raise SoupError(
+            f"{data}/validation.jsonl is not the split the runs were validated on; regenerate it, or name a copy "
+            "with --data"
+        )
     rows = read_split(data, "validation")[: config["eval_examples"]]
     if config.get("prompt_style"):
         rows = restyle(rows, config["prompt_style"])
