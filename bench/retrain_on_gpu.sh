@@ -28,14 +28,17 @@
 # float16: about 18 MB a seed). Copy OUT/log.txt and at most four pieces to $OUT in that call, the
 # rest in the next. Here:
 #   cat runs.tar.* | tar -x -C runs/gpu
-#   sqlscribe soup runs/gpu/R-sN-seed0 runs/gpu/R-sN-seed1 --out runs/gpu/R-sN
+#   sqlscribe soup runs/gpu/R-sN-seed0 runs/gpu/R-sN-seed1 --out runs/gpu/R-sN --data training/data/synth
 #   python -m quantize runs/gpu/R-sN --name …
 # where R is a recipe's file name without .toml and N the step count.
 #
-# CONFIG names the recipes, separated by spaces; PARALLEL=1 trains every seed of every recipe at
-# once (the -gpu recipes' batches of 4 are sized for two Qwen runs on an 80 GB GPU; batches of 2
-# let four share it, at about 4,200 tokens/s each). tests/test_training.py runs this script with
-# SmolLM2 on the CPU.
+# bench/gpu_lease.py does all of this: `prepare` gets the wheels and the pieces ready and prints
+# each call, `unpack` joins what came back and makes the soups, `restore` tidies up.
+# CONFIG names the recipes, separated by spaces; DATA a corpus already made there (else the
+# script makes it, about 20 s); PARALLEL=1 trains every seed of every recipe at once (the -gpu
+# recipes' batches of 4 are sized for two Qwen runs on an 80 GB GPU; batches of 2 let four share
+# it, at about 4,200 tokens/s each). tests/test_training.py runs this script with SmolLM2 on the
+# CPU.
 set -euo pipefail
 base=${1:?the base GGUF}
 out=${2:?the output folder}
@@ -57,14 +60,15 @@ step() {
     "$@"
   fi
 }
-"$python" -m sqlscribe data synth --count "${COUNT:-3600}" --seed 0 --out "$runs/data"
+data=${DATA:-$runs/data}  # DATA names a corpus made beforehand (bench/gpu_lease.py starts one early)
+[ -n "${DATA:-}" ] || "$python" -m sqlscribe data synth --count "${COUNT:-3600}" --seed 0 --out "$data"
 names=()
 for steps in "$@"; do
   for config in $configs; do
     for seed in 0 1; do
       name=$(basename "$config" .toml)-s$steps-seed$seed
       names+=("$name")
-      step "$name" "$python" -m sqlscribe train "$config" --data "$runs/data" --base-file "$base" \
+      step "$name" "$python" -m sqlscribe train "$config" --data "$data" --base-file "$base" \
         --max-steps "$steps" --seed "$seed" --out "$runs/$name"
     done
   done

@@ -4,7 +4,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
+import bench_scripts
 import pytest
 from pytest_lsp import LanguageClient
 
@@ -33,6 +35,12 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     stamps are shared (facts about files, not state a test can leak into another)."""
     monkeypatch.setenv("SQLSCRIBE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SQLSCRIBE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def gpu_lease() -> ModuleType:
+    """bench/gpu_lease.py, a script rather than a package module."""
+    return bench_scripts.load("gpu_lease")
 
 
 @pytest.fixture

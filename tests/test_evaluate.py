@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import bench_scripts
 import pytest
 
 from sqlscribe.generate import HeuristicBackend
@@ -235,15 +236,8 @@ def test_resampling_tables_widens_the_interval_of_correlated_scores():
 
 
 def _model_selection():
-    """bench/model_selection.py, a script rather than a package module, loaded by path."""
-    import importlib.util
-
-    script = Path(__file__).parents[1] / "bench" / "model_selection.py"
-    spec = importlib.util.spec_from_file_location("model_selection", script)
-    assert spec is not None and spec.loader is not None
-    selection = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(selection)
-    return selection
+    """bench/model_selection.py, a script rather than a package module."""
+    return bench_scripts.load("model_selection")
 
 
 def test_model_selection_reuses_results_only_for_the_same_weights_and_cases(tmp_path, monkeypatch):

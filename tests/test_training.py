@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -168,14 +169,13 @@ def test_extra_data_adds_its_examples_as_often_as_asked(data_dir: Path, tmp_path
         TrainConfig.from_dict({"extra_repeat": 0})
 
 
-def test_the_gpu_retraining_script_trains_recipes_and_seeds_at_once(tmp_path: Path) -> None:
+def test_the_gpu_retraining_script_trains_recipes_and_seeds_at_once(tmp_path: Path, gpu_lease: ModuleType) -> None:
     """bench/retrain_on_gpu.sh, which a session with a lent GPU runs in one call, works end to end:
     here with two tiny SmolLM2 recipes trained at once (PARALLEL=1) on the CPU, two steps per seed,
     and what it returns makes a soup here."""
     import os
     import subprocess
     import sys
-    import tarfile
 
     import torch
     from safetensors.torch import load_file
@@ -202,33 +202,29 @@ def test_the_gpu_retraining_script_trains_recipes_and_seeds_at_once(tmp_path: Pa
     pieces = sorted(out.glob("runs.tar.a?"))
     assert sorted(p.name for p in out.iterdir()) == ["log.txt"] + [p.name for p in pieces]
     assert pieces and all(p.stat().st_size <= 15 * 2**20 for p in pieces)  # what a call returns
-    back = tmp_path / "back"
-    back.mkdir()
-    joined = tmp_path / "runs.tar"
-    joined.write_bytes(b"".join(p.read_bytes() for p in pieces))
-    with tarfile.open(joined) as pack:
-        pack.extractall(back, filter="data")
+    # Back here (bench/gpu_lease.py unpack): the pieces joined, every seed's run unpacked, and
+    # each recipe's soup made from the float16 adapters, validated on a copy of the runs' data
+    # (theirs was on the other machine): the same corpus, synthesised here.
+    back, data = tmp_path / "back", tmp_path / "data"
+    assert main(["data", "synth", "--count", "60", "--seed", "0", "--out", str(data)]) == 0
     names = [f"{name}-s2-seed{seed}" for name in ("tiny", "wider") for seed in (0, 1)]
-    assert sorted(p.name for p in back.iterdir()) == names
+    assert main(["soup", str(out), str(out), "--out", str(back / "refused")]) == 1  # not runs
+    soups = gpu_lease.unpack([out], back, data)
+    assert soups == [back / "tiny-s2", back / "wider-s2"]
+    assert sorted(p.name for p in back.iterdir()) == sorted([*names, "tiny-s2", "wider-s2"])
     log = (out / "log.txt").read_text()
     assert "[wider-s2-seed1] " in log  # a parallel step's output, named
     for name in names:
         assert f"{name} validation loss" in log
         weights = load_file(str(back / name / "adapter" / "adapter_model.safetensors"))
         assert {tensor.dtype for tensor in weights.values()} == {torch.float16}
-        summary = json.loads((back / name / "summary.json").read_text())
-        assert summary["config"]["rank"] == (settings["rank"] if name.startswith("tiny") else 2 * settings["rank"])
-    # The soup is made here, from the float16 adapters, and validated on a copy of the runs'
-    # data (theirs was on the other machine): the same corpus, synthesised here.
-    pair = [str(back / names[2]), str(back / names[3])]
-    assert main(["soup", *pair, "--out", str(back / "refused")]) == 1  # their data folder is gone
+    for soup_dir, rank in zip(soups, (settings["rank"], 2 * settings["rank"]), strict=True):
+        soup = json.loads((soup_dir / "summary.json").read_text())
+        assert soup["config"]["rank"] == 2 * rank and soup["config"]["seed"] == [0, 1]
+        assert 0 < soup["val_loss_after"] < 10
+    # Without a copy of their data, a soup of runs from the other machine is refused.
+    assert main(["soup", str(back / names[2]), str(back / names[3]), "--out", str(back / "refused")]) == 1
     assert not (back / "refused").exists()
-    data = tmp_path / "data"
-    assert main(["data", "synth", "--count", "60", "--seed", "0", "--out", str(data)]) == 0
-    assert main(["soup", *pair, "--out", str(back / "wider-s2"), "--data", str(data)]) == 0
-    soup = json.loads((back / "wider-s2" / "summary.json").read_text())
-    assert soup["config"]["rank"] == 4 * settings["rank"] and soup["config"]["seed"] == [0, 1]
-    assert 0 < soup["val_loss_after"] < 10
     # A failing run fails the script, and nothing is packed: a recipe that names no known base.
     broken = tmp_path / "broken.toml"
     broken.write_text(
