@@ -35,7 +35,12 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--threads", type=int, help="CPU threads for llama.cpp (default: all cores)")
     group.add_argument("--ctx", type=int, default=8192, help="context size in tokens (default: 8192)")
     group.add_argument("--gpu-layers", type=int, default=0, help="layers to offload to the GPU; -1 for all")
-    group.add_argument("--jobs", type=int, default=4, help="parallel requests for --backend openai")
+    group.add_argument(
+        "--jobs",
+        type=int,
+        default=4,
+        help="tables in flight at once: decoded together in one batch (llama), or parallel requests (openai)",
+    )
     group.add_argument("--no-cache", action="store_true", help="do not read or write the generation cache")
 
 

@@ -95,3 +95,44 @@ def test_a_text_the_length_limit_cut_off_ends_at_its_last_full_sentence() -> Non
     # A text that ends its sentence right at the limit is whole.
     whole = "A" + "b" * (limit - 3) + "."
     assert prompt.end_cut_text(whole) == whole
+
+
+def test_the_answers_fixed_text_is_drafted_between_values_only() -> None:
+    """`AnswerDraft` proposes what the schema fixes: the punctuation and the next column's name,
+    never a value's inside, and nothing once an answer leaves `json.dumps`'s spacing."""
+    from sqlscribe.generate.sampling import answer_skeleton, skeleton_continuation
+
+    request = request_for(parse_sql(SQL), 1)
+    schema = prompt.answer_schema(request)
+    parts = answer_skeleton(schema)
+    assert parts is not None
+    docs = {name: f'The "{name}" \\ value' for name in request.columns}
+    answer = json.dumps({"table": "Orders.", "columns": docs}, ensure_ascii=False)
+    # The skeleton and the values rebuild the answer exactly.
+    values = ["Orders.", *docs.values()]
+    rebuilt = parts[0] + "".join(json.dumps(v)[1:-1] + part for v, part in zip(values, parts[1:], strict=True))
+    assert rebuilt == answer
+    assert skeleton_continuation(parts, "") == '{"table": "'
+    assert skeleton_continuation(parts, '{"tab') == 'le": "'
+    assert skeleton_continuation(parts, '{"table": "Ord') == ""  # inside a value
+    assert skeleton_continuation(parts, '{"table": "Orders."') == ', "columns": {"order_id": "'
+    cut = answer.index('"customer_id"') - 2  # just after the closing quote of order_id's value
+    assert skeleton_continuation(parts, answer[:cut]) == ', "customer_id": "'
+    escaped = answer.index("\\\\")  # an escaped backslash and an escaped quote are not the end
+    assert skeleton_continuation(parts, answer[: escaped + 1]) == ""
+    assert skeleton_continuation(parts, answer[: answer.index('\\"') + 2]) == ""
+    assert skeleton_continuation(parts, answer[:-1]) == "}"
+    assert skeleton_continuation(parts, answer) == ""
+    assert skeleton_continuation(parts, '{ "table": "') == ""  # another spacing: no draft
+    # Schemas it does not know give no skeleton at all.
+    assert answer_skeleton({"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}) is None
+    assert answer_skeleton({"type": "object", "properties": {"a": {"type": "string"}}, "required": []}) is None
+
+
+def test_the_shared_prompt_prefix_leaves_every_prompt_a_token_of_its_own() -> None:
+    from sqlscribe.generate.batched import _common_prefix
+
+    assert _common_prefix([[1, 2, 3, 4], [1, 2, 3, 5], [1, 2, 9]]) == 2
+    assert _common_prefix([[1, 2, 3], [1, 2, 3]]) == 2  # identical prompts: the last token is each one's own
+    assert _common_prefix([[7, 1], [8, 1]]) == 0
+    assert _common_prefix([[5]]) == 0

@@ -11,12 +11,13 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.document import document_text
-from sqlscribe.generate import BackendConfig, DocCache, DocRequest, make_backend
+from sqlscribe.generate import BackendConfig, DocCache, DocRequest, Generated, GenerationError, make_backend
 from sqlscribe.generate.llama import LlamaBackend
 from sqlscribe.generate.openai import OpenAIBackend
 from sqlscribe.models import resolve, spec_for
@@ -237,3 +238,115 @@ def test_warming_the_prompt_leaves_only_the_table_to_read(llama: LlamaBackend) -
     # the text may differ in a word; it is still a whole answer.
     assert set(warm.docs.columns) == {c.name for c in request.table.columns} and not warm.fallback_columns
     assert first_batches[0] < cold.prompt_tokens - 300
+
+
+def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
+    llama: LlamaBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default proposes the answer's fixed JSON text in one batch (`AnswerDraft`) and keeps what
+    greedy decoding confirms: the text must be the one token-by-token decoding writes, in fewer
+    steps, and a draft the model refuses at every turn must cost nothing but time."""
+    import numpy as np
+
+    from sqlscribe.generate import llama as llama_module
+    from sqlscribe.generate.llama import LlamaOptions
+    from sqlscribe.generate.sampling import AnswerDraft
+
+    drafts: list[AnswerDraft] = []
+
+    class Seen(AnswerDraft):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)
+            drafts.append(self)
+
+    class Wrong(Seen):
+        def __call__(self, input_ids: object) -> object:
+            proposed = super().__call__(input_ids)
+            return np.array(self.llama.tokenize(b"zq xv!", add_bos=False)[: max(len(proposed), 1)], dtype=np.intc)
+
+    plain = LlamaBackend(llama.model, LlamaOptions(draft_answer=False))
+    request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
+    # Each from a cleared context: the prompt read in one batch, as the other reads it.
+    plain.llm.reset()
+    expected = plain.document(request)
+    assert plain.llm.draft_model is None and plain.llm.answer_draft is None
+
+    steps: list[int] = []
+    llm = llama.llm
+    evaluate = llm.eval
+    monkeypatch.setattr(llm, "eval", lambda tokens: (steps.append(len(tokens)), evaluate(tokens))[1])
+    monkeypatch.setattr(llama_module, "AnswerDraft", Seen)
+    llm.reset()
+    drafted = llama.document(request)
+    assert drafted.docs == expected.docs
+    assert drafted.completion_tokens == expected.completion_tokens
+    (draft,) = drafts
+    assert draft.batches >= len(request.columns)  # one between every two values at least
+    assert len(steps) - 1 < 0.75 * drafted.completion_tokens  # the prompt, then fewer steps than tokens
+    assert llm.draft_model is None and llm.answer_draft is None  # nothing left for the next caller
+
+    monkeypatch.setattr(llama_module, "AnswerDraft", Wrong)
+    llm.reset()
+    refused = llama.document(request)
+    assert drafts[-1].batches > 0
+    assert refused.docs == expected.docs and refused.fallback_columns == []
+
+
+MANY_TABLES = """CREATE TABLE customers (customer_id INT PRIMARY KEY, full_name VARCHAR(80), email VARCHAR(120));
+CREATE TABLE orders (order_id INT PRIMARY KEY, customer_id INT REFERENCES customers (customer_id),
+  placed_at TIMESTAMP, total_amt NUMERIC(10, 2), status_cd CHAR(1), ship_addr TEXT);
+CREATE TABLE products (sku VARCHAR(32) PRIMARY KEY, title VARCHAR(200), unit_price NUMERIC(10, 2));
+CREATE TABLE order_items (order_id INT, sku VARCHAR(32), qty INT, PRIMARY KEY (order_id, sku));
+CREATE TABLE audit_log (id BIGINT, actor VARCHAR(64), action VARCHAR(32), at TIMESTAMP);
+"""
+
+
+def test_batched_decoding_documents_tables_as_one_at_a_time_does(
+    llama: LlamaBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sqlscribe document` decodes several tables at once in one context (`BatchedDecoder`): every
+    table must come back whole, in order, as decoding it alone writes it (up to the float rounding of
+    other batches, which may turn a near tie), in fewer decoding steps than tokens; a wide table's
+    parts come back together; and a context too small for two tables at once takes them in turn."""
+    from sqlscribe.generate import chat
+    from sqlscribe.generate.batched import BatchedDecoder
+
+    monkeypatch.setattr(chat, "MAX_COLUMNS_PER_REQUEST", 4)  # orders (6 columns) goes in two parts
+    requests = [DocRequest.for_table(t) for t in parse_sql(MANY_TABLES, "postgres").tables]
+    llama.llm.reset()
+    alone = [r for r in LlamaBackend(llama.model, llama.options, parallel=1).document_many(requests)]
+
+    steps: list[int] = []
+    step = BatchedDecoder._step
+
+    def counted(self: BatchedDecoder, active: dict[int, Any]) -> Any:
+        steps.append(len(active))
+        return step(self, active)
+
+    monkeypatch.setattr(BatchedDecoder, "_step", counted)
+    batched = LlamaBackend(llama.model, llama.options, parallel=3)
+    together = list(batched.document_many(requests))
+    assert batched._decoder is not None
+
+    def whole(results: list[Generated | GenerationError], asked: list[DocRequest]) -> list[Generated]:
+        assert len(results) == len(asked)
+        for request, result in zip(asked, results, strict=True):
+            assert isinstance(result, Generated), result
+            assert set(result.docs.columns) == set(request.columns) and result.docs.description
+            assert result.fallback_columns == [] and result.completion_tokens > 0
+        return [r for r in results if isinstance(r, Generated)]
+
+    alone_docs = [r.docs for r in whole(alone, requests)]
+    together_docs = [r.docs for r in whole(together, requests)]
+    same = sum(a == b for a, b in zip(alone_docs, together_docs, strict=True))
+    assert same >= 3, list(zip(alone_docs, together_docs, strict=True))
+    assert max(steps) == 3  # three tables in flight at once
+    assert len(steps) < 0.6 * sum(r.completion_tokens for r in whole(together, requests))
+
+    # Room for one table at a time: they queue, and each still comes back whole.
+    steps.clear()
+    monkeypatch.setattr(batched._decoder, "n_ctx", 1)
+    whole(list(batched.document_many(requests[:2])), requests[:2])
+    assert max(steps) == 1
+    batched.close()
+    assert batched._decoder is None

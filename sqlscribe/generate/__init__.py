@@ -20,7 +20,7 @@ class BackendConfig:
     n_threads: int | None = None
     n_ctx: int = 8192
     n_gpu_layers: int = 0
-    jobs: int = 4
+    jobs: int = 4  # tables in flight at once: llama decodes them in one batch, openai sends parallel requests
     use_cache: bool = True
 
 
@@ -46,7 +46,8 @@ def make_backend(config: BackendConfig) -> Backend:
         from sqlscribe.models import resolve, spec_for
 
         model = resolve(spec_for(config.model))
-        backend = LlamaBackend(model, LlamaOptions(config.n_threads, config.n_ctx, config.n_gpu_layers), cache=cache)
+        options = LlamaOptions(config.n_threads, config.n_ctx, config.n_gpu_layers)
+        backend = LlamaBackend(model, options, cache=cache, parallel=config.jobs)
         if config.prompt_style:
             backend.prompt_style = config.prompt_style
         return backend

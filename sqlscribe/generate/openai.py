@@ -7,12 +7,12 @@ import json
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from sqlscribe.generate.base import DocRequest, Generated, GenerationError
+from sqlscribe.generate.base import GenerationError
 from sqlscribe.generate.cache import DocCache
-from sqlscribe.generate.chat import ChatBackend
+from sqlscribe.generate.chat import ChatBackend, Completion
 
 
 class OpenAIBackend(ChatBackend):
@@ -74,12 +74,12 @@ class OpenAIBackend(ChatBackend):
         usage = data.get("usage") or {}
         return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
 
-    def document_many(self, requests: Iterable[DocRequest]) -> Iterator[Generated | GenerationError]:
-        def run(request: DocRequest) -> Generated | GenerationError:
-            try:
-                return self.document(request)
-            except GenerationError as error:
-                return error
-
+    def complete_many(self, jobs: list[Completion]) -> Iterator[tuple[int, tuple[str, int, int] | Exception]]:
+        """`jobs` parallel requests at a time: a server with parallel slots decodes them together."""
         with ThreadPoolExecutor(self.jobs) as pool:
-            yield from pool.map(run, requests)
+            futures = {pool.submit(self.complete, j.messages, j.schema, j.max_tokens): i for i, j in enumerate(jobs)}
+            for future in as_completed(futures):
+                try:
+                    yield futures[future], future.result()
+                except Exception as error:  # `_finish` names the table
+                    yield futures[future], error
