@@ -348,5 +348,41 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
     monkeypatch.setattr(batched._decoder, "n_ctx", 1)
     whole(list(batched.document_many(requests[:2])), requests[:2])
     assert max(steps) == 1
+
+    # llama.cpp failing under the batch fails its tables, each named, and nothing else.
+    def broken(self: BatchedDecoder, tokens: list[int], seq: int) -> None:
+        raise RuntimeError("llama_decode returned -3 on the shared prompt")
+
+    monkeypatch.setattr(BatchedDecoder, "_decode_alone", broken)
+    failed = list(batched.document_many(requests[:2]))
+    assert [str(f) for f in failed] == [
+        f"table {r.table.name}: generation failed: llama_decode returned -3 on the shared prompt" for r in requests[:2]
+    ]
     batched.close()
     assert batched._decoder is None
+
+
+def test_document_command_decodes_a_files_tables_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sqlscribe document --jobs 3` as a user runs it: the file's five tables go through one batch
+    context, and the file comes out whole, every table and column documented, and re-parses."""
+    from sqlscribe.cli import main
+    from sqlscribe.generate.batched import BatchedDecoder
+
+    runs: list[int] = []
+    run = BatchedDecoder.run
+
+    def counted(self: BatchedDecoder, jobs: list[Any]) -> Any:
+        runs.append(len(jobs))
+        return run(self, jobs)
+
+    monkeypatch.setattr(BatchedDecoder, "run", counted)
+    target = tmp_path / "shop.sql"
+    target.write_text(MANY_TABLES)
+    assert main(["document", "--jobs", "3", "--no-cache", "--write", "-q", str(target)]) == 0
+    assert runs == [5]
+    parsed = parse_sql(target.read_text(), "postgres")
+    assert [t.name for t in parsed.tables] == [t.name for t in parse_sql(MANY_TABLES, "postgres").tables]
+    for table in parsed.tables:
+        assert table.comment is not None and table.comment.text.strip(), table.name
+        for column in table.columns:
+            assert column.comment is not None and column.comment.text.strip(), (table.name, column.name)

@@ -242,26 +242,37 @@ class LlamaBackend(ChatBackend):
         from sqlscribe.generate.batched import BatchedDecoder, Job, prompt_tokens
 
         with _lock:
-            llm = self.llm
-            if self._decoder is None or self._decoder.llm is not llm:
-                self.close()
-                self._decoder = BatchedDecoder(llm, self.parallel, REPEAT_PENALTY)
-            drafting = self.options.draft_answer
-            work = [
-                Job(
-                    prompt_tokens(llm, j.messages),
-                    _grammar(json.dumps(j.schema)),
-                    j.max_tokens,
-                    answer_skeleton(j.schema) if drafting else None,
-                )
-                for j in jobs
-            ]
-            for index, out in self._decoder.run(work):
-                if isinstance(out, Exception):
-                    yield index, out
-                else:
-                    text = llm.detokenize(out).decode("utf-8", errors="ignore")
-                    yield index, (text, len(work[index].prompt), len(out))
+            try:
+                llm = self.llm
+                if self._decoder is None or self._decoder.llm is not llm:
+                    self.close()
+                    self._decoder = BatchedDecoder(llm, self.parallel, REPEAT_PENALTY)
+            except Exception as error:  # every table fails with the model's own message
+                for i in range(len(jobs)):
+                    yield i, error
+                return
+            work: dict[int, Job] = {}
+            for i, job in enumerate(jobs):
+                try:
+                    skeleton = answer_skeleton(job.schema) if self.options.draft_answer else None
+                    grammar = _grammar(json.dumps(job.schema))
+                    work[i] = Job(prompt_tokens(llm, job.messages), grammar, job.max_tokens, skeleton)
+                except Exception as error:
+                    yield i, error
+            indices = list(work)
+            pending = set(indices)
+            try:
+                for k, out in self._decoder.run([work[i] for i in indices]):
+                    i = indices[k]
+                    pending.discard(i)
+                    if isinstance(out, Exception):
+                        yield i, out
+                    else:
+                        text = llm.detokenize(out).decode("utf-8", errors="ignore")
+                        yield i, (text, len(work[i].prompt), len(out))
+            except Exception as error:  # llama.cpp failed beyond one table: the rest fail with it
+                for i in sorted(pending):
+                    yield i, error
 
     def close(self) -> None:
         if self._decoder is not None:
