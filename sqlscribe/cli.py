@@ -9,7 +9,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
@@ -232,9 +232,16 @@ def backend_from_args(args: argparse.Namespace) -> Backend:
         raise UsageError(str(error)) from None
 
 
+# `sqlscribe document` hands the tables of several files to the backend together, so that one that
+# decodes several tables at once (--jobs) keeps them in flight across small files: files are read
+# until they hold this many tables per job (or this many files), then documented and written.
+WINDOW_TABLES_PER_JOB = 8
+WINDOW_FILES = 64
+
+
 def cmd_document(args: argparse.Namespace) -> int:
     from sqlscribe.docs import counted
-    from sqlscribe.document import document_text
+    from sqlscribe.document import FileOutcome, FilePlan, document_plans, plan_file
 
     if args.dialect:
         try:
@@ -248,22 +255,16 @@ def cmd_document(args: argparse.Namespace) -> int:
     records: list[dict[str, object]] = []
     changed_files = 0
     documented = 0
-    for number, path in enumerate(files, start=1):
-        label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
-        try:
-            text, bom = read_sql(path)
-        except FileReadError as error:
-            progress.clear()
-            print(error, file=sys.stderr)
-            failed = True
-            continue
+    window: list[tuple[str, Path, bool, FilePlan]] = []  # label, path, byte-order mark, plan
 
-        def report(done: int, total: int, table: Table, label: str = label) -> None:
+    def report_for(label: str) -> Callable[[int, int, Table], None]:
+        def report(done: int, total: int, table: Table) -> None:
             progress.update(label, done, total, table.name)
 
-        outcome = document_text(
-            text, backend, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing, progress=report
-        )
+        return report
+
+    def finish(path: Path, bom: bool, original: str, outcome: FileOutcome) -> None:
+        nonlocal failed, changed_files, documented
         progress.clear()
         if not args.quiet:
             parsed = outcome.parsed
@@ -282,7 +283,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             elif args.format == "diff":
                 sys.stdout.writelines(
                     difflib.unified_diff(
-                        text.splitlines(keepends=True),
+                        original.splitlines(keepends=True),
                         outcome.new_text.splitlines(keepends=True),
                         f"a/{path}",
                         f"b/{path}",
@@ -301,6 +302,31 @@ def cmd_document(args: argparse.Namespace) -> int:
                 if table.error:
                     record["error"] = table.error
                 records.append(record)
+
+    def flush() -> None:
+        labels = {id(plan): label for label, _, _, plan in window}
+        plans = [plan for _, _, _, plan in window]
+        outcomes = document_plans(plans, backend, lambda plan: report_for(labels[id(plan)]))
+        for (_, path, bom, plan), outcome in zip(window, outcomes, strict=True):
+            finish(path, bom, plan.text, outcome)
+        window.clear()
+
+    for number, path in enumerate(files, start=1):
+        label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
+        try:
+            text, bom = read_sql(path)
+        except FileReadError as error:
+            flush()  # the files before it first, so that messages keep the files' order
+            progress.clear()
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        plan = plan_file(text, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing)
+        window.append((label, path, bom, plan))
+        pending = sum(len(p.todo) for _, _, _, p in window)
+        if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
+            flush()
+    flush()
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

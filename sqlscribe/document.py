@@ -5,7 +5,7 @@ Both front ends (the CLI and the language server) go through here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlscribe.ddl import (
@@ -90,13 +90,48 @@ def document_text(
     overwrite: bool = False,
     progress: Progress | None = None,
 ) -> FileOutcome:
+    plan = plan_file(text, path=path, dialect=dialect, overwrite=overwrite)
+    return finish_file(plan, backend.document_many(r for _, r in plan.todo), progress)
+
+
+@dataclass
+class FilePlan:
+    """A file read and parsed, with the requests its tables need."""
+
+    text: str
+    path: str
+    parsed: ParsedFile
+    work: list[tuple[int, DocRequest]]  # every complete table's request (index in parsed.tables)
+    todo: list[tuple[int, DocRequest]]  # those that ask for something
+    overwrite: bool
+
+
+def plan_file(text: str, *, path: str = "<text>", dialect: str | None = None, overwrite: bool = False) -> FilePlan:
     parsed = parse_sql(text, dialect, path=path)
+    work = requests_for(parsed, overwrite=overwrite)
+    return FilePlan(text, path, parsed, work, [(i, r) for i, r in work if not r.empty], overwrite)
+
+
+def document_plans(
+    plans: list[FilePlan], backend: Backend, progress: Callable[[FilePlan], Progress | None] | None = None
+) -> Iterator[FileOutcome]:
+    """Document several files' tables in one `document_many` call, so that a backend that decodes
+    several tables at once keeps them in flight across files; yields each file as it is done."""
+    results = backend.document_many(r for plan in plans for _, r in plan.todo)
+    for plan in plans:
+        yield finish_file(plan, results, progress(plan) if progress else None)
+
+
+def finish_file(
+    plan: FilePlan, results: Iterator[Generated | GenerationError], progress: Progress | None = None
+) -> FileOutcome:
+    """Plan the edits of a file's tables from their results (the next ``len(plan.todo)`` of
+    ``results``), apply them and check the file re-parses to what was planned."""
+    text, path, parsed, overwrite = plan.text, plan.path, plan.parsed, plan.overwrite
     errors = [d.format(path) for d in parsed.diagnostics if d.severity == "error"]
     newline = "\r\n" if "\r\n" in text else "\n"
-    work = requests_for(parsed, overwrite=overwrite)
-    todo = [(i, r) for i, r in work if not r.empty]
+    todo = plan.todo
     outcomes: dict[int, TableOutcome] = {}
-    results = backend.document_many(r for _, r in todo)
     for n, ((index, _request), result) in enumerate(zip(todo, results, strict=False), start=1):
         table = parsed.tables[index]
         if progress:
@@ -107,7 +142,7 @@ def document_text(
             continue
         edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
         outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
-    for index, _ in work:
+    for index, _ in plan.work:
         if index not in outcomes:
             table = parsed.tables[index]
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None)

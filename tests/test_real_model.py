@@ -362,9 +362,10 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
     assert batched._decoder is None
 
 
-def test_document_command_decodes_a_files_tables_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`sqlscribe document --jobs 3` as a user runs it: the file's five tables go through one batch
-    context, and the file comes out whole, every table and column documented, and re-parses."""
+def test_document_command_decodes_a_folders_tables_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sqlscribe document --jobs 3` as a user runs it on a folder: the five tables of its two files
+    go through one batch context together, and each file comes out whole, every table and column
+    documented, and re-parses."""
     from sqlscribe.cli import main
     from sqlscribe.generate.batched import BatchedDecoder
 
@@ -376,13 +377,17 @@ def test_document_command_decodes_a_files_tables_together(tmp_path: Path, monkey
         return run(self, jobs)
 
     monkeypatch.setattr(BatchedDecoder, "run", counted)
-    target = tmp_path / "shop.sql"
-    target.write_text(MANY_TABLES)
-    assert main(["document", "--jobs", "3", "--no-cache", "--write", "-q", str(target)]) == 0
+    statements = [s + ";" for s in MANY_TABLES.split(";") if s.strip()]
+    (tmp_path / "a_people.sql").write_text("\n".join(statements[:2]))
+    (tmp_path / "b_catalogue.sql").write_text("\n".join(statements[2:]))
+    assert main(["document", "--jobs", "3", "--no-cache", "--write", "-q", str(tmp_path)]) == 0
     assert runs == [5]
-    parsed = parse_sql(target.read_text(), "postgres")
-    assert [t.name for t in parsed.tables] == [t.name for t in parse_sql(MANY_TABLES, "postgres").tables]
-    for table in parsed.tables:
-        assert table.comment is not None and table.comment.text.strip(), table.name
-        for column in table.columns:
-            assert column.comment is not None and column.comment.text.strip(), (table.name, column.name)
+    names = []
+    for path in sorted(tmp_path.glob("*.sql")):
+        parsed = parse_sql(path.read_text(), "postgres")
+        names += [t.name for t in parsed.tables]
+        for table in parsed.tables:
+            assert table.comment is not None and table.comment.text.strip(), table.name
+            for column in table.columns:
+                assert column.comment is not None and column.comment.text.strip(), (table.name, column.name)
+    assert names == [t.name for t in parse_sql(MANY_TABLES, "postgres").tables]
