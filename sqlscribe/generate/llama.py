@@ -28,8 +28,8 @@ class LlamaOptions:
     # (sqlscribe/generate/sampling.py); False keeps llama-cpp-python's own sampler chain.
     grammar_first: bool = True
     # With grammar_first, the answer's fixed JSON text (the columns' names and the punctuation
-    # between values) is proposed in one batch and checked by the model (`AnswerDraft`); the text is
-    # the same, in fewer decoding steps.
+    # between values) is proposed in one batch and checked by the model (`AnswerDraft`): the text
+    # greedy decoding writes (up to the float rounding of batched sums), in fewer decoding steps.
     draft_answer: bool = True
 
 
