@@ -304,9 +304,8 @@ def cmd_document(args: argparse.Namespace) -> int:
                 records.append(record)
 
     def flush() -> None:
-        labels = {id(plan): label for label, _, _, plan in window}
         plans = [plan for _, _, _, plan in window]
-        outcomes = document_plans(plans, backend, lambda plan: report_for(labels[id(plan)]))
+        outcomes = document_plans(plans, backend, [report_for(label) for label, _, _, _ in window])
         for (_, path, bom, plan), outcome in zip(window, outcomes, strict=True):
             finish(path, bom, plan.text, outcome)
         window.clear()

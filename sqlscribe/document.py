@@ -5,7 +5,7 @@ Both front ends (the CLI and the language server) go through here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlscribe.ddl import (
@@ -113,13 +113,14 @@ def plan_file(text: str, *, path: str = "<text>", dialect: str | None = None, ov
 
 
 def document_plans(
-    plans: list[FilePlan], backend: Backend, progress: Callable[[FilePlan], Progress | None] | None = None
+    plans: list[FilePlan], backend: Backend, progress: Sequence[Progress | None] | None = None
 ) -> Iterator[FileOutcome]:
     """Document several files' tables in one `document_many` call, so that a backend that decodes
-    several tables at once keeps them in flight across files; yields each file as it is done."""
+    several tables at once keeps them in flight across files; yields each file as it is done.
+    ``progress`` holds each plan's callback, in the plans' order."""
     results = backend.document_many(r for plan in plans for _, r in plan.todo)
-    for plan in plans:
-        yield finish_file(plan, results, progress(plan) if progress else None)
+    for i, plan in enumerate(plans):
+        yield finish_file(plan, results, progress[i] if progress else None)
 
 
 def finish_file(

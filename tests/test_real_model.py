@@ -350,10 +350,10 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
     assert max(steps) == 1
 
     # llama.cpp failing under the batch fails its tables, each named, and nothing else.
-    def broken(self: BatchedDecoder, tokens: list[int], seq: int) -> None:
+    def broken(self: BatchedDecoder, tokens: list[int]) -> None:
         raise RuntimeError("llama_decode returned -3 on the shared prompt")
 
-    monkeypatch.setattr(BatchedDecoder, "_decode_alone", broken)
+    monkeypatch.setattr(BatchedDecoder, "_read_prefix", broken)
     failed = list(batched.document_many(requests[:2]))
     assert [str(f) for f in failed] == [
         f"table {r.table.name}: generation failed: llama_decode returned -3 on the shared prompt" for r in requests[:2]

@@ -126,7 +126,7 @@ class BatchedDecoder:
         if not jobs:
             return
         shared = _common_prefix([job.prompt for job in jobs])
-        self._decode_alone(jobs[0].prompt[:shared], seq=0)
+        self._read_prefix(jobs[0].prompt[:shared])
         queue = list(range(len(jobs)))
         active: dict[int, _Sequence] = {}
         free = list(range(self.slots, 0, -1))
@@ -232,20 +232,15 @@ class BatchedDecoder:
             return False
         raise AssertionError("unreachable: the last fed token always ends the loop")
 
-    def _decode_alone(self, tokens: list[int], seq: int) -> None:
-        batch = self._batch.batch
+    def _read_prefix(self, tokens: list[int]) -> None:
+        """Evaluate the prompts' shared prefix into sequence 0 (llama-cpp-python's `set_batch`
+        fills sequence 0)."""
         for start in range(0, len(tokens), self.n_batch):
-            chunk = tokens[start : start + self.n_batch]
-            for k, token in enumerate(chunk):
-                batch.token[k] = token
-                batch.pos[k] = start + k
-                batch.n_seq_id[k] = 1
-                batch.seq_id[k][0] = seq
-                batch.logits[k] = False
-            batch.n_tokens = len(chunk)
-            status = self._lib.llama_decode(self._ctx.ctx, batch)
-            if status != 0:
-                raise RuntimeError(f"llama_decode returned {status} on the shared prompt")
+            self._batch.set_batch(tokens[start : start + self.n_batch], n_past=start, logits_all=False)
+            try:
+                self._ctx.decode(self._batch)
+            except RuntimeError as error:
+                raise RuntimeError(f"{error} on the shared prompt") from None
 
 
 def _common_prefix(prompts: list[list[int]]) -> int:
