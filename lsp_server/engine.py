@@ -13,16 +13,31 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
+import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlscribe import prompt
-from sqlscribe.generate import Backend, BackendConfig, DocRequest, Generated, HeuristicBackend, make_backend
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate import (
+    Backend,
+    BackendConfig,
+    DocRequest,
+    Generated,
+    GenerationError,
+    HeuristicBackend,
+    Interrupted,
+    make_backend,
+)
 from sqlscribe.models import ModelError
 
 log = logging.getLogger(__name__)
+
+# Background work (`Engine.prefetch`) waits this long after the last work somebody waited for.
+QUIET_SECONDS = 0.3
 
 StatusListener = Callable[["Status"], None]
 WarningListener = Callable[[str], None]
@@ -34,9 +49,16 @@ class Status:
     model: str
     message: str = ""
     pending: int = 0
+    ahead: int = 0  # tables still to document in the background (`Engine.prefetch`)
 
     def as_dict(self) -> dict[str, object]:
-        return {"state": self.state, "model": self.model, "message": self.message, "pending": self.pending}
+        return {
+            "state": self.state,
+            "model": self.model,
+            "message": self.message,
+            "pending": self.pending,
+            "ahead": self.ahead,
+        }
 
 
 class Engine:
@@ -56,6 +78,15 @@ class Engine:
         self._backend: Backend | None = None
         self._generation = 0  # bumped on every reconfiguration; part of every key
         self._inflight: dict[str, asyncio.Future[Generated]] = {}
+        # In-flight background work nobody waits for yet, with the event that stops it.
+        self._background: dict[str, threading.Event] = {}
+        # Background work waiting to start: owner (a document) -> (key, request), in order.
+        self._queued: OrderedDict[str, list[tuple[str, DocRequest]]] = OrderedDict()
+        self._pump_timer: asyncio.TimerHandle | None = None
+        self._ahead = 0  # tables in those lists not done yet (read by the worker thread's statuses)
+        self._asked_at = -math.inf  # when work somebody waited for last ended (loop time)
+        # Background work starts only after this long without such work.
+        self.quiet_seconds = QUIET_SECONDS
         self._results: OrderedDict[str, Generated] = OrderedDict()
         self._warned: set[str] = set()
         self.model_id = "(not loaded)"
@@ -70,6 +101,7 @@ class Engine:
         self.config = config
         self._generation += 1
         self._results.clear()
+        self._queued.clear()  # planned for the old model; the server plans again
         old, self._backend = self._backend, None
         if old is not None:
             self._executor.submit(old.close)
@@ -102,48 +134,172 @@ class Engine:
 
     @property
     def busy(self) -> bool:
-        """A generation is running or queued: new work would wait behind it."""
-        return bool(self._inflight)
+        """Work somebody waits for is running or queued: a new request would wait behind it
+        (background work would not hold it up: it stops for the request)."""
+        return any(key not in self._background for key in self._inflight)
 
     def peek(self, request: DocRequest) -> Generated | None:
-        """A finished result for this request, without waiting."""
-        return self._results.get(self.key(request))
+        """A finished result for this request, or for its whole table, without waiting."""
+        done = self._results.get(self.key(request))
+        if done is not None:
+            return done
+        for key, _request in self._wholes(request):
+            whole = self._results.get(key)
+            if whole is not None and _covers(whole, request):
+                return _part(whole, request)
+        return None
 
     def generate(self, request: DocRequest) -> asyncio.Future[Generated]:
-        """Document a table (or part of one); identical concurrent requests share one future."""
+        """Document a table (or part of one); identical concurrent requests share one future.
+
+        A column (or a description alone) whose whole table is done, or being documented,
+        takes its text from there. Background work under way stops for a new request."""
         key = self.key(request)
         loop = asyncio.get_running_loop()
-        done = self._results.get(key)
+        done = self.peek(request)
         if done is not None:
-            self._results.move_to_end(key)
+            if key in self._results:
+                self._results.move_to_end(key)
             future: asyncio.Future[Generated] = loop.create_future()
             future.set_result(done)
             return future
         running = self._inflight.get(key)
         if running is not None:
+            return self._join(key, running, request, None)
+        for whole_key, whole in self._wholes(request):
+            if whole_key in self._inflight:
+                return self._join(whole_key, self._inflight[whole_key], request, whole)
+        for event in self._background.values():
+            event.set()
+        return asyncio.shield(self._start(key, request))
+
+    def _join(
+        self, key: str, running: asyncio.Future[Generated], request: DocRequest, whole: DocRequest | None
+    ) -> asyncio.Future[Generated]:
+        """Wait for work under way (``request`` itself, or its ``whole`` table)."""
+        stop = self._background.pop(key, None)  # somebody waits for it now: it is never stopped again
+        if whole is None and (stop is None or not stop.is_set()):
             return asyncio.shield(running)  # a caller that stops waiting must not cancel shared work
-        future = asyncio.ensure_future(loop.run_in_executor(self._executor, self._run, request))
+        return asyncio.ensure_future(self._via(running, request, whole))
+
+    async def _via(
+        self, running: asyncio.Future[Generated], request: DocRequest, whole: DocRequest | None
+    ) -> Generated:
+        """The answer of work under way; asked again, as the caller's own, if it was background
+        work that stopped for another request; for a part, read from its whole table's answer."""
+        try:
+            result = await asyncio.shield(running)
+        except Interrupted:
+            result = await self.generate(whole or request)
+        except GenerationError:
+            if whole is None:
+                raise
+            return await self.generate(request)  # the part gets its own try, and its own error
+        if whole is None:
+            return result
+        return _part(result, request) if _covers(result, request) else await self.generate(request)
+
+    def prefetch(self, owner: str, requests: Sequence[DocRequest]) -> None:
+        """Document these in the background, in this order, while nothing else is asked for.
+
+        ``owner`` (a document) names the list: a later call replaces it, an empty one drops it;
+        the most recently given list goes first. Background work yields to every other request:
+        one that arrives stops the table under way (llama.cpp stops at its next step), which
+        starts again, from the front of its list, once nothing else runs. A table no list wants
+        any more is stopped too."""
+        self._queued.pop(owner, None)
+        if requests:
+            self._queued[owner] = [(self.key(r), r) for r in requests]
+        self._count_ahead()
+        wanted = {key for todo in self._queued.values() for key, _ in todo}
+        for key, stop in self._background.items():
+            if key not in wanted:
+                stop.set()
+        self._pump()
+
+    def _pump(self) -> None:
+        """Start the first background table still to do, when nothing runs and nothing has for a
+        moment (a caller documenting table after table asks for the next one soon after)."""
+        if self._inflight or not self._queued or self._pump_timer is not None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._asked_at + self.quiet_seconds - loop.time()
+        if wait > 0:
+            self._pump_timer = loop.call_later(wait, self._pump_later)
+            return
+        for owner in reversed(list(self._queued)):
+            todo = self._queued[owner]
+            todo[:] = [(key, request) for key, request in todo if key not in self._results]
+            if not todo:
+                del self._queued[owner]
+                continue
+            key, request = todo[0]
+            stop = threading.Event()
+            self._background[key] = stop
+            self._start(key, request, stop)
+            return
+
+    def _count_ahead(self) -> None:
+        self._ahead = len({key for todo in self._queued.values() for key, _ in todo if key not in self._results})
+
+    def _pump_later(self) -> None:
+        self._pump_timer = None
+        self._pump()
+
+    def _drop(self, key: str) -> None:
+        """Never try this table in the background again (it failed)."""
+        for todo in self._queued.values():
+            todo[:] = [(k, request) for k, request in todo if k != key]
+
+    def _start(
+        self, key: str, request: DocRequest, interrupt: threading.Event | None = None
+    ) -> asyncio.Future[Generated]:
+        loop = asyncio.get_running_loop()
+        future = asyncio.ensure_future(loop.run_in_executor(self._executor, self._run, request, interrupt))
         self._inflight[key] = future
-        self._publish("generating", pending=len(self._inflight))
+        ahead = f"documenting {request.table.name} ahead" if interrupt is not None else ""
+        self._publish("generating", message=ahead, pending=len(self._inflight))
 
         def finished(f: asyncio.Future[Generated]) -> None:
             self._inflight.pop(key, None)
+            if self._background.pop(key, None) is None:
+                self._asked_at = loop.time()
             if not f.cancelled() and f.exception() is None:
                 self._results[key] = f.result()
                 while len(self._results) > 1024:
                     self._results.popitem(last=False)
+            elif f.cancelled() or not isinstance(f.exception(), Interrupted):
+                self._drop(key)
+            self._count_ahead()
             if self._inflight:
                 self._publish("generating", pending=len(self._inflight))
             else:
                 self._publish("error" if self.fallback_reason else "idle", message=self.fallback_reason or "")
+            self._pump()
 
         future.add_done_callback(finished)
-        return asyncio.shield(future)
+        return future
 
-    def _run(self, request: DocRequest) -> Generated:
+    def _wholes(self, request: DocRequest) -> list[tuple[str, DocRequest]]:
+        """The whole-table requests whose answer would cover this part of a table."""
+        if request.want_description and request.columns:
+            return []
+        out = []
+        for overwrite in (False, True):
+            whole = DocRequest.for_table(request.table, request.context, overwrite=overwrite)
+            if whole != request and (whole.want_description or not request.want_description):
+                out.append((self.key(whole), whole))
+        return out
+
+    def _run(self, request: DocRequest, interrupt: threading.Event | None = None) -> Generated:
         # A result finished after a reconfiguration is stored under the old generation's key,
         # which no later request asks for.
-        return self._ensure_backend().document(request)
+        backend = self._ensure_backend()
+        backend.interrupt = interrupt
+        try:
+            return backend.document(request)
+        finally:
+            backend.interrupt = None
 
     def _ensure_backend(self) -> Backend:
         """Runs on the worker thread only."""
@@ -174,12 +330,32 @@ class Engine:
 
     def _publish(self, state: str, *, message: str = "", pending: int = 0) -> None:
         try:
-            self._on_status(Status(state, self.model_id, message, pending))
+            self._on_status(Status(state, self.model_id, message, pending, self._ahead))
         except Exception:  # a listener must never break generation
             log.exception("status listener failed")
 
     def close(self) -> None:
+        self._queued.clear()
+        if self._pump_timer is not None:
+            self._pump_timer.cancel()
+        for stop in self._background.values():
+            stop.set()
         backend, self._backend = self._backend, None
         if backend is not None:
             self._executor.submit(backend.close)
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _covers(whole: Generated, part: DocRequest) -> bool:
+    return all(c in whole.docs.columns for c in part.columns) and (
+        not part.want_description or bool(whole.docs.description)
+    )
+
+
+def _part(whole: Generated, part: DocRequest) -> Generated:
+    """What a whole table's answer says about some of its columns (or its description)."""
+    docs = TableDocs(
+        whole.docs.description if part.want_description else None, {c: whole.docs.columns[c] for c in part.columns}
+    )
+    fallback = [c for c in whole.fallback_columns if c in docs.columns]
+    return Generated(docs, whole.model_id, cached=True, fallback_columns=fallback)

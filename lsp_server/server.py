@@ -49,6 +49,8 @@ class SessionState:
     offered: OrderedDict[str, Accepted] = field(default_factory=OrderedDict)
     # document uri -> accepted suggestions whose fate (kept or edited) is not known yet
     accepted: dict[str, list[Accepted]] = field(default_factory=dict)
+    # document uri -> where the cursor was last seen (offset, table there or None), for background work
+    focus: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
     def offer(self, accepted: Accepted) -> None:
         self.offered[accepted.suggestion_id] = accepted

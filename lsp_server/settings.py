@@ -25,6 +25,7 @@ class Settings:
     contextSize: int = 8192
     diagnostics: bool = True
     overwriteExisting: bool = False
+    prefetch: bool = True  # document the tables near the cursor in the background while idle
     telemetry: bool = True  # record acceptance metrics locally
     warnings: list[str] = field(default_factory=list, compare=False)
 

@@ -9,7 +9,7 @@ import time
 from lsp_server.engine import Engine, Status
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
-from sqlscribe.generate import Backend, BackendConfig, DocRequest, Generated
+from sqlscribe.generate import Backend, BackendConfig, DocRequest, Generated, GenerationError, Interrupted
 from sqlscribe.models import ModelError
 
 TABLE = parse_sql("CREATE TABLE t (a INT, b TEXT);", "postgres").tables[0]
@@ -122,3 +122,149 @@ async def test_warm_up_reads_the_prompt_once_and_survives_a_failure():
         result = await engine.generate(request("a"))
         assert result.docs.columns == {"a": "About a."} and engine.fallback_reason is None
         engine.close()
+
+
+FILE = parse_sql(
+    "CREATE TABLE t1 (a INT, b TEXT);\nCREATE TABLE t2 (c INT);\nCREATE TABLE t3 (d INT);", "postgres"
+).tables
+
+
+def whole(index: int) -> DocRequest:
+    return DocRequest.for_table(FILE[index])
+
+
+class Stepping(Backend):
+    """Works in small steps and, as llama.cpp does, stops at the next one once interrupted."""
+
+    def __init__(self, steps: int = 10, fail: str = "") -> None:
+        self.model_id = "stepping"
+        self.steps = steps
+        self.fail = fail  # a table it cannot document
+        self.log: list[tuple[str, str]] = []  # (started | stopped | done | failed, what)
+
+    def document(self, request: DocRequest) -> Generated:
+        what = request.table.name + ("." + ",".join(request.columns) if not request.want_description else "")
+        self.log.append(("started", what))
+        for _ in range(self.steps):
+            if self.interrupt is not None and self.interrupt.is_set():
+                self.log.append(("stopped", what))
+                raise Interrupted("interrupted")
+            time.sleep(0.02)
+        if request.table.name == self.fail:
+            self.log.append(("failed", what))
+            raise GenerationError(f"table {what}: the model said no")
+        self.log.append(("done", what))
+        docs = {c: f"{request.table.name}.{c}" for c in request.columns}
+        return Generated(TableDocs(f"About {request.table.name}." if request.want_description else None, docs), "m")
+
+
+def stepping_engine(backend: Stepping, quiet: float = 0.0, statuses: list[Status] | None = None) -> Engine:
+    engine = Engine(
+        BackendConfig(backend="x"),
+        factory=lambda config: backend,
+        on_status=None if statuses is None else statuses.append,
+    )
+    engine.quiet_seconds = quiet
+    return engine
+
+
+async def until(predicate: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def test_background_work_answers_the_table_its_columns_and_its_description():
+    backend = Stepping(steps=2)
+    statuses: list[Status] = []
+    engine = stepping_engine(backend, statuses=statuses)
+    engine.prefetch("file:///a.sql", [whole(0), whole(1)])
+    await until(lambda: ("done", "t2") in backend.log)
+    assert backend.log == [("started", "t1"), ("done", "t1"), ("started", "t2"), ("done", "t2")]
+    assert not engine.busy
+    # The status says what is being done ahead, and how much is left.
+    said = [(s.message, s.ahead) for s in statuses if s.state == "generating"]
+    assert said == [("documenting t1 ahead", 2), ("documenting t2 ahead", 1)]
+    await until(lambda: statuses[-1].state == "idle" and statuses[-1].ahead == 0)
+    table = await engine.generate(whole(0))
+    column = await engine.generate(DocRequest(FILE[0], columns=("b",), want_description=False))
+    description = await engine.generate(DocRequest(FILE[0], columns=(), want_description=True))
+    assert table.docs == TableDocs("About t1.", {"a": "t1.a", "b": "t1.b"})
+    assert column.docs == TableDocs(None, {"b": "t1.b"})
+    assert description.docs == TableDocs("About t1.", {})
+    assert engine.peek(DocRequest(FILE[1], columns=("c",), want_description=False)) is not None
+    assert len(backend.log) == 4  # all from memory
+    # A column of a table nobody documented yet is its own work.
+    other = await engine.generate(DocRequest(FILE[2], columns=("d",), want_description=False))
+    assert other.docs.columns == {"d": "t3.d"} and backend.log[-1] == ("done", "t3.d")
+    engine.close()
+
+
+async def test_a_request_stops_background_work_which_starts_again_once_idle():
+    backend = Stepping(steps=25)
+    engine = stepping_engine(backend)
+    engine.prefetch("file:///a.sql", [whole(0), whole(1)])
+    await until(lambda: backend.log == [("started", "t1")])
+    mine = await engine.generate(whole(2))
+    assert mine.docs.description == "About t3."
+    await until(lambda: ("done", "t2") in backend.log)
+    assert backend.log == [
+        ("started", "t1"),
+        ("stopped", "t1"),
+        ("started", "t3"),
+        ("done", "t3"),
+        ("started", "t1"),
+        ("done", "t1"),
+        ("started", "t2"),
+        ("done", "t2"),
+    ]
+    engine.close()
+
+
+async def test_background_work_waits_while_the_user_keeps_asking():
+    backend = Stepping(steps=2)
+    engine = stepping_engine(backend, quiet=60.0)
+    await engine.generate(whole(2))
+    engine.prefetch("file:///a.sql", [whole(0)])
+    await asyncio.sleep(0.3)
+    assert backend.log == [("started", "t3"), ("done", "t3")]  # a minute's quiet is not over
+    engine.close()
+
+
+async def test_asking_for_the_table_under_way_joins_it_instead_of_stopping_it():
+    backend = Stepping(steps=25)
+    engine = stepping_engine(backend)
+    engine.prefetch("file:///a.sql", [whole(0)])
+    await until(lambda: backend.log == [("started", "t1")])
+    column, table = await asyncio.gather(
+        engine.generate(DocRequest(FILE[0], columns=("a",), want_description=False)), engine.generate(whole(0))
+    )
+    assert column.docs == TableDocs(None, {"a": "t1.a"}) and table.docs.columns == {"a": "t1.a", "b": "t1.b"}
+    assert backend.log == [("started", "t1"), ("done", "t1")]
+    engine.close()
+
+
+async def test_a_new_plan_stops_a_table_it_no_longer_wants_and_a_failure_is_not_retried():
+    backend = Stepping(steps=25, fail="t2")
+    engine = stepping_engine(backend)
+    engine.prefetch("file:///a.sql", [whole(0), whole(1)])
+    await until(lambda: backend.log == [("started", "t1")])
+    engine.prefetch("file:///a.sql", [whole(1), whole(2)])  # the user documented t1 meanwhile
+    await until(lambda: ("done", "t3") in backend.log)
+    assert backend.log == [
+        ("started", "t1"),
+        ("stopped", "t1"),
+        ("started", "t2"),
+        ("failed", "t2"),
+        ("started", "t3"),
+        ("done", "t3"),
+    ]
+    engine.prefetch("file:///b.sql", [whole(0)])
+    await until(lambda: len(backend.log) == 7)
+    engine.prefetch("file:///b.sql", [])  # the document was closed
+    await until(lambda: len(backend.log) == 8)
+    assert backend.log[6:] == [("started", "t1"), ("stopped", "t1")]
+    await asyncio.sleep(0.2)
+    assert len(backend.log) == 8 and not engine.busy
+    engine.close()

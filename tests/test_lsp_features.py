@@ -131,6 +131,78 @@ async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: E
     assert none is None
 
 
+AHEAD = """CREATE TABLE shipments (
+  shipment_id BIGINT PRIMARY KEY,
+  carrier_cd VARCHAR(8),
+  shipped_at DATETIME
+);
+
+CREATE TABLE refunds (
+  refund_id BIGINT PRIMARY KEY COMMENT 'Refund number.',
+  amount_usd DECIMAL(12,2) COMMENT 'Amount refunded, in US dollars.'
+) COMMENT 'Money returned to customers.';
+
+CREATE TABLE coupons (
+  coupon_code VARCHAR(16) PRIMARY KEY,
+  pct_off INT,
+  expires_on DATE
+);
+"""
+
+
+async def test_tables_near_the_cursor_are_documented_ahead_while_the_model_is_idle(client: LanguageClient):
+    """Background work, seen from the editor: the undocumented tables, the cursor's first, are
+    documented once the document is quiet; the light bulb, its columns' actions and hovers then
+    answer from memory; switched off, nothing runs until asked."""
+    editor = await start_editor(client)
+    uri = "file:///tmp/ahead.sql"
+    editor.open(uri, AHEAD)
+    await editor.code_actions(uri, AHEAD.index("pct_off"))  # the cursor moves to coupons
+
+    def all_done() -> bool:
+        started = [i for i, s in enumerate(editor.statuses) if s["message"].endswith(" ahead")]
+        return bool(started) and any(s["ahead"] == 0 for s in editor.statuses[started[0] :])
+
+    await wait_for(all_done)
+    ahead = [s["message"] for s in editor.statuses if s["state"] == "generating"]
+    assert ahead == ["documenting coupons ahead", "documenting shipments ahead"]  # refunds is documented
+    seen = len(editor.statuses)
+
+    hover = await editor.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_at(AHEAD, AHEAD.index("pct_off") + 1)
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "*Suggested comment (" in hover.contents.value and "quick preview" not in hover.contents.value
+    actions = await editor.code_actions(uri, AHEAD.index("expires_on"))
+    column = next(a for a in actions if a.title == "Document column `expires_on`")
+    assert (await editor.client.code_action_resolve_async(column)).edit is not None
+    table = next(a for a in actions if a.title.startswith("Document table `coupons`"))
+    resolved = await editor.client.code_action_resolve_async(table)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    coupons = parse_sql(editor.texts[uri], "mysql").tables[2]
+    assert coupons.comment is not None and all(c.comment is not None for c in coupons.columns)
+    await editor.settle()
+    assert not [s for s in editor.statuses[seen:] if s["state"] == "generating"]  # all from memory
+
+    client.set_configuration({"sqlscribe": {"prefetch": False}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await editor.settle()
+    seen = len(editor.statuses)
+    other = "file:///tmp/not-ahead.sql"
+    parcels = "CREATE TABLE parcels (\n  parcel_id BIGINT PRIMARY KEY,\n  weight_g INT\n);\n"
+    editor.open(other, parcels)
+    await editor.code_actions(other, parcels.index("weight_g"))
+    await asyncio.sleep(3)  # three times the quiet a plan waits for
+    assert not [s for s in editor.statuses[seen:] if s["state"] == "generating"]
+    actions = await editor.code_actions(other, parcels.index("weight_g"))
+    table = next(a for a in actions if a.title.startswith("Document table `parcels`"))
+    resolved = await editor.client.code_action_resolve_async(table)
+    assert resolved.edit is not None
+    assert [s["message"] for s in editor.statuses[seen:] if s["state"] == "generating"] == [""]  # asked for
+
+
 async def test_diagnostics_mark_undocumented_objects_and_can_be_switched_off(editor: Editor):
     uri = "file:///tmp/diag.sql"
     editor.open(uri, MYSQL)

@@ -292,6 +292,51 @@ def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
     assert refused.docs == expected.docs and refused.fallback_columns == []
 
 
+def test_an_interrupt_stops_llama_cpp_at_once_and_spoils_nothing(llama: LlamaBackend) -> None:
+    """Background work in the editor is stopped through `Backend.interrupt`: llama.cpp must stop
+    before an evaluation or inside one, name it as `Interrupted`, and leave a context the next
+    answer can use."""
+    import threading
+
+    from sqlscribe.generate import Interrupted
+
+    class StopAfter(threading.Event):
+        """Set from the ``n``-th check on: a stop at a known point."""
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.checks = 0
+            self.n = n
+
+        def is_set(self) -> bool:
+            self.checks += 1
+            return self.checks > self.n
+
+    request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
+    llm = llama.llm
+    llm.reset()
+    expected = llama.document(request)
+    # Before the prompt is read; inside the prompt's evaluation (llama.cpp checks between
+    # operations, hundreds of times an evaluation); some tokens into the answer.
+    for n in (0, 50, 5000):
+        stop = StopAfter(n)
+        llama.interrupt = stop
+        llm.reset()
+        try:
+            with pytest.raises(Interrupted):
+                llama.document(request)
+        finally:
+            llama.interrupt = None
+        assert stop.checks == n + 1  # it stopped at the first check that said so
+        assert llm.interrupt is None  # nothing left for the next caller
+        if n == 50:
+            assert llm.n_tokens == 0  # the prompt's evaluation was stopped halfway and not kept
+        if n == 5000:
+            assert llm.n_tokens > 0  # the prompt and the answer's first tokens stay for the next prompt
+    llm.reset()
+    assert llama.document(request).docs == expected.docs
+
+
 MANY_TABLES = """CREATE TABLE customers (customer_id INT PRIMARY KEY, full_name VARCHAR(80), email VARCHAR(120));
 CREATE TABLE orders (order_id INT PRIMARY KEY, customer_id INT REFERENCES customers (customer_id),
   placed_at TIMESTAMP, total_amt NUMERIC(10, 2), status_cd CHAR(1), ship_addr TEXT);

@@ -17,6 +17,7 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
+from lsp_server.features import prefetch
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
@@ -43,6 +44,7 @@ def register(server: SqlscribeServer) -> None:
             snap = await ls.snapshot_near(params.text_document.uri, params.range.start)
         except DocumentUnavailable:
             return None
+        prefetch.focus(ls, snap, snap.lines.offset(params.range.start))
         return list_actions(ls, snap, params.range, params.context.only)
 
     @server.feature(types.CODE_ACTION_RESOLVE)

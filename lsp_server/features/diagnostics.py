@@ -12,6 +12,7 @@ import logging
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
+from lsp_server.features import prefetch
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Span
 
@@ -44,6 +45,7 @@ def register(server: SqlscribeServer) -> None:
         if timer:
             timer.cancel()
         ls.documents.forget(uri)
+        prefetch.forget(ls, uri)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
@@ -90,6 +92,7 @@ async def publish(ls: SqlscribeServer, uri: str) -> None:
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=snap.version, diagnostics=found)
     )
+    prefetch.schedule(ls, uri)
 
 
 def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.Diagnostic]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
+from lsp_server.features import prefetch
 from lsp_server.features.actions import COMMAND_ACCEPTED
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
@@ -50,6 +51,7 @@ def register(server: SqlscribeServer) -> None:
         except DocumentUnavailable:
             return None
         offset = snap.lines.offset(params.position)
+        prefetch.focus(ls, snap, offset)
         slot = find_slot(snap, offset)
         if slot is None:
             return None

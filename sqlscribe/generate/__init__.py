@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlscribe.generate.base import Backend, Context, DocRequest, Generated, GenerationError
+from sqlscribe.generate.base import Backend, Context, DocRequest, Generated, GenerationError, Interrupted
 from sqlscribe.generate.cache import DocCache
 from sqlscribe.generate.heuristic import HeuristicBackend
 
@@ -64,5 +64,6 @@ __all__ = [
     "Generated",
     "GenerationError",
     "HeuristicBackend",
+    "Interrupted",
     "make_backend",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,10 +60,18 @@ class GenerationError(RuntimeError):
     """A backend could not produce documentation for a table."""
 
 
+class Interrupted(GenerationError):
+    """The caller set the backend's `interrupt` event: the work stopped early and left no result."""
+
+
 class Backend(ABC):
     """Produces documentation for tables. Implementations must be safe to call from one thread at a time."""
 
     model_id: str
+    # Set by a caller that wants the work under way stopped (a language server's background
+    # work, when the user asks for something else): a backend that can stop early raises
+    # `Interrupted`; one that cannot simply finishes.
+    interrupt: threading.Event | None = None
 
     @abstractmethod
     def document(self, request: DocRequest) -> Generated: ...

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sqlscribe.generate.base import Interrupted
 from sqlscribe.generate.cache import DocCache
 from sqlscribe.generate.chat import ChatBackend, Completion
 from sqlscribe.generate.sampling import AnswerDraft, answer_skeleton
@@ -92,6 +93,7 @@ def _grammar_first(llama_class: Any) -> Any:
 
     class Llama(llama_class):  # type: ignore[misc]
         answer_draft: Any = None  # the `AnswerDraft` of the generation under way, if any
+        interrupt: threading.Event | None = None  # set: the next evaluation raises `Interrupted`
 
         def generate(self, tokens: Sequence[int], *args: Any, **kwargs: Any) -> Any:
             if self.answer_draft is not None:
@@ -100,7 +102,11 @@ def _grammar_first(llama_class: Any) -> Any:
 
         def eval(self, tokens: Sequence[int]) -> None:
             """As llama-cpp-python's, but a drafted batch asks for every position's logits, which
-            the speculative loop samples from one after the other."""
+            the speculative loop samples from one after the other. Every evaluation (a prompt,
+            a token, a draft) first checks the interrupt, so a stop waits for one at most; what was
+            evaluated before it stays in the context, for the next prompt to reuse."""
+            if self.interrupt is not None and self.interrupt.is_set():
+                raise Interrupted("interrupted")
             draft = self.answer_draft
             if draft is None or not draft.answering or not 1 < len(tokens) <= self.n_batch:
                 return super().eval(tokens)  # type: ignore[no-any-return]
@@ -166,6 +172,42 @@ def _grammar(schema_json: str) -> Any:
         return LlamaGrammar.from_json_schema(schema_json, verbose=False)
 
 
+@contextlib.contextmanager
+def _interruptible(llm: Any, interrupt: threading.Event | None) -> Iterator[None]:
+    """While ``interrupt`` is given, setting it stops llama.cpp within moments: evaluations check
+    it before they start (`Llama.eval` above), and llama.cpp between the operations of the one
+    under way (its abort callback, installed for this generation only, since every check takes
+    the GIL). A stopped evaluation leaves nothing behind: llama-cpp-python counts only finished
+    ones and drops the rest from the context before the next."""
+    if interrupt is None:
+        yield
+        return
+    import llama_cpp
+
+    stopped: list[bool] = []
+
+    def abort(_data: object) -> bool:
+        if interrupt.is_set():
+            stopped.append(True)
+            return True
+        return False
+
+    callback = llama_cpp.ggml_abort_callback(abort)
+    llm.interrupt = interrupt
+    llama_cpp.llama_set_abort_callback(llm._ctx.ctx, callback, None)
+    try:
+        yield
+    except Interrupted:
+        raise
+    except RuntimeError as error:  # "llama_decode returned 2"
+        if stopped:
+            raise Interrupted("interrupted") from error
+        raise
+    finally:
+        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, llama_cpp.ggml_abort_callback(), None)
+        llm.interrupt = None
+
+
 class LlamaBackend(ChatBackend):
     def __init__(
         self,
@@ -220,13 +262,14 @@ class LlamaBackend(ChatBackend):
             parts = answer_skeleton(schema) if self.options.grammar_first and self.options.draft_answer else None
             llm.answer_draft = llm.draft_model = AnswerDraft(llm, parts) if parts else None
             try:
-                out = llm.create_chat_completion(
-                    messages=messages,
-                    grammar=grammar,
-                    temperature=0.0,
-                    max_tokens=max_tokens,
-                    repeat_penalty=REPEAT_PENALTY,
-                )
+                with _interruptible(llm, self.interrupt):
+                    out = llm.create_chat_completion(
+                        messages=messages,
+                        grammar=grammar,
+                        temperature=0.0,
+                        max_tokens=max_tokens,
+                        repeat_penalty=REPEAT_PENALTY,
+                    )
             finally:
                 llm.answer_draft = llm.draft_model = None
         usage = out.get("usage") or {}

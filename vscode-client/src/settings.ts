@@ -12,6 +12,7 @@ export const SERVER_SETTINGS = {
   contextSize: 8192,
   diagnostics: true,
   overwriteExisting: false,
+  prefetch: true,
   telemetry: true,
 } as const;
 

@@ -6,6 +6,8 @@ export interface ServerStatus {
   model: string;
   message?: string;
   pending?: number;
+  // Tables the server is still documenting in the background (setting sqlscribe.prefetch).
+  ahead?: number;
 }
 
 const ICONS: Record<ServerStatus["state"], string> = {

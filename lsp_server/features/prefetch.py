@@ -1,0 +1,101 @@
+"""Suggestions prepared ahead: the tables a user is likely to ask about, documented while the model is idle.
+
+An undocumented table takes seconds to document on a CPU, so waiting for the light bulb's
+edit is the slowest thing the editor does. Once a document has been quiet for a moment, the
+undocumented tables nearest the cursor (up to ``MAX_TABLES``, the cursor's own first) go to
+the engine as background work (`Engine.prefetch`): they run only while nothing else is asked
+for, stop for any request, and their answers serve the table's code action, its columns'
+actions, ghost text and hovers at once. The cursor is known from the client's code-action and
+inline-completion requests, which editors send as it moves; moving into another table plans again at once.
+
+Only the llama backend works ahead: llama.cpp stops within moments when a request comes
+(`Backend.interrupt`), where a request to an OpenAI-compatible server would have to wait for
+the answer under way, and the heuristic needs no time at all. Setting ``prefetch`` (default on)
+switches it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsp_server.documents import DocumentUnavailable, Snapshot
+from lsp_server.server import SqlscribeServer
+from sqlscribe.ddl import Table
+from sqlscribe.suggest import SuggestionError, needs_docs, request_for
+
+log = logging.getLogger(__name__)
+
+# Tables prepared per document: the cursor's own and its nearest neighbours.
+MAX_TABLES = 8
+# How long a document must stay quiet after an edit before planning.
+DELAY_SECONDS = 1.0
+# How long the cursor must rest in another table before planning (arrow keys pass through many).
+FOCUS_DELAY_SECONDS = 0.25
+
+_timers: dict[str, asyncio.TimerHandle] = {}
+
+
+def schedule(ls: SqlscribeServer, uri: str, delay: float = DELAY_SECONDS) -> None:
+    """Plan the document's background work once it has been quiet for ``delay`` seconds."""
+    loop = asyncio.get_running_loop()
+    timer = _timers.pop(uri, None)
+    if timer:
+        timer.cancel()
+    _timers[uri] = loop.call_later(delay, lambda: ls.spawn(plan(ls, uri)))
+
+
+def focus(ls: SqlscribeServer, snap: Snapshot, offset: int) -> None:
+    """The cursor is at ``offset``: the tables around it go first. Moving into another table
+    plans at once (nearly), so that table is under way by the time its light bulb is clicked."""
+    table = next((t.name for t in snap.parsed.tables if t.span.start <= offset <= t.statement_end), None)
+    before = ls.session.focus.get(snap.uri)
+    ls.session.focus[snap.uri] = (offset, table)
+    if before is None or before[1] != table:
+        schedule(ls, snap.uri, FOCUS_DELAY_SECONDS)
+
+
+def forget(ls: SqlscribeServer, uri: str) -> None:
+    timer = _timers.pop(uri, None)
+    if timer:
+        timer.cancel()
+    ls.session.focus.pop(uri, None)
+    ls.engine.prefetch(uri, [])
+
+
+async def plan(ls: SqlscribeServer, uri: str) -> None:
+    _timers.pop(uri, None)
+    if uri not in ls.workspace.text_documents:
+        return
+    if not ls.settings.prefetch or ls.settings.backend != "llama":
+        ls.engine.prefetch(uri, [])
+        return
+    version = ls.current_version(uri)
+    try:
+        snap = await ls.snapshot(uri)
+    except DocumentUnavailable:
+        ls.engine.prefetch(uri, [])
+        return
+    if uri not in ls.workspace.text_documents or ls.current_version(uri) != version:
+        return  # edited meanwhile: that edit plans again
+    overwrite = ls.settings.overwriteExisting
+    at = ls.session.focus.get(uri, (0, None))[0]
+    todo = [
+        (_distance(t, at), i)
+        for i, t in enumerate(snap.parsed.tables)
+        if t.complete and needs_docs(t, overwrite=overwrite)
+    ]
+    requests = []
+    for _, index in sorted(todo)[:MAX_TABLES]:
+        try:
+            requests.append(request_for(snap.parsed, index, overwrite=overwrite))
+        except SuggestionError as error:  # pragma: no cover - a complete table always has a request
+            log.debug("not prefetching: %s", error)
+    ls.engine.prefetch(uri, requests)
+
+
+def _distance(table: Table, offset: int) -> int:
+    """Characters between the cursor and the table's statement (0 inside it)."""
+    if table.span.start <= offset <= table.statement_end:
+        return 0
+    return min(abs(table.span.start - offset), abs(table.statement_end - offset))
