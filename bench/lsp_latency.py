@@ -1,10 +1,17 @@
 """Editor latency of the real language server over stdio, as an editor sees it.
 
     .venv/bin/python bench/lsp_latency.py [--model NAME] [--runs 30] [--resolves 5] [--settle 20]
+    .venv/bin/python bench/lsp_latency.py --ahead [--dwell 0,1,2,4,6] [--repeats 3] [--settle 20]
 
 Measures: listing code actions (p50/p95 over --runs requests at different places), resolving a
 10-column table action (uncached, each run on a fresh table; then a cache hit), and hover while a
-table is being generated. Prints Markdown rows for docs/BENCHMARKS.md.
+table is being generated; background work (setting ``prefetch``) is off for these. Prints
+Markdown rows for docs/BENCHMARKS.md.
+
+``--ahead`` measures what background work changes, with ``prefetch`` on: in a file of many
+fresh tables, the cursor moves to a table far from the last one (a code-action request, as
+editors send when the cursor moves), rests there ``--dwell`` seconds, and the table's action is
+resolved; ``--repeats`` tables per dwell.
 """
 
 from __future__ import annotations
@@ -107,16 +114,20 @@ def main() -> int:
     parser.add_argument(
         "--settle", type=float, default=20.0, help="seconds between opening the file and the first resolve"
     )
+    parser.add_argument("--ahead", action="store_true", help="measure resolves with background work on")
+    parser.add_argument("--dwell", default="0,1,2,4,6", help="--ahead: seconds the cursor rests on a table")
+    parser.add_argument("--repeats", type=int, default=3, help="--ahead: tables per dwell")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sqlscribe-bench-") as tmp:
-        return measure(args, tmp)
+        return measure_ahead(args, tmp) if args.ahead else measure(args, tmp)
 
 
-def measure(args: argparse.Namespace, tmp: str) -> int:
+def open_server(tmp: str, model: str, text: str, *, prefetch: bool) -> tuple[Client, str, Any]:
+    """A server with ``text`` open; returns the client, the URI and a function listing the code
+    actions at a line (which tells the server where the cursor is)."""
     env = {**os.environ, "SQLSCRIBE_CACHE_DIR": f"{tmp}/cache", "SQLSCRIBE_DATA_DIR": f"{tmp}/data"}
     client = Client(env)
     uri = "file:///bench/customers.sql"
-    text = "-- dialect: mysql\n" + "\n".join(table(i) for i in range(args.resolves + 2))
     client.call(
         "initialize",
         {
@@ -125,7 +136,7 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
             "capabilities": {
                 "textDocument": {"codeAction": {"dataSupport": True, "resolveSupport": {"properties": ["edit"]}}}
             },
-            "initializationOptions": {"sqlscribe": {"model": args.model}},
+            "initializationOptions": {"sqlscribe": {"model": model, "prefetch": prefetch}},
         },
     )
     client.send({"method": "initialized", "params": {}})
@@ -135,7 +146,6 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
             "params": {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}},
         }
     )
-    lines = text.split("\n")
 
     def actions_at(line: int) -> tuple[float, Any]:
         pos = {"line": line, "character": 4}
@@ -144,11 +154,65 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
             {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}},
         )
 
+    return client, uri, actions_at
+
+
+def close_server(client: Client) -> str:
+    """Shut the server down; returns the model it ran."""
+    _, models = client.call("workspace/executeCommand", {"command": "sqlscribe.listModels"})
+    client.call("shutdown", None)
+    client.send({"method": "exit"})
+    return str(models["active"])
+
+
+def table_line(lines: list[str], i: int) -> int:
+    return next(n for n, t in enumerate(lines) if t.startswith(f"CREATE TABLE customer_{i} ")) + 3
+
+
+def measure_ahead(args: argparse.Namespace, tmp: str) -> int:
+    dwells = [float(d) for d in args.dwell.split(",")]
+    results = {prefetch: ahead_run(args, f"{tmp}/{prefetch}", dwells, prefetch=prefetch) for prefetch in (False, True)}
+    print(f"model: {results[True][0]}; {os.cpu_count()} cores\n")
+    print("| cursor rested on the table | background work off | background work on |\n|---|---|---|")
+    for dwell in dwells:
+        cells = [results[p][1][dwell] for p in (False, True)]
+        row = " | ".join(f"p50 {statistics.median(c):.2f} s, max {max(c):.2f} s" for c in cells)
+        print(f"| {dwell:g} s | {row} |")
+    return 0
+
+
+def ahead_run(
+    args: argparse.Namespace, tmp: str, dwells: list[float], *, prefetch: bool
+) -> tuple[str, dict[float, list[float]]]:
+    """One server: for each dwell in turn, --repeats times, the cursor moves to a fresh table far
+    from the last one, rests, and the table's action is resolved."""
+    spacing = 10  # more than the tables a plan takes (lsp_server/features/prefetch.py), so none was done ahead
+    count = spacing * len(dwells) * args.repeats + 1
+    text = "-- dialect: mysql\n" + "\n".join(table(i) for i in range(count))
+    lines = text.split("\n")
+    client, _, actions_at = open_server(tmp, args.model, text, prefetch=prefetch)
+    time.sleep(args.settle)  # the model loads (and, with background work, the first tables are done)
+    waited: dict[float, list[float]] = {d: [] for d in dwells}
+    pick = spacing
+    for _ in range(args.repeats):
+        for dwell in dwells:
+            _, actions = actions_at(table_line(lines, pick))
+            time.sleep(dwell)
+            action = next(a for a in actions if a["title"].startswith("Document table"))
+            waited[dwell].append(client.call("codeAction/resolve", action)[0])
+            pick += spacing
+    return close_server(client), waited
+
+
+def measure(args: argparse.Namespace, tmp: str) -> int:
+    text = "-- dialect: mysql\n" + "\n".join(table(i) for i in range(args.resolves + 2))
+    client, uri, actions_at = open_server(tmp, args.model, text, prefetch=False)
+    lines = text.split("\n")
+
     listing = [actions_at(1 + (i * 7) % (len(lines) - 2))[0] for i in range(args.runs)]
 
     def table_action(i: int) -> Any:
-        line = next(n for n, t in enumerate(lines) if t.startswith(f"CREATE TABLE customer_{i} ")) + 3
-        return next(a for a in actions_at(line)[1] if a["title"].startswith("Document table"))
+        return next(a for a in actions_at(table_line(lines, i))[1] if a["title"].startswith("Document table"))
 
     # The first suggestion, once the server has had --settle seconds to warm up (load the model,
     # read the prompt's fixed part), as when a user opens a file and then asks.
@@ -167,14 +231,12 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
     during_listing = [actions_at(2 + i)[0] for i in range(10)]
     client.wait(pending)
 
-    _, models = client.call("workspace/executeCommand", {"command": "sqlscribe.listModels"})
-    client.call("shutdown", None)
-    client.send({"method": "exit"})
+    model = close_server(client)
 
     def ms(seconds: float) -> str:
         return f"{seconds * 1000:.1f} ms"
 
-    print(f"model: {models['active']}; {os.cpu_count()} cores\n")
+    print(f"model: {model}; {os.cpu_count()} cores; background work off\n")
     rows = [
         (
             f"list code actions ({args.runs} requests)",
