@@ -18,13 +18,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlscribe import prompt
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import (
     Backend,
     BackendConfig,
+    Context,
     DocRequest,
     Generated,
     GenerationError,
@@ -88,6 +89,8 @@ class Engine:
         # Background work starts only after this long without such work.
         self.quiet_seconds = QUIET_SECONDS
         self._results: OrderedDict[str, Generated] = OrderedDict()
+        # Every table's answers so far, merged, by the table's shape (`shape`).
+        self._said: OrderedDict[str, Generated] = OrderedDict()
         self._warned: set[str] = set()
         self.model_id = "(not loaded)"
         self.fallback_reason: str | None = None
@@ -101,6 +104,7 @@ class Engine:
         self.config = config
         self._generation += 1
         self._results.clear()
+        self._said.clear()
         self._queued.clear()  # planned for the old model; the server plans again
         old, self._backend = self._backend, None
         if old is not None:
@@ -138,16 +142,43 @@ class Engine:
         (background work would not hold it up: it stops for the request)."""
         return any(key not in self._background for key in self._inflight)
 
+    def shape(self, request: DocRequest) -> str:
+        """The table as the model would see it without any comment: what stays the same while
+        the user accepts (or writes) the table's comments one by one."""
+        table = request.table
+        bare = replace(table, comment=None, columns=[replace(c, comment=None) for c in table.columns])
+        whole = DocRequest.for_table(bare, Context(request.context.neighbours))
+        payload = json.dumps([self._generation, prompt.messages(whole, "general")])
+        return hashlib.sha256(payload.encode()).hexdigest()
+
     def peek(self, request: DocRequest) -> Generated | None:
-        """A finished result for this request, or for its whole table, without waiting."""
+        """A finished result for this request, or what an earlier answer for the same table
+        said about the columns it asks for, without waiting: suggestions stay as they were
+        shown while the user accepts some of them, and a column's is its table's."""
         done = self._results.get(self.key(request))
         if done is not None:
             return done
-        for key, _request in self._wholes(request):
-            whole = self._results.get(key)
-            if whole is not None and _covers(whole, request):
-                return _part(whole, request)
+        said = self._said.get(self.shape(request))
+        if said is not None and _covers(said, request):
+            return _part(said, request)
         return None
+
+    def _remember(self, key: str, request: DocRequest, result: Generated) -> None:
+        self._results[key] = result
+        while len(self._results) > 1024:
+            self._results.popitem(last=False)
+        shape = self.shape(request)
+        said = self._said.pop(shape, None)
+        if said is not None:
+            columns = {**said.docs.columns, **result.docs.columns}
+            description = result.docs.description or said.docs.description
+            fallback = [c for c in said.fallback_columns if c not in result.docs.columns]
+            result = Generated(
+                TableDocs(description, columns), result.model_id, fallback_columns=fallback + result.fallback_columns
+            )
+        self._said[shape] = result
+        while len(self._said) > 1024:
+            self._said.popitem(last=False)
 
     def generate(self, request: DocRequest) -> asyncio.Future[Generated]:
         """Document a table (or part of one); identical concurrent requests share one future.
@@ -229,7 +260,7 @@ class Engine:
             return
         for owner in reversed(list(self._queued)):
             todo = self._queued[owner]
-            todo[:] = [(key, request) for key, request in todo if key not in self._results]
+            todo[:] = [(key, request) for key, request in todo if self.peek(request) is None]
             if not todo:
                 del self._queued[owner]
                 continue
@@ -240,7 +271,9 @@ class Engine:
             return
 
     def _count_ahead(self) -> None:
-        self._ahead = len({key for todo in self._queued.values() for key, _ in todo if key not in self._results})
+        self._ahead = len(
+            {key for todo in self._queued.values() for key, request in todo if self.peek(request) is None}
+        )
 
     def _pump_later(self) -> None:
         self._pump_timer = None
@@ -265,9 +298,7 @@ class Engine:
             if self._background.pop(key, None) is None:
                 self._asked_at = loop.time()
             if not f.cancelled() and f.exception() is None:
-                self._results[key] = f.result()
-                while len(self._results) > 1024:
-                    self._results.popitem(last=False)
+                self._remember(key, request, f.result())
             elif f.cancelled() or not isinstance(f.exception(), Interrupted):
                 self._drop(key)
             self._count_ahead()

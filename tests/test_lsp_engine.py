@@ -46,7 +46,10 @@ async def test_identical_requests_share_one_generation_off_the_event_loop():
     assert backend.calls == [("a",), ("b",)]
     assert results[0].docs.columns == {"a": "About a."} and results[2].docs.columns == {"b": "About b."}
     assert backend.threads == {"sqlscribe-model_0"}
-    assert engine.peek(request("a")) is not None and engine.peek(request("a", "b")) is None
+    assert engine.peek(request("a")) is not None
+    # What the two answers said together answers both columns at once.
+    both = engine.peek(request("a", "b"))
+    assert both is not None and both.docs.columns == {"a": "About a.", "b": "About b."}
     again = await engine.generate(request("a"))  # remembered: no new call
     assert again.docs == results[0].docs and len(backend.calls) == 2
     engine.close()
@@ -267,4 +270,24 @@ async def test_a_new_plan_stops_a_table_it_no_longer_wants_and_a_failure_is_not_
     assert backend.log[6:] == [("started", "t1"), ("stopped", "t1")]
     await asyncio.sleep(0.2)
     assert len(backend.log) == 8 and not engine.busy
+    engine.close()
+
+
+async def test_suggestions_stay_as_shown_while_the_user_accepts_them_one_by_one():
+    backend = Stepping(steps=1)
+    engine = stepping_engine(backend)
+    first = await engine.generate(whole(0))
+    # The user accepts column a's suggestion: the table now has that comment, and the table's
+    # action asks for what is left.
+    (t1,) = parse_sql("CREATE TABLE t1 (a INT, b TEXT);\nCOMMENT ON COLUMN t1.a IS 'Set by hand.';", "postgres").tables
+    assert t1.columns[0].comment is not None
+    rest = await engine.generate(DocRequest.for_table(t1))
+    assert rest.docs == TableDocs("About t1.", {"b": "t1.b"}) and rest.docs.columns["b"] == first.docs.columns["b"]
+    column = await engine.generate(DocRequest(t1, columns=("b",), want_description=False))
+    assert column.docs.columns == {"b": "t1.b"}
+    assert backend.log == [("started", "t1"), ("done", "t1")]
+    # A changed column is another table to the model.
+    (changed,) = parse_sql("CREATE TABLE t1 (a INT, b BIGINT);", "postgres").tables
+    await engine.generate(DocRequest(changed, columns=("b",), want_description=False))
+    assert backend.log[-1] == ("done", "t1.b")
     engine.close()

@@ -177,12 +177,18 @@ async def test_tables_near_the_cursor_are_documented_ahead_while_the_model_is_id
     assert "*Suggested comment (" in hover.contents.value and "quick preview" not in hover.contents.value
     actions = await editor.code_actions(uri, AHEAD.index("expires_on"))
     column = next(a for a in actions if a.title == "Document column `expires_on`")
-    assert (await editor.client.code_action_resolve_async(column)).edit is not None
+    resolved = await editor.client.code_action_resolve_async(column)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    # With one column accepted, the rest of the table is still what was shown.
+    actions = await editor.code_actions(uri, editor.texts[uri].index("pct_off"))
     table = next(a for a in actions if a.title.startswith("Document table `coupons`"))
     resolved = await editor.client.code_action_resolve_async(table)
     assert resolved.edit is not None and editor.apply(resolved.edit)
     coupons = parse_sql(editor.texts[uri], "mysql").tables[2]
     assert coupons.comment is not None and all(c.comment is not None for c in coupons.columns)
+    pct_off = coupons.column("pct_off")
+    assert pct_off is not None and pct_off.comment is not None
+    assert hover.contents.value.endswith(f":* {pct_off.comment.text}")  # what the hover showed
     await editor.settle()
     assert not [s for s in editor.statuses[seen:] if s["state"] == "generating"]  # all from memory
 
