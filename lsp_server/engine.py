@@ -4,7 +4,11 @@ One backend (one loaded model) serves the whole server. Generations run one at a
 on a dedicated worker thread — llama.cpp's context is not thread-safe — so the event
 loop keeps answering code-action listings, hovers and diagnostics while a table is
 being documented. Identical requests share one generation (in-flight de-duplication),
-and finished results stay in memory so a hover can show them without waiting.
+and finished results stay in memory so a hover can show them without waiting; what an
+answer says about a table serves later requests for its columns too (`peek`).
+
+Work nobody waits for yet (`prefetch`, planned by lsp_server/features/prefetch.py) runs
+only while nothing else is asked for, and stops for any request (`Backend.interrupt`).
 """
 
 from __future__ import annotations
@@ -81,7 +85,8 @@ class Engine:
         self._inflight: dict[str, asyncio.Future[Generated]] = {}
         # In-flight background work nobody waits for yet, with the event that stops it.
         self._background: dict[str, threading.Event] = {}
-        # Background work waiting to start: owner (a document) -> (key, request), in order.
+        # Background work to do: owner (a document) -> (key, request), in order; an entry stays
+        # until it is answered, so a table stopped for a request is the first to start again.
         self._queued: OrderedDict[str, list[tuple[str, DocRequest]]] = OrderedDict()
         self._pump_timer: asyncio.TimerHandle | None = None
         self._ahead = 0  # tables in those lists not done yet (read by the worker thread's statuses)
