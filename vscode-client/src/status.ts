@@ -41,6 +41,9 @@ export function describe(status: ServerStatus): { text: string; tooltip: string 
   if (status.message) {
     lines.push(status.message);
   }
+  if (status.ahead && status.ahead > 0) {
+    lines.push(`${status.ahead} ${status.ahead === 1 ? "table" : "tables"} to document ahead (setting sqlscribe.prefetch)`);
+  }
   lines.push("Click to select a model");
   return { text, tooltip: lines.join("\n") };
 }

@@ -21,6 +21,16 @@ describe("status bar", () => {
     const idle = describeStatus({ state: "idle", model: "smollm2-135m-instruct:1:abc" });
     expect(idle.text).toBe("$(book) sqlscribe: smollm2-135m-instruct");
     expect(idle.tooltip).toContain("Model: smollm2-135m-instruct:1:abc");
+    const ahead = describeStatus({
+      state: "generating",
+      model: "smollm2-135m-instruct:1:abc",
+      message: "documenting orders ahead",
+      pending: 1,
+      ahead: 3,
+    });
+    expect(ahead.text).toBe("$(sync~spin) sqlscribe: smollm2-135m-instruct");
+    expect(ahead.tooltip).toContain("documenting orders ahead");
+    expect(ahead.tooltip).toContain("3 tables to document ahead");
     const error = describeStatus({ state: "error", model: "heuristic-1", message: "model file missing" });
     expect(error.text).toBe("$(warning) sqlscribe: heuristic-1");
     expect(error.tooltip).toContain("model file missing");
