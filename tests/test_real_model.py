@@ -134,6 +134,40 @@ def test_openai_backend_against_a_real_local_server(openai_server: str) -> None:
     assert all(t.generated is not None and t.generated.completion_tokens > 0 for t in outcome.tables)
 
 
+def test_openai_backend_streams_background_work_and_stops_it_at_the_next_token(openai_server: str) -> None:
+    """With `Backend.interrupt` given (the editor's background work), the request is streamed so
+    that the interrupt can end it at the next token; the answer is a whole one all the same."""
+    import threading
+
+    from sqlscribe.generate import Interrupted
+
+    class StopAfter(threading.Event):
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.checks = 0
+            self.n = n
+
+        def is_set(self) -> bool:
+            self.checks += 1
+            return self.checks > self.n
+
+    backend = OpenAIBackend(openai_server, jobs=1)
+    (table,) = parse_sql(TEN_COLUMNS, "postgres").tables
+    request = DocRequest.for_table(table)
+    backend.interrupt = threading.Event()  # never set: streamed to the end
+    streamed = backend.document(request)
+    assert streamed.fallback_columns == [] and streamed.docs.description
+    assert set(streamed.docs.columns) == {c.name for c in table.columns}
+    stop = StopAfter(5)
+    backend.interrupt = stop
+    with pytest.raises(Interrupted):
+        backend.document(request)
+    assert stop.checks == 6  # five streamed lines read, stopped at the sixth
+    backend.interrupt = None
+    again = backend.document(request)  # the server takes the next request as usual
+    assert again.fallback_columns == [] and set(again.docs.columns) == set(streamed.docs.columns)
+
+
 def test_openai_backend_reports_an_unreachable_server() -> None:
     backend = OpenAIBackend(f"http://127.0.0.1:{_free_port()}", timeout=5)
     outcome = document_text("CREATE TABLE t (a int);", backend, dialect="postgres")

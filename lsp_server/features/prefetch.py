@@ -8,10 +8,10 @@ for, stop for any request, and their answers serve the table's code action, its 
 actions, ghost text and hovers at once. The cursor is known from the client's code-action and
 inline-completion requests, which editors send as it moves; moving into another table plans again at once.
 
-Only the llama backend works ahead: llama.cpp stops within moments when a request comes
-(`Backend.interrupt`), where a request to an OpenAI-compatible server would have to wait for
-the answer under way, and the heuristic needs no time at all. Setting ``prefetch`` (default on)
-switches it off.
+Background work stops for every request (`Backend.interrupt`): llama.cpp in-process within
+moments, a server behind the openai backend at the next streamed token (the connection is
+closed). The heuristic needs no time at all, so it never works ahead. Setting ``prefetch``
+(default on) switches it off.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ async def plan(ls: SqlscribeServer, uri: str) -> None:
     _timers.pop(uri, None)
     if uri not in ls.workspace.text_documents:
         return
-    if not ls.settings.prefetch or ls.settings.backend != "llama":
+    if not ls.settings.prefetch or ls.settings.backend == "heuristic":
         ls.engine.prefetch(uri, [])
         return
     version = ls.current_version(uri)

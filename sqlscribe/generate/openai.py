@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
 
-from sqlscribe.generate.base import GenerationError
+from sqlscribe.generate.base import GenerationError, Interrupted
 from sqlscribe.generate.cache import DocCache
 from sqlscribe.generate.chat import ChatBackend, Completion
 
@@ -50,6 +52,53 @@ class OpenAIBackend(ChatBackend):
             "response_format": {"type": "json_object", "schema": schema},
             "json_schema": schema,
         }
+        if self.interrupt is not None:
+            return self._streamed(body, self.interrupt)
+        with self._post(body) as resp:
+            try:
+                data = json.loads(resp.read().decode("utf-8"))
+            except ValueError:
+                raise GenerationError(f"{self.base_url} did not answer with JSON") from None
+            except OSError as error:
+                raise GenerationError(f"lost {self.base_url}: {error}") from None
+        try:
+            text = data["choices"][0]["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise GenerationError(f"{self.base_url} answered without a chat completion") from None
+        usage = data.get("usage") or {}
+        return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
+
+    def _streamed(self, body: dict[str, object], interrupt: threading.Event) -> tuple[str, int, int]:
+        """The same completion, streamed, so that setting ``interrupt`` stops it at the next token:
+        the connection is closed, which a server takes as the end of the request."""
+        body = {**body, "stream": True, "stream_options": {"include_usage": True}}
+        parts: list[str] = []
+        usage: dict[str, int] = {}
+        with self._post(body) as resp:
+            try:
+                for raw in resp:
+                    if interrupt.is_set():
+                        raise Interrupted("interrupted")
+                    line = raw.decode("utf-8", "replace").strip()
+                    if not line.startswith("data:"):
+                        continue
+                    payload = line[len("data:") :].strip()
+                    if payload == "[DONE]":
+                        break
+                    chunk = json.loads(payload)
+                    usage = chunk.get("usage") or usage
+                    for choice in chunk.get("choices") or []:
+                        parts.append((choice.get("delta") or {}).get("content") or "")
+            except ValueError:
+                raise GenerationError(f"{self.base_url} streamed something that is not JSON") from None
+            except (AttributeError, TypeError):
+                raise GenerationError(f"{self.base_url} streamed no chat completion chunks") from None
+            except OSError as error:
+                raise GenerationError(f"lost {self.base_url}: {error}") from None
+        return "".join(parts), int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
+
+    def _post(self, body: dict[str, object]) -> Any:
+        """The server's response to a chat completion request (a context manager)."""
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -57,22 +106,13 @@ class OpenAIBackend(ChatBackend):
             f"{self.base_url}/chat/completions", json.dumps(body).encode("utf-8"), headers, method="POST"
         )
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                data = json.loads(resp.read().decode("utf-8"))
+            return urllib.request.urlopen(req, timeout=self.timeout)
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")[:200]
             raise GenerationError(f"{self.base_url} answered HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise GenerationError(f"cannot reach {self.base_url}: {reason}") from None
-        except ValueError:
-            raise GenerationError(f"{self.base_url} did not answer with JSON") from None
-        try:
-            text = data["choices"][0]["message"]["content"] or ""
-        except (KeyError, IndexError, TypeError):
-            raise GenerationError(f"{self.base_url} answered without a chat completion") from None
-        usage = data.get("usage") or {}
-        return text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
 
     def complete_many(self, jobs: list[Completion]) -> Iterator[tuple[int, tuple[str, int, int] | Exception]]:
         """`jobs` parallel requests at a time: a server with parallel slots decodes them together."""
