@@ -188,8 +188,9 @@ class Engine:
     def generate(self, request: DocRequest) -> asyncio.Future[Generated]:
         """Document a table (or part of one); identical concurrent requests share one future.
 
-        A column (or a description alone) whose whole table is done, or being documented,
-        takes its text from there. Background work under way stops for a new request."""
+        A request an earlier answer for the same table covers is answered from memory (`peek`);
+        a column (or a description alone) whose whole table is being documented waits for that
+        answer. Background work under way stops for a new request."""
         key = self.key(request)
         loop = asyncio.get_running_loop()
         done = self.peek(request)

@@ -6,7 +6,8 @@ undocumented tables nearest the cursor (up to ``MAX_TABLES``, the cursor's own f
 the engine as background work (`Engine.prefetch`): they run only while nothing else is asked
 for, stop for any request, and their answers serve the table's code action, its columns'
 actions, ghost text and hovers at once. The cursor is known from the client's code-action and
-inline-completion requests, which editors send as it moves; moving into another table plans again at once.
+inline-completion requests, which editors send as it moves; moving into another table plans
+again at once.
 
 Background work stops for every request (`Backend.interrupt`): llama.cpp in-process within
 moments, a server behind the openai backend at the next streamed token (the connection is
@@ -17,14 +18,11 @@ closed). The heuristic needs no time at all, so it never works ahead. Setting ``
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Table
-from sqlscribe.suggest import SuggestionError, needs_docs, request_for
-
-log = logging.getLogger(__name__)
+from sqlscribe.suggest import needs_docs, request_for
 
 # Tables prepared per document: the cursor's own and its nearest neighbours.
 MAX_TABLES = 8
@@ -85,13 +83,8 @@ async def plan(ls: SqlscribeServer, uri: str) -> None:
         for i, t in enumerate(snap.parsed.tables)
         if t.complete and needs_docs(t, overwrite=overwrite)
     ]
-    requests = []
-    for _, index in sorted(todo)[:MAX_TABLES]:
-        try:
-            requests.append(request_for(snap.parsed, index, overwrite=overwrite))
-        except SuggestionError as error:  # pragma: no cover - a complete table always has a request
-            log.debug("not prefetching: %s", error)
-    ls.engine.prefetch(uri, requests)
+    nearest = sorted(todo)[:MAX_TABLES]
+    ls.engine.prefetch(uri, [request_for(snap.parsed, index, overwrite=overwrite) for _, index in nearest])
 
 
 def _distance(table: Table, offset: int) -> int:
