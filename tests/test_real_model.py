@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +18,15 @@ import pytest
 
 from sqlscribe.ddl import parse_sql
 from sqlscribe.document import document_text
-from sqlscribe.generate import BackendConfig, DocCache, DocRequest, Generated, GenerationError, make_backend
+from sqlscribe.generate import (
+    BackendConfig,
+    DocCache,
+    DocRequest,
+    Generated,
+    GenerationError,
+    Interrupted,
+    make_backend,
+)
 from sqlscribe.generate.llama import LlamaBackend
 from sqlscribe.generate.openai import OpenAIBackend
 from sqlscribe.models import resolve, spec_for
@@ -36,6 +45,19 @@ TEN_COLUMNS = """CREATE TABLE sales.invoice_lines (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   "order" INTEGER
 );"""
+
+
+class StopAfter(threading.Event):
+    """An interrupt that is set from its ``n``-th check on: a stop at a known point."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.checks = 0
+        self.n = n
+
+    def is_set(self) -> bool:
+        self.checks += 1
+        return self.checks > self.n
 
 
 @pytest.fixture(scope="module")
@@ -137,20 +159,6 @@ def test_openai_backend_against_a_real_local_server(openai_server: str) -> None:
 def test_openai_backend_streams_background_work_and_stops_it_at_the_next_token(openai_server: str) -> None:
     """With `Backend.interrupt` given (the editor's background work), the request is streamed so
     that the interrupt can end it at the next token; the answer is a whole one all the same."""
-    import threading
-
-    from sqlscribe.generate import Interrupted
-
-    class StopAfter(threading.Event):
-        def __init__(self, n: int) -> None:
-            super().__init__()
-            self.checks = 0
-            self.n = n
-
-        def is_set(self) -> bool:
-            self.checks += 1
-            return self.checks > self.n
-
     backend = OpenAIBackend(openai_server, jobs=1)
     (table,) = parse_sql(TEN_COLUMNS, "postgres").tables
     request = DocRequest.for_table(table)
@@ -330,22 +338,6 @@ def test_an_interrupt_stops_llama_cpp_at_once_and_spoils_nothing(llama: LlamaBac
     """Background work in the editor is stopped through `Backend.interrupt`: llama.cpp must stop
     before an evaluation or inside one, name it as `Interrupted`, and leave a context the next
     answer can use."""
-    import threading
-
-    from sqlscribe.generate import Interrupted
-
-    class StopAfter(threading.Event):
-        """Set from the ``n``-th check on: a stop at a known point."""
-
-        def __init__(self, n: int) -> None:
-            super().__init__()
-            self.checks = 0
-            self.n = n
-
-        def is_set(self) -> bool:
-            self.checks += 1
-            return self.checks > self.n
-
     request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
     llm = llama.llm
     llm.reset()
