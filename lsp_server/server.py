@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,12 +72,31 @@ class SqlscribeServer(LanguageServer):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.last_status = Status("idle", "(not loaded)")
         self._tasks: set[asyncio.Task[None]] = set()
+        self._timers: dict[str, asyncio.TimerHandle] = {}  # `later`'s, by key
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` in the background, keeping a reference until it ends."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def later(self, key: str, delay: float, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Spawn ``work()`` once ``delay`` seconds pass without another call for the same ``key``
+        (a debounce: a storm of changes runs the work once, after the last)."""
+        loop = asyncio.get_running_loop()
+        self.loop = loop
+        self.cancel_later(key)
+
+        def fire() -> None:
+            self._timers.pop(key, None)
+            self.spawn(work())
+
+        self._timers[key] = loop.call_later(delay, fire)
+
+    def cancel_later(self, key: str) -> None:
+        timer = self._timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
 
     # -- documents -----------------------------------------------------------
 

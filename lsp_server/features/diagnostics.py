@@ -6,7 +6,6 @@ down by a re-parse per keystroke.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from lsprotocol import types
@@ -26,8 +25,6 @@ MAX_DIAGNOSTICS = 1000
 UNDOCUMENTED_TABLE = "undocumented-table"
 UNDOCUMENTED_COLUMN = "undocumented-column"
 
-_timers: dict[str, asyncio.TimerHandle] = {}
-
 
 def register(server: SqlscribeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -41,9 +38,7 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SqlscribeServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        timer = _timers.pop(uri, None)
-        if timer:
-            timer.cancel()
+        ls.cancel_later(f"diagnostics {uri}")
         ls.documents.forget(uri)
         prefetch.forget(ls, uri)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -55,16 +50,10 @@ def refresh_all(ls: SqlscribeServer) -> None:
 
 
 def schedule(ls: SqlscribeServer, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
-    loop = asyncio.get_running_loop()
-    ls.loop = loop
-    timer = _timers.pop(uri, None)
-    if timer:
-        timer.cancel()
-    _timers[uri] = loop.call_later(delay, lambda: ls.spawn(publish(ls, uri)))
+    ls.later(f"diagnostics {uri}", delay, lambda: publish(ls, uri))
 
 
 async def publish(ls: SqlscribeServer, uri: str) -> None:
-    _timers.pop(uri, None)
     if uri not in ls.workspace.text_documents:
         return
     version = ls.current_version(uri)

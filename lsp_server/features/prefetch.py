@@ -17,8 +17,6 @@ closed). The heuristic needs no time at all, so it never works ahead. Setting ``
 
 from __future__ import annotations
 
-import asyncio
-
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Table
@@ -31,16 +29,10 @@ DELAY_SECONDS = 1.0
 # How long the cursor must rest in another table before planning (arrow keys pass through many).
 FOCUS_DELAY_SECONDS = 0.25
 
-_timers: dict[str, asyncio.TimerHandle] = {}
-
 
 def schedule(ls: SqlscribeServer, uri: str, delay: float = DELAY_SECONDS) -> None:
     """Plan the document's background work once it has been quiet for ``delay`` seconds."""
-    loop = asyncio.get_running_loop()
-    timer = _timers.pop(uri, None)
-    if timer:
-        timer.cancel()
-    _timers[uri] = loop.call_later(delay, lambda: ls.spawn(plan(ls, uri)))
+    ls.later(f"prefetch {uri}", delay, lambda: plan(ls, uri))
 
 
 def focus(ls: SqlscribeServer, snap: Snapshot, offset: int) -> None:
@@ -54,15 +46,12 @@ def focus(ls: SqlscribeServer, snap: Snapshot, offset: int) -> None:
 
 
 def forget(ls: SqlscribeServer, uri: str) -> None:
-    timer = _timers.pop(uri, None)
-    if timer:
-        timer.cancel()
+    ls.cancel_later(f"prefetch {uri}")
     ls.session.focus.pop(uri, None)
     ls.engine.prefetch(uri, [])
 
 
 async def plan(ls: SqlscribeServer, uri: str) -> None:
-    _timers.pop(uri, None)
     if uri not in ls.workspace.text_documents:
         return
     if not ls.settings.prefetch or ls.settings.backend == "heuristic":
