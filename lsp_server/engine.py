@@ -247,7 +247,7 @@ class Engine:
         self._queued.pop(owner, None)
         if requests:
             self._queued[owner] = [(self.key(r), r) for r in requests]
-        self._count_ahead()
+        self._prune()
         wanted = {key for todo in self._queued.values() for key, _ in todo}
         for key, stop in self._background.items():
             if key not in wanted:
@@ -264,22 +264,20 @@ class Engine:
         if wait > 0:
             self._pump_timer = loop.call_later(wait, self._pump_later)
             return
-        for owner in reversed(list(self._queued)):
-            todo = self._queued[owner]
-            todo[:] = [(key, request) for key, request in todo if self.peek(request) is None]
-            if not todo:
-                del self._queued[owner]
-                continue
-            key, request = todo[0]
+        self._prune()
+        if self._queued:
+            key, request = next(reversed(self._queued.values()))[0]
             stop = threading.Event()
             self._background[key] = stop
             self._start(key, request, stop)
-            return
 
-    def _count_ahead(self) -> None:
-        self._ahead = len(
-            {key for todo in self._queued.values() for key, request in todo if self.peek(request) is None}
-        )
+    def _prune(self) -> None:
+        """Drop what memory answers from the lists, and lists left empty; count what is left."""
+        for owner, todo in list(self._queued.items()):
+            todo[:] = [(key, request) for key, request in todo if self.peek(request) is None]
+            if not todo:
+                del self._queued[owner]
+        self._ahead = len({key for todo in self._queued.values() for key, _ in todo})
 
     def _pump_later(self) -> None:
         self._pump_timer = None
@@ -307,7 +305,7 @@ class Engine:
                 self._remember(key, request, f.result())
             elif f.cancelled() or not isinstance(f.exception(), Interrupted):
                 self._drop(key)
-            self._count_ahead()
+            self._prune()
             if self._inflight:
                 self._publish("generating", pending=len(self._inflight))
             else:
