@@ -10,6 +10,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
@@ -156,26 +157,51 @@ class FileReadError(Exception):
     pass
 
 
-def read_sql(path: Path) -> tuple[str, bool]:
-    """The file's text and whether it started with a UTF-8 byte-order mark."""
+# Byte-order marks, and the codec the rest of the file is in. SSMS saves scripts in UTF-16.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class FileEncoding:
+    """How a file was written, so that it is written back the same way."""
+
+    bom: bytes = b""
+    codec: str = "utf-8"
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.codec)
+
+
+def read_sql(path: Path) -> tuple[str, FileEncoding]:
+    """The file's text and its encoding: UTF-8, with or without a byte-order mark, or UTF-16 with one."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise FileReadError(f"{path}:1:1: cannot read file: {error.strerror or error}") from None
-    if b"\x00" in data[:65536]:
+    encoding = next((FileEncoding(bom, codec) for bom, codec in _BOMS if data.startswith(bom)), FileEncoding())
+    body = data[len(encoding.bom) :]
+    if encoding.codec.startswith("utf-16"):
+        try:
+            return body.decode(encoding.codec), encoding
+        except UnicodeDecodeError:
+            raise FileReadError(f"{path}:1:1: not UTF-16 text after its byte-order mark, skipped") from None
+    if b"\x00" in body[:65536]:
         raise FileReadError(f"{path}:1:1: binary file, skipped")
-    bom = data.startswith(b"\xef\xbb\xbf")
     try:
-        text = data[3 if bom else 0 :].decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FileReadError(f"{path}:{line}:1: not UTF-8 text (byte 0x{data[error.start]:02x}), skipped") from None
-    return text, bom
+        line = body[: error.start].count(b"\n") + 1
+        raise FileReadError(f"{path}:{line}:1: not UTF-8 text (byte 0x{body[error.start]:02x}), skipped") from None
+    return text, encoding
 
 
-def write_atomically(path: Path, text: str, bom: bool) -> None:
+def write_atomically(path: Path, text: str, encoding: FileEncoding) -> None:
     """Write via a temporary file and a rename: the file is either old or new, never half-written."""
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    data = encoding.encode(text)
     mode = stat.S_IMODE(path.stat().st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".sqlscribe")
     try:
@@ -255,7 +281,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     records: list[dict[str, object]] = []
     changed_files = 0
     documented = 0
-    window: list[tuple[str, Path, bool, FilePlan]] = []  # label, path, byte-order mark, plan
+    window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
 
     def report_for(label: str) -> Callable[[int, int, Table], None]:
         def report(done: int, total: int, table: Table) -> None:
@@ -263,7 +289,7 @@ def cmd_document(args: argparse.Namespace) -> int:
 
         return report
 
-    def finish(path: Path, bom: bool, original: str, outcome: FileOutcome) -> None:
+    def finish(path: Path, encoding: FileEncoding, original: str, outcome: FileOutcome) -> None:
         nonlocal failed, changed_files, documented
         progress.clear()
         if not args.quiet:
@@ -279,7 +305,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         if outcome.changed:
             changed_files += 1
             if args.write:
-                write_atomically(path, outcome.new_text, bom)
+                write_atomically(path, outcome.new_text, encoding)
             elif args.format == "diff":
                 sys.stdout.writelines(
                     difflib.unified_diff(
@@ -306,14 +332,14 @@ def cmd_document(args: argparse.Namespace) -> int:
     def flush() -> None:
         plans = [plan for _, _, _, plan in window]
         outcomes = document_plans(plans, backend, [report_for(label) for label, _, _, _ in window])
-        for (_, path, bom, plan), outcome in zip(window, outcomes, strict=True):
-            finish(path, bom, plan.text, outcome)
+        for (_, path, encoding, plan), outcome in zip(window, outcomes, strict=True):
+            finish(path, encoding, plan.text, outcome)
         window.clear()
 
     for number, path in enumerate(files, start=1):
         label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
         try:
-            text, bom = read_sql(path)
+            text, encoding = read_sql(path)
         except FileReadError as error:
             flush()  # the files before it first, so that messages keep the files' order
             progress.clear()
@@ -321,7 +347,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             failed = True
             continue
         plan = plan_file(text, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing)
-        window.append((label, path, bom, plan))
+        window.append((label, path, encoding, plan))
         pending = sum(len(p.todo) for _, _, _, p in window)
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
             flush()

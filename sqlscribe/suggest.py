@@ -148,5 +148,4 @@ def comment_on_statements(table: Table, docs: TableDocs, newline: str = "\n") ->
 
 def string_body(dialect_name: str, text: str) -> str:
     """``text`` as it reads between the quotes of a string literal in the dialect."""
-    lit = get_dialect(dialect_name).literal(text)
-    return lit[1:-1]
+    return get_dialect(dialect_name).string_body(text)

@@ -118,6 +118,25 @@ def test_bom_and_unicode_survive(tmp_path: Path) -> None:
     assert 'COMMENT ON COLUMN "Straße"."größe"' in data.decode("utf-8-sig")
 
 
+def test_utf16_scripts_as_ssms_saves_them_are_written_back_in_utf16(tmp_path: Path) -> None:
+    script = "CREATE TABLE [dbo].[Straße] ([Größe] [int] NOT NULL)\r\nGO\r\n"
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        target = tmp_path / f"{codec}.sql"
+        target.write_bytes(bom + script.encode(codec))
+        assert main(["document", "--backend", "heuristic", "--write", "-q", str(target)]) == 0
+        data = target.read_bytes()
+        assert data.startswith(bom)
+        text = data[2:].decode(codec)
+        assert text.startswith(
+            "CREATE TABLE [dbo].[Straße] ([Größe] [int] NOT NULL);\r\nEXEC sys.sp_addextendedproperty"
+        )
+        assert "@level1name = N'Straße', @level2type = N'COLUMN', @level2name = N'Größe';\r\nGO\r\n" in text
+    broken = tmp_path / "odd.sql"
+    broken.write_bytes(b"\xff\xfe" + "CREATE TABLE t (a int)".encode("utf-16-le")[:-1])
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(broken))
+    assert code == 1 and "not UTF-16 text" in err
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("document", "--backend", "heuristic", str(tmp_path / "missing.sql"))[0] == 2
     code, _, err = run("document", "--backend", "heuristic", "--dialect", "cobol", str(tmp_path))

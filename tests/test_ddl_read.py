@@ -195,6 +195,11 @@ def test_ten_thousand_tables() -> None:
         ("CREATE TABLE t (a VARIANT, b TIMESTAMP_NTZ);", "snowflake"),
         ("CREATE TABLE t (a JSONB, b BIGSERIAL);", "postgres"),
         ("CREATE TABLE t (a HUGEINT);", "duckdb"),
+        ("CREATE TABLE t (a NUMBER(6), b VARCHAR2(20));", "oracle"),
+        ("CREATE TABLE t (a NUMBER(10,0), b VARCHAR(10));", "snowflake"),
+        ("CREATE TABLE [dbo].[t] ([a] [int] IDENTITY(1,1) NOT NULL)\nGO\n", "tsql"),
+        ("CREATE TABLE t (a UNIQUEIDENTIFIER, b NVARCHAR(MAX));", "tsql"),
+        ("-- dialect: sqlserver\nCREATE TABLE t (a int);", "tsql"),
         ("-- dialect: snowflake\nCREATE TABLE t (a int);", "snowflake"),
         ("/* sqlscribe: dialect=bigquery */ CREATE TABLE t (a int);", "bigquery"),
         ("CREATE TABLE t (a int);", "postgres"),
@@ -249,3 +254,27 @@ def test_an_unclosed_column_list_is_named_as_such(tail: str) -> None:
         "table broken: the column list is never closed (a ')' is missing)"
     ]
     assert all(t.complete for t in parsed.tables[1:])
+
+
+def test_keys_added_by_alter_table_as_pg_dump_writes_them() -> None:
+    sql = """CREATE TABLE public.orders (
+    id integer NOT NULL,
+    customer_id integer,
+    placed_at timestamp with time zone
+);
+ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE;
+ALTER TABLE public.other ADD CONSTRAINT x PRIMARY KEY (id);
+ALTER TABLE orders ALTER COLUMN placed_at SET DEFAULT now();
+"""
+    parsed = parse_sql(sql, "postgres")
+    assert parsed.diagnostics == []
+    (table,) = parsed.tables
+    assert table.primary_key == ("id",)
+    id_, customer, placed = table.columns
+    assert id_.primary_key and not customer.primary_key and not placed.primary_key
+    assert customer.references is not None
+    assert (customer.references.ref_table, customer.references.ref_columns) == ("public.customers", ("id",))
+    assert table.referenced_tables == ["public.customers"]

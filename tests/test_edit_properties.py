@@ -26,6 +26,14 @@ TABLES = {
         "CREATE TABLE `p.d.t` (id INT64 NOT NULL, s STRUCT<a INT64, b STRING> OPTIONS(rounding_mode='x'))"
         " PARTITION BY id;"
     ),
+    "oracle": (
+        'CREATE TABLE hr."Emp x" (\n  id NUMBER(6) NOT NULL,\n  "näme" VARCHAR2(20 CHAR) DEFAULT \'x\',\n'
+        "  CONSTRAINT pk PRIMARY KEY (id)\n) TABLESPACE users;"
+    ),
+    "tsql": (
+        "CREATE TABLE [sales].[Order Lines] (\n  [Id] [int] IDENTITY(1,1) NOT NULL,\n  [Näme] NVARCHAR(MAX) NULL,\n"
+        "  CONSTRAINT [PK] PRIMARY KEY CLUSTERED ([Id] ASC)\n) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]"
+    ),
 }
 
 comment_text = st.text(

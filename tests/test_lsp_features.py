@@ -317,3 +317,31 @@ async def test_dialect_setting_and_telemetry_off(client: LanguageClient):
         types.ExecuteCommandParams(command="sqlscribe.acceptanceStats")
     )
     assert rows == []
+
+
+async def test_a_sql_server_script_is_documented_with_extended_properties(client: LanguageClient):
+    editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
+    uri = "file:///tmp/ssms.sql"
+    text = (
+        "CREATE TABLE [dbo].[Visits](\r\n\t[VisitID] [int] IDENTITY(1,1) NOT NULL,\r\n"
+        "\t[PageUrl] [nvarchar](max) NULL\r\n"
+        ") ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]\r\nGO\r\n\r\n"
+        "CREATE TABLE [dbo].[Pages]([PageID] [int] NOT NULL)\r\nGO\r\n"
+    )
+    editor.open(uri, text)
+    # Ghost text on the empty line below a table offers its extended properties.
+    below = text.index("GO\r\n\r\n") + len("GO\r\n")
+    (item,) = await inline(editor, uri, below)
+    assert isinstance(item.insert_text, str)
+    assert item.insert_text.startswith("EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'")
+    # "Document this file" writes them for every table, after each CREATE and before its GO.
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 2
+    after = editor.texts[uri]
+    assert ") ON [PRIMARY] TEXTIMAGE_ON [PRIMARY];\r\nEXEC sys.sp_addextendedproperty" in after
+    assert "@level1name = N'Pages', @level2type = N'COLUMN', @level2name = N'PageID';\r\nGO\r\n" in after
+    parsed = parse_sql(after)
+    assert parsed.dialect == "tsql" and parsed.diagnostics == []
+    assert all(t.comment is not None and all(c.comment is not None for c in t.columns) for t in parsed.tables)

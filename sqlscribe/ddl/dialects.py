@@ -1,8 +1,9 @@
 """Everything that differs between SQL dialects, in one place.
 
 Each supported dialect says how comments are written for it: as separate
-``COMMENT ON`` statements (PostgreSQL, DuckDB), or as clauses inside the
-CREATE TABLE statement (MySQL, Spark, Snowflake, BigQuery).
+statements after the CREATE TABLE (``COMMENT ON`` in PostgreSQL, DuckDB and
+Oracle; SQL Server's ``MS_Description`` extended properties), or as clauses
+inside the CREATE TABLE statement (MySQL, Spark, Snowflake, BigQuery).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from sqlglot import exp
 
 
 class CommentStyle(Enum):
-    COMMENT_ON = "comment_on"  # COMMENT ON TABLE t IS '…'; after the statement
+    # Separate statements after the CREATE: COMMENT ON TABLE t IS '…'; or, in SQL Server,
+    # EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'…', … (see ``Dialect.statement``).
+    COMMENT_ON = "comment_on"
     INLINE = "inline"  # column COMMENT '…' inside the statement
     OPTIONS = "options"  # BigQuery OPTIONS(description=…)
 
@@ -33,14 +36,23 @@ class Dialect:
     column_comment_before_references: bool = False
     # Spark requires the USING clause before any other table clause.
     table_clause_after_using: bool = False
+    # SQL Server writes comments as extended properties, in Unicode string literals (N'…').
+    extended_properties: bool = False
+    string_prefix: str = ""
 
     def literal(self, text: str) -> str:
-        return str(exp.Literal.string(text).sql(dialect=self.name))
+        return self.string_prefix + str(exp.Literal.string(text).sql(dialect=self.name))
+
+    def string_body(self, text: str) -> str:
+        """``text`` as it reads between the quotes of a string literal."""
+        return self.literal(text)[len(self.string_prefix) + 1 : -1]
 
 
 DIALECTS: dict[str, Dialect] = {
     "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
+    "oracle": Dialect("oracle", CommentStyle.COMMENT_ON),
+    "tsql": Dialect("tsql", CommentStyle.COMMENT_ON, extended_properties=True, string_prefix="N"),
     "mysql": Dialect(
         "mysql",
         CommentStyle.INLINE,
@@ -67,6 +79,12 @@ ALIASES = {
     "spark2": "spark",
     "sparksql": "spark",
     "bq": "bigquery",
+    "sqlserver": "tsql",
+    "mssql": "tsql",
+    "azuresql": "tsql",
+    "synapse": "tsql",
+    "fabric": "tsql",
+    "plsql": "oracle",
 }
 
 
@@ -118,6 +136,18 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("postgres", re.compile(r"::\w+"), 2),
     ("postgres", re.compile(r"\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I), 1),
     ("duckdb", re.compile(r"\b(?:HUGEINT|UHUGEINT|UBIGINT|UTINYINT)\b", re.I), 5),
+    ("oracle", re.compile(r"\bN?VARCHAR2\b", re.I), 5),
+    ("oracle", re.compile(r"\b(?:SYSDATE|SYSTIMESTAMP)\b", re.I), 3),
+    ("oracle", re.compile(r"\b(?:TABLESPACE|PCTFREE|NOCOMPRESS|NOLOGGING)\b", re.I), 3),
+    ("oracle", re.compile(r"\bNUMBER\s*\(", re.I), 1),  # Snowflake's too, and there it weighs more
+    ("oracle", re.compile(r"\b(?:CLOB|NCLOB|BINARY_DOUBLE|BINARY_FLOAT)\b", re.I), 2),
+    ("tsql", re.compile(r"^[ \t]*GO[ \t]*\r?$", re.I | re.M), 5),
+    ("tsql", re.compile(r"\bsp_addextendedproperty\b", re.I), 5),
+    ("tsql", re.compile(r"\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)", re.I), 5),
+    ("tsql", re.compile(r"\b(?:UNIQUEIDENTIFIER|DATETIME2|DATETIMEOFFSET|SMALLDATETIME|NTEXT|SMALLMONEY)\b", re.I), 4),
+    ("tsql", re.compile(r"\bN?VARCHAR\s*\(\s*MAX\s*\)", re.I), 4),
+    ("tsql", re.compile(r"\[\w+\]\s*\.\s*\[\w+\]"), 4),
+    ("tsql", re.compile(r"\b(?:NON)?CLUSTERED\b", re.I), 3),
     ("duckdb", re.compile(r"\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP|TEMPORARY)?\s*SEQUENCE\b", re.I), 1),
 ]
 

@@ -105,11 +105,31 @@ _OPTIONS_CLAUSE = " OPTIONS(description={lit})"
 
 
 def comment_on_table(table: Table, lit: str) -> str:
+    """The statement that comments a table, in dialects that comment with statements."""
+    if get_dialect(table.dialect).extended_properties:
+        return _extended_property(table, None, lit)
     return f"COMMENT ON TABLE {table.name_source} IS {lit};"
 
 
 def comment_on_column(table: Table, col: Column, lit: str) -> str:
+    if get_dialect(table.dialect).extended_properties:
+        return _extended_property(table, col, lit)
     return f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};"
+
+
+def _extended_property(table: Table, col: Column | None, lit: str) -> str:
+    """SQL Server's ``MS_Description``, which SSMS, Azure Data Studio and the catalog views read.
+
+    A table named without a schema is taken to live in ``dbo``, the default schema.
+    """
+    dialect = get_dialect(table.dialect)
+    parts = table.name.split(".")
+    schema = parts[-2] if len(parts) >= 2 else "dbo"
+    levels = [("SCHEMA", schema), ("TABLE", parts[-1])] + ([("COLUMN", col.name)] if col is not None else [])
+    where = "".join(
+        f", @level{n}type = N'{kind}', @level{n}name = {dialect.literal(name)}" for n, (kind, name) in enumerate(levels)
+    )
+    return f"EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = {lit}{where};"
 
 
 def column_comment_clause(dialect: Dialect, lit: str) -> str | None:

@@ -46,7 +46,7 @@ class ForeignKey:
 class Column:
     name: str
     name_source: str  # the identifier exactly as written, quotes included
-    data_type: str  # type text exactly as written (whitespace collapsed)
+    data_type: str  # type text as written (whitespace collapsed; SQL Server's [brackets] dropped)
     span: Span  # the whole column definition
     name_span: Span
     not_null: bool = False
@@ -109,9 +109,9 @@ class Table:
 
     @property
     def referenced_tables(self) -> list[str]:
-        """Tables this one declares references to: table-level foreign keys, then inline ones."""
+        """Tables this one declares references to, once each: table-level foreign keys, then inline ones."""
         inline = [c.references.ref_table for c in self.columns if c.references is not None]
-        return [fk.ref_table for fk in self.foreign_keys] + inline
+        return list(dict.fromkeys([fk.ref_table for fk in self.foreign_keys] + inline))
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:

@@ -76,6 +76,7 @@ _TABLE_CONSTRAINT_START = {
 }
 _MAYBE_CONSTRAINT_START = {"UNIQUE", "UNIQUE KEY", "KEY", "INDEX"}
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+_BRACKETED = re.compile(r"\[([^\]]*)\]")
 
 
 @dataclass(frozen=True)
@@ -133,16 +134,79 @@ def _tokenize(
     return tokens, diagnostics
 
 
-def _statements(tokens: list[_Tok]) -> list[tuple[list[_Tok], _Tok | None]]:
+# SQL Server's batch separator: a line of its own, read by sqlcmd and SSMS, never by the server.
+_GO_LINE = re.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?(?=\r?\n|$)", re.IGNORECASE)
+_QUOTED = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|$)", re.DOTALL)
+
+
+def _blank_batch_separators(text: str) -> tuple[str, list[int]]:
+    """The text with its ``GO`` lines blanked (offsets kept), and where they were.
+
+    A GO inside a string, a quoted name or a comment is not a separator.
+    """
+    found: list[tuple[int, int]] = []
+    line_start = 0
+    quote = _QUOTED.search(text)
+    while line_start <= len(text):
+        go = _GO_LINE.match(text, line_start)
+        if go:
+            found.append(go.span())
+        # Find the next line start outside strings, quoted names and comments.
+        i = go.end() if go else line_start
+        while True:
+            if quote is not None and quote.start() < i:
+                quote = _QUOTED.search(text, i)
+            newline = text.find("\n", i)
+            if newline < 0:
+                line_start = len(text) + 1
+                break
+            if quote is None or newline < quote.start():
+                line_start = newline + 1
+                break
+            i = max(quote.end(), quote.start() + 1)
+    if not found:
+        return text, []
+    pieces = []
+    last = 0
+    for start, end in found:
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), [start for start, _ in found]
+
+
+def _statements(tokens: list[_Tok], dialect: str, breaks: Sequence[int] = ()) -> list[tuple[list[_Tok], _Tok | None]]:
+    """Split tokens into statements at semicolons.
+
+    SQL Server scripts rarely end statements with one: there a ``GO`` line (``breaks``)
+    ends a batch, and a CREATE or EXEC at the top level starts a new statement.
+    """
     out: list[tuple[list[_Tok], _Tok | None]] = []
     current: list[_Tok] = []
+    tsql = dialect == "tsql"
+    depth = 0
+    b = 0
     for tok in tokens:
+        if b < len(breaks) and breaks[b] < tok.start:
+            while b < len(breaks) and breaks[b] < tok.start:
+                b += 1
+            if current:
+                out.append((current, None))
+            current, depth = [], 0
         if tok.kind == TokenType.SEMICOLON:
             if current:
                 out.append((current, tok))
-            current = []
-        else:
-            current.append(tok)
+            current, depth = [], 0
+            continue
+        if tsql:
+            if current and depth == 0 and tok.kind in (TokenType.CREATE, TokenType.EXECUTE):
+                out.append((current, None))
+                current = []
+            if tok.kind == TokenType.L_PAREN:
+                depth += 1
+            elif tok.kind == TokenType.R_PAREN:
+                depth = max(0, depth - 1)
+        current.append(tok)
     if current:
         out.append((current, None))
     return out
@@ -283,6 +347,8 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
     name_tok = element[0]
     type_end = _stop_index(element, 1)
     data_type = _source(text, element[1], element[type_end - 1]) if type_end > 1 else ""
+    if dialect.name == "tsql":
+        data_type = _BRACKETED.sub(r"\1", data_type)  # [nvarchar](100) reads nvarchar(100)
     col = Column(
         name=name_tok.text,
         name_source=text[name_tok.start : name_tok.end],
@@ -370,6 +436,8 @@ def _read_table_constraint(element: Sequence[_Tok], table: Table) -> None:
     up = element[i].upper
     if up in ("PRIMARY KEY", "PRIMARY"):
         j = i + (2 if up == "PRIMARY" else 1)
+        if j < len(element) and element[j].upper in ("CLUSTERED", "NONCLUSTERED"):
+            j += 1  # SQL Server
         if j < len(element) and element[j].kind == TokenType.L_PAREN:
             table.primary_key, _ = _name_list(element, j)
     elif up in ("FOREIGN", "FOREIGN KEY"):
@@ -450,6 +518,13 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
         col = table.column(owners.pop()) if len(owners) == 1 else None
         if col is not None and col.check is None:
             col.check = expression
+    _mark_keys(table)
+    _read_table_clauses(stmt, close, table, dialect_name)
+    return table
+
+
+def _mark_keys(table: Table) -> None:
+    """Mark the columns of the table's primary key and of its single-column foreign keys."""
     for name in table.primary_key:
         col = table.column(name)
         if col is not None:
@@ -459,8 +534,32 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
             col = table.column(fk.columns[0])
             if col is not None and col.references is None:
                 col.references = ForeignKey(fk.columns, fk.ref_table, fk.ref_columns)
-    _read_table_clauses(stmt, close, table, dialect_name)
-    return table
+
+
+@dataclass
+class _AddedKeys:
+    """``ALTER TABLE t ADD CONSTRAINT … PRIMARY KEY / FOREIGN KEY …``, as pg_dump and SSMS write keys."""
+
+    parts: list[str]
+    keys: Table
+
+
+def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
+    if len(stmt) < 4 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+        return None
+    i = 2
+    while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
+        i += 1
+    parts, i = _read_name(stmt, i)
+    if not parts:
+        return None
+    keys = Table(".".join(parts), "", dialect_name, Span(0, 0), Span(0, 0))
+    for action in _split_top_level(stmt[i:]):
+        # [WITH CHECK|NOCHECK] ADD [CONSTRAINT name] PRIMARY KEY (…) | FOREIGN KEY (…) REFERENCES …
+        j = next((n for n, tok in enumerate(action) if tok.upper == "ADD"), None)
+        if j is not None and j + 1 < len(action) and _is_table_constraint(action[j + 1 :]):
+            _read_table_constraint(action[j + 1 :], keys)
+    return _AddedKeys(parts, keys) if keys.primary_key or keys.foreign_keys else None
 
 
 def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
@@ -522,26 +621,94 @@ def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | N
     return _CommentOn(kind, parts, None)  # IS NULL removes a comment
 
 
+# sp_addextendedproperty's parameters, in the order they may also be given without names.
+_PROPERTY_PARAMETERS = (
+    "name",
+    "value",
+    "level0type",
+    "level0name",
+    "level1type",
+    "level1name",
+    "level2type",
+    "level2name",
+)
+_PROPERTY_PROCEDURES = {"sp_addextendedproperty", "sp_updateextendedproperty", "sp_dropextendedproperty"}
+_STRINGS = (TokenType.STRING, TokenType.NATIONAL_STRING)
+
+
+def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
+    """SQL Server's comments: ``EXEC sys.sp_addextendedproperty @name = N'MS_Description', …``.
+
+    Only ``MS_Description`` on a table or on a table's column counts; update and drop
+    calls change or remove it, as they would in the database.
+    """
+    parts, i = _read_name(stmt, 1)
+    if not parts or parts[-1].lower() not in _PROPERTY_PROCEDURES:
+        return None
+    args: dict[str, _Tok] = {}
+    for n, arg in enumerate(_split_top_level(stmt[i:])):
+        if not arg:
+            continue
+        if arg[0].text.startswith("@"):
+            name = (arg[0].text[1:] or (arg[1].text if len(arg) > 1 else "")).lower()
+            value = arg[-1] if len(arg) >= 3 and arg[-2].kind == TokenType.EQ else None
+        else:
+            name = _PROPERTY_PARAMETERS[n] if n < len(_PROPERTY_PARAMETERS) else ""
+            value = arg[0] if len(arg) == 1 else None
+        if value is not None:
+            args[name] = value
+    texts = {k: v.text for k, v in args.items()}
+    if texts.get("name", "").lower() != "ms_description" or texts.get("level1type", "").upper() != "TABLE":
+        return None
+    level2 = texts.get("level2type", "").upper()
+    if level2 not in ("", "COLUMN") or "level1name" not in texts or (level2 and "level2name" not in texts):
+        return None
+    names = [texts[k] for k in ("level0name", "level1name", "level2name") if k in texts]
+    end = semicolon.end if semicolon else stmt[-1].end
+    literal = args.get("value")
+    if parts[-1].lower() == "sp_dropextendedproperty" or literal is None or literal.kind not in _STRINGS:
+        return _CommentOn("COLUMN" if level2 else "TABLE", names, None)
+    comment = Comment(literal.text, Span(stmt[0].start, end), Span(literal.start, literal.end))
+    return _CommentOn("COLUMN" if level2 else "TABLE", names, comment)
+
+
 def _name_key(parts: list[str]) -> list[str]:
     return [p.lower() for part in parts for p in part.split(".")]
 
 
-def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
-    """Attach COMMENT ON statements to their tables; a schema-less name matches any schema."""
-    by_short: dict[str, list[tuple[list[str], Table]]] = {}
-    for table in tables:
-        key = _name_key([table.name])
-        by_short.setdefault(key[-1], []).append((key, table))
+class _ByName:
+    """Find a file's tables by a name as another statement writes it; a schema-less name matches any schema."""
 
-    def matching(parts: list[str]) -> list[Table]:
+    def __init__(self, tables: list[Table]) -> None:
+        self.by_short: dict[str, list[tuple[list[str], Table]]] = {}
+        for table in tables:
+            key = _name_key([table.name])
+            self.by_short.setdefault(key[-1], []).append((key, table))
+
+    def __call__(self, parts: list[str]) -> list[Table]:
         wanted = _name_key(parts)
         found = []
-        for key, table in by_short.get(wanted[-1], []) if wanted else []:
+        for key, table in self.by_short.get(wanted[-1], []) if wanted else []:
             n = min(len(wanted), len(key))
             if wanted[-n:] == key[-n:]:
                 found.append(table)
         return found
 
+
+def _attach_keys(tables: list[Table], added: list[_AddedKeys]) -> None:
+    """Keys added by ALTER TABLE join those the CREATE declared."""
+    matching = _ByName(tables)
+    for record in added:
+        for table in matching(record.parts):
+            if record.keys.primary_key and not table.primary_key:
+                table.primary_key = record.keys.primary_key
+            table.foreign_keys += [fk for fk in record.keys.foreign_keys if fk not in table.foreign_keys]
+            _mark_keys(table)
+
+
+def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
+    """Attach COMMENT ON statements to their tables; a schema-less name matches any schema."""
+    matching = _ByName(tables)
     for record in records:
         if record.kind == "TABLE":
             for table in matching(record.parts):
@@ -553,8 +720,14 @@ def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
                     col.comment = record.comment
 
 
+# SQL Server table options sqlglot's parser does not know; blanked (offsets kept) before validating.
+_TSQL_UNPARSED = re.compile(r"\b(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.IGNORECASE)
+
+
 def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnostic | None:
     source = text[table.span.start : table.span.end]
+    if dialect == "tsql":
+        source = _TSQL_UNPARSED.sub(lambda m: " " * len(m.group(0)), source)
     try:
         tree = sqlglot.parse_one(source, read=dialect)
     except ParseError as error:
@@ -597,10 +770,12 @@ def parse_sql(
     else:
         name, reason = detect_dialect(text, path)
     lines = _Lines(text)
-    tokens, diagnostics = _tokenize(text, name, lines, window)
+    scan, breaks = _blank_batch_separators(text) if name == "tsql" else (text, [])
+    tokens, diagnostics = _tokenize(scan, name, lines, window)
     tables: list[Table] = []
     records: list[_CommentOn] = []
-    for stmt, semicolon in _statements(tokens):
+    added: list[_AddedKeys] = []
+    for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
             table = _read_table(text, stmt, semicolon, name)
@@ -619,12 +794,25 @@ def parse_sql(
             record = _read_comment_on(stmt, semicolon)
             if record is not None:
                 records.append(record)
+        elif first in ("EXEC", "EXECUTE") and get_dialect(name).extended_properties:
+            record = _read_extended_property(stmt, semicolon)
+            if record is not None:
+                records.append(record)
+        elif first == "ALTER":
+            keys = _read_alter_keys(stmt, name)
+            if keys is not None:
+                added.append(keys)
+    _attach_keys(tables, added)
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
 
 
 _BOUNDARY = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)")
-_NEXT_IS_COMMENT_ON = re.compile(r"\s*COMMENT\s+ON\b", re.IGNORECASE)
+# The statements that document a table and follow it: COMMENT ON, or SQL Server's extended properties.
+_NEXT_IS_COMMENT_ON = re.compile(
+    r"\s*(?:GO\b\s*)?(?:COMMENT\s+ON\b|EXEC(?:UTE)?\s+(?:\[?sys\]?\s*\.\s*)?\[?sp_\w+extendedproperty\b)",
+    re.IGNORECASE,
+)
 
 
 def statement_window(text: str, offset: int, *, before: int = 2) -> tuple[int, int]:
