@@ -278,3 +278,49 @@ ALTER TABLE orders ALTER COLUMN placed_at SET DEFAULT now();
     assert customer.references is not None
     assert (customer.references.ref_table, customer.references.ref_columns) == ("public.customers", ("id",))
     assert table.referenced_tables == ["public.customers"]
+
+
+def test_a_pg_dump_with_data_and_functions_reads_cleanly() -> None:
+    """COPY blocks hold rows, not SQL (a quote in a name must not open a string)."""
+    sql = """SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+
+CREATE FUNCTION public.touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.updated_at := now(); -- it's set here;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TABLE public.authors (
+    id integer NOT NULL,
+    full_name text NOT NULL
+);
+
+COPY public.authors (id, full_name) FROM stdin;
+1\tO'Brien, Flann;
+2\tJane "JJ" Doe
+\\.
+
+CREATE TABLE public.books (
+    id integer NOT NULL,
+    author_id integer
+);
+
+COPY public.books (id, author_id) FROM stdin;
+\\.
+
+ALTER TABLE ONLY public.books
+    ADD CONSTRAINT books_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.authors(id);
+"""
+    parsed = parse_sql(sql)
+    assert parsed.dialect == "postgres"
+    assert parsed.diagnostics == []
+    assert [t.name for t in parsed.tables] == ["public.authors", "public.books"]
+    author = parsed.tables[1].column("author_id")
+    assert author is not None and author.references is not None and author.references.ref_table == "public.authors"
+    # Offsets are the file's own: the second table's text is where the reader says.
+    books = parsed.tables[1]
+    assert sql[books.span.start : books.span.end].startswith("CREATE TABLE public.books (")

@@ -134,6 +134,9 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
         4,
     ),
     ("postgres", re.compile(r"::\w+"), 2),
+    # What pg_dump writes.
+    ("postgres", re.compile(r"\bpg_catalog\.|\bFROM\s+stdin\s*;|\bOWNER\s+TO\b", re.I), 5),
+    ("postgres", re.compile(r"\bcharacter\s+varying\b", re.I), 3),
     ("postgres", re.compile(r"\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I), 1),
     ("duckdb", re.compile(r"\b(?:HUGEINT|UHUGEINT|UBIGINT|UTINYINT)\b", re.I), 5),
     ("oracle", re.compile(r"\bN?VARCHAR2\b", re.I), 5),

@@ -175,6 +175,36 @@ def _blank_batch_separators(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), [start for start, _ in found]
 
 
+# pg_dump's table data: rows after ``COPY … FROM stdin;`` up to a line ``\.``. Not SQL at all.
+_COPY_DATA = re.compile(
+    r"^COPY\s[^;]*?\bFROM\s+stdin\b[^;\n]*;[ \t]*\r?\n(.*?^\\\.)[ \t]*(?=\r?$)",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+
+
+def _blank_copy_data(text: str) -> str:
+    """The text with the data of pg_dump's COPY blocks blanked (offsets and line breaks kept)."""
+    if "stdin" not in text and "STDIN" not in text:
+        return text
+    return _COPY_DATA.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + re.sub(r"[^\r\n]", " ", m.group(1)), text)
+
+
+def _blank_non_sql(text: str, dialect: str, window: tuple[int, int] | None) -> tuple[str, list[int]]:
+    """Blank what a script holds besides SQL (in the window only): GO lines, COPY data.
+
+    Offsets are kept. Returns the text to tokenize and where the GO lines were.
+    """
+    start, stop = window or (0, len(text))
+    part = text[start:stop]
+    if dialect == "tsql":
+        blanked, breaks = _blank_batch_separators(part)
+    else:
+        blanked, breaks = _blank_copy_data(part), []
+    if blanked is part:
+        return text, []
+    return text[:start] + blanked + text[stop:], [start + b for b in breaks]
+
+
 def _statements(tokens: list[_Tok], dialect: str, breaks: Sequence[int] = ()) -> list[tuple[list[_Tok], _Tok | None]]:
     """Split tokens into statements at semicolons.
 
@@ -770,7 +800,7 @@ def parse_sql(
     else:
         name, reason = detect_dialect(text, path)
     lines = _Lines(text)
-    scan, breaks = _blank_batch_separators(text) if name == "tsql" else (text, [])
+    scan, breaks = _blank_non_sql(text, name, window)
     tokens, diagnostics = _tokenize(scan, name, lines, window)
     tables: list[Table] = []
     records: list[_CommentOn] = []

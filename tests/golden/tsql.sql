@@ -1,0 +1,37 @@
+/****** Object:  Table [dbo].[Customers]    Script Date: 11/27/2026 9:14:02 AM ******/
+SET ANSI_NULLS ON
+GO
+SET QUOTED_IDENTIFIER ON
+GO
+CREATE TABLE [dbo].[Customers](
+	[CustomerID] [int] IDENTITY(1,1) NOT NULL,
+	[CompanyName] [nvarchar](100) NOT NULL,
+	[ContactEmail] [varchar](255) NULL,
+	[CreatedAt] [datetime2](7) NOT NULL,
+ CONSTRAINT [PK_Customers] PRIMARY KEY CLUSTERED 
+(
+	[CustomerID] ASC
+)WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, IGNORE_DUP_KEY = OFF, ALLOW_ROW_LOCKS = ON, ALLOW_PAGE_LOCKS = ON) ON [PRIMARY]
+) ON [PRIMARY]
+GO
+CREATE TABLE [sales].[OrderLines](
+	[OrderLineID] [bigint] IDENTITY(1,1) NOT NULL,
+	[CustomerID] [int] NOT NULL,
+	[Quantity] [smallint] NOT NULL,
+	[UnitPrice] [money] NOT NULL,
+	[Notes] [nvarchar](max) NULL,
+ CONSTRAINT [PK_OrderLines] PRIMARY KEY CLUSTERED 
+(
+	[OrderLineID] ASC
+)
+) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]
+GO
+ALTER TABLE [dbo].[Customers] ADD  DEFAULT (sysutcdatetime()) FOR [CreatedAt]
+GO
+ALTER TABLE [sales].[OrderLines]  WITH CHECK ADD  CONSTRAINT [FK_OrderLines_Customers] FOREIGN KEY([CustomerID])
+REFERENCES [dbo].[Customers] ([CustomerID])
+GO
+ALTER TABLE [sales].[OrderLines] CHECK CONSTRAINT [FK_OrderLines_Customers]
+GO
+EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'Free-text notes the sales rep adds; shown on the packing slip.' , @level0type=N'SCHEMA',@level0name=N'sales', @level1type=N'TABLE',@level1name=N'OrderLines', @level2type=N'COLUMN',@level2name=N'Notes'
+GO
