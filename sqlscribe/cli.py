@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.models import ModelError
@@ -50,12 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     doc = sub.add_parser("document", help="add table and column comments to SQL DDL files")
-    doc.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders: every *.sql inside)")
+    doc.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders (folders: every *.sql inside), or databases: postgresql://…, duckdb:file.db",
+    )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
     doc.add_argument("--format", choices=("diff", "json"), default="diff", help="output format (default: diff)")
     doc.add_argument("--overwrite-existing", action="store_true", help="replace comments that already exist")
     doc.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    doc.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="databases: document only this schema (repeatable; default: every schema but the system's)",
+    )
     _add_backend_options(doc)
 
     models = sub.add_parser("models", help="list or verify the registered models")
@@ -274,7 +287,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             get_dialect(args.dialect)
         except UnknownDialectError as error:
             raise UsageError(str(error)) from None
-    files = list(iter_sql_files(args.paths))
+    databases = [p for p in args.paths if is_database_url(p)]
+    files = list(iter_sql_files([p for p in args.paths if not is_database_url(p)]))
     backend = backend_from_args(args)
     progress = _Progress(not args.quiet)
     failed = False
@@ -289,7 +303,13 @@ def cmd_document(args: argparse.Namespace) -> int:
 
         return report
 
-    def finish(path: Path, encoding: FileEncoding, original: str, outcome: FileOutcome) -> None:
+    def finish(
+        path: Path | str,
+        encoding: FileEncoding,
+        original: str,
+        outcome: FileOutcome,
+        database: DatabaseOutcome | None = None,
+    ) -> None:
         nonlocal failed, changed_files, documented
         progress.clear()
         if not args.quiet:
@@ -302,10 +322,18 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         failed = failed or bool(outcome.errors)
         documented += sum(1 for t in outcome.tables if t.edits)
-        if outcome.changed:
+        if database is not None:  # a database: its statements are the change
+            for message in database.problems:
+                print(message, file=sys.stderr)
+            failed = failed or bool(database.problems)
+            changed_files += bool(database.statements)
+            if database.statements and not args.write and args.format == "diff":
+                print(f"-- {database.label}: {counted(len(database.statements), 'statement')}")
+                print("\n".join(database.statements))
+        elif outcome.changed:
             changed_files += 1
             if args.write:
-                write_atomically(path, outcome.new_text, encoding)
+                write_atomically(Path(path), outcome.new_text, encoding)
             elif args.format == "diff":
                 sys.stdout.writelines(
                     difflib.unified_diff(
@@ -352,6 +380,30 @@ def cmd_document(args: argparse.Namespace) -> int:
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
             flush()
     flush()
+    for url in databases:
+        try:
+            db = connect(url, write=args.write)
+        except DatabaseError as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        try:
+            done = document_database(
+                db,
+                backend,
+                schemas=args.schema,
+                overwrite=args.overwrite_existing,
+                write=args.write,
+                progress=report_for(db.label),
+            )
+        except DatabaseError as error:
+            progress.clear()
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        finally:
+            db.close()
+        finish(done.label, FileEncoding(), done.outcome.parsed.text, done.outcome, database=done)
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -359,7 +411,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         verb = "wrote" if args.write else "would change"
         print(
             f"sqlscribe: documented {counted(documented, 'table')}; {verb} {changed_files} of "
-            f"{counted(len(files), 'file')} (model {backend.model_id})",
+            f"{counted(len(files) + len(databases), 'file' if not databases else 'source')} (model {backend.model_id})",
             file=sys.stderr,
         )
     backend.close()

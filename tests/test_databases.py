@@ -1,0 +1,219 @@
+"""Live databases: a real PostgreSQL server (Debian's, started here) and a real DuckDB file.
+
+`sqlscribe document <url>` reads the tables, prints the COMMENT ON statements that add what they
+lack, and with --write runs them in one transaction and reads the comments back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import io
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pytest
+
+from sqlscribe.cli import main
+from sqlscribe.databases import DatabaseError, connect, document_database, masked
+from sqlscribe.generate import HeuristicBackend
+
+SCHEMA = """
+CREATE SCHEMA shop;
+CREATE TYPE shop.mood AS ENUM ('ok', 'sad');
+CREATE TABLE shop.customers (
+    id bigserial PRIMARY KEY,
+    "Full Name" text NOT NULL,
+    "order" integer,
+    tags text[],
+    mood shop.mood DEFAULT 'ok'
+);
+CREATE TABLE shop.orders (
+    order_id integer GENERATED ALWAYS AS IDENTITY,
+    customer_id bigint NOT NULL REFERENCES shop.customers (id),
+    total_cents integer CHECK (total_cents >= 0),
+    placed_at timestamp with time zone DEFAULT now(),
+    PRIMARY KEY (order_id)
+);
+CREATE TABLE shop.events (id int, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE shop.events_2026 PARTITION OF shop.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total_cents > 10000;
+CREATE TABLE public.notes (body text);
+COMMENT ON COLUMN shop.orders.total_cents IS 'Order total in cents, it''s tax included.';
+"""
+
+
+def _postgres_program(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.path.exists(f"{folder}/{name}"):
+            return f"{folder}/{name}"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a Unix socket; its URL."""
+    initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="sqlscribe-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(root, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    data, port = root / "data", _free_port()
+    subprocess.run(
+        [*as_owner, initdb, "-D", str(data), "-U", "sqlscribe", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {root} -c listen_addresses='' -p {port} -c fsync=off"
+    start = [*as_owner, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
+    subprocess.run(start, check=True, capture_output=True)
+    try:
+        yield f"postgresql://sqlscribe@/postgres?host={root}&port={port}"
+    finally:
+        subprocess.run([*as_owner, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg(server: str) -> Iterator[str]:
+    """A fresh database holding SCHEMA; its URL."""
+    name = f"shop_{os.urandom(4).hex()}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}".encode())
+    url = server.replace("/postgres?", f"/{name}?")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(SCHEMA.encode())
+    yield url
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)".encode())
+
+
+def comments(url: str) -> dict[str, str]:
+    """Every comment on a table or column outside the system schemas, as the catalog holds it."""
+    query = """
+        SELECT n.nspname || '.' || c.relname || coalesce('.' || a.attname, ''), d.description
+        FROM pg_description d
+        JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+        WHERE n.nspname IN ('shop', 'public')
+    """
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute(query.encode()).fetchall())
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_postgres_prints_the_statements_then_writes_and_reads_them_back(pg: str) -> None:
+    before = comments(pg)
+    code, out, err = run("document", pg, "--backend", "heuristic")
+    assert code == 0, err
+    assert comments(pg) == before  # without --write nothing is written
+    lines = out.splitlines()
+    assert lines[0].startswith("-- postgresql://sqlscribe@/shop_")
+    statements = lines[1:]
+    # Ordinary tables and the partitioned parent; not the partition, not the view.
+    assert {s.split(" IS ")[0].rsplit(" ", 1)[-1] for s in statements if s.startswith("COMMENT ON TABLE")} == {
+        "public.notes",
+        "shop.customers",
+        "shop.events",
+        "shop.orders",
+    }
+    assert 'COMMENT ON COLUMN shop.customers."Full Name" IS ' in out
+    assert "shop.orders.total_cents" not in out  # its author's comment is kept
+    assert "COMMENT ON COLUMN shop.orders.customer_id IS 'Reference to the customer (shop.customers.id).';" in out
+
+    code, _, err = run("document", pg, "--backend", "heuristic", "--write")
+    assert code == 0, err
+    after = comments(pg)
+    assert after["shop.orders.total_cents"] == "Order total in cents, it's tax included."
+    assert after["shop.customers.Full Name"] == "Full name of the customer."
+    assert after["shop.orders.customer_id"] == "Reference to the customer (shop.customers.id)."
+    assert len(after) == len(before) + len(statements)
+    # A second run finds every table documented.
+    code, out, err = run("document", pg, "--backend", "heuristic", "--write")
+    assert code == 0 and out == "" and "documented 0 tables" in err
+
+
+def test_postgres_schema_filter_and_overwrite(pg: str) -> None:
+    code, _, err = run("document", pg, "--backend", "heuristic", "--schema", "public", "--write")
+    assert code == 0, err
+    assert set(comments(pg)) == {"shop.orders.total_cents", "public.notes", "public.notes.body"}
+    code, out, err = run("document", pg, "--backend", "heuristic", "--schema", "shop", "--overwrite-existing")
+    assert code == 0, err
+    (replaced,) = [line for line in out.splitlines() if line.startswith("COMMENT ON COLUMN shop.orders.total_cents ")]
+    assert "tax included" not in replaced  # the model's text replaces the author's
+
+
+def test_a_failing_statement_writes_nothing(pg: str) -> None:
+    db = connect(pg, write=True)
+    try:
+        with pytest.raises(DatabaseError, match="nothing written"):
+            db.execute(["COMMENT ON TABLE public.notes IS 'kept?';", "COMMENT ON TABLE public.missing IS 'x';"])
+        assert "public.notes" not in comments(pg)
+        outcome = document_database(db, HeuristicBackend(), schemas=["public"], write=True)
+        assert outcome.written and outcome.problems == []
+        assert comments(pg)["public.notes"] == outcome.outcome.tables[0].docs.description
+    finally:
+        db.close()
+
+
+def test_connection_errors_are_one_line_and_hide_the_password() -> None:
+    url = f"postgresql://bob:s3cret@127.0.0.1:{_free_port()}/nowhere"
+    assert masked(url) == f"postgresql://bob:***@127.0.0.1:{url.split(':')[3]}"
+    code, out, err = run("document", url, "--backend", "heuristic")
+    assert code == 1 and out == ""
+    assert "cannot connect" in err and "s3cret" not in err and "Traceback" not in err
+
+
+def test_duckdb_file(tmp_path: Path) -> None:
+    path = tmp_path / "trips.db"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            'CREATE TABLE trips (trip_id INTEGER PRIMARY KEY, fare_amt DECIMAL(8, 2), "from" VARCHAR);'
+            "CREATE SCHEMA raw; CREATE TABLE raw.zones (zone_id INTEGER, borough VARCHAR);"
+            "COMMENT ON COLUMN trips.fare_amt IS 'Fare in dollars.';"
+        )
+    code, out, err = run("document", f"duckdb:{path}", "--backend", "heuristic", "--schema", "main")
+    assert code == 0, err
+    assert "COMMENT ON TABLE main.trips IS 'Trips, one row per trip.';" in out and "raw.zones" not in out
+    code, _, err = run("document", f"duckdb:{path}", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    with duckdb.connect(str(path), read_only=True) as con:
+        got = dict(
+            con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'trips'").fetchall()
+        )
+        zones = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'zones'").fetchone()
+    assert got == {
+        "trip_id": "Unique identifier of the trip.",
+        "fare_amt": "Fare in dollars.",
+        "from": "From of the trip.",
+    }
+    assert zones == ("Zones, one row per zone.",)
+    # A file that is not there is an error, and is not created.
+    code, _, err = run("document", f"duckdb:{tmp_path / 'none.db'}", "--backend", "heuristic")
+    assert code == 1 and "no such database file" in err and not (tmp_path / "none.db").exists()
