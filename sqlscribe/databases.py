@@ -111,6 +111,8 @@ def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
     lit = get_dialect(dialect).literal
     out: list[str] = []
     for table in tables:
+        if not table.columns:  # CREATE TABLE t () documents nothing, and does not parse
+            continue
         name = f"{quote(table.schema, dialect)}.{quote(table.name, dialect)}"
         lines = []
         for col in table.columns:

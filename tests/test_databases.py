@@ -46,6 +46,7 @@ CREATE TABLE shop.events (id int, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE shop.events_2026 PARTITION OF shop.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total_cents > 10000;
 CREATE TABLE public.notes (body text);
+CREATE TABLE public.empty ();
 COMMENT ON COLUMN shop.orders.total_cents IS 'Order total in cents, it''s tax included.';
 """
 
