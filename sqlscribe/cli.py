@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files or folders (folders: every *.sql inside), or databases: postgresql://…, duckdb:file.db",
+        help="files or folders (folders: every *.sql inside), - for standard input (documented SQL to standard"
+        " output), or databases: postgresql://…, duckdb:file.db",
     )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
@@ -195,6 +196,10 @@ def read_sql(path: Path) -> tuple[str, FileEncoding]:
         data = path.read_bytes()
     except OSError as error:
         raise FileReadError(f"{path}:1:1: cannot read file: {error.strerror or error}") from None
+    return decode_sql(data, str(path))
+
+
+def decode_sql(data: bytes, path: str) -> tuple[str, FileEncoding]:
     encoding = next((FileEncoding(bom, codec) for bom, codec in _BOMS if data.startswith(bom)), FileEncoding())
     body = data[len(encoding.bom) :]
     if encoding.codec.startswith("utf-16"):
@@ -287,8 +292,11 @@ def cmd_document(args: argparse.Namespace) -> int:
             get_dialect(args.dialect)
         except UnknownDialectError as error:
             raise UsageError(str(error)) from None
+    from_stdin = "-" in args.paths
+    if from_stdin and (len(args.paths) > 1 or args.write):
+        raise UsageError("'-' (standard input) must be the only PATH; the documented SQL goes to standard output")
     databases = [p for p in args.paths if is_database_url(p)]
-    files = list(iter_sql_files([p for p in args.paths if not is_database_url(p)]))
+    files = [] if from_stdin else list(iter_sql_files([p for p in args.paths if not is_database_url(p)]))
     backend = backend_from_args(args)
     progress = _Progress(not args.quiet)
     failed = False
@@ -322,7 +330,11 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         failed = failed or bool(outcome.errors)
         documented += sum(1 for t in outcome.tables if t.edits)
-        if database is not None:  # a database: its statements are the change
+        if from_stdin:  # a filter: the whole documented text, changed or not
+            changed_files += outcome.changed
+            if args.format == "diff":
+                sys.stdout.write(outcome.new_text)
+        elif database is not None:  # a database: its statements are the change
             for message in database.problems:
                 print(message, file=sys.stderr)
             failed = failed or bool(database.problems)
@@ -380,6 +392,15 @@ def cmd_document(args: argparse.Namespace) -> int:
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
             flush()
     flush()
+    if from_stdin:
+        try:
+            text, _ = decode_sql(sys.stdin.buffer.read(), "<stdin>")
+        except FileReadError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILED
+        stdin_plan = plan_file(text, path="<stdin>", dialect=args.dialect, overwrite=args.overwrite_existing)
+        (outcome,) = document_plans([stdin_plan], backend, [report_for("<stdin>")])
+        finish("<stdin>", FileEncoding(), text, outcome)
     for url in databases:
         try:
             db = connect(url, write=args.write)
@@ -411,7 +432,8 @@ def cmd_document(args: argparse.Namespace) -> int:
         verb = "wrote" if args.write else "would change"
         print(
             f"sqlscribe: documented {counted(documented, 'table')}; {verb} {changed_files} of "
-            f"{counted(len(files) + len(databases), 'file' if not databases else 'source')} (model {backend.model_id})",
+            f"{counted(len(files) + len(databases) + from_stdin, 'file' if not databases else 'source')}"
+            f" (model {backend.model_id})",
             file=sys.stderr,
         )
     backend.close()

@@ -137,6 +137,26 @@ def test_utf16_scripts_as_ssms_saves_them_are_written_back_in_utf16(tmp_path: Pa
     assert code == 1 and "not UTF-16 text" in err
 
 
+def test_standard_input_is_documented_to_standard_output() -> None:
+    """A filter, as in ``pg_dump --schema-only shop | sqlscribe document - > documented.sql``."""
+    sql = "CREATE TABLE `orders` (\n  `id` int NOT NULL,\n  `total` decimal(10,2)\n) ENGINE=InnoDB;\n-- end\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", "document", "-", "--backend", "heuristic", "-q"],
+        input=sql.encode(),
+        capture_output=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert out.startswith("CREATE TABLE `orders` (\n  `id` int NOT NULL COMMENT '") and out.endswith(
+        " ENGINE=InnoDB;\n-- end\n"
+    )
+    (table,) = parse_sql(out, "mysql").tables
+    assert table.comment is not None and all(c.comment is not None for c in table.columns)
+    code, _, err = run("document", "-", "--write", "--backend", "heuristic")
+    assert code == 2 and "standard input" in err
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("document", "--backend", "heuristic", str(tmp_path / "missing.sql"))[0] == 2
     code, _, err = run("document", "--backend", "heuristic", "--dialect", "cobol", str(tmp_path))
