@@ -30,6 +30,10 @@ TABLES = {
         'CREATE TABLE hr."Emp x" (\n  id NUMBER(6) NOT NULL,\n  "näme" VARCHAR2(20 CHAR) DEFAULT \'x\',\n'
         "  CONSTRAINT pk PRIMARY KEY (id)\n) TABLESPACE users;"
     ),
+    "sqlite": (
+        'CREATE TABLE IF NOT EXISTS "notes" (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  -- above\n'
+        "  title TEXT NOT NULL DEFAULT '', body TEXT,\n  at DATETIME\n) WITHOUT ROWID;"
+    ),
     "tsql": (
         "CREATE TABLE [sales].[Order Lines] (\n  [Id] [int] IDENTITY(1,1) NOT NULL,\n  [Näme] NVARCHAR(MAX) NULL,\n"
         "  CONSTRAINT [PK] PRIMARY KEY CLUSTERED ([Id] ASC)\n) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]"

@@ -345,3 +345,21 @@ async def test_a_sql_server_script_is_documented_with_extended_properties(client
     parsed = parse_sql(after)
     assert parsed.dialect == "tsql" and parsed.diagnostics == []
     assert all(t.comment is not None and all(c.comment is not None for c in t.columns) for t in parsed.tables)
+
+
+async def test_a_sqlite_schema_is_documented_with_sql_comments(client: LanguageClient):
+    editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
+    uri = "file:///tmp/app.sql"
+    text = "CREATE TABLE notes (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  title TEXT NOT NULL\n);\n"
+    editor.open(uri, text)
+    # Ghost text at the end of a column's line, after its comma, is a `-- …` comment.
+    (item,) = await inline(editor, uri, text.index(",\n") + 1)
+    assert isinstance(item.insert_text, str) and item.insert_text.startswith(" -- ")
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 1
+    after = editor.texts[uri]
+    assert after.startswith("CREATE TABLE notes ( -- ") and "AUTOINCREMENT, -- " in after
+    (table,) = parse_sql(after, "sqlite").tables
+    assert table.comment is not None and all(c.comment is not None for c in table.columns)

@@ -115,8 +115,10 @@ def find_slot(snap: Snapshot, offset: int) -> Slot | None:
         for col in table.columns:
             if col.comment is not None or not col.name or col.span.end > offset:
                 continue
-            gap = text[col.span.end : offset]
-            if gap.strip(" \t") == "" and col.insert_at in (col.span.end, offset):
+            gap = text[col.span.end : offset].strip(" \t")
+            if (gap == "" and col.insert_at in (col.span.end, offset)) or (
+                gap == "," and col.line_comment and col.insert_at == offset  # SQLite: `-- …` after the comma
+            ):
                 return Slot(index, col.name, "clause")
     return None
 

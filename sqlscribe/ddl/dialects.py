@@ -21,6 +21,9 @@ class CommentStyle(Enum):
     COMMENT_ON = "comment_on"
     INLINE = "inline"  # column COMMENT '…' inside the statement
     OPTIONS = "options"  # BigQuery OPTIONS(description=…)
+    # SQL comments inside the CREATE statement (`-- …` at a line's end, else `/* … */`): SQLite has
+    # no comment syntax, but keeps the statement's text, comments included, as the table's schema.
+    SQL_COMMENT = "sql_comment"
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,22 @@ class Dialect:
     extended_properties: bool = False
     string_prefix: str = ""
 
+    def readable(self, text: str) -> str:
+        """The text as a comment written in this dialect reads back: a string literal holds any
+        text; a SQL comment holds one line, and never the end of a block comment."""
+        if self.style is CommentStyle.SQL_COMMENT:
+            return " ".join(text.split()).replace("*/", "* /")
+        return text
+
     def literal(self, text: str) -> str:
+        if self.style is CommentStyle.SQL_COMMENT:
+            return self.readable(text)
         return self.string_prefix + str(exp.Literal.string(text).sql(dialect=self.name))
 
     def string_body(self, text: str) -> str:
         """``text`` as it reads between the quotes of a string literal."""
+        if self.style is CommentStyle.SQL_COMMENT:
+            return self.literal(text)
         return self.literal(text)[len(self.string_prefix) + 1 : -1]
 
 
@@ -68,6 +82,7 @@ DIALECTS: dict[str, Dialect] = {
         "snowflake", CommentStyle.INLINE, table_clause=" COMMENT = {lit}", column_comment_after_type=True
     ),
     "bigquery": Dialect("bigquery", CommentStyle.OPTIONS),
+    "sqlite": Dialect("sqlite", CommentStyle.SQL_COMMENT),
 }
 
 ALIASES = {
@@ -85,6 +100,7 @@ ALIASES = {
     "synapse": "tsql",
     "fabric": "tsql",
     "plsql": "oracle",
+    "sqlite3": "sqlite",
 }
 
 
@@ -144,6 +160,8 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("oracle", re.compile(r"\b(?:TABLESPACE|PCTFREE|NOCOMPRESS|NOLOGGING)\b", re.I), 3),
     ("oracle", re.compile(r"\bNUMBER\s*\(", re.I), 1),  # Snowflake's too, and there it weighs more
     ("oracle", re.compile(r"\b(?:CLOB|NCLOB|BINARY_DOUBLE|BINARY_FLOAT)\b", re.I), 2),
+    ("sqlite", re.compile(r"\bWITHOUT\s+ROWID\b|\)\s*STRICT\b|\bsqlite_\w+|\bPRAGMA\s+\w+", re.I), 5),
+    ("sqlite", re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b", re.I), 5),
     ("tsql", re.compile(r"^[ \t]*GO[ \t]*\r?$", re.I | re.M), 5),
     ("tsql", re.compile(r"\bsp_addextendedproperty\b", re.I), 5),
     ("tsql", re.compile(r"\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)", re.I), 5),

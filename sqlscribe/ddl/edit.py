@@ -39,13 +39,17 @@ class EditConflictError(ValueError):
 
 
 def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -> tuple[str | None, dict[str, str]]:
-    """The comments that will be written: new ones, and replacements when ``overwrite``."""
+    """The comments that will be written: new ones, and replacements when ``overwrite``.
+
+    Each text is as it will read back in the dialect (one line, in SQLite's SQL comments)."""
+    readable = get_dialect(table.dialect).readable
     description = None
-    if docs.description and (table.comment is None or (overwrite and table.comment.text != docs.description)):
-        description = docs.description
+    wanted = readable(docs.description or "")
+    if wanted and (table.comment is None or (overwrite and table.comment.text != wanted)):
+        description = wanted
     columns: dict[str, str] = {}
     for col in table.columns:
-        text = docs.columns.get(col.name)
+        text = readable(docs.columns.get(col.name) or "")
         if not text:
             continue
         if col.comment is None or (overwrite and col.comment.text != text):
@@ -69,6 +73,9 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
             appended.append(comment_on_table(table, lit))
         elif dialect.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(table.options_open, table.options_empty, table.table_insert_at, lit))
+        elif dialect.style is CommentStyle.SQL_COMMENT:
+            comment = sql_comment(lit, table.line_comment) + ("" if table.line_comment else " ")
+            edits.append(TextEdit(table.table_insert_at, table.table_insert_at, comment))
         else:
             edits.append(TextEdit(table.table_insert_at, table.table_insert_at, dialect.table_clause.format(lit=lit)))
 
@@ -82,6 +89,8 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
             appended.append(comment_on_column(table, col, lit))
         elif dialect.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(col.options_open, col.options_empty, col.insert_at, lit))
+        elif dialect.style is CommentStyle.SQL_COMMENT:
+            edits.append(TextEdit(col.insert_at, col.insert_at, sql_comment(lit, col.line_comment)))
         elif col.insert_before_token:
             edits.append(TextEdit(col.insert_at, col.insert_at, dialect.column_clause.format(lit=lit).lstrip() + " "))
         else:
@@ -132,10 +141,17 @@ def _extended_property(table: Table, col: Column | None, lit: str) -> str:
     return f"EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = {lit}{where};"
 
 
+def sql_comment(text: str, line: bool) -> str:
+    """A comment SQLite keeps with the table: ``-- …`` where a line ends, else ``/* … */``."""
+    return f" -- {text}" if line else f" /* {text} */"
+
+
 def column_comment_clause(dialect: Dialect, lit: str) -> str | None:
     """The clause that, appended to a column definition, comments it; None where comments are statements."""
     if dialect.style is CommentStyle.COMMENT_ON:
         return None
+    if dialect.style is CommentStyle.SQL_COMMENT:
+        return sql_comment(lit, True)
     if dialect.style is CommentStyle.OPTIONS:
         return _OPTIONS_CLAUSE.format(lit=lit)
     return dialect.column_clause.format(lit=lit)

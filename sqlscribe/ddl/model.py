@@ -56,6 +56,8 @@ class Column:
     references: ForeignKey | None = None
     check: str | None = None  # a CHECK expression on this column alone, as written
     comment: Comment | None = None
+    type_span: Span | None = None  # the type as written, when there is one
+    line_comment: bool = False  # SQLite: a new comment goes at insert_at as `-- …` (else `/* … */`)
     # Where a new inline comment clause goes, and a BigQuery OPTIONS( … ) list to join.
     insert_at: int = 0
     insert_before_token: bool = False
@@ -96,6 +98,8 @@ class Table:
     statement_end: int = 0  # offset just after the terminating ';' (or the statement)
     has_semicolon: bool = True
     table_insert_at: int = 0
+    column_list_end: int = 0  # just after the ')' that closes the column list
+    line_comment: bool = False  # SQLite: the table's comment goes at table_insert_at as `-- …`
     options_open: int | None = None
     options_empty: bool = True
     # False when sqlglot could not parse the statement (half-typed SQL): the

@@ -21,7 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe.ddl.dialects import Dialect, detect_dialect, get_dialect
+from sqlscribe.ddl.dialects import CommentStyle, Dialect, detect_dialect, get_dialect
 from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -386,6 +386,7 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
         span=Span(element[0].start, element[-1].end),
         name_span=Span(name_tok.start, name_tok.end),
         insert_at=element[-1].end,
+        type_span=Span(element[1].start, element[type_end - 1].end) if type_end > 1 else None,
     )
     after_type = element[type_end - 1].end if type_end > 1 else name_tok.end
     i = type_end
@@ -550,7 +551,46 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
             col.check = expression
     _mark_keys(table)
     _read_table_clauses(stmt, close, table, dialect_name)
+    if get_dialect(dialect_name).style is CommentStyle.SQL_COMMENT:
+        _read_sql_comments(text, table, stmt[i].end)
     return table
+
+
+# SQLite's documentation is SQL comments inside the CREATE statement: a comment right after a
+# column definition (`/* … */`, or `-- …` after its comma at the end of its line) or on a line of
+# its own just above it; the table's, right after the '(' that opens the column list.
+# `a INT /* … */, b INT`, or `a INT, /* … */` ending the line (mid-line it would precede b).
+_BLOCK_AFTER = re.compile(r"[ \t]*/\*(.*?)\*/|[ \t]*,[ \t]*/\*(.*?)\*/(?=[ \t]*\r?\n)", re.DOTALL)
+_LINE_AFTER = re.compile(r"[ \t]*,?[ \t]*--([^\r\n]*)")
+_LINE_END_AFTER = re.compile(r"[ \t]*,?[ \t]*(?=\r?\n)")
+_LINE_ABOVE = re.compile(r"(?:^|\n)[ \t]*--([^\r\n]*)\r?\n[ \t]*\Z")
+
+
+def _comment_in(match: re.Match[str], clause: Span) -> Comment:
+    group = next(g for g in range(1, (match.re.groups or 1) + 1) if match.group(g) is not None)
+    inner = match.group(group)
+    lead = len(inner) - len(inner.lstrip())
+    start = match.start(group) + lead
+    return Comment(inner.strip(), clause, Span(start, start + len(inner.strip())))
+
+
+def _sql_comment_at(text: str, pos: int) -> Comment | None:
+    match = _BLOCK_AFTER.match(text, pos) or _LINE_AFTER.match(text, pos)
+    return _comment_in(match, Span(match.start(), match.end())) if match else None
+
+
+def _read_sql_comments(text: str, table: Table, opened: int) -> None:
+    table.comment = _sql_comment_at(text, opened)
+    end_of_line = _LINE_END_AFTER.match(text, opened)
+    table.table_insert_at, table.line_comment = (end_of_line.end(), True) if end_of_line else (opened, False)
+    for col in table.columns:
+        col.comment = _sql_comment_at(text, col.span.end)
+        if col.comment is None:
+            above = _LINE_ABOVE.search(text, max(opened, col.span.start - 400), col.span.start)
+            if above:
+                col.comment = _comment_in(above, Span(above.start(1) - 2, above.end(1)))
+        end_of_line = _LINE_END_AFTER.match(text, col.span.end)
+        col.insert_at, col.line_comment = (end_of_line.end(), True) if end_of_line else (col.span.end, False)
 
 
 def _mark_keys(table: Table) -> None:
@@ -595,7 +635,7 @@ def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
 def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
     dialect = get_dialect(dialect_name)
     after_columns = stmt[close].end if close < len(stmt) else stmt[-1].end
-    table.table_insert_at = after_columns
+    table.table_insert_at = table.column_list_end = after_columns
     last_before_query = stmt[-1].end
     j = close + 1
     depth = 0
@@ -750,14 +790,52 @@ def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
                     col.comment = record.comment
 
 
-# SQL Server table options sqlglot's parser does not know; blanked (offsets kept) before validating.
-_TSQL_UNPARSED = re.compile(r"\b(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.IGNORECASE)
+# Clauses sqlglot's parser does not know, per dialect; blanked (offsets kept) before validating.
+_UNPARSED = {
+    "tsql": re.compile(r"\b(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.IGNORECASE),
+    "mysql": re.compile(r"\bSRID\s+\d+", re.IGNORECASE),  # a spatial column's reference system
+}
+
+
+def _blank_unparsed(source: str, dialect: str) -> str:
+    pattern = _UNPARSED.get(dialect)
+    return pattern.sub(lambda m: " " * len(m.group(0)), source) if pattern else source
+
+
+def _parses(source: str, dialect: str) -> bool:
+    try:
+        return isinstance(sqlglot.parse_one(source, read=dialect), exp.Create)
+    except (ParseError, TokenError, ValueError, RecursionError):
+        return False
+
+
+def _with_plain_types(text: str, table: Table, end: int) -> str:
+    """The statement up to ``end`` with every column's type written INT: its shape, without the
+    types sqlglot may not know (``point``, ``bit varying(8)``, a domain with odd syntax)."""
+    start = table.span.start
+    out, last = [], start
+    for col in table.columns:
+        if col.type_span is not None:
+            out += [text[last : col.type_span.start], "INT"]
+            last = col.type_span.end
+    out.append(text[last:end])
+    return "".join(out)
 
 
 def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnostic | None:
-    source = text[table.span.start : table.span.end]
-    if dialect == "tsql":
-        source = _TSQL_UNPARSED.sub(lambda m: " " * len(m.group(0)), source)
+    """None when the statement is complete; else a diagnostic that says where sqlglot stopped.
+
+    Every edit is placed by the token reader, never by sqlglot's tree, so sqlglot only has to
+    confirm the statement's shape. A statement it rejects for a column type it does not know is
+    complete; so is one ended by a semicolon that it rejects only for a clause after the column
+    list (MySQL's ``PARTITION BY HASH (id) PARTITIONS 4``, SQLite's ``WITHOUT ROWID``).
+    """
+    source = _blank_unparsed(text[table.span.start : table.span.end], dialect)
+    if _parses(source, dialect):
+        return None
+    ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
+    if any(_parses(_blank_unparsed(_with_plain_types(text, table, end), dialect), dialect) for end in ends):
+        return None
     try:
         tree = sqlglot.parse_one(source, read=dialect)
     except ParseError as error:
