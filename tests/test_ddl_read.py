@@ -327,3 +327,30 @@ ALTER TABLE ONLY public.books
     # Offsets are the file's own: the second table's text is where the reader says.
     books = parsed.tables[1]
     assert sql[books.span.start : books.span.end].startswith("CREATE TABLE public.books (")
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        # Types sqlglot does not know.
+        ("CREATE TABLE places (id INT PRIMARY KEY, geo point NOT NULL SRID 4326) ENGINE=InnoDB;", "mysql"),
+        ("CREATE TABLE flags (id int, bits bit varying(8));", "postgres"),
+        # A clause after the column list that sqlglot does not know, in a statement that is ended.
+        ("CREATE TABLE p (id INT PRIMARY KEY) ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 4;", "mysql"),
+    ],
+)
+def test_statements_sqlglot_cannot_parse_but_are_whole_are_complete(sql: str, dialect: str) -> None:
+    parsed = parse_sql(sql, dialect)
+    assert parsed.diagnostics == [] and parsed.tables[0].complete
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE t (a int, b int NOT);",  # a constraint half typed
+        "CREATE TABLE p (id INT PRIMARY KEY) ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 4",  # not ended
+    ],
+)
+def test_statements_still_being_typed_stay_incomplete(sql: str) -> None:
+    parsed = parse_sql(sql, "mysql")
+    assert len(parsed.diagnostics) == 1 and not parsed.tables[0].complete
