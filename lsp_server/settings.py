@@ -16,9 +16,9 @@ from sqlscribe.generate import BACKENDS, BackendConfig
 
 @dataclass(frozen=True)
 class Settings:
-    dialect: str = (
-        "auto"  # or a dialect name: postgres, duckdb, mysql, databricks, spark, snowflake, bigquery, oracle, tsql, sqlite
-    )
+    # "auto", or a dialect name: postgres, duckdb, mysql, databricks, spark, snowflake, bigquery, oracle,
+    # tsql, sqlite
+    dialect: str = "auto"
     backend: str = "llama"
     model: str = ""  # registry name, .gguf path or hf:<repo>/<file>; empty = the registry default
     baseUrl: str = ""
