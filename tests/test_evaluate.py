@@ -429,3 +429,13 @@ def test_model_selection_takes_a_systems_results_from_an_eval_report(tmp_path: P
     assert selection.imported([report_file], tmp_path / "other.jsonl", loaded) == {}
     with pytest.raises(SystemExit):
         selection.imported([report_file], cases, loaded[:1])
+
+
+def test_a_case_in_a_dialect_sqlscribe_does_not_write_is_still_read() -> None:
+    """Cases come from anywhere: ClickHouse DDL is read as its syntax says, not refused."""
+    from training.evaluate.cases import Case
+
+    ddl = "CREATE TABLE hits (hit_id UInt64, url String) ENGINE = MergeTree ORDER BY hit_id;"
+    report = evaluate([Case("ch", "clickhouse", ddl, None, {})], HeuristicBackend(), None)
+    (case,) = report.cases
+    assert case.error is None and set(case.generated) == {"hit_id", "url"}

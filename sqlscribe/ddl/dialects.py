@@ -66,6 +66,7 @@ DIALECTS: dict[str, Dialect] = {
     "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
     "oracle": Dialect("oracle", CommentStyle.COMMENT_ON),
+    "trino": Dialect("trino", CommentStyle.COMMENT_ON),
     "tsql": Dialect("tsql", CommentStyle.COMMENT_ON, extended_properties=True, string_prefix="N"),
     "mysql": Dialect(
         "mysql",
@@ -101,6 +102,9 @@ ALIASES = {
     "fabric": "tsql",
     "plsql": "oracle",
     "sqlite3": "sqlite",
+    "presto": "trino",
+    "starburst": "trino",
+    "athena": "hive",
 }
 
 

@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlscribe.ddl import parse_sql
+from sqlscribe.ddl import UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import Backend, DocRequest, GenerationError
 from sqlscribe.prompt import default_context
 from training.evaluate.cases import Case
@@ -101,7 +101,11 @@ def evaluate(cases: list[Case], backend: Backend, embedder: Embedder | None, *, 
 
 
 def _run_case(case: Case, backend: Backend) -> CaseResult:
-    parsed = parse_sql(case.ddl, case.dialect)
+    try:
+        dialect: str | None = get_dialect(case.dialect).name if case.dialect else None
+    except UnknownDialectError:
+        dialect = None  # a dialect sqlscribe does not write: read the DDL as its syntax says
+    parsed = parse_sql(case.ddl, dialect)
     if not parsed.tables:
         return CaseResult(case.id, 0, {}, None, error="no CREATE TABLE found")
     table = parsed.tables[0]
