@@ -203,6 +203,7 @@ def test_ten_thousand_tables() -> None:
         ("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, at DATETIME);", "sqlite"),
         ("CREATE TABLE t (a INTEGER, b TEXT) STRICT;", "sqlite"),
         ("CREATE TABLE t (id NUMBER AUTOINCREMENT, v VARIANT);", "snowflake"),
+        ("CREATE TABLE t (id INT IDENTITY(1,1), amount NUMBER(10,2), t TIMESTAMP_NTZ);", "snowflake"),
         ("-- dialect: snowflake\nCREATE TABLE t (a int);", "snowflake"),
         ("/* sqlscribe: dialect=bigquery */ CREATE TABLE t (a int);", "bigquery"),
         ("CREATE TABLE t (a int);", "postgres"),

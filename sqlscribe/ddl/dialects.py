@@ -168,7 +168,7 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("sqlite", re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b", re.I), 5),
     ("tsql", re.compile(r"^[ \t]*GO[ \t]*\r?$", re.I | re.M), 5),
     ("tsql", re.compile(r"\bsp_addextendedproperty\b", re.I), 5),
-    ("tsql", re.compile(r"\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)", re.I), 5),
+    ("tsql", re.compile(r"\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)", re.I), 3),  # Snowflake writes it too
     ("tsql", re.compile(r"\b(?:UNIQUEIDENTIFIER|DATETIME2|DATETIMEOFFSET|SMALLDATETIME|NTEXT|SMALLMONEY)\b", re.I), 4),
     ("tsql", re.compile(r"\bN?VARCHAR\s*\(\s*MAX\s*\)", re.I), 4),
     ("tsql", re.compile(r"\[\w+\]\s*\.\s*\[\w+\]"), 4),
