@@ -218,3 +218,11 @@ def test_duckdb_file(tmp_path: Path) -> None:
     # A file that is not there is an error, and is not created.
     code, _, err = run("document", f"duckdb:{tmp_path / 'none.db'}", "--backend", "heuristic")
     assert code == 1 and "no such database file" in err and not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.model
+def test_the_embedded_model_documents_a_live_database(pg: str) -> None:
+    code, _, err = run("document", pg, "--schema", "public", "--write", "--no-cache")
+    assert code == 0, err
+    got = comments(pg)
+    assert {"public.notes", "public.notes.body"} <= set(got) and all(t.strip() for t in got.values())

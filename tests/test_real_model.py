@@ -85,7 +85,7 @@ def test_llama_documents_every_column_and_the_result_reparses(llama: LlamaBacken
     _assert_fully_documented(outcome.new_text, "postgres")
 
 
-@pytest.mark.parametrize("dialect", ["mysql", "bigquery", "snowflake"])
+@pytest.mark.parametrize("dialect", ["mysql", "bigquery", "snowflake", "tsql", "sqlite", "oracle"])
 def test_llama_output_lands_in_each_dialect(llama: LlamaBackend, dialect: str) -> None:
     ddl = "CREATE TABLE shipments (shipment_id INT PRIMARY KEY, carrier_cd VARCHAR(8), wt_kg FLOAT);"
     if dialect == "bigquery":
