@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
-    doc.add_argument("--format", choices=("diff", "json"), default="diff", help="output format (default: diff)")
+    doc.add_argument(
+        "--format",
+        choices=("diff", "json", "dbt"),
+        default="diff",
+        help="output format: diff (default), json (one array of tables), dbt (a sources .yml)",
+    )
     doc.add_argument("--overwrite-existing", action="store_true", help="replace comments that already exist")
     doc.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     doc.add_argument(
@@ -355,7 +360,7 @@ def cmd_document(args: argparse.Namespace) -> int:
                         f"b/{path}",
                     )
                 )
-        if args.format == "json":
+        if args.format in ("json", "dbt"):
             for table in outcome.tables:
                 record: dict[str, object] = {
                     "file": str(path),
@@ -425,7 +430,11 @@ def cmd_document(args: argparse.Namespace) -> int:
         finally:
             db.close()
         finish(done.label, FileEncoding(), done.outcome.parsed.text, done.outcome, database=done)
-    if args.format == "json":
+    if args.format == "dbt":
+        from sqlscribe.dbt import dbt_sources
+
+        sys.stdout.write(dbt_sources(records))
+    elif args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     if not args.quiet:

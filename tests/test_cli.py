@@ -157,6 +157,27 @@ def test_standard_input_is_documented_to_standard_output() -> None:
     assert code == 2 and "standard input" in err
 
 
+def test_dbt_sources_file(tmp_path: Path) -> None:
+    """--format dbt writes what `dbt docs` reads: a version 2 sources file, one source per schema."""
+    yaml = pytest.importorskip("yaml")
+    (tmp_path / "wh.sql").write_text(
+        "CREATE TABLE raw.orders (id INT PRIMARY KEY, note TEXT);\n"
+        "COMMENT ON COLUMN raw.orders.note IS 'Free text: \"quoted\", it''s kept.';\n"
+        "CREATE TABLE lonely (x INT);\n"
+    )
+    code, out, err = run("document", "--backend", "heuristic", "--format", "dbt", "-q", str(tmp_path / "wh.sql"))
+    assert code == 0, err
+    doc = yaml.safe_load(out)
+    assert doc["version"] == 2
+    sources = {s["name"]: s for s in doc["sources"]}
+    assert set(sources) == {"raw", "wh"}  # a table without a schema goes in a source named after its file
+    (orders,) = sources["raw"]["tables"]
+    assert orders["name"] == "orders" and orders["description"]
+    columns = {c["name"]: c["description"] for c in orders["columns"]}
+    assert columns["note"] == 'Free text: "quoted", it\'s kept.' and columns["id"]
+    assert sources["wh"]["tables"][0]["name"] == "lonely"
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("document", "--backend", "heuristic", str(tmp_path / "missing.sql"))[0] == 2
     code, _, err = run("document", "--backend", "heuristic", "--dialect", "cobol", str(tmp_path))
