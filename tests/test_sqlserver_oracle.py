@@ -201,3 +201,19 @@ COMMENT ON COLUMN hr.employees.first_name IS 'Given name';
         ") TABLESPACE users;\nCOMMENT ON TABLE hr.employees IS 'Staff.';\n"
         "COMMENT ON COLUMN hr.employees.employee_id IS 'Staff''s id.';\n",
     )
+
+
+def test_a_procedures_body_is_not_the_schema() -> None:
+    """A procedure is its batch's only statement: its temporary tables and calls are not read as
+    the schema's, and the tables after its GO still are (sqlglot would read them into an END)."""
+    sql = (
+        "CREATE TABLE dbo.Before (id int)\nGO\n"
+        "CREATE OR ALTER PROCEDURE dbo.Refresh AS\nBEGIN\n"
+        "  CREATE TABLE #work (id int);\n"
+        "  EXEC sp_addextendedproperty 'MS_Description', 'not now', 'SCHEMA', 'dbo', 'TABLE', 'Before';\n"
+        "  SELECT 1;\nEND\nGO\n"
+        "CREATE TABLE dbo.After (a int)\n"
+    )
+    parsed = parse_sql(sql, "tsql")
+    assert parsed.diagnostics == []
+    assert [(t.name, t.comment) for t in parsed.tables] == [("dbo.Before", None), ("dbo.After", None)]

@@ -11,6 +11,7 @@ planned for it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -175,6 +176,16 @@ def _blank_batch_separators(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), [start for start, _ in found]
 
 
+_MODULES = {"PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"}
+
+
+def _is_module(stmt: list[_Tok]) -> bool:
+    """``CREATE [OR ALTER] PROCEDURE|FUNCTION|TRIGGER|VIEW …`` (or ``ALTER …``) in SQL Server."""
+    if stmt[0].upper not in ("CREATE", "ALTER"):
+        return False
+    return any(t.upper in _MODULES for t in stmt[1:4])
+
+
 # pg_dump's table data: rows after ``COPY … FROM stdin;`` up to a line ``\.``. Not SQL at all.
 _COPY_DATA = re.compile(
     r"^COPY\s[^;]*?\bFROM\s+stdin\b[^;\n]*;[ \t]*\r?\n(.*?^\\\.)[ \t]*(?=\r?$)",
@@ -205,11 +216,31 @@ def _blank_non_sql(text: str, dialect: str, window: tuple[int, int] | None) -> t
     return text[:start] + blanked + text[stop:], [start + b for b in breaks]
 
 
+def _tokenize_batches(
+    text: str, dialect: str, lines: _Lines, window: tuple[int, int] | None, breaks: Sequence[int]
+) -> tuple[list[_Tok], list[Diagnostic]]:
+    """Tokenize batch by batch between ``GO`` lines: sqlglot reads the rest of a statement that
+    starts with ``END`` as one string, up to the next semicolon, and in SQL Server scripts that
+    may be many tables further down."""
+    start, stop = window or (0, len(text))
+    bounds = [start, *(b for b in breaks if start < b < stop), stop]
+    tokens: list[_Tok] = []
+    diagnostics: list[Diagnostic] = []
+    for lo, hi in itertools.pairwise(bounds):
+        if text[lo:hi].strip():
+            got, problems = _tokenize(text, dialect, lines, (lo, hi))
+            tokens += got
+            diagnostics += problems
+    return tokens, diagnostics
+
+
 def _statements(tokens: list[_Tok], dialect: str, breaks: Sequence[int] = ()) -> list[tuple[list[_Tok], _Tok | None]]:
     """Split tokens into statements at semicolons.
 
     SQL Server scripts rarely end statements with one: there a ``GO`` line (``breaks``)
-    ends a batch, and a CREATE or EXEC at the top level starts a new statement.
+    ends a batch, and a CREATE or EXEC at the top level starts a new statement. A procedure,
+    function, trigger or view is its batch's only statement, so its body (whose temporary
+    tables are not the schema's) runs to the next ``GO`` as one statement.
     """
     out: list[tuple[list[_Tok], _Tok | None]] = []
     current: list[_Tok] = []
@@ -223,6 +254,9 @@ def _statements(tokens: list[_Tok], dialect: str, breaks: Sequence[int] = ()) ->
             if current:
                 out.append((current, None))
             current, depth = [], 0
+        if tsql and current and _is_module(current):
+            current.append(tok)
+            continue
         if tok.kind == TokenType.SEMICOLON:
             if current:
                 out.append((current, tok))
@@ -879,7 +913,7 @@ def parse_sql(
         name, reason = detect_dialect(text, path)
     lines = _Lines(text)
     scan, breaks = _blank_non_sql(text, name, window)
-    tokens, diagnostics = _tokenize(scan, name, lines, window)
+    tokens, diagnostics = _tokenize_batches(scan, name, lines, window, breaks)
     tables: list[Table] = []
     records: list[_CommentOn] = []
     added: list[_AddedKeys] = []
