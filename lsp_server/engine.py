@@ -247,8 +247,7 @@ class Engine:
         self._queued.pop(owner, None)
         if requests:
             self._queued[owner] = [(self.key(r), r) for r in requests]
-        self._prune()
-        wanted = {key for todo in self._queued.values() for key, _ in todo}
+        wanted = self._prune()
         for key, stop in self._background.items():
             if key not in wanted:
                 stop.set()
@@ -271,13 +270,16 @@ class Engine:
             self._background[key] = stop
             self._start(key, request, stop)
 
-    def _prune(self) -> None:
-        """Drop what memory answers from the lists, and lists left empty; count what is left."""
+    def _prune(self) -> set[str]:
+        """Drop what memory answers from the lists, and lists left empty; count what is left, and
+        return the keys of the tables still to do."""
         for owner, todo in list(self._queued.items()):
             todo[:] = [(key, request) for key, request in todo if self.peek(request) is None]
             if not todo:
                 del self._queued[owner]
-        self._ahead = len({key for todo in self._queued.values() for key, _ in todo})
+        wanted = {key for todo in self._queued.values() for key, _ in todo}
+        self._ahead = len(wanted)
+        return wanted
 
     def _pump_later(self) -> None:
         self._pump_timer = None

@@ -38,7 +38,8 @@ def schedule(ls: SqlscribeServer, uri: str, delay: float = DELAY_SECONDS) -> Non
 def focus(ls: SqlscribeServer, snap: Snapshot, offset: int) -> None:
     """The cursor is at ``offset``: the tables around it go first. Moving into another table
     plans at once (nearly), so that table is under way by the time its light bulb is clicked."""
-    table = next((t.name for t in snap.parsed.tables if t.span.start <= offset <= t.statement_end), None)
+    found = snap.parsed.table_at(offset)
+    table = found.name if found is not None else None
     before = ls.session.focus.get(snap.uri)
     ls.session.focus[snap.uri] = (offset, table)
     if before is None or before[1] != table:
