@@ -23,8 +23,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokenizer_core import TokenType
 
-from sqlscribe.ddl import Table, get_dialect
-from sqlscribe.ddl.edit import comment_on_column, comment_on_table, wanted_comments
+from sqlscribe.ddl import get_dialect
+from sqlscribe.ddl.edit import comment_statements
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
 from sqlscribe.generate import Backend
@@ -67,10 +67,6 @@ class TableInfo:
     comment: str | None
     columns: list[Column]
     constraints: list[str]  # as the database prints them: "PRIMARY KEY (id)", "FOREIGN KEY (…) REFERENCES …"
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.schema, self.name
 
 
 class Database(Protocol):
@@ -133,18 +129,11 @@ def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
     return "\n".join(out)
 
 
-def comment_statements(table: Table, docs: TableDocs) -> list[str]:
-    """The statements that give the table ``docs`` where its comments differ (new ones and changes)."""
-    dialect = get_dialect(table.dialect)
-    description, columns = wanted_comments(table, docs, overwrite=True)
-    out = [comment_on_table(table, dialect.literal(description))] if description is not None else []
-    out += [comment_on_column(table, c, dialect.literal(columns[c.name])) for c in table.columns if c.name in columns]
-    return out
-
-
-def comments_of(tables: Sequence[TableInfo]) -> dict[tuple[str, str], TableDocs]:
+def comments_of(tables: Sequence[TableInfo]) -> dict[str, TableDocs]:
+    """Each table's comments, by its dotted name as the DDL reader names it (``schema.table``)."""
     return {
-        t.key: TableDocs(t.comment, {c.name: c.comment for c in t.columns if c.comment is not None}) for t in tables
+        f"{t.schema}.{t.name}": TableDocs(t.comment, {c.name: c.comment for c in t.columns if c.comment is not None})
+        for t in tables
     }
 
 
@@ -323,7 +312,8 @@ def document_database(
     text = render_ddl(tables, db.dialect)
     plan = plan_file(text, path=db.label, dialect=db.dialect, overwrite=overwrite)
     (outcome,) = document_plans([plan], backend, [progress])
-    statements = [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs)]
+    # New comments and changed ones: what the catalog holds differs from the final docs.
+    statements = [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
     problems: list[str] = []
     if write and statements:
         db.execute(statements)
@@ -331,7 +321,7 @@ def document_database(
         for t in outcome.tables:
             if not t.edits:
                 continue
-            got = next((docs for (schema, name), docs in now.items() if f"{schema}.{name}" == t.table.name), None)
+            got = now.get(t.table.name)
             if got is None or got.description != t.docs.description or got.columns != t.docs.columns:
                 problems.append(f"{db.label}: table {t.table.name}: comments do not read back as written")
     return DatabaseOutcome(db.label, outcome, statements, write and bool(statements), problems)

@@ -22,7 +22,7 @@ from sqlscribe.ddl import (
     verify,
 )
 from sqlscribe.ddl.dialects import get_dialect
-from sqlscribe.ddl.edit import column_comment_clause, comment_on_column, comment_on_table, wanted_comments
+from sqlscribe.ddl.edit import column_comment_clause, comment_statements
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import Context, DocRequest
 from sqlscribe.prompt import default_context
@@ -135,15 +135,7 @@ def comment_clause(dialect_name: str, text: str) -> str | None:
 
 def comment_on_statements(table: Table, docs: TableDocs, newline: str = "\n") -> str:
     """``COMMENT ON`` statements for what a table lacks, for dialects that document tables that way."""
-    dialect = get_dialect(table.dialect)
-    description, columns = wanted_comments(table, docs)
-    out = [comment_on_table(table, dialect.literal(description))] if description else []
-    out += [
-        comment_on_column(table, col, dialect.literal(columns[col.name]))
-        for col in table.columns
-        if col.name in columns
-    ]
-    return newline.join(out)
+    return newline.join(comment_statements(table, docs))
 
 
 def string_body(dialect_name: str, text: str) -> str:

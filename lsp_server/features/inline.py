@@ -22,6 +22,7 @@ from lsp_server.features.actions import COMMAND_ACCEPTED
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.ddl.parse import blank_batch_separators
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import DocRequest
 from sqlscribe.suggest import comment_clause, comment_on_statements, find_table, request_for, string_body
@@ -29,8 +30,6 @@ from sqlscribe.suggest import comment_clause, comment_on_statements, find_table,
 # Text just before the cursor that opens an empty comment literal.
 _OPEN_LITERAL = re.compile(r"(?:\bCOMMENT\s*=?\s*|\bdescription\s*=\s*|\bIS\s+)(['\"])$", re.IGNORECASE)
 _COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(TABLE|COLUMN)\s+(.+?)\s+IS\s+['\"]$", re.IGNORECASE)
-# SQL Server's batch separator, which may stand between a table and the cursor below it.
-_GO_LINE = re.compile(r"^[ \t]*GO[ \t]*(?=\r?$)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -128,8 +127,8 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
     if offset < table.statement_end:
         return False
     gap = text[table.statement_end : offset]
-    if table.dialect == "tsql":
-        gap = _GO_LINE.sub("", gap)
+    if table.dialect == "tsql":  # SQL Server's GO may stand between the table and the cursor
+        gap, _ = blank_batch_separators(gap)
     if gap.strip() or gap.count("\n") not in (1, 2):
         return False
     line_end = text.find("\n", offset)

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 class CommentStyle(Enum):
     # Separate statements after the CREATE: COMMENT ON TABLE t IS '…'; or, in SQL Server,
-    # EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'…', … (see ``Dialect.statement``).
+    # EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'…', … (``edit.comment_on_table``).
     COMMENT_ON = "comment_on"
     INLINE = "inline"  # column COMMENT '…' inside the statement
     OPTIONS = "options"  # BigQuery OPTIONS(description=…)

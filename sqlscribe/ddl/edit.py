@@ -126,6 +126,16 @@ def comment_on_column(table: Table, col: Column, lit: str) -> str:
     return f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};"
 
 
+def comment_statements(table: Table, docs: TableDocs, *, overwrite: bool = False) -> list[str]:
+    """The statements that give the table what ``docs`` adds (and, with ``overwrite``, changes),
+    in dialects that comment with statements."""
+    dialect = get_dialect(table.dialect)
+    description, columns = wanted_comments(table, docs, overwrite=overwrite)
+    out = [comment_on_table(table, dialect.literal(description))] if description is not None else []
+    out += [comment_on_column(table, c, dialect.literal(columns[c.name])) for c in table.columns if c.name in columns]
+    return out
+
+
 def _extended_property(table: Table, col: Column | None, lit: str) -> str:
     """SQL Server's ``MS_Description``, which SSMS, Azure Data Studio and the catalog views read.
 

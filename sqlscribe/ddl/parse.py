@@ -140,7 +140,7 @@ _GO_LINE = re.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?(?=\r?\n|$)", r
 _QUOTED = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|$)", re.DOTALL)
 
 
-def _blank_batch_separators(text: str) -> tuple[str, list[int]]:
+def blank_batch_separators(text: str) -> tuple[str, list[int]]:
     """The text with its ``GO`` lines blanked (offsets kept), and where they were.
 
     A GO inside a string, a quoted name or a comment is not a separator.
@@ -208,7 +208,7 @@ def _blank_non_sql(text: str, dialect: str, window: tuple[int, int] | None) -> t
     start, stop = window or (0, len(text))
     part = text[start:stop]
     if dialect == "tsql":
-        blanked, breaks = _blank_batch_separators(part)
+        blanked, breaks = blank_batch_separators(part)
     else:
         blanked, breaks = _blank_copy_data(part), []
     if blanked is part:
