@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlscribe.ddl import (
+    EditConflictError,
     ParsedFile,
     Table,
     TextEdit,
@@ -151,13 +152,16 @@ def finish_file(
     all_edits = [e for o in outcomes.values() for e in o.edits]
     new_text = text
     if all_edits:
-        new_text = apply_edits(text, all_edits)
         planned = [
             expected_after(i, o.table, o.generated.docs, overwrite=overwrite)
             for i, o in outcomes.items()
             if o.edits and o.generated is not None
         ]
-        problems = verify(new_text, parsed.dialect, planned)
+        try:
+            new_text = apply_edits(text, all_edits)
+            problems = verify(new_text, parsed.dialect, planned)
+        except EditConflictError as error:  # two tables' edits on one span: never guess which wins
+            problems = [f"{error} (two tables claim the same text)"]
         if problems:
             errors.extend(f"{path}:{_line_of(parsed, p)}:1: {p}; file left unchanged" for p in problems)
             new_text = text

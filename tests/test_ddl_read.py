@@ -355,3 +355,41 @@ def test_statements_sqlglot_cannot_parse_but_are_whole_are_complete(sql: str, di
 def test_statements_still_being_typed_stay_incomplete(sql: str) -> None:
     parsed = parse_sql(sql, "mysql")
     assert len(parsed.diagnostics) == 1 and not parsed.tables[0].complete
+
+
+def test_a_column_defined_twice_makes_the_table_incomplete() -> None:
+    sql = "CREATE TABLE t (\n  a INT,\n  b TEXT,\n  a INT COMMENT 'kept'\n);"
+    parsed = parse_sql(sql, "mysql")
+    (table,) = parsed.tables
+    assert not table.complete
+    assert [d.message for d in parsed.diagnostics] == ["table t: column a is defined twice"]
+
+
+def test_comment_on_documents_the_table_created_last_before_it() -> None:
+    # A migration script that drops and creates a table again: each COMMENT ON acts on the
+    # table that exists when it runs, and one above every CREATE documents the first.
+    sql = (
+        "COMMENT ON COLUMN t.a IS 'early';\n"
+        "CREATE TABLE t (a int, b int);\nCOMMENT ON COLUMN t.b IS 'first b';\n"
+        "ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (a);\n"
+        "DROP TABLE t;\n"
+        "CREATE TABLE t (a int, b int);\nCOMMENT ON TABLE t IS 'second';\n"
+    )
+    first, second = parse_sql(sql, "postgres").tables
+    assert [c.comment.text if c.comment else None for c in first.columns] == ["early", "first b"]
+    assert first.comment is None and first.primary_key == ("a",)
+    assert [c.comment for c in second.columns] == [None, None]
+    assert second.comment is not None and second.comment.text == "second" and not second.primary_key
+
+
+def test_a_parser_bug_on_odd_input_is_a_diagnostic_not_a_crash() -> None:
+    # sqlglot raises TypeError (not ParseError) on this MySQL: the reader must not pass it on.
+    import sqlglot
+
+    odd = "CREATE TABLE t (a INT) ENGINE=InnoDB DEFAULT COMMENT ON"
+    with pytest.raises(Exception) as raised:
+        sqlglot.parse_one(odd, read="mysql")
+    assert not isinstance(raised.value, sqlglot.ParseError)  # else this test no longer tests the catch
+    parsed = parse_sql(odd, "mysql")
+    assert [(t.name, t.complete) for t in parsed.tables] == [("t", False)]
+    assert [d.message.split(":")[0] for d in parsed.diagnostics] == ["table t"]

@@ -55,6 +55,14 @@ class Dialect:
             return self.readable(text)
         return self.string_prefix + str(exp.Literal.string(text).sql(dialect=self.name))
 
+    def replacement(self, form: str, text: str) -> str:
+        """The literal that replaces an existing comment's, written in that comment's own form
+        (``Comment.form``): a file may hold comments of another syntax than its dialect writes
+        (a MySQL ``COMMENT '…'`` read as SQL Server's), and each must still read back."""
+        if form == "sql":
+            return " ".join(text.split()).replace("*/", "* /")
+        return ("N" if form == "national" else "") + str(exp.Literal.string(text).sql(dialect=self.name))
+
     def string_body(self, text: str) -> str:
         """``text`` as it reads between the quotes of a string literal."""
         if self.style is CommentStyle.SQL_COMMENT:

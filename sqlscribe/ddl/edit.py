@@ -68,6 +68,7 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
     if description is not None:
         lit = dialect.literal(description)
         if table.comment is not None:
+            lit = dialect.replacement(table.comment.form, description)
             edits.append(TextEdit(table.comment.literal.start, table.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_table(table, lit))
@@ -80,10 +81,13 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
             edits.append(TextEdit(table.table_insert_at, table.table_insert_at, dialect.table_clause.format(lit=lit)))
 
     for col in table.columns:
-        if col.name not in columns:
-            continue
+        if col.name not in columns or (
+            col.comment is not None and (not overwrite or col.comment.text == columns[col.name])
+        ):
+            continue  # the check again per column: a name written twice must not take the other's text
         lit = dialect.literal(columns[col.name])
         if col.comment is not None:
+            lit = dialect.replacement(col.comment.form, columns[col.name])
             edits.append(TextEdit(col.comment.literal.start, col.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_column(table, col, lit))

@@ -33,6 +33,9 @@ class Comment:
     text: str
     clause: Span
     literal: Span
+    # How the literal is written, which a replacement keeps: "string" ('…'), "national" (N'…'),
+    # or "sql" (the body of a SQL comment, SQLite's documentation).
+    form: str = "string"
 
 
 @dataclass(frozen=True)

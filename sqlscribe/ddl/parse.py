@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import ParseError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlscribe.ddl.dialects import CommentStyle, Dialect, detect_dialect, get_dialect
@@ -111,7 +111,7 @@ def _tokenize(
     base, stop = window or (0, len(text))
     try:
         return [_wrap(t, base) for t in tokenizer.tokenize(text[base:stop])], []
-    except TokenError:
+    except Exception:  # a TokenError, or any other failure of sqlglot's on odd input: chunk by chunk
         pass
     tokens: list[_Tok] = []
     diagnostics: list[Diagnostic] = []
@@ -126,7 +126,7 @@ def _tokenize(
         if chunk.strip():
             try:
                 tokens.extend(_wrap(t, start) for t in tokenizer.tokenize(chunk))
-            except TokenError as error:
+            except Exception as error:
                 offset = start + len(chunk) - len(chunk.lstrip())
                 line, col = lines.position(offset)
                 reason = str(error).splitlines()[0][:120]
@@ -576,7 +576,12 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
                 checks.append(check)
             _read_table_constraint(element, table)
         else:
-            table.columns.append(_read_column(text, element, dialect_name))
+            column = _read_column(text, element, dialect_name)
+            if any(c.name == column.name for c in table.columns) and not table.problem:
+                # No database takes it, and comments keyed by name could not tell the two apart.
+                table.complete = False
+                table.problem = f"column {column.name} is defined twice"
+            table.columns.append(column)
     for expression, names in checks:
         # A table-level CHECK that names exactly one column documents that column's values.
         owners = {c.name for c in table.columns if c.name.lower() in names}
@@ -605,7 +610,7 @@ def _comment_in(match: re.Match[str], clause: Span) -> Comment:
     inner = match.group(group)
     lead = len(inner) - len(inner.lstrip())
     start = match.start(group) + lead
-    return Comment(inner.strip(), clause, Span(start, start + len(inner.strip())))
+    return Comment(inner.strip(), clause, Span(start, start + len(inner.strip())), form="sql")
 
 
 def _sql_comment_at(text: str, pos: int) -> Comment | None:
@@ -772,7 +777,8 @@ def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _Commen
     literal = args.get("value")
     if parts[-1].lower() == "sp_dropextendedproperty" or literal is None or literal.kind not in _STRINGS:
         return _CommentOn("COLUMN" if level2 else "TABLE", names, None)
-    comment = Comment(literal.text, Span(stmt[0].start, end), Span(literal.start, literal.end))
+    form = "national" if literal.kind == TokenType.NATIONAL_STRING else "string"
+    comment = Comment(literal.text, Span(stmt[0].start, end), Span(literal.start, literal.end), form=form)
     return _CommentOn("COLUMN" if level2 else "TABLE", names, comment)
 
 
@@ -789,39 +795,46 @@ class _ByName:
             key = _name_key([table.name])
             self.by_short.setdefault(key[-1], []).append((key, table))
 
-    def __call__(self, parts: list[str]) -> list[Table]:
+    def __call__(self, parts: list[str], at: int) -> Table | None:
+        """The table a statement at offset ``at`` acts on: of those the name matches, the last
+        created before it, as running the file would find (a script may drop and create a table
+        again); a statement above every CREATE of the name documents the first."""
         wanted = _name_key(parts)
         found = []
         for key, table in self.by_short.get(wanted[-1], []) if wanted else []:
             n = min(len(wanted), len(key))
             if wanted[-n:] == key[-n:]:
                 found.append(table)
-        return found
+        before = [t for t in found if t.span.start < at]
+        return before[-1] if before else (found[0] if found else None)
 
 
-def _attach_keys(tables: list[Table], added: list[_AddedKeys]) -> None:
+def _attach_keys(tables: list[Table], added: list[tuple[int, _AddedKeys]]) -> None:
     """Keys added by ALTER TABLE join those the CREATE declared."""
     matching = _ByName(tables)
-    for record in added:
-        for table in matching(record.parts):
+    for at, record in added:
+        table = matching(record.parts, at)
+        if table is not None:
             if record.keys.primary_key and not table.primary_key:
                 table.primary_key = record.keys.primary_key
             table.foreign_keys += [fk for fk in record.keys.foreign_keys if fk not in table.foreign_keys]
             _mark_keys(table)
 
 
-def _attach_comment_on(tables: list[Table], records: list[_CommentOn]) -> None:
-    """Attach COMMENT ON statements to their tables; a schema-less name matches any schema."""
+def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]]) -> None:
+    """Attach COMMENT ON statements (at their offsets) to their tables; a schema-less name
+    matches any schema."""
     matching = _ByName(tables)
-    for record in records:
+    for at, record in records:
         if record.kind == "TABLE":
-            for table in matching(record.parts):
+            table = matching(record.parts, at)
+            if table is not None:
                 table.comment = record.comment
         elif len(record.parts) >= 2:
-            for table in matching(record.parts[:-1]):
-                col = table.column(record.parts[-1])
-                if col is not None:
-                    col.comment = record.comment
+            table = matching(record.parts[:-1], at)
+            col = table.column(record.parts[-1]) if table is not None else None
+            if col is not None:
+                col.comment = record.comment
 
 
 # Clauses sqlglot's parser does not know, per dialect; blanked (offsets kept) before validating.
@@ -839,7 +852,7 @@ def _blank_unparsed(source: str, dialect: str) -> str:
 def _parses(source: str, dialect: str) -> bool:
     try:
         return isinstance(sqlglot.parse_one(source, read=dialect), exp.Create)
-    except (ParseError, TokenError, ValueError, RecursionError):
+    except Exception:  # sqlglot's own bugs too (a TypeError on some mangled properties): not parsed
         return False
 
 
@@ -883,7 +896,7 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
         line, col = lines.position(offset)
         message = str(info.get("description") or error).splitlines()[0]
         return Diagnostic(f"table {table.name}: {message}", Span(offset, offset), line, col)
-    except (TokenError, ValueError, RecursionError) as error:
+    except Exception as error:  # TokenError, RecursionError, or a bug of sqlglot's on odd input
         line, col = lines.position(table.span.start)
         return Diagnostic(f"table {table.name}: {str(error).splitlines()[0]}", table.span, line, col)
     if not isinstance(tree, exp.Create):
@@ -915,8 +928,8 @@ def parse_sql(
     scan, breaks = _blank_non_sql(text, name, window)
     tokens, diagnostics = _tokenize_batches(scan, name, lines, window, breaks)
     tables: list[Table] = []
-    records: list[_CommentOn] = []
-    added: list[_AddedKeys] = []
+    records: list[tuple[int, _CommentOn]] = []  # with each statement's offset
+    added: list[tuple[int, _AddedKeys]] = []
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
@@ -935,15 +948,15 @@ def parse_sql(
         elif first == "COMMENT":
             record = _read_comment_on(stmt, semicolon)
             if record is not None:
-                records.append(record)
+                records.append((stmt[0].start, record))
         elif first in ("EXEC", "EXECUTE") and get_dialect(name).extended_properties:
             record = _read_extended_property(stmt, semicolon)
             if record is not None:
-                records.append(record)
+                records.append((stmt[0].start, record))
         elif first == "ALTER":
             keys = _read_alter_keys(stmt, name)
             if keys is not None:
-                added.append(keys)
+                added.append((stmt[0].start, keys))
     _attach_keys(tables, added)
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
