@@ -1,13 +1,17 @@
 """Document a live database: read its tables as DDL, write the comments back as statements.
 
 A database is read into the same text a file would hold (``CREATE TABLE`` statements with the
-comments it already has as ``COMMENT ON``), so it goes through the one pipeline every file goes
-through: parse, prompt, generate, plan, verify. What comes out is the ``COMMENT ON``
-statements that add what the tables lack; with ``--write`` they run in one transaction, and the
-comments are read back from the database and compared with what was planned.
+comments they already have), so it goes through the one pipeline every file goes through:
+parse, prompt, generate, plan, verify. What comes out is the statements that add what the
+tables lack; with ``--write`` they run, and the comments are read back from the database (as
+DDL again, through the same reader) and compared with what was planned.
 
-PostgreSQL (``postgresql://…``, through psycopg) and DuckDB (``duckdb:path/to/file.db``) are
-read; both comment with ``COMMENT ON``.
+PostgreSQL (``postgresql://…``, through psycopg) and DuckDB (``duckdb:path/to/file.db``) comment
+with ``COMMENT ON``, run in one transaction. MySQL and MariaDB (``mysql://…``, through PyMySQL)
+are read with ``SHOW CREATE TABLE``; a column's comment can only be changed by restating the
+column, so each table gets one ``ALTER TABLE … MODIFY COLUMN <its definition as the server
+printed it, with the comment> …, COMMENT = '…'``. MySQL commits each DDL statement at once: a
+failure stops at that table, and the tables before it stay written (the message says so).
 """
 
 from __future__ import annotations
@@ -17,19 +21,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.tokenizer_core import TokenType
 
-from sqlscribe.ddl import get_dialect
-from sqlscribe.ddl.edit import comment_statements
-from sqlscribe.docs import TableDocs
+from sqlscribe.ddl import get_dialect, parse_sql
+from sqlscribe.ddl.edit import comment_statements, wanted_comments
+from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
 from sqlscribe.generate import Backend
 
-SCHEMES = ("postgresql://", "postgres://", "duckdb:")
+SCHEMES = ("postgresql://", "postgres://", "duckdb:", "mysql://", "mariadb://")
+_WITH_PASSWORDS = ("postgresql://", "postgres://", "mysql://", "mariadb://")
 
 
 class DatabaseError(Exception):
@@ -42,7 +47,7 @@ def is_database_url(raw: str) -> bool:
 
 def masked(url: str) -> str:
     """The URL without its password, for messages and output."""
-    if not url.startswith(("postgresql://", "postgres://")):
+    if not url.startswith(_WITH_PASSWORDS):
         return url
     parts = urlsplit(url)
     if parts.password is None:
@@ -73,10 +78,13 @@ class Database(Protocol):
     dialect: str
     label: str
 
-    def tables(self, schemas: Sequence[str] = ()) -> list[TableInfo]: ...
+    def ddl(self, schemas: Sequence[str] = ()) -> str:
+        """The tables (of these schemas; else of every schema but the system's) as DDL, with
+        the comments they have."""
+        ...
 
     def execute(self, statements: Sequence[str]) -> None:
-        """Run the statements in one transaction: all of them or none."""
+        """Run the statements: in one transaction where the database allows it."""
         ...
 
     def close(self) -> None: ...
@@ -86,6 +94,8 @@ def connect(url: str, *, write: bool = False) -> Database:
     """Open the database; DuckDB files are opened read-only unless comments are to be written."""
     if url.startswith("duckdb:"):
         return DuckDatabase(url, write=write)
+    if url.startswith(("mysql://", "mariadb://")):
+        return MySQLDatabase(url)
     return PostgresDatabase(url)
 
 
@@ -129,11 +139,14 @@ def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
     return "\n".join(out)
 
 
-def comments_of(tables: Sequence[TableInfo]) -> dict[str, TableDocs]:
-    """Each table's comments, by its dotted name as the DDL reader names it (``schema.table``)."""
+def comments_of(ddl: str, dialect: str) -> dict[str, TableDocs]:
+    """Each table's comments as the DDL reader reads them, by its dotted name (``schema.table``)."""
     return {
-        f"{t.schema}.{t.name}": TableDocs(t.comment, {c.name: c.comment for c in t.columns if c.comment is not None})
-        for t in tables
+        t.name: TableDocs(
+            t.comment.text if t.comment else None,
+            {c.name: c.comment.text for c in t.columns if c.comment is not None},
+        )
+        for t in parse_sql(ddl, dialect, validate=False).tables
     }
 
 
@@ -196,6 +209,9 @@ class PostgresDatabase:
         except psycopg.Error as error:
             raise DatabaseError(f"{self.label}: cannot read the tables: {_first_line(error)}") from None
         return list(found.values())
+
+    def ddl(self, schemas: Sequence[str] = ()) -> str:
+        return render_ddl(self.tables(schemas), self.dialect)
 
     def execute(self, statements: Sequence[str]) -> None:
         import psycopg
@@ -265,6 +281,9 @@ class DuckDatabase:
             raise DatabaseError(f"{self.label}: cannot read the tables: {_first_line(error)}") from None
         return list(found.values())
 
+    def ddl(self, schemas: Sequence[str] = ()) -> str:
+        return render_ddl(self.tables(schemas), self.dialect)
+
     def execute(self, statements: Sequence[str]) -> None:
         import duckdb
 
@@ -279,6 +298,129 @@ class DuckDatabase:
 
     def close(self) -> None:
         self.conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# MySQL and MariaDB
+
+_MY_SYSTEM = ("mysql", "information_schema", "performance_schema", "sys")
+# SHOW CREATE TABLE names the table alone; the text names it with its database, as --schema reads.
+_SHOWN_NAME = re.compile(r"\ACREATE TABLE (`(?:[^`]|``)+`) \(")
+
+
+class MySQLDatabase:
+    dialect = "mysql"
+
+    def __init__(self, url: str) -> None:
+        self.label = masked(url)
+        try:
+            import pymysql
+        except ImportError:
+            raise DatabaseError(
+                "reading MySQL or MariaDB needs PyMySQL: pip install pymysql (or sqlscribe[databases])"
+            ) from None
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        try:
+            self.conn: Any = pymysql.connect(
+                host=parts.hostname or "localhost",
+                port=parts.port or 3306,
+                user=unquote(parts.username or "") or None,
+                password=unquote(parts.password or ""),
+                database=unquote(parts.path.lstrip("/")) or None,
+                unix_socket=query.get("unix_socket") or query.get("socket"),
+                charset="utf8mb4",
+                connect_timeout=10,
+                autocommit=True,
+            )
+        except pymysql.Error as error:
+            raise DatabaseError(f"{self.label}: cannot connect: {_mysql_message(error)}") from None
+        self.database = unquote(parts.path.lstrip("/"))
+
+    def ddl(self, schemas: Sequence[str] = ()) -> str:
+        import pymysql
+
+        wanted = list(schemas) or ([self.database] if self.database else [])
+        try:
+            with self.conn.cursor() as cur:
+                if wanted:
+                    where, params = "TABLE_SCHEMA IN %s", [tuple(wanted)]
+                else:
+                    where, params = "TABLE_SCHEMA NOT IN %s", [_MY_SYSTEM]
+                cur.execute(
+                    "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES"
+                    f" WHERE TABLE_TYPE = 'BASE TABLE' AND {where} ORDER BY TABLE_SCHEMA, TABLE_NAME",
+                    params,
+                )
+                out = []
+                for schema, name in cur.fetchall():
+                    qualified = f"{_backquoted(schema)}.{_backquoted(name)}"
+                    cur.execute(f"SHOW CREATE TABLE {qualified}")
+                    shown = str(cur.fetchone()[1])
+                    found = _SHOWN_NAME.match(shown)
+                    if found:
+                        shown = f"CREATE TABLE {qualified} (" + shown[found.end() :]
+                    out.append(shown + ";\n")
+        except pymysql.Error as error:
+            raise DatabaseError(f"{self.label}: cannot read the tables: {_mysql_message(error)}") from None
+        return "\n".join(out)
+
+    def execute(self, statements: Sequence[str]) -> None:
+        import pymysql
+
+        with self.conn.cursor() as cur:
+            for n, statement in enumerate(statements):
+                try:
+                    cur.execute(statement)
+                except pymysql.Error as error:
+                    done = f"{counted(n, 'table')} written before it" if n else "nothing written"
+                    raise DatabaseError(
+                        f"{self.label}: statement {n + 1} of {len(statements)} failed ({done}; MySQL commits"
+                        f" each ALTER TABLE at once): {_mysql_message(error)}"
+                    ) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+_VERSIONED = re.compile(r"(?:\s*/\*!\d*.*?\*/)+", re.DOTALL)
+
+
+def _backquoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _mysql_message(error: BaseException) -> str:
+    args: tuple[object, ...] = tuple(getattr(error, "args", ()))
+    return str(args[1]) if len(args) >= 2 else _first_line(error)
+
+
+def alter_statements(outcome: FileOutcome) -> list[str]:
+    """MySQL's comment changes: per table, one ``ALTER TABLE`` restating each column whose
+    comment changes as the edited DDL now defines it (the server's own definition, with the new
+    comment in place), and ``COMMENT = '…'`` for its description."""
+    edited = {t.name: t for t in parse_sql(outcome.new_text, "mysql", validate=False).tables}
+    literal = get_dialect("mysql").literal
+    statements = []
+    for result in outcome.tables:
+        now = edited.get(result.table.name)
+        if not result.edits or now is None:
+            continue
+        description, columns = wanted_comments(result.table, result.docs, overwrite=True)
+        changes = []
+        for name in columns:
+            column = now.column(name)
+            if column is not None:
+                # MySQL 8 prints some attributes as versioned comments (`/*!80023 INVISIBLE */`)
+                # after the last token: they are part of the definition to restate.
+                versioned = _VERSIONED.match(outcome.new_text, column.span.end)
+                end = versioned.end() if versioned else column.span.end
+                changes.append(f"MODIFY COLUMN {outcome.new_text[column.span.start : end]}")
+        if description is not None:
+            changes.append(f"COMMENT = {literal(description)}")
+        if changes:
+            statements.append(f"ALTER TABLE {result.table.name_source}\n  " + ",\n  ".join(changes) + ";")
+    return statements
 
 
 def _first_line(error: BaseException) -> str:
@@ -308,16 +450,18 @@ def document_database(
     progress: Progress | None = None,
 ) -> DatabaseOutcome:
     """Document the database's tables; with ``write``, run the statements and read them back."""
-    tables = db.tables(schemas)
-    text = render_ddl(tables, db.dialect)
+    text = db.ddl(schemas)
     plan = plan_file(text, path=db.label, dialect=db.dialect, overwrite=overwrite)
     (outcome,) = document_plans([plan], backend, [progress])
     # New comments and changed ones: what the catalog holds differs from the final docs.
-    statements = [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
+    if db.dialect == "mysql":
+        statements = alter_statements(outcome)
+    else:
+        statements = [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
     problems: list[str] = []
     if write and statements:
         db.execute(statements)
-        now = comments_of(db.tables(schemas))
+        now = comments_of(db.ddl(schemas), db.dialect)
         for t in outcome.tables:
             if not t.edits:
                 continue

@@ -441,6 +441,9 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             end = _stop_index(element, i + 2)
             col.default = _source(text, element[i + 1], element[end - 1])
             i = end
+        elif up == "CONSTRAINT" and i + 1 < len(element):
+            _comment_before(col, tok, dialect)  # `CONSTRAINT c CHECK (…)`: the comment precedes its name
+            i += 2
         elif up == "REFERENCES":
             _comment_before(col, tok, dialect)
             parts, j = _read_name(element, i + 1)
