@@ -238,3 +238,16 @@ def test_damaged_files_never_crash_and_only_gain_comments(text: str, dialect: st
         assert outcome.new_text == text
     else:
         assert outcome.new_text == apply_edits(text, edits)
+
+
+def test_mysql_column_comment_goes_before_a_named_check() -> None:
+    # MySQL's grammar puts COMMENT before `[CONSTRAINT c] CHECK (…)` and before REFERENCES.
+    text = "CREATE TABLE t (a INT CONSTRAINT c CHECK (a > 0), b INT CHECK (b > 0), d INT REFERENCES u (id))"
+    (table,) = parse_sql(text, "mysql").tables
+    docs = TableDocs(None, {"a": "A", "b": "B", "d": "D"})
+    new_text = apply_edits(text, plan_table_edits(table, docs))
+    assert new_text == (
+        "CREATE TABLE t (a INT COMMENT 'A' CONSTRAINT c CHECK (a > 0), b INT COMMENT 'B' CHECK (b > 0),"
+        " d INT COMMENT 'D' REFERENCES u (id))"
+    )
+    assert verify(new_text, "mysql", [expected_after(0, table, docs)]) == []

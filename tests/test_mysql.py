@@ -217,3 +217,13 @@ def test_mysql_connection_errors_are_one_line_and_hide_the_password(tmp_path: Pa
     code, out, err = run("document", url, "--backend", "heuristic")
     assert code == 1 and out == ""
     assert "cannot connect" in err and "s3cret" not in err and "Traceback" not in err
+
+
+@pytest.mark.model
+def test_the_embedded_model_documents_a_live_mysql_database(my: str) -> None:
+    code, _, err = run("document", my, "--write", "--no-cache")
+    assert code == 0, err
+    got = comments(my)
+    assert {"orders", "orders.order_id", "orders.customer_id", "customers.doc"} <= set(got)
+    assert got["orders.total_cents"] == "Order total in cents, it's tax included."
+    assert all(text.strip() for text in got.values())
