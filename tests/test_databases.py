@@ -6,9 +6,7 @@ lack, and with --write runs them in one transaction and reads the comments back.
 
 from __future__ import annotations
 
-import contextlib
 import glob
-import io
 import os
 import shutil
 import socket
@@ -20,8 +18,8 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
+from in_process import run
 
-from sqlscribe.cli import main
 from sqlscribe.databases import DatabaseError, connect, document_database, masked
 from sqlscribe.generate import HeuristicBackend
 
@@ -120,13 +118,6 @@ def comments(url: str) -> dict[str, str]:
     """
     with psycopg.connect(url) as conn:
         return dict(conn.execute(query.encode()).fetchall())
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_postgres_prints_the_statements_then_writes_and_reads_them_back(pg: str) -> None:

@@ -8,7 +8,6 @@ it with the comment in place; with --write they run and the comments are read ba
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import shutil
@@ -20,8 +19,8 @@ from pathlib import Path
 
 import pymysql
 import pytest
+from in_process import run
 
-from sqlscribe.cli import main
 from sqlscribe.databases import DatabaseError, connect, document_database, masked
 from sqlscribe.generate import HeuristicBackend
 
@@ -140,13 +139,6 @@ def comments(url: str) -> dict[str, str]:
 
 
 _COMMENTS = re.compile(r" COMMENT ?=? ?'(?:[^'\\]|''|\\.)*'")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_mysql_prints_alter_table_then_writes_and_reads_back(my: str) -> None:
