@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH",
         help="files or folders (folders: every *.sql inside), - for standard input (documented SQL to standard"
-        " output), or databases: postgresql://…, mysql://…, duckdb:file.db",
+        " output), or databases: postgresql://…, mysql://…, duckdb:file.db, sqlite:file.db",
     )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")

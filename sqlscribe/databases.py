@@ -12,6 +12,8 @@ are read with ``SHOW CREATE TABLE``; a column's comment can only be changed by r
 column, so each table gets one ``ALTER TABLE … MODIFY COLUMN <its definition as the server
 printed it, with the comment> …, COMMENT = '…'``. MySQL commits each DDL statement at once: a
 failure stops at that table, and the tables before it stay written (the message says so).
+SQLite files (``sqlite:path/to/app.db``) keep each CREATE TABLE's text, comments included: the
+documented text replaces the stored one by SQLite's procedure for such changes.
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import quote as quote_url
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.tokenizer_core import TokenType
 
-from sqlscribe.ddl import get_dialect, parse_sql
+from sqlscribe.ddl import TextEdit, apply_edits, get_dialect, parse_sql
 from sqlscribe.ddl.edit import comment_statements, wanted_comments
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
 from sqlscribe.generate import Backend
 
-SCHEMES = ("postgresql://", "postgres://", "duckdb:", "mysql://", "mariadb://")
+SCHEMES = ("postgresql://", "postgres://", "duckdb:", "mysql://", "mariadb://", "sqlite:")
 _WITH_PASSWORDS = ("postgresql://", "postgres://", "mysql://", "mariadb://")
 
 
@@ -83,11 +86,20 @@ class Database(Protocol):
         the comments they have."""
         ...
 
+    def statements(self, outcome: FileOutcome) -> list[str]:
+        """What writes the documented text's new and changed comments into the database."""
+        ...
+
     def execute(self, statements: Sequence[str]) -> None:
         """Run the statements: in one transaction where the database allows it."""
         ...
 
     def close(self) -> None: ...
+
+
+def comment_on_statements(outcome: FileOutcome) -> list[str]:
+    """``COMMENT ON`` statements for what the catalog holds and the final docs do not."""
+    return [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
 
 
 def connect(url: str, *, write: bool = False) -> Database:
@@ -96,6 +108,8 @@ def connect(url: str, *, write: bool = False) -> Database:
         return DuckDatabase(url, write=write)
     if url.startswith(("mysql://", "mariadb://")):
         return MySQLDatabase(url)
+    if url.startswith("sqlite:"):
+        return SQLiteDatabase(url, write=write)
     return PostgresDatabase(url)
 
 
@@ -213,6 +227,9 @@ class PostgresDatabase:
     def ddl(self, schemas: Sequence[str] = ()) -> str:
         return render_ddl(self.tables(schemas), self.dialect)
 
+    def statements(self, outcome: FileOutcome) -> list[str]:
+        return comment_on_statements(outcome)
+
     def execute(self, statements: Sequence[str]) -> None:
         import psycopg
 
@@ -283,6 +300,9 @@ class DuckDatabase:
 
     def ddl(self, schemas: Sequence[str] = ()) -> str:
         return render_ddl(self.tables(schemas), self.dialect)
+
+    def statements(self, outcome: FileOutcome) -> list[str]:
+        return comment_on_statements(outcome)
 
     def execute(self, statements: Sequence[str]) -> None:
         import duckdb
@@ -365,6 +385,9 @@ class MySQLDatabase:
             raise DatabaseError(f"{self.label}: cannot read the tables: {_mysql_message(error)}") from None
         return "\n".join(out)
 
+    def statements(self, outcome: FileOutcome) -> list[str]:
+        return alter_statements(outcome)
+
     def execute(self, statements: Sequence[str]) -> None:
         import pymysql
 
@@ -423,6 +446,126 @@ def alter_statements(outcome: FileOutcome) -> list[str]:
     return statements
 
 
+# ---------------------------------------------------------------------------------------------
+# SQLite
+
+
+class SQLiteDatabase:
+    """A SQLite file. SQLite keeps each CREATE TABLE as written, comments included, and has no
+    other place for documentation: a table is documented by rewriting its stored text with the
+    comments in it, through SQLite's documented procedure for schema changes that leave the file
+    format alone (``writable_schema``, ``schema_version`` bumped, ``integrity_check``, one
+    transaction); SQLite's own parser reads every new text before the commit."""
+
+    dialect = "sqlite"
+
+    def __init__(self, url: str, *, write: bool = False) -> None:
+        import sqlite3
+
+        path = url.removeprefix("sqlite:").removeprefix("//")
+        self.label = url
+        if not path or path == ":memory:" or not os.path.isfile(path):
+            raise DatabaseError(f"{self.label}: no such database file")
+        try:
+            mode = "rw" if write else "ro"
+            uri = f"file:{quote_url(os.path.abspath(path))}?mode={mode}"
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{self.label}: cannot open: {_first_line(error)}") from None
+        self._texts: list[tuple[int, str, str]] = []  # (offset in the DDL, table name, stored text)
+
+    def ddl(self, schemas: Sequence[str] = ()) -> str:
+        import sqlite3
+
+        if any(s != "main" for s in schemas):
+            raise DatabaseError(f"{self.label}: a SQLite file has one schema, main")
+        try:
+            # Ordinary tables: not SQLite's own, nor a virtual table's shadow tables (an FTS index's
+            # `ft_data`), which SQLite 3.37+ tells apart in table_list.
+            shadow = (
+                {
+                    str(row[1])
+                    for row in self.conn.execute("PRAGMA main.table_list").fetchall()
+                    if row[2] in ("shadow", "virtual")
+                }
+                if sqlite_has_table_list()
+                else set()
+            )
+            rows = [
+                (name, text)
+                for name, text in self.conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'"
+                    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid"
+                ).fetchall()
+                if name not in shadow
+            ]
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{self.label}: cannot read the tables: {_first_line(error)}") from None
+        out, offset = [], 0
+        self._texts = []
+        for name, text in rows:
+            self._texts.append((offset, str(name), str(text)))
+            out.append(f"{text};\n")
+            offset += len(out[-1])
+        return "".join(out)
+
+    def statements(self, outcome: FileOutcome) -> list[str]:
+        """``UPDATE sqlite_master SET sql = <the documented CREATE TABLE> …``, one per table."""
+        statements = []
+        for result in outcome.tables:
+            if not result.edits:
+                continue
+            start = result.table.span.start
+            found = next(((at, name, text) for at, name, text in self._texts if at == start), None)
+            if found is None or not all(start <= e.start and e.end <= start + len(found[2]) for e in result.edits):
+                raise DatabaseError(f"{self.label}: table {result.table.name}: its comments do not fit its text")
+            at, name, text = found
+            shifted = [TextEdit(e.start - at, e.end - at, e.new_text) for e in result.edits]
+            documented = apply_edits(text, shifted)
+            statements.append(
+                f"UPDATE sqlite_master SET sql = {_sqlite_string(documented)} WHERE type = 'table' AND name = "
+                f"{_sqlite_string(name)};"
+            )
+        return statements
+
+    def execute(self, statements: Sequence[str]) -> None:
+        """Run the updates by SQLite's procedure; the schema is read again before the commit
+        (``integrity_check``), so a text SQLite's own parser rejects rolls everything back."""
+        import sqlite3
+
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            version = conn.execute("PRAGMA schema_version").fetchone()[0]
+            conn.execute("PRAGMA writable_schema = ON")
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+            conn.execute("PRAGMA writable_schema = OFF")
+            check = conn.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                raise sqlite3.DatabaseError(f"integrity check: {check[0][0]}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise DatabaseError(f"{self.label}: nothing written: {_first_line(error)}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def sqlite_has_table_list() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 37, 0)
+
+
+def _sqlite_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
@@ -453,11 +596,7 @@ def document_database(
     text = db.ddl(schemas)
     plan = plan_file(text, path=db.label, dialect=db.dialect, overwrite=overwrite)
     (outcome,) = document_plans([plan], backend, [progress])
-    # New comments and changed ones: what the catalog holds differs from the final docs.
-    if db.dialect == "mysql":
-        statements = alter_statements(outcome)
-    else:
-        statements = [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
+    statements = db.statements(outcome)  # new comments and changed ones
     problems: list[str] = []
     if write and statements:
         db.execute(statements)

@@ -1,4 +1,4 @@
-"""Live databases: a real PostgreSQL server (Debian's, started here) and a real DuckDB file.
+"""Live databases: a real PostgreSQL server (Debian's, started here), real DuckDB and SQLite files.
 
 `sqlscribe document <url>` reads the tables, prints the COMMENT ON statements that add what they
 lack, and with --write runs them in one transaction and reads the comments back.
@@ -6,10 +6,12 @@ lack, and with --write runs them in one transaction and reads the comments back.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ import pytest
 from in_process import run
 
 from sqlscribe.databases import DatabaseError, connect, document_database, masked
+from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import HeuristicBackend
 
 SCHEMA = """
@@ -217,3 +220,81 @@ def test_the_embedded_model_documents_a_live_database(pg: str) -> None:
     assert code == 0, err
     got = comments(pg)
     assert {"public.notes", "public.notes.body"} <= set(got) and all(t.strip() for t in got.values())
+
+
+SQLITE_SCHEMA = """
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  title TEXT NOT NULL, -- what the note is about
+  body TEXT
+);
+CREATE TABLE "tag links" (note_id INTEGER REFERENCES notes (id), tag TEXT, PRIMARY KEY (note_id, tag)) WITHOUT ROWID;
+CREATE INDEX notes_title ON notes (title);
+CREATE VIEW recent AS SELECT * FROM notes;
+CREATE VIRTUAL TABLE search USING fts5(body);
+INSERT INTO notes (title, body) VALUES ('first', 'it''s here');
+INSERT INTO "tag links" VALUES (1, 'x');
+"""
+
+
+def _schema(path: Path) -> dict[str, str]:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return dict(con.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
+
+
+def test_sqlite_file_is_documented_in_its_stored_schema(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.executescript(SQLITE_SCHEMA)
+    before, raw = _schema(path), path.read_bytes()
+    code, out, err = run("document", f"sqlite:{path}", "--backend", "heuristic")
+    assert code == 0, err
+    assert path.read_bytes() == raw  # without --write the file is not touched
+    assert out.count("UPDATE sqlite_master SET sql = ") == 2  # the two tables: not the FTS index's own
+
+    code, _, err = run("document", f"sqlite:{path}", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    after = _schema(path)
+    assert set(after) == set(before)
+    assert {name for name in after if after[name] != before[name]} == {"notes", "tag links"}
+    (notes, links) = (t for t in parse_sql(after["notes"] + ";\n" + after["tag links"], "sqlite").tables)
+    assert notes.comment is not None and notes.comment.text == "Notes, one row per note."
+    assert {c.name: c.comment.text for c in notes.columns if c.comment} == {
+        "id": "Unique identifier of the note.",
+        "title": "what the note is about",  # the author's, kept
+        "body": "Body of the note.",
+    }
+    assert all(c.comment is not None for c in links.columns)
+    # SQLite itself reads the new schema: the data, the keys and the file are whole.
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert con.execute("SELECT title, body FROM recent").fetchall() == [("first", "it's here")]
+        con.execute("PRAGMA foreign_keys = ON")
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute("INSERT INTO \"tag links\" VALUES (99, 'y')")
+    code, out, err = run("document", f"sqlite:{path}", "--backend", "heuristic", "--write")
+    assert code == 0 and out == "" and "documented 0 tables" in err
+
+
+def test_sqlite_a_text_sqlite_rejects_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.executescript(SQLITE_SCHEMA)
+    before = _schema(path)
+    db = connect(f"sqlite:{path}", write=True)
+    try:
+        with pytest.raises(DatabaseError, match="nothing written: malformed database schema"):
+            db.execute(
+                [
+                    "UPDATE sqlite_master SET sql = 'CREATE TABLE notes (id INTEGER /* x */)' WHERE name = 'notes';",
+                    "UPDATE sqlite_master SET sql = 'CREATE TABLE \"tag links\" (note_id /* open'"
+                    " WHERE name = 'tag links';",
+                ]
+            )
+        assert _schema(path) == before
+        with pytest.raises(DatabaseError, match="one schema, main"):
+            document_database(db, HeuristicBackend(), schemas=["other"])
+    finally:
+        db.close()
+    code, _, err = run("document", f"sqlite:{tmp_path / 'none.db'}", "--backend", "heuristic")
+    assert code == 1 and "no such database file" in err and not (tmp_path / "none.db").exists()
