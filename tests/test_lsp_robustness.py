@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -331,3 +333,57 @@ def test_clients_without_code_action_resolve_get_commands():
         assert edit["newText"].startswith("\nCOMMENT ON COLUMN orders.placed_on IS '")
     finally:
         client.close()
+
+
+def _damaged(text: str, rng: random.Random) -> str:
+    """The text after a few random cuts, repeats, truncations and stray syntax."""
+    stray = ["'", '"', "`", "(", ")", ";", ",", "\n", "GO\n", "$$", "/*", "*/", "--", "CREATE TABLE ", "\ufeff", "😀"]
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(text) + 1)
+        kind = rng.randrange(4)
+        if kind == 0:
+            text = text[:at] + rng.choice(stray) + text[at:]
+        elif kind == 1:
+            text = text[:at] + text[at + rng.randint(1, 40) :]
+        elif kind == 2:
+            text = text[:at] + text[at : at + rng.randint(1, 200)] + text[at:]
+        else:
+            text = text[: max(at, len(text) // 2)]
+    return text
+
+
+async def test_damaged_files_get_an_answer_to_every_request(client: LanguageClient):
+    """Code actions (resolved), hover and inline suggestions at random places of damaged files of
+    every dialect, then "Document this file": every request answered, no error, and the text
+    only ever gains comments."""
+    editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
+    rng = random.Random(20261127)
+    golden = sorted(p for p in (Path(__file__).parent / "golden").glob("*.sql") if ".expected" not in p.name)
+    resolved = documented = 0
+    for n, path in enumerate(golden * 2):
+        text = _damaged(path.read_text(encoding="utf-8"), rng)
+        uri = f"file:///tmp/damaged-{n}-{path.name}"
+        editor.open(uri, text)
+        doc = types.TextDocumentIdentifier(uri=uri)
+        for offset in sorted(rng.randrange(len(text) + 1) for _ in range(6)):
+            position = position_at(text, offset)
+            for action in await editor.code_actions(uri, offset):
+                if action.data is not None and action.data.get("kind") != "file":
+                    resolved += (await client.code_action_resolve_async(action)).edit is not None
+            await client.text_document_hover_async(types.HoverParams(text_document=doc, position=position))
+            await client.text_document_inline_completion_async(
+                types.InlineCompletionParams(
+                    text_document=doc,
+                    position=position,
+                    context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+                )
+            )
+        result = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+        )
+        documented += result["documented"]
+        after, kept = editor.texts[uri], iter(editor.texts[uri])
+        assert all(ch in kept for ch in text), f"{path.name}: the user's text changed, not only gained"
+        assert len(after) >= len(text)
+    assert resolved > 10 and documented > 10  # the damage left plenty to document
+    await alive(editor)
