@@ -97,7 +97,7 @@ class Database(Protocol):
     def close(self) -> None: ...
 
 
-def comment_on_statements(outcome: FileOutcome) -> list[str]:
+def _comment_on_changes(outcome: FileOutcome) -> list[str]:
     """``COMMENT ON`` statements for what the catalog holds and the final docs do not."""
     return [s for t in outcome.tables if t.edits for s in comment_statements(t.table, t.docs, overwrite=True)]
 
@@ -228,7 +228,7 @@ class PostgresDatabase:
         return render_ddl(self.tables(schemas), self.dialect)
 
     def statements(self, outcome: FileOutcome) -> list[str]:
-        return comment_on_statements(outcome)
+        return _comment_on_changes(outcome)
 
     def execute(self, statements: Sequence[str]) -> None:
         import psycopg
@@ -302,7 +302,7 @@ class DuckDatabase:
         return render_ddl(self.tables(schemas), self.dialect)
 
     def statements(self, outcome: FileOutcome) -> list[str]:
-        return comment_on_statements(outcome)
+        return _comment_on_changes(outcome)
 
     def execute(self, statements: Sequence[str]) -> None:
         import duckdb
@@ -341,13 +341,14 @@ class MySQLDatabase:
             ) from None
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
+        self.database = unquote(parts.path.lstrip("/"))  # "" when the URL names none
         try:
             self.conn: Any = pymysql.connect(
                 host=parts.hostname or "localhost",
                 port=parts.port or 3306,
                 user=unquote(parts.username or "") or None,
                 password=unquote(parts.password or ""),
-                database=unquote(parts.path.lstrip("/")) or None,
+                database=self.database or None,
                 unix_socket=query.get("unix_socket") or query.get("socket"),
                 charset="utf8mb4",
                 connect_timeout=10,
@@ -355,7 +356,6 @@ class MySQLDatabase:
             )
         except pymysql.Error as error:
             raise DatabaseError(f"{self.label}: cannot connect: {_mysql_message(error)}") from None
-        self.database = unquote(parts.path.lstrip("/"))
 
     def ddl(self, schemas: Sequence[str] = ()) -> str:
         import pymysql

@@ -46,28 +46,34 @@ class Dialect:
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
         text; a SQL comment holds one line, and never the end of a block comment."""
-        if self.style is CommentStyle.SQL_COMMENT:
-            return " ".join(text.split()).replace("*/", "* /")
-        return text
+        return _sql_comment_body(text) if self.style is CommentStyle.SQL_COMMENT else text
 
     def literal(self, text: str) -> str:
         if self.style is CommentStyle.SQL_COMMENT:
-            return self.readable(text)
-        return self.string_prefix + str(exp.Literal.string(text).sql(dialect=self.name))
+            return _sql_comment_body(text)
+        return self.string_prefix + self._string(text)
 
     def replacement(self, form: str, text: str) -> str:
         """The literal that replaces an existing comment's, written in that comment's own form
         (``Comment.form``): a file may hold comments of another syntax than its dialect writes
         (a MySQL ``COMMENT '…'`` read as SQL Server's), and each must still read back."""
         if form == "sql":
-            return " ".join(text.split()).replace("*/", "* /")
-        return ("N" if form == "national" else "") + str(exp.Literal.string(text).sql(dialect=self.name))
+            return _sql_comment_body(text)
+        return ("N" if form == "national" else "") + self._string(text)
+
+    def _string(self, text: str) -> str:
+        return str(exp.Literal.string(text).sql(dialect=self.name))
 
     def string_body(self, text: str) -> str:
         """``text`` as it reads between the quotes of a string literal."""
         if self.style is CommentStyle.SQL_COMMENT:
             return self.literal(text)
         return self.literal(text)[len(self.string_prefix) + 1 : -1]
+
+
+def _sql_comment_body(text: str) -> str:
+    """``text`` as a SQL comment can hold it: on one line, never closing a block comment."""
+    return " ".join(text.split()).replace("*/", "* /")
 
 
 DIALECTS: dict[str, Dialect] = {

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlscribe.ddl.dialects import CommentStyle, Dialect, get_dialect
-from sqlscribe.ddl.model import Column, Table
+from sqlscribe.ddl.model import Column, Comment, Table
 from sqlscribe.ddl.parse import parse_sql
 from sqlscribe.docs import TableDocs
 
@@ -66,9 +66,8 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
     appended: list[str] = []  # COMMENT ON statements added after the CREATE statement
 
     if description is not None:
-        lit = dialect.literal(description)
+        lit = _literal(dialect, table.comment, description)
         if table.comment is not None:
-            lit = dialect.replacement(table.comment.form, description)
             edits.append(TextEdit(table.comment.literal.start, table.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_table(table, lit))
@@ -85,9 +84,8 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
             col.comment is not None and (not overwrite or col.comment.text == columns[col.name])
         ):
             continue  # the check again per column: a name written twice must not take the other's text
-        lit = dialect.literal(columns[col.name])
+        lit = _literal(dialect, col.comment, columns[col.name])
         if col.comment is not None:
-            lit = dialect.replacement(col.comment.form, columns[col.name])
             edits.append(TextEdit(col.comment.literal.start, col.comment.literal.end, lit))
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_column(table, col, lit))
@@ -106,6 +104,11 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
             TextEdit(table.statement_end, table.statement_end, prefix + "".join(newline + s for s in appended))
         )
     return _merge_same_offset(edits)
+
+
+def _literal(dialect: Dialect, existing: Comment | None, text: str) -> str:
+    """The literal for ``text``: a replacement keeps the existing comment's form."""
+    return dialect.literal(text) if existing is None else dialect.replacement(existing.form, text)
 
 
 def _options_edit(options_open: int | None, options_empty: bool, insert_at: int, lit: str) -> TextEdit:

@@ -852,11 +852,14 @@ def _blank_unparsed(source: str, dialect: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), source) if pattern else source
 
 
-def _parses(source: str, dialect: str) -> bool:
+def _parse_failure(source: str, dialect: str) -> Exception | None:
+    """Why sqlglot does not read ``source`` as a CREATE statement; None when it does. Any
+    exception counts, sqlglot's own bugs on odd input included (a TypeError on mangled options)."""
     try:
-        return isinstance(sqlglot.parse_one(source, read=dialect), exp.Create)
-    except Exception:  # sqlglot's own bugs too (a TypeError on some mangled properties): not parsed
-        return False
+        tree = sqlglot.parse_one(source, read=dialect)
+    except Exception as error:
+        return error
+    return None if isinstance(tree, exp.Create) else ValueError("not a CREATE TABLE statement")
 
 
 def _with_plain_types(text: str, table: Table, end: int) -> str:
@@ -881,15 +884,15 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     list (MySQL's ``PARTITION BY HASH (id) PARTITIONS 4``, SQLite's ``WITHOUT ROWID``).
     """
     source = _blank_unparsed(text[table.span.start : table.span.end], dialect)
-    if _parses(source, dialect):
+    failure = _parse_failure(source, dialect)
+    if failure is None:
         return None
     ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
-    if any(_parses(_blank_unparsed(_with_plain_types(text, table, end), dialect), dialect) for end in ends):
+    plain = (_blank_unparsed(_with_plain_types(text, table, end), dialect) for end in ends)
+    if any(_parse_failure(variant, dialect) is None for variant in plain):
         return None
-    try:
-        tree = sqlglot.parse_one(source, read=dialect)
-    except ParseError as error:
-        info = error.errors[0] if error.errors else {}
+    if isinstance(failure, ParseError):
+        info = failure.errors[0] if failure.errors else {}
         rel_line = int(info.get("line") or 1)
         rel_col = int(info.get("col") or 1)
         stmt_lines = source.split("\n")
@@ -897,15 +900,11 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
         offset = table.span.start + sum(len(line) + 1 for line in stmt_lines[: rel_line - 1])
         offset += max(0, min(rel_col - 1, len(stmt_lines[rel_line - 1])))
         line, col = lines.position(offset)
-        message = str(info.get("description") or error).splitlines()[0]
+        message = str(info.get("description") or failure).splitlines()[0]
         return Diagnostic(f"table {table.name}: {message}", Span(offset, offset), line, col)
-    except Exception as error:  # TokenError, RecursionError, or a bug of sqlglot's on odd input
-        line, col = lines.position(table.span.start)
-        return Diagnostic(f"table {table.name}: {str(error).splitlines()[0]}", table.span, line, col)
-    if not isinstance(tree, exp.Create):
-        line, col = lines.position(table.span.start)
-        return Diagnostic(f"table {table.name}: not a CREATE TABLE statement", table.span, line, col)
-    return None
+    line, col = lines.position(table.span.start)
+    message = (str(failure).splitlines() or [type(failure).__name__])[0]
+    return Diagnostic(f"table {table.name}: {message}", table.span, line, col)
 
 
 def parse_sql(
