@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/lsp_latency.py [--model NAME] [--runs 30] [--resolves 5] [--settle 20]
     .venv/bin/python bench/lsp_latency.py --ahead [--dwell 0,1,2,4,6] [--repeats 3] [--settle 20]
+    .venv/bin/python bench/lsp_latency.py --file 8 [--repeats 3] [--settle 20]
 
 Measures: listing code actions (p50/p95 over --runs requests at different places), resolving a
 10-column table action (uncached, each run on a fresh table; then a cache hit), and hover while a
@@ -12,6 +13,11 @@ Markdown rows for docs/BENCHMARKS.md.
 fresh tables, the cursor moves to a table far from the last one (a code-action request, as
 editors send when the cursor moves), rests there ``--dwell`` seconds, and the table's action is
 resolved; ``--repeats`` tables per dwell.
+
+``--file N`` times "Document this file" (the ``sqlscribe.documentFile`` command, background work
+off) on a file of N fresh tables of 5 to 10 columns, from the command to its answer, once per
+``--repeats`` on a fresh server and cache. The client accepts every edit without applying it:
+what is timed is the model and the server, not an editor.
 """
 
 from __future__ import annotations
@@ -41,8 +47,12 @@ COLUMNS = [
 ]
 
 
-def table(i: int) -> str:
-    body = ",\n".join(f"  {c}" for c in COLUMNS)
+def table(i: int, varied: bool = False) -> str:
+    columns = COLUMNS
+    if varied:  # another selection of the columns for each table, the key first
+        rest = COLUMNS[1:]
+        columns = [COLUMNS[0], *(rest[(i + k) % len(rest)] for k in range(4 + i % 6))]
+    body = ",\n".join(f"  {c}" for c in columns)
     return f"CREATE TABLE customer_{i} (\n{body},\n  PRIMARY KEY (cust_id)\n) COMMENT='';\n"
 
 
@@ -72,7 +82,8 @@ class Client:
             message = json.loads(out.read(length))
             now = time.perf_counter()
             if "id" in message and "method" in message:  # a request from the server: accept it
-                self.send({"id": message["id"], "result": None})
+                applied = {"applied": True} if message["method"] == "workspace/applyEdit" else None
+                self.send({"id": message["id"], "result": applied})
             elif "id" in message:
                 with self.lock:
                     self.arrived[message["id"]] = (now, message)
@@ -116,10 +127,32 @@ def main() -> int:
     )
     parser.add_argument("--ahead", action="store_true", help="measure resolves with background work on")
     parser.add_argument("--dwell", default="0,1,2,4,6", help="--ahead: seconds the cursor rests on a table")
-    parser.add_argument("--repeats", type=int, default=3, help="--ahead: tables per dwell")
+    parser.add_argument("--repeats", type=int, default=3, help="--ahead: tables per dwell; --file: runs")
+    parser.add_argument("--file", type=int, default=0, metavar="N", help="time Document this file on N tables")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sqlscribe-bench-") as tmp:
+        if args.file:
+            return measure_file(args, tmp)
         return measure_ahead(args, tmp) if args.ahead else measure(args, tmp)
+
+
+def measure_file(args: argparse.Namespace, tmp: str) -> int:
+    text = "-- dialect: mysql\n" + "\n".join(table(i, varied=True) for i in range(args.file))
+    took: list[float] = []
+    model = ""
+    for run in range(args.repeats):
+        client, uri, _ = open_server(f"{tmp}/{run}", args.model, text, prefetch=False)
+        time.sleep(args.settle)  # the model loads and reads the prompt's fixed part
+        seconds, result = client.call(
+            "workspace/executeCommand", {"command": "sqlscribe.documentFile", "arguments": [uri]}
+        )
+        assert result["documented"] == args.file, result
+        took.append(seconds)
+        model = close_server(client)
+    print(f"model: {model}; {os.cpu_count()} cores; background work off\n")
+    runs = ", ".join(f"{t:.1f}" for t in took)
+    print(f"| Document this file, {args.file} tables | median {statistics.median(took):.1f} s ({runs}) |")
+    return 0
 
 
 def open_server(tmp: str, model: str, text: str, *, prefetch: bool) -> tuple[Client, str, Any]:

@@ -85,6 +85,8 @@ class Engine:
         self._inflight: dict[str, asyncio.Future[Generated]] = {}
         # In-flight background work nobody waits for yet, with the event that stops it.
         self._background: dict[str, threading.Event] = {}
+        # In-flight tables of a batch (`generate_many`), which their owner may still stop.
+        self._batched: set[str] = set()
         # Background work to do: owner (a document) -> (key, request), in order; an entry stays
         # until it is answered, so a table stopped for a request is the first to start again.
         self._queued: OrderedDict[str, list[tuple[str, DocRequest]]] = OrderedDict()
@@ -215,7 +217,8 @@ class Engine:
     ) -> asyncio.Future[Generated]:
         """Wait for work under way (``request`` itself, or its ``whole`` table)."""
         stop = self._background.pop(key, None)  # somebody waits for it now: it is never stopped again
-        if whole is None and (stop is None or not stop.is_set()):
+        # A batch's table (`generate_many`) may still be stopped by its owner: asked again then.
+        if whole is None and key not in self._batched and (stop is None or not stop.is_set()):
             return asyncio.shield(running)  # a caller that stops waiting must not cancel shared work
         return asyncio.ensure_future(self._via(running, request, whole))
 
@@ -290,17 +293,130 @@ class Engine:
         for todo in self._queued.values():
             todo[:] = [(k, request) for k, request in todo if k != key]
 
+    def generate_many(
+        self, requests: Sequence[DocRequest], stop: threading.Event | None = None
+    ) -> list[asyncio.Future[Generated]]:
+        """Document several tables together, one future for each request, done as soon as its
+        table is: the backend's own batch (llama decodes `jobs` tables at once, openai sends
+        `jobs` requests at once) instead of one table after another.
+
+        A request that memory answers or work under way covers is answered as `generate` would.
+        The rest go to the worker in windows of `jobs` tables, one window after the other, so a
+        request from elsewhere waits for one window at most. Setting ``stop`` ends what is not
+        done yet: a window under way stops at the model's next step and its unfinished tables,
+        like those of the windows never started, raise `Interrupted` (anybody else waiting for
+        one of them asks again)."""
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[Generated]] = []
+        fresh: dict[str, asyncio.Future[Generated]] = {}
+        batch: list[tuple[str, DocRequest]] = []
+        for request in requests:
+            key = self.key(request)
+            if key in fresh:
+                futures.append(asyncio.shield(fresh[key]))
+            elif self.peek(request) is not None or key in self._inflight or self._whole_under_way(request):
+                futures.append(self.generate(request))
+            else:
+                fresh[key] = loop.create_future()
+                batch.append((key, request))
+                futures.append(asyncio.shield(fresh[key]))
+        if not batch:
+            return futures
+        for event in self._background.values():
+            event.set()
+        for key, request in batch:
+            self._batched.add(key)
+            self._track(key, request, fresh[key], background=False)
+        size = max(1, self.config.jobs)
+        windows = [batch[i : i + size] for i in range(0, len(batch), size)]
+        self._next_window(windows, fresh, stop)
+        return futures
+
+    def _next_window(
+        self,
+        windows: list[list[tuple[str, DocRequest]]],
+        futures: dict[str, asyncio.Future[Generated]],
+        stop: threading.Event | None,
+    ) -> None:
+        """Hand the first window to the worker; the next one follows once it is done."""
+        if not windows:
+            return
+        window = windows.pop(0)
+        loop = asyncio.get_running_loop()
+
+        def give_up(error: GenerationError) -> None:
+            for key, _ in [*window, *(item for rest in windows for item in rest)]:
+                if not futures[key].done():
+                    futures[key].set_exception(error)
+
+        if stop is not None and stop.is_set():
+            give_up(Interrupted("stopped before it started"))
+            return
+
+        def settle(key: str, result: Generated | BaseException) -> None:
+            future = futures[key]
+            if future.done():
+                return
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+        def deliver(i: int, result: Generated | GenerationError) -> None:  # on the worker thread
+            loop.call_soon_threadsafe(settle, window[i][0], result)
+
+        try:
+            work = loop.run_in_executor(self._executor, self._run_many, [r for _, r in window], stop, deliver)
+        except RuntimeError:  # the engine was closed meanwhile
+            give_up(GenerationError("the language server is shutting down"))
+            return
+
+        def ended(f: asyncio.Future[None]) -> None:
+            error = f.exception() if not f.cancelled() else None
+            for key, request in window:  # after every `settle` the worker scheduled
+                failure = GenerationError(f"table {request.table.name}: generation failed: {error or 'no answer'}")
+                failure.__cause__ = error
+                settle(key, failure)
+            self._next_window(windows, futures, stop)
+
+        work.add_done_callback(ended)
+
+    def _run_many(
+        self,
+        requests: list[DocRequest],
+        stop: threading.Event | None,
+        deliver: Callable[[int, Generated | GenerationError], None],
+    ) -> None:
+        backend = self._ensure_backend()
+        backend.interrupt = stop
+        try:
+            for i, result in enumerate(backend.document_many(requests)):
+                deliver(i, result)
+        finally:
+            backend.interrupt = None
+
+    def _whole_under_way(self, request: DocRequest) -> bool:
+        return any(key in self._inflight for key, _ in self._wholes(request))
+
     def _start(
         self, key: str, request: DocRequest, interrupt: threading.Event | None = None
     ) -> asyncio.Future[Generated]:
         loop = asyncio.get_running_loop()
         future = asyncio.ensure_future(loop.run_in_executor(self._executor, self._run, request, interrupt))
+        self._track(key, request, future, background=interrupt is not None)
+        return future
+
+    def _track(self, key: str, request: DocRequest, future: asyncio.Future[Generated], *, background: bool) -> None:
+        """Keep work under way in `_inflight` until it ends; then remember its answer, say so and
+        start the next background table."""
+        loop = asyncio.get_running_loop()
         self._inflight[key] = future
-        ahead = f"documenting {request.table.name} ahead" if interrupt is not None else ""
+        ahead = f"documenting {request.table.name} ahead" if background else ""
         self._publish("generating", message=ahead, pending=len(self._inflight))
 
         def finished(f: asyncio.Future[Generated]) -> None:
             self._inflight.pop(key, None)
+            self._batched.discard(key)
             if self._background.pop(key, None) is None:
                 self._asked_at = loop.time()
             if not f.cancelled() and f.exception() is None:
@@ -315,7 +431,6 @@ class Engine:
             self._pump()
 
         future.add_done_callback(finished)
-        return future
 
     def _wholes(self, request: DocRequest) -> list[tuple[str, DocRequest]]:
         """The whole-table requests whose answer would cover this part of a table."""

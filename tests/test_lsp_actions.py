@@ -122,6 +122,7 @@ async def test_document_file_reports_progress_and_applies_table_by_table(editor:
     )
     assert result["documented"] == 2 and result["total"] == 2 and result["cancelled"] is False
     assert len(editor.applied) == 2  # one workspace/applyEdit per table
+    assert max(status["pending"] for status in editor.statuses) == 2  # both tables asked of the model at once
     after = comments(editor.texts[uri], "mysql")
     assert all(after["customers"].values()) and all(after["orders"].values())
     assert after["orders"]["total_amt"] == "Order total in USD, tax included."  # the human comment is kept

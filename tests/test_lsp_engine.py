@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterable, Iterator
 
 from lsp_server.engine import Engine, Status
 from sqlscribe.ddl import parse_sql
 from sqlscribe.docs import TableDocs
-from sqlscribe.generate import Backend, BackendConfig, DocRequest, Generated, GenerationError, Interrupted
+from sqlscribe.generate import Backend, BackendConfig, Context, DocRequest, Generated, GenerationError, Interrupted
 from sqlscribe.models import ModelError
 
 TABLE = parse_sql("CREATE TABLE t (a INT, b TEXT);", "postgres").tables[0]
@@ -291,3 +292,99 @@ async def test_suggestions_stay_as_shown_while_the_user_accepts_them_one_by_one(
     await engine.generate(DocRequest(changed, columns=("b",), want_description=False))
     assert backend.log[-1] == ("done", "t1.b")
     engine.close()
+
+
+FIVE = parse_sql("\n".join(f"CREATE TABLE t{i} (c{i} INT);" for i in range(1, 6)), "postgres").tables
+
+
+class Batching(Stepping):
+    """Documents a batch of tables as the real backends do: `document_many` yields each table in
+    order, and an interrupt ends the batch (every table not yet done raises `Interrupted`)."""
+
+    def document_many(self, requests: Iterable[DocRequest]) -> Iterator[Generated | GenerationError]:
+        todo = list(requests)
+        self.log.append(("batch", ",".join(r.table.name for r in todo)))
+        for i, request in enumerate(todo):
+            try:
+                yield self.document(request)
+            except Interrupted as error:
+                yield from [error] * (len(todo) - i)
+                return
+            except GenerationError as error:
+                yield error
+
+
+async def test_tables_asked_together_go_to_the_model_in_windows_between_other_requests():
+    backend = Batching(steps=5)
+    statuses: list[Status] = []
+    engine = Engine(BackendConfig(backend="x", jobs=2), factory=lambda config: backend, on_status=statuses.append)
+    known = await engine.generate(DocRequest.for_table(FIVE[2]))  # t3, answered before: from memory
+    wholes = [DocRequest.for_table(t) for t in FIVE]
+    answers = engine.generate_many([*wholes, wholes[0]])  # t1 twice: one answer
+    await until(lambda: ("started", "t1") in backend.log)
+    # Somebody else asks for something while the first window runs: it waits for that window only.
+    other = engine.generate(DocRequest(FIVE[4], columns=("c5",), want_description=False, context=Context(("x",))))
+    results = await asyncio.gather(*answers, other)
+    described = [r.docs.description for r in results[:6]]
+    assert described == ["About t1.", "About t2.", "About t3.", "About t4.", "About t5.", "About t1."]
+    assert results[2].docs == known.docs and results[6].docs.columns == {"c5": "t5.c5"}
+    runs = [what for event, what in backend.log if event in ("batch", "done")]
+    assert runs == ["t3", "t1,t2", "t1", "t2", "t5.c5", "t4,t5", "t4", "t5"]
+    assert max(s.pending for s in statuses) >= 4  # the status bar counts the tables under way
+    assert not engine.busy and statuses[-1].state == "idle"
+    assert engine.peek(DocRequest(FIVE[3], columns=("c4",), want_description=False)) is not None
+    engine.close()
+
+
+async def test_stopping_tables_asked_together_stops_the_model_and_whoever_joined_is_answered():
+    backend = Batching(steps=25)
+    engine = Engine(BackendConfig(backend="x", jobs=2), factory=lambda config: backend)
+    stop = threading.Event()
+    wholes = [DocRequest.for_table(t) for t in FIVE[:4]]
+    answers = engine.generate_many(wholes, stop)
+    await until(lambda: ("started", "t1") in backend.log)
+    joined = engine.generate(DocRequest(FIVE[1], columns=("c2",), want_description=False))  # waits for t2
+    stop.set()  # the user cancels "Document this file"
+    outcomes = await asyncio.gather(*answers, return_exceptions=True)
+    assert all(isinstance(o, Interrupted) for o in outcomes), outcomes
+    assert (await joined).docs.columns == {"c2": "t2.c2"}
+    assert backend.log == [
+        ("batch", "t1,t2"),
+        ("started", "t1"),
+        ("stopped", "t1"),
+        ("started", "t2"),  # the whole table it joined, asked again alone
+        ("done", "t2"),
+    ]
+    assert not engine.busy
+    engine.close()
+
+
+async def test_a_table_that_fails_in_a_batch_fails_alone_and_a_broken_backend_fails_every_table():
+    backend = Batching(steps=1, fail="t2")
+    engine = Engine(BackendConfig(backend="x", jobs=4), factory=lambda config: backend)
+    outcomes = await asyncio.gather(*engine.generate_many([whole(0), whole(1), whole(2)]), return_exceptions=True)
+    assert isinstance(outcomes[1], GenerationError) and "the model said no" in str(outcomes[1])
+    assert [o.docs.description for o in (outcomes[0], outcomes[2])] == ["About t1.", "About t3."]  # type: ignore[union-attr]
+
+    def broken(requests: object) -> Iterator[Generated | GenerationError]:
+        raise RuntimeError("llama.cpp fell over")
+        yield  # a generator, as the real one is
+
+    backend.document_many = broken  # type: ignore[method-assign,assignment]
+    t2 = DocRequest(FILE[1], columns=("c",), want_description=False, context=Context(("y",)))
+    outcomes = await asyncio.gather(*engine.generate_many([t2]), return_exceptions=True)
+    assert [str(o) for o in outcomes] == ["table t2: generation failed: llama.cpp fell over"]
+    assert isinstance(outcomes[0], GenerationError)
+    assert not engine.busy
+    engine.close()
+
+
+async def test_closing_the_engine_during_a_batch_answers_every_table():
+    backend = Batching(steps=10)
+    engine = Engine(BackendConfig(backend="x", jobs=2), factory=lambda config: backend)
+    answers = engine.generate_many([DocRequest.for_table(t) for t in FIVE[:4]])
+    await until(lambda: ("started", "t1") in backend.log)
+    engine.close()  # the server shuts down
+    outcomes = await asyncio.wait_for(asyncio.gather(*answers, return_exceptions=True), 10)
+    assert [o.docs.description for o in outcomes[:2]] == ["About t1.", "About t2."]  # type: ignore[union-attr]
+    assert [str(o) for o in outcomes[2:]] == ["the language server is shutting down"] * 2

@@ -378,7 +378,9 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
     """`sqlscribe document` decodes several tables at once in one context (`BatchedDecoder`): every
     table must come back whole, in order, as decoding it alone writes it (up to the float rounding of
     other batches, which may turn a near tie), in fewer decoding steps than tokens; a wide table's
-    parts come back together; and a context too small for two tables at once takes them in turn."""
+    parts come back together; an interrupt stops every table not yet done; and a context too small
+    for two tables at once takes them in turn."""
+    from sqlscribe.generate import batched as batched_module
     from sqlscribe.generate import chat
     from sqlscribe.generate.batched import BatchedDecoder
 
@@ -414,6 +416,42 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
     assert max(steps) == 3  # three tables in flight at once
     assert len(steps) < 0.6 * sum(r.completion_tokens for r in whole(together, requests))
 
+    # Stopped (the editor's "Document this file", cancelled): every table not yet done ends as
+    # `Interrupted` before the next step, and the decoder goes on serving (below). The prompts'
+    # shared prefix, read by the run before, is not read again.
+    steps.clear()
+    read: list[int] = []
+    prefix_batch = batched._decoder._batch
+    set_batch = prefix_batch.set_batch
+    monkeypatch.setattr(prefix_batch, "set_batch", lambda tokens, **kw: (read.extend(tokens), set_batch(tokens, **kw)))
+    batched.interrupt = StopAfter(5)
+    try:
+        stopped = list(batched.document_many(requests))
+    finally:
+        batched.interrupt = None
+    assert len(stopped) == len(requests) and all(isinstance(r, Interrupted) for r in stopped), stopped
+    assert len(steps) == 5 and read == []
+
+    # A fresh decoder starts from what the model's own context holds (the language server reads the
+    # prompt's fixed part while it warms up): copied, not read, and it writes what reading writes.
+    decoder = batched._decoder
+    assert decoder is not None
+
+    def afresh(seed: int) -> list[Generated]:
+        monkeypatch.setattr(batched_module, "MIN_SEED", seed)
+        decoder._lib.llama_memory_clear(decoder._memory, True)
+        decoder._prefix = []
+        read.clear()
+        llama.warm_prompt()
+        return whole(list(batched.document_many(requests[:3])), requests[:3])
+
+    min_seed = batched_module.MIN_SEED
+    read_docs = [r.docs for r in afresh(10**6)]  # nothing is ever seeded
+    assert len(read) > 300
+    seeded_docs = [r.docs for r in afresh(min_seed)]
+    assert len(read) < 60, len(read)  # at most what the warm-up's table and these share
+    assert sum(a == b for a, b in zip(read_docs, seeded_docs, strict=True)) >= 2, (read_docs, seeded_docs)
+
     # Room for one table at a time: they queue, and each still comes back whole.
     steps.clear()
     monkeypatch.setattr(batched._decoder, "n_ctx", 1)
@@ -443,9 +481,9 @@ def test_document_command_decodes_a_folders_tables_together(tmp_path: Path, monk
     runs: list[int] = []
     run = BatchedDecoder.run
 
-    def counted(self: BatchedDecoder, jobs: list[Any]) -> Any:
+    def counted(self: BatchedDecoder, jobs: list[Any], interrupt: Any = None) -> Any:
         runs.append(len(jobs))
-        return run(self, jobs)
+        return run(self, jobs, interrupt)
 
     monkeypatch.setattr(BatchedDecoder, "run", counted)
     statements = [s + ";" for s in MANY_TABLES.split(";") if s.strip()]

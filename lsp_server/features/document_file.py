@@ -1,14 +1,19 @@
-"""``sqlscribe.documentFile``: document every table of a file, one table at a time.
+"""``sqlscribe.documentFile``: document every table of a file.
 
-Each table's edit is applied through ``workspace/applyEdit`` as soon as it is ready, so
-cancelling keeps everything done so far. Progress is reported as "table i of k"; the
-client cancels through the progress token (``window/workDoneProgress/cancel``).
+The tables go to the model together (`Engine.generate_many`: the llama backend decodes several
+in one batch, the openai backend sends several requests at once), each asked for as the file
+stood when the command started, as ``sqlscribe document`` asks. Each table's edit is applied
+through ``workspace/applyEdit``, in the file's order, as soon as it and the tables above it are
+ready, so cancelling keeps everything done so far and stops the model's work on the rest.
+Progress is reported as "table i of k"; the client cancels through the progress token
+(``window/workDoneProgress/cancel``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import uuid
 from typing import Any
 
@@ -18,6 +23,7 @@ from lsp_server.documents import DocumentUnavailable
 from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for, locate
 from lsp_server.server import SqlscribeServer
 from sqlscribe.docs import counted
+from sqlscribe.generate import Generated, GenerationError
 from sqlscribe.suggest import SuggestionError, Target, needs_docs, request_for
 
 log = logging.getLogger(__name__)
@@ -58,24 +64,31 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     except DocumentUnavailable as error:
         ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
         return {"documented": 0, "total": 0, "cancelled": False, "failed": []}
-    todo = [(t.name, t.span.start) for t in snap.parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
+    tables = snap.parsed.tables
+    todo = [i for i, t in enumerate(tables) if t.complete and needs_docs(t, overwrite=overwrite)]
     total = len(todo)
     progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total, token)
     documented = 0
     failed: list[str] = []
+    stop = threading.Event()
+    answers = ls.engine.generate_many([request_for(snap.parsed, i, overwrite=overwrite) for i in todo], stop)
     try:
         shift = 0  # characters our own edits added above the next table
-        for i, (name, start) in enumerate(todo, start=1):
+        for i, (index, answer) in enumerate(zip(todo, answers, strict=True), start=1):
             if progress.cancelled:
                 break
+            name, start = tables[index].name, tables[index].span.start
             progress.report(f"table {i} of {total}: {name}", i - 1)
-            added = await _document(ls, uri, Target(name), overwrite, progress, start + shift)
+            added = await _document(ls, uri, Target(name), overwrite, progress, start + shift, answer)
             if added is not None:
                 documented += 1
                 shift += added
             elif not progress.cancelled:
                 failed.append(name)
     finally:
+        stop.set()  # the model's work on tables this command no longer waits for
+        for answer in answers:
+            answer.add_done_callback(_retrieved)
         cancelled = progress.cancelled
         verb = "Cancelled after documenting" if cancelled else "Documented"
         progress.end(f"{verb} {documented} of {counted(total, 'table')}")
@@ -84,22 +97,38 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     return {"documented": documented, "total": total, "cancelled": cancelled, "failed": failed}
 
 
+def _retrieved(answer: asyncio.Future[Any]) -> None:
+    """Mark an answer nobody awaited as read, so that asyncio does not log its error."""
+    if not answer.cancelled():
+        answer.exception()
+
+
 async def _document(
-    ls: SqlscribeServer, uri: str, target: Target, overwrite: bool, progress: _Progress | None, at: int
+    ls: SqlscribeServer,
+    uri: str,
+    target: Target,
+    overwrite: bool,
+    progress: _Progress | None,
+    at: int,
+    answer: asyncio.Future[Generated] | None = None,
 ) -> int | None:
-    """Document the target and apply the edit; the number of characters added, None on failure."""
+    """Document the target and apply the edit; the number of characters added, None on failure.
+    ``answer``: the model's answer already asked for (the edit is planned against the text as it
+    is when it comes); asked for again, for the text as it is then, if the client refuses the edit."""
     name = target.table
     for _attempt in range(2):  # the user may edit while we generate: re-plan once on a refused edit
         if uri not in ls.workspace.text_documents:
             return None
         try:
-            snap, index, _table = await locate(ls, uri, name, None, at)
-            generation = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
-            generated = await progress.unless_cancelled(generation) if progress else await generation
+            if answer is None:
+                snap, index, _table = await locate(ls, uri, name, None, at)
+                answer = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
+            generated = await progress.unless_cancelled(answer) if progress else await answer
+            answer = None
             if generated is None:
                 return None
             planned = await edit_for(ls, uri, target, None, at, generated.docs, overwrite)
-        except (SuggestionError, DocumentUnavailable) as error:
+        except (SuggestionError, DocumentUnavailable, GenerationError) as error:
             log.warning("cannot document %s: %s", name, error)
             return None
         if planned is None:

@@ -8,17 +8,20 @@ starts from a copy of it, each sequence samples greedily under its own grammar
 (`GrammarFirstGreedy`), and a finished sequence's place goes to the next table at once.
 
 Each answer is what greedy decoding of that table alone would write, up to the float rounding of
-sums computed in other batches (which can turn a near tie). The editor decodes one table at a
-time and never comes here; `sqlscribe document` does, for the tables of a file.
+sums computed in other batches (which can turn a near tie). `sqlscribe document` comes here for
+the tables of a file, and so does the editor's "Document this file"; the editor's other requests
+decode one table at a time.
 """
 
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlscribe.generate.base import Interrupted
 from sqlscribe.generate.sampling import AnswerDraft, GrammarFirstGreedy
 
 
@@ -111,6 +114,7 @@ class BatchedDecoder:
         self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=self.slots + 1, verbose=False)
         self._vocab = llm._model.vocab
         self._memory = llama_cpp.llama_get_memory(self._ctx.ctx)
+        self._prefix: list[int] = []  # the tokens sequence 0 holds (`_read_prefix`)
 
     def close(self) -> None:
         for name in ("_batch", "_ctx"):
@@ -119,10 +123,13 @@ class BatchedDecoder:
                 thing.close()
                 setattr(self, name, None)
 
-    def run(self, jobs: list[Job]) -> Iterator[tuple[int, list[int] | Exception]]:
-        """Yields (index of the job, the tokens it wrote or the error that stopped it) as each ends."""
+    def run(
+        self, jobs: list[Job], interrupt: threading.Event | None = None
+    ) -> Iterator[tuple[int, list[int] | Exception]]:
+        """Yields (index of the job, the tokens it wrote or the error that stopped it) as each ends.
+        Setting ``interrupt`` stops the work before the next step: every job not yet ended then
+        ends with `Interrupted`."""
         lib = self._lib
-        lib.llama_memory_clear(self._memory, True)
         if not jobs:
             return
         shared = _common_prefix([job.prompt for job in jobs])
@@ -139,6 +146,13 @@ class BatchedDecoder:
 
         try:
             while queue or active:
+                if interrupt is not None and interrupt.is_set():
+                    for state in list(active.values()):
+                        release(state)
+                        yield state.job, Interrupted("interrupted")
+                    for index in queue:
+                        yield index, Interrupted("interrupted")
+                    return
                 while queue and free:
                     job = jobs[queue[0]]
                     need = len(job.prompt) - shared + job.max_tokens
@@ -170,7 +184,8 @@ class BatchedDecoder:
         finally:
             for state in active.values():
                 state.sampler.close()
-            lib.llama_memory_clear(self._memory, True)
+            for seq in range(1, self.slots + 1):  # sequence 0, the prefix, stays for the next run
+                lib.llama_memory_seq_rm(self._memory, seq, -1, -1)
 
     def _step(self, active: dict[int, _Sequence]) -> list[tuple[int, int, list[int]]]:
         """One llama_decode over every active sequence's next tokens (as many of a prompt's as the
@@ -234,19 +249,55 @@ class BatchedDecoder:
 
     def _read_prefix(self, tokens: list[int]) -> None:
         """Evaluate the prompts' shared prefix into sequence 0 (llama-cpp-python's `set_batch`
-        fills sequence 0)."""
-        for start in range(0, len(tokens), self.n_batch):
+        fills sequence 0). What sequence 0 holds already from the last run is kept as far as it
+        agrees: the instructions and worked example are read once, not once a run (a language
+        server's "Document this file" runs a few tables at a time)."""
+        self._seed_prefix(tokens)
+        kept = _common_prefix([self._prefix, tokens], leave=0)
+        if kept < len(self._prefix) and not self._lib.llama_memory_seq_rm(self._memory, 0, kept, -1):
+            kept = 0
+            self._lib.llama_memory_clear(self._memory, True)
+        self._prefix = tokens[:kept]
+        for start in range(kept, len(tokens), self.n_batch):
             self._batch.set_batch(tokens[start : start + self.n_batch], n_past=start, logits_all=False)
             try:
                 self._ctx.decode(self._batch)
             except RuntimeError as error:
+                self._lib.llama_memory_clear(self._memory, True)
+                self._prefix = []
                 raise RuntimeError(f"{error} on the shared prompt") from None
+        self._prefix = list(tokens)
+
+    def _seed_prefix(self, tokens: list[int]) -> None:
+        """Start sequence 0 from the model's own context when that holds more of ``tokens``: it
+        keeps the last prompt it read (a language server reads the prompt's fixed part while it
+        warms up), and copying a sequence's cache between contexts costs milliseconds where
+        reading its tokens again costs seconds."""
+        llm = self.llm
+        held = [int(t) for t in llm._input_ids[: llm.n_tokens]]
+        agree = _common_prefix([held, tokens], leave=0)
+        if agree < MIN_SEED or agree <= _common_prefix([self._prefix, tokens], leave=0):
+            return
+        lib = self._lib
+        size = lib.llama_state_seq_get_size(llm._ctx.ctx, 0)
+        data = (ctypes.c_uint8 * size)()
+        written = lib.llama_state_seq_get_data(llm._ctx.ctx, data, size, 0)
+        lib.llama_memory_seq_rm(self._memory, 0, -1, -1)
+        self._prefix = []
+        if written and lib.llama_state_seq_set_data(self._ctx.ctx, data, written, 0):
+            self._prefix = held
+        else:  # nothing copied: the prefix is read instead
+            lib.llama_memory_seq_rm(self._memory, 0, -1, -1)
 
 
-def _common_prefix(prompts: list[list[int]]) -> int:
-    """The length of the prefix all prompts share, leaving every prompt at least one token of its own."""
+# Fewer tokens than this in common with the model's own context are read, not copied.
+MIN_SEED = 32
+
+
+def _common_prefix(prompts: list[list[int]], leave: int = 1) -> int:
+    """The length of the prefix all prompts share, leaving every prompt at least ``leave`` tokens of its own."""
     first = prompts[0]
-    n = min(len(p) for p in prompts) - 1
+    n = min(len(p) for p in prompts) - leave
     for prompt in prompts[1:]:
         k = 0
         while k < n and prompt[k] == first[k]:

@@ -305,7 +305,7 @@ class LlamaBackend(ChatBackend):
             indices = list(work)
             pending = set(indices)
             try:
-                for k, out in self._decoder.run([work[i] for i in indices]):
+                for k, out in self._decoder.run([work[i] for i in indices], self.interrupt):
                     i = indices[k]
                     pending.discard(i)
                     if isinstance(out, Exception):
