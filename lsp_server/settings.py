@@ -25,6 +25,7 @@ class Settings:
     threads: int = 0  # 0 = all cores
     gpuLayers: int = 0
     contextSize: int = 8192
+    jobs: int = 4  # tables "Document this file" hands the model at once (llama batch, openai parallel requests)
     diagnostics: bool = True
     overwriteExisting: bool = False
     prefetch: bool = True  # document the tables near the cursor in the background while idle
@@ -43,6 +44,7 @@ class Settings:
             n_threads=self.threads or None,
             n_ctx=self.contextSize,
             n_gpu_layers=self.gpuLayers,
+            jobs=self.jobs,
         )
 
     def merged(self, raw: object) -> Settings:
@@ -62,6 +64,8 @@ class Settings:
                 ok = isinstance(value, int) and not isinstance(value, bool) and value >= -1
             else:
                 ok = isinstance(value, str)
+            if ok and f.name == "jobs" and value < 1:
+                ok = False
             if ok and f.name == "backend" and value not in BACKENDS:
                 ok = False
             if ok and f.name == "dialect" and value not in ("", "auto"):

@@ -10,6 +10,7 @@ export const SERVER_SETTINGS = {
   threads: 0,
   gpuLayers: 0,
   contextSize: 8192,
+  jobs: 4,
   diagnostics: true,
   overwriteExisting: false,
   prefetch: true,
