@@ -326,7 +326,8 @@ class Engine:
             event.set()
         for key, request in batch:
             self._batched.add(key)
-            self._track(key, request, fresh[key], background=False)
+            self._track(key, request, fresh[key], background=False, announce=False)
+        self._publish("generating", pending=len(self._inflight))  # once, not once a table
         size = max(1, self.config.jobs)
         windows = [batch[i : i + size] for i in range(0, len(batch), size)]
         self._next_window(windows, fresh, stop)
@@ -406,13 +407,22 @@ class Engine:
         self._track(key, request, future, background=interrupt is not None)
         return future
 
-    def _track(self, key: str, request: DocRequest, future: asyncio.Future[Generated], *, background: bool) -> None:
+    def _track(
+        self,
+        key: str,
+        request: DocRequest,
+        future: asyncio.Future[Generated],
+        *,
+        background: bool,
+        announce: bool = True,
+    ) -> None:
         """Keep work under way in `_inflight` until it ends; then remember its answer, say so and
-        start the next background table."""
+        start the next background table. ``announce``: publish the new status now."""
         loop = asyncio.get_running_loop()
         self._inflight[key] = future
-        ahead = f"documenting {request.table.name} ahead" if background else ""
-        self._publish("generating", message=ahead, pending=len(self._inflight))
+        if announce:
+            ahead = f"documenting {request.table.name} ahead" if background else ""
+            self._publish("generating", message=ahead, pending=len(self._inflight))
 
         def finished(f: asyncio.Future[Generated]) -> None:
             self._inflight.pop(key, None)
