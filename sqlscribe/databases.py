@@ -117,13 +117,37 @@ def connect(url: str, *, write: bool = False) -> Database:
 # The text a database reads as
 
 
+# The words PostgreSQL reserves (its manual's appendix "SQL Key Words": "reserved", and "reserved
+# (can be function or type)"), which no column may be named bare; tested against the server's own
+# pg_get_keywords(). sqlglot reads most of them alone as plain names (its keyword is `ORDER BY`,
+# not `ORDER`) and keeps no such list for PostgreSQL.
+POSTGRES_RESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric authorization binary both case cast check
+    collate collation column concurrently constraint create cross current_catalog current_date
+    current_role current_schema current_time current_timestamp current_user default deferrable desc
+    distinct do else end except false fetch for foreign freeze from full grant group having ilike in
+    initially inner intersect into is isnull join lateral leading left like limit localtime
+    localtimestamp natural not notnull null offset on only or order outer overlaps placing primary
+    references returning right select session_user similar some symmetric system_user table
+    tablesample then to trailing true union unique user using variadic verbose when where window
+    with""".split()
+)
+
+
 def quote(name: str, dialect: str) -> str:
-    """A name as the dialect needs it written: bare when that reads back the same, else quoted."""
-    if re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+    """A name as the dialect needs it written: bare when that reads back the same and is no word
+    the dialect reserves, else quoted."""
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name not in _reserved(dialect):
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(name)
-        if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR:  # not a keyword
+        if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR:  # not a keyword to sqlglot
             return name
     return str(exp.to_identifier(name, quoted=True).sql(dialect=dialect))
+
+
+def _reserved(dialect: str) -> frozenset[str]:
+    generator = sqlglot.Dialect.get_or_raise(dialect).generator_class
+    words = frozenset(w.lower() for w in getattr(generator, "RESERVED_KEYWORDS", ()) or ())
+    return words | POSTGRES_RESERVED if dialect in ("postgres", "duckdb") else words
 
 
 def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:

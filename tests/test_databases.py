@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from in_process import run
 
-from sqlscribe.databases import DatabaseError, connect, document_database, masked
+from sqlscribe.databases import POSTGRES_RESERVED, DatabaseError, connect, document_database, masked, quote
 from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import HeuristicBackend
 
@@ -175,6 +175,31 @@ def test_a_failing_statement_writes_nothing(pg: str) -> None:
         assert comments(pg)["public.notes"] == outcome.outcome.tables[0].docs.description
     finally:
         db.close()
+
+
+def test_names_postgresql_reserves_are_quoted_and_the_ddl_runs_again(pg: str) -> None:
+    """The DDL read from the catalog is valid PostgreSQL, even for columns named by reserved words
+    (`order`, `user`), which sqlglot reads alone as plain names: executed after the schema is
+    dropped, it makes the same tables again."""
+    with psycopg.connect(pg, autocommit=True) as conn:
+        reserved = {w for (w,) in conn.execute(b"SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")}
+        conn.execute(b'CREATE SCHEMA kw; CREATE TABLE kw."order" ("order" int, "user" text, "select" int, amount int)')
+    assert reserved <= POSTGRES_RESERVED, reserved - POSTGRES_RESERVED
+    assert all(quote(word, "postgres") == f'"{word}"' for word in reserved)
+    assert quote("amount", "postgres") == "amount"
+    db = connect(pg)
+    try:
+        ddl = db.ddl(["kw"])
+    finally:
+        db.close()
+    assert 'CREATE TABLE kw."order"' in ddl and '"user" text' in ddl and "amount integer" in ddl
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(b"DROP SCHEMA kw CASCADE; CREATE SCHEMA kw")
+        conn.execute(ddl.encode())
+        columns = conn.execute(
+            b"SELECT attname FROM pg_attribute WHERE attrelid = 'kw.\"order\"'::regclass AND attnum > 0 ORDER BY attnum"
+        ).fetchall()
+    assert [c for (c,) in columns] == ["order", "user", "select", "amount"]
 
 
 def test_connection_errors_are_one_line_and_hide_the_password() -> None:
