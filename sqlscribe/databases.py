@@ -121,17 +121,18 @@ def connect(url: str, *, write: bool = False) -> Database:
 # (can be function or type)"), which no column may be named bare; tested against the server's own
 # pg_get_keywords(). sqlglot reads most of them alone as plain names (its keyword is `ORDER BY`,
 # not `ORDER`) and keeps no such list for PostgreSQL.
-POSTGRES_RESERVED = frozenset(
-    """all analyse analyze and any array as asc asymmetric authorization binary both case cast check
-    collate collation column concurrently constraint create cross current_catalog current_date
-    current_role current_schema current_time current_timestamp current_user default deferrable desc
-    distinct do else end except false fetch for foreign freeze from full grant group having ilike in
-    initially inner intersect into is isnull join lateral leading left like limit localtime
-    localtimestamp natural not notnull null offset on only or order outer overlaps placing primary
-    references returning right select session_user similar some symmetric system_user table
-    tablesample then to trailing true union unique user using variadic verbose when where window
-    with""".split()
-)
+_POSTGRES_RESERVED_WORDS = """
+all analyse analyze and any array as asc asymmetric authorization binary both case cast check
+collate collation column concurrently constraint create cross current_catalog current_date
+current_role current_schema current_time current_timestamp current_user default deferrable desc
+distinct do else end except false fetch for foreign freeze from full grant group having ilike in
+initially inner intersect into is isnull join lateral leading left like limit localtime
+localtimestamp natural not notnull null offset on only or order outer overlaps placing primary
+references returning right select session_user similar some symmetric system_user table
+tablesample then to trailing true union unique user using variadic verbose when where window
+with
+"""
+POSTGRES_RESERVED = frozenset(_POSTGRES_RESERVED_WORDS.split())
 
 
 def quote(name: str, dialect: str) -> str:

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -9,7 +17,7 @@ from pytest_lsp import LanguageClient
 
 from sqlscribe.ddl import parse_sql
 
-from lsp_editor import Editor, scratch_dir, server_config, stop, wait_for
+from lsp_editor import Editor, scratch_dir, server_config, start_editor, stop, wait_for
 
 pytestmark = pytest.mark.model
 
@@ -229,3 +237,90 @@ async def test_document_file_reports_on_a_client_initiated_progress_token(editor
     assert isinstance(reports[0], types.WorkDoneProgressBegin)
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
     assert list(editor.client.progress_reports) == ["editor-token-1"]  # no server-created token
+
+
+class _SlowModel(BaseHTTPRequestHandler):
+    """An OpenAI-compatible server with parallel slots whose model streams a valid answer over
+    two seconds; it counts the requests, and the most it served at once."""
+
+    lock = threading.Lock()
+    running = 0
+    most = 0
+    requests = 0
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        schema = body["json_schema"]
+        answer = {"columns": {c: f"About {c}." for c in schema["properties"]["columns"]["required"]}}
+        if "table" in schema["properties"]:
+            answer["table"] = "About the table."
+        text = json.dumps(answer)
+        cls = type(self)
+        with cls.lock:
+            cls.requests += 1
+            cls.running += 1
+            cls.most = max(cls.most, cls.running)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
+            for piece in pieces:
+                chunk = {"choices": [{"delta": {"content": piece}}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+                time.sleep(2.0 / len(pieces))
+            self.wfile.write(b"data: [DONE]\n\n")
+        except OSError:
+            pass  # the client stopped reading: the request was interrupted
+        finally:
+            with cls.lock:
+                cls.running -= 1
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_model() -> Iterator[type[_SlowModel]]:
+    handler = type("SlowModel", (_SlowModel,), {"lock": threading.Lock(), "running": 0, "most": 0, "requests": 0})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    handler.url = f"http://127.0.0.1:{server.server_address[1]}/v1"  # type: ignore[attr-defined]
+    yield handler
+    server.shutdown()
+
+
+async def test_document_file_sends_jobs_requests_at_once_to_a_server_and_a_cancel_stops_the_rest(
+    client: LanguageClient, slow_model: type[_SlowModel]
+):
+    editor = await start_editor(client, {"backend": "openai", "baseUrl": slow_model.url, "jobs": 3})  # type: ignore[attr-defined]
+    await wait_for(lambda: any(str(s["model"]).startswith("openai:") for s in editor.statuses))  # settings read
+    tables = [f"CREATE TABLE t{i} (id INT PRIMARY KEY, code_{i} CHAR(2));" for i in range(9)]
+    uri = "file:///tmp/served.sql"
+    editor.open(uri, "\n".join(tables[:6]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 6 and result["failed"] == []
+    assert (slow_model.requests, slow_model.most) == (6, 3)  # three at a time, as the setting says
+    after = comments(editor.texts[uri], "mysql")
+    assert all(text for table in after.values() for text in table.values())
+
+    # Cancelled after the first table: the windows not started never reach the server.
+    slow_model.requests = 0
+    other = "file:///tmp/served-cancel.sql"
+    editor.open(other, "\n".join(tables))
+    task = asyncio.ensure_future(
+        client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[other])
+        )
+    )
+    await wait_for(lambda: len(editor.applied) >= 7)
+    token = list(client.progress_reports)[-1]
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    result = await task
+    assert result["cancelled"] is True and 1 <= result["documented"] < 9
+    assert slow_model.requests <= 6, slow_model.requests
+    documented = [name for name, cols in comments(editor.texts[other], "mysql").items() if all(cols.values())]
+    assert len(documented) == result["documented"]
