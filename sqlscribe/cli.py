@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format: diff (default), json (one array of tables), dbt (a sources .yml)",
     )
     doc.add_argument("--overwrite-existing", action="store_true", help="replace comments that already exist")
+    doc.add_argument(
+        "--check",
+        action="store_true",
+        help="run no model: list the tables and columns that lack comments, and exit 1 if any do (for CI and"
+        " pre-commit)",
+    )
     doc.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     doc.add_argument(
         "--schema",
@@ -302,6 +308,10 @@ def cmd_document(args: argparse.Namespace) -> int:
         raise UsageError("'-' (standard input) must be the only PATH; the documented SQL goes to standard output")
     databases = [p for p in args.paths if is_database_url(p)]
     files = [] if from_stdin else list(iter_sql_files([p for p in args.paths if not is_database_url(p)]))
+    if args.check:
+        if args.write or args.format != "diff" or args.overwrite_existing:
+            raise UsageError("--check only reports what lacks comments: no --write, --format or --overwrite-existing")
+        return check_documented(files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet)
     backend = backend_from_args(args)
     progress = _Progress(not args.quiet)
     failed = False
@@ -447,6 +457,72 @@ def cmd_document(args: argparse.Namespace) -> int:
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def check_documented(
+    files: list[Path], databases: list[str], from_stdin: bool, dialect: str | None, schemas: list[str], *, quiet: bool
+) -> int:
+    """`document --check`: every table and column that `document` would document, one line each
+    table (``path:line:1: table t: …``, as compilers and linters write, so that editors and CI
+    annotate it), found without a model. Exit 1 when anything lacks a comment or a file cannot
+    be read or parsed, as `ruff format --check` fails on a file it would change."""
+    from sqlscribe.docs import counted
+    from sqlscribe.document import FilePlan, plan_file
+
+    tables = lacking = 0
+    failed = False
+
+    def report(plan: FilePlan) -> None:
+        nonlocal tables, lacking, failed
+        for diagnostic in plan.parsed.diagnostics:
+            if diagnostic.severity == "error":
+                print(diagnostic.format(plan.path), file=sys.stderr)
+                failed = True
+        tables += len(plan.work)
+        for index, request in plan.todo:
+            table = plan.parsed.tables[index]
+            line = plan.text.count("\n", 0, table.span.start) + 1
+            missing = ["no description"] if request.want_description else []
+            if request.columns:
+                missing.append(
+                    f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
+                    f" {', '.join(request.columns)}"
+                )
+            print(f"{plan.path}:{line}:1: table {table.name}: {'; '.join(missing)}")
+            lacking += 1
+
+    for path in files:
+        try:
+            text, _ = read_sql(path)
+        except FileReadError as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        report(plan_file(text, path=str(path), dialect=dialect))
+    if from_stdin:
+        try:
+            text, _ = decode_sql(sys.stdin.buffer.read(), "<stdin>")
+        except FileReadError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILED
+        report(plan_file(text, path="<stdin>", dialect=dialect))
+    for url in databases:
+        try:
+            db = connect(url)
+            try:
+                report(plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect))
+            finally:
+                db.close()
+        except DatabaseError as error:
+            print(error, file=sys.stderr)
+            failed = True
+    if not quiet:
+        if lacking:
+            summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"
+        else:
+            summary = f"{counted(tables, 'table')} checked, every table and column documented"
+        print(f"sqlscribe: {summary}", file=sys.stderr)
+    return EXIT_FAILED if failed or lacking else EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -159,9 +159,11 @@ def registry_path() -> Path:
     env = os.environ.get("SQLSCRIBE_REGISTRY")
     if env:
         return Path(env)
-    from models import REGISTRY_PATH
-
-    return REGISTRY_PATH
+    # The registry package sits beside this one (a source checkout, or site-packages). It is found
+    # by place, never by `import models`: under `python -m` (how editors start the language server)
+    # the working directory comes first on sys.path, and a project's own models/ folder or
+    # models.py (dbt, Django) would stand in for ours.
+    return Path(__file__).resolve().parent.parent / "models" / "registry.toml"
 
 
 def load_registry(path: Path | None = None) -> Registry:

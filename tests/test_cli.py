@@ -212,3 +212,56 @@ def test_the_cli_module_runs_every_command_as_a_script(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "no suggestions recorded yet" in proc.stdout
+
+
+def test_check_lists_what_lacks_comments_without_a_model_and_fails(project: Path) -> None:
+    """`document --check` is a gate for CI and pre-commit: one `path:line:1:` line per table that
+    `document` would document, exit 1 while any is left, 0 once none is; it loads no model (one
+    that does not exist is never looked for) and changes nothing."""
+    before = (project / "a.sql").read_text(encoding="utf-8")
+    code, out, err = run("document", "--check", "--model", str(project / "nope.gguf"), str(project))
+    assert code == 1
+    b = project / "nested" / "deeper" / "b.sql"
+    assert out.splitlines() == [
+        f"{project / 'a.sql'}:1:1: table orders: no description; 1 of 2 columns without a comment: order_id",
+        f"{b}:1:1: table t: no description; 1 of 1 column without a comment: a",
+    ]
+    assert err.strip() == "sqlscribe: 2 of 2 tables lack comments"
+    assert (project / "a.sql").read_text(encoding="utf-8") == before
+    # Documented (here by the heuristic), the same check passes.
+    assert run("document", "--backend", "heuristic", "--write", "-q", str(project))[0] == 0
+    code, out, err = run("document", "--check", str(project))
+    assert (code, out) == (0, "")
+    assert err.strip() == "sqlscribe: 2 tables checked, every table and column documented"
+
+
+def test_check_fails_on_a_file_it_cannot_parse_and_reads_databases(tmp_path: Path) -> None:
+    import sqlite3
+
+    (tmp_path / "broken.sql").write_text("CREATE TABLE t (a int, b ;\n", encoding="utf-8")
+    code, out, err = run("document", "--check", "-q", str(tmp_path / "broken.sql"))
+    assert (code, out) == (1, "")
+    assert err.strip() == f"{tmp_path / 'broken.sql'}:1:1: table t: the column list is never closed (a ')' is missing)"
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, -- The note's key.\n body TEXT)")
+    code, out, _ = run("document", "--check", f"sqlite:{db}")
+    assert code == 1
+    assert out.splitlines() == [f"sqlite:{db}:1:1: table notes: no description; 1 of 2 columns without a comment: body"]
+    assert run("document", "--check", "--write", str(tmp_path))[0] == 2
+
+
+def test_a_projects_own_models_module_does_not_stand_in_for_the_registry(tmp_path: Path) -> None:
+    """Under `python -m` (how editors start the language server) the working directory comes first
+    on sys.path: a Django app's models.py, or a dbt project's models/, there must not hide the
+    registry."""
+    (tmp_path / "models.py").write_text("from django.db import models  # a Django app\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", "models", "list", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert any(entry["default"] for entry in json.loads(proc.stdout))

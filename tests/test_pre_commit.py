@@ -1,0 +1,60 @@
+"""The pre-commit hooks (.pre-commit-hooks.yaml) run as pre-commit runs them: the hook's entry
+with the staged files' paths appended, in the project's folder; the commit stops when the
+entry fails or changes a file. The folder is laid out as a dbt project's, whose `models/`
+once stood in for sqlscribe's own registry package."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGED = {
+    "models/orders.sql": "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n  cust_id INT,\n  placed_at DATE\n);\n",
+    "models/done.sql": "CREATE TABLE notes (id INT PRIMARY KEY COMMENT 'The note.') COMMENT 'Notes.';\n",
+}
+
+
+def hooks() -> dict[str, dict[str, object]]:
+    return {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+
+
+def run_hook(hook: dict[str, object], folder: Path) -> subprocess.CompletedProcess[str]:
+    """What pre-commit does: the entry, then the paths of the staged files of the hook's types."""
+    assert hook["language"] == "python" and hook["types"] == ["sql"]
+    entry = shlex.split(str(hook["entry"]))
+    assert entry[0] == "sqlscribe"  # the console script `pip install` of this repository provides
+    command = [sys.executable, "-m", "sqlscribe", *entry[1:], *sorted(STAGED)]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, env=os.environ.copy(), timeout=600)
+
+
+@pytest.mark.model
+def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_comments(tmp_path: Path) -> None:
+    for name, text in STAGED.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = hooks()
+    assert set(found) == {"sqlscribe-check", "sqlscribe-document"}
+    assert found["sqlscribe-document"]["require_serial"] is True  # one model load for all the files
+
+    check = run_hook(found["sqlscribe-check"], tmp_path)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [
+        "models/orders.sql:1:1: table orders: no description; 3 of 3 columns without a comment:"
+        " order_id, cust_id, placed_at"
+    ]
+
+    document = run_hook(found["sqlscribe-document"], tmp_path)  # the embedded model
+    assert document.returncode == 0, document.stderr
+    assert (tmp_path / "models/done.sql").read_text(encoding="utf-8") == STAGED["models/done.sql"]
+    assert (tmp_path / "models/orders.sql").read_text(encoding="utf-8") != STAGED["models/orders.sql"]
+
+    again = run_hook(found["sqlscribe-check"], tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")
