@@ -1,5 +1,9 @@
 import sys
 
-from sqlscribe.cli import main
+from sqlscribe.paths import leave_working_directory_out
+
+leave_working_directory_out()
+
+from sqlscribe.cli import main  # noqa: E402 - after the working directory is off sys.path
 
 sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -22,3 +23,12 @@ def models_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get("SQLSCRIBE_DATA_DIR") or platformdirs.user_data_dir("sqlscribe"))
+
+
+def leave_working_directory_out() -> None:
+    """Take the working directory off the front of ``sys.path``, where ``python -m`` puts it (as
+    Python's own ``-P`` would): editors start the language server with ``python -m lsp_server``
+    in the user's project, and a ``training/`` package, a ``quantize.py`` or a ``yaml.py`` there
+    must never be imported, let alone run, in place of ours."""
+    if sys.path and os.path.realpath(sys.path[0] or os.curdir) == os.path.realpath(os.getcwd()):
+        del sys.path[0]

@@ -265,3 +265,19 @@ def test_a_projects_own_models_module_does_not_stand_in_for_the_registry(tmp_pat
     )
     assert proc.returncode == 0, proc.stderr
     assert any(entry["default"] for entry in json.loads(proc.stdout))
+
+
+def test_python_m_never_imports_the_working_directorys_own_packages(tmp_path: Path) -> None:
+    """An ML project's training/ package (whose import may start a run) or a quantize.py in the
+    working directory is never imported in place of sqlscribe's own, under `python -m`."""
+    marker = tmp_path / "imported"
+    for module in ("training/__init__.py", "quantize.py"):
+        (tmp_path / module).parent.mkdir(exist_ok=True)
+        (tmp_path / module).write_text(f"open({str(marker)!r}, 'a').write({module!r})\n", encoding="utf-8")
+    (tmp_path / "t.sql").write_text("CREATE TABLE t (a INT);\n", encoding="utf-8")
+    for command in (["document", "--backend", "heuristic", "-q", "t.sql"], ["eval", "--help"], ["quantize", "--help"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "sqlscribe", *command], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert proc.returncode == 0, (command, proc.stderr)
+    assert not marker.exists(), marker.read_text()
