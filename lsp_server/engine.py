@@ -166,7 +166,7 @@ class Engine:
         if done is not None:
             return done
         said = self._said.get(self.shape(request))
-        if said is not None and _covers(said, request):
+        if said is not None and covers(said, request):
             return _part(said, request)
         return None
 
@@ -237,7 +237,7 @@ class Engine:
             return await self.generate(request)  # the part gets its own try, and its own error
         if whole is None:
             return result
-        return _part(result, request) if _covers(result, request) else await self.generate(request)
+        return _part(result, request) if covers(result, request) else await self.generate(request)
 
     def prefetch(self, owner: str, requests: Sequence[DocRequest]) -> None:
         """Document these in the background, in this order, while nothing else is asked for.
@@ -508,7 +508,8 @@ class Engine:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _covers(whole: Generated, part: DocRequest) -> bool:
+def covers(whole: Generated, part: DocRequest) -> bool:
+    """Whether an answer says all that a request asks for."""
     return all(c in whole.docs.columns for c in part.columns) and (
         not part.want_description or bool(whole.docs.description)
     )

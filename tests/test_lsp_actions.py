@@ -240,8 +240,8 @@ async def test_document_file_reports_on_a_client_initiated_progress_token(editor
 
 
 class _SlowModel(BaseHTTPRequestHandler):
-    """An OpenAI-compatible server with parallel slots whose model streams a valid answer over
-    two seconds; it counts the requests, and the most it served at once."""
+    """An OpenAI-compatible server with parallel slots whose model takes two seconds for a valid
+    answer (streamed when asked to be); it counts the requests, and the most it served at once."""
 
     lock = threading.Lock()
     running = 0
@@ -262,6 +262,14 @@ class _SlowModel(BaseHTTPRequestHandler):
             cls.most = max(cls.most, cls.running)
         try:
             self.send_response(200)
+            if not body.get("stream"):  # one table asked alone: the answer in one piece
+                time.sleep(2.0)
+                whole = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(whole)))
+                self.end_headers()
+                self.wfile.write(whole)
+                return
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
             pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
@@ -324,3 +332,28 @@ async def test_document_file_sends_jobs_requests_at_once_to_a_server_and_a_cance
     assert slow_model.requests <= 6, slow_model.requests
     documented = [name for name, cols in comments(editor.texts[other], "mysql").items() if all(cols.values())]
     assert len(documented) == result["documented"]
+
+
+async def test_a_table_changed_while_its_batch_ran_is_asked_for_again_as_it_is_now(
+    client: LanguageClient, slow_model: type[_SlowModel]
+):
+    editor = await start_editor(client, {"backend": "openai", "baseUrl": slow_model.url, "jobs": 2})  # type: ignore[attr-defined]
+    await wait_for(lambda: any(str(s["model"]).startswith("openai:") for s in editor.statuses))
+    tables = [f"CREATE TABLE t{i} (id INT PRIMARY KEY, code_{i} CHAR(2));" for i in range(4)]
+    uri = "file:///tmp/edited.sql"
+    editor.open(uri, "\n".join(tables))
+    task = asyncio.ensure_future(
+        client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+        )
+    )
+    await wait_for(lambda: slow_model.requests >= 2)  # the first window (t0, t1) is under way
+    # The user adds a column to t0, under way, and renames one of t3, asked for but not started.
+    edited = editor.texts[uri].replace("code_0 CHAR(2)", "code_0 CHAR(2), added_0 INT").replace("code_3", "renamed_3")
+    editor.replace(uri, edited)
+    result = await task
+    assert result["documented"] == 4 and result["failed"] == []
+    after = comments(editor.texts[uri], "mysql")
+    assert set(after["t0"]) == {None, "id", "code_0", "added_0"} and set(after["t3"]) == {None, "id", "renamed_3"}
+    assert all(text for table in after.values() for text in table.values()), after
+    assert slow_model.requests == 6  # the four, and t0 and t3 again as they are now

@@ -20,6 +20,7 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable
+from lsp_server.engine import covers
 from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for, locate
 from lsp_server.server import SqlscribeServer
 from sqlscribe.docs import counted
@@ -114,17 +115,28 @@ async def _document(
 ) -> int | None:
     """Document the target and apply the edit; the number of characters added, None on failure.
     ``answer``: the model's answer already asked for (the edit is planned against the text as it
-    is when it comes); asked for again, for the text as it is then, if the client refuses the edit."""
+    is when it comes); asked for again, for the table as it is then, if the user changed what it
+    asks for meanwhile (a column renamed or added) or the client refuses the edit."""
     name = target.table
+
+    async def wait(work: asyncio.Future[Generated]) -> Generated | None:
+        return await progress.unless_cancelled(work) if progress else await work
+
     for _attempt in range(2):  # the user may edit while we generate: re-plan once on a refused edit
         if uri not in ls.workspace.text_documents:
             return None
         try:
-            if answer is None:
+            asked_before, work = answer is not None, answer
+            if work is None:
                 snap, index, _table = await locate(ls, uri, name, None, at)
-                answer = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
-            generated = await progress.unless_cancelled(answer) if progress else await answer
+                work = ls.engine.generate(request_for(snap.parsed, index, target.column, overwrite=overwrite))
             answer = None
+            generated = await wait(work)
+            if asked_before and generated is not None:
+                snap, index, _table = await locate(ls, uri, name, None, at)
+                now = request_for(snap.parsed, index, target.column, overwrite=overwrite)
+                if not covers(generated, now):  # the table changed while the model worked on it
+                    generated = await wait(ls.engine.generate(now))
             if generated is None:
                 return None
             planned = await edit_for(ls, uri, target, None, at, generated.docs, overwrite)
