@@ -72,8 +72,9 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     documented = 0
     failed: list[str] = []
     stop = threading.Event()
-    answers = ls.engine.generate_many([request_for(snap.parsed, i, overwrite=overwrite) for i in todo], stop)
+    answers: list[asyncio.Future[Generated]] = []
     try:
+        answers = ls.engine.generate_many([request_for(snap.parsed, i, overwrite=overwrite) for i in todo], stop)
         shift = 0  # characters our own edits added above the next table
         for i, (index, answer) in enumerate(zip(todo, answers, strict=True), start=1):
             if progress.cancelled:

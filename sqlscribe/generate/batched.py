@@ -285,6 +285,8 @@ class BatchedDecoder:
         lib.llama_memory_seq_rm(self._memory, 0, -1, -1)
         self._prefix = []
         if written and lib.llama_state_seq_set_data(self._ctx.ctx, data, written, 0):
+            # Only what the model's context has read: a draft it refused may still sit beyond.
+            lib.llama_memory_seq_rm(self._memory, 0, len(held), -1)
             self._prefix = held
         else:  # nothing copied: the prefix is read instead
             lib.llama_memory_seq_rm(self._memory, 0, -1, -1)
