@@ -408,14 +408,12 @@ def cmd_document(args: argparse.Namespace) -> int:
             flush()
     flush()
     if from_stdin:
-        try:
-            text, _ = decode_sql(sys.stdin.buffer.read(), "<stdin>")
-        except FileReadError as error:
-            print(error, file=sys.stderr)
+        piped = _stdin_sql()
+        if piped is None:
             return EXIT_FAILED
-        stdin_plan = plan_file(text, path="<stdin>", dialect=args.dialect, overwrite=args.overwrite_existing)
+        stdin_plan = plan_file(piped, path="<stdin>", dialect=args.dialect, overwrite=args.overwrite_existing)
         (outcome,) = document_plans([stdin_plan], backend, [report_for("<stdin>")])
-        finish("<stdin>", FileEncoding(), text, outcome)
+        finish("<stdin>", FileEncoding(), piped, outcome)
     for url in databases:
         try:
             db = connect(url, write=args.write)
@@ -459,6 +457,16 @@ def cmd_document(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _stdin_sql() -> str | None:
+    """Standard input, decoded as a SQL file is; None (said on stderr) when it cannot be."""
+    try:
+        text, _ = decode_sql(sys.stdin.buffer.read(), "<stdin>")
+    except FileReadError as error:
+        print(error, file=sys.stderr)
+        return None
+    return text
+
+
 def check_documented(
     files: list[Path], databases: list[str], from_stdin: bool, dialect: str | None, schemas: list[str], *, quiet: bool
 ) -> int:
@@ -500,12 +508,10 @@ def check_documented(
             continue
         report(plan_file(text, path=str(path), dialect=dialect))
     if from_stdin:
-        try:
-            text, _ = decode_sql(sys.stdin.buffer.read(), "<stdin>")
-        except FileReadError as error:
-            print(error, file=sys.stderr)
+        piped = _stdin_sql()
+        if piped is None:
             return EXIT_FAILED
-        report(plan_file(text, path="<stdin>", dialect=dialect))
+        report(plan_file(piped, path="<stdin>", dialect=dialect))
     for url in databases:
         try:
             db = connect(url)
