@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # Background work (`Engine.prefetch`) waits this long after the last work somebody waited for.
 QUIET_SECONDS = 0.3
+# The longest a model load waits for the client's settings (`Engine.settle`).
+SETTLE_SECONDS = 15.0
 
 StatusListener = Callable[["Status"], None]
 WarningListener = Callable[[str], None]
@@ -74,8 +76,15 @@ class Engine:
         on_status: StatusListener | None = None,
         on_warning: WarningListener | None = None,
         factory: Callable[[BackendConfig], Backend] = make_backend,
+        settled: bool = True,
     ) -> None:
         self.config = config
+        # Set once the client's settings are in (`settle`): until then no model is loaded, so that
+        # a request sent right after `initialized` does not load the default model in place of
+        # the one the settings name (they come through workspace/configuration, a round trip).
+        self._settled = threading.Event()
+        if settled:
+            self._settled.set()
         self._factory = factory
         self._on_status = on_status or (lambda status: None)
         self._on_warning = on_warning or (lambda message: None)
@@ -463,10 +472,15 @@ class Engine:
         finally:
             backend.interrupt = None
 
+    def settle(self) -> None:
+        """The client's settings are in (or will not come): models may load now."""
+        self._settled.set()
+
     def _ensure_backend(self) -> Backend:
         """Runs on the worker thread only."""
         if self._backend is not None:
             return self._backend
+        self._settled.wait(SETTLE_SECONDS)
         what = self.config.model or "the default model" if self.config.backend == "llama" else self.config.backend
         self._publish("loading", message=f"loading {what}")
         try:

@@ -64,7 +64,10 @@ class SqlscribeServer(LanguageServer):
         self.settings = Settings()
         self.documents = Documents()
         self.engine = Engine(
-            self.settings.backend_config(), on_status=self._status_from_worker, on_warning=self._warn_from_worker
+            self.settings.backend_config(),
+            on_status=self._status_from_worker,
+            on_warning=self._warn_from_worker,
+            settled=False,  # until the client's settings are in (features/configuration.py)
         )
         self.session = SessionState()
         self._acceptance_path = acceptance_path

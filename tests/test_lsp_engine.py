@@ -389,3 +389,20 @@ async def test_closing_the_engine_during_a_batch_answers_every_table():
     outcomes = await asyncio.wait_for(asyncio.gather(*answers, return_exceptions=True), 10)
     assert [o.docs.description for o in outcomes[:2]] == ["About t1.", "About t2."]  # type: ignore[union-attr]
     assert [str(o) for o in outcomes[2:]] == ["the language server is shutting down"] * 2
+
+
+async def test_no_model_loads_before_the_clients_settings_are_in():
+    made: list[str] = []
+
+    def factory(config: BackendConfig) -> Backend:
+        made.append(config.model or "")
+        return SlowBackend(config.model or "default")
+
+    engine = Engine(BackendConfig(backend="x"), factory=factory, settled=False)
+    asked = engine.generate(request("a"))  # sent right after `initialized`
+    await asyncio.sleep(0.2)
+    assert made == [] and not asked.done()  # waiting for the settings
+    engine.reconfigure(BackendConfig(backend="x", model="configured"))
+    engine.settle()
+    assert (await asked).model_id == "configured" and made == ["configured"]
+    engine.close()

@@ -30,19 +30,22 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SqlscribeServer, params: types.InitializedParams) -> None:
         ls.loop = asyncio.get_running_loop()
-        if _supports_dynamic_configuration(ls):
-            await ls.client_register_capability_async(
-                types.RegistrationParams(
-                    registrations=[
-                        types.Registration(
-                            id="sqlscribe-configuration",
-                            method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                            register_options={"section": SECTION},
-                        )
-                    ]
+        try:
+            if _supports_dynamic_configuration(ls):
+                await ls.client_register_capability_async(
+                    types.RegistrationParams(
+                        registrations=[
+                            types.Registration(
+                                id="sqlscribe-configuration",
+                                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                                register_options={"section": SECTION},
+                            )
+                        ]
+                    )
                 )
-            )
-        await pull(ls)
+            await pull(ls)
+        finally:
+            ls.engine.settle()  # a request sent meanwhile loads the model the settings name
         _start_warm_up(ls)
 
     @server.command(COMMAND_LIST_MODELS)
