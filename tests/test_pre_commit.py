@@ -6,6 +6,7 @@ once stood in for sqlscribe's own registry package."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGED = {
     "models/orders.sql": "CREATE TABLE orders (\n  order_id INT PRIMARY KEY,\n  cust_id INT,\n  placed_at DATE\n);\n",
     "models/done.sql": "CREATE TABLE notes (id INT PRIMARY KEY COMMENT 'The note.') COMMENT 'Notes.';\n",
+    "ddl/tags.ddl": "CREATE TABLE tags (tag_id INT PRIMARY KEY, label VARCHAR(40));\n",
+    "README.md": "CREATE TABLE not_sql (a INT);\n",  # not the hook's: pre-commit never passes it
 }
 
 
@@ -27,11 +30,12 @@ def hooks() -> dict[str, dict[str, object]]:
 
 
 def run_hook(hook: dict[str, object], folder: Path) -> subprocess.CompletedProcess[str]:
-    """What pre-commit does: the entry, then the paths of the staged files of the hook's types."""
-    assert hook["language"] == "python" and hook["types"] == ["sql"]
+    """What pre-commit does: the entry, then the paths of the staged files its `files` pattern matches."""
+    assert hook["language"] == "python"
     entry = shlex.split(str(hook["entry"]))
     assert entry[0] == "sqlscribe"  # the console script `pip install` of this repository provides
-    command = [sys.executable, "-m", "sqlscribe", *entry[1:], *sorted(STAGED)]
+    staged = [name for name in sorted(STAGED) if re.search(str(hook["files"]), name)]
+    command = [sys.executable, "-m", "sqlscribe", *entry[1:], *staged]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, env=os.environ.copy(), timeout=600)
 
 
@@ -47,14 +51,16 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
     check = run_hook(found["sqlscribe-check"], tmp_path)
     assert check.returncode == 1
     assert check.stdout.splitlines() == [
+        "ddl/tags.ddl:1:1: table tags: no description; 2 of 2 columns without a comment: tag_id, label",
         "models/orders.sql:1:1: table orders: no description; 3 of 3 columns without a comment:"
-        " order_id, cust_id, placed_at"
+        " order_id, cust_id, placed_at",
     ]
 
     document = run_hook(found["sqlscribe-document"], tmp_path)  # the embedded model
     assert document.returncode == 0, document.stderr
     assert (tmp_path / "models/done.sql").read_text(encoding="utf-8") == STAGED["models/done.sql"]
     assert (tmp_path / "models/orders.sql").read_text(encoding="utf-8") != STAGED["models/orders.sql"]
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == STAGED["README.md"]
 
     again = run_hook(found["sqlscribe-check"], tmp_path)
     assert (again.returncode, again.stdout) == (0, "")
