@@ -203,12 +203,20 @@ class Engine:
         a column (or a description alone) whose whole table is being documented waits for that
         answer. Background work under way stops for a new request."""
         key = self.key(request)
-        loop = asyncio.get_running_loop()
+        known = self._known(key, request)
+        if known is not None:
+            return known
+        for event in self._background.values():
+            event.set()
+        return asyncio.shield(self._start(key, request))
+
+    def _known(self, key: str, request: DocRequest) -> asyncio.Future[Generated] | None:
+        """The answer from memory, or the work under way that will give it; None when neither."""
         done = self.peek(request)
         if done is not None:
             if key in self._results:
                 self._results.move_to_end(key)
-            future: asyncio.Future[Generated] = loop.create_future()
+            future: asyncio.Future[Generated] = asyncio.get_running_loop().create_future()
             future.set_result(done)
             return future
         running = self._inflight.get(key)
@@ -217,9 +225,7 @@ class Engine:
         for whole_key, whole in self._wholes(request):
             if whole_key in self._inflight:
                 return self._join(whole_key, self._inflight[whole_key], request, whole)
-        for event in self._background.values():
-            event.set()
-        return asyncio.shield(self._start(key, request))
+        return None
 
     def _join(
         self, key: str, running: asyncio.Future[Generated], request: DocRequest, whole: DocRequest | None
@@ -321,14 +327,12 @@ class Engine:
         batch: list[tuple[str, DocRequest]] = []
         for request in requests:
             key = self.key(request)
-            if key in fresh:
-                futures.append(asyncio.shield(fresh[key]))
-            elif self.peek(request) is not None or key in self._inflight or self._whole_under_way(request):
-                futures.append(self.generate(request))
-            else:
+            known = asyncio.shield(fresh[key]) if key in fresh else self._known(key, request)
+            if known is None:
                 fresh[key] = loop.create_future()
                 batch.append((key, request))
-                futures.append(asyncio.shield(fresh[key]))
+                known = asyncio.shield(fresh[key])
+            futures.append(known)
         if not batch:
             return futures
         for event in self._background.values():
@@ -404,9 +408,6 @@ class Engine:
                 deliver(i, result)
         finally:
             backend.interrupt = None
-
-    def _whole_under_way(self, request: DocRequest) -> bool:
-        return any(key in self._inflight for key, _ in self._wholes(request))
 
     def _start(
         self, key: str, request: DocRequest, interrupt: threading.Event | None = None

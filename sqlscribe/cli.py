@@ -475,7 +475,7 @@ def check_documented(
     annotate it), found without a model. Exit 1 when anything lacks a comment or a file cannot
     be read or parsed, as `ruff format --check` fails on a file it would change."""
     from sqlscribe.docs import counted
-    from sqlscribe.document import FilePlan, plan_file
+    from sqlscribe.document import FilePlan, plan_file, table_line
 
     tables = lacking = 0
     failed = False
@@ -489,14 +489,13 @@ def check_documented(
         tables += len(plan.work)
         for index, request in plan.todo:
             table = plan.parsed.tables[index]
-            line = plan.text.count("\n", 0, table.span.start) + 1
             missing = ["no description"] if request.want_description else []
             if request.columns:
                 missing.append(
                     f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
                     f" {', '.join(request.columns)}"
                 )
-            print(f"{plan.path}:{line}:1: table {table.name}: {'; '.join(missing)}")
+            print(f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}: {'; '.join(missing)}")
             lacking += 1
 
     for path in files:

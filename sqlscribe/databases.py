@@ -18,6 +18,7 @@ documented text replaces the stored one by SQLite's procedure for such changes.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -145,7 +146,9 @@ def quote(name: str, dialect: str) -> str:
     return str(exp.to_identifier(name, quoted=True).sql(dialect=dialect))
 
 
+@functools.cache
 def _reserved(dialect: str) -> frozenset[str]:
+    """The words the dialect reserves (read once a dialect: `quote` asks for every name)."""
     generator = sqlglot.Dialect.get_or_raise(dialect).generator_class
     words = frozenset(w.lower() for w in getattr(generator, "RESERVED_KEYWORDS", ()) or ())
     return words | POSTGRES_RESERVED if dialect in ("postgres", "duckdb") else words

@@ -139,7 +139,7 @@ def finish_file(
         if progress:
             progress(n, len(todo), table)
         if isinstance(result, GenerationError):
-            errors.append(f"{path}:{_line(parsed, table)}:1: {result}")
+            errors.append(f"{path}:{table_line(parsed, table)}:1: {result}")
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
             continue
         edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
@@ -171,12 +171,13 @@ def finish_file(
     return FileOutcome(path, parsed, new_text, ordered, errors)
 
 
-def _line(parsed: ParsedFile, table: Table) -> int:
+def table_line(parsed: ParsedFile, table: Table) -> int:
+    """The 1-based line a table's statement starts on."""
     return parsed.text.count("\n", 0, table.span.start) + 1
 
 
 def _line_of(parsed: ParsedFile, problem: str) -> int:
     for table in parsed.tables:
         if problem.startswith(f"table {table.name}:"):
-            return _line(parsed, table)
+            return table_line(parsed, table)
     return 1
