@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
+from sqlscribe.dbt_project import DbtError, DbtOutcome, Project, document_project, is_dbt_project, read_project
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.models import ModelError
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH",
         help="files or folders (folders: every *.sql inside), - for standard input (documented SQL to standard"
-        " output), or databases: postgresql://…, mysql://…, duckdb:file.db, sqlite:file.db",
+        " output), databases: postgresql://…, mysql://…, duckdb:file.db, sqlite:file.db, or dbt projects:"
+        " dbt:path/to/project (after `dbt docs generate`; the docs go into its YAML property files)",
     )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
@@ -229,9 +231,15 @@ def decode_sql(data: bytes, path: str) -> tuple[str, FileEncoding]:
 
 
 def write_atomically(path: Path, text: str, encoding: FileEncoding) -> None:
-    """Write via a temporary file and a rename: the file is either old or new, never half-written."""
+    """Write via a temporary file and a rename: the file is either old or new, never half-written.
+    A new file gets the mode a plain ``open`` would give it."""
     data = encoding.encode(text)
-    mode = stat.S_IMODE(path.stat().st_mode)
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".sqlscribe")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -307,11 +315,17 @@ def cmd_document(args: argparse.Namespace) -> int:
     if from_stdin and (len(args.paths) > 1 or args.write):
         raise UsageError("'-' (standard input) must be the only PATH; the documented SQL goes to standard output")
     databases = [p for p in args.paths if is_database_url(p)]
-    files = [] if from_stdin else list(iter_sql_files([p for p in args.paths if not is_database_url(p)]))
+    projects = [p for p in args.paths if is_dbt_project(p)]
+    named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
+    files = [] if from_stdin else list(iter_sql_files(named))
     if args.check:
         if args.write or args.format != "diff" or args.overwrite_existing:
             raise UsageError("--check only reports what lacks comments: no --write, --format or --overwrite-existing")
-        return check_documented(files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet)
+        return check_documented(
+            files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
+        )
+    if projects and args.format == "dbt":
+        raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
     progress = _Progress(not args.quiet)
     failed = False
@@ -332,6 +346,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         original: str,
         outcome: FileOutcome,
         database: DatabaseOutcome | None = None,
+        dbt: DbtOutcome | None = None,
     ) -> None:
         nonlocal failed, changed_files, documented
         progress.clear()
@@ -349,6 +364,16 @@ def cmd_document(args: argparse.Namespace) -> int:
             changed_files += outcome.changed
             if args.format == "diff":
                 sys.stdout.write(outcome.new_text)
+        elif dbt is not None:  # a dbt project: its property files are the change
+            for message in dbt.problems:
+                print(message, file=sys.stderr)
+            failed = failed or bool(dbt.problems)
+            changed_files += bool(dbt.changes)
+            for change in dbt.changes:
+                if args.write:
+                    write_atomically(change.path, change.new, FileEncoding())
+                elif args.format == "diff":
+                    _print_diff(change.old, change.new, str(change.path), new_file=not change.old)
         elif database is not None:  # a database: its statements are the change
             for message in database.problems:
                 print(message, file=sys.stderr)
@@ -362,14 +387,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             if args.write:
                 write_atomically(Path(path), outcome.new_text, encoding)
             elif args.format == "diff":
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        original.splitlines(keepends=True),
-                        outcome.new_text.splitlines(keepends=True),
-                        f"a/{path}",
-                        f"b/{path}",
-                    )
-                )
+                _print_diff(original, outcome.new_text, str(path))
         if args.format in ("json", "dbt"):
             for table in outcome.tables:
                 record: dict[str, object] = {
@@ -438,6 +456,19 @@ def cmd_document(args: argparse.Namespace) -> int:
         finally:
             db.close()
         finish(done.label, FileEncoding(), done.outcome.parsed.text, done.outcome, database=done)
+    for spec in projects:
+        try:
+            project = read_project(spec)
+            documented_project = document_project(
+                project, backend, overwrite=args.overwrite_existing, progress=report_for(spec)
+            )
+        except DbtError as error:
+            progress.clear()
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        outcome = documented_project.outcome
+        finish(spec, FileEncoding(), outcome.parsed.text, outcome, dbt=documented_project)
     if args.format == "dbt":
         from sqlscribe.dbt import dbt_sources
 
@@ -447,14 +478,26 @@ def cmd_document(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     if not args.quiet:
         verb = "wrote" if args.write else "would change"
+        noun = "source" if databases or projects else "file"
         print(
             f"sqlscribe: documented {counted(documented, 'table')}; {verb} {changed_files} of "
-            f"{counted(len(files) + len(databases) + from_stdin, 'file' if not databases else 'source')}"
+            f"{counted(len(files) + len(databases) + len(projects) + from_stdin, noun)}"
             f" (model {backend.model_id})",
             file=sys.stderr,
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_diff(old: str, new: str, path: str, *, new_file: bool = False) -> None:
+    sys.stdout.writelines(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            "/dev/null" if new_file else f"a/{path}",
+            f"b/{path}",
+        )
+    )
 
 
 def _stdin_sql() -> str | None:
@@ -468,7 +511,14 @@ def _stdin_sql() -> str | None:
 
 
 def check_documented(
-    files: list[Path], databases: list[str], from_stdin: bool, dialect: str | None, schemas: list[str], *, quiet: bool
+    files: list[Path],
+    databases: list[str],
+    from_stdin: bool,
+    dialect: str | None,
+    schemas: list[str],
+    *,
+    quiet: bool,
+    projects: Sequence[str] = (),
 ) -> int:
     """`document --check`: every table and column that `document` would document, one line each
     table (``path:line:1: table t: …``, as compilers and linters write, so that editors and CI
@@ -480,7 +530,9 @@ def check_documented(
     tables = lacking = 0
     failed = False
 
-    def report(plan: FilePlan) -> None:
+    def report(plan: FilePlan, project: Project | None = None) -> None:
+        """One line each table that lacks something; a dbt project's name the resource and the
+        property file that declares it (else the resource's own file)."""
         nonlocal tables, lacking, failed
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
@@ -495,7 +547,12 @@ def check_documented(
                     f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
                     f" {', '.join(request.columns)}"
                 )
-            print(f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}: {'; '.join(missing)}")
+            if project is None:
+                where = f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}"
+            else:
+                resource = project.resources[index]
+                where = f"{project.root / (resource.yaml or resource.origin)}:{resource.line}:1: {resource.label}"
+            print(f"{where}: {'; '.join(missing)}")
             lacking += 1
 
     for path in files:
@@ -521,6 +578,16 @@ def check_documented(
         except DatabaseError as error:
             print(error, file=sys.stderr)
             failed = True
+    for spec in projects:
+        try:
+            project = read_project(spec)
+        except DbtError as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        for message in project.skipped:
+            print(message, file=sys.stderr)
+        report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
     if not quiet:
         if lacking:
             summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"

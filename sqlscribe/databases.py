@@ -67,6 +67,7 @@ class Column:
     not_null: bool
     default: str | None
     comment: str | None
+    check: str | None = None  # a CHECK expression on this column alone
 
 
 @dataclass
@@ -169,6 +170,8 @@ def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
                 line += " NOT NULL"
             if col.default is not None:
                 line += f" DEFAULT {col.default}"
+            if col.check is not None:
+                line += f" CHECK ({col.check})"
             lines.append(line)
         lines += [f"    {c}" for c in table.constraints]
         out.append(f"CREATE TABLE {name} (\n" + ",\n".join(lines) + "\n);")

@@ -1,0 +1,490 @@
+"""Document a dbt project: read its models from dbt's artifacts, write the docs into its YAML.
+
+dbt keeps a project's documentation in property files (``models/schema.yml`` and the like), not
+in DDL: ``dbt docs`` shows it, ``persist_docs`` writes it into the warehouse as comments. So
+``sqlscribe document dbt:path/to/project`` reads what dbt itself knows after ``dbt docs generate``:
+``target/manifest.json`` (every model, seed, snapshot and source, where its properties are and
+the descriptions they hold) and ``target/catalog.json`` (the columns and types the warehouse
+reports for each). Those become the DDL a file would hold, with the descriptions people wrote
+as its comments, and go through the one pipeline every file goes through. What the tables lack
+is then written into the property files:
+
+- a resource that a property file already declares gets its description and its columns' there,
+  next to what the file holds (tests, meta, config, YAML comments and quoting are kept as
+  written; the file's own indentation is reused);
+- one that none declares goes into its folder's property file: the one its neighbours are
+  declared in, else a new ``schema.yml`` beside it;
+- descriptions people wrote, including ``{{ doc('…') }}`` blocks, are kept unless
+  ``--overwrite-existing``.
+
+Every edited file is read back before it is written: everything it held must still be there,
+and every planned description must read as planned, or the file is left alone and the error
+says why. dbt itself is not needed, only its artifacts; the tests run a real dbt project.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlscribe.databases import Column, TableInfo, quote, render_ddl
+from sqlscribe.ddl import UnknownDialectError, get_dialect
+from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
+
+SCHEME = "dbt:"
+KINDS = ("model", "seed", "snapshot")  # the nodes whose properties live under `<kind>s:`
+GENERATE_FIRST = "run `dbt docs generate` in the project first"
+
+
+class DbtError(Exception):
+    """The project or its artifacts cannot be read (the message says which and why)."""
+
+
+def is_dbt_project(raw: str) -> bool:
+    return raw.startswith(SCHEME)
+
+
+@dataclass
+class Resource:
+    """A model, seed, snapshot or source table, as dbt's artifacts describe it."""
+
+    kind: str  # model | seed | snapshot | source
+    name: str  # the node's name; a source's table name
+    source: str | None  # a source's name
+    schema: str  # the schema the warehouse holds it in
+    origin: str  # its file (SQL, CSV, or a source's YAML), relative to the project
+    yaml: str | None  # the property file that declares it, relative to the project
+    description: str  # "" when none
+    described: dict[str, str]  # column name (lower case) -> description, as dbt read the YAML
+    columns: list[tuple[str, str]]  # (name, type) as the warehouse reports them
+    line: int = 1  # its entry's line in ``yaml`` (1 when it has none)
+    tests: Tests = field(default_factory=lambda: Tests())
+
+    @property
+    def label(self) -> str:
+        return f"source {self.source}.{self.name}" if self.source else f"{self.kind} {self.name}"
+
+    @property
+    def qualified(self) -> tuple[str, str]:
+        """(schema, name) as the DDL names it: a source's tables under the source's name."""
+        return (self.source or self.schema, self.name)
+
+    def table(self, dialect: str, names: dict[str, tuple[str, str]]) -> TableInfo:
+        """The resource as a table: the DDL the pipeline reads, with the YAML's descriptions as its
+        comments and the project's data tests as its constraints (``not_null``, ``unique``,
+        ``accepted_values``, ``relationships``), which say what the warehouse's types cannot.
+        ``names`` gives every resource's (schema, name) by unique id, for references."""
+        tests = self.tests
+        present = {name.lower(): name for name, _ in self.columns}
+        # unique and not null: the key (the first such column); unique alone: a unique column
+        key = next((c for c in tests.unique if c in present and c in tests.not_null), None)
+        columns = [
+            Column(
+                name,
+                data_type,
+                name.lower() in tests.not_null and name.lower() != key,
+                None,
+                self.described.get(name.lower()) or None,
+                _in_list(quote(name, dialect), tests.accepted.get(name.lower()), dialect),
+            )
+            for name, data_type in self.columns
+        ]
+        constraints = [f"PRIMARY KEY ({quote(present[key], dialect)})"] if key else []
+        constraints += [f"UNIQUE ({quote(present[c], dialect)})" for c in tests.unique if c in present and c != key]
+        for column, (target, field_name) in tests.references.items():
+            if column in present and target in names:
+                schema, table = names[target]
+                constraints.append(
+                    f"FOREIGN KEY ({quote(present[column], dialect)}) REFERENCES"
+                    f" {quote(schema, dialect)}.{quote(table, dialect)} ({quote(field_name, dialect)})"
+                )
+        return TableInfo(*self.qualified, self.description or None, columns, constraints)
+
+
+@dataclass
+class Tests:
+    """What a resource's generic data tests assert, by column name in lower case."""
+
+    not_null: set[str] = field(default_factory=set)
+    unique: list[str] = field(default_factory=list)
+    accepted: dict[str, list[object]] = field(default_factory=dict)
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> (unique id, field)
+
+    def add(self, test: dict[str, Any], attached: str) -> None:
+        meta = test.get("test_metadata") or {}
+        kwargs = meta.get("kwargs") or {}
+        column = test.get("column_name") or kwargs.get("column_name")
+        if not isinstance(column, str) or not column:
+            return
+        column = column.strip('"`[]').lower()
+        kind = meta.get("name")
+        if kind == "not_null":
+            self.not_null.add(column)
+        elif kind == "unique" and column not in self.unique:
+            self.unique.append(column)
+        elif kind == "accepted_values" and isinstance(kwargs.get("values"), list):
+            self.accepted[column] = list(kwargs["values"])
+        elif kind == "relationships" and isinstance(kwargs.get("field"), str):
+            targets = [d for d in (test.get("depends_on") or {}).get("nodes") or [] if d != attached]
+            if len(targets) == 1:
+                self.references[column] = (targets[0], kwargs["field"])
+
+
+def _in_list(column: str, values: list[object] | None, dialect: str) -> str | None:
+    """``column IN ('a', 'b')`` for an ``accepted_values`` test (plain values only)."""
+    if not values or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+        return None
+    literal = get_dialect(dialect).literal
+    return f"{column} IN ({', '.join(literal(v) if isinstance(v, str) else str(v) for v in values)})"
+
+
+@dataclass
+class Project:
+    root: Path
+    label: str  # as the user named it: dbt:path
+    dialect: str
+    resources: list[Resource]  # those with columns in the catalog, in manifest order
+    skipped: list[str]  # messages about resources the catalog lacks
+
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique id -> (schema, name)
+
+    def ddl(self) -> str:
+        return render_ddl([r.table(self.dialect, self.names) for r in self.resources], self.dialect)
+
+
+@dataclass
+class YamlChange:
+    path: Path
+    old: str  # "" for a new file
+    new: str
+
+
+@dataclass
+class DbtOutcome:
+    label: str
+    outcome: FileOutcome  # the project read as DDL, documented
+    changes: list[YamlChange]  # the property files to write, each verified
+    problems: list[str] = field(default_factory=list)
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DbtError(f"{path}: not found; {GENERATE_FIRST}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DbtError(f"{path}: cannot be read ({error}); {GENERATE_FIRST}") from None
+    if not isinstance(data, dict):
+        raise DbtError(f"{path}: not a dbt artifact; {GENERATE_FIRST}")
+    return data
+
+
+def _relative(path: str | None) -> str | None:
+    """A manifest's ``patch_path`` ("project://models/schema.yml") as a path in the project."""
+    if not path:
+        return None
+    return path.split("://", 1)[1] if "://" in path else path
+
+
+def _dialect(adapter: str) -> str:
+    try:
+        return get_dialect(adapter).name
+    except UnknownDialectError:
+        return "duckdb"  # warehouse types read closest to DuckDB's among what sqlscribe parses
+
+
+def read_project(spec: str) -> Project:
+    """The project named ``dbt:PATH`` (its folder, or its ``dbt_project.yml``), from its artifacts."""
+    raw = spec[len(SCHEME) :] or "."
+    root = Path(raw)
+    if root.name == "dbt_project.yml":
+        root = root.parent
+    if not (root / "dbt_project.yml").is_file():
+        raise DbtError(f"{spec}: no dbt_project.yml in {root}")
+    target = root / "target"
+    manifest = _load_json(target / "manifest.json")
+    catalog = _load_json(target / "catalog.json")
+    metadata = manifest.get("metadata") or {}
+    project_name = metadata.get("project_name")
+    dialect = _dialect(str(metadata.get("adapter_type") or ""))
+    entries: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for uid, node in (manifest.get("nodes") or {}).items():
+        if node.get("resource_type") in KINDS:
+            entries.append((uid, node, (catalog.get("nodes") or {}).get(uid) or {}))
+    for uid, node in (manifest.get("sources") or {}).items():
+        entries.append((uid, node, (catalog.get("sources") or {}).get(uid) or {}))
+    resources: list[Resource] = []
+    skipped: list[str] = []
+    tests: dict[str, Tests] = {}
+    for node in (manifest.get("nodes") or {}).values():
+        if node.get("resource_type") == "test" and node.get("test_metadata"):
+            depends = (node.get("depends_on") or {}).get("nodes") or []
+            attached = node.get("attached_node") or (depends[0] if len(depends) == 1 else None)
+            if attached:
+                tests.setdefault(attached, Tests()).add(node, attached)
+    names: dict[str, tuple[str, str]] = {}
+    for uid, node, found in entries:
+        if project_name and node.get("package_name") not in (None, project_name):
+            continue  # an installed package's models are documented in that package
+        kind = str(node.get("resource_type"))
+        source = node.get("source_name") if kind == "source" else None
+        yaml = _relative(node.get("original_file_path")) if kind == "source" else _relative(node.get("patch_path"))
+        columns = sorted(
+            (c for c in (found.get("columns") or {}).values() if isinstance(c, dict) and c.get("name")),
+            key=lambda c: c.get("index") or 0,
+        )
+        resource = Resource(
+            kind=kind,
+            name=str(node.get("name")),
+            source=source,
+            schema=str(node.get("schema") or "main"),
+            origin=str(node.get("original_file_path") or ""),
+            yaml=yaml,
+            description=(node.get("description") or "").strip(),
+            described={
+                str(c.get("name") or key).lower(): (c.get("description") or "").strip()
+                for key, c in (node.get("columns") or {}).items()
+                if isinstance(c, dict)
+            },
+            columns=[(str(c["name"]), str(c.get("type") or "TEXT")) for c in columns],
+            tests=tests.get(uid) or Tests(),
+        )
+        names[uid] = resource.qualified
+        if not resource.columns:
+            if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
+                skipped.append(f"{spec}: {resource.label}: not in target/catalog.json (not built yet?); skipped")
+            continue
+        resources.append(resource)
+    lines = _declared_lines(root, resources)
+    for resource in resources:
+        resource.line = lines.get((resource.yaml, _entry_key(resource)), 1)
+    return Project(root, spec, dialect, resources, skipped, names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Property files
+
+
+def _yaml(indent: tuple[int, int] = (4, 2)) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip: comments, order and quoting are kept
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long description
+    sequence, offset = indent
+    yaml.indent(mapping=max(2, sequence - offset), sequence=sequence, offset=offset)
+    return yaml
+
+
+def _entry_key(resource: Resource) -> tuple[str, ...]:
+    if resource.source:
+        return ("sources", resource.source, resource.name)
+    return (f"{resource.kind}s", resource.name)
+
+
+def _named(items: Any, name: str) -> Any:
+    """The entry of a YAML list whose ``name`` is ``name`` (as dbt matches it), or None."""
+    if not isinstance(items, list):
+        return None
+    for item in items:
+        if isinstance(item, dict) and str(item.get("name", "")).lower() == name.lower():
+            return item
+    return None
+
+
+def _find(data: Any, key: tuple[str, ...]) -> Any:
+    if not isinstance(data, dict):
+        return None
+    if key[0] == "sources":
+        return _named((_named(data.get("sources"), key[1]) or {}).get("tables"), key[2])
+    return _named(data.get(key[0]), key[1])
+
+
+def _declared_lines(root: Path, resources: Sequence[Resource]) -> dict[tuple[str | None, tuple[str, ...]], int]:
+    """The line of each resource's entry in its property file (for --check's messages)."""
+    lines: dict[tuple[str | None, tuple[str, ...]], int] = {}
+    for path in {r.yaml for r in resources if r.yaml}:
+        try:
+            data = _yaml().load((root / path).read_text(encoding="utf-8-sig"))
+        except Exception:  # a file dbt read but this cannot is reported when it is edited
+            continue
+        for resource in resources:
+            if resource.yaml == path:
+                entry = _find(data, _entry_key(resource))
+                if entry is not None and hasattr(entry, "lc"):
+                    lines[(path, _entry_key(resource))] = entry.lc.line + 1
+    return lines
+
+
+def _home(resource: Resource, resources: Sequence[Resource]) -> str:
+    """Where an undeclared resource's properties go: the property file its folder's other
+    resources are declared in (the most used one), else ``schema.yml`` in its folder."""
+    if resource.yaml:
+        return resource.yaml
+    folder = PurePosixPath(resource.origin).parent
+    used = Counter(r.yaml for r in resources if r.yaml and r.source is None and PurePosixPath(r.yaml).parent == folder)
+    return used.most_common(1)[0][0] if used else str(folder / "schema.yml")
+
+
+def _set_description(entry: Any, text: str) -> None:
+    """``description`` right after ``name``, where people put it (or replaced in place)."""
+    if "description" in entry:
+        entry["description"] = text
+    elif hasattr(entry, "insert"):
+        keys = list(entry)
+        entry.insert(keys.index("name") + 1 if "name" in keys else 0, "description", text)
+    else:
+        entry["description"] = text
+
+
+@dataclass
+class _Planned:
+    resource: Resource
+    description: str | None
+    columns: dict[str, str]  # catalog column name -> text
+
+
+def _apply(data: Any, planned: Sequence[_Planned]) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if data is None:
+        data = CommentedMap([("version", 2)])
+    for plan in planned:
+        resource = plan.resource
+        key = _entry_key(resource)
+        entry = _find(data, key)
+        if entry is None:
+            if resource.source:  # dbt read the source from this file: it is there
+                raise DbtError(f"{resource.label}: not found in {resource.yaml}")
+            if not isinstance(data.get(key[0]), list):
+                data[key[0]] = CommentedSeq()
+            entry = CommentedMap([("name", resource.name)])
+            data[key[0]].append(entry)
+        if plan.description is not None:
+            _set_description(entry, plan.description)
+        if not plan.columns:
+            continue
+        if not isinstance(entry.get("columns"), list):
+            entry["columns"] = CommentedSeq()
+        order = [name for name, _ in resource.columns]
+        for name, text in plan.columns.items():
+            column = _named(entry["columns"], name)
+            if column is None:
+                _insert_column(entry["columns"], CommentedMap([("name", name), ("description", text)]), order)
+            else:
+                _set_description(column, text)
+    return data
+
+
+def _insert_column(columns: Any, entry: Any, order: list[str]) -> None:
+    """A new column entry after the listed column that comes last before it in the warehouse's
+    order (first when none does), so that the list keeps the model's column order."""
+    lowered = [name.lower() for name in order]
+    rank = lowered.index(entry["name"].lower())
+    at = 0
+    for i, item in enumerate(columns):
+        name = str(item.get("name", "")).lower() if isinstance(item, dict) else ""
+        if name in lowered and lowered.index(name) < rank:
+            at = i + 1
+    columns.insert(at, entry)
+
+
+def _contains(old: Any, new: Any) -> bool:
+    """Whether ``new`` still holds everything ``old`` did, in its order (entries may have been
+    added, descriptions changed)."""
+    if isinstance(old, dict):
+        if not isinstance(new, dict):
+            return False
+        return all(k in new and (k == "description" or _contains(v, new[k])) for k, v in old.items())
+    if isinstance(old, list):  # every old item, in its order, among the new ones
+        if not isinstance(new, list):
+            return False
+        rest = iter(new)
+        return all(any(_contains(item, candidate) for candidate in rest) for item in old)
+    return bool(old == new)
+
+
+def edit_property_file(path: str, old: str, planned: Sequence[_Planned]) -> str:
+    """The property file's new text with the planned descriptions; raises DbtError when the file
+    cannot be read as YAML or the edit would not read back as planned."""
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    try:
+        indent = (4, 2)
+        if old.strip():
+            _, sequence, offset = load_yaml_guess_indent(old)
+            indent = (sequence or 4, offset if offset is not None else 2)
+        yaml = _yaml(indent)
+        yaml.explicit_start = old.lstrip().startswith("---")
+        data = _apply(yaml.load(old) if old.strip() else None, planned)
+        out = io.StringIO()
+        yaml.dump(data, out)
+        new = out.getvalue()
+        if not old.strip():  # a new file: dbt's own layout, a blank line after the version
+            new = new.replace("version: 2\n", "version: 2\n\n", 1)
+        if "\r\n" in old:
+            new = new.replace("\r\n", "\n").replace("\n", "\r\n")
+        plain = _yaml()
+        before, after = plain.load(old) if old.strip() else None, plain.load(new)
+    except YAMLError as error:
+        raise DbtError(f"{path}: cannot be read as YAML: {error}".splitlines()[0]) from None
+    if before is not None and not _contains(before, after):
+        raise DbtError(f"{path}: editing would lose what the file holds; left unchanged")
+    for plan in planned:
+        entry = _find(after, _entry_key(plan.resource))
+        ok = entry is not None and (plan.description is None or entry.get("description") == plan.description)
+        for name, text in plan.columns.items():
+            column = _named(entry.get("columns") if entry is not None else None, name)
+            ok = ok and column is not None and column.get("description") == text
+        if not ok:
+            raise DbtError(f"{path}: {plan.resource.label}: descriptions do not read back as planned; left unchanged")
+    return new
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole job
+
+
+def document_project(
+    project: Project, backend: Any, *, overwrite: bool = False, progress: Progress | None = None
+) -> DbtOutcome:
+    """Document the project's resources and plan the property files that record it."""
+    plan = plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
+    (outcome,) = document_plans([plan], backend, [progress])
+    problems = list(project.skipped)
+    if len(outcome.parsed.tables) != len(project.resources):
+        problems.append(f"{project.label}: the catalog's tables did not all read back as DDL; nothing written")
+        return DbtOutcome(project.label, outcome, [], problems)
+    position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
+    by_file: dict[str, list[_Planned]] = {}
+    for done in outcome.tables:
+        if done.generated is None or not done.edits:  # nothing new, or the pipeline refused it
+            continue
+        resource = project.resources[position[id(done.table)]]
+        made = done.generated.docs
+        description = done.docs.description if made.description and done.docs.description == made.description else None
+        columns = {
+            name: text
+            for name, text in done.docs.columns.items()
+            if made.columns.get(name) == text and resource.described.get(name.lower(), "") != text
+        }
+        if description is None and not columns:
+            continue
+        by_file.setdefault(_home(resource, project.resources), []).append(_Planned(resource, description, columns))
+    changes: list[YamlChange] = []
+    for relative, planned in by_file.items():
+        path = project.root / relative
+        try:
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            changes.append(YamlChange(path, old, edit_property_file(str(path), old, planned)))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(f"{path}: cannot be read: {error}")
+        except DbtError as error:
+            problems.append(str(error))
+    return DbtOutcome(project.label, outcome, changes, problems)

@@ -1,0 +1,239 @@
+"""`sqlscribe document dbt:PROJECT`: a real dbt project (dbt-core with the DuckDB adapter, built
+and `dbt docs generate`d), documented into its own property files, which dbt then parses again.
+
+dbt-core's releases pin versions of packages this project's tools need newer (pathspec, for
+mypy), and sqlscribe reads only dbt's artifacts, never dbt itself; so dbt lives in its own
+virtual environment, as users often keep it (pipx), made once and kept in the user's cache
+(``SQLSCRIBE_DBT_VENV`` moves it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sqlscribe.dbt_project import DbtError, Resource, _Planned, edit_property_file, read_project
+
+DBT = ("dbt-core==1.11.16", "dbt-duckdb==1.11.1")  # the newest dbt-core that installs offline
+ROOT = Path(__file__).resolve().parent.parent
+
+SCHEMA_YML = """\
+version: 2
+
+models:
+  # Orders, one row each, cleaned from the raw feed.
+  - name: stg_orders
+    description: "One row per order placed in the shop."
+    columns:
+      - name: order_id
+        description: The order's identifier.
+        data_tests:
+          - unique
+          - not_null
+      - name: status
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: ['placed', 'shipped', 'returned']
+      - name: customer_id
+        data_tests:
+          - relationships:
+              arguments:
+                to: ref('customers')
+                field: customer_id
+      - name: amount
+        description: "{{ doc('amount') }}"
+"""
+FILES = {
+    "dbt_project.yml": 'name: shop\nversion: "1.0"\nprofile: shop\n',
+    "profiles.yml": "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: shop.duckdb\n"
+    "      threads: 1\n",
+    "seeds/raw_orders.csv": "id,customer_id,ordered_at,status,amount_cents\n1,10,2024-01-02,shipped,1250\n",
+    "models/stg_orders.sql": "select id as order_id, customer_id, ordered_at, status, amount_cents / 100.0 as amount"
+    " from {{ ref('raw_orders') }}\n",
+    "models/customers.sql": "select customer_id, count(*) as order_count, min(ordered_at) as first_ordered_at"
+    " from {{ ref('stg_orders') }} group by 1\n",
+    "models/docs.md": "{% docs amount %}The order's total in the shop's currency.{% enddocs %}\n",
+    "models/schema.yml": SCHEMA_YML,
+}
+
+
+def dbt_venv() -> Path:
+    where = os.environ.get("SQLSCRIBE_DBT_VENV")
+    venv = Path(where) if where else Path.home() / ".cache" / "sqlscribe-tests" / ("dbt-" + DBT[0].split("==")[1])
+    if not (venv / "bin" / "dbt").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", *DBT], check=True, timeout=900
+        )
+    return venv
+
+
+def dbt(project: Path, *args: str) -> None:
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    done = subprocess.run(
+        [str(dbt_venv() / "bin" / "dbt"), *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shop project, built and its docs generated (target/manifest.json, target/catalog.json)."""
+    project = tmp_path_factory.mktemp("dbt") / "shop"
+    for name, text in FILES.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    dbt(project, "build", "-q")
+    dbt(project, "docs", "generate", "-q")
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "shop"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def sqlscribe(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sqlscribe", "document", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=os.environ.copy(), timeout=600)
+
+
+def manifest(project: Path) -> dict[str, dict[str, object]]:
+    """What dbt itself now reads from the project's property files: each resource's descriptions."""
+    dbt(project, "parse", "-q")
+    data = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, object]] = {}
+    for node in data["nodes"].values():
+        if node["resource_type"] in ("model", "seed"):
+            out[node["name"]] = {
+                "description": node["description"],
+                "columns": {name: c["description"] for name, c in node["columns"].items()},
+            }
+    out["tests"] = {"count": sum(1 for n in data["nodes"].values() if n["resource_type"] == "test")}
+    return out
+
+
+def test_the_data_tests_become_the_tables_constraints(built: Path) -> None:
+    ddl = read_project(f"dbt:{built}").ddl()
+    assert "status VARCHAR CHECK (status IN ('placed', 'shipped', 'returned'))" in ddl
+    assert "PRIMARY KEY (order_id)" in ddl  # unique and not null
+    assert "FOREIGN KEY (customer_id) REFERENCES main.customers (customer_id)" in ddl
+    assert "COMMENT ON COLUMN main.stg_orders.order_id IS 'The order''s identifier.';" in ddl
+    # the doc block, as dbt rendered it, counts as written by people
+    assert "COMMENT ON COLUMN main.stg_orders.amount IS 'The order''s total in the shop''s currency.';" in ddl
+
+
+def test_check_names_each_resource_where_it_is_declared(project: Path) -> None:
+    check = sqlscribe(project, "--check", "dbt:.")
+    assert check.returncode == 1, check.stderr
+    assert sorted(check.stdout.splitlines()) == [
+        "models/customers.sql:1:1: model customers: no description; 3 of 3 columns without a comment:"
+        " customer_id, order_count, first_ordered_at",
+        "models/schema.yml:5:1: model stg_orders: 3 of 5 columns without a comment: customer_id, ordered_at, status",
+        "seeds/raw_orders.csv:1:1: seed raw_orders: no description; 5 of 5 columns without a comment:"
+        " id, customer_id, ordered_at, status, amount_cents",
+    ]
+
+
+def test_the_docs_go_into_the_property_files_that_dbt_reads_back(project: Path) -> None:
+    before = manifest(project)
+    written = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == ""
+
+    text = (project / "models" / "schema.yml").read_text(encoding="utf-8")
+    for kept in SCHEMA_YML.splitlines():  # every line people wrote is still there, comments and quotes too
+        assert kept in text.splitlines()
+    after = manifest(project)
+    assert after["tests"] == before["tests"] == {"count": 4}
+    for name in ("stg_orders", "customers", "raw_orders"):  # every resource and column described
+        assert after[name]["description"]
+        assert all(after[name]["columns"].values()) and after[name]["columns"]
+    assert set(after["customers"]["columns"]) == {"customer_id", "order_count", "first_ordered_at"}
+    assert after["stg_orders"]["description"] == "One row per order placed in the shop."
+    assert after["stg_orders"]["columns"]["order_id"] == "The order's identifier."
+    assert after["stg_orders"]["columns"]["amount"] == "The order's total in the shop's currency."
+    # stg_orders' new columns keep the model's column order among those listed
+    names = [line.strip()[8:] for line in text.splitlines() if line.strip().startswith("- name: ")]
+    assert names[:6] == ["stg_orders", "order_id", "status", "customer_id", "ordered_at", "amount"]
+    assert "customers" in names  # declared beside its neighbour, not in a file of its own
+    seeds = (project / "seeds" / "schema.yml").read_text(encoding="utf-8")
+    assert seeds.startswith("version: 2\n\nseeds:\n  - name: raw_orders\n    description: ")
+
+    dbt(project, "docs", "generate", "-q")
+    check = sqlscribe(project, "--check", "dbt:.")
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = sqlscribe(project, "dbt:.", "--backend", "heuristic")  # nothing left to do
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+
+
+def test_a_diff_by_default_and_overwrite_replaces_what_people_wrote(project: Path) -> None:
+    original = (project / "models" / "schema.yml").read_text(encoding="utf-8")
+    diff = sqlscribe(project, "dbt:.", "--backend", "heuristic")
+    assert diff.returncode == 0, diff.stderr
+    assert "--- a/models/schema.yml\n+++ b/models/schema.yml\n" in diff.stdout
+    assert "--- /dev/null\n+++ b/seeds/schema.yml\n" in diff.stdout
+    assert (project / "models" / "schema.yml").read_text(encoding="utf-8") == original
+    assert not (project / "seeds" / "schema.yml").exists()
+
+    written = sqlscribe(project, "dbt:.", "--write", "--overwrite-existing", "--backend", "heuristic")
+    assert written.returncode == 0, written.stderr
+    after = manifest(project)
+    assert after["stg_orders"]["description"] != "One row per order placed in the shop."
+    assert after["stg_orders"]["columns"]["amount"] != "The order's total in the shop's currency."
+
+
+def test_missing_artifacts_and_folders_are_named(tmp_path: Path, project: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    outside = sqlscribe(tmp_path, "dbt:plain", "--backend", "heuristic")
+    assert outside.returncode == 1
+    assert "dbt:plain: no dbt_project.yml in plain" in outside.stderr
+    (project / "target" / "catalog.json").unlink()
+    unbuilt = sqlscribe(project, "--check", "dbt:dbt_project.yml")
+    assert unbuilt.returncode == 1
+    assert "catalog.json: not found; run `dbt docs generate` in the project first" in unbuilt.stderr
+    assert sqlscribe(project, "dbt:.", "--format", "dbt").returncode == 2
+
+
+def test_a_property_file_that_does_not_read_as_yaml_is_left_alone(project: Path) -> None:
+    resource = read_project(f"dbt:{project}").resources[0]
+    with pytest.raises(DbtError, match="cannot be read as YAML"):
+        edit_property_file("bad.yml", "models: [unclosed\n", [_Planned(resource, "A text.", {})])
+    broken = "version: 2\nmodels:\n  - name: customers\n    columns: {oops\n"
+    (project / "models" / "schema.yml").write_text(broken, encoding="utf-8")  # after dbt read it
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 1
+    assert "models/schema.yml: cannot be read as YAML" in done.stderr
+    assert (project / "models" / "schema.yml").read_text(encoding="utf-8") == broken
+    assert (project / "seeds" / "schema.yml").exists()  # the other file is written
+
+
+def test_the_files_layout_is_kept() -> None:
+    """Line ends, the document marker and a flush-left list style survive an edit."""
+    resource = Resource("model", "orders", None, "main", "models/orders.sql", "models/x.yml", "", {}, [("id", "INT")])
+    old = "---\r\nversion: 2\r\nmodels:\r\n- name: orders  # the orders\r\n  columns:\r\n  - name: id\r\n"
+    new = edit_property_file("x.yml", old, [_Planned(resource, "Orders.", {"id": "The order."})])
+    assert new == (
+        "---\r\nversion: 2\r\nmodels:\r\n- name: orders  # the orders\r\n  description: Orders.\r\n  columns:\r\n"
+        "  - name: id\r\n    description: The order.\r\n"
+    )
+
+
+@pytest.mark.model
+def test_the_embedded_model_documents_a_dbt_project(project: Path) -> None:
+    written = sqlscribe(project, "dbt:.", "--write")
+    assert written.returncode == 0, written.stderr
+    after = manifest(project)
+    for name in ("stg_orders", "customers", "raw_orders"):
+        assert after[name]["description"]
+        assert all(after[name]["columns"].values())
+    assert after["stg_orders"]["columns"]["order_id"] == "The order's identifier."
