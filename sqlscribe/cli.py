@@ -23,6 +23,7 @@ from sqlscribe.prompt import PROMPT_STYLES
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SQL_SUFFIXES = (".sql", ".ddl")
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+DBT_OUTPUTS = {"target", "dbt_packages", "logs"}  # what dbt writes beside dbt_project.yml: never sources
 
 
 class UsageError(Exception):
@@ -170,7 +171,8 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                generated = DBT_OUTPUTS if "dbt_project.yml" in files else set()
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated)
                 for name in sorted(files):
                     if name.lower().endswith(SQL_SUFFIXES):
                         yield Path(root) / name
@@ -318,6 +320,14 @@ def cmd_document(args: argparse.Namespace) -> int:
     projects = [p for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else list(iter_sql_files(named))
+    if not args.quiet:
+        for raw in named:
+            if raw != "-" and (Path(raw) / "dbt_project.yml").is_file():
+                print(
+                    f"{raw}: a dbt project; `sqlscribe document dbt:{raw}` documents its models, seeds and sources"
+                    " in its property files (after `dbt docs generate`)",
+                    file=sys.stderr,
+                )
     if args.check:
         if args.write or args.format != "diff" or args.overwrite_existing:
             raise UsageError("--check only reports what lacks comments: no --write, --format or --overwrite-existing")
@@ -365,7 +375,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             if args.format == "diff":
                 sys.stdout.write(outcome.new_text)
         elif dbt is not None:  # a dbt project: its property files are the change
-            for message in dbt.problems:
+            for message in dbt.problems + ([] if args.quiet else dbt.notes):
                 print(message, file=sys.stderr)
             failed = failed or bool(dbt.problems)
             changed_files += bool(dbt.changes)
@@ -373,7 +383,7 @@ def cmd_document(args: argparse.Namespace) -> int:
                 if args.write:
                     write_atomically(change.path, change.new, FileEncoding())
                 elif args.format == "diff":
-                    _print_diff(change.old, change.new, str(change.path), new_file=not change.old)
+                    _print_diff(change.old, change.new, str(change.path), new_file=change.created)
         elif database is not None:  # a database: its statements are the change
             for message in database.problems:
                 print(message, file=sys.stderr)
@@ -585,7 +595,7 @@ def check_documented(
             print(error, file=sys.stderr)
             failed = True
             continue
-        for message in project.skipped:
+        for message in [] if quiet else project.notes:
             print(message, file=sys.stderr)
         report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
     if not quiet:

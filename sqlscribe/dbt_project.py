@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
 from sqlscribe.ddl import UnknownDialectError, get_dialect
-from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
+from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, plan_file
 
 SCHEME = "dbt:"
 KINDS = ("model", "seed", "snapshot")  # the nodes whose properties live under `<kind>s:`
@@ -149,7 +150,7 @@ class Project:
     label: str  # as the user named it: dbt:path
     dialect: str
     resources: list[Resource]  # those with columns in the catalog, in manifest order
-    skipped: list[str]  # messages about resources the catalog lacks
+    notes: list[str]  # resources the catalog lacks, files newer than the artifacts (not failures)
 
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique id -> (schema, name)
 
@@ -162,6 +163,7 @@ class YamlChange:
     path: Path
     old: str  # "" for a new file
     new: str
+    created: bool = False  # no such file yet
 
 
 @dataclass
@@ -170,6 +172,7 @@ class DbtOutcome:
     outcome: FileOutcome  # the project read as DDL, documented
     changes: list[YamlChange]  # the property files to write, each verified
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said on stderr, not failures
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -191,6 +194,21 @@ def _relative(path: str | None) -> str | None:
     return path.split("://", 1)[1] if "://" in path else path
 
 
+def _target_folder(root: Path) -> Path:
+    """Where dbt writes its artifacts: ``DBT_TARGET_PATH``, else the project's ``target-path``,
+    else ``target``; relative to the project."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    if not configured:
+        try:
+            from ruamel.yaml import YAML
+
+            settings = YAML(typ="safe").load((root / "dbt_project.yml").read_text(encoding="utf-8-sig"))
+        except Exception as error:  # dbt reports a broken project file better than this would
+            raise DbtError(f"{root / 'dbt_project.yml'}: cannot be read: {str(error).splitlines()[0]}") from None
+        configured = settings.get("target-path") if isinstance(settings, dict) else None
+    return root / str(configured or "target")
+
+
 def _dialect(adapter: str) -> str:
     try:
         return get_dialect(adapter).name
@@ -206,7 +224,7 @@ def read_project(spec: str) -> Project:
         root = root.parent
     if not (root / "dbt_project.yml").is_file():
         raise DbtError(f"{spec}: no dbt_project.yml in {root}")
-    target = root / "target"
+    target = _target_folder(root)
     manifest = _load_json(target / "manifest.json")
     catalog = _load_json(target / "catalog.json")
     metadata = manifest.get("metadata") or {}
@@ -219,7 +237,7 @@ def read_project(spec: str) -> Project:
     for uid, node in (manifest.get("sources") or {}).items():
         entries.append((uid, node, (catalog.get("sources") or {}).get(uid) or {}))
     resources: list[Resource] = []
-    skipped: list[str] = []
+    notes: list[str] = []
     tests: dict[str, Tests] = {}
     for node in (manifest.get("nodes") or {}).values():
         if node.get("resource_type") == "test" and node.get("test_metadata"):
@@ -257,13 +275,25 @@ def read_project(spec: str) -> Project:
         names[uid] = resource.qualified
         if not resource.columns:
             if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
-                skipped.append(f"{spec}: {resource.label}: not in target/catalog.json (not built yet?); skipped")
+                notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
             continue
         resources.append(resource)
     lines = _declared_lines(root, resources)
     for resource in resources:
         resource.line = lines.get((resource.yaml, _entry_key(resource)), 1)
-    return Project(root, spec, dialect, resources, skipped, names)
+    read_at = (target / "manifest.json").stat().st_mtime
+    newer = sorted({f for r in resources for f in (r.yaml, r.origin) if f and _modified(root / f) > read_at})
+    if newer:
+        listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
+        notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
+    return Project(root, spec, dialect, resources, notes, names)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,8 +361,18 @@ def _home(resource: Resource, resources: Sequence[Resource]) -> str:
     return used.most_common(1)[0][0] if used else str(folder / "schema.yml")
 
 
-def _set_description(entry: Any, text: str) -> None:
-    """``description`` right after ``name``, where people put it (or replaced in place)."""
+def _yaml_name(name: str, dialect: str) -> str:
+    """A column's name as a property file lists it: Snowflake reports unquoted names in capitals,
+    which dbt projects write in lower case (dbt matches them without regard to case)."""
+    return name.lower() if dialect == "snowflake" and name.isupper() else name
+
+
+def _set_description(entry: Any, text: str, overwrite: bool) -> bool:
+    """``description`` right after ``name``, where people put it, or replaced in place when
+    ``overwrite``. False when the entry already holds one and keeps it: written after dbt read
+    the file, so that the artifacts did not show it."""
+    if str(entry.get("description") or "").strip() and not overwrite:
+        return False
     if "description" in entry:
         entry["description"] = text
     elif hasattr(entry, "insert"):
@@ -340,6 +380,7 @@ def _set_description(entry: Any, text: str) -> None:
         entry.insert(keys.index("name") + 1 if "name" in keys else 0, "description", text)
     else:
         entry["description"] = text
+    return True
 
 
 @dataclass
@@ -349,9 +390,13 @@ class _Planned:
     columns: dict[str, str]  # catalog column name -> text
 
 
-def _apply(data: Any, planned: Sequence[_Planned]) -> Any:
+def _apply(data: Any, planned: Sequence[_Planned], overwrite: bool) -> tuple[Any, list[_Planned], list[str]]:
+    """The planned descriptions written into ``data``; returns it, what was written, and what
+    the file already described (kept)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    applied: list[_Planned] = []
+    kept: list[str] = []
     if data is None:
         data = CommentedMap([("version", 2)])
     for plan in planned:
@@ -365,20 +410,27 @@ def _apply(data: Any, planned: Sequence[_Planned]) -> Any:
                 data[key[0]] = CommentedSeq()
             entry = CommentedMap([("name", resource.name)])
             data[key[0]].append(entry)
+        done = _Planned(resource, None, {})
         if plan.description is not None:
-            _set_description(entry, plan.description)
-        if not plan.columns:
-            continue
-        if not isinstance(entry.get("columns"), list):
+            if _set_description(entry, plan.description, overwrite):
+                done.description = plan.description
+            else:
+                kept.append(resource.label)
+        if plan.columns and not isinstance(entry.get("columns"), list):
             entry["columns"] = CommentedSeq()
         order = [name for name, _ in resource.columns]
         for name, text in plan.columns.items():
             column = _named(entry["columns"], name)
             if column is None:
                 _insert_column(entry["columns"], CommentedMap([("name", name), ("description", text)]), order)
+                done.columns[name] = text
+            elif _set_description(column, text, overwrite):
+                done.columns[name] = text
             else:
-                _set_description(column, text)
-    return data
+                kept.append(f"{resource.label} column {name}")
+        if done.description is not None or done.columns:
+            applied.append(done)
+    return data, applied, kept
 
 
 def _insert_column(columns: Any, entry: Any, order: list[str]) -> None:
@@ -394,24 +446,29 @@ def _insert_column(columns: Any, entry: Any, order: list[str]) -> None:
     columns.insert(at, entry)
 
 
-def _contains(old: Any, new: Any) -> bool:
+def _contains(old: Any, new: Any, overwrite: bool = False) -> bool:
     """Whether ``new`` still holds everything ``old`` did, in its order (entries may have been
     added, descriptions changed)."""
     if isinstance(old, dict):
         if not isinstance(new, dict):
             return False
-        return all(k in new and (k == "description" or _contains(v, new[k])) for k, v in old.items())
+        return all(
+            k in new and ((overwrite and k == "description") or _contains(v, new[k], overwrite)) for k, v in old.items()
+        )
     if isinstance(old, list):  # every old item, in its order, among the new ones
         if not isinstance(new, list):
             return False
         rest = iter(new)
-        return all(any(_contains(item, candidate) for candidate in rest) for item in old)
+        return all(any(_contains(item, candidate, overwrite) for candidate in rest) for item in old)
     return bool(old == new)
 
 
-def edit_property_file(path: str, old: str, planned: Sequence[_Planned]) -> str:
-    """The property file's new text with the planned descriptions; raises DbtError when the file
-    cannot be read as YAML or the edit would not read back as planned."""
+def edit_property_file(
+    path: str, old: str, planned: Sequence[_Planned], *, overwrite: bool = False
+) -> tuple[str, list[str]]:
+    """The property file's new text with the planned descriptions, and what it kept because the
+    file already describes it; raises DbtError when the file cannot be read as YAML or the edit
+    would not read back as planned."""
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -422,7 +479,9 @@ def edit_property_file(path: str, old: str, planned: Sequence[_Planned]) -> str:
             indent = (sequence or 4, offset if offset is not None else 2)
         yaml = _yaml(indent)
         yaml.explicit_start = old.lstrip().startswith("---")
-        data = _apply(yaml.load(old) if old.strip() else None, planned)
+        data, applied, kept = _apply(yaml.load(old) if old.strip() else None, planned, overwrite)
+        if not applied:
+            return old, kept
         out = io.StringIO()
         yaml.dump(data, out)
         new = out.getvalue()
@@ -434,9 +493,9 @@ def edit_property_file(path: str, old: str, planned: Sequence[_Planned]) -> str:
         before, after = plain.load(old) if old.strip() else None, plain.load(new)
     except YAMLError as error:
         raise DbtError(f"{path}: cannot be read as YAML: {error}".splitlines()[0]) from None
-    if before is not None and not _contains(before, after):
+    if before is not None and not _contains(before, after, overwrite):
         raise DbtError(f"{path}: editing would lose what the file holds; left unchanged")
-    for plan in planned:
+    for plan in applied:
         entry = _find(after, _entry_key(plan.resource))
         ok = entry is not None and (plan.description is None or entry.get("description") == plan.description)
         for name, text in plan.columns.items():
@@ -444,7 +503,7 @@ def edit_property_file(path: str, old: str, planned: Sequence[_Planned]) -> str:
             ok = ok and column is not None and column.get("description") == text
         if not ok:
             raise DbtError(f"{path}: {plan.resource.label}: descriptions do not read back as planned; left unchanged")
-    return new
+    return new, kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,12 +514,33 @@ def document_project(
     project: Project, backend: Any, *, overwrite: bool = False, progress: Progress | None = None
 ) -> DbtOutcome:
     """Document the project's resources and plan the property files that record it."""
-    plan = plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
+    plan = plan_project(project, overwrite=overwrite)
     (outcome,) = document_plans([plan], backend, [progress])
-    problems = list(project.skipped)
+    return record_project(project, outcome, overwrite=overwrite)
+
+
+def plan_project(project: Project, *, overwrite: bool = False) -> FilePlan:
+    """The project read as a file: its tables and the requests they need."""
+    return plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
+
+
+def _read_from_disk(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def record_project(
+    project: Project,
+    outcome: FileOutcome,
+    *,
+    overwrite: bool = False,
+    read: Callable[[Path], str | None] = _read_from_disk,
+) -> DbtOutcome:
+    """The property files' changes that record what ``outcome`` documented. ``read`` gives a
+    file's text (None when there is none): the editor's own, for files open in it."""
+    problems: list[str] = []
     if len(outcome.parsed.tables) != len(project.resources):
         problems.append(f"{project.label}: the catalog's tables did not all read back as DDL; nothing written")
-        return DbtOutcome(project.label, outcome, [], problems)
+        return DbtOutcome(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
     by_file: dict[str, list[_Planned]] = {}
     for done in outcome.tables:
@@ -470,7 +550,7 @@ def document_project(
         made = done.generated.docs
         description = done.docs.description if made.description and done.docs.description == made.description else None
         columns = {
-            name: text
+            _yaml_name(name, project.dialect): text
             for name, text in done.docs.columns.items()
             if made.columns.get(name) == text and resource.described.get(name.lower(), "") != text
         }
@@ -478,13 +558,22 @@ def document_project(
             continue
         by_file.setdefault(_home(resource, project.resources), []).append(_Planned(resource, description, columns))
     changes: list[YamlChange] = []
+    notes: list[str] = []
+    inside = project.root.resolve()
     for relative, planned in by_file.items():
         path = project.root / relative
+        if not path.resolve().is_relative_to(inside):
+            problems.append(f"{path}: outside the project; not written")
+            continue
         try:
-            old = path.read_text(encoding="utf-8") if path.exists() else ""
-            changes.append(YamlChange(path, old, edit_property_file(str(path), old, planned)))
+            found = read(path)
+            old = found or ""
+            new, kept = edit_property_file(str(path), old, planned, overwrite=overwrite)
+            notes.extend(f"{path}: {what}: described since dbt read the file; kept" for what in kept)
+            if new != old:
+                changes.append(YamlChange(path, old, new, created=found is None))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")
         except DbtError as error:
             problems.append(str(error))
-    return DbtOutcome(project.label, outcome, changes, problems)
+    return DbtOutcome(project.label, outcome, changes, problems, project.notes + notes)

@@ -1,10 +1,6 @@
 """`sqlscribe document dbt:PROJECT`: a real dbt project (dbt-core with the DuckDB adapter, built
-and `dbt docs generate`d), documented into its own property files, which dbt then parses again.
-
-dbt-core's releases pin versions of packages this project's tools need newer (pathspec, for
-mypy), and sqlscribe reads only dbt's artifacts, never dbt itself; so dbt lives in its own
-virtual environment, as users often keep it (pipx), made once and kept in the user's cache
-(``SQLSCRIBE_DBT_VENV`` moves it)."""
+and `dbt docs generate`d; tests/dbt_shop.py), documented into its own property files, which dbt
+then parses again."""
 
 from __future__ import annotations
 
@@ -13,86 +9,21 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sqlscribe.dbt_project import DbtError, Resource, _Planned, edit_property_file, read_project
 
-DBT = ("dbt-core==1.11.16", "dbt-duckdb==1.11.1")  # the newest dbt-core that installs offline
-ROOT = Path(__file__).resolve().parent.parent
-
-SCHEMA_YML = """\
-version: 2
-
-models:
-  # Orders, one row each, cleaned from the raw feed.
-  - name: stg_orders
-    description: "One row per order placed in the shop."
-    columns:
-      - name: order_id
-        description: The order's identifier.
-        data_tests:
-          - unique
-          - not_null
-      - name: status
-        data_tests:
-          - accepted_values:
-              arguments:
-                values: ['placed', 'shipped', 'returned']
-      - name: customer_id
-        data_tests:
-          - relationships:
-              arguments:
-                to: ref('customers')
-                field: customer_id
-      - name: amount
-        description: "{{ doc('amount') }}"
-"""
-FILES = {
-    "dbt_project.yml": 'name: shop\nversion: "1.0"\nprofile: shop\n',
-    "profiles.yml": "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: shop.duckdb\n"
-    "      threads: 1\n",
-    "seeds/raw_orders.csv": "id,customer_id,ordered_at,status,amount_cents\n1,10,2024-01-02,shipped,1250\n",
-    "models/stg_orders.sql": "select id as order_id, customer_id, ordered_at, status, amount_cents / 100.0 as amount"
-    " from {{ ref('raw_orders') }}\n",
-    "models/customers.sql": "select customer_id, count(*) as order_count, min(ordered_at) as first_ordered_at"
-    " from {{ ref('stg_orders') }} group by 1\n",
-    "models/docs.md": "{% docs amount %}The order's total in the shop's currency.{% enddocs %}\n",
-    "models/schema.yml": SCHEMA_YML,
-}
-
-
-def dbt_venv() -> Path:
-    where = os.environ.get("SQLSCRIBE_DBT_VENV")
-    venv = Path(where) if where else Path.home() / ".cache" / "sqlscribe-tests" / ("dbt-" + DBT[0].split("==")[1])
-    if not (venv / "bin" / "dbt").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", *DBT], check=True, timeout=900
-        )
-    return venv
-
-
-def dbt(project: Path, *args: str) -> None:
-    env = {**os.environ, "DBT_PROFILES_DIR": str(project), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    done = subprocess.run(
-        [str(dbt_venv() / "bin" / "dbt"), *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+from dbt_shop import FILES, SCHEMA_YML, build_shop, dbt
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shop project, built and its docs generated (target/manifest.json, target/catalog.json)."""
-    project = tmp_path_factory.mktemp("dbt") / "shop"
-    for name, text in FILES.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    dbt(project, "build", "-q")
-    dbt(project, "docs", "generate", "-q")
-    return project
+    return build_shop(tmp_path_factory.mktemp("dbt") / "shop")
 
 
 @pytest.fixture
@@ -221,7 +152,8 @@ def test_the_files_layout_is_kept() -> None:
     """Line ends, the document marker and a flush-left list style survive an edit."""
     resource = Resource("model", "orders", None, "main", "models/orders.sql", "models/x.yml", "", {}, [("id", "INT")])
     old = "---\r\nversion: 2\r\nmodels:\r\n- name: orders  # the orders\r\n  columns:\r\n  - name: id\r\n"
-    new = edit_property_file("x.yml", old, [_Planned(resource, "Orders.", {"id": "The order."})])
+    new, kept = edit_property_file("x.yml", old, [_Planned(resource, "Orders.", {"id": "The order."})])
+    assert kept == []
     assert new == (
         "---\r\nversion: 2\r\nmodels:\r\n- name: orders  # the orders\r\n  description: Orders.\r\n  columns:\r\n"
         "  - name: id\r\n    description: The order.\r\n"
@@ -237,3 +169,78 @@ def test_the_embedded_model_documents_a_dbt_project(project: Path) -> None:
         assert after[name]["description"]
         assert all(after[name]["columns"].values())
     assert after["stg_orders"]["columns"]["order_id"] == "The order's identifier."
+
+
+def edit_artifact(project: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = project / "target" / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_the_artifacts_are_read_where_the_project_says_dbt_writes_them(project: Path) -> None:
+    (project / "target").rename(project / "build")
+    (project / "dbt_project.yml").write_text(FILES["dbt_project.yml"] + "target-path: build\n", encoding="utf-8")
+    check = sqlscribe(project, "--check", "dbt:.")
+    assert check.returncode == 1 and len(check.stdout.splitlines()) == 3, check.stderr
+    (project / "build").rename(project / "elsewhere")
+    moved = subprocess.run(
+        [sys.executable, "-m", "sqlscribe", "document", "--check", "dbt:."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DBT_TARGET_PATH": "elsewhere"},
+        timeout=600,
+    )
+    assert moved.returncode == 1 and len(moved.stdout.splitlines()) == 3, moved.stderr
+
+
+def test_a_property_file_outside_the_project_is_never_written(project: Path) -> None:
+    def outside(manifest: dict[str, Any]) -> None:
+        manifest["nodes"]["model.shop.stg_orders"]["patch_path"] = "shop://../outside.yml"
+
+    edit_artifact(project, "manifest.json", outside)
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 1
+    assert "outside.yml: outside the project; not written" in done.stderr
+    assert not (project.parent / "outside.yml").exists()
+    assert "customers" in (project / "models" / "schema.yml").read_text(encoding="utf-8")  # the rest is written
+
+
+def test_snowflakes_capital_names_are_listed_in_lower_case(project: Path) -> None:
+    def snowflake(manifest: dict[str, Any]) -> None:
+        manifest["metadata"]["adapter_type"] = "snowflake"
+
+    def capitals(catalog: dict[str, Any]) -> None:
+        for node in catalog["nodes"].values():
+            node["columns"] = {k.upper(): {**c, "name": c["name"].upper()} for k, c in node["columns"].items()}
+
+    edit_artifact(project, "manifest.json", snowflake)
+    edit_artifact(project, "catalog.json", capitals)
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    text = (project / "models" / "schema.yml").read_text(encoding="utf-8")
+    assert "      - name: ordered_at\n" in text and "ORDERED_AT" not in text
+    assert text.count("- name: status\n") == 1  # matched to the listed column, not listed again
+
+
+def test_a_description_written_after_dbt_read_the_file_is_kept(project: Path) -> None:
+    path = project / "models" / "schema.yml"
+    mine = "Where the order stands, from placed to returned."
+    described = f"      - name: status\n        description: {mine}\n"
+    path.write_text(SCHEMA_YML.replace("      - name: status\n", described), encoding="utf-8")
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "models/schema.yml changed after dbt wrote its artifacts" in done.stderr
+    assert "model stg_orders column status: described since dbt read the file; kept" in done.stderr
+    assert manifest(project)["stg_orders"]["columns"]["status"] == mine
+
+
+def test_a_dbt_projects_folder_given_as_files_points_to_dbt_and_skips_what_dbt_wrote(project: Path) -> None:
+    (project / "analyses").mkdir()
+    (project / "analyses" / "audit.sql").write_text("CREATE TABLE audit (id INT);\n", encoding="utf-8")
+    done = sqlscribe(project, ".", "--check")
+    assert done.returncode == 1
+    assert ".: a dbt project; `sqlscribe document dbt:.` documents its models" in done.stderr
+    assert done.stdout == "analyses/audit.sql:1:1: table audit: no description; 1 of 1 column without a comment: id\n"
+    assert "target/" not in done.stderr  # dbt's compiled copies of the models are not read
