@@ -173,9 +173,9 @@ class SqlscribeServer(LanguageServer):
 
 
 def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
-    from lsp_server.features import acceptance, actions, configuration, diagnostics, document_file, hover, inline
+    from lsp_server.features import acceptance, actions, configuration, dbt, diagnostics, document_file, hover, inline
 
     server = SqlscribeServer(acceptance_path=acceptance_path)
-    for feature in (configuration, diagnostics, actions, document_file, hover, inline, acceptance):
+    for feature in (configuration, diagnostics, actions, document_file, dbt, hover, inline, acceptance):
         feature.register(server)
     return server

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,18 +118,30 @@ class Editor:
         )
 
     def apply(self, edit: types.WorkspaceEdit) -> bool:
-        """Apply a workspace edit as VS Code does: all or nothing, versions checked."""
+        """Apply a workspace edit as VS Code does: all or nothing, versions checked. Files it
+        creates, and edits to files not open, go to the disk (as VS Code's edit, then a save)."""
         changes = edit.document_changes or []
         for change in changes:
+            if isinstance(change, types.CreateFile):
+                continue
             assert isinstance(change, types.TextDocumentEdit)
             doc = change.text_document
             if doc.version is not None and doc.version != self.versions.get(doc.uri):
                 self.refused.append(edit)
                 return False
         for change in changes:
+            if isinstance(change, types.CreateFile):
+                created = Path(to_fs_path(change.uri) or "")
+                if not created.exists():
+                    created.write_text("", encoding="utf-8")
+                continue
             assert isinstance(change, types.TextDocumentEdit)
             uri = change.text_document.uri
-            self.replace(uri, apply_text_edits(self.texts[uri], list(change.edits)))
+            if uri in self.texts:
+                self.replace(uri, apply_text_edits(self.texts[uri], list(change.edits)))
+            else:
+                on_disk = Path(to_fs_path(uri) or "")
+                on_disk.write_text(apply_text_edits(on_disk.read_text(encoding="utf-8"), list(change.edits)))
         self.applied.append(edit)
         return True
 

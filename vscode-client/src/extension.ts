@@ -17,6 +17,7 @@ import { type ServerStatus, StatusBar } from "./status";
 
 export const COMMANDS = {
   documentFile: "sqlscribe.client.documentFile",
+  documentDbtProject: "sqlscribe.client.documentDbtProject",
   documentTable: "sqlscribe.client.documentTable",
   showStats: "sqlscribe.client.showStats",
   restartServer: "sqlscribe.client.restartServer",
@@ -64,6 +65,7 @@ export class Extension implements vscode.Disposable {
     const register = (id: string, fn: (...args: unknown[]) => unknown) =>
       this.disposables.push(vscode.commands.registerCommand(id, fn));
     register(COMMANDS.documentFile, () => this.documentFile());
+    register(COMMANDS.documentDbtProject, () => this.documentDbtProject());
     register(COMMANDS.documentTable, () => this.documentTable());
     register(COMMANDS.showStats, () => this.showStats());
     register(COMMANDS.restartServer, () => this.restart());
@@ -172,13 +174,62 @@ export class Extension implements vscode.Disposable {
 
   async documentFile(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    const client = this.requireClient();
-    if (!editor || !client) {
+    if (!editor || !this.requireClient()) {
       return;
     }
-    const uri = editor.document.uri.toString();
+    const result = await this.withServerProgress<{ documented: number; total: number; cancelled: boolean }>(
+      "sqlscribe.documentFile",
+      editor.document.uri.toString(),
+    );
+    if (result) {
+      const verb = result.cancelled ? "Cancelled after documenting" : "Documented";
+      void vscode.window.showInformationMessage(`sqlscribe: ${verb} ${result.documented} of ${result.total} tables.`);
+    }
+  }
+
+  /** Document a dbt project of the workspace (one found by its dbt_project.yml, picked when there
+   * are several) into its property files: the server sends one workspace edit over them. */
+  async documentDbtProject(): Promise<void> {
+    if (!this.requireClient()) {
+      return;
+    }
+    const found = await vscode.workspace.findFiles("**/dbt_project.yml", "**/{dbt_packages,node_modules}/**", 50);
+    if (found.length === 0) {
+      void vscode.window.showWarningMessage("sqlscribe: no dbt project (dbt_project.yml) in the workspace.");
+      return;
+    }
+    let project = found[0];
+    if (found.length > 1) {
+      const items = found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
+      const picked = await vscode.window.showQuickPick(items, { title: "sqlscribe: Document dbt Project" });
+      if (!picked) {
+        return;
+      }
+      project = picked.uri;
+    }
+    const result = await this.withServerProgress<{
+      documented: number;
+      total: number;
+      files: string[];
+      cancelled: boolean;
+    }>("sqlscribe.documentDbtProject", project.toString());
+    if (result) {
+      const message = result.cancelled
+        ? "Cancelled; nothing changed."
+        : `Documented ${result.documented} of ${result.total} dbt resources in ${result.files.length} property files.`;
+      void vscode.window.showInformationMessage(`sqlscribe: ${message}`);
+    }
+  }
+
+  /** Run a server command whose work reports on a progress token of ours, shown as a
+   * notification whose Cancel cancels the work; its result, or undefined without a server. */
+  private async withServerProgress<T>(command: string, argument: unknown): Promise<T | undefined> {
+    const client = this.requireClient();
+    if (!client) {
+      return undefined;
+    }
     const token = `sqlscribe-client-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    await vscode.window.withProgress(
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: "sqlscribe: documenting", cancellable: true },
       async (progress, cancel) => {
         let done = 0;
@@ -194,12 +245,7 @@ export class Extension implements vscode.Disposable {
           void client.sendNotification("window/workDoneProgress/cancel", { token });
         });
         try {
-          const result = await this.executeServerCommand<{ documented: number; total: number; cancelled: boolean }>(
-            "sqlscribe.documentFile",
-            [uri, { workDoneToken: token }],
-          );
-          const verb = result.cancelled ? "Cancelled after documenting" : "Documented";
-          void vscode.window.showInformationMessage(`sqlscribe: ${verb} ${result.documented} of ${result.total} tables.`);
+          return await this.executeServerCommand<T>(command, [argument, { workDoneToken: token }]);
         } finally {
           listener.dispose();
         }

@@ -158,6 +158,33 @@ describe("commands", () => {
     expect(recorded.infos).toContain("sqlscribe: Cancelled after documenting 1 of 2 tables.");
   });
 
+  it("Document dbt Project sends the picked project to the server and reports the files it changed", async () => {
+    await activate(context());
+    const project = (fsPath: string) => ({ fsPath, toString: () => `file://${fsPath}` });
+    recorded.foundFiles = [project("/w/a/dbt_project.yml"), project("/w/b/dbt_project.yml")];
+    recorded.quickPickAnswer = { label: "b/dbt_project.yml", uri: recorded.foundFiles[1] };
+    behaviour.responses.set("sqlscribe.documentDbtProject", () => ({
+      documented: 3,
+      total: 3,
+      files: ["/w/b/models/schema.yml", "/w/b/seeds/schema.yml"],
+      cancelled: false,
+    }));
+    await recorded.commands.get(COMMANDS.documentDbtProject)?.();
+    const request = clients[0].requests[0];
+    expect(request.params).toMatchObject({ command: "sqlscribe.documentDbtProject" });
+    const args = (request.params as { arguments: unknown[] }).arguments;
+    expect(args[0]).toBe("file:///w/b/dbt_project.yml");
+    expect(args[1]).toHaveProperty("workDoneToken");
+    expect(recorded.infos).toContain("sqlscribe: Documented 3 of 3 dbt resources in 2 property files.");
+  });
+
+  it("Document dbt Project says so when the workspace has no dbt project", async () => {
+    await activate(context());
+    await recorded.commands.get(COMMANDS.documentDbtProject)?.();
+    expect(clients[0].requests).toHaveLength(0);
+    expect(recorded.warnings).toContain("sqlscribe: no dbt project (dbt_project.yml) in the workspace.");
+  });
+
   it("Document Table at Cursor applies the resolved table action and records acceptance", async () => {
     await activate(context());
     recorded.activeEditor = { document: { uri: { fsPath: "/w/a.sql" } }, selection: { active: { line: 3, character: 2 } } };

@@ -17,6 +17,7 @@ export const recorded = {
   executeResults: new Map<string, unknown>(),
   configListeners: [] as ((e: { affectsConfiguration: (key: string) => boolean }) => void)[],
   workspaceFolders: [] as { uri: { fsPath: string } }[],
+  foundFiles: [] as { fsPath: string; toString: () => string }[],
   activeEditor: undefined as unknown,
   appliedEdits: [] as unknown[],
   extensions: new Map<string, unknown>(),
@@ -37,6 +38,7 @@ export function reset(): void {
   recorded.executeResults.clear();
   recorded.configListeners.length = 0;
   recorded.workspaceFolders = [];
+  recorded.foundFiles = [];
   recorded.activeEditor = undefined;
   recorded.appliedEdits.length = 0;
   recorded.extensions.clear();
@@ -183,6 +185,8 @@ export const workspace = {
   get workspaceFolders() {
     return recorded.workspaceFolders;
   },
+  findFiles: vi.fn(async () => recorded.foundFiles),
+  asRelativePath: vi.fn((uri: { fsPath: string }) => uri.fsPath.replace(/^\/w\//, "")),
   openTextDocument: vi.fn(async (options: { language?: string; content?: string }) => {
     recorded.openedDocuments.push(options);
     return options;

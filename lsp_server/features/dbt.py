@@ -1,0 +1,171 @@
+"""``sqlscribe.documentDbtProject``: document a dbt project into its property files.
+
+The editor's side of ``sqlscribe document dbt:PATH``: the project is read from dbt's artifacts,
+its resources go to the model together (`Engine.generate_many`, as "Document this file" sends
+a file's tables), and what they lacked comes back as one workspace edit over the property files
+(new ones created), which the editor applies, shows and can undo as one step. A property file
+open in the editor is edited as the editor holds it, unsaved changes included, and the edit
+names its version. Cancel (through the progress token) stops the model and changes nothing.
+
+Arguments: the project's folder (a URI or a path; a file inside it will do), else the first
+workspace folder that holds ``dbt_project.yml``; then ``{"workDoneToken": …}`` optionally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from lsp_server.features.document_file import _Progress, _retrieved
+from lsp_server.server import SqlscribeServer
+from sqlscribe.dbt_project import DbtError, DbtOutcome, plan_project, read_project, record_project
+from sqlscribe.docs import counted
+from sqlscribe.document import finish_file
+from sqlscribe.generate import Generated, GenerationError
+
+log = logging.getLogger(__name__)
+
+COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.command(COMMAND_DOCUMENT_DBT)
+    async def document_dbt_project(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
+        options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        token = options.get("workDoneToken")
+        root = project_root(ls, args[0] if args else None)
+        if root is None:
+            message = "no dbt project (dbt_project.yml) in the workspace"
+            ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
+            return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [message]}
+        return await run(ls, root, token if isinstance(token, str | int) else None)
+
+
+def project_root(ls: SqlscribeServer, given: object) -> Path | None:
+    """The folder of the project named (a URI or path, of the folder or of a file in it), else of
+    the first workspace folder holding ``dbt_project.yml``."""
+    if isinstance(given, dict):
+        given = given.get("uri")
+    candidates: list[Path] = []
+    if isinstance(given, str) and given:
+        path = Path(to_fs_path(given) or given) if "://" in given else Path(given)
+        candidates += [path, *path.parents]
+    else:
+        uris = [folder.uri for folder in ls.workspace.folders.values()] or [ls.workspace.root_uri or ""]
+        candidates += [Path(to_fs_path(uri) or "") for uri in uris if uri]
+    return next((c for c in candidates if (c / "dbt_project.yml").is_file()), None)
+
+
+async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -> dict[str, object]:
+    overwrite = ls.settings.overwriteExisting
+    label = f"dbt:{root}"
+    try:
+        project = await asyncio.to_thread(read_project, label)
+    except DbtError as error:
+        ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
+        return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [str(error)]}
+    plan = plan_project(project, overwrite=overwrite)
+    total = len(plan.todo)
+    progress = await _Progress.start(ls, f"Documenting the dbt project {root.name}", total, token)
+    stop = threading.Event()
+    answers: list[asyncio.Future[Generated]] = []
+    results: list[Generated | GenerationError] = []
+    outcome: DbtOutcome | None = None
+    try:
+        answers = ls.engine.generate_many([request for _, request in plan.todo], stop)
+        for i, ((index, _), answer) in enumerate(zip(plan.todo, answers, strict=True), start=1):
+            progress.report(f"{i} of {total}: {plan.parsed.tables[index].name}", i - 1)
+            try:
+                got = await progress.unless_cancelled(answer)
+            except GenerationError as error:
+                got = error
+            if got is None:  # cancelled: nothing is written
+                break
+            results.append(got)
+        else:
+            documented = finish_file(plan, iter(results))
+            outcome = record_project(project, documented, overwrite=overwrite, read=lambda p: _text_of(ls, p))
+    finally:
+        stop.set()
+        for answer in answers:
+            answer.add_done_callback(_retrieved)
+    if outcome is None:
+        progress.end("Cancelled; nothing changed")
+        return {"documented": 0, "total": total, "files": [], "cancelled": True, "problems": []}
+    files = [str(change.path) for change in outcome.changes]
+    applied = True
+    if outcome.changes:
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=_edit(ls, outcome), label=f"sqlscribe: document {root.name}")
+        )
+        applied = result.applied
+        if not applied:
+            outcome.problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
+    documented_count = sum(1 for t in outcome.outcome.tables if t.edits) if applied else 0
+    progress.end(f"Documented {documented_count} of {counted(total, 'resource')} in {counted(len(files), 'file')}")
+    for message in outcome.problems:
+        ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
+    for message in outcome.notes:
+        ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {message}"))
+    return {
+        "documented": documented_count,
+        "total": total,
+        "files": files if applied else [],
+        "cancelled": False,
+        "problems": outcome.problems,
+    }
+
+
+def _text_of(ls: SqlscribeServer, path: Path) -> str | None:
+    """A property file as the editor holds it when it is open there, else as the disk does."""
+    document = ls.workspace.text_documents.get(from_fs_path(str(path.absolute())) or "")
+    if document is not None:
+        return str(document.source)
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def _end(text: str) -> types.Position:
+    lines = text.split("\n")
+    return types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
+
+
+def _edit(ls: SqlscribeServer, outcome: DbtOutcome) -> types.WorkspaceEdit:
+    """One edit over every changed file: each replaced whole (against the version the editor
+    holds, when open), new ones created first. A client that cannot create files in an edit
+    (or takes no versioned edits) gets plain ones, its new files made empty on disk first."""
+    workspace = ls.client_capabilities.workspace
+    capability = workspace.workspace_edit if workspace else None
+    creates = bool(
+        capability
+        and capability.document_changes
+        and types.ResourceOperationKind.Create in (capability.resource_operations or [])
+    )
+    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    plain: dict[str, list[types.TextEdit]] = {}
+    for change in outcome.changes:
+        uri = from_fs_path(str(change.path.absolute())) or change.path.absolute().as_uri()
+        document = ls.workspace.text_documents.get(uri)
+        version = document.version if document is not None else None
+        replace = types.TextEdit(
+            range=types.Range(start=types.Position(line=0, character=0), end=_end(change.old)), new_text=change.new
+        )
+        if not creates:
+            if change.created:
+                change.path.parent.mkdir(parents=True, exist_ok=True)
+                change.path.touch()
+            plain[uri] = [replace]
+            continue
+        if change.created:
+            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=[replace]
+            )
+        )
+    return types.WorkspaceEdit(document_changes=changes) if creates else types.WorkspaceEdit(changes=plain)
