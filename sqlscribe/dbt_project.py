@@ -219,7 +219,7 @@ def _dialect(adapter: str) -> str:
 def read_project(spec: str) -> Project:
     """The project named ``dbt:PATH`` (its folder, or its ``dbt_project.yml``), from its artifacts."""
     raw = spec[len(SCHEME) :] or "."
-    root = Path(raw)
+    root = Path(raw).expanduser()
     if root.name == "dbt_project.yml":
         root = root.parent
     if not (root / "dbt_project.yml").is_file():
@@ -247,11 +247,14 @@ def read_project(spec: str) -> Project:
                 tests.setdefault(attached, Tests()).add(node, attached)
     names: dict[str, tuple[str, str]] = {}
     for uid, node, found in entries:
-        if project_name and node.get("package_name") not in (None, project_name):
-            continue  # an installed package's models are documented in that package
         kind = str(node.get("resource_type"))
         source = node.get("source_name") if kind == "source" else None
-        yaml = _relative(node.get("original_file_path")) if kind == "source" else _relative(node.get("patch_path"))
+        names[uid] = (str(source or node.get("schema") or "main"), str(node.get("name")))  # a reference's target
+        if project_name and node.get("package_name") not in (None, project_name):
+            continue  # an installed package's models are documented in that package
+        origin = _relative(node.get("original_file_path")) or ""
+        # a source, or a snapshot defined in YAML (dbt 1.9), is declared in the file it comes from
+        yaml = _relative(node.get("patch_path")) or (origin if origin.endswith((".yml", ".yaml")) else None)
         columns = sorted(
             (c for c in (found.get("columns") or {}).values() if isinstance(c, dict) and c.get("name")),
             key=lambda c: c.get("index") or 0,
@@ -261,7 +264,7 @@ def read_project(spec: str) -> Project:
             name=str(node.get("name")),
             source=source,
             schema=str(node.get("schema") or "main"),
-            origin=str(node.get("original_file_path") or ""),
+            origin=origin,
             yaml=yaml,
             description=(node.get("description") or "").strip(),
             described={
@@ -272,7 +275,6 @@ def read_project(spec: str) -> Project:
             columns=[(str(c["name"]), str(c.get("type") or "TEXT")) for c in columns],
             tests=tests.get(uid) or Tests(),
         )
-        names[uid] = resource.qualified
         if not resource.columns:
             if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
                 notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")

@@ -244,3 +244,45 @@ def test_a_dbt_projects_folder_given_as_files_points_to_dbt_and_skips_what_dbt_w
     assert ".: a dbt project; `sqlscribe document dbt:.` documents its models" in done.stderr
     assert done.stdout == "analyses/audit.sql:1:1: table audit: no description; 1 of 1 column without a comment: id\n"
     assert "target/" not in done.stderr  # dbt's compiled copies of the models are not read
+
+
+def test_a_snapshot_defined_in_yaml_is_documented_in_its_own_entry(project: Path) -> None:
+    """dbt 1.9 defines snapshots in YAML: their properties go into the entry that defines them."""
+    snaps = "snapshots:\n  - name: orders_snapshot\n    relation: ref('stg_orders')\n    config:\n" + (
+        "      unique_key: order_id\n      strategy: check\n      check_cols: all\n"
+    )
+    (project / "snapshots").mkdir()
+    (project / "snapshots" / "orders.yml").write_text(snaps, encoding="utf-8")
+    uid = "snapshot.shop.orders_snapshot"
+
+    def declared(manifest: dict[str, Any]) -> None:  # as `dbt parse` records it
+        manifest["nodes"][uid] = {
+            "resource_type": "snapshot",
+            "name": "orders_snapshot",
+            "package_name": "shop",
+            "schema": "snapshots",
+            "original_file_path": "snapshots/orders.yml",
+            "patch_path": None,
+            "description": "",
+            "columns": {},
+        }
+
+    def built(catalog: dict[str, Any]) -> None:  # as `dbt snapshot` then `dbt docs generate` see it
+        columns = ["order_id", "status", "dbt_valid_from", "dbt_valid_to"]
+        catalog["nodes"][uid] = {
+            "metadata": {"schema": "snapshots", "name": "orders_snapshot"},
+            "columns": {c: {"name": c, "type": "VARCHAR", "index": i} for i, c in enumerate(columns, start=1)},
+        }
+
+    edit_artifact(project, "manifest.json", declared)
+    edit_artifact(project, "catalog.json", built)
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    text = (project / "snapshots" / "orders.yml").read_text(encoding="utf-8")
+    assert text.startswith("snapshots:\n  - name: orders_snapshot\n    description: ")
+    assert "    relation: ref('stg_orders')\n" in text and "      check_cols: all\n" in text
+    assert not (project / "snapshots" / "schema.yml").exists()
+    dbt(project, "parse", "-q")
+    parsed = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))["nodes"][uid]
+    assert parsed["description"]
+    assert set(parsed["columns"]) == {"order_id", "status", "dbt_valid_from", "dbt_valid_to"}
