@@ -526,7 +526,7 @@ def plan_project(project: Project, *, overwrite: bool = False) -> FilePlan:
     return plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
 
 
-def _read_from_disk(path: Path) -> str | None:
+def read_from_disk(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
@@ -535,7 +535,7 @@ def record_project(
     outcome: FileOutcome,
     *,
     overwrite: bool = False,
-    read: Callable[[Path], str | None] = _read_from_disk,
+    read: Callable[[Path], str | None] = read_from_disk,
 ) -> DbtOutcome:
     """The property files' changes that record what ``outcome`` documented. ``read`` gives a
     file's text (None when there is none): the editor's own, for files open in it."""

@@ -24,7 +24,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.server import SqlscribeServer
-from sqlscribe.dbt_project import DbtError, DbtOutcome, plan_project, read_project, record_project
+from sqlscribe.dbt_project import DbtError, DbtOutcome, plan_project, read_from_disk, read_project, record_project
 from sqlscribe.docs import counted
 from sqlscribe.document import finish_file
 from sqlscribe.generate import Generated, GenerationError
@@ -127,7 +127,7 @@ def _text_of(ls: SqlscribeServer, path: Path) -> str | None:
     document = ls.workspace.text_documents.get(from_fs_path(str(path.absolute())) or "")
     if document is not None:
         return str(document.source)
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    return read_from_disk(path)
 
 
 def _end(text: str) -> types.Position:
