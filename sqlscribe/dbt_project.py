@@ -14,6 +14,9 @@ is then written into the property files:
   written; the file's own indentation is reused);
 - one that none declares goes into its folder's property file: the one its neighbours are
   declared in, else a new ``schema.yml`` beside it;
+- a versioned model's versions are each a table of their own; a column every version has is
+  described once in the model's columns, one that a version alone has in that version's own
+  list, so that no version gains a column it does not have (dbt's ``include``/``exclude`` read);
 - descriptions people wrote, including ``{{ doc('…') }}`` blocks, are kept unless
   ``--overwrite-existing``.
 
@@ -65,15 +68,24 @@ class Resource:
     columns: list[tuple[str, str]]  # (name, type) as the warehouse reports them
     line: int = 1  # its entry's line in ``yaml`` (1 when it has none)
     tests: Tests = field(default_factory=lambda: Tests())
+    # A versioned model (dbt 1.5+): each version is a relation of its own (``relation``), declared
+    # under the model's entry in ``versions:``, and inherits the model's top-level properties.
+    version: str | None = None  # its ``v``, as text
+    relation: str | None = None  # the version's relation in the warehouse (dim_customers_v2)
+    latest: bool = False  # the model's latest version: its texts win where versions share one
+    shared: frozenset[str] = frozenset()  # columns (lower case) every version of the model has
 
     @property
     def label(self) -> str:
-        return f"source {self.source}.{self.name}" if self.source else f"{self.kind} {self.name}"
+        if self.source:
+            return f"source {self.source}.{self.name}"
+        return f"{self.kind} {self.name}" + (f" v{self.version}" if self.version is not None else "")
 
     @property
     def qualified(self) -> tuple[str, str]:
-        """(schema, name) as the DDL names it: a source's tables under the source's name."""
-        return (self.source or self.schema, self.name)
+        """(schema, name) as the DDL names it: a source's tables under the source's name, a
+        model's version under its own relation."""
+        return (self.source or self.schema, self.relation or self.name)
 
     def table(self, dialect: str, names: dict[str, tuple[str, str]]) -> TableInfo:
         """The resource as a table: the DDL the pipeline reads, with the YAML's descriptions as its
@@ -249,7 +261,10 @@ def read_project(spec: str) -> Project:
     for uid, node, found in entries:
         kind = str(node.get("resource_type"))
         source = node.get("source_name") if kind == "source" else None
-        names[uid] = (str(source or node.get("schema") or "main"), str(node.get("name")))  # a reference's target
+        version = None if kind == "source" or node.get("version") is None else str(node["version"])
+        relation = str(node.get("alias") or f"{node.get('name')}_v{version}") if version is not None else None
+        # a reference's target
+        names[uid] = (str(source or node.get("schema") or "main"), relation or str(node.get("name")))
         if project_name and node.get("package_name") not in (None, project_name):
             continue  # an installed package's models are documented in that package
         origin = _relative(node.get("original_file_path")) or ""
@@ -274,21 +289,39 @@ def read_project(spec: str) -> Project:
             },
             columns=[(str(c["name"]), str(c.get("type") or "TEXT")) for c in columns],
             tests=tests.get(uid) or Tests(),
+            version=version,
+            relation=relation,
+            latest=version is not None and str(node.get("latest_version")) == version,
         )
         if not resource.columns:
             if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
                 notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
             continue
         resources.append(resource)
+    _share_columns(resources, [node for _, node, _ in entries])
     lines = _declared_lines(root, resources)
     for resource in resources:
-        resource.line = lines.get((resource.yaml, _entry_key(resource)), 1)
+        resource.line = lines.get(_line_key(resource), 1)
     read_at = (target / "manifest.json").stat().st_mtime
     newer = sorted({f for r in resources for f in (r.yaml, r.origin) if f and _modified(root / f) > read_at})
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
     return Project(root, spec, dialect, resources, notes, names)
+
+
+def _share_columns(resources: Sequence[Resource], nodes: Sequence[dict[str, Any]]) -> None:
+    """Give each version of a model the columns that every one of its versions has; none when a
+    version is not in the catalog, whose columns are then unknown."""
+    versions = Counter(
+        str(n.get("name")) for n in nodes if n.get("resource_type") == "model" and n.get("version") is not None
+    )
+    for name, count in versions.items():
+        found = [r for r in resources if r.kind == "model" and r.name == name and r.version is not None]
+        if len(found) == count:
+            shared = frozenset.intersection(*(frozenset(c.lower() for c, _ in r.columns) for r in found))
+            for resource in found:
+                resource.shared = shared
 
 
 def _modified(path: Path) -> float:
@@ -337,9 +370,16 @@ def _find(data: Any, key: tuple[str, ...]) -> Any:
     return _named(data.get(key[0]), key[1])
 
 
-def _declared_lines(root: Path, resources: Sequence[Resource]) -> dict[tuple[str | None, tuple[str, ...]], int]:
-    """The line of each resource's entry in its property file (for --check's messages)."""
-    lines: dict[tuple[str | None, tuple[str, ...]], int] = {}
+def _line_key(resource: Resource) -> tuple[str | None, tuple[str, ...], str | None]:
+    return (resource.yaml, _entry_key(resource), resource.version)
+
+
+def _declared_lines(
+    root: Path, resources: Sequence[Resource]
+) -> dict[tuple[str | None, tuple[str, ...], str | None], int]:
+    """The line of each resource's entry in its property file (a version's own, for a model's
+    version), for --check's messages."""
+    lines: dict[tuple[str | None, tuple[str, ...], str | None], int] = {}
     for path in {r.yaml for r in resources if r.yaml}:
         try:
             data = _yaml().load((root / path).read_text(encoding="utf-8-sig"))
@@ -348,8 +388,10 @@ def _declared_lines(root: Path, resources: Sequence[Resource]) -> dict[tuple[str
         for resource in resources:
             if resource.yaml == path:
                 entry = _find(data, _entry_key(resource))
+                if entry is not None and resource.version is not None:
+                    entry = _version_entry(entry, resource.version) or entry
                 if entry is not None and hasattr(entry, "lc"):
-                    lines[(path, _entry_key(resource))] = entry.lc.line + 1
+                    lines[_line_key(resource)] = entry.lc.line + 1
     return lines
 
 
@@ -385,6 +427,49 @@ def _set_description(entry: Any, text: str, overwrite: bool) -> bool:
     return True
 
 
+def _version_entry(entry: Any, version: str) -> Any:
+    """A model version's entry under the model's ``versions:`` (None when there is none)."""
+    for item in entry.get("versions") or [] if isinstance(entry, dict) else []:
+        if isinstance(item, dict) and str(item.get("v")) == version:
+            return item
+    return None
+
+
+def _includes(version: Any, column: str) -> bool:
+    """Whether a model version takes the model's top-level entry for ``column``: dbt's
+    ``include``/``exclude`` in the version's columns; all of them when it says nothing."""
+    for item in version.get("columns") or [] if isinstance(version, dict) else []:
+        if isinstance(item, dict) and "include" in item:
+            include, exclude = item.get("include"), item.get("exclude")
+            if isinstance(exclude, list) and column.lower() in {str(x).lower() for x in exclude}:
+                return False
+            return include in ("all", "*") or (
+                isinstance(include, list) and column.lower() in {str(x).lower() for x in include}
+            )
+    return True
+
+
+def _effective(data: Any, resource: Resource) -> tuple[Any, dict[str, Any]] | None:
+    """The description and the column descriptions (by lower-case name) that dbt reads for the
+    resource from a property file, a version's own entries over the model's; None when the file
+    does not declare it."""
+    entry = _find(data, _entry_key(resource))
+    if entry is None:
+        return None
+    columns = {str(c["name"]).lower(): c for c in entry.get("columns") or [] if isinstance(c, dict) and "name" in c}
+    description = entry.get("description")
+    if resource.version is not None:
+        version = _version_entry(entry, resource.version)
+        if version is None:
+            return None
+        columns = {name: c for name, c in columns.items() if _includes(version, name)}
+        columns.update(
+            {str(c["name"]).lower(): c for c in version.get("columns") or [] if isinstance(c, dict) and "name" in c}
+        )
+        description = version.get("description") or description
+    return description, {name: c.get("description") for name, c in columns.items()}
+
+
 @dataclass
 class _Planned:
     resource: Resource
@@ -399,51 +484,81 @@ def _apply(data: Any, planned: Sequence[_Planned], overwrite: bool) -> tuple[Any
 
     applied: list[_Planned] = []
     kept: list[str] = []
+    written: set[int] = set()  # the entries given a description here (versions share the model's)
     if data is None:
         data = CommentedMap([("version", 2)])
-    for plan in planned:
+    # a model's latest version first: where its versions share an entry, the latest one's text goes in
+    for plan in sorted(planned, key=lambda plan: not plan.resource.latest):
         resource = plan.resource
         key = _entry_key(resource)
         entry = _find(data, key)
-        if entry is None:
-            if resource.source:  # dbt read the source from this file: it is there
+        version = None if entry is None or resource.version is None else _version_entry(entry, resource.version)
+        if entry is None or (resource.version is not None and version is None):
+            if resource.source or resource.version is not None:  # dbt read it from this file: it is there
                 raise DbtError(f"{resource.label}: not found in {resource.yaml}")
             if not isinstance(data.get(key[0]), list):
                 data[key[0]] = CommentedSeq()
             entry = CommentedMap([("name", resource.name)])
             data[key[0]].append(entry)
         done = _Planned(resource, None, {})
+
+        def describe(holder: Any, text: str, what: str) -> bool:
+            if id(holder) in written:  # another version of the model wrote it just now
+                return False
+            if _set_description(holder, text, overwrite):
+                written.add(id(holder))
+                return True
+            kept.append(what)
+            return False
+
         if plan.description is not None:
-            if _set_description(entry, plan.description, overwrite):
+            holder = version if version is not None and "description" in version else entry
+            if describe(holder, plan.description, resource.label):
                 done.description = plan.description
-            else:
-                kept.append(resource.label)
-        if plan.columns and not isinstance(entry.get("columns"), list):
-            entry["columns"] = CommentedSeq()
         order = [name for name, _ in resource.columns]
         for name, text in plan.columns.items():
-            column = _named(entry["columns"], name)
-            if column is None:
-                _insert_column(entry["columns"], CommentedMap([("name", name), ("description", text)]), order)
-                done.columns[name] = text
-            elif _set_description(column, text, overwrite):
-                done.columns[name] = text
+            column = _named(entry.get("columns"), name)
+            if version is not None and (
+                _named(version.get("columns"), name) is not None
+                or (column is None and not _top_level(entry, name, resource))
+            ):
+                holder, where = version, _named(version.get("columns"), name)  # the version's own entry
+            elif version is not None and column is not None and not _includes(version, name):
+                holder, where = version, None
             else:
-                kept.append(f"{resource.label} column {name}")
+                holder, where = entry, column
+            if where is None:
+                if not isinstance(holder.get("columns"), list):
+                    holder["columns"] = CommentedSeq()
+                where = CommentedMap([("name", name), ("description", text)])
+                _insert_column(holder["columns"], where, order)
+                written.add(id(where))
+                done.columns[name] = text
+            elif describe(where, text, f"{resource.label} column {name}"):
+                done.columns[name] = text
         if done.description is not None or done.columns:
             applied.append(done)
     return data, applied, kept
 
 
+def _top_level(entry: Any, column: str, resource: Resource) -> bool:
+    """Whether a column that no entry lists yet goes into the model's top-level columns, shared
+    by its versions: when every version has it and takes the model's entry for it."""
+    return column.lower() in resource.shared and all(
+        _includes(version, column) for version in entry.get("versions") or [] if isinstance(version, dict)
+    )
+
+
 def _insert_column(columns: Any, entry: Any, order: list[str]) -> None:
     """A new column entry after the listed column that comes last before it in the warehouse's
-    order (first when none does), so that the list keeps the model's column order."""
+    order (first when none does, after a version's ``include``), so that the list keeps the
+    model's column order."""
     lowered = [name.lower() for name in order]
     rank = lowered.index(entry["name"].lower())
     at = 0
     for i, item in enumerate(columns):
         name = str(item.get("name", "")).lower() if isinstance(item, dict) else ""
-        if name in lowered and lowered.index(name) < rank:
+        if (name in lowered and lowered.index(name) < rank) or (isinstance(item, dict) and "include" in item):
             at = i + 1
     columns.insert(at, entry)
 
@@ -498,11 +613,10 @@ def edit_property_file(
     if before is not None and not _contains(before, after, overwrite):
         raise DbtError(f"{path}: editing would lose what the file holds; left unchanged")
     for plan in applied:
-        entry = _find(after, _entry_key(plan.resource))
-        ok = entry is not None and (plan.description is None or entry.get("description") == plan.description)
+        found = _effective(after, plan.resource)
+        ok = found is not None and (plan.description is None or found[0] == plan.description)
         for name, text in plan.columns.items():
-            column = _named(entry.get("columns") if entry is not None else None, name)
-            ok = ok and column is not None and column.get("description") == text
+            ok = ok and found is not None and found[1].get(name.lower()) == text
         if not ok:
             raise DbtError(f"{path}: {plan.resource.label}: descriptions do not read back as planned; left unchanged")
     return new, kept

@@ -286,3 +286,89 @@ def test_a_snapshot_defined_in_yaml_is_documented_in_its_own_entry(project: Path
     parsed = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))["nodes"][uid]
     assert parsed["description"]
     assert set(parsed["columns"]) == {"order_id", "status", "dbt_valid_from", "dbt_valid_to"}
+
+
+DIMS_YML = """\
+version: 2
+models:
+  - name: dim_customers
+    latest_version: 2
+    description: One row per customer, with what the shop knows of them.
+    columns:
+      - name: customer_id
+        description: The customer.
+    versions:
+      - v: 1
+        columns:
+          - include: all
+          - name: country
+      - v: 2
+"""
+
+
+def test_a_versioned_models_columns_go_where_each_version_reads_them(project: Path) -> None:
+    """A model's versions (dbt 1.5+) are relations of their own that share the model's entry: a
+    column every version has is described once for all of them, one that a version alone has in
+    that version's own list, so that no version gains a column it does not have."""
+    (project / "models" / "dims.yml").write_text(DIMS_YML, encoding="utf-8")
+    (project / "models" / "dim_customers_v1.sql").write_text(
+        "select customer_id, order_count, 'NL' as country from {{ ref('customers') }}\n", encoding="utf-8"
+    )
+    (project / "models" / "dim_customers_v2.sql").write_text(
+        "select customer_id, order_count, first_ordered_at from {{ ref('customers') }}\n", encoding="utf-8"
+    )
+    dbt(project, "build", "-q", "-s", "dim_customers")
+    dbt(project, "docs", "generate", "-q")
+    assert "CREATE TABLE main.dim_customers_v1 (" in read_project(f"dbt:{project}").ddl()
+    check = sqlscribe(project, "--check", "dbt:.")
+    assert check.returncode == 1
+    assert [line for line in check.stdout.splitlines() if "dim_customers" in line] == [
+        "models/dims.yml:10:1: model dim_customers v1: 2 of 3 columns without a comment: order_count, country",
+        "models/dims.yml:14:1: model dim_customers v2: 2 of 3 columns without a comment: order_count, first_ordered_at",
+    ]
+
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "kept" not in done.stderr  # the versions' shared entry is written once, not "kept" for the second
+    text = (project / "models" / "dims.yml").read_text(encoding="utf-8").split("  - name: customers\n")[0]
+    assert text.count("- name: order_count\n") == 1  # once, for both versions
+    assert "          - name: country\n            description: Country of the customer.\n" in text
+    assert "      - v: 2\n        columns:\n          - name: first_ordered_at\n" in text
+    dbt(project, "parse", "-q")
+    nodes = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    for version, columns in (
+        (1, {"customer_id", "order_count", "country"}),
+        (2, {"customer_id", "order_count", "first_ordered_at"}),
+    ):
+        node = nodes[f"model.shop.dim_customers.v{version}"]
+        assert set(node["columns"]) == columns  # no version gained another's column
+        assert all(c["description"] for c in node["columns"].values())
+        assert node["description"] == "One row per customer, with what the shop knows of them."
+
+
+def test_a_version_that_takes_only_some_of_the_models_columns_gets_its_own_entries() -> None:
+    def version(v: str, columns: list[tuple[str, str]]) -> Resource:
+        resource = Resource("model", "dim", None, "main", f"models/dim_v{v}.sql", "models/x.yml", "", {}, columns)
+        resource.version, resource.relation, resource.latest = v, f"dim_v{v}", v == "2"
+        resource.shared = frozenset({"id", "total"})
+        return resource
+
+    old = (
+        "models:\n  - name: dim\n    columns:\n      - name: id\n    versions:\n      - v: 1\n        columns:\n"
+        "          - include: [id]\n      - v: 2\n        columns:\n          - include: all\n"
+        "            exclude: [id]\n"
+    )
+    v1, v2 = version("1", [("id", "INT"), ("total", "INT")]), version("2", [("id", "INT"), ("total", "INT")])
+    planned = [
+        _Planned(v1, None, {"id": "The key.", "total": "Total one."}),
+        _Planned(v2, None, {"id": "Key two.", "total": "Total two."}),
+    ]
+    new, kept = edit_property_file("x.yml", old, planned)
+    assert kept == []
+    assert new == (
+        "models:\n  - name: dim\n    columns:\n      - name: id\n        description: The key.\n    versions:\n"
+        "      - v: 1\n        columns:\n          - include: [id]\n          - name: total\n"
+        "            description: Total one.\n      - v: 2\n        columns:\n          - include: all\n"
+        "            exclude: [id]\n          - name: id\n            description: Key two.\n"
+        "          - name: total\n            description: Total two.\n"
+    )

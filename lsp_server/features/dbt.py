@@ -24,9 +24,17 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.server import SqlscribeServer
-from sqlscribe.dbt_project import DbtError, DbtOutcome, plan_project, read_from_disk, read_project, record_project
+from sqlscribe.dbt_project import (
+    DbtError,
+    DbtOutcome,
+    Project,
+    plan_project,
+    read_from_disk,
+    read_project,
+    record_project,
+)
 from sqlscribe.docs import counted
-from sqlscribe.document import finish_file
+from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
 
 log = logging.getLogger(__name__)
@@ -65,18 +73,18 @@ def project_root(ls: SqlscribeServer, given: object) -> Path | None:
 async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -> dict[str, object]:
     overwrite = ls.settings.overwriteExisting
     label = f"dbt:{root}"
-    try:
-        project = await asyncio.to_thread(read_project, label)
+    try:  # the artifacts read and the project's DDL parsed on a thread: a project can be large
+        project, plan = await asyncio.to_thread(_read, label, overwrite)
     except DbtError as error:
         ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
         return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [str(error)]}
-    plan = plan_project(project, overwrite=overwrite)
     total = len(plan.todo)
     progress = await _Progress.start(ls, f"Documenting the dbt project {root.name}", total, token)
     stop = threading.Event()
     answers: list[asyncio.Future[Generated]] = []
     results: list[Generated | GenerationError] = []
     outcome: DbtOutcome | None = None
+    held: Held = {}
     try:
         answers = ls.engine.generate_many([request for _, request in plan.todo], stop)
         for i, ((index, _), answer) in enumerate(zip(plan.todo, answers, strict=True), start=1):
@@ -89,8 +97,12 @@ async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -
                 break
             results.append(got)
         else:
-            documented = finish_file(plan, iter(results))
-            outcome = record_project(project, documented, overwrite=overwrite, read=lambda p: _text_of(ls, p))
+            # the open documents as they are now; the edit names these versions, so that the
+            # editor refuses it if one changes while the files are edited on a thread
+            held = {
+                uri: (document.version, str(document.source)) for uri, document in ls.workspace.text_documents.items()
+            }
+            outcome = await asyncio.to_thread(_record, project, plan, results, overwrite, held)
     finally:
         stop.set()
         for answer in answers:
@@ -102,7 +114,7 @@ async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -
     applied = True
     if outcome.changes:
         result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=_edit(ls, outcome), label=f"sqlscribe: document {root.name}")
+            types.ApplyWorkspaceEditParams(edit=_edit(ls, outcome, held), label=f"sqlscribe: document {root.name}")
         )
         applied = result.applied
         if not applied:
@@ -122,12 +134,29 @@ async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -
     }
 
 
-def _text_of(ls: SqlscribeServer, path: Path) -> str | None:
-    """A property file as the editor holds it when it is open there, else as the disk does."""
-    document = ls.workspace.text_documents.get(from_fs_path(str(path.absolute())) or "")
-    if document is not None:
-        return str(document.source)
-    return read_from_disk(path)
+Held = dict[str, tuple[int | None, str]]  # an open document's URI -> (version, text)
+
+
+def _read(label: str, overwrite: bool) -> tuple[Project, FilePlan]:
+    project = read_project(label)
+    return project, plan_project(project, overwrite=overwrite)
+
+
+def _record(
+    project: Project, plan: FilePlan, results: list[Generated | GenerationError], overwrite: bool, held: Held
+) -> DbtOutcome:
+    """The answers applied to the project's DDL and recorded in its property files: each as the
+    editor holds it when it is open there, else as the disk does."""
+
+    def text_of(path: Path) -> str | None:
+        found = held.get(_uri(path))
+        return found[1] if found is not None else read_from_disk(path)
+
+    return record_project(project, finish_file(plan, iter(results)), overwrite=overwrite, read=text_of)
+
+
+def _uri(path: Path) -> str:
+    return from_fs_path(str(path.absolute())) or path.absolute().as_uri()
 
 
 def _end(text: str) -> types.Position:
@@ -135,10 +164,11 @@ def _end(text: str) -> types.Position:
     return types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
 
 
-def _edit(ls: SqlscribeServer, outcome: DbtOutcome) -> types.WorkspaceEdit:
+def _edit(ls: SqlscribeServer, outcome: DbtOutcome, held: Held) -> types.WorkspaceEdit:
     """One edit over every changed file: each replaced whole (against the version the editor
-    holds, when open), new ones created first. A client that cannot create files in an edit
-    (or takes no versioned edits) gets plain ones, its new files made empty on disk first."""
+    held when it was read, when open), new ones created first. A client that cannot create
+    files in an edit (or takes no versioned edits) gets plain ones, its new files made empty on
+    disk first."""
     workspace = ls.client_capabilities.workspace
     capability = workspace.workspace_edit if workspace else None
     creates = bool(
@@ -149,9 +179,8 @@ def _edit(ls: SqlscribeServer, outcome: DbtOutcome) -> types.WorkspaceEdit:
     changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
     plain: dict[str, list[types.TextEdit]] = {}
     for change in outcome.changes:
-        uri = from_fs_path(str(change.path.absolute())) or change.path.absolute().as_uri()
-        document = ls.workspace.text_documents.get(uri)
-        version = document.version if document is not None else None
+        uri = _uri(change.path)
+        version = held[uri][0] if uri in held else None
         replace = types.TextEdit(
             range=types.Range(start=types.Position(line=0, character=0), end=_end(change.old)), new_text=change.new
         )

@@ -320,6 +320,8 @@ _TABLE_PREFIXES = ("dim", "fct", "fact", "stg", "tbl", "int", "raw", "src", "ref
 def entity_words(table_name: str) -> list[str]:
     """Words naming what one row of a table is: ``dim_customer_addresses`` → ``['customer', 'address']``."""
     words = split_identifier(table_name.rsplit(".", 1)[-1])
+    if len(words) > 2 and words[-2] == "v" and words[-1].isdigit():  # a version's relation: orders_v2
+        words = words[:-2]
     while len(words) > 1 and words[0] in _TABLE_PREFIXES and not words[1].isdigit():  # t4 names no "4"
         words = words[1:]
     words = expand(words)
