@@ -17,6 +17,8 @@ is then written into the property files:
 - a versioned model's versions are each a table of their own; a column every version has is
   described once in the model's columns, one that a version alone has in that version's own
   list, so that no version gains a column it does not have (dbt's ``include``/``exclude`` read);
+- a column a model passes through unchanged from another resource gets that column's
+  description (``dbt_lineage``), so the same data reads the same in every model;
 - descriptions people wrote, including ``{{ doc('…') }}`` blocks, are kept unless
   ``--overwrite-existing``.
 
@@ -74,6 +76,9 @@ class Resource:
     relation: str | None = None  # the version's relation in the warehouse (dim_customers_v2)
     latest: bool = False  # the model's latest version: its texts win where versions share one
     shared: frozenset[str] = frozenset()  # columns (lower case) every version of the model has
+    uid: str = ""  # dbt's unique id
+    # columns (lower case) the model passes through unchanged: -> (upstream's unique id, its column)
+    upstream: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -157,6 +162,49 @@ def _in_list(column: str, values: list[object] | None, dialect: str) -> str | No
 
 
 @dataclass
+class _Lineage:
+    """What reading the models' column lineage takes: each model's compiled SQL, and the
+    catalog's relations (their columns by database, schema and name, for sqlglot)."""
+
+    compiled: dict[str, str] = field(default_factory=dict)  # unique id -> compiled SQL
+    relations: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) lower case -> unique id
+    tables: dict[str, Any] = field(default_factory=dict)
+    traced: bool = False
+
+    @classmethod
+    def of(cls, entries: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> _Lineage:
+        lineage = cls()
+        tables: dict[str, dict[str, dict[str, dict[str, str]]]] = {}  # database -> schema -> name -> columns
+        for uid, node, found in entries:
+            if node.get("resource_type") == "model" and isinstance(node.get("compiled_code"), str):
+                lineage.compiled[uid] = node["compiled_code"]
+            meta = found.get("metadata") or {}
+            schema, name = str(meta.get("schema") or ""), str(meta.get("name") or "")
+            if schema and name and found.get("columns"):
+                lineage.relations[(schema.lower(), name.lower())] = uid
+                columns = {str(c.get("name")): "TEXT" for c in found["columns"].values() if isinstance(c, dict)}
+                tables.setdefault(str(meta.get("database") or ""), {}).setdefault(schema, {})[name] = columns
+        # sqlglot wants every name at one depth: database, schema, table when all have a database
+        lineage.tables = tables if "" not in tables else {s: t for d in tables.values() for s, t in d.items()}
+        return lineage
+
+    def trace(self, resources: Sequence[Resource], dialect: str) -> None:
+        """Give each model the columns it passes through unchanged from another resource of the
+        catalog (``dbt_lineage``); once, and only when documenting (``--check`` needs none)."""
+        from sqlscribe.dbt_lineage import passthrough, relations
+
+        if self.traced:
+            return
+        self.traced = True
+        schema = relations(self.tables, dialect) if self.compiled else None
+        for resource in resources:
+            sql = self.compiled.get(resource.uid)
+            for column, (relation, upstream) in passthrough(sql, dialect, schema).items() if sql else ():
+                if relation in self.relations and self.relations[relation] != resource.uid:
+                    resource.upstream[column] = (self.relations[relation], upstream)
+
+
+@dataclass
 class Project:
     root: Path
     label: str  # as the user named it: dbt:path
@@ -165,6 +213,7 @@ class Project:
     notes: list[str]  # resources the catalog lacks, files newer than the artifacts (not failures)
 
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique id -> (schema, name)
+    lineage: _Lineage = field(default_factory=_Lineage)
 
     def ddl(self) -> str:
         return render_ddl([r.table(self.dialect, self.names) for r in self.resources], self.dialect)
@@ -292,6 +341,7 @@ def read_project(spec: str) -> Project:
             version=version,
             relation=relation,
             latest=version is not None and str(node.get("latest_version")) == version,
+            uid=uid,
         )
         if not resource.columns:
             if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
@@ -299,6 +349,7 @@ def read_project(spec: str) -> Project:
             continue
         resources.append(resource)
     _share_columns(resources, [node for _, node, _ in entries])
+    lineage = _Lineage.of(entries)
     lines = _declared_lines(root, resources)
     for resource in resources:
         resource.line = lines.get(_line_key(resource), 1)
@@ -307,7 +358,7 @@ def read_project(spec: str) -> Project:
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    return Project(root, spec, dialect, resources, notes, names)
+    return Project(root, spec, dialect, resources, notes, names, lineage)
 
 
 def _share_columns(resources: Sequence[Resource], nodes: Sequence[dict[str, Any]]) -> None:
@@ -640,6 +691,48 @@ def plan_project(project: Project, *, overwrite: bool = False) -> FilePlan:
     return plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
 
 
+def _upstream_first(resources: Sequence[Resource]) -> dict[str, int]:
+    """Each resource's place in an order where the resources it passes columns through from come
+    before it."""
+    by_uid = {resource.uid: resource for resource in resources}
+    order: dict[str, int] = {}
+    for start in resources:
+        stack = [(start, False)]
+        while stack:
+            resource, ready = stack.pop()
+            if resource.uid in order:
+                continue
+            if ready:
+                order[resource.uid] = len(order)
+                continue
+            stack.append((resource, True))
+            stack.extend((by_uid[uid], False) for uid, _ in resource.upstream.values() if uid in by_uid)
+    return order
+
+
+def _passed_through(
+    resource: Resource, column: str, by_uid: dict[str, Resource], known: dict[str, dict[str, str]]
+) -> tuple[str, str] | None:
+    """The description of the upstream column that ``column`` passes through unchanged, and that
+    column's name. None when there is none; when one of the two is a key (tested unique) and the
+    other is not (the same values, not the same meaning); or when this model's tests assert what
+    the upstream's do not (a reference, the accepted values): the model is then told more here
+    than the upstream text could say."""
+    link = resource.upstream.get(column.lower())
+    upstream = by_uid.get(link[0]) if link else None
+    if link is None or upstream is None:
+        return None
+    mine, theirs, name = resource.tests, upstream.tests, column.lower()
+    if (link[1] in theirs.unique) != (name in mine.unique):
+        return None
+    if name in mine.references and mine.references[name] != theirs.references.get(link[1]):
+        return None
+    if name in mine.accepted and mine.accepted[name] != theirs.accepted.get(link[1]):
+        return None
+    text = known.get(upstream.uid, {}).get(link[1])
+    return (text, f"{upstream.qualified[1]}.{link[1]}") if text else None
+
+
 def read_from_disk(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
@@ -654,27 +747,45 @@ def record_project(
     """The property files' changes that record what ``outcome`` documented. ``read`` gives a
     file's text (None when there is none): the editor's own, for files open in it."""
     problems: list[str] = []
+    notes: list[str] = []
     if len(outcome.parsed.tables) != len(project.resources):
         problems.append(f"{project.label}: the catalog's tables did not all read back as DDL; nothing written")
         return DbtOutcome(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
+    project.lineage.trace(project.resources, project.dialect)
+    by_uid = {resource.uid: resource for resource in project.resources}
+    # every column's description as it will read, upstream models' first: what passes through
+    known = {r.uid: {name: text for name, text in r.described.items() if text} for r in project.resources}
+    first = _upstream_first(project.resources)
+    carried: list[str] = []
     by_file: dict[str, list[_Planned]] = {}
-    for done in outcome.tables:
+    for done in sorted(outcome.tables, key=lambda done: first[project.resources[position[id(done.table)]].uid]):
         if done.generated is None or not done.edits:  # nothing new, or the pipeline refused it
             continue
         resource = project.resources[position[id(done.table)]]
         made = done.generated.docs
         description = done.docs.description if made.description and done.docs.description == made.description else None
-        columns = {
-            _yaml_name(name, project.dialect): text
-            for name, text in done.docs.columns.items()
-            if made.columns.get(name) == text and resource.described.get(name.lower(), "") != text
-        }
+        columns: dict[str, str] = {}
+        for name, text in list(done.docs.columns.items()):
+            if made.columns.get(name) != text or resource.described.get(name.lower(), "") == text:
+                continue
+            passed = _passed_through(resource, name, by_uid, known)
+            if passed is not None:  # the same data upstream: the same words
+                text, upstream = passed
+                done.docs.columns[name] = text
+                carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
+            columns[_yaml_name(name, project.dialect)] = text
+            known[resource.uid][name.lower()] = text
         if description is None and not columns:
             continue
         by_file.setdefault(_home(resource, project.resources), []).append(_Planned(resource, description, columns))
+    if carried:
+        listed = ", ".join(carried[:3]) + (f" and {len(carried) - 3} more" if len(carried) > 3 else "")
+        notes.append(
+            f"{project.label}: {len(carried)} column description{'s' if len(carried) > 1 else ''} carried from the"
+            f" column each passes through unchanged: {listed}"
+        )
     changes: list[YamlChange] = []
-    notes: list[str] = []
     inside = project.root.resolve()
     for relative, planned in by_file.items():
         path = project.root / relative

@@ -372,3 +372,25 @@ def test_a_version_that_takes_only_some_of_the_models_columns_gets_its_own_entri
         "            exclude: [id]\n          - name: id\n            description: Key two.\n"
         "          - name: total\n            description: Total two.\n"
     )
+
+
+def test_a_column_passed_through_unchanged_carries_its_upstream_description(project: Path) -> None:
+    """A column that is an upstream column's data, unchanged (renamed, through CTEs), is described
+    as that column is; not one that is a key on one side only, or computed."""
+    (project / "models" / "orders.sql").write_text(
+        "with o as (select * from {{ ref('stg_orders') }})\n"
+        "select order_id, o.ordered_at as placed_at, amount, amount * 100 as amount_cents from o\n",
+        encoding="utf-8",
+    )
+    dbt(project, "build", "-q", "-s", "orders")
+    dbt(project, "docs", "generate", "-q")
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "column descriptions carried from the column each passes through unchanged" in done.stderr
+    after = manifest(project)
+    orders, staged = after["orders"]["columns"], after["stg_orders"]["columns"]
+    assert isinstance(orders, dict) and isinstance(staged, dict)
+    assert orders["amount"] == "The order's total in the shop's currency."  # what people wrote upstream
+    assert orders["placed_at"] == staged["ordered_at"]  # what this run wrote upstream
+    assert orders["order_id"] != staged["order_id"]  # tested unique upstream only: a key there, not known here
+    assert orders["amount_cents"] and orders["amount_cents"] != orders["amount"]
