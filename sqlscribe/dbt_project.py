@@ -40,6 +40,7 @@ from typing import Any
 
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
 from sqlscribe.ddl import UnknownDialectError, get_dialect
+from sqlscribe.docs import TableDocs
 from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, plan_file
 
 SCHEME = "dbt:"
@@ -79,6 +80,9 @@ class Resource:
     uid: str = ""  # dbt's unique id
     # columns (lower case) the model passes through unchanged: -> (upstream's unique id, its column)
     upstream: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # columns (lower case) the YAML leaves undescribed whose upstream column's description they
+    # take (``Project.carry``): -> (text, "upstream.column")
+    carried: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -92,11 +96,12 @@ class Resource:
         model's version under its own relation."""
         return (self.source or self.schema, self.relation or self.name)
 
-    def table(self, dialect: str, names: dict[str, tuple[str, str]]) -> TableInfo:
+    def table(self, dialect: str, names: dict[str, tuple[str, str]], carry: bool = False) -> TableInfo:
         """The resource as a table: the DDL the pipeline reads, with the YAML's descriptions as its
-        comments and the project's data tests as its constraints (``not_null``, ``unique``,
-        ``accepted_values``, ``relationships``), which say what the warehouse's types cannot.
-        ``names`` gives every resource's (schema, name) by unique id, for references."""
+        comments (and, with ``carry``, those its columns take from upstream) and the project's
+        data tests as its constraints (``not_null``, ``unique``, ``accepted_values``,
+        ``relationships``), which say what the warehouse's types cannot. ``names`` gives every
+        resource's (schema, name) by unique id, for references."""
         tests = self.tests
         present = {name.lower(): name for name, _ in self.columns}
         # unique and not null: the key (the first such column); unique alone: a unique column
@@ -107,7 +112,7 @@ class Resource:
                 data_type,
                 name.lower() in tests.not_null and name.lower() != key,
                 None,
-                self.described.get(name.lower()) or None,
+                self.described.get(name.lower()) or (self.carried.get(name.lower(), ("",))[0] if carry else "") or None,
                 _in_list(quote(name, dialect), tests.accepted.get(name.lower()), dialect),
             )
             for name, data_type in self.columns
@@ -215,8 +220,27 @@ class Project:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique id -> (schema, name)
     lineage: _Lineage = field(default_factory=_Lineage)
 
-    def ddl(self) -> str:
-        return render_ddl([r.table(self.dialect, self.names) for r in self.resources], self.dialect)
+    def ddl(self, carry: bool = False) -> str:
+        """The resources as DDL; with ``carry``, the descriptions columns take from upstream
+        (``carry()``) are comments too, so that the model is not asked about them."""
+        return render_ddl([r.table(self.dialect, self.names, carry) for r in self.resources], self.dialect)
+
+    def carry(self) -> None:
+        """Give each column that the YAML leaves undescribed and that passes an upstream column
+        through unchanged that column's description from the YAML (or carried itself), upstream
+        models first."""
+        self.lineage.trace(self.resources, self.dialect)
+        by_uid = {resource.uid: resource for resource in self.resources}
+        known = {r.uid: {name: text for name, text in r.described.items() if text} for r in self.resources}
+        first = _upstream_first(self.resources)
+        for resource in sorted(self.resources, key=lambda r: first[r.uid]):
+            for name, _ in resource.columns:
+                passed = (
+                    None if known[resource.uid].get(name.lower()) else _passed_through(resource, name, by_uid, known)
+                )
+                if passed is not None:
+                    resource.carried[name.lower()] = passed
+                    known[resource.uid][name.lower()] = passed[0]
 
 
 @dataclass
@@ -687,8 +711,12 @@ def document_project(
 
 
 def plan_project(project: Project, *, overwrite: bool = False) -> FilePlan:
-    """The project read as a file: its tables and the requests they need."""
-    return plan_file(project.ddl(), path=project.label, dialect=project.dialect, overwrite=overwrite)
+    """The project read as a file: its tables and the requests they need; the model is not asked
+    about a column that takes its upstream column's description (unless ``overwrite``, which
+    replaces those upstream too)."""
+    if not overwrite:
+        project.carry()
+    return plan_file(project.ddl(carry=not overwrite), path=project.label, dialect=project.dialect, overwrite=overwrite)
 
 
 def _upstream_first(resources: Sequence[Resource]) -> dict[str, int]:
@@ -756,16 +784,22 @@ def record_project(
     by_uid = {resource.uid: resource for resource in project.resources}
     # every column's description as it will read, upstream models' first: what passes through
     known = {r.uid: {name: text for name, text in r.described.items() if text} for r in project.resources}
+    for resource in project.resources:
+        known[resource.uid].update({name: text for name, (text, _) in resource.carried.items()})
     first = _upstream_first(project.resources)
     carried: list[str] = []
     by_file: dict[str, list[_Planned]] = {}
     for done in sorted(outcome.tables, key=lambda done: first[project.resources[position[id(done.table)]].uid]):
-        if done.generated is None or not done.edits:  # nothing new, or the pipeline refused it
-            continue
         resource = project.resources[position[id(done.table)]]
-        made = done.generated.docs
-        description = done.docs.description if made.description and done.docs.description == made.description else None
         columns: dict[str, str] = {}
+        for name, _ in resource.columns:  # taken from upstream before the model was asked
+            if name.lower() in resource.carried and not resource.described.get(name.lower()):
+                text, upstream = resource.carried[name.lower()]
+                columns[_yaml_name(name, project.dialect)] = text
+                carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
+        # what the model wrote and the pipeline took (none when nothing was asked, or it refused it)
+        made = done.generated.docs if done.generated is not None and done.edits else TableDocs(None, {})
+        description = made.description if made.description and done.docs.description == made.description else None
         for name, text in list(done.docs.columns.items()):
             if made.columns.get(name) != text or resource.described.get(name.lower(), "") == text:
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sqlscribe.dbt_project import DbtError, Resource, _Planned, edit_property_file, read_project
+from sqlscribe.dbt_project import DbtError, Resource, _Planned, edit_property_file, plan_project, read_project
 
 from dbt_shop import FILES, SCHEMA_YML, build_shop, dbt
 
@@ -384,6 +384,11 @@ def test_a_column_passed_through_unchanged_carries_its_upstream_description(proj
     )
     dbt(project, "build", "-q", "-s", "orders")
     dbt(project, "docs", "generate", "-q")
+    check = sqlscribe(project, "--check", "dbt:.")  # what the YAML lacks, carried or not
+    assert "model orders: no description; 4 of 4 columns without a comment:" in check.stdout
+    plan = plan_project(read_project(f"dbt:{project}"))
+    (asked,) = [r.columns for i, r in plan.todo if plan.parsed.tables[i].name.endswith(".orders")]
+    assert list(asked) == ["order_id", "placed_at", "amount_cents"]  # amount's words are known: not asked
     done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
     assert done.returncode == 0, done.stderr
     assert "column descriptions carried from the column each passes through unchanged" in done.stderr
