@@ -665,9 +665,9 @@ def edit_property_file(
     from ruamel.yaml.util import load_yaml_guess_indent
 
     try:
-        indent = (4, 2)
-        if old.strip():
-            _, sequence, offset = load_yaml_guess_indent(old)
+        indent, before = (4, 2), None
+        if old.strip():  # ruamel's guess loads the file too: what it held, to compare the edit with
+            before, sequence, offset = load_yaml_guess_indent(old)
             indent = (sequence or 4, offset if offset is not None else 2)
         yaml = _yaml(indent)
         yaml.explicit_start = old.lstrip().startswith("---")
@@ -681,8 +681,7 @@ def edit_property_file(
             new = new.replace("version: 2\n", "version: 2\n\n", 1)
         if "\r\n" in old:
             new = new.replace("\r\n", "\n").replace("\n", "\r\n")
-        plain = _yaml()
-        before, after = plain.load(old) if old.strip() else None, plain.load(new)
+        after = _yaml().load(new)
     except YAMLError as error:
         raise DbtError(f"{path}: cannot be read as YAML: {error}".splitlines()[0]) from None
     if before is not None and not _contains(before, after, overwrite):
