@@ -560,7 +560,7 @@ def check_documented(
             if project is None:
                 where = f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}"
             else:
-                resource = project.resources[index]
+                resource = project.chosen[index]
                 where = f"{project.root / (resource.yaml or resource.origin)}:{resource.line}:1: {resource.label}"
             print(f"{where}: {'; '.join(missing)}")
             lacking += 1
@@ -601,6 +601,8 @@ def check_documented(
     if not quiet:
         if lacking:
             summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"
+        elif failed:  # what could be read is documented; what could not is named above
+            summary = f"{counted(tables, 'table')} checked; what could not be read is named above"
         else:
             summary = f"{counted(tables, 'table')} checked, every table and column documented"
         print(f"sqlscribe: {summary}", file=sys.stderr)

@@ -219,11 +219,19 @@ class Project:
 
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # unique id -> (schema, name)
     lineage: _Lineage = field(default_factory=_Lineage)
+    # what to document: the resources in the file or folder ``dbt:PATH`` names inside the
+    # project (all of them for the project itself); the others still give their descriptions
+    # to the columns that pass theirs through, and their files as homes for new entries
+    chosen: list[Resource] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.chosen:
+            self.chosen = list(self.resources)
 
     def ddl(self, carry: bool = False) -> str:
-        """The resources as DDL; with ``carry``, the descriptions columns take from upstream
-        (``carry()``) are comments too, so that the model is not asked about them."""
-        return render_ddl([r.table(self.dialect, self.names, carry) for r in self.resources], self.dialect)
+        """The chosen resources as DDL; with ``carry``, the descriptions columns take from
+        upstream (``carry()``) are comments too, so that the model is not asked about them."""
+        return render_ddl([r.table(self.dialect, self.names, carry) for r in self.chosen], self.dialect)
 
     def carry(self) -> None:
         """Give each column that the YAML leaves undescribed and that passes an upstream column
@@ -301,14 +309,32 @@ def _dialect(adapter: str) -> str:
         return "duckdb"  # warehouse types read closest to DuckDB's among what sqlscribe parses
 
 
+def _find_root(given: Path) -> Path | None:
+    """The dbt project that holds ``given`` (itself, or a file or folder in it): the nearest
+    folder up with a ``dbt_project.yml``, as relative as ``given`` is when it can be."""
+    for folder in (given, *given.parents):
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    for folder in given.absolute().parents:  # above the working folder: as ../.. when it holds it
+        if (folder / "dbt_project.yml").is_file():
+            relative = os.path.relpath(folder)
+            return folder if relative.startswith("../../..") else Path(relative)
+    return None
+
+
 def read_project(spec: str) -> Project:
-    """The project named ``dbt:PATH`` (its folder, or its ``dbt_project.yml``), from its artifacts."""
-    raw = spec[len(SCHEME) :] or "."
-    root = Path(raw).expanduser()
-    if root.name == "dbt_project.yml":
-        root = root.parent
-    if not (root / "dbt_project.yml").is_file():
-        raise DbtError(f"{spec}: no dbt_project.yml in {root}")
+    """The project named ``dbt:PATH`` from its artifacts: PATH is the project's folder or its
+    ``dbt_project.yml``, or a file or folder inside it (a model, ``models/marts``, a property
+    file), which then chooses the resources defined or declared there."""
+    given = Path(spec[len(SCHEME) :] or ".").expanduser()
+    if given.name == "dbt_project.yml":
+        given = given.parent
+    if not given.exists():
+        raise DbtError(f"{spec}: no such file or folder")
+    root = _find_root(given)
+    if root is None:
+        raise DbtError(f"{spec}: no dbt_project.yml in {given} or a folder above it")
+    inner = given.resolve().relative_to(root.resolve()).as_posix() if given.resolve() != root.resolve() else None
     target = _target_folder(root)
     manifest = _load_json(target / "manifest.json")
     catalog = _load_json(target / "catalog.json")
@@ -368,21 +394,34 @@ def read_project(spec: str) -> Project:
             uid=uid,
         )
         if not resource.columns:
-            if (node.get("config") or {}).get("materialized") != "ephemeral":  # no relation of its own
+            if (inner is None or _within(resource, inner)) and (node.get("config") or {}).get(
+                "materialized"
+            ) != "ephemeral":  # no relation of its own
                 notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
             continue
         resources.append(resource)
     _share_columns(resources, [node for _, node, _ in entries])
-    lineage = _Lineage.of(entries)
-    lines = _declared_lines(root, resources)
-    for resource in resources:
+    chosen = [r for r in resources if inner is None or _within(r, inner)]
+    if not chosen and inner is not None:
+        raise DbtError(f"{spec}: no model, seed, snapshot or source of the project is defined or declared in {inner}")
+    lines = _declared_lines(root, chosen)
+    for resource in chosen:
         resource.line = lines.get(_line_key(resource), 1)
     read_at = (target / "manifest.json").stat().st_mtime
-    newer = sorted({f for r in resources for f in (r.yaml, r.origin) if f and _modified(root / f) > read_at})
+    newer = sorted({f for r in chosen for f in (r.yaml, r.origin) if f and _modified(root / f) > read_at})
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    return Project(root, spec, dialect, resources, notes, names, lineage)
+    return Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen)
+
+
+def _within(resource: Resource, inner: str) -> bool:
+    """Whether ``dbt:PATH``'s path inside the project chooses the resource: the file that defines
+    it or declares it, or a folder above either."""
+    return any(
+        path and (path == inner or path.startswith(inner.rstrip("/") + "/"))
+        for path in (resource.origin, resource.yaml)
+    )
 
 
 def _share_columns(resources: Sequence[Resource], nodes: Sequence[dict[str, Any]]) -> None:
@@ -775,7 +814,7 @@ def record_project(
     file's text (None when there is none): the editor's own, for files open in it."""
     problems: list[str] = []
     notes: list[str] = []
-    if len(outcome.parsed.tables) != len(project.resources):
+    if len(outcome.parsed.tables) != len(project.chosen):
         problems.append(f"{project.label}: the catalog's tables did not all read back as DDL; nothing written")
         return DbtOutcome(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
@@ -788,8 +827,8 @@ def record_project(
     first = _upstream_first(project.resources)
     carried: list[str] = []
     by_file: dict[str, list[_Planned]] = {}
-    for done in sorted(outcome.tables, key=lambda done: first[project.resources[position[id(done.table)]].uid]):
-        resource = project.resources[position[id(done.table)]]
+    for done in sorted(outcome.tables, key=lambda done: first[project.chosen[position[id(done.table)]].uid]):
+        resource = project.chosen[position[id(done.table)]]
         columns: dict[str, str] = {}
         for name, _ in resource.columns:  # taken from upstream before the model was asked
             if name.lower() in resource.carried and not resource.described.get(name.lower()):

@@ -399,3 +399,37 @@ def test_a_column_passed_through_unchanged_carries_its_upstream_description(proj
     assert orders["placed_at"] == staged["ordered_at"]  # what this run wrote upstream
     assert orders["order_id"] != staged["order_id"]  # tested unique upstream only: a key there, not known here
     assert orders["amount_cents"] and orders["amount_cents"] != orders["amount"]
+
+
+def test_a_path_inside_the_project_chooses_what_is_documented(project: Path) -> None:
+    """`dbt:models/stg_orders.sql`, `dbt:seeds`, `dbt:models/schema.yml`: the resources defined or
+    declared there, found from any folder of the project."""
+    lines = {
+        spec: sqlscribe(project, "--check", spec).stdout.splitlines()
+        for spec in ("dbt:models/stg_orders.sql", "dbt:models/schema.yml", "dbt:seeds")
+    }
+    stg_orders = (
+        "models/schema.yml:5:1: model stg_orders: 3 of 5 columns without a comment: customer_id, ordered_at, status"
+    )
+    assert lines["dbt:models/stg_orders.sql"] == lines["dbt:models/schema.yml"] == [stg_orders]
+    assert [line.split(":")[0] for line in lines["dbt:seeds"]] == ["seeds/raw_orders.csv"]
+    inside = sqlscribe(project / "models", "--check", "dbt:stg_orders.sql")  # the project is above
+    assert inside.stdout.splitlines() == ["../" + stg_orders], inside.stderr
+
+    original = (project / "models" / "schema.yml").read_text(encoding="utf-8")
+    done = sqlscribe(project, "dbt:seeds", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert (project / "models" / "schema.yml").read_text(encoding="utf-8") == original
+    seeds = manifest(project)["raw_orders"]  # as dbt reads it now
+    assert isinstance(seeds, dict) and seeds["description"] and all(seeds["columns"].values())
+
+    (project / "analyses").mkdir()
+    for spec, message in (
+        (
+            "dbt:analyses",
+            "dbt:analyses: no model, seed, snapshot or source of the project is defined or declared in analyses",
+        ),
+        ("dbt:nowhere.sql", "dbt:nowhere.sql: no such file or folder"),
+    ):
+        failed = sqlscribe(project, "--check", spec)
+        assert failed.returncode == 1 and message in failed.stderr, failed.stderr

@@ -5,6 +5,7 @@ created, an open one edited as the editor holds it), which dbt then reads back."
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,14 @@ async def client(lsp_client: LanguageClient):
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_shop(tmp_path_factory.mktemp("dbt") / "shop")
+
+
+@pytest.fixture
+def shop(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built project for one test to change."""
+    return Path(shutil.copytree(built, tmp_path / "shop"))
 
 
 async def document(client: LanguageClient, *arguments: Any) -> Any:
@@ -71,3 +78,30 @@ async def test_without_a_project_the_user_is_told(client: LanguageClient, tmp_pa
     result = await document(client, tmp_path.as_uri())
     assert result["problems"] == ["no dbt project (dbt_project.yml) in the workspace"]
     assert result["files"] == []
+
+
+async def test_a_models_sql_file_offers_to_document_that_model_alone(client: LanguageClient, shop: Path):
+    """A dbt model's file is a SELECT, nothing to comment in it: its action documents the model
+    into the property file that declares it, and nothing else of the project."""
+    editor = await start_editor(client, {"backend": "heuristic"})
+    model = shop / "models" / "stg_orders.sql"
+    editor.open(model.as_uri(), model.read_text(encoding="utf-8"))
+    compiled = next((shop / "target" / "compiled").rglob("stg_orders.sql"))  # dbt's copy: none offered
+    editor.open(compiled.as_uri(), compiled.read_text(encoding="utf-8"))
+    plain = shop.parent / "query.sql"  # outside any dbt project: none offered
+    plain.write_text("select 1\n", encoding="utf-8")
+    editor.open(plain.as_uri(), "select 1\n")
+
+    assert await editor.code_actions(compiled.as_uri(), 0) == []
+    assert await editor.code_actions(plain.as_uri(), 0) == []
+    (action,) = await editor.code_actions(model.as_uri(), 10)
+    assert action.title == "Document dbt model `stg_orders`" and action.kind == "source.sqlscribe.documentDbt"
+    resolved = await client.code_action_resolve_async(action)  # as "Document this file": a command
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+
+    assert result["problems"] == [] and result["total"] == 1 and result["documented"] == 1
+    assert [Path(f).relative_to(shop).as_posix() for f in result["files"]] == ["models/schema.yml"]
+    assert not (shop / "seeds" / "schema.yml").exists()  # the seed is not this file's
+    text = (shop / "models" / "schema.yml").read_text(encoding="utf-8")  # not open: edited on disk
+    assert "- name: customers" not in text and "- name: ordered_at\n        description: " in text

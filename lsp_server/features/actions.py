@@ -18,6 +18,7 @@ from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import prefetch
+from lsp_server.features.dbt_actions import KIND_DBT, command_for, model_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
@@ -37,7 +38,9 @@ COMMAND_ACCEPTED = "sqlscribe.suggestionAccepted"
 def register(server: SqlscribeServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE], resolve_provider=True),
+        types.CodeActionOptions(
+            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT], resolve_provider=True
+        ),
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         try:
@@ -95,6 +98,10 @@ def list_actions(
                     data={**base, "kind": "file"},
                 )
             )
+    if not parsed.tables and _wanted(KIND_DBT, only):  # a dbt model's SELECT: its docs go into YAML
+        model = model_action(snap.uri)
+        if model is not None:
+            actions.append(model)
     if not _client_resolves(ls):
         # Without codeAction/resolve the action itself must say what to run: a command
         # that generates, then applies through workspace/applyEdit.
@@ -119,6 +126,8 @@ def _eager_command(action: types.CodeAction) -> types.Command:
     data: Any = action.data
     if data["kind"] == "file":
         return types.Command(title=action.title, command=COMMAND_DOCUMENT_FILE, arguments=[data["uri"]])
+    if data["kind"] == "dbt":
+        return command_for(action)
     return types.Command(
         title=action.title, command=COMMAND_DOCUMENT_TARGET, arguments=[data["uri"], data["table"], data["column"]]
     )
@@ -126,7 +135,7 @@ def _eager_command(action: types.CodeAction) -> types.Command:
 
 async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types.CodeAction:
     data: Any = action.data
-    if isinstance(data, dict) and data.get("kind") == "file":
+    if isinstance(data, dict) and data.get("kind") in ("file", "dbt"):
         action.command = _eager_command(action)
         return action
     if not isinstance(data, dict) or data.get("kind") not in ("column", "table") or "uri" not in data:

@@ -8,7 +8,10 @@ open in the editor is edited as the editor holds it, unsaved changes included, a
 names its version. Cancel (through the progress token) stops the model and changes nothing.
 
 Arguments: the project's folder (a URI or a path; a file inside it will do), else the first
-workspace folder that holds ``dbt_project.yml``; then ``{"workDoneToken": …}`` optionally.
+workspace folder that holds ``dbt_project.yml``; then optionally ``{"workDoneToken": …,
+"select": …}``, where ``select`` (a URI or path of a file or folder in the project) documents
+only the resources defined or declared there: the code action "Document dbt model `name`"
+(lsp_server/features/dbt_actions.py) sends its own file.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
+from lsp_server.features.dbt_actions import COMMAND_DOCUMENT_DBT
 from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import (
@@ -39,8 +43,6 @@ from sqlscribe.generate import Generated, GenerationError
 
 log = logging.getLogger(__name__)
 
-COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
-
 
 def register(server: SqlscribeServer) -> None:
     @server.command(COMMAND_DOCUMENT_DBT)
@@ -52,7 +54,14 @@ def register(server: SqlscribeServer) -> None:
             message = "no dbt project (dbt_project.yml) in the workspace"
             ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
             return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [message]}
-        return await run(ls, root, token if isinstance(token, str | int) else None)
+        select = options.get("select")
+        chosen = Path(to_fs_path(select) or select) if isinstance(select, str) and "://" in select else select
+        return await run(
+            ls,
+            root,
+            token if isinstance(token, str | int) else None,
+            Path(chosen) if isinstance(chosen, str | Path) and chosen else None,
+        )
 
 
 def project_root(ls: SqlscribeServer, given: object) -> Path | None:
@@ -70,16 +79,25 @@ def project_root(ls: SqlscribeServer, given: object) -> Path | None:
     return next((c for c in candidates if (c / "dbt_project.yml").is_file()), None)
 
 
-async def run(ls: SqlscribeServer, root: Path, token: str | int | None = None) -> dict[str, object]:
+async def run(
+    ls: SqlscribeServer, root: Path, token: str | int | None = None, select: Path | None = None
+) -> dict[str, object]:
+    """Document the project at ``root``, or only the resources defined or declared in ``select``
+    (a file or folder inside it)."""
     overwrite = ls.settings.overwriteExisting
-    label = f"dbt:{root}"
+    label = f"dbt:{select or root}"
     try:  # the artifacts read and the project's DDL parsed on a thread: a project can be large
         project, plan = await asyncio.to_thread(_read, label, overwrite)
     except DbtError as error:
         ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
         return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [str(error)]}
     total = len(plan.todo)
-    progress = await _Progress.start(ls, f"Documenting the dbt project {root.name}", total, token)
+    title = (
+        f"Documenting {select.name} in the dbt project {root.name}"
+        if select
+        else f"Documenting the dbt project {root.name}"
+    )
+    progress = await _Progress.start(ls, title, total, token)
     stop = threading.Event()
     answers: list[asyncio.Future[Generated]] = []
     results: list[Generated | GenerationError] = []
