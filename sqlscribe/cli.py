@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
 from sqlscribe.dbt_project import DbtError, DbtOutcome, Project, document_project, is_dbt_project, read_project
@@ -400,13 +401,17 @@ def cmd_document(args: argparse.Namespace) -> int:
                 _print_diff(original, outcome.new_text, str(path))
         if args.format in ("json", "dbt"):
             for table in outcome.tables:
+                source = table.sources()
+                if dbt is not None and table.table.name in dbt.carried:  # described as the upstream column is
+                    carried = dict.fromkeys(dbt.carried[table.table.name], "carried")
+                    source["columns"] = {**cast("dict[str, str]", source["columns"]), **carried}
                 record: dict[str, object] = {
                     "file": str(path),
                     "dialect": outcome.parsed.dialect,
                     "table": table.table.name,
                     "description": table.docs.description,
                     "columns": table.docs.columns,
-                    "source": table.sources(),
+                    "source": source,
                 }
                 if table.error:
                     record["error"] = table.error

@@ -266,6 +266,7 @@ class DbtOutcome:
     changes: list[YamlChange]  # the property files to write, each verified
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said on stderr, not failures
+    carried: dict[str, list[str]] = field(default_factory=dict)  # table -> columns described from upstream
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -826,6 +827,7 @@ def record_project(
         known[resource.uid].update({name: text for name, (text, _) in resource.carried.items()})
     first = _upstream_first(project.resources)
     carried: list[str] = []
+    described_from_upstream: dict[str, list[str]] = {}
     by_file: dict[str, list[_Planned]] = {}
     for done in sorted(outcome.tables, key=lambda done: first[project.chosen[position[id(done.table)]].uid]):
         resource = project.chosen[position[id(done.table)]]
@@ -835,6 +837,7 @@ def record_project(
                 text, upstream = resource.carried[name.lower()]
                 columns[_yaml_name(name, project.dialect)] = text
                 carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
+                described_from_upstream.setdefault(done.table.name, []).append(name)
         # what the model wrote and the pipeline took (none when nothing was asked, or it refused it)
         made = done.generated.docs if done.generated is not None and done.edits else TableDocs(None, {})
         description = made.description if made.description and done.docs.description == made.description else None
@@ -846,6 +849,7 @@ def record_project(
                 text, upstream = passed
                 done.docs.columns[name] = text
                 carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
+                described_from_upstream.setdefault(done.table.name, []).append(name)
             columns[_yaml_name(name, project.dialect)] = text
             known[resource.uid][name.lower()] = text
         if description is None and not columns:
@@ -875,4 +879,4 @@ def record_project(
             problems.append(f"{path}: cannot be read: {error}")
         except DbtError as error:
             problems.append(str(error))
-    return DbtOutcome(project.label, outcome, changes, problems, project.notes + notes)
+    return DbtOutcome(project.label, outcome, changes, problems, project.notes + notes, described_from_upstream)

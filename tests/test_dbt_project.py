@@ -389,6 +389,14 @@ def test_a_column_passed_through_unchanged_carries_its_upstream_description(proj
     plan = plan_project(read_project(f"dbt:{project}"))
     (asked,) = [r.columns for i, r in plan.todo if plan.parsed.tables[i].name.endswith(".orders")]
     assert list(asked) == ["order_id", "placed_at", "amount_cents"]  # amount's words are known: not asked
+    records = json.loads(sqlscribe(project, "dbt:.", "--format", "json", "--backend", "heuristic").stdout)
+    (orders,) = [r for r in records if r["table"].endswith(".orders")]
+    assert orders["source"]["columns"] == {
+        "order_id": "generated",
+        "placed_at": "carried",  # stg_orders.ordered_at's text, written in this run
+        "amount": "carried",  # stg_orders.amount's, in the YAML
+        "amount_cents": "generated",
+    }
     done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
     assert done.returncode == 0, done.stderr
     assert "column descriptions carried from the column each passes through unchanged" in done.stderr
