@@ -238,8 +238,10 @@ class Project:
         through unchanged that column's description from the YAML (or carried itself), upstream
         models first."""
         self.lineage.trace(self.resources, self.dialect)
+        for resource in self.resources:
+            resource.carried.clear()
         by_uid = {resource.uid: resource for resource in self.resources}
-        known = {r.uid: {name: text for name, text in r.described.items() if text} for r in self.resources}
+        known = _descriptions(self.resources)
         first = _upstream_first(self.resources)
         for resource in sorted(self.resources, key=lambda r: first[r.uid]):
             for name, _ in resource.columns:
@@ -310,7 +312,7 @@ def _dialect(adapter: str) -> str:
         return "duckdb"  # warehouse types read closest to DuckDB's among what sqlscribe parses
 
 
-def _find_root(given: Path) -> Path | None:
+def find_project(given: Path) -> Path | None:
     """The dbt project that holds ``given`` (itself, or a file or folder in it): the nearest
     folder up with a ``dbt_project.yml``, as relative as ``given`` is when it can be."""
     for folder in (given, *given.parents):
@@ -332,7 +334,7 @@ def read_project(spec: str) -> Project:
         given = given.parent
     if not given.exists():
         raise DbtError(f"{spec}: no such file or folder")
-    root = _find_root(given)
+    root = find_project(given)
     if root is None:
         raise DbtError(f"{spec}: no dbt_project.yml in {given} or a folder above it")
     inner = given.resolve().relative_to(root.resolve()).as_posix() if given.resolve() != root.resolve() else None
@@ -633,13 +635,15 @@ def _apply(data: Any, planned: Sequence[_Planned], overwrite: bool) -> tuple[Any
         order = [name for name, _ in resource.columns]
         for name, text in plan.columns.items():
             column = _named(entry.get("columns"), name)
+            own = _named(version.get("columns"), name) if version is not None else None
+            # the version's own list: where it names the column, or where the model's entry for
+            # it does not reach the version (the version does not take it, or not every version has it)
             if version is not None and (
-                _named(version.get("columns"), name) is not None
+                own is not None
                 or (column is None and not _top_level(entry, name, resource))
+                or (column is not None and not _includes(version, name))
             ):
-                holder, where = version, _named(version.get("columns"), name)  # the version's own entry
-            elif version is not None and column is not None and not _includes(version, name):
-                holder, where = version, None
+                holder, where = version, own
             else:
                 holder, where = entry, column
             if where is None:
@@ -758,6 +762,15 @@ def plan_project(project: Project, *, overwrite: bool = False) -> FilePlan:
     return plan_file(project.ddl(carry=not overwrite), path=project.label, dialect=project.dialect, overwrite=overwrite)
 
 
+def _descriptions(resources: Sequence[Resource]) -> dict[str, dict[str, str]]:
+    """Each resource's column descriptions (lower-case names) as the YAML will hold them before
+    the model writes: what people wrote, then what was carried from upstream."""
+    return {
+        r.uid: {**{n: t for n, t in r.described.items() if t}, **{n: t for n, (t, _) in r.carried.items()}}
+        for r in resources
+    }
+
+
 def _upstream_first(resources: Sequence[Resource]) -> dict[str, int]:
     """Each resource's place in an order where the resources it passes columns through from come
     before it."""
@@ -822,22 +835,19 @@ def record_project(
     project.lineage.trace(project.resources, project.dialect)
     by_uid = {resource.uid: resource for resource in project.resources}
     # every column's description as it will read, upstream models' first: what passes through
-    known = {r.uid: {name: text for name, text in r.described.items() if text} for r in project.resources}
-    for resource in project.resources:
-        known[resource.uid].update({name: text for name, (text, _) in resource.carried.items()})
+    known = _descriptions(project.resources)
     first = _upstream_first(project.resources)
-    carried: list[str] = []
-    described_from_upstream: dict[str, list[str]] = {}
+    # (table in the DDL, its relation, column, the upstream column it is described as)
+    carried: list[tuple[str, str, str, str]] = []
     by_file: dict[str, list[_Planned]] = {}
     for done in sorted(outcome.tables, key=lambda done: first[project.chosen[position[id(done.table)]].uid]):
         resource = project.chosen[position[id(done.table)]]
         columns: dict[str, str] = {}
         for name, _ in resource.columns:  # taken from upstream before the model was asked
-            if name.lower() in resource.carried and not resource.described.get(name.lower()):
+            if name.lower() in resource.carried:
                 text, upstream = resource.carried[name.lower()]
                 columns[_yaml_name(name, project.dialect)] = text
-                carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
-                described_from_upstream.setdefault(done.table.name, []).append(name)
+                carried.append((done.table.name, resource.qualified[1], name, upstream))
         # what the model wrote and the pipeline took (none when nothing was asked, or it refused it)
         made = done.generated.docs if done.generated is not None and done.edits else TableDocs(None, {})
         description = made.description if made.description and done.docs.description == made.description else None
@@ -848,15 +858,18 @@ def record_project(
             if passed is not None:  # the same data upstream: the same words
                 text, upstream = passed
                 done.docs.columns[name] = text
-                carried.append(f"{resource.qualified[1]}.{name} from {upstream}")
-                described_from_upstream.setdefault(done.table.name, []).append(name)
+                carried.append((done.table.name, resource.qualified[1], name, upstream))
             columns[_yaml_name(name, project.dialect)] = text
             known[resource.uid][name.lower()] = text
         if description is None and not columns:
             continue
         by_file.setdefault(_home(resource, project.resources), []).append(_Planned(resource, description, columns))
+    described_from_upstream: dict[str, list[str]] = {}
+    for table, _, name, _ in carried:
+        described_from_upstream.setdefault(table, []).append(name)
     if carried:
-        listed = ", ".join(carried[:3]) + (f" and {len(carried) - 3} more" if len(carried) > 3 else "")
+        said = [f"{relation}.{name} from {upstream}" for _, relation, name, upstream in carried]
+        listed = ", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
         notes.append(
             f"{project.label}: {len(carried)} column description{'s' if len(carried) > 1 else ''} carried from the"
             f" column each passes through unchanged: {listed}"

@@ -32,6 +32,7 @@ from sqlscribe.dbt_project import (
     DbtError,
     DbtOutcome,
     Project,
+    find_project,
     plan_project,
     read_from_disk,
     read_project,
@@ -54,29 +55,25 @@ def register(server: SqlscribeServer) -> None:
             message = "no dbt project (dbt_project.yml) in the workspace"
             ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
             return {"documented": 0, "total": 0, "files": [], "cancelled": False, "problems": [message]}
-        select = options.get("select")
-        chosen = Path(to_fs_path(select) or select) if isinstance(select, str) and "://" in select else select
-        return await run(
-            ls,
-            root,
-            token if isinstance(token, str | int) else None,
-            Path(chosen) if isinstance(chosen, str | Path) and chosen else None,
-        )
+        return await run(ls, root, token if isinstance(token, str | int) else None, _path(options.get("select")))
+
+
+def _path(given: object) -> Path | None:
+    """A command argument's file or folder: a URI or a path (None for anything else)."""
+    if not isinstance(given, str) or not given:
+        return None
+    return Path(to_fs_path(given) or given) if "://" in given else Path(given)
 
 
 def project_root(ls: SqlscribeServer, given: object) -> Path | None:
     """The folder of the project named (a URI or path, of the folder or of a file in it), else of
     the first workspace folder holding ``dbt_project.yml``."""
-    if isinstance(given, dict):
-        given = given.get("uri")
-    candidates: list[Path] = []
-    if isinstance(given, str) and given:
-        path = Path(to_fs_path(given) or given) if "://" in given else Path(given)
-        candidates += [path, *path.parents]
-    else:
-        uris = [folder.uri for folder in ls.workspace.folders.values()] or [ls.workspace.root_uri or ""]
-        candidates += [Path(to_fs_path(uri) or "") for uri in uris if uri]
-    return next((c for c in candidates if (c / "dbt_project.yml").is_file()), None)
+    path = _path(given.get("uri") if isinstance(given, dict) else given)
+    if path is not None:
+        return find_project(path)
+    uris = [folder.uri for folder in ls.workspace.folders.values()] or [ls.workspace.root_uri or ""]
+    folders = [Path(to_fs_path(uri) or "") for uri in uris if uri]
+    return next((folder for folder in folders if (folder / "dbt_project.yml").is_file()), None)
 
 
 async def run(

@@ -16,6 +16,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from sqlscribe.dbt_project import find_project
+
 COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
 KIND_DBT = types.CodeActionKind.Source + ".sqlscribe.documentDbt"
 # a project's folders whose SQL files are not models or snapshots that dbt documents
@@ -53,4 +55,4 @@ def command_for(action: types.CodeAction) -> types.Command:
 @functools.lru_cache(maxsize=256)
 def _project_above(folder: Path) -> Path | None:
     """The dbt project folder at or above ``folder`` (remembered: code actions ask often)."""
-    return next((f for f in (folder, *folder.parents) if (f / "dbt_project.yml").is_file()), None)
+    return find_project(folder)
