@@ -223,10 +223,18 @@ class Project:
     # project (all of them for the project itself); the others still give their descriptions
     # to the columns that pass theirs through, and their files as homes for new entries
     chosen: list[Resource] = field(default_factory=list)
+    # installed packages' models, seeds and sources (dbt_packages/): never documented here, they
+    # lend what their own YAML says to the columns that pass theirs through
+    lenders: list[Resource] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.chosen:
             self.chosen = list(self.resources)
+
+    @property
+    def known(self) -> list[Resource]:
+        """Every resource whose descriptions a column may take: the project's, then the packages'."""
+        return self.resources + self.lenders
 
     def ddl(self, carry: bool = False) -> str:
         """The chosen resources as DDL; with ``carry``, the descriptions columns take from
@@ -240,9 +248,9 @@ class Project:
         self.lineage.trace(self.resources, self.dialect)
         for resource in self.resources:
             resource.carried.clear()
-        by_uid = {resource.uid: resource for resource in self.resources}
-        known = _descriptions(self.resources)
-        first = _upstream_first(self.resources)
+        by_uid = {resource.uid: resource for resource in self.known}
+        known = _descriptions(self.known)
+        first = _upstream_first(self.known)
         for resource in sorted(self.resources, key=lambda r: first[r.uid]):
             for name, _ in resource.columns:
                 passed = (
@@ -351,6 +359,7 @@ def read_project(spec: str) -> Project:
     for uid, node in (manifest.get("sources") or {}).items():
         entries.append((uid, node, (catalog.get("sources") or {}).get(uid) or {}))
     resources: list[Resource] = []
+    lenders: list[Resource] = []
     notes: list[str] = []
     tests: dict[str, Tests] = {}
     for node in (manifest.get("nodes") or {}).values():
@@ -367,8 +376,7 @@ def read_project(spec: str) -> Project:
         relation = str(node.get("alias") or f"{node.get('name')}_v{version}") if version is not None else None
         # a reference's target
         names[uid] = (str(source or node.get("schema") or "main"), relation or str(node.get("name")))
-        if project_name and node.get("package_name") not in (None, project_name):
-            continue  # an installed package's models are documented in that package
+        installed = bool(project_name) and node.get("package_name") not in (None, project_name)
         origin = _relative(node.get("original_file_path")) or ""
         # a source, or a snapshot defined in YAML (dbt 1.9), is declared in the file it comes from
         yaml = _relative(node.get("patch_path")) or (origin if origin.endswith((".yml", ".yaml")) else None)
@@ -396,6 +404,10 @@ def read_project(spec: str) -> Project:
             latest=version is not None and str(node.get("latest_version")) == version,
             uid=uid,
         )
+        if installed:  # documented in its package; lends its descriptions
+            if resource.columns:
+                lenders.append(resource)
+            continue
         if not resource.columns:
             if (inner is None or _within(resource, inner)) and (node.get("config") or {}).get(
                 "materialized"
@@ -415,7 +427,7 @@ def read_project(spec: str) -> Project:
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    return Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen)
+    return Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen, lenders)
 
 
 def _within(resource: Resource, inner: str) -> bool:
@@ -833,10 +845,10 @@ def record_project(
         return DbtOutcome(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
     project.lineage.trace(project.resources, project.dialect)
-    by_uid = {resource.uid: resource for resource in project.resources}
+    by_uid = {resource.uid: resource for resource in project.known}
     # every column's description as it will read, upstream models' first: what passes through
-    known = _descriptions(project.resources)
-    first = _upstream_first(project.resources)
+    known = _descriptions(project.known)
+    first = _upstream_first(project.known)
     # (table in the DDL, its relation, column, the upstream column it is described as)
     carried: list[tuple[str, str, str, str]] = []
     by_file: dict[str, list[_Planned]] = {}

@@ -409,6 +409,45 @@ def test_a_column_passed_through_unchanged_carries_its_upstream_description(proj
     assert orders["amount_cents"] and orders["amount_cents"] != orders["amount"]
 
 
+def test_a_column_passed_through_from_an_installed_packages_model_takes_its_description(project: Path) -> None:
+    """A package's models (dbt_packages/) are documented in the package and never written here;
+    what their YAML says is what a column that passes theirs through says."""
+    ledger = project.parent / "ledger"
+    (ledger / "models").mkdir(parents=True)
+    (ledger / "dbt_project.yml").write_text('name: ledger\nversion: "1.0"\nprofile: shop\n', encoding="utf-8")
+    entries = "select 10 as customer_id, 12.5 as balance\n"
+    (ledger / "models" / "ledger_entries.sql").write_text(entries, encoding="utf-8")
+    package_yml = (
+        "version: 2\nmodels:\n  - name: ledger_entries\n    columns:\n      - name: balance\n"
+        "        description: The customer's balance after the entry, in the shop's currency.\n"
+    )
+    (ledger / "models" / "ledger.yml").write_text(package_yml, encoding="utf-8")
+    (project / "packages.yml").write_text("packages:\n  - local: ../ledger\n", encoding="utf-8")
+    (project / "models" / "balances.sql").write_text(
+        "select customer_id, balance, balance * 100 as balance_cents from {{ ref('ledger_entries') }}\n",
+        encoding="utf-8",
+    )
+    dbt(project, "deps")
+    dbt(project, "build", "-q", "-s", "ledger_entries", "balances")
+    dbt(project, "docs", "generate", "-q")
+    read = read_project(f"dbt:{project}")
+    assert [r.name for r in read.lenders] == ["ledger_entries"]
+    assert "ledger_entries" not in read.ddl()  # never documented here
+    plan = plan_project(read)
+    (asked,) = [r.columns for i, r in plan.todo if plan.parsed.tables[i].name.endswith(".balances")]
+    assert list(asked) == ["customer_id", "balance_cents"]  # balance's words are the package's: not asked
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "balances.balance from ledger_entries.balance" in done.stderr
+    balances = manifest(project)["balances"]["columns"]
+    assert isinstance(balances, dict)
+    assert balances["balance"] == "The customer's balance after the entry, in the shop's currency."
+    assert balances["balance_cents"] and balances["balance_cents"] != balances["balance"]
+    for package in (ledger, project / "dbt_packages" / "ledger"):
+        assert (package / "models" / "ledger.yml").read_text(encoding="utf-8") == package_yml
+    assert not (project / "dbt_packages" / "ledger" / "models" / "schema.yml").exists()
+
+
 def test_a_path_inside_the_project_chooses_what_is_documented(project: Path) -> None:
     """`dbt:models/stg_orders.sql`, `dbt:seeds`, `dbt:models/schema.yml`: the resources defined or
     declared there, found from any folder of the project."""
