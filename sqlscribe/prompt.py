@@ -17,8 +17,9 @@ from sqlscribe.generate.heuristic import describe_column, describe_table
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
-# limit cut off end at their last full sentence).
-PROMPT_VERSION = 3
+# limit cut off end at their last full sentence; 4: a primary key of several columns is one line
+# of its own, and a text that calls a column the rows' key when it is not is the heuristic's).
+PROMPT_VERSION = 4
 
 # The longest table description or column comment the answer's JSON schema lets a model write.
 MAX_CHARS = 200
@@ -90,10 +91,17 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     each requested column (and the table) also carries the heuristic's draft."""
     table = request.table
     lines = [f"table: {table.name}", "columns:"]
+    # A key of several columns is one line of its own: marked on each member, every one of them
+    # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
+    # reference that is only part of it).
+    key = [col.name for col in table.columns if col.primary_key]
     for col in table.columns:
         parts = [f"- {col.name} {col.data_type}".rstrip()]
         details = []
         for constraint in col.constraints:
+            if constraint == "PRIMARY KEY" and len(key) > 1:
+                details.append("not null")
+                continue
             details.append(constraint.lower() if constraint in ("PRIMARY KEY", "NOT NULL", "UNIQUE") else constraint)
         if details:
             parts.append(", " + ", ".join(_lower_keywords(d) for d in details))
@@ -102,6 +110,8 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
         elif drafts and col.name in request.columns:
             parts.append(f" | draft: {describe_column(col, table)}")
         lines.append("".join(parts))
+    if len(key) > 1:
+        lines.append(f"primary key: ({', '.join(key)})")
     multi = [fk for fk in table.foreign_keys if len(fk.columns) > 1]
     for fk in multi:
         lines.append(f"foreign key: ({', '.join(fk.columns)}) references {fk.ref_table}({', '.join(fk.ref_columns)})")
@@ -202,7 +212,7 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
         value = raw_columns.get(name)
         if isinstance(value, str):
             value = drop_unknown_references(end_cut_text(clean_text(value)), known)
-        if isinstance(value, str) and _meaningful(value):
+        if isinstance(value, str) and _meaningful(value) and not false_key_claim(value, name, request.table):
             columns[name] = value
         else:
             missing.append(name)
@@ -264,6 +274,22 @@ def drop_unknown_references(text: str, known: set[str]) -> str:
     if grounded != text.strip() and text.rstrip().endswith(".") and not grounded.endswith("."):
         grounded = grounded.rstrip(" ;,:") + "."
     return grounded
+
+
+# Words that make a column the key of the table's rows.
+_ROW_KEY = re.compile(r"\bsurrogate key\b|\buniquely identif|^(?:the )?primary key\b", re.IGNORECASE)
+
+
+def false_key_claim(text: str, column: str, table: Table) -> bool:
+    """True when ``text`` calls ``column`` the key of the table's rows while the table declares
+    a primary key that is not this column alone: a part of a key of several columns (a
+    reference, as a rule: "Surrogate key that uniquely identifies the search log" for
+    ``log_search.ls_log_id``), or a column beside the key that is not declared unique."""
+    key = [col.name for col in table.columns if col.primary_key]
+    col = table.column(column)
+    if not key or col is None or key == [col.name] or (col.unique and not col.primary_key):
+        return False
+    return _ROW_KEY.search(text) is not None
 
 
 def _meaningful(text: str) -> bool:

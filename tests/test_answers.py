@@ -136,3 +136,78 @@ def test_the_shared_prompt_prefix_leaves_every_prompt_a_token_of_its_own() -> No
     assert _common_prefix([[1, 2, 3], [1, 2, 3]]) == 2  # identical prompts: the last token is each one's own
     assert _common_prefix([[7, 1], [8, 1]]) == 0
     assert _common_prefix([[5]]) == 0
+
+
+LINKS = """CREATE TABLE log_search (
+  ls_field VARBINARY(32) NOT NULL,
+  ls_value VARCHAR(255) NOT NULL,
+  ls_log_id INT UNSIGNED DEFAULT 0 NOT NULL,
+  PRIMARY KEY (ls_field, ls_value, ls_log_id)
+);
+CREATE TABLE devices (
+  id INT PRIMARY KEY,
+  owner_id INT REFERENCES users(id),
+  serial VARCHAR(40) UNIQUE,
+  label TEXT
+);"""
+
+
+def test_a_key_of_several_columns_is_shown_once_and_none_of_its_parts_is_called_the_rows_key() -> None:
+    parsed = parse_sql(LINKS, "mysql")
+    request = request_for(parsed, 0)
+    rendered = prompt.render_table(request)
+    # Marked on each member, every one of them reads as the table's key.
+    assert "- ls_log_id INT UNSIGNED, not null, default 0\n" in rendered
+    assert "primary key: (ls_field, ls_value, ls_log_id)\n" in rendered
+    assert "- id INT, primary key" in prompt.render_table(request_for(parsed, 1))
+    answer = {
+        "table": "Search index of the log.",
+        "columns": {
+            "ls_field": "Field that was searched.",
+            "ls_value": "Value of the field that was searched.",
+            "ls_log_id": "Surrogate key that uniquely identifies the search log.",
+        },
+    }
+    generated = Canned(answer).document(request)
+    fallback = heuristic_docs(request).columns["ls_log_id"]
+    assert generated.docs.columns["ls_log_id"] == "Identifier of the log." == fallback
+    assert generated.fallback_columns == ["ls_log_id"]
+    assert generated.docs.columns["ls_field"] == "Field that was searched."
+    # Beside a key of one column: the key itself and a unique column may say so, a reference may not.
+    request = request_for(parsed, 1)
+    answer = {
+        "table": "Devices.",
+        "columns": {
+            "id": "Surrogate key that uniquely identifies the device.",
+            "owner_id": "Primary key of the owner; references users.",
+            "serial": "Serial number that uniquely identifies the device.",
+            "label": "Label of the device.",
+        },
+    }
+    generated = Canned(answer).document(request)
+    assert generated.fallback_columns == ["owner_id"]
+    assert generated.docs.columns["owner_id"] == "Reference to the user (users.id)."
+    assert generated.docs.columns["id"] == answer["columns"]["id"]  # type: ignore[index]
+    assert generated.docs.columns["serial"] == answer["columns"]["serial"]  # type: ignore[index]
+    # A table that declares no key: nothing to contradict.
+    bare = parse_sql("CREATE TABLE sl_seqlog (seql_seqid INT, seql_origin INT);", "postgres")
+    assert not prompt.false_key_claim("Surrogate key that uniquely identifies the log.", "seql_seqid", bare.tables[0])
+
+
+def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts_as_identifiers() -> None:
+    parsed = parse_sql(LINKS + "\nCREATE TABLE flags (is_active BOOL, is_deleted BOOL);", "mysql")
+    docs = heuristic_docs(request_for(parsed, 0)).columns
+    assert docs == {
+        "ls_field": "Field of the log search.",
+        "ls_value": "Value of the log search.",
+        "ls_log_id": "Identifier of the log.",  # part of the key: not the log search's own identifier
+    }
+    assert heuristic_docs(request_for(parsed, 1)).columns["id"] == "Unique identifier of the device."
+    # "is" is no abbreviation: the flags still read as questions.
+    assert heuristic_docs(request_for(parsed, 2)).columns["is_active"] == "Whether the flag is active."
+    # A shared prefix that is all a key's name says is the key's subject, not an abbreviation.
+    notes = parse_sql("CREATE TABLE customer_notes (customer_id INT, customer_note TEXT);", "postgres")
+    assert heuristic_docs(request_for(notes, 0)).columns == {
+        "customer_id": "Identifier of the customer.",
+        "customer_note": "Note of the customer note.",
+    }

@@ -93,9 +93,26 @@ def _default_note(col: Column) -> str:
     return ""
 
 
+_VERBS = ("is", "has", "can", "should", "was", "allow", "allows")
+_KEY_WORDS = ("id", "key", "uuid", "guid")
+
+
+def column_prefix(table: Table) -> str | None:
+    """The abbreviation that every column name of ``table`` starts with and that says nothing
+    about any one column: MediaWiki's ``rc_id``, ``rc_timestamp``; Slony's ``seql_seqid``."""
+    firsts = {tuple(split_identifier(col.name)[:1]) for col in table.columns}
+    if len(table.columns) < 2 or len(firsts) != 1 or any(len(split_identifier(c.name)) < 2 for c in table.columns):
+        return None
+    (first,) = firsts
+    return first[0] if first and first[0] not in _VERBS else None
+
+
 def describe_column(col: Column, table: Table) -> str:
     entity = _phrase(entity_words(table.name))
     raw = split_identifier(col.name)
+    prefix = column_prefix(table)
+    if prefix is not None and raw[:1] == [prefix] and any(w not in _KEY_WORDS for w in raw[1:]):
+        raw = raw[1:]  # not from a key's name: customer_id beside customer_note names the customer
     unit = ""
     if len(raw) > 1 and raw[-1] in UNIT_SUFFIXES:
         unit = " " + UNIT_SUFFIXES[raw[-1]]
@@ -114,12 +131,13 @@ def describe_column(col: Column, table: Table) -> str:
         target = _phrase(entity_words(col.references.ref_table))
         ref_col = col.references.ref_columns[0] if col.references.ref_columns else "its key"
         return _sentence(f"Reference to the {target} ({col.references.ref_table}.{ref_col})")
-    if last in ("id", "key", "uuid", "guid") or last == "ID" or words[-1:] == ["ID"]:
-        rest = [w for w in core if w not in ("ID", "id", "key", "uuid", "guid")]
-        if col.primary_key or not rest:
+    if last in _KEY_WORDS or last == "ID" or words[-1:] == ["ID"]:
+        rest = [w for w in core if w not in ("ID", *_KEY_WORDS)]
+        whole_key = col.primary_key and not any(c.primary_key for c in table.columns if c is not col)
+        if whole_key or not rest:
             return _sentence(f"Unique identifier of the {entity}")
         return _sentence(f"Identifier of the {_phrase(rest)}")
-    if words and words[0] in ("is", "has", "can", "should", "was", "allow", "allows"):
+    if words and words[0] in _VERBS:
         verb = words[0]
         return _sentence(f"Whether the {entity} {verb} {_phrase(words[1:])}".rstrip())
     if last in ("flag", "indicator", "ind") or (any(t in dtype for t in _BOOL_TYPES) and "INT" not in dtype[:3]):
