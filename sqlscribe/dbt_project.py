@@ -236,6 +236,12 @@ class Project:
         """Every resource whose descriptions a column may take: the project's, then the packages'."""
         return self.resources + self.lenders
 
+    def passing(self) -> tuple[dict[str, Resource], dict[str, dict[str, str]], dict[str, int]]:
+        """What passing descriptions downstream starts from: every resource that may lend one by
+        unique id, their column descriptions as the YAML holds them (``_descriptions``), and
+        each one's place in an upstream-first order."""
+        return {r.uid: r for r in self.known}, _descriptions(self.known), _upstream_first(self.known)
+
     def ddl(self, carry: bool = False) -> str:
         """The chosen resources as DDL; with ``carry``, the descriptions columns take from
         upstream (``carry()``) are comments too, so that the model is not asked about them."""
@@ -248,9 +254,7 @@ class Project:
         self.lineage.trace(self.resources, self.dialect)
         for resource in self.resources:
             resource.carried.clear()
-        by_uid = {resource.uid: resource for resource in self.known}
-        known = _descriptions(self.known)
-        first = _upstream_first(self.known)
+        by_uid, known, first = self.passing()
         for resource in sorted(self.resources, key=lambda r: first[r.uid]):
             for name, _ in resource.columns:
                 passed = (
@@ -845,10 +849,8 @@ def record_project(
         return DbtOutcome(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
     project.lineage.trace(project.resources, project.dialect)
-    by_uid = {resource.uid: resource for resource in project.known}
     # every column's description as it will read, upstream models' first: what passes through
-    known = _descriptions(project.known)
-    first = _upstream_first(project.known)
+    by_uid, known, first = project.passing()
     # (table in the DDL, its relation, column, the upstream column it is described as)
     carried: list[tuple[str, str, str, str]] = []
     by_file: dict[str, list[_Planned]] = {}
