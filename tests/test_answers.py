@@ -189,6 +189,9 @@ def test_a_key_of_several_columns_is_shown_once_and_none_of_its_parts_is_called_
     assert generated.docs.columns["owner_id"] == "Reference to the user (users.id)."
     assert generated.docs.columns["id"] == answer["columns"]["id"]  # type: ignore[index]
     assert generated.docs.columns["serial"] == answer["columns"]["serial"]  # type: ignore[index]
+    # Unique by a constraint of the table's own: as the inline keyword.
+    coded = parse_sql("CREATE TABLE currencies (id INT PRIMARY KEY, code CHAR(3), UNIQUE (code));", "postgres")
+    assert not prompt.false_key_claim("Code that uniquely identifies the currency.", "code", coded.tables[0])
     # A table that declares no key: nothing to contradict.
     bare = parse_sql("CREATE TABLE sl_seqlog (seql_seqid INT, seql_origin INT);", "postgres")
     assert not prompt.false_key_claim("Surrogate key that uniquely identifies the log.", "seql_seqid", bare.tables[0])

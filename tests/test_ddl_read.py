@@ -284,6 +284,25 @@ ALTER TABLE orders ALTER COLUMN placed_at SET DEFAULT now();
     assert table.referenced_tables == ["public.customers"]
 
 
+def test_unique_keys_declared_for_the_table_mark_their_column() -> None:
+    """A one-column UNIQUE constraint, however declared, makes its column unique, as the inline
+    keyword does: a key the prompt shows and a comment may name."""
+    cases = [
+        ("postgres", "CREATE TABLE t (id INT PRIMARY KEY, code TEXT, a INT, b INT, UNIQUE (code), UNIQUE (a, b));"),
+        ("mysql", "CREATE TABLE t (id INT, code VARCHAR(9), a INT, b INT, PRIMARY KEY (id),\n"
+         "  UNIQUE KEY uk_code (code(5)) USING BTREE, UNIQUE INDEX uk_ab (a, b));"),
+        ("tsql", "CREATE TABLE t (id INT, code VARCHAR(9), a INT, b INT, CONSTRAINT uq UNIQUE NONCLUSTERED (code));"),
+        ("postgres", "CREATE TABLE t (id INT, code TEXT, a INT, b INT);\n"
+         "ALTER TABLE ONLY t ADD CONSTRAINT t_code_key UNIQUE (code);"),
+    ]  # fmt: skip
+    for dialect, sql in cases:
+        parsed = parse_sql(sql, dialect)
+        (table,) = parsed.tables
+        assert parsed.diagnostics == [] and table.complete, sql
+        assert [c.name for c in table.columns if c.unique] == ["code"], sql  # a and b are unique together only
+        assert "UNIQUE" in table.columns[1].constraints
+
+
 def test_a_pg_dump_with_data_and_functions_reads_cleanly() -> None:
     """COPY blocks hold rows, not SQL (a quote in a name must not open a string)."""
     sql = """SET client_encoding = 'UTF8';

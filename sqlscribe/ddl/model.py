@@ -95,6 +95,7 @@ class Table:
     name_span: Span
     columns: list[Column] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
+    unique_keys: list[tuple[str, ...]] = field(default_factory=list)  # table-level UNIQUE (…) constraints
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     comment: Comment | None = None
     # Where a table comment or a COMMENT ON statement goes.

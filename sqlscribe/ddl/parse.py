@@ -508,6 +508,13 @@ def _read_table_constraint(element: Sequence[_Tok], table: Table) -> None:
             j += 1  # SQL Server
         if j < len(element) and element[j].kind == TokenType.L_PAREN:
             table.primary_key, _ = _name_list(element, j)
+    elif up in ("UNIQUE", "UNIQUE KEY"):
+        # UNIQUE [KEY | INDEX] [name] (…); SQL Server's [CLUSTERED]; PostgreSQL's [NULLS NOT DISTINCT]
+        opened = next((n for n in range(i + 1, len(element)) if element[n].kind == TokenType.L_PAREN), None)
+        if opened is not None:
+            names, _ = _name_list(element, opened)
+            if names:
+                table.unique_keys.append(names)
     elif up in ("FOREIGN", "FOREIGN KEY"):
         j = i + (2 if up == "FOREIGN" else 1)
         if j < len(element) and element[j].kind == TokenType.L_PAREN:
@@ -636,11 +643,16 @@ def _read_sql_comments(text: str, table: Table, opened: int) -> None:
 
 
 def _mark_keys(table: Table) -> None:
-    """Mark the columns of the table's primary key and of its single-column foreign keys."""
+    """Mark the columns of the table's primary key, and those of its single-column unique and
+    foreign keys."""
     for name in table.primary_key:
         col = table.column(name)
         if col is not None:
             col.primary_key = True
+    for names in table.unique_keys:
+        col = table.column(names[0]) if len(names) == 1 else None
+        if col is not None:
+            col.unique = True
     for fk in table.foreign_keys:
         if len(fk.columns) == 1:
             col = table.column(fk.columns[0])
@@ -650,7 +662,7 @@ def _mark_keys(table: Table) -> None:
 
 @dataclass
 class _AddedKeys:
-    """``ALTER TABLE t ADD CONSTRAINT … PRIMARY KEY / FOREIGN KEY …``, as pg_dump and SSMS write keys."""
+    """``ALTER TABLE t ADD CONSTRAINT … PRIMARY KEY / UNIQUE / FOREIGN KEY …``, as pg_dump and SSMS write keys."""
 
     parts: list[str]
     keys: Table
@@ -671,7 +683,7 @@ def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
         j = next((n for n, tok in enumerate(action) if tok.upper == "ADD"), None)
         if j is not None and j + 1 < len(action) and _is_table_constraint(action[j + 1 :]):
             _read_table_constraint(action[j + 1 :], keys)
-    return _AddedKeys(parts, keys) if keys.primary_key or keys.foreign_keys else None
+    return _AddedKeys(parts, keys) if keys.primary_key or keys.foreign_keys or keys.unique_keys else None
 
 
 def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
@@ -821,6 +833,7 @@ def _attach_keys(tables: list[Table], added: list[tuple[int, _AddedKeys]]) -> No
             if record.keys.primary_key and not table.primary_key:
                 table.primary_key = record.keys.primary_key
             table.foreign_keys += [fk for fk in record.keys.foreign_keys if fk not in table.foreign_keys]
+            table.unique_keys += [u for u in record.keys.unique_keys if u not in table.unique_keys]
             _mark_keys(table)
 
 
