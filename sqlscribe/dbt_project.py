@@ -231,16 +231,12 @@ class Project:
         if not self.chosen:
             self.chosen = list(self.resources)
 
-    @property
-    def known(self) -> list[Resource]:
-        """Every resource whose descriptions a column may take: the project's, then the packages'."""
-        return self.resources + self.lenders
-
     def passing(self) -> tuple[dict[str, Resource], dict[str, dict[str, str]], dict[str, int]]:
-        """What passing descriptions downstream starts from: every resource that may lend one by
-        unique id, their column descriptions as the YAML holds them (``_descriptions``), and
-        each one's place in an upstream-first order."""
-        return {r.uid: r for r in self.known}, _descriptions(self.known), _upstream_first(self.known)
+        """What passing descriptions downstream starts from: every resource that may lend one
+        (the project's and the packages') by unique id, their column descriptions as the YAML
+        holds them (``_descriptions``), and each one's place in an upstream-first order."""
+        lending = self.resources + self.lenders
+        return {r.uid: r for r in lending}, _descriptions(lending), _upstream_first(lending)
 
     def ddl(self, carry: bool = False) -> str:
         """The chosen resources as DDL; with ``carry``, the descriptions columns take from
