@@ -15,8 +15,16 @@ from pathlib import Path
 from typing import cast
 
 from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
-from sqlscribe.dbt_project import DbtError, DbtOutcome, Project, document_project, is_dbt_project, read_project
-from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect
+from sqlscribe.dbt_project import (
+    DbtError,
+    DbtOutcome,
+    Project,
+    document_project,
+    is_dbt_project,
+    model_project,
+    read_project,
+)
+from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
@@ -187,6 +195,29 @@ class FileReadError(Exception):
     pass
 
 
+# a dbt project to read (``dbt:PATH``), and the files or folders in it that choose what it documents
+DbtSpec = tuple[str, tuple[Path, ...]]
+
+
+def dbt_models_named(named: Sequence[str], dialect: str | None) -> dict[Path, list[Path]]:
+    """The files named that are a dbt project's models or snapshots (a SELECT, no CREATE TABLE),
+    by project. pre-commit passes them as files: they are documented in the project's property
+    files, as ``dbt:FILE`` does, not read as DDL with nothing to comment."""
+    found: dict[Path, list[Path]] = {}
+    for raw in named:
+        path = Path(raw)
+        root = model_project(path) if path.is_file() else None
+        if root is None:
+            continue
+        try:
+            text, _ = read_sql(path)
+        except FileReadError:
+            continue  # read as a file, which says why it cannot be
+        if not parse_sql(text, dialect).tables:
+            found.setdefault(root, []).append(path)
+    return found
+
+
 # Byte-order marks, and the codec the rest of the file is in. SSMS saves scripts in UTF-16.
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -318,9 +349,15 @@ def cmd_document(args: argparse.Namespace) -> int:
     if from_stdin and (len(args.paths) > 1 or args.write):
         raise UsageError("'-' (standard input) must be the only PATH; the documented SQL goes to standard output")
     databases = [p for p in args.paths if is_database_url(p)]
-    projects = [p for p in args.paths if is_dbt_project(p)]
+    projects: list[DbtSpec] = [(p, ()) for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else list(iter_sql_files(named))
+    models = {} if from_stdin else dbt_models_named(named, args.dialect)
+    for root, chosen in models.items():
+        projects.append((f"dbt:{root}", tuple(chosen)))
+        files = [f for f in files if f not in chosen]
+        for path in [] if args.quiet else chosen:
+            print(f"{path}: a dbt model; documented in its project's property files, as dbt:{path} is", file=sys.stderr)
     if not args.quiet:
         for raw in named:
             if raw != "-" and (Path(raw) / "dbt_project.yml").is_file():
@@ -471,9 +508,9 @@ def cmd_document(args: argparse.Namespace) -> int:
         finally:
             db.close()
         finish(done.label, FileEncoding(), done.outcome.parsed.text, done.outcome, database=done)
-    for spec in projects:
+    for spec, select in projects:
         try:
-            project = read_project(spec)
+            project = read_project(spec, select)
             documented_project = document_project(
                 project, backend, overwrite=args.overwrite_existing, progress=report_for(spec)
             )
@@ -533,7 +570,7 @@ def check_documented(
     schemas: list[str],
     *,
     quiet: bool,
-    projects: Sequence[str] = (),
+    projects: Sequence[DbtSpec] = (),
 ) -> int:
     """`document --check`: every table and column that `document` would document, one line each
     table (``path:line:1: table t: …``, as compilers and linters write, so that editors and CI
@@ -593,9 +630,9 @@ def check_documented(
         except DatabaseError as error:
             print(error, file=sys.stderr)
             failed = True
-    for spec in projects:
+    for spec, select in projects:
         try:
-            project = read_project(spec)
+            project = read_project(spec, select)
         except DbtError as error:
             print(error, file=sys.stderr)
             failed = True

@@ -333,10 +333,28 @@ def find_project(given: Path) -> Path | None:
     return None
 
 
-def read_project(spec: str) -> Project:
+# a project's folders whose SQL files are not models or snapshots that dbt documents
+NOT_DOCUMENTED = ("target", "dbt_packages", "dbt_modules", "logs", "analyses", "macros", "tests")
+
+
+def model_project(file: Path, find: Callable[[Path], Path | None] = find_project) -> Path | None:
+    """The dbt project whose model or snapshot ``file`` would be: a SQL file of the project
+    outside what dbt writes and installs, its macros, analyses and tests. None for any other
+    file. (A SQL file there that holds a CREATE TABLE is DDL all the same: callers look.)"""
+    if file.suffix.lower() != ".sql":
+        return None
+    root = find(file.parent)
+    if root is None:
+        return None
+    inside = file.resolve().relative_to(root.resolve()).parts
+    return root if len(inside) > 1 and inside[0] not in NOT_DOCUMENTED else None
+
+
+def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
     """The project named ``dbt:PATH`` from its artifacts: PATH is the project's folder or its
     ``dbt_project.yml``, or a file or folder inside it (a model, ``models/marts``, a property
-    file), which then chooses the resources defined or declared there."""
+    file), which then chooses the resources defined or declared there; ``select`` chooses those
+    of more files or folders of the project."""
     given = Path(spec[len(SCHEME) :] or ".").expanduser()
     if given.name == "dbt_project.yml":
         given = given.parent
@@ -345,7 +363,11 @@ def read_project(spec: str) -> Project:
     root = find_project(given)
     if root is None:
         raise DbtError(f"{spec}: no dbt_project.yml in {given} or a folder above it")
-    inner = given.resolve().relative_to(root.resolve()).as_posix() if given.resolve() != root.resolve() else None
+    inners = [
+        path.resolve().relative_to(root.resolve()).as_posix()
+        for path in (given, *select)
+        if path.resolve() != root.resolve()
+    ]
     target = _target_folder(root)
     manifest = _load_json(target / "manifest.json")
     catalog = _load_json(target / "catalog.json")
@@ -409,16 +431,20 @@ def read_project(spec: str) -> Project:
                 lenders.append(resource)
             continue
         if not resource.columns:
-            if (inner is None or _within(resource, inner)) and (node.get("config") or {}).get(
+            if (not inners or any(_within(resource, inner) for inner in inners)) and (node.get("config") or {}).get(
                 "materialized"
             ) != "ephemeral":  # no relation of its own
                 notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
             continue
         resources.append(resource)
     _share_columns(resources, [node for _, node, _ in entries])
-    chosen = [r for r in resources if inner is None or _within(r, inner)]
-    if not chosen and inner is not None:
-        raise DbtError(f"{spec}: no model, seed, snapshot or source of the project is defined or declared in {inner}")
+    chosen = [r for r in resources if not inners or any(_within(r, inner) for inner in inners)]
+    for inner in inners:
+        if not any(_within(r, inner) for r in chosen):
+            raise DbtError(
+                f"{spec}: no model, seed, snapshot or source of the project is defined or declared in {inner}"
+                " (as dbt last read it: `dbt docs generate` reads new ones)"
+            )
     lines = _declared_lines(root, chosen)
     for resource in chosen:
         resource.line = lines.get(_line_key(resource), 1)

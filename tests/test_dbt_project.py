@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from sqlscribe.dbt_project import DbtError, Resource, _Planned, edit_property_file, plan_project, read_project
 
@@ -244,6 +247,43 @@ def test_a_dbt_projects_folder_given_as_files_points_to_dbt_and_skips_what_dbt_w
     assert ".: a dbt project; `sqlscribe document dbt:.` documents its models" in done.stderr
     assert done.stdout == "analyses/audit.sql:1:1: table audit: no description; 1 of 1 column without a comment: id\n"
     assert "target/" not in done.stderr  # dbt's compiled copies of the models are not read
+
+
+def test_model_files_named_as_files_are_checked_and_documented_through_the_project(project: Path) -> None:
+    """What pre-commit passes in a dbt project: the staged models' SQL files. Each is a SELECT
+    with nothing to comment; it is checked and documented as `dbt:FILE` is, in the property files.
+    A SQL file there that holds a CREATE TABLE is DDL all the same."""
+    hooks = YAML(typ="safe").load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    (check,) = [hook for hook in hooks if hook["id"] == "sqlscribe-check"]
+    (project / "models" / "ddl.sql").write_text("CREATE TABLE audit (id INT);\n", encoding="utf-8")
+    staged = ["models/customers.sql", "models/ddl.sql", "models/stg_orders.sql"]
+    assert all(re.search(check["files"], name) for name in staged)
+    done = sqlscribe(project, *shlex.split(check["entry"])[2:], *staged)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        "models/ddl.sql:1:1: table audit: no description; 1 of 1 column without a comment: id",
+        "models/customers.sql:1:1: model customers: no description; 3 of 3 columns without a comment:"
+        " customer_id, order_count, first_ordered_at",
+        "models/schema.yml:5:1: model stg_orders: 3 of 5 columns without a comment: customer_id, ordered_at, status",
+    ]
+    # one that dbt has not read yet cannot be checked: said, and the check fails
+    (project / "models" / "returns.sql").write_text("select 1 as return_id\n", encoding="utf-8")
+    new = sqlscribe(project, "--check", "models/returns.sql")
+    assert new.returncode == 1 and "declared in models/returns.sql" in new.stderr and "dbt docs generate" in new.stderr
+
+    done = sqlscribe(project, "models/customers.sql", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "models/customers.sql: a dbt model; documented in its project's property files" in done.stderr
+    after = manifest(project)
+    customers, staged_orders = after["customers"], after["stg_orders"]
+    assert isinstance(customers, dict) and isinstance(staged_orders, dict)
+    assert customers["description"] and all(customers["columns"].values())
+    assert staged_orders["columns"] == {  # not chosen: as people left it
+        "order_id": "The order's identifier.",
+        "status": "",
+        "customer_id": "",
+        "amount": "The order's total in the shop's currency.",
+    }
 
 
 def test_a_snapshot_defined_in_yaml_is_documented_in_its_own_entry(project: Path) -> None:

@@ -16,27 +16,21 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from sqlscribe.dbt_project import find_project
+from sqlscribe.dbt_project import find_project, model_project
 
 COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
 KIND_DBT = types.CodeActionKind.Source + ".sqlscribe.documentDbt"
-# a project's folders whose SQL files are not models or snapshots that dbt documents
-NOT_DOCUMENTED = ("target", "dbt_packages", "dbt_modules", "logs", "analyses", "macros", "tests")
 
 
 def model_action(uri: str) -> types.CodeAction | None:
     """The action for a dbt model's (or snapshot's) SQL file: the dbt command for that file's
     resources alone, into the project's property files; None for any other file."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
-    if not path or not path.endswith(".sql"):
-        return None
-    file = Path(path)
-    root = _project_above(file.parent)
-    if root is None:
+    file = Path(path) if path else None
+    root = model_project(file, _project_above) if file else None
+    if file is None or root is None:
         return None
     top = file.relative_to(root).parts[0]
-    if top in NOT_DOCUMENTED:
-        return None
     what = f"dbt {'snapshot' if top == 'snapshots' else 'model'} `{file.stem}`"
     # the command comes with resolve (`command_for`), as "Document this file"'s does: an action
     # that carries a command object reads as a Command to clients built on lsprotocol's types
