@@ -577,7 +577,7 @@ def check_documented(
     annotate it), found without a model. Exit 1 when anything lacks a comment or a file cannot
     be read or parsed, as `ruff format --check` fails on a file it would change."""
     from sqlscribe.docs import counted
-    from sqlscribe.document import FilePlan, plan_file, table_line
+    from sqlscribe.document import FilePlan, lacks, plan_file, table_line
 
     tables = lacking = 0
     failed = False
@@ -593,18 +593,12 @@ def check_documented(
         tables += len(plan.work)
         for index, request in plan.todo:
             table = plan.parsed.tables[index]
-            missing = ["no description"] if request.want_description else []
-            if request.columns:
-                missing.append(
-                    f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
-                    f" {', '.join(request.columns)}"
-                )
             if project is None:
                 where = f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}"
             else:
                 resource = project.chosen[index]
                 where = f"{project.root / (resource.yaml or resource.origin)}:{resource.line}:1: {resource.label}"
-            print(f"{where}: {'; '.join(missing)}")
+            print(f"{where}: {lacks(request, table)}")
             lacking += 1
 
     for path in files:

@@ -41,7 +41,7 @@ from typing import Any
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
 from sqlscribe.ddl import UnknownDialectError, get_dialect
 from sqlscribe.docs import TableDocs
-from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, plan_file
+from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, lacks, plan_file
 
 SCHEME = "dbt:"
 KINDS = ("model", "seed", "snapshot")  # the nodes whose properties live under `<kind>s:`
@@ -348,6 +348,27 @@ def model_project(file: Path, find: Callable[[Path], Path | None] = find_project
         return None
     inside = file.resolve().relative_to(root.resolve()).parts
     return root if len(inside) > 1 and inside[0] not in NOT_DOCUMENTED else None
+
+
+def artifacts_stamp(root: Path) -> tuple[int, int]:
+    """When dbt last wrote the project's manifest and catalog (0 for one that is missing): what
+    is read from them changes only with these."""
+    target = _target_folder(root)
+    stamps = []
+    for name in ("manifest.json", "catalog.json"):
+        try:
+            stamps.append((target / name).stat().st_mtime_ns)
+        except OSError:
+            stamps.append(0)
+    return stamps[0], stamps[1]
+
+
+def lacking(spec: str, select: Sequence[Path] = ()) -> list[tuple[Resource, str]]:
+    """What `document --check` finds in ``read_project(spec, select)``: each chosen resource that
+    lacks a description, with what it lacks."""
+    project = read_project(spec, select)
+    plan = plan_file(project.ddl(), path=spec, dialect=project.dialect)
+    return [(project.chosen[index], lacks(request, plan.parsed.tables[index])) for index, request in plan.todo]
 
 
 def read_project(spec: str, select: Sequence[Path] = ()) -> Project:

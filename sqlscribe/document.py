@@ -19,7 +19,7 @@ from sqlscribe.ddl import (
     plan_table_edits,
     verify,
 )
-from sqlscribe.docs import TableDocs
+from sqlscribe.docs import TableDocs, counted
 from sqlscribe.generate import Backend, DocRequest, Generated, GenerationError
 from sqlscribe.prompt import default_context
 
@@ -169,6 +169,18 @@ def finish_file(
                 outcome.edits = []
     ordered = [outcomes[i] for i in sorted(outcomes)]
     return FileOutcome(path, parsed, new_text, ordered, errors)
+
+
+def lacks(request: DocRequest, table: Table) -> str:
+    """What a table lacks, as `document --check` says it: "no description; 2 of 5 columns
+    without a comment: a, b"."""
+    missing = ["no description"] if request.want_description else []
+    if request.columns:
+        missing.append(
+            f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
+            f" {', '.join(request.columns)}"
+        )
+    return "; ".join(missing)
 
 
 def table_line(parsed: ParsedFile, table: Table) -> int:

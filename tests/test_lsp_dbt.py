@@ -15,7 +15,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from dbt_shop import SCHEMA_YML, build_shop, dbt
-from lsp_editor import scratch_dir, server_config, start_editor, stop
+from lsp_editor import scratch_dir, server_config, start_editor, stop, wait_for
 
 TMP = scratch_dir("sqlscribe-lsp-dbt-")
 
@@ -94,6 +94,17 @@ async def test_a_models_sql_file_offers_to_document_that_model_alone(client: Lan
 
     assert await editor.code_actions(compiled.as_uri(), 0) == []
     assert await editor.code_actions(plain.as_uri(), 0) == []
+    # what the model's entry lacks, as dbt last read it: a hint on the file's first line
+    lacks = (
+        "dbt model stg_orders (models/schema.yml): 3 of 5 columns without a comment: customer_id, ordered_at, status"
+    )
+    await wait_for(lambda: model.as_uri() in client.diagnostics)
+    (hint,) = client.diagnostics[model.as_uri()]
+    assert hint.message == lacks and hint.severity == types.DiagnosticSeverity.Hint
+    first_line = model.read_text(encoding="utf-8").split("\n")[0]
+    assert (hint.range.start.line, hint.range.end.line, hint.range.end.character) == (0, 0, len(first_line))
+    await wait_for(lambda: compiled.as_uri() in client.diagnostics and plain.as_uri() in client.diagnostics)
+    assert not client.diagnostics[compiled.as_uri()] and not client.diagnostics[plain.as_uri()]
     (action,) = await editor.code_actions(model.as_uri(), 10)
     assert action.title == "Document dbt model `stg_orders`" and action.kind == "source.sqlscribe.documentDbt"
     resolved = await client.code_action_resolve_async(action)  # as "Document this file": a command
@@ -105,3 +116,7 @@ async def test_a_models_sql_file_offers_to_document_that_model_alone(client: Lan
     assert not (shop / "seeds" / "schema.yml").exists()  # the seed is not this file's
     text = (shop / "models" / "schema.yml").read_text(encoding="utf-8")  # not open: edited on disk
     assert "- name: customers" not in text and "- name: ordered_at\n        description: " in text
+    # once dbt has read the project again, nothing is lacking
+    dbt(shop, "docs", "generate", "-q")
+    editor.replace(model.as_uri(), model.read_text(encoding="utf-8") + "\n")
+    await wait_for(lambda: not client.diagnostics[model.as_uri()])

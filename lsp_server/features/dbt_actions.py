@@ -1,4 +1,5 @@
-"""The code action "Document dbt model `name`" in a dbt model's SQL file.
+"""The code action "Document dbt model `name`" in a dbt model's SQL file, and the hints there
+on what the model's documentation lacks.
 
 A dbt model's file is a SELECT (with Jinja), no CREATE TABLE: there is nothing to comment in
 it, and its documentation belongs in the project's property files. So in such a file the
@@ -16,7 +17,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from sqlscribe.dbt_project import find_project, model_project
+from sqlscribe.dbt_project import DbtError, artifacts_stamp, find_project, lacking, model_project
 
 COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
 KIND_DBT = types.CodeActionKind.Source + ".sqlscribe.documentDbt"
@@ -50,3 +51,29 @@ def command_for(action: types.CodeAction) -> types.Command:
 def _project_above(folder: Path) -> Path | None:
     """The dbt project folder at or above ``folder`` (remembered: code actions ask often)."""
     return find_project(folder)
+
+
+# (project, file, artifacts' stamp) -> findings; the artifacts change far less often than edits come
+_findings: dict[tuple[Path, Path, tuple[int, int]], list[tuple[str, bool]]] = {}
+
+
+def model_findings(file: Path) -> list[tuple[str, bool]]:
+    """What dbt's artifacts say the model or snapshot in ``file`` lacks, as `document --check
+    dbt:FILE` says it: (message, True) for each resource it defines that lacks a description,
+    or (why the artifacts cannot tell, False); none for any other file. Slow for a big project
+    (its artifacts are read): run it on a worker thread. Read again only when dbt writes them."""
+    root = model_project(file, _project_above)
+    if root is None:
+        return []
+    try:
+        key = (root.resolve(), file.resolve(), artifacts_stamp(root))
+        if key not in _findings:
+            found = lacking(f"dbt:{root}", (file,))
+            if len(_findings) >= 64:
+                _findings.clear()
+            _findings[key] = [
+                (f"dbt {resource.label} ({resource.yaml or resource.origin}): {what}", True) for resource, what in found
+            ]
+        return _findings[key]
+    except DbtError as error:
+        return [(str(error), False)]

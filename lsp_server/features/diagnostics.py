@@ -6,12 +6,16 @@ down by a re-parse per keystroke.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import prefetch
+from lsp_server.features.dbt_actions import model_findings
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Span
 
@@ -24,6 +28,7 @@ MAX_DIAGNOSTICS = 1000
 
 UNDOCUMENTED_TABLE = "undocumented-table"
 UNDOCUMENTED_COLUMN = "undocumented-column"
+UNDOCUMENTED_DBT = "undocumented-dbt-resource"
 
 
 def register(server: SqlscribeServer) -> None:
@@ -78,6 +83,10 @@ async def publish(ls: SqlscribeServer, uri: str) -> None:
     if uri not in ls.workspace.text_documents or ls.current_version(uri) != version:
         return  # a newer version will publish its own
     found = diagnostics_for(snap, undocumented=ls.settings.diagnostics)
+    if ls.settings.diagnostics and not snap.parsed.tables and snap.window is None and uri.startswith("file:"):
+        found += await dbt_diagnostics(snap, Path(to_fs_path(uri) or uri))
+        if uri not in ls.workspace.text_documents or ls.current_version(uri) != version:
+            return
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=snap.version, diagnostics=found)
     )
@@ -114,6 +123,22 @@ def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.
             )
         )
     return out
+
+
+async def dbt_diagnostics(snap: Snapshot, file: Path) -> list[types.Diagnostic]:
+    """In a dbt model's SQL file (a SELECT: nothing to mark in it), hints on what its entry in the
+    project's property files lacks, as dbt last read them: `document --check dbt:FILE`'s lines."""
+    try:
+        findings = await asyncio.to_thread(model_findings, file)
+    except Exception:  # the artifacts are dbt's, and odd ones must not stop the file's diagnostics
+        log.exception("reading dbt's artifacts for %s", file)
+        return []
+    first = snap.text.find("\n")
+    top = snap.lines.range(0, len(snap.text) if first < 0 else first)  # the file's first line
+    return [
+        _diagnostic(top, message, types.DiagnosticSeverity.Hint, UNDOCUMENTED_DBT if lacks else None)
+        for message, lacks in findings
+    ]
 
 
 def _diagnostic(
