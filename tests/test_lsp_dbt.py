@@ -120,3 +120,22 @@ async def test_a_models_sql_file_offers_to_document_that_model_alone(client: Lan
     dbt(shop, "docs", "generate", "-q")
     editor.replace(model.as_uri(), model.read_text(encoding="utf-8") + "\n")
     await wait_for(lambda: not client.diagnostics[model.as_uri()])
+
+
+def test_a_models_hints_say_why_the_artifacts_cannot_tell(tmp_path: Path) -> None:
+    """No artifacts yet, or ones that do not read: the hint says so and what to run; a SQL file
+    that is not a model (a macro) gets none."""
+    from lsp_server.features.dbt_actions import model_findings
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "dbt_project.yml").write_text('name: shop\nversion: "1.0"\nprofile: shop\n', encoding="utf-8")
+    model = tmp_path / "models" / "orders.sql"
+    model.write_text("select 1 as order_id\n", encoding="utf-8")
+    ((message, lacks),) = model_findings(model)
+    assert not lacks and "target/manifest.json: not found" in message and "dbt docs generate" in message
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_bytes(b"\x00\xff not json")
+    ((message, lacks),) = model_findings(model)  # read again: the artifacts changed
+    assert not lacks and "manifest.json: cannot be read" in message
+    assert model_findings(tmp_path / "macros" / "cents.sql") == []

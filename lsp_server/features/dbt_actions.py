@@ -67,13 +67,17 @@ def model_findings(file: Path) -> list[tuple[str, bool]]:
         return []
     try:
         key = (root.resolve(), file.resolve(), artifacts_stamp(root))
-        if key not in _findings:
-            found = lacking(f"dbt:{root}", (file,))
-            if len(_findings) >= 64:
-                _findings.clear()
-            _findings[key] = [
-                (f"dbt {resource.label} ({resource.yaml or resource.origin}): {what}", True) for resource, what in found
-            ]
-        return _findings[key]
-    except DbtError as error:
+    except DbtError as error:  # dbt_project.yml does not read
         return [(str(error), False)]
+    if key not in _findings:
+        try:
+            found = [
+                (f"dbt {resource.label} ({resource.yaml or resource.origin}): {what}", True)
+                for resource, what in lacking(f"dbt:{root}", (file,))
+            ]
+        except DbtError as error:  # kept too: a big manifest is not read again for each edit
+            found = [(str(error), False)]
+        if len(_findings) >= 64:
+            _findings.clear()
+        _findings[key] = found
+    return _findings[key]
