@@ -20,6 +20,7 @@ from sqlscribe.dbt_project import (
     DbtOutcome,
     Project,
     document_project,
+    find_project,
     is_dbt_project,
     model_project,
     read_project,
@@ -364,6 +365,12 @@ def cmd_document(args: argparse.Namespace) -> int:
                 print(
                     f"{raw}: a dbt project; `sqlscribe document dbt:{raw}` documents its models, seeds and sources"
                     " in its property files (after `dbt docs generate`)",
+                    file=sys.stderr,
+                )
+            elif raw != "-" and Path(raw).is_dir() and find_project(Path(raw)) is not None:
+                print(
+                    f"{raw}: in a dbt project; `sqlscribe document dbt:{raw}` documents the models, seeds and"
+                    " sources there in its property files (after `dbt docs generate`)",
                     file=sys.stderr,
                 )
     if args.check:

@@ -266,6 +266,11 @@ def test_model_files_named_as_files_are_checked_and_documented_through_the_proje
         " customer_id, order_count, first_ordered_at",
         "models/schema.yml:5:1: model stg_orders: 3 of 5 columns without a comment: customer_id, ordered_at, status",
     ]
+    folder = sqlscribe(project, "--check", "models")  # a folder is walked for DDL; dbt:models is pointed to
+    assert "models: in a dbt project; `sqlscribe document dbt:models` documents" in folder.stderr
+    assert folder.stdout.splitlines() == [
+        "models/ddl.sql:1:1: table audit: no description; 1 of 1 column without a comment: id"
+    ]
     # one that dbt has not read yet cannot be checked: said, and the check fails
     (project / "models" / "returns.sql").write_text("select 1 as return_id\n", encoding="utf-8")
     new = sqlscribe(project, "--check", "models/returns.sql")
