@@ -20,7 +20,7 @@ from typing import Any
 
 from throughput import median_seconds  # bench/, beside this script
 
-from sqlscribe.dbt_project import document_project, plan_project, read_project
+from sqlscribe.dbt_project import document_project, lacking, plan_project, read_project
 from sqlscribe.document import plan_file
 from sqlscribe.generate import HeuristicBackend
 
@@ -117,6 +117,14 @@ def main() -> None:
         rows = [
             ("read the artifacts (`read_project`)", median_seconds(lambda: read_project(spec), args.repeat)),
             ("`--check` (read, render and parse the DDL)", median_seconds(check, args.repeat)),
+            (
+                "the editor's hint in a staging model's file (`lacking`, fresh read; its entry in the property file)",
+                median_seconds(lambda: lacking(spec, (root / "models" / "stg_0.sql",)), args.repeat),
+            ),
+            (
+                "the editor's hint in a mart's file (`lacking`, fresh read; no entry)",
+                median_seconds(lambda: lacking(spec, (root / "models" / "mart_0.sql",)), args.repeat),
+            ),
             (
                 "plan with column lineage (`plan_project`, fresh read)",
                 median_seconds(lambda: plan_project(read_project(spec)), args.repeat),

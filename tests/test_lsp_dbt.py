@@ -96,7 +96,7 @@ async def test_a_models_sql_file_offers_to_document_that_model_alone(client: Lan
     assert await editor.code_actions(plain.as_uri(), 0) == []
     # what the model's entry lacks, as dbt last read it: a hint on the file's first line
     lacks = (
-        "dbt model stg_orders (models/schema.yml): 3 of 5 columns without a comment: customer_id, ordered_at, status"
+        "dbt model stg_orders (models/schema.yml:5): 3 of 5 columns without a comment: customer_id, ordered_at, status"
     )
     await wait_for(lambda: model.as_uri() in client.diagnostics)
     (hint,) = client.diagnostics[model.as_uri()]

@@ -17,7 +17,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from sqlscribe.dbt_project import DbtError, artifacts_stamp, find_project, lacking, model_project
+from sqlscribe.dbt_project import DbtError, Resource, artifacts_stamp, find_project, lacking, model_project
 
 COMMAND_DOCUMENT_DBT = "sqlscribe.documentDbtProject"
 KIND_DBT = types.CodeActionKind.Source + ".sqlscribe.documentDbt"
@@ -72,7 +72,7 @@ def model_findings(file: Path) -> list[tuple[str, bool]]:
     if key not in _findings:
         try:
             found = [
-                (f"dbt {resource.label} ({resource.yaml or resource.origin}): {what}", True)
+                (f"dbt {resource.label} ({_entry(resource)}): {what}", True)
                 for resource, what in lacking(f"dbt:{root}", (file,))
             ]
         except DbtError as error:  # kept too: a big manifest is not read again for each edit
@@ -81,3 +81,8 @@ def model_findings(file: Path) -> list[tuple[str, bool]]:
             _findings.clear()
         _findings[key] = found
     return _findings[key]
+
+
+def _entry(resource: Resource) -> str:
+    """Where a resource is described: its entry's line in its property file, else its own file."""
+    return f"{resource.yaml}:{resource.line}" if resource.yaml else resource.origin
