@@ -13,7 +13,7 @@ from typing import Any
 from sqlscribe.ddl.model import Table
 from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
-from sqlscribe.generate.heuristic import describe_column, describe_table
+from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
@@ -95,6 +95,7 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
     # reference that is only part of it).
     key = [col.name for col in table.columns if col.primary_key]
+    shape = TableShape.of(table) if drafts else None
     for col in table.columns:
         parts = [f"- {col.name} {col.data_type}".rstrip()]
         details = []
@@ -108,7 +109,7 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
         if col.comment is not None and col.name not in request.columns:
             parts.append(f" -- {clean_text(col.comment.text)}")
         elif drafts and col.name in request.columns:
-            parts.append(f" | draft: {describe_column(col, table)}")
+            parts.append(f" | draft: {describe_column(col, table, shape)}")
         lines.append("".join(parts))
     if len(key) > 1:
         lines.append(f"primary key: ({', '.join(key)})")
@@ -208,11 +209,12 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     description = description if isinstance(description, str) and description.strip() else None
     columns: dict[str, str] = {}
     missing: list[str | None] = []
+    key = [col.name for col in request.table.columns if col.primary_key]
     for name in request.columns:
         value = raw_columns.get(name)
         if isinstance(value, str):
             value = drop_unknown_references(end_cut_text(clean_text(value)), known)
-        if isinstance(value, str) and _meaningful(value) and not false_key_claim(value, name, request.table):
+        if isinstance(value, str) and _meaningful(value) and not false_key_claim(value, name, request.table, key):
             columns[name] = value
         else:
             missing.append(name)
@@ -280,12 +282,13 @@ def drop_unknown_references(text: str, known: set[str]) -> str:
 _ROW_KEY = re.compile(r"\bsurrogate key\b|\buniquely identif|^(?:the )?primary key\b", re.IGNORECASE)
 
 
-def false_key_claim(text: str, column: str, table: Table) -> bool:
+def false_key_claim(text: str, column: str, table: Table, key: list[str] | None = None) -> bool:
     """True when ``text`` calls ``column`` the key of the table's rows while the table declares
     a primary key that is not this column alone: a part of a key of several columns (a
     reference, as a rule: "Surrogate key that uniquely identifies the search log" for
-    ``log_search.ls_log_id``), or a column beside the key that is not declared unique."""
-    key = [col.name for col in table.columns if col.primary_key]
+    ``log_search.ls_log_id``), or a column beside the key that is not declared unique. ``key``:
+    the table's primary key columns, when the caller has them."""
+    key = [col.name for col in table.columns if col.primary_key] if key is None else key
     col = table.column(column)
     if not key or col is None or key == [col.name] or (col.unique and not col.primary_key):
         return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 
 from sqlscribe.ddl.model import Column, Table
 from sqlscribe.docs import TableDocs
@@ -100,17 +101,34 @@ _KEY_WORDS = ("id", "key", "uuid", "guid")
 def column_prefix(table: Table) -> str | None:
     """The abbreviation that every column name of ``table`` starts with and that says nothing
     about any one column: MediaWiki's ``rc_id``, ``rc_timestamp``; Slony's ``seql_seqid``."""
-    firsts = {tuple(split_identifier(col.name)[:1]) for col in table.columns}
-    if len(table.columns) < 2 or len(firsts) != 1 or any(len(split_identifier(c.name)) < 2 for c in table.columns):
+    names = [split_identifier(col.name) for col in table.columns]
+    firsts = {words[0] for words in names if words}
+    if len(names) < 2 or len(firsts) != 1 or any(len(words) < 2 for words in names):
         return None
     (first,) = firsts
-    return first[0] if first and first[0] not in _VERBS else None
+    return first if first not in _VERBS else None
 
 
-def describe_column(col: Column, table: Table) -> str:
-    entity = _phrase(entity_words(table.name))
+@dataclass(frozen=True)
+class TableShape:
+    """What describing any column of a table needs to know of the whole table, worked out once
+    for all its columns (a table can have thousands)."""
+
+    entity: tuple[str, ...]  # entity_words of its name
+    prefix: str | None  # column_prefix
+    key_size: int  # columns in its primary key
+
+    @classmethod
+    def of(cls, table: Table) -> TableShape:
+        key_size = sum(1 for col in table.columns if col.primary_key)
+        return cls(tuple(entity_words(table.name)), column_prefix(table), key_size)
+
+
+def describe_column(col: Column, table: Table, shape: TableShape | None = None) -> str:
+    shape = shape or TableShape.of(table)
+    entity = _phrase(list(shape.entity))
     raw = split_identifier(col.name)
-    prefix = column_prefix(table)
+    prefix = shape.prefix
     if prefix is not None and raw[:1] == [prefix] and any(w not in _KEY_WORDS for w in raw[1:]):
         raw = raw[1:]  # not from a key's name: customer_id beside customer_note names the customer
     unit = ""
@@ -119,7 +137,7 @@ def describe_column(col: Column, table: Table) -> str:
         raw = raw[:-1]
     words = expand(raw)
     # Drop a leading repetition of the entity ("customer_name" in customers → "name").
-    ent_words = entity_words(table.name)
+    ent_words = list(shape.entity)
     core = words
     if len(words) > len(ent_words) and words[: len(ent_words)] == ent_words:
         core = words[len(ent_words) :]
@@ -133,8 +151,7 @@ def describe_column(col: Column, table: Table) -> str:
         return _sentence(f"Reference to the {target} ({col.references.ref_table}.{ref_col})")
     if last in _KEY_WORDS or last == "ID" or words[-1:] == ["ID"]:
         rest = [w for w in core if w not in ("ID", *_KEY_WORDS)]
-        whole_key = col.primary_key and not any(c.primary_key for c in table.columns if c is not col)
-        if whole_key or not rest:
+        if (col.primary_key and shape.key_size == 1) or not rest:
             return _sentence(f"Unique identifier of the {entity}")
         return _sentence(f"Identifier of the {_phrase(rest)}")
     if words and words[0] in _VERBS:
@@ -204,11 +221,12 @@ def _plural(word: str) -> str:
 
 def heuristic_docs(request: DocRequest) -> TableDocs:
     table = request.table
+    shape = TableShape.of(table)
     columns = {}
     for name in request.columns:
         col = table.column(name)
         if col is not None:
-            columns[name] = describe_column(col, table)
+            columns[name] = describe_column(col, table, shape)
     return TableDocs(describe_table(table) if request.want_description else None, columns)
 
 
