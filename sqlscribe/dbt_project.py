@@ -346,8 +346,19 @@ def model_project(file: Path, find: Callable[[Path], Path | None] = find_project
     root = find(file.parent)
     if root is None:
         return None
-    inside = file.resolve().relative_to(root.resolve()).parts
-    return root if len(inside) > 1 and inside[0] not in NOT_DOCUMENTED else None
+    inside = _inside(root, file)
+    parts = PurePosixPath(inside).parts if inside else ()
+    return root if len(parts) > 1 and parts[0] not in NOT_DOCUMENTED else None
+
+
+def _inside(root: Path, path: Path) -> str | None:
+    """``path`` relative to the project folder ``root`` ("" for the folder itself), as written:
+    a linked folder (``models/`` -> elsewhere) is the project's all the same. None when outside."""
+    try:
+        inside = Path(os.path.normpath(path.absolute())).relative_to(os.path.normpath(root.absolute()))
+    except ValueError:
+        return None
+    return "" if inside == Path(".") else inside.as_posix()
 
 
 def artifacts_stamp(root: Path) -> tuple[int, int]:
@@ -384,11 +395,13 @@ def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
     root = find_project(given)
     if root is None:
         raise DbtError(f"{spec}: no dbt_project.yml in {given} or a folder above it")
-    inners = [
-        path.resolve().relative_to(root.resolve()).as_posix()
-        for path in (given, *select)
-        if path.resolve() != root.resolve()
-    ]
+    inners = []
+    for path in (given, *select):
+        inner = _inside(root, path)
+        if inner is None:
+            raise DbtError(f"{spec}: {path} is not inside the project at {root}")
+        if inner:
+            inners.append(inner)
     target = _target_folder(root)
     manifest = _load_json(target / "manifest.json")
     catalog = _load_json(target / "catalog.json")

@@ -291,6 +291,18 @@ def test_model_files_named_as_files_are_checked_and_documented_through_the_proje
     }
 
 
+def test_a_linked_models_folder_is_the_projects_all_the_same(project: Path) -> None:
+    """`models/` a symbolic link to a folder elsewhere (a shared checkout): its files are still
+    the project's, named as files or with dbt:PATH."""
+    elsewhere = project.parent / "shared-models"
+    (project / "models").rename(elsewhere)
+    (project / "models").symlink_to(elsewhere, target_is_directory=True)
+    line = "models/schema.yml:5:1: model stg_orders: 3 of 5 columns without a comment: customer_id, ordered_at, status"
+    for spec in ("models/stg_orders.sql", "dbt:models/stg_orders.sql"):
+        done = sqlscribe(project, "--check", "-q", spec)
+        assert done.returncode == 1 and done.stdout.splitlines() == [line], done.stderr
+
+
 def test_a_snapshot_defined_in_yaml_is_documented_in_its_own_entry(project: Path) -> None:
     """dbt 1.9 defines snapshots in YAML: their properties go into the entry that defines them."""
     snaps = "snapshots:\n  - name: orders_snapshot\n    relation: ref('stg_orders')\n    config:\n" + (
