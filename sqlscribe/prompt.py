@@ -94,7 +94,7 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     # A key of several columns is one line of its own: marked on each member, every one of them
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
     # reference that is only part of it).
-    key = [col.name for col in table.columns if col.primary_key]
+    key = table.key_columns
     shape = TableShape.of(table) if drafts else None
     for col in table.columns:
         parts = [f"- {col.name} {col.data_type}".rstrip()]
@@ -209,7 +209,7 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     description = description if isinstance(description, str) and description.strip() else None
     columns: dict[str, str] = {}
     missing: list[str | None] = []
-    key = [col.name for col in request.table.columns if col.primary_key]
+    key = request.table.key_columns
     for name in request.columns:
         value = raw_columns.get(name)
         if isinstance(value, str):
@@ -288,7 +288,7 @@ def false_key_claim(text: str, column: str, table: Table, key: list[str] | None 
     reference, as a rule: "Surrogate key that uniquely identifies the search log" for
     ``log_search.ls_log_id``), or a column beside the key that is not declared unique. ``key``:
     the table's primary key columns, when the caller has them."""
-    key = [col.name for col in table.columns if col.primary_key] if key is None else key
+    key = table.key_columns if key is None else key
     col = table.column(column)
     if not key or col is None or key == [col.name] or (col.unique and not col.primary_key):
         return False

@@ -408,7 +408,7 @@ def test_batched_decoding_documents_tables_as_one_at_a_time_does(
             assert set(result.docs.columns) == set(request.columns) and result.docs.description
             # every column answered; a part of a key of several columns may have been called the
             # rows' key, which the answer's checks refuse (prompt.false_key_claim)
-            key = [c.name for c in request.table.columns if c.primary_key]
+            key = request.table.key_columns
             assert set(result.fallback_columns) <= (set(key) if len(key) > 1 else set()), result
             assert result.completion_tokens > 0
         return [r for r in results if isinstance(r, Generated)]

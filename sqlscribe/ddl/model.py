@@ -116,6 +116,11 @@ class Table:
         return self.name.rsplit(".", 1)[-1]
 
     @property
+    def key_columns(self) -> list[str]:
+        """The primary key's columns, declared on the columns or for the table (then marked on them)."""
+        return [col.name for col in self.columns if col.primary_key]
+
+    @property
     def referenced_tables(self) -> list[str]:
         """Tables this one declares references to, once each: table-level foreign keys, then inline ones."""
         inline = [c.references.ref_table for c in self.columns if c.references is not None]

@@ -120,8 +120,7 @@ class TableShape:
 
     @classmethod
     def of(cls, table: Table) -> TableShape:
-        key_size = sum(1 for col in table.columns if col.primary_key)
-        return cls(tuple(entity_words(table.name)), column_prefix(table), key_size)
+        return cls(tuple(entity_words(table.name)), column_prefix(table), len(table.key_columns))
 
 
 def describe_column(col: Column, table: Table, shape: TableShape | None = None) -> str:
