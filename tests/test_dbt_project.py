@@ -227,6 +227,25 @@ def test_snowflakes_capital_names_are_listed_in_lower_case(project: Path) -> Non
     assert text.count("- name: status\n") == 1  # matched to the listed column, not listed again
 
 
+def test_a_clickhouse_projects_types_are_read_as_clickhouse_writes_them(project: Path) -> None:
+    """dbt-clickhouse's catalog reports Nullable(…), LowCardinality(…) and DateTime64(3, 'UTC')."""
+
+    def clickhouse(manifest: dict[str, Any]) -> None:
+        manifest["metadata"]["adapter_type"] = "clickhouse"
+
+    def types(catalog: dict[str, Any]) -> None:
+        wrap = ["Nullable({})", "LowCardinality({})", "DateTime64(3, 'UTC')"]
+        for node in catalog["nodes"].values():
+            for n, column in enumerate(node["columns"].values()):
+                column["type"] = wrap[n % 3].format("String")
+
+    edit_artifact(project, "manifest.json", clickhouse)
+    edit_artifact(project, "catalog.json", types)
+    done = sqlscribe(project, "dbt:.", "--write", "--backend", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert manifest(project)["stg_orders"]["columns"]["status"]  # written, and dbt parses it back
+
+
 def test_a_description_written_after_dbt_read_the_file_is_kept(project: Path) -> None:
     path = project / "models" / "schema.yml"
     mine = "Where the order stands, from placed to returned."

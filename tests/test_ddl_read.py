@@ -206,6 +206,13 @@ def test_ten_thousand_tables() -> None:
         ("CREATE TABLE t (id INT IDENTITY(1,1), amount NUMBER(10,2), t TIMESTAMP_NTZ);", "snowflake"),
         ("-- dialect: snowflake\nCREATE TABLE t (a int);", "snowflake"),
         ("/* sqlscribe: dialect=bigquery */ CREATE TABLE t (a int);", "bigquery"),
+        ("CREATE TABLE t (a UInt64, b String) ENGINE = MergeTree ORDER BY a;", "clickhouse"),
+        ("CREATE TABLE t (a Int64, b LowCardinality(String)) ENGINE = Memory;", "clickhouse"),
+        ("CREATE TABLE t (a INT64, b STRING);", "bigquery"),  # BigQuery writes its INT64 in capitals
+        ("CREATE TABLE t (a int) ENGINE = MyISAM;", "mysql"),
+        ("create table t (a integer not null distkey sortkey, b varchar(9));", "redshift"),
+        ("CREATE TABLE t (a int ENCODE az64) DISTSTYLE AUTO;", "redshift"),
+        ("-- dialect: redshift\nCREATE TABLE t (a int);", "redshift"),
         ("CREATE TABLE t (a int);", "postgres"),
     ],
 )
@@ -412,3 +419,31 @@ def test_a_parser_bug_on_odd_input_is_a_diagnostic_not_a_crash() -> None:
     parsed = parse_sql(odd, "mysql")
     assert [(t.name, t.complete) for t in parsed.tables] == [("t", False)]
     assert [d.message.split(":")[0] for d in parsed.diagnostics] == ["table t"]
+
+
+def test_clickhouse_table_elements_that_are_not_columns() -> None:
+    sql = """CREATE TABLE IF NOT EXISTS db.t ON CLUSTER '{cluster}' (
+    id UInt64,
+    score Float32 ALIAS id < 10,
+    INDEX ix score TYPE minmax GRANULARITY 1,
+    PROJECTION p (SELECT id ORDER BY score),
+    n Nested(k String, v UInt8)
+) ENGINE = ReplicatedMergeTree ORDER BY id COMMENT 'kept'"""
+    (table,) = parse_sql(sql, "clickhouse").tables
+    assert table.complete and table.name == "db.t"
+    assert [(c.name, c.data_type) for c in table.columns] == [
+        ("id", "UInt64"),
+        ("score", "Float32"),
+        ("n", "Nested(k String, v UInt8)"),
+    ]
+    assert table.comment is not None and table.comment.text == "kept"
+
+
+def test_redshift_column_distribution_keys_and_encodings() -> None:
+    sql = "create table sales (salesid integer not null distkey sortkey, qty smallint encode az64) diststyle key;"
+    (table,) = parse_sql(sql, "redshift").tables
+    assert table.complete
+    assert [(c.name, c.data_type, c.not_null) for c in table.columns] == [
+        ("salesid", "integer", True),
+        ("qty", "smallint", False),
+    ]

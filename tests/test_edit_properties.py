@@ -30,6 +30,15 @@ TABLES = {
         "CREATE TABLE `p.d.t` (id INT64 NOT NULL, s STRUCT<a INT64, b STRING> OPTIONS(rounding_mode='x'))"
         " PARTITION BY id;"
     ),
+    "clickhouse": (
+        "CREATE TABLE db.t (\n  `id` UInt64 CODEC(ZSTD(1)),\n  d Date DEFAULT today() TTL d + toIntervalDay(9),\n"
+        "  e String EPHEMERAL,\n  INDEX ix id TYPE minmax GRANULARITY 1\n)"
+        " ENGINE = MergeTree ORDER BY id SETTINGS a = 1;"
+    ),
+    "redshift": (
+        "create table sales(\n\tid integer not null distkey sortkey,\n\tqty smallint encode az64,\n"
+        '\t"näme" varchar(30))\ndiststyle key\ncompound sortkey (id);'
+    ),
     "oracle": (
         'CREATE TABLE hr."Emp x" (\n  id NUMBER(6) NOT NULL,\n  "näme" VARCHAR2(20 CHAR) DEFAULT \'x\',\n'
         "  CONSTRAINT pk PRIMARY KEY (id)\n) TABLESPACE users;"

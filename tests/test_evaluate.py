@@ -432,10 +432,10 @@ def test_model_selection_takes_a_systems_results_from_an_eval_report(tmp_path: P
 
 
 def test_a_case_in_a_dialect_sqlscribe_does_not_write_is_still_read() -> None:
-    """Cases come from anywhere: ClickHouse DDL is read as its syntax says, not refused."""
+    """Cases come from anywhere: Vertica DDL is read as its syntax says, not refused."""
     from training.evaluate.cases import Case
 
-    ddl = "CREATE TABLE hits (hit_id UInt64, url String) ENGINE = MergeTree ORDER BY hit_id;"
-    report = evaluate([Case("ch", "clickhouse", ddl, None, {})], HeuristicBackend(), None)
+    ddl = "CREATE TABLE hits (hit_id INT, url VARCHAR(80)) ORDER BY hit_id SEGMENTED BY HASH(hit_id) ALL NODES;"
+    report = evaluate([Case("v", "vertica", ddl, None, {})], HeuristicBackend(), None)
     (case,) = report.cases
     assert case.error is None and set(case.generated) == {"hit_id", "url"}

@@ -35,8 +35,12 @@ class Dialect:
     column_clause: str = " COMMENT {lit}"
     # Snowflake documents COMMENT right after the type; elsewhere it goes last.
     column_comment_after_type: bool = False
-    # MySQL wants column attributes before an inline REFERENCES clause.
-    column_comment_before_references: bool = False
+    # A column's COMMENT goes before the first of these words in its definition: MySQL's before an
+    # inline REFERENCES or CHECK, ClickHouse's before CODEC, TTL and the rest that follow it.
+    column_comment_before: frozenset[str] = frozenset()
+    # The table's comment clause goes last in the statement (before an AS query), not right after
+    # the column list: ClickHouse reads it only after ENGINE, ORDER BY and SETTINGS.
+    table_clause_last: bool = False
     # Spark requires the USING clause before any other table clause.
     table_clause_after_using: bool = False
     # SQL Server writes comments as extended properties, in Unicode string literals (N'…').
@@ -81,12 +85,20 @@ DIALECTS: dict[str, Dialect] = {
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
     "oracle": Dialect("oracle", CommentStyle.COMMENT_ON),
     "trino": Dialect("trino", CommentStyle.COMMENT_ON),
+    "redshift": Dialect("redshift", CommentStyle.COMMENT_ON),
     "tsql": Dialect("tsql", CommentStyle.COMMENT_ON, extended_properties=True, string_prefix="N"),
     "mysql": Dialect(
         "mysql",
         CommentStyle.INLINE,
         table_clause=" COMMENT={lit}",
-        column_comment_before_references=True,
+        column_comment_before=frozenset({"REFERENCES", "CHECK", "CONSTRAINT"}),
+    ),
+    "clickhouse": Dialect(
+        "clickhouse",
+        CommentStyle.INLINE,
+        table_clause=" COMMENT {lit}",
+        column_comment_before=frozenset({"CODEC", "TTL", "PRIMARY", "PRIMARY KEY", "SETTINGS"}),
+        table_clause_last=True,
     ),
     "databricks": Dialect(
         "databricks", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True
@@ -104,11 +116,12 @@ ALIASES = {
     "postgresql": "postgres",
     "pg": "postgres",
     "psql": "postgres",
-    "redshift": "postgres",
     "mariadb": "mysql",
     "spark2": "spark",
     "sparksql": "spark",
     "bq": "bigquery",
+    "ch": "clickhouse",
+    "chdb": "clickhouse",
     "sqlserver": "tsql",
     "mssql": "tsql",
     "azuresql": "tsql",
@@ -146,6 +159,13 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("mysql", re.compile(r"\bUNSIGNED\b", re.I), 3),
     ("mysql", re.compile(r"\b(?:TINYINT|MEDIUMINT|MEDIUMTEXT|LONGTEXT|DATETIME)\b", re.I), 1),
     ("mysql", re.compile(r"\bCOMMENT\s*=\s*'", re.I), 1),
+    # ClickHouse: its table engines, and its type names, written in their own case (BigQuery's are INT64).
+    ("clickhouse", re.compile(r"\bENGINE\s*=\s*\w*(?:MergeTree|Log|Distributed)\b", re.I), 8),
+    ("clickhouse", re.compile(r"\b(?:U?Int(?:8|16|32|64|128|256)|Float(?:32|64)|DateTime64|FixedString)\b"), 6),
+    ("clickhouse", re.compile(r"\b(?:LowCardinality|Nullable)\s*\("), 6),
+    ("clickhouse", re.compile(r"\bCODEC\s*\(", re.I), 4),
+    ("redshift", re.compile(r"\b(?:DISTSTYLE|DISTKEY|SORTKEY)\b", re.I), 6),
+    ("redshift", re.compile(r"\bENCODE\s+(?:AZ64|ZSTD|LZO|RAW|BYTEDICT|RUNLENGTH|MOSTLY\d+|DELTA|TEXT)\w*", re.I), 6),
     ("bigquery", re.compile(r"\bOPTIONS\s*\(", re.I), 4),
     ("bigquery", re.compile(r"\b(?:INT64|FLOAT64|BIGNUMERIC)\b", re.I), 5),
     ("bigquery", re.compile(r"`[\w-]+\.[\w-]+\.[\w-]+`"), 3),

@@ -61,6 +61,12 @@ _COLUMN_STOP = {
     "WITH",
     "DISTKEY",
     "SORTKEY",
+    # ClickHouse: what a column's value is computed from, and how it is stored and expires.
+    "MATERIALIZED",
+    "ALIAS",
+    "EPHEMERAL",
+    "TTL",
+    "SETTINGS",
 }
 _TABLE_CONSTRAINT_START = {
     "CONSTRAINT",
@@ -77,6 +83,7 @@ _TABLE_CONSTRAINT_START = {
 }
 _MAYBE_CONSTRAINT_START = {"UNIQUE", "UNIQUE KEY", "KEY", "INDEX"}
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+_ANGLED_TYPES = {"STRUCT", "ARRAY", "MAP"}  # the types whose parameters go in angle brackets
 _BRACKETED = re.compile(r"\[([^\]]*)\]")
 
 
@@ -277,7 +284,8 @@ def _statements(tokens: list[_Tok], dialect: str, breaks: Sequence[int] = ()) ->
 
 
 def _split_top_level(tokens: Sequence[_Tok]) -> list[list[_Tok]]:
-    """Split a parenthesised list's contents at depth-0 commas (angle brackets of STRUCT<…> count)."""
+    """Split a parenthesised list's contents at depth-0 commas (angle brackets of STRUCT<…> count;
+    a ``<`` elsewhere compares: ClickHouse's ``ALIAS ms < 1000``)."""
     parts: list[list[_Tok]] = [[]]
     depth = 0
     angle = 0
@@ -286,7 +294,7 @@ def _split_top_level(tokens: Sequence[_Tok]) -> list[list[_Tok]]:
             depth += 1
         elif tok.kind in (TokenType.R_PAREN, TokenType.R_BRACKET):
             depth -= 1
-        elif tok.kind == TokenType.LT and depth == 0:
+        elif tok.kind == TokenType.LT and depth == 0 and parts[-1] and parts[-1][-1].upper in _ANGLED_TYPES:
             angle += 1
         elif tok.kind == TokenType.GT and depth == 0 and angle > 0:
             angle -= 1
@@ -376,6 +384,8 @@ def _is_table_constraint(element: Sequence[_Tok]) -> bool:
         return False
     if first.upper in _TABLE_CONSTRAINT_START:
         return True
+    if first.upper in ("INDEX", "PROJECTION") and any(t.upper in ("TYPE", "SELECT") for t in element[2:]):
+        return True  # ClickHouse: `INDEX ix expr TYPE minmax …`, `PROJECTION p (SELECT …)`
     if first.upper in _MAYBE_CONSTRAINT_START and len(element) > 1:
         nxt = element[1]
         if nxt.kind == TokenType.L_PAREN or nxt.upper in ("KEY", "INDEX"):
@@ -427,6 +437,7 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
     while i < len(element):
         tok = element[i]
         up = tok.upper
+        _comment_before(col, tok, dialect)
         if up == "NOT" and i + 1 < len(element) and element[i + 1].upper == "NULL":
             col.not_null = True
             i += 2
@@ -442,10 +453,8 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             col.default = _source(text, element[i + 1], element[end - 1])
             i = end
         elif up == "CONSTRAINT" and i + 1 < len(element):
-            _comment_before(col, tok, dialect)  # `CONSTRAINT c CHECK (…)`: the comment precedes its name
-            i += 2
+            i += 2  # `CONSTRAINT c CHECK (…)`: MySQL's comment precedes its name
         elif up == "REFERENCES":
-            _comment_before(col, tok, dialect)
             parts, j = _read_name(element, i + 1)
             ref_cols: tuple[str, ...] = ()
             if j < len(element) and element[j].kind == TokenType.L_PAREN:
@@ -457,7 +466,6 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             if close is None:
                 break
             col.check = _source(text, element[i + 1], element[close])
-            _comment_before(col, tok, dialect)
             i = close + 1
         elif up == "COLLATE" and dialect.column_comment_after_type:
             after_type = element[min(i + 1, len(element) - 1)].end
@@ -477,8 +485,9 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
 
 
 def _comment_before(col: Column, tok: _Tok, dialect: Dialect) -> None:
-    """MySQL's COMMENT precedes REFERENCES and CHECK: the first of them is where it goes."""
-    if dialect.column_comment_before_references and not col.insert_before_token:
+    """Where the dialect's COMMENT precedes the word ``tok`` starts (MySQL's REFERENCES and CHECK,
+    ClickHouse's CODEC and TTL), the first of them is where it goes."""
+    if tok.upper in dialect.column_comment_before and not col.insert_before_token:
         col.insert_at = tok.start
         col.insert_before_token = True
 
@@ -565,6 +574,8 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
         statement_end=semicolon.end if semicolon else stmt[-1].end,
         has_semicolon=semicolon is not None,
     )
+    if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
+        i += 3  # ClickHouse's `CREATE TABLE t ON CLUSTER c (…)`
     if i >= len(stmt) or stmt[i].kind != TokenType.L_PAREN:
         return None  # CREATE TABLE … AS SELECT / LIKE / CLONE: no column list to document
     close = _matching_paren(stmt, i)
@@ -718,7 +729,7 @@ def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name
                 last_before_query = stmt[j - 1].end
                 break
         j += 1
-    if dialect.name == "bigquery" and table.options_open is None:
+    if (dialect.name == "bigquery" and table.options_open is None) or dialect.table_clause_last:
         table.table_insert_at = last_before_query
 
 
@@ -857,6 +868,11 @@ def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]
 _UNPARSED = {
     "tsql": re.compile(r"\b(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.IGNORECASE),
     "mysql": re.compile(r"\bSRID\s+\d+", re.IGNORECASE),  # a spatial column's reference system
+    # A column's own DISTKEY or SORTKEY attribute (the table's, DISTKEY (c), sqlglot reads).
+    # An EPHEMERAL column without a default, followed by its COMMENT (sqlglot reads the comment as
+    # the default expression).
+    "clickhouse": re.compile(r"\bEPHEMERAL\b(?=\s+COMMENT\b)", re.IGNORECASE),
+    "redshift": re.compile(r"\b(?:DISTKEY|SORTKEY)\b(?!\s*\()", re.IGNORECASE),
 }
 
 
