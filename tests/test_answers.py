@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sqlscribe import prompt
 from sqlscribe.ddl import parse_sql
 from sqlscribe.generate.chat import ChatBackend
@@ -214,3 +216,19 @@ def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts
         "customer_id": "Identifier of the customer.",
         "customer_note": "Note of the customer note.",
     }
+
+
+@pytest.mark.parametrize(
+    ("table", "described"),
+    [
+        ("people", "People, one row per person."),
+        ("children", "Children, one row per child."),
+        ("order_statuses", "Order statuses, one row per order status."),
+        ("warehouses", "Warehouses, one row per warehouse."),
+        ("email_aliases", "Email aliases, one row per email alias."),
+        ("schemas", "Schemas, one row per schema."),
+    ],
+)
+def test_the_heuristic_names_a_tables_rows_in_the_singular(table: str, described: str) -> None:
+    parsed = parse_sql(f"CREATE TABLE {table} (id INT PRIMARY KEY);", "postgres")
+    assert heuristic_docs(request_for(parsed, 0)).description == described

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlscribe.ddl.model import Column, Table
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate.base import Backend, DocRequest, Generated
-from sqlscribe.generate.words import UNIT_SUFFIXES, entity_words, expand, singular, split_identifier
+from sqlscribe.generate.words import IRREGULAR, UNIT_SUFFIXES, entity_words, expand, singular, split_identifier
 
 _BOOL_TYPES = ("BOOL", "BIT", "TINYINT(1)")
 _TIME_TYPES = ("TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "TIME")
@@ -209,6 +209,8 @@ def describe_table(table: Table) -> str:
 
 
 def _plural(word: str) -> str:
+    if word.lower() in IRREGULAR:
+        return IRREGULAR[word.lower()]
     if singular(word) != word:
         return word
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":

@@ -301,10 +301,19 @@ def expand(words: list[str]) -> list[str]:
     return out
 
 
+# Plurals that no suffix rule reads, by their singular.
+IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women", "mouse": "mice"}
+_SINGULAR = {plural: one for one, plural in IRREGULAR.items()}
+
+
 def singular(word: str) -> str:
     lower = word.lower()
-    if len(lower) <= 3 or lower.endswith(("ss", "us", "is", "sis", "data", "news", "status")):
+    if lower in _SINGULAR:
+        return word[0] + _SINGULAR[lower][1:] if word[:1].isupper() else _SINGULAR[lower]
+    if len(lower) <= 3 or lower.endswith(("ss", "us", "is", "sis", "data", "news", "status", "alias", "bias")):
         return word
+    if lower.endswith(("statuses", "bonuses", "campuses", "viruses", "censuses", "aliases", "biases")):
+        return word[:-2]  # not houses, causes, purchases
     if lower.endswith("ies"):
         return word[:-3] + "y"
     if lower.endswith(("sses", "xes", "ches", "shes", "zes")):
