@@ -447,3 +447,15 @@ def test_redshift_column_distribution_keys_and_encodings() -> None:
         ("salesid", "integer", True),
         ("qty", "smallint", False),
     ]
+
+
+def test_a_column_named_period_is_a_column() -> None:
+    sql = """CREATE TABLE prices (
+    period tstzrange NOT NULL,
+    amount numeric,
+    valid_from timestamp, valid_to timestamp,
+    PERIOD FOR SYSTEM_TIME (valid_from, valid_to),
+    CONSTRAINT no_overlap EXCLUDE USING gist (period WITH &&)
+);"""
+    (table,) = parse_sql(sql, "postgres").tables
+    assert [c.name for c in table.columns] == ["period", "amount", "valid_from", "valid_to"]

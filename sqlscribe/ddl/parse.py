@@ -382,6 +382,8 @@ def _is_table_constraint(element: Sequence[_Tok]) -> bool:
     first = element[0]
     if first.kind == TokenType.IDENTIFIER:
         return False
+    if first.upper == "PERIOD":  # `PERIOD FOR SYSTEM_TIME (…)`; else a column named period
+        return len(element) > 1 and element[1].upper == "FOR"
     if first.upper in _TABLE_CONSTRAINT_START:
         return True
     if first.upper in ("INDEX", "PROJECTION") and any(t.upper in ("TYPE", "SELECT") for t in element[2:]):
