@@ -459,3 +459,33 @@ def test_a_column_named_period_is_a_column() -> None:
 );"""
     (table,) = parse_sql(sql, "postgres").tables
     assert [c.name for c in table.columns] == ["period", "amount", "valid_from", "valid_to"]
+
+
+ORACLE_EXPORT = """CREATE TABLE "HR"."EMPLOYEES"
+   (\t"EMPLOYEE_ID" NUMBER(6,0),
+\t"HIRE_DATE" DATE CONSTRAINT "EMP_HIRE_DATE_NN" NOT NULL ENABLE,
+\t"ENABLE" NUMBER(1,0) DEFAULT 1 NOT NULL DISABLE NOVALIDATE,
+\t"DEPARTMENT_ID" NUMBER(4,0),
+\t CONSTRAINT "EMP_EMP_ID_PK" PRIMARY KEY ("EMPLOYEE_ID")
+  USING INDEX PCTFREE 10 INITRANS 2 MAXTRANS 255 COMPUTE STATISTICS
+  STORAGE(INITIAL 65536 NEXT 1048576 BUFFER_POOL DEFAULT)
+  TABLESPACE "EXAMPLE"  ENABLE,
+\t CONSTRAINT "EMP_DEPT_FK" FOREIGN KEY ("DEPARTMENT_ID")
+\t  REFERENCES "HR"."DEPARTMENTS" ("DEPARTMENT_ID") RELY ENABLE
+   ) SEGMENT CREATION IMMEDIATE
+  PCTFREE 10 PCTUSED 40 INITRANS 1 MAXTRANS 255 NOCOMPRESS LOGGING
+  TABLESPACE "EXAMPLE" ;
+"""
+
+
+def test_oracles_own_export_with_constraint_states_and_index_storage_reads_complete() -> None:
+    """What DBMS_METADATA.GET_DDL and SQL Developer write: sqlglot stops at ENABLE and USING INDEX."""
+    parsed = parse_sql(ORACLE_EXPORT)
+    assert parsed.dialect == "oracle" and parsed.diagnostics == []
+    (table,) = parsed.tables
+    assert table.complete
+    assert [c.name for c in table.columns] == ["EMPLOYEE_ID", "HIRE_DATE", "ENABLE", "DEPARTMENT_ID"]
+    assert table.key_columns == ["EMPLOYEE_ID"]
+    department = table.column("DEPARTMENT_ID")
+    assert department is not None and department.references is not None
+    assert department.references.ref_table == "HR.DEPARTMENTS"

@@ -871,6 +871,15 @@ _UNPARSED = {
     "tsql": re.compile(r"\b(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.IGNORECASE),
     "mysql": re.compile(r"\bSRID\s+\d+", re.IGNORECASE),  # a spatial column's reference system
     # A column's own DISTKEY or SORTKEY attribute (the table's, DISTKEY (c), sqlglot reads).
+    # What Oracle's exports (DBMS_METADATA.GET_DDL, SQL Developer) write after a constraint: its
+    # state (`ENABLE`, `DISABLE NOVALIDATE`, `RELY`) and its index's storage (`USING INDEX PCTFREE
+    # 10 … TABLESPACE "USERS"`), up to the element's end.
+    "oracle": re.compile(
+        r"\bUSING\s+INDEX\b(?:\s*(?:STORAGE\s*\([^()]*\)|\"[^\"]*\"|\w+))*"
+        r"|\b(?:ENABLE|DISABLE|NOVALIDATE|VALIDATE|RELY|NORELY)\b"
+        r"(?=\s*(?:[,)]|(?:ENABLE|DISABLE|NOVALIDATE|VALIDATE|RELY|NORELY|USING)\b))",
+        re.IGNORECASE,
+    ),
     # An EPHEMERAL column without a default, followed by its COMMENT (sqlglot reads the comment as
     # the default expression).
     "clickhouse": re.compile(r"\bEPHEMERAL\b(?=\s+COMMENT\b)", re.IGNORECASE),
