@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sqlscribe.ddl import detect_dialect, parse_sql
+from sqlscribe.ddl import apply_edits, detect_dialect, parse_sql, plan_table_edits
+from sqlscribe.docs import TableDocs
 
 
 def test_postgres_schema_quoted_names_keys_and_comment_on() -> None:
@@ -489,3 +490,31 @@ def test_oracles_own_export_with_constraint_states_and_index_storage_reads_compl
     department = table.column("DEPARTMENT_ID")
     assert department is not None and department.references is not None
     assert department.references.ref_table == "HR.DEPARTMENTS"
+
+
+def test_snowflakes_get_ddl_with_its_clustering_before_the_columns() -> None:
+    sql = """create or replace TABLE ANALYTICS.CORE.ORDERS cluster by (ORDER_DATE, date_trunc('day', AT))(
+\tORDER_ID NUMBER(38,0) NOT NULL autoincrement start 1 increment 1 noorder,
+\tAT TIMESTAMP_NTZ(9) COMMENT 'When',
+\tprimary key (ORDER_ID)
+)COMMENT='All orders'
+;"""
+    parsed = parse_sql(sql)
+    assert parsed.dialect == "snowflake" and parsed.diagnostics == []
+    (table,) = parsed.tables
+    assert table.complete and [c.name for c in table.columns] == ["ORDER_ID", "AT"]
+    assert table.comment is not None and table.comment.text == "All orders"
+    docs = TableDocs(None, {"ORDER_ID": "Order number."})
+    new = apply_edits(sql, plan_table_edits(table, docs))
+    assert "\tORDER_ID NUMBER(38,0) COMMENT 'Order number.' NOT NULL autoincrement" in new
+
+
+def test_a_bigquery_description_takes_a_line_of_its_own_in_options_written_one_per_line() -> None:
+    sql = "CREATE TABLE `p.d.t`\n(\n  a STRING\n)\nOPTIONS(\n  require_partition_filter=true\n);"
+    (table,) = parse_sql(sql, "bigquery").tables
+    new = apply_edits(sql, plan_table_edits(table, TableDocs("The t.", {})))
+    assert new.endswith("OPTIONS(\n  description='The t.',\n  require_partition_filter=true\n);")
+    one_line = "CREATE TABLE t (a STRING) OPTIONS(labels=[('a', 'b')]);"
+    (table,) = parse_sql(one_line, "bigquery").tables
+    new = apply_edits(one_line, plan_table_edits(table, TableDocs("The t.", {})))
+    assert new.endswith("OPTIONS(description='The t.', labels=[('a', 'b')]);")

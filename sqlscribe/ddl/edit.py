@@ -72,7 +72,7 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_table(table, lit))
         elif dialect.style is CommentStyle.OPTIONS:
-            edits.append(_options_edit(table.options_open, table.options_empty, table.table_insert_at, lit))
+            edits.append(_options_edit(table.options_open, table.options_separator, table.table_insert_at, lit))
         elif dialect.style is CommentStyle.SQL_COMMENT:
             comment = sql_comment(lit, table.line_comment) + ("" if table.line_comment else " ")
             edits.append(TextEdit(table.table_insert_at, table.table_insert_at, comment))
@@ -90,7 +90,7 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
         elif dialect.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_column(table, col, lit))
         elif dialect.style is CommentStyle.OPTIONS:
-            edits.append(_options_edit(col.options_open, col.options_empty, col.insert_at, lit))
+            edits.append(_options_edit(col.options_open, col.options_separator, col.insert_at, lit))
         elif dialect.style is CommentStyle.SQL_COMMENT:
             edits.append(TextEdit(col.insert_at, col.insert_at, sql_comment(lit, col.line_comment)))
         elif col.insert_before_token:
@@ -111,9 +111,9 @@ def _literal(dialect: Dialect, existing: Comment | None, text: str) -> str:
     return dialect.literal(text) if existing is None else dialect.replacement(existing.form, text)
 
 
-def _options_edit(options_open: int | None, options_empty: bool, insert_at: int, lit: str) -> TextEdit:
+def _options_edit(options_open: int | None, separator: str, insert_at: int, lit: str) -> TextEdit:
     if options_open is not None:
-        return TextEdit(options_open, options_open, f"description={lit}" + ("" if options_empty else ", "))
+        return TextEdit(options_open, options_open, f"description={lit}{separator}")
     return TextEdit(insert_at, insert_at, _OPTIONS_CLAUSE.format(lit=lit))
 
 

@@ -64,8 +64,10 @@ class Column:
     # Where a new inline comment clause goes, and a BigQuery OPTIONS( … ) list to join.
     insert_at: int = 0
     insert_before_token: bool = False
-    options_open: int | None = None  # offset just after "OPTIONS(" when present
-    options_empty: bool = True
+    # Where a description joins an OPTIONS( … ) list when present (just after the "(", or before the
+    # first option when those stand on lines of their own), and what follows it there.
+    options_open: int | None = None
+    options_separator: str = ""
 
     @property
     def constraints(self) -> list[str]:
@@ -105,7 +107,7 @@ class Table:
     column_list_end: int = 0  # just after the ')' that closes the column list
     line_comment: bool = False  # SQLite: the table's comment goes at table_insert_at as `-- …`
     options_open: int | None = None
-    options_empty: bool = True
+    options_separator: str = ""
     # False when sqlglot could not parse the statement (half-typed SQL): the
     # structure still comes from the tokens, but no edit is planned for it.
     complete: bool = True

@@ -353,14 +353,16 @@ def _read_comment_literal(tokens: Sequence[_Tok], i: int) -> tuple[Comment | Non
     return None, i + 1
 
 
-def _read_options(tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int, int | None, bool]:
+def _read_options(text: str, tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int, int | None, str]:
     """At OPTIONS: read ``OPTIONS( … description = '…' … )``.
 
-    Returns the description comment if any, the index after ')', the offset just
-    after '(' and whether the list is empty.
+    Returns the description comment if any, the index after ')', where a description joins the
+    list and what follows it there: nothing in an empty list; else ", ", or, when the options
+    stand on lines of their own, the comma and the line break and indent before the first option,
+    so that the description takes a line of its own above it.
     """
     if i + 1 >= len(tokens) or tokens[i + 1].kind != TokenType.L_PAREN:
-        return None, i + 1, None, True
+        return None, i + 1, None, ""
     close = _matching_paren(tokens, i + 1)
     end = close if close is not None else len(tokens)
     inner = tokens[i + 2 : end]
@@ -375,7 +377,12 @@ def _read_options(tokens: Sequence[_Tok], i: int) -> tuple[Comment | None, int, 
             comment = Comment(
                 option[2].text, Span(option[0].start, option[2].end), Span(option[2].start, option[2].end)
             )
-    return comment, end + 1, tokens[i + 1].end, not inner
+    if not inner:
+        return comment, end + 1, tokens[i + 1].end, ""
+    gap = text[tokens[i + 1].end : inner[0].start]
+    if "\n" in gap and not gap.strip():
+        return comment, end + 1, inner[0].start, "," + gap
+    return comment, end + 1, tokens[i + 1].end, ", "
 
 
 def _is_table_constraint(element: Sequence[_Tok]) -> bool:
@@ -476,9 +483,9 @@ def _read_column(text: str, element: Sequence[_Tok], dialect_name: str) -> Colum
             comment, i = _read_comment_literal(element, i)
             col.comment = comment or col.comment
         elif up == "OPTIONS":
-            comment, i, opened, empty = _read_options(element, i)
+            comment, i, opened, separator = _read_options(text, element, i)
             col.comment = comment or col.comment
-            col.options_open, col.options_empty = opened, empty
+            col.options_open, col.options_separator = opened, separator
         else:
             i += 1
     if dialect.column_comment_after_type:
@@ -578,6 +585,12 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
     )
     if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
         i += 3  # ClickHouse's `CREATE TABLE t ON CLUSTER c (…)`
+    if i + 2 < len(stmt) and stmt[i].upper in ("CLUSTER BY", "CLUSTER") and stmt[i + 1].kind != TokenType.R_PAREN:
+        # Snowflake's GET_DDL: `create or replace TABLE t cluster by (c)(…)`
+        opened = i + 1 if stmt[i].upper == "CLUSTER BY" else i + 2
+        close = _matching_paren(stmt, opened) if stmt[opened].kind == TokenType.L_PAREN else None
+        if close is not None:
+            i = close + 1
     if i >= len(stmt) or stmt[i].kind != TokenType.L_PAREN:
         return None  # CREATE TABLE … AS SELECT / LIKE / CLONE: no column list to document
     close = _matching_paren(stmt, i)
@@ -612,7 +625,7 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
         if col is not None and col.check is None:
             col.check = expression
     _mark_keys(table)
-    _read_table_clauses(stmt, close, table, dialect_name)
+    _read_table_clauses(text, stmt, close, table, dialect_name)
     if get_dialect(dialect_name).style is CommentStyle.SQL_COMMENT:
         _read_sql_comments(text, table, stmt[i].end)
     return table
@@ -699,7 +712,7 @@ def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
     return _AddedKeys(parts, keys) if keys.primary_key or keys.foreign_keys or keys.unique_keys else None
 
 
-def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
+def _read_table_clauses(text: str, stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
     dialect = get_dialect(dialect_name)
     after_columns = stmt[close].end if close < len(stmt) else stmt[-1].end
     table.table_insert_at = table.column_list_end = after_columns
@@ -720,9 +733,9 @@ def _read_table_clauses(stmt: list[_Tok], close: int, table: Table, dialect_name
                     j = nxt
                     continue
             elif tok.upper == "OPTIONS":
-                comment, nxt, opened, empty = _read_options(stmt, j)
+                comment, nxt, opened, separator = _read_options(text, stmt, j)
                 table.comment = comment or table.comment
-                table.options_open, table.options_empty = opened, empty
+                table.options_open, table.options_separator = opened, separator
                 j = nxt
                 continue
             elif tok.upper == "USING" and j == close + 1 and dialect.table_clause_after_using and j + 1 < len(stmt):
