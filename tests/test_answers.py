@@ -232,3 +232,18 @@ def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts
 def test_the_heuristic_names_a_tables_rows_in_the_singular(table: str, described: str) -> None:
     parsed = parse_sql(f"CREATE TABLE {table} (id INT PRIMARY KEY);", "postgres")
     assert heuristic_docs(request_for(parsed, 0)).description == described
+
+
+def test_the_heuristic_says_when_a_row_was_last_changed_and_names_a_last_event() -> None:
+    parsed = parse_sql(
+        "CREATE TABLE film (last_update timestamp, last_modify_date date, last_login timestamp,"
+        " last_seen timestamp, sold_at timestamp);",
+        "postgres",
+    )
+    assert heuristic_docs(request_for(parsed, 0)).columns == {
+        "last_update": "Timestamp when the film was last updated.",
+        "last_modify_date": "Date when the film was last modified.",
+        "last_login": "Timestamp of the last login.",  # was "when the film was last login"
+        "last_seen": "Timestamp when the film was last seen.",
+        "sold_at": "Timestamp when the film was sold.",
+    }

@@ -69,6 +69,13 @@ _PAST = {
     "refreshed",
     "joined",
     "signed",
+    "seen",
+    "sold",
+    "bought",
+    "made",
+    "written",
+    "taken",
+    "given",
     "last",
 }
 
@@ -181,7 +188,11 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
         event = [w for w in words if w not in ("at", "on", "timestamp", "time", "date", "day", "and")]
         if event and event[-1] in ("start", "end"):
             event = [*event[:-1], event[-1] + "ed"]
-        if event and (event[0] in _PAST or event[-1] in _PAST or event[0].endswith("ed")):
+        elif len(event) > 1 and event[0] == "last" and event[-1] not in _PAST:
+            done = _participle(event[-1])  # last_update: when it was last updated
+            event = [*event[:-1], done] if done else event
+        participle = bool(event) and (event[-1] in _PAST or (event[0] != "last" and event[0] in _PAST))
+        if event and (participle or event[0].endswith("ed")):
             return _sentence(f"{kind} when the {entity} was {_phrase(event)}{unit}")
         if event:
             return _sentence(f"{kind} of the {_phrase(event)}{unit}")
@@ -199,6 +210,14 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
     if not phrase:
         phrase = _phrase(words)
     return _sentence(f"{phrase} of the {entity}{unit}") + _default_note(col)
+
+
+def _participle(verb: str) -> str | None:
+    """The past participle of a verb whose participle the heuristic knows (update → updated)."""
+    for done in (verb + "d", verb + "ed", verb[:-1] + "ied"):
+        if done in _PAST:
+            return done
+    return None
 
 
 def describe_table(table: Table) -> str:
