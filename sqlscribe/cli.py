@@ -588,6 +588,7 @@ def check_documented(
 
     tables = lacking = 0
     failed = False
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
 
     def report(plan: FilePlan, project: Project | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
@@ -596,16 +597,20 @@ def check_documented(
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
                 print(diagnostic.format(plan.path), file=sys.stderr)
+                if annotate:
+                    print(github_annotation(plan.path, diagnostic.line, diagnostic.message))
                 failed = True
         tables += len(plan.work)
         for index, request in plan.todo:
             table = plan.parsed.tables[index]
             if project is None:
-                where = f"{plan.path}:{table_line(plan.parsed, table)}:1: table {table.name}"
+                path, line, what = plan.path, table_line(plan.parsed, table), f"table {table.name}"
             else:
                 resource = project.chosen[index]
-                where = f"{project.root / (resource.yaml or resource.origin)}:{resource.line}:1: {resource.label}"
-            print(f"{where}: {lacks(request, table)}")
+                path, line, what = str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label
+            print(f"{path}:{line}:1: {what}: {lacks(request, table)}")
+            if annotate:
+                print(github_annotation(path, line, f"{what}: {lacks(request, table)}"))
             lacking += 1
 
     for path in files:
@@ -650,6 +655,22 @@ def check_documented(
             summary = f"{counted(tables, 'table')} checked, every table and column documented"
         print(f"sqlscribe: {summary}", file=sys.stderr)
     return EXIT_FAILED if failed or lacking else EXIT_OK
+
+
+def github_annotation(path: str, line: int, message: str) -> str:
+    """A GitHub Actions workflow command that shows ``message`` on the line of the pull request's
+    diff (``::error file=…,line=…::…``); a path that is no file (a database) annotates the run."""
+
+    def escaped(text: str, *, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    where = ""
+    if Path(path).is_file():
+        workspace = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+        relative = os.path.relpath(Path(path).absolute(), workspace).replace(os.sep, "/")
+        where = f" file={escaped(relative, prop=True)},line={line},"
+    return f"::error{where or ' '}title=sqlscribe::{escaped(message)}"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -33,9 +33,10 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(*args: str) -> tuple[int, str, str]:
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    base = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # as outside GitHub's CI
     proc = subprocess.run(
-        [sys.executable, "-m", "sqlscribe", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=600
+        [sys.executable, "-m", "sqlscribe", *args], capture_output=True, text=True, env=base | (env or {}), timeout=600
     )
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -233,6 +234,33 @@ def test_check_lists_what_lacks_comments_without_a_model_and_fails(project: Path
     code, out, err = run("document", "--check", str(project))
     assert (code, out) == (0, "")
     assert err.strip() == "sqlscribe: 2 tables checked, every table and column documented"
+
+
+def test_check_annotates_the_pull_request_in_github_actions(project: Path, tmp_path: Path) -> None:
+    """Under GitHub Actions each finding is also a workflow command, so the pull request's diff
+    shows it on the table's line: the path relative to the workspace, the text escaped."""
+    import sqlite3
+
+    (project / "odd, name.sql").write_text("CREATE TABLE t (a int, b ;\n", encoding="utf-8")
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(project)}
+    code, out, _ = run("document", "--check", str(project), f"sqlite:{db}", env=github)
+    assert code == 1
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert annotations == [
+        "::error file=a.sql,line=1,title=sqlscribe::table orders: no description; 1 of 2 columns without a comment:"
+        " order_id",
+        "::error file=odd%2C name.sql,line=1,title=sqlscribe::table t: the column list is never closed (a ')' is"
+        " missing)",
+        "::error file=nested/deeper/b.sql,line=1,title=sqlscribe::table t: no description; 1 of 1 column without a"
+        " comment: a",
+        # A database has no file in the repository: the annotation is the run's.
+        "::error title=sqlscribe::table notes: no description; 1 of 1 column without a comment: body",
+    ]
+    assert f"{project / 'a.sql'}:1:1: table orders: no description" in out  # the plain lines stay
+    assert "::" not in run("document", "--check", str(project))[1]  # elsewhere, none
 
 
 def test_check_fails_on_a_file_it_cannot_parse_and_reads_databases(tmp_path: Path) -> None:
