@@ -651,6 +651,8 @@ def check_documented(
             summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"
         elif failed:  # what could be read is documented; what could not is named above
             summary = f"{counted(tables, 'table')} checked; what could not be read is named above"
+        elif not tables:  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models
+            summary = "no tables to check"
         else:
             summary = f"{counted(tables, 'table')} checked, every table and column documented"
         print(f"sqlscribe: {summary}", file=sys.stderr)

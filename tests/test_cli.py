@@ -263,6 +263,13 @@ def test_check_annotates_the_pull_request_in_github_actions(project: Path, tmp_p
     assert "::" not in run("document", "--check", str(project))[1]  # elsewhere, none
 
 
+def test_check_of_files_without_tables_says_there_was_nothing_to_check(tmp_path: Path) -> None:
+    (tmp_path / "queries.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    code, out, err = run("document", "--check", str(tmp_path))
+    assert (code, out) == (0, "")
+    assert err.strip() == "sqlscribe: no tables to check"  # not "every table and column documented"
+
+
 def test_check_fails_on_a_file_it_cannot_parse_and_reads_databases(tmp_path: Path) -> None:
     import sqlite3
 
