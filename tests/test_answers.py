@@ -227,6 +227,9 @@ def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts
         ("warehouses", "Warehouses, one row per warehouse."),
         ("email_aliases", "Email aliases, one row per email alias."),
         ("schemas", "Schemas, one row per schema."),
+        ("people10m", "People, one row per person."),  # a size, not a word
+        ("orders_2023", "Orders, one row per order."),
+        ("t4", "T 4s, one row per t 4."),  # nothing but the number: kept
     ],
 )
 def test_the_heuristic_names_a_tables_rows_in_the_singular(table: str, described: str) -> None:

@@ -166,6 +166,12 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("clickhouse", re.compile(r"\bCODEC\s*\(", re.I), 4),
     ("redshift", re.compile(r"\b(?:DISTSTYLE|DISTKEY|SORTKEY)\b", re.I), 6),
     ("redshift", re.compile(r"\bENCODE\s+(?:AZ64|ZSTD|LZO|RAW|BYTEDICT|RUNLENGTH|MOSTLY\d+|DELTA|TEXT)\w*", re.I), 6),
+    # Trino's table properties (SHOW CREATE TABLE writes them), for Hive, Iceberg and Delta tables.
+    (
+        "trino",
+        re.compile(r"\bWITH\s*\(\s*(?:format|partitioned_by|location|external_location|format_version)\s*=", re.I),
+        6,
+    ),
     ("bigquery", re.compile(r"\bOPTIONS\s*\(", re.I), 4),
     ("bigquery", re.compile(r"\b(?:INT64|FLOAT64|BIGNUMERIC)\b", re.I), 5),
     ("bigquery", re.compile(r"`[\w-]+\.[\w-]+\.[\w-]+`"), 3),
@@ -229,7 +235,7 @@ def detect_dialect(text: str, path: str | None = None) -> tuple[str, str]:
         match = pattern.search(sample)
         if match:
             scores[dialect] = scores.get(dialect, 0) + weight
-            evidence.setdefault(dialect, match.group(0).strip())
+            evidence.setdefault(dialect, " ".join(match.group(0).split()))
     # Backtick quoting alone says MySQL, BigQuery or Spark; prefer MySQL when nothing else speaks.
     if "`" in sample and not scores:
         scores["mysql"] = 1

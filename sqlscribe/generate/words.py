@@ -333,6 +333,10 @@ def entity_words(table_name: str) -> list[str]:
         words = words[:-2]
     while len(words) > 1 and words[0] in _TABLE_PREFIXES and not words[1].isdigit():  # t4 names no "4"
         words = words[1:]
+    named = words
+    while len(named) > 1 and (named[-1].isdigit() or (len(named) > 2 and len(named[-1]) == 1 and named[-2].isdigit())):
+        named = named[:-1]  # a copy's or a size's number: orders_2023, people10m (not t4: all it says)
+    words = named if any(len(w) > 2 for w in named) else words
     words = expand(words)
     if words:
         words[-1] = singular(words[-1])
