@@ -250,3 +250,26 @@ def test_the_heuristic_says_when_a_row_was_last_changed_and_names_a_last_event()
         "last_seen": "Timestamp when the film was last seen.",
         "sold_at": "Timestamp when the film was sold.",
     }
+
+
+def test_the_heuristic_splits_run_together_names_into_known_words() -> None:
+    """What a case-folding database keeps of UserId or FirstName (pg_dump, Redshift's TICKIT)."""
+    parsed = parse_sql(
+        "CREATE TABLE venue (venueid int, venuename text, venueseats int);\n"
+        "CREATE TABLE sales (custname text, pricepaid numeric, starttime timestamp, forward text, common text,"
+        " likesports bool);",
+        "postgres",
+    )
+    assert heuristic_docs(request_for(parsed, 0)).columns == {
+        "venueid": "Unique identifier of the venue.",
+        "venuename": "Name of the venue.",
+        "venueseats": "Seats of the venue.",
+    }
+    assert heuristic_docs(request_for(parsed, 1)).columns == {
+        "custname": "Customer name of the sale.",  # an abbreviation, then a plain last word
+        "pricepaid": "Price paid of the sale.",
+        "starttime": "Timestamp when the sale was started.",
+        "forward": "Forward of the sale.",  # a word, no seam: not "for ward"
+        "common": "Common of the sale.",  # nor "comm on"
+        "likesports": "Flag indicating whether the sale is likesports.",  # no known split: kept
+    }

@@ -372,3 +372,13 @@ def test_app_labels_read_as_labels() -> None:
     assert django == {"student", "sr"}
     assert table_name(["claim", "payment"], "app", "billing") == "billing_claimpayment"
     assert table_name(["salary", "change"], "app_plural", "hr") == "hr_salary_changes"
+
+
+def test_the_heuristics_vocabulary_is_what_the_taxonomy_gives() -> None:
+    """`python -m training.synth.vocabulary` writes it; edit the taxonomy, then run that."""
+    from training.synth import vocabulary
+
+    assert vocabulary.TARGET.read_text(encoding="utf-8") == vocabulary.text()
+    roles = vocabulary.vocabulary()
+    assert "h" in roles["first"] and "t" in roles["name"] and "t" in roles["id"]
+    assert not {"the", "for", "and"} & set(roles)  # for+ward is no seam

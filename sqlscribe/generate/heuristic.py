@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from sqlscribe.ddl.model import Column, Table
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate.base import Backend, DocRequest, Generated
-from sqlscribe.generate.words import IRREGULAR, UNIT_SUFFIXES, entity_words, expand, singular, split_identifier
+from sqlscribe.generate.words import (
+    IRREGULAR,
+    UNIT_SUFFIXES,
+    entity_words,
+    expand,
+    segment,
+    singular,
+    split_identifier,
+)
 
 _BOOL_TYPES = ("BOOL", "BIT", "TINYINT(1)")
 _TIME_TYPES = ("TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "TIME")
@@ -105,10 +113,15 @@ _VERBS = ("is", "has", "can", "should", "was", "allow", "allows")
 _KEY_WORDS = ("id", "key", "uuid", "guid")
 
 
+def name_words(name: str) -> list[str]:
+    """A column name's words, run-together ones split (``firstname`` → ``first name``)."""
+    return segment(split_identifier(name))
+
+
 def column_prefix(table: Table) -> str | None:
     """The abbreviation that every column name of ``table`` starts with and that says nothing
     about any one column: MediaWiki's ``rc_id``, ``rc_timestamp``; Slony's ``seql_seqid``."""
-    names = [split_identifier(col.name) for col in table.columns]
+    names = [name_words(col.name) for col in table.columns]
     firsts = {words[0] for words in names if words}
     if len(names) < 2 or len(firsts) != 1 or any(len(words) < 2 for words in names):
         return None
@@ -133,7 +146,7 @@ class TableShape:
 def describe_column(col: Column, table: Table, shape: TableShape | None = None) -> str:
     shape = shape or TableShape.of(table)
     entity = _phrase(list(shape.entity))
-    raw = split_identifier(col.name)
+    raw = name_words(col.name)
     prefix = shape.prefix
     if prefix is not None and raw[:1] == [prefix] and any(w not in _KEY_WORDS for w in raw[1:]):
         raw = raw[1:]  # not from a key's name: customer_id beside customer_note names the customer

@@ -6,7 +6,9 @@ restatement check of the evaluation share one notion of what a name "says".
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 ABBREVIATIONS: dict[str, str] = {
     "acct": "account",
@@ -294,6 +296,67 @@ def _split_digits(chunk: str) -> list[str]:
     return [p for p in re.split(r"(\d+)", chunk) if p]
 
 
+@functools.cache
+def _vocabulary() -> dict[str, str]:
+    """Words a run-together name may be made of (``vocabulary.txt``, from the synthesis taxonomy's
+    names and prose), each with its roles in a split: "h" a name's first words, "t" its last word;
+    none for a word that is only known, and so never split itself."""
+    known: dict[str, str] = {}
+    for line in Path(__file__).with_name("vocabulary.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, roles = line.partition("\t")
+            known[word] = roles
+    return known
+
+
+_TAILS = {"id", "no", "nr", "cd", "dt", "ts"}  # the short words a name may end in: userid, orderno
+# What an abbreviation's name ends in when it is one (custname, amtpaid), not a word's end (common).
+_PLAIN_TAILS = {"name", "date", "time", "code", "type", "amount", "price", "paid", "number", "count", "total"}
+
+
+def segment(words: list[str]) -> list[str]:
+    """Each run-together word split where its parts are words that schemas name things with:
+    ``userid`` → ``user id``, ``firstname`` → ``first name`` (what a case-folding database keeps
+    of ``UserId``). A word that is known itself, or has no such split, is kept: ``forward``."""
+    out: list[str] = []
+    for word in words:
+        out.extend(_split_word(word, 2))
+    return out
+
+
+def _known(word: str) -> bool:
+    vocabulary = _vocabulary()
+    return word in vocabulary or singular(word) in vocabulary or word in ABBREVIATIONS
+
+
+def _role(word: str, role: str) -> bool:
+    vocabulary = _vocabulary()
+    return role in vocabulary.get(word, "") or role in vocabulary.get(singular(word), "")
+
+
+def _split_word(word: str, parts: int) -> list[str]:
+    if len(word) < 5 or not word.isalpha() or _known(word):
+        return [word]
+    best: list[str] | None = None
+    for cut in range(3, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        abbreviated = head in ABBREVIATIONS and not _role(head, "h")  # cust, cat: with a plain tail only
+        if not (_role(head, "h") or (abbreviated and tail in _TAILS | _PLAIN_TAILS)):
+            continue
+        if (tail in _TAILS and parts == 2) or (len(tail) >= 2 and _role(tail, "t")):
+            split = [head, tail]  # a short tail ends a word of two parts only: shipmen+ts is no split
+        elif parts > 1 and len(tail) >= 6:
+            split = [head, *_split_word(tail, parts - 1)]
+            if len(split) < 3:
+                continue
+        else:
+            continue
+        # fewest parts, then the shortest part longest: venue+seats, not venues+eats
+        if best is None or (len(split), -min(map(len, split))) < (len(best), -min(map(len, best))):
+            best = split
+    return best or [word]
+
+
 def expand(words: list[str]) -> list[str]:
     out: list[str] = []
     for word in words:
@@ -328,7 +391,7 @@ _TABLE_PREFIXES = ("dim", "fct", "fact", "stg", "tbl", "int", "raw", "src", "ref
 
 def entity_words(table_name: str) -> list[str]:
     """Words naming what one row of a table is: ``dim_customer_addresses`` → ``['customer', 'address']``."""
-    words = split_identifier(table_name.rsplit(".", 1)[-1])
+    words = segment(split_identifier(table_name.rsplit(".", 1)[-1]))
     if len(words) > 2 and words[-2] == "v" and words[-1].isdigit():  # a version's relation: orders_v2
         words = words[:-2]
     while len(words) > 1 and words[0] in _TABLE_PREFIXES and not words[1].isdigit():  # t4 names no "4"

@@ -9,10 +9,10 @@ create table users(
 	email varchar(100),
 	likesports boolean);
 COMMENT ON TABLE users IS 'Users, one row per user.';
-COMMENT ON COLUMN users.userid IS 'Userid of the user.';
+COMMENT ON COLUMN users.userid IS 'Unique identifier of the user.';
 COMMENT ON COLUMN users.username IS 'Username of the user.';
-COMMENT ON COLUMN users.firstname IS 'Firstname of the user.';
-COMMENT ON COLUMN users.lastname IS 'Lastname of the user.';
+COMMENT ON COLUMN users.firstname IS 'First name of the user.';
+COMMENT ON COLUMN users.lastname IS 'Last name of the user.';
 COMMENT ON COLUMN users.city IS 'City of the user.';
 COMMENT ON COLUMN users.state IS 'State of the user.';
 COMMENT ON COLUMN users.email IS 'Email address of the user.';
@@ -25,11 +25,11 @@ create table venue(
 	venuestate char(2),
 	venueseats integer);
 COMMENT ON TABLE venue IS 'Venues, one row per venue.';
-COMMENT ON COLUMN venue.venueid IS 'Venueid of the venue.';
-COMMENT ON COLUMN venue.venuename IS 'Venuename of the venue.';
-COMMENT ON COLUMN venue.venuecity IS 'Venuecity of the venue.';
+COMMENT ON COLUMN venue.venueid IS 'Unique identifier of the venue.';
+COMMENT ON COLUMN venue.venuename IS 'Name of the venue.';
+COMMENT ON COLUMN venue.venuecity IS 'City of the venue.';
 COMMENT ON COLUMN venue.venuestate IS 'Venuestate of the venue.';
-COMMENT ON COLUMN venue.venueseats IS 'Venueseats of the venue.';
+COMMENT ON COLUMN venue.venueseats IS 'Seats of the venue.';
 
 create table event(
 	eventid integer not null distkey,
@@ -39,12 +39,12 @@ create table event(
 	eventname varchar(200),
 	starttime timestamp);
 COMMENT ON TABLE event IS 'Events, one row per event.';
-COMMENT ON COLUMN event.eventid IS 'Eventid of the event.';
-COMMENT ON COLUMN event.venueid IS 'Venueid of the event.';
-COMMENT ON COLUMN event.catid IS 'Catid of the event.';
-COMMENT ON COLUMN event.dateid IS 'Dateid of the event.';
-COMMENT ON COLUMN event.eventname IS 'Eventname of the event.';
-COMMENT ON COLUMN event.starttime IS 'Timestamp of the starttime.';
+COMMENT ON COLUMN event.eventid IS 'Unique identifier of the event.';
+COMMENT ON COLUMN event.venueid IS 'Identifier of the venue.';
+COMMENT ON COLUMN event.catid IS 'Identifier of the category.';
+COMMENT ON COLUMN event.dateid IS 'Identifier of the date.';
+COMMENT ON COLUMN event.eventname IS 'Name of the event.';
+COMMENT ON COLUMN event.starttime IS 'Timestamp when the event was started.';
 
 create table sales(
 	salesid integer not null,
@@ -57,16 +57,16 @@ create table sales(
 	pricepaid decimal(8,2),
 	commission decimal(8,2),
 	saletime timestamp);
-COMMENT ON COLUMN sales.salesid IS 'Salesid of the sale.';
-COMMENT ON COLUMN sales.listid IS 'Listid of the sale.';
+COMMENT ON COLUMN sales.salesid IS 'Identifier of the sales.';
+COMMENT ON COLUMN sales.listid IS 'Identifier of the list.';
 COMMENT ON COLUMN sales.sellerid IS 'Sellerid of the sale.';
 COMMENT ON COLUMN sales.buyerid IS 'Buyerid of the sale.';
-COMMENT ON COLUMN sales.eventid IS 'Eventid of the sale.';
-COMMENT ON COLUMN sales.dateid IS 'Dateid of the sale.';
+COMMENT ON COLUMN sales.eventid IS 'Identifier of the event.';
+COMMENT ON COLUMN sales.dateid IS 'Identifier of the date.';
 COMMENT ON COLUMN sales.qtysold IS 'Qtysold of the sale.';
-COMMENT ON COLUMN sales.pricepaid IS 'Pricepaid of the sale.';
+COMMENT ON COLUMN sales.pricepaid IS 'Price paid of the sale.';
 COMMENT ON COLUMN sales.commission IS 'Commission of the sale.';
-COMMENT ON COLUMN sales.saletime IS 'Timestamp of the saletime.';
+COMMENT ON COLUMN sales.saletime IS 'Timestamp of the sale.';
 
 CREATE TABLE IF NOT EXISTS public.web_events (
     event_id BIGINT IDENTITY(1, 1),
