@@ -240,7 +240,7 @@ def test_the_heuristic_names_a_tables_rows_in_the_singular(table: str, described
 def test_the_heuristic_says_when_a_row_was_last_changed_and_names_a_last_event() -> None:
     parsed = parse_sql(
         "CREATE TABLE film (last_update timestamp, last_modify_date date, last_login timestamp,"
-        " last_seen timestamp, sold_at timestamp);",
+        " last_seen timestamp, sold_at timestamp, LastEdited timestamp);",
         "postgres",
     )
     assert heuristic_docs(request_for(parsed, 0)).columns == {
@@ -249,6 +249,7 @@ def test_the_heuristic_says_when_a_row_was_last_changed_and_names_a_last_event()
         "last_login": "Timestamp of the last login.",  # was "when the film was last login"
         "last_seen": "Timestamp when the film was last seen.",
         "sold_at": "Timestamp when the film was sold.",
+        "LastEdited": "Timestamp when the film was last edited.",
     }
 
 
