@@ -363,3 +363,37 @@ async def test_a_sqlite_schema_is_documented_with_sql_comments(client: LanguageC
     assert after.startswith("CREATE TABLE notes ( -- ") and "AUTOINCREMENT, -- " in after
     (table,) = parse_sql(after, "sqlite").tables
     assert table.comment is not None and all(c.comment is not None for c in table.columns)
+
+
+async def test_a_clickhouse_table_gets_its_comments_before_codec_and_runs_in_clickhouse(client: LanguageClient):
+    chdb_session = pytest.importorskip("chdb.session")
+    editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
+    uri = "file:///tmp/hits.sql"
+    text = (
+        "CREATE TABLE hits\n(\n    `url` String CODEC(ZSTD(3)),\n    `hit_at` DateTime\n)\n"
+        "ENGINE = MergeTree\nORDER BY hit_at;\n"
+    )
+    editor.open(uri, text)
+    # Ghost text where a comment may go: at the end of hit_at's definition, not after url's CODEC.
+    (item,) = await inline(editor, uri, text.index("DateTime") + len("DateTime"))
+    assert isinstance(item.insert_text, str) and item.insert_text.startswith(" COMMENT '")
+    assert await inline(editor, uri, text.index("(3))") + len("(3))")) == []
+    # The action for url puts its comment before the CODEC, as ClickHouse's grammar wants.
+    action = next(a for a in await editor.code_actions(uri, text.index("`url`") + 1) if "column" in a.title)
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    assert "`url` String COMMENT 'URL of the hit.' CODEC(ZSTD(3))," in editor.texts[uri]
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 1
+    after = editor.texts[uri]
+    assert after.endswith("ORDER BY hit_at COMMENT 'Hits, one row per hit.';\n")
+    session = chdb_session.Session(str(TMP / "chdb"))
+    try:
+        session.query(after)
+        got = session.query("SELECT name, comment FROM system.columns WHERE table = 'hits'", "JSONCompactEachRow")
+    finally:
+        session.close()
+    rows = [json.loads(line) for line in got.bytes().decode().splitlines()]
+    assert rows == [["url", "URL of the hit."], ["hit_at", "Timestamp of the hit."]]
