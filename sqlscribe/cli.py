@@ -601,16 +601,31 @@ def check_documented(
                     print(github_annotation(plan.path, diagnostic.line, diagnostic.message))
                 failed = True
         tables += len(plan.work)
+        found: list[tuple[str, int, str, str]] = []  # path, line, what, what it lacks
         for index, request in plan.todo:
             table = plan.parsed.tables[index]
             if project is None:
-                path, line, what = plan.path, table_line(plan.parsed, table), f"table {table.name}"
+                found.append((plan.path, table_line(plan.parsed, table), f"table {table.name}", lacks(request, table)))
             else:
                 resource = project.chosen[index]
-                path, line, what = str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label
-            print(f"{path}:{line}:1: {what}: {lacks(request, table)}")
+                found.append(
+                    (
+                        str(project.root / (resource.yaml or resource.origin)),
+                        resource.line,
+                        resource.label,
+                        lacks(request, table),
+                    )
+                )
+        if project is not None:  # read without a catalog: those that declare no columns
+            tables += len(project.undeclared or ())
+            for resource, missing in project.undescribed():
+                found.append(
+                    (str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label, missing)
+                )
+        for path, line, what, missing in found:
+            print(f"{path}:{line}:1: {what}: {missing}")
             if annotate:
-                print(github_annotation(path, line, f"{what}: {lacks(request, table)}"))
+                print(github_annotation(path, line, f"{what}: {missing}"))
             lacking += 1
 
     for path in files:
@@ -638,7 +653,7 @@ def check_documented(
             failed = True
     for spec, select in projects:
         try:
-            project = read_project(spec, select)
+            project = read_project(spec, select, catalog_optional=True)
         except DbtError as error:
             print(error, file=sys.stderr)
             failed = True

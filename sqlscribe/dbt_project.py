@@ -226,10 +226,19 @@ class Project:
     # installed packages' models, seeds and sources (dbt_packages/): never documented here, they
     # lend what their own YAML says to the columns that pass theirs through
     lenders: list[Resource] = field(default_factory=list)
+    # read without a catalog (`--check` after `dbt parse`): each resource's columns are those its
+    # property file declares; the chosen ones that declare none are here, checked for their
+    # description alone
+    undeclared: list[Resource] | None = None
 
     def __post_init__(self) -> None:
         if not self.chosen:
             self.chosen = list(self.resources)
+
+    def undescribed(self) -> list[tuple[Resource, str]]:
+        """Read without a catalog: the chosen resources that declare no columns and lack a
+        description, with what they lack."""
+        return [(r, NO_COLUMNS_DECLARED) for r in self.undeclared or () if not r.description]
 
     def passing(self) -> tuple[dict[str, Resource], dict[str, dict[str, str]], dict[str, int]]:
         """What passing descriptions downstream starts from: every resource that may lend one
@@ -376,17 +385,26 @@ def artifacts_stamp(root: Path) -> tuple[int, int]:
 
 def lacking(spec: str, select: Sequence[Path] = ()) -> list[tuple[Resource, str]]:
     """What `document --check` finds in ``read_project(spec, select)``: each chosen resource that
-    lacks a description, with what it lacks."""
-    project = read_project(spec, select)
+    lacks a description, with what it lacks (by the columns its property file declares when dbt
+    has written no catalog)."""
+    project = read_project(spec, select, catalog_optional=True)
     plan = plan_file(project.ddl(), path=spec, dialect=project.dialect)
-    return [(project.chosen[index], lacks(request, plan.parsed.tables[index])) for index, request in plan.todo]
+    found = [(project.chosen[index], lacks(request, plan.parsed.tables[index])) for index, request in plan.todo]
+    return found + project.undescribed()
 
 
-def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
+NO_COLUMNS_DECLARED = "no description; no columns declared (without a catalog their columns are unknown)"
+
+
+def read_project(spec: str, select: Sequence[Path] = (), *, catalog_optional: bool = False) -> Project:
     """The project named ``dbt:PATH`` from its artifacts: PATH is the project's folder or its
     ``dbt_project.yml``, or a file or folder inside it (a model, ``models/marts``, a property
     file), which then chooses the resources defined or declared there; ``select`` chooses those
-    of more files or folders of the project."""
+    of more files or folders of the project.
+
+    With ``catalog_optional`` (a check, which writes nothing), a project that dbt has parsed but
+    not documented (``dbt parse``: a manifest, no catalog, no warehouse needed) is read too: each
+    resource's columns are then those its property file declares (``Project.undeclared``)."""
     given = Path(spec[len(SCHEME) :] or ".").expanduser()
     if given.name == "dbt_project.yml":
         given = given.parent
@@ -404,7 +422,8 @@ def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
             inners.append(inner)
     target = _target_folder(root)
     manifest = _load_json(target / "manifest.json")
-    catalog = _load_json(target / "catalog.json")
+    declared_only = catalog_optional and not (target / "catalog.json").exists()
+    catalog = _declared_catalog(manifest) if declared_only else _load_json(target / "catalog.json")
     metadata = manifest.get("metadata") or {}
     project_name = metadata.get("project_name")
     dialect = _dialect(str(metadata.get("adapter_type") or ""))
@@ -416,7 +435,13 @@ def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
         entries.append((uid, node, (catalog.get("sources") or {}).get(uid) or {}))
     resources: list[Resource] = []
     lenders: list[Resource] = []
+    undeclared: list[Resource] = []
     notes: list[str] = []
+    if declared_only:
+        notes.append(
+            f"{spec}: no catalog.json (dbt parse, not dbt docs generate): the columns the property files"
+            " declare are checked, not those they leave out"
+        )
     tests: dict[str, Tests] = {}
     for node in (manifest.get("nodes") or {}).values():
         if node.get("resource_type") == "test" and node.get("test_metadata"):
@@ -468,7 +493,10 @@ def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
             if (not inners or any(_within(resource, inner) for inner in inners)) and (node.get("config") or {}).get(
                 "materialized"
             ) != "ephemeral":  # no relation of its own
-                notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
+                if declared_only:
+                    undeclared.append(resource)
+                else:
+                    notes.append(f"{spec}: {resource.label}: not in the catalog (not built yet?); skipped")
             continue
         resources.append(resource)
     _share_columns(resources, [node for _, node, _ in entries])
@@ -487,7 +515,33 @@ def read_project(spec: str, select: Sequence[Path] = ()) -> Project:
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    return Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen, lenders)
+    project = Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen, lenders)
+    if declared_only:
+        lines = _declared_lines(root, undeclared)
+        for resource in undeclared:
+            resource.line = lines.get(_line_key(resource), 1)
+        project.undeclared = undeclared
+    return project
+
+
+def _declared_catalog(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A catalog as dbt would write it if the warehouse held just what the property files declare:
+    each resource's declared columns, in their order, typed as declared (``data_type``)."""
+
+    def entry(node: dict[str, Any]) -> dict[str, Any]:
+        declared = [c for c in (node.get("columns") or {}).values() if isinstance(c, dict) and c.get("name")]
+        columns = {
+            str(c["name"]): {"name": str(c["name"]), "type": str(c.get("data_type") or "TEXT"), "index": n}
+            for n, c in enumerate(declared, 1)
+        }
+        return {"columns": columns} if columns else {}
+
+    return {
+        "nodes": {uid: entry(node) for uid, node in (manifest.get("nodes") or {}).items() if isinstance(node, dict)},
+        "sources": {
+            uid: entry(node) for uid, node in (manifest.get("sources") or {}).items() if isinstance(node, dict)
+        },
+    }
 
 
 def _within(resource: Resource, inner: str) -> bool:

@@ -132,10 +132,44 @@ def test_missing_artifacts_and_folders_are_named(tmp_path: Path, project: Path) 
     assert outside.returncode == 1
     assert "dbt:plain: no dbt_project.yml in plain" in outside.stderr
     (project / "target" / "catalog.json").unlink()
-    unbuilt = sqlscribe(project, "--check", "dbt:dbt_project.yml")
+    unbuilt = sqlscribe(project, "dbt:dbt_project.yml", "--backend", "heuristic")  # documenting needs it
     assert unbuilt.returncode == 1
     assert "catalog.json: not found; run `dbt docs generate` in the project first" in unbuilt.stderr
+    (project / "target" / "manifest.json").unlink()
+    unparsed = sqlscribe(project, "--check", "dbt:dbt_project.yml")  # a check needs the manifest at least
+    assert unparsed.returncode == 1
+    assert "manifest.json: not found; run `dbt docs generate` in the project first" in unparsed.stderr
     assert sqlscribe(project, "dbt:.", "--format", "dbt").returncode == 2
+
+
+def test_a_check_after_dbt_parse_alone_reads_the_columns_the_property_files_declare(project: Path) -> None:
+    """What a pre-commit gate has without a warehouse: `dbt parse` writes the manifest, not the
+    catalog. The check then goes by the declared columns, and a resource that declares none by
+    its description alone; it says so."""
+    shutil.rmtree(project / "target")
+    dbt(project, "parse", "-q")
+    assert not (project / "target" / "catalog.json").exists()
+    done = sqlscribe(project, "--check", "dbt:.")
+    assert done.returncode == 1, done.stderr
+    assert "no catalog.json (dbt parse, not dbt docs generate): the columns the property files declare" in done.stderr
+    assert done.stdout.splitlines() == [
+        "models/schema.yml:5:1: model stg_orders: 2 of 4 columns without a comment: status, customer_id",
+        "models/customers.sql:1:1: model customers: no description; no columns declared (without a catalog"
+        " their columns are unknown)",
+        "seeds/raw_orders.csv:1:1: seed raw_orders: no description; no columns declared (without a catalog"
+        " their columns are unknown)",
+    ]
+    # Described, with its two columns declared: the model passes, by what its entry declares.
+    (project / "models" / "schema.yml").write_text(
+        SCHEMA_YML
+        + "  - name: customers\n    description: One row per customer.\n    columns:\n"
+        + "      - name: customer_id\n        description: The customer.\n      - name: order_count\n"
+        + "        description: Orders placed.\n",
+        encoding="utf-8",
+    )
+    dbt(project, "parse", "-q")
+    again = sqlscribe(project, "--check", "models/customers.sql")
+    assert (again.returncode, again.stdout) == (0, ""), again.stdout + again.stderr
 
 
 def test_a_property_file_that_does_not_read_as_yaml_is_left_alone(project: Path) -> None:
