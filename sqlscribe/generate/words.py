@@ -335,7 +335,7 @@ def _role(word: str, role: str) -> bool:
 
 
 def _split_word(word: str, parts: int) -> list[str]:
-    if len(word) < 5 or not word.isalpha() or _known(word):
+    if not 5 <= len(word) <= 40 or not word.isalpha() or _known(word):
         return [word]
     best: list[str] | None = None
     for cut in range(3, len(word) - 1):
