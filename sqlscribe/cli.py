@@ -602,23 +602,13 @@ def check_documented(
                 failed = True
         tables += len(plan.work)
         found: list[tuple[str, int, str, str]] = []  # path, line, what, what it lacks
-        for index, request in plan.todo:
-            table = plan.parsed.tables[index]
-            if project is None:
+        if project is None:
+            for index, request in plan.todo:
+                table = plan.parsed.tables[index]
                 found.append((plan.path, table_line(plan.parsed, table), f"table {table.name}", lacks(request, table)))
-            else:
-                resource = project.chosen[index]
-                found.append(
-                    (
-                        str(project.root / (resource.yaml or resource.origin)),
-                        resource.line,
-                        resource.label,
-                        lacks(request, table),
-                    )
-                )
-        if project is not None:  # read without a catalog: those that declare no columns
-            tables += len(project.undeclared or ())
-            for resource, missing in project.undescribed():
+        else:
+            tables += len(project.undeclared or ())  # read without a catalog: checked for a description
+            for resource, missing in project.lacking(plan):
                 found.append(
                     (str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label, missing)
                 )

@@ -235,10 +235,13 @@ class Project:
         if not self.chosen:
             self.chosen = list(self.resources)
 
-    def undescribed(self) -> list[tuple[Resource, str]]:
-        """Read without a catalog: the chosen resources that declare no columns and lack a
-        description, with what they lack."""
-        return [(r, NO_COLUMNS_DECLARED) for r in self.undeclared or () if not r.description]
+    def lacking(self, plan: FilePlan) -> list[tuple[Resource, str]]:
+        """What `document --check` finds, given the plan of ``self.ddl()``: each chosen resource
+        that lacks a description, with what it lacks; read without a catalog, by the columns its
+        property file declares, or by its description alone where it declares none."""
+        noun = "column" if self.undeclared is None else "declared column"
+        found = [(self.chosen[i], lacks(request, plan.parsed.tables[i], noun)) for i, request in plan.todo]
+        return found + [(r, NO_COLUMNS_DECLARED) for r in self.undeclared or () if not r.description]
 
     def passing(self) -> tuple[dict[str, Resource], dict[str, dict[str, str]], dict[str, int]]:
         """What passing descriptions downstream starts from: every resource that may lend one
@@ -388,9 +391,7 @@ def lacking(spec: str, select: Sequence[Path] = ()) -> list[tuple[Resource, str]
     lacks a description, with what it lacks (by the columns its property file declares when dbt
     has written no catalog)."""
     project = read_project(spec, select, catalog_optional=True)
-    plan = plan_file(project.ddl(), path=spec, dialect=project.dialect)
-    found = [(project.chosen[index], lacks(request, plan.parsed.tables[index])) for index, request in plan.todo]
-    return found + project.undescribed()
+    return project.lacking(plan_file(project.ddl(), path=spec, dialect=project.dialect))
 
 
 NO_COLUMNS_DECLARED = "no description; no columns declared (without a catalog their columns are unknown)"

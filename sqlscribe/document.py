@@ -171,13 +171,13 @@ def finish_file(
     return FileOutcome(path, parsed, new_text, ordered, errors)
 
 
-def lacks(request: DocRequest, table: Table) -> str:
+def lacks(request: DocRequest, table: Table, noun: str = "column") -> str:
     """What a table lacks, as `document --check` says it: "no description; 2 of 5 columns
     without a comment: a, b"."""
     missing = ["no description"] if request.want_description else []
     if request.columns:
         missing.append(
-            f"{len(request.columns)} of {counted(len(table.columns), 'column')} without a comment:"
+            f"{len(request.columns)} of {counted(len(table.columns), noun)} without a comment:"
             f" {', '.join(request.columns)}"
         )
     return "; ".join(missing)

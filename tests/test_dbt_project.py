@@ -153,7 +153,7 @@ def test_a_check_after_dbt_parse_alone_reads_the_columns_the_property_files_decl
     assert done.returncode == 1, done.stderr
     assert "no catalog.json (dbt parse, not dbt docs generate): the columns the property files declare" in done.stderr
     assert done.stdout.splitlines() == [
-        "models/schema.yml:5:1: model stg_orders: 2 of 4 columns without a comment: status, customer_id",
+        "models/schema.yml:5:1: model stg_orders: 2 of 4 declared columns without a comment: status, customer_id",
         "models/customers.sql:1:1: model customers: no description; no columns declared (without a catalog"
         " their columns are unknown)",
         "seeds/raw_orders.csv:1:1: seed raw_orders: no description; no columns declared (without a catalog"
