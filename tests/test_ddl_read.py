@@ -215,6 +215,7 @@ def test_ten_thousand_tables() -> None:
         ("CREATE TABLE t (a int ENCODE az64) DISTSTYLE AUTO;", "redshift"),
         ("-- dialect: redshift\nCREATE TABLE t (a int);", "redshift"),
         ("CREATE TABLE h.w.v (ds date)\nWITH (\n   format = 'ORC',\n   partitioned_by = ARRAY['ds']\n)", "trino"),
+        ('CREATE TABLE "s"."t" ("id" INTEGER GENERATED ALWAYS AS IDENTITY);', "postgres"),  # a tie: the default
         ("CREATE TABLE t (a int);", "postgres"),
     ],
 )

@@ -242,5 +242,7 @@ def detect_dialect(text: str, path: str | None = None) -> tuple[str, str]:
         evidence["mysql"] = "backtick-quoted identifiers"
     if not scores:
         return DEFAULT_DIALECT, "no dialect-specific syntax found; defaulting to postgres"
-    best = max(sorted(scores), key=lambda name: scores[name])
+    # A tie is settled for the default: GENERATED ALWAYS AS IDENTITY is PostgreSQL's as much as
+    # Databricks', and reading "quoted" names as Spark's strings finds no table at all.
+    best = max(sorted(scores), key=lambda name: (scores[name], name == DEFAULT_DIALECT))
     return best, f"detected from syntax ({evidence[best]})"
