@@ -587,13 +587,14 @@ def check_documented(
     from sqlscribe.document import FilePlan, lacks, plan_file, table_line
 
     tables = lacking = 0
+    columns = bare_columns = bare_tables = 0  # for the summary's coverage
     failed = False
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
 
     def report(plan: FilePlan, project: Project | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
         property file that declares it (else the resource's own file)."""
-        nonlocal tables, lacking, failed
+        nonlocal tables, lacking, failed, columns, bare_columns, bare_tables
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
                 print(diagnostic.format(plan.path), file=sys.stderr)
@@ -601,6 +602,9 @@ def check_documented(
                     print(github_annotation(plan.path, diagnostic.line, diagnostic.message))
                 failed = True
         tables += len(plan.work)
+        columns += sum(len(plan.parsed.tables[index].columns) for index, _ in plan.work)
+        bare_columns += sum(len(request.columns) for _, request in plan.todo)
+        bare_tables += sum(request.want_description for _, request in plan.todo)
         found: list[tuple[str, int, str, str]] = []  # path, line, what, what it lacks
         if project is None:
             for index, request in plan.todo:
@@ -608,6 +612,7 @@ def check_documented(
                 found.append((plan.path, table_line(plan.parsed, table), f"table {table.name}", lacks(request, table)))
         else:
             tables += len(project.undeclared or ())  # read without a catalog: checked for a description
+            bare_tables += sum(not resource.description for resource in project.undeclared or ())
             for resource, missing in project.lacking(plan):
                 found.append(
                     (str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label, missing)
@@ -654,6 +659,11 @@ def check_documented(
     if not quiet:
         if lacking:
             summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"
+            share = f" ({(columns - bare_columns) * 100 // columns}%)" if columns else ""
+            summary += (
+                f"; {columns - bare_columns} of {counted(columns, 'column')}{share} and"
+                f" {tables - bare_tables} of {counted(tables, 'table')} described"
+            )
         elif failed:  # what could be read is documented; what could not is named above
             summary = f"{counted(tables, 'table')} checked; what could not be read is named above"
         elif not tables:  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models

@@ -227,7 +227,7 @@ def test_check_lists_what_lacks_comments_without_a_model_and_fails(project: Path
         f"{project / 'a.sql'}:1:1: table orders: no description; 1 of 2 columns without a comment: order_id",
         f"{b}:1:1: table t: no description; 1 of 1 column without a comment: a",
     ]
-    assert err.strip() == "sqlscribe: 2 of 2 tables lack comments"
+    assert err.strip() == "sqlscribe: 2 of 2 tables lack comments; 1 of 3 columns (33%) and 0 of 2 tables described"
     assert (project / "a.sql").read_text(encoding="utf-8") == before
     # Documented (here by the heuristic), the same check passes.
     assert run("document", "--backend", "heuristic", "--write", "-q", str(project))[0] == 0
