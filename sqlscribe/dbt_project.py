@@ -232,7 +232,7 @@ class Project:
     undeclared: list[Resource] | None = None
 
     def __post_init__(self) -> None:
-        if not self.chosen:
+        if not self.chosen and not self.undeclared:
             self.chosen = list(self.resources)
 
     def lacking(self, plan: FilePlan) -> list[tuple[Resource, str]]:
@@ -503,7 +503,7 @@ def read_project(spec: str, select: Sequence[Path] = (), *, catalog_optional: bo
     _share_columns(resources, [node for _, node, _ in entries])
     chosen = [r for r in resources if not inners or any(_within(r, inner) for inner in inners)]
     for inner in inners:
-        if not any(_within(r, inner) for r in chosen):
+        if not any(_within(r, inner) for r in (*chosen, *undeclared)):
             raise DbtError(
                 f"{spec}: no model, seed, snapshot or source of the project is defined or declared in {inner}"
                 " (as dbt last read it: `dbt docs generate` reads new ones)"
@@ -516,13 +516,22 @@ def read_project(spec: str, select: Sequence[Path] = (), *, catalog_optional: bo
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    project = Project(root, spec, dialect, resources, notes, names, _Lineage.of(entries), chosen, lenders)
     if declared_only:
         lines = _declared_lines(root, undeclared)
         for resource in undeclared:
             resource.line = lines.get(_line_key(resource), 1)
-        project.undeclared = undeclared
-    return project
+    return Project(
+        root,
+        spec,
+        dialect,
+        resources,
+        notes,
+        names,
+        _Lineage.of(entries),
+        chosen,
+        lenders,
+        undeclared if declared_only else None,
+    )
 
 
 def _declared_catalog(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -159,6 +159,10 @@ def test_a_check_after_dbt_parse_alone_reads_the_columns_the_property_files_decl
         "seeds/raw_orders.csv:1:1: seed raw_orders: no description; no columns declared (without a catalog"
         " their columns are unknown)",
     ]
+    # A model named as a file (the pre-commit hook) is checked the same way.
+    named = sqlscribe(project, "--check", "models/customers.sql")
+    assert named.returncode == 1, named.stderr
+    assert named.stdout.startswith("models/customers.sql:1:1: model customers: no description; no columns declared")
     # Described, with its two columns declared: the model passes, by what its entry declares.
     (project / "models" / "schema.yml").write_text(
         SCHEMA_YML
