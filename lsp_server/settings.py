@@ -17,7 +17,7 @@ from sqlscribe.generate import BACKENDS, BackendConfig
 @dataclass(frozen=True)
 class Settings:
     # "auto", or a dialect name: postgres, duckdb, mysql, databricks, spark, snowflake, bigquery, oracle,
-    # tsql, sqlite, trino, redshift, clickhouse
+    # tsql, sqlite, trino, redshift, clickhouse, teradata
     dialect: str = "auto"
     backend: str = "llama"
     model: str = ""  # registry name, .gguf path or hf:<repo>/<file>; empty = the registry default

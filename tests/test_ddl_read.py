@@ -216,6 +216,8 @@ def test_ten_thousand_tables() -> None:
         ("-- dialect: redshift\nCREATE TABLE t (a int);", "redshift"),
         ("CREATE TABLE h.w.v (ds date)\nWITH (\n   format = 'ORC',\n   partitioned_by = ARRAY['ds']\n)", "trino"),
         ('CREATE TABLE "s"."t" ("id" INTEGER GENERATED ALWAYS AS IDENTITY);', "postgres"),  # a tie: the default
+        ("CREATE MULTISET TABLE s.t ,NO FALLBACK (a INTEGER) PRIMARY INDEX (a);", "teradata"),
+        ("CREATE TABLE s.t (a INTEGER FORMAT '9') UNIQUE PRIMARY INDEX (a);", "teradata"),
         ("CREATE TABLE t (a int);", "postgres"),
     ],
 )

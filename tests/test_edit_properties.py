@@ -39,6 +39,11 @@ TABLES = {
         "create table sales(\n\tid integer not null distkey sortkey,\n\tqty smallint encode az64,\n"
         '\t"näme" varchar(30))\ndiststyle key\ncompound sortkey (id);'
     ),
+    "teradata": (
+        "CREATE MULTISET TABLE db.t ,NO FALLBACK ,\n     NO BEFORE JOURNAL,\n     MAP = TD_MAP1\n     (\n"
+        "      id INTEGER NOT NULL,\n      d DATE FORMAT 'YYYY-MM-DD' TITLE 'Day',\n"
+        "      c CHAR(2) CHARACTER SET LATIN NOT CASESPECIFIC COMPRESS ('AA','BB'))\nUNIQUE PRIMARY INDEX ( id );"
+    ),
     "oracle": (
         'CREATE TABLE hr."Emp x" (\n  id NUMBER(6) NOT NULL,\n  "näme" VARCHAR2(20 CHAR) DEFAULT \'x\',\n'
         "  CONSTRAINT pk PRIMARY KEY (id)\n) TABLESPACE users;"

@@ -86,6 +86,7 @@ DIALECTS: dict[str, Dialect] = {
     "oracle": Dialect("oracle", CommentStyle.COMMENT_ON),
     "trino": Dialect("trino", CommentStyle.COMMENT_ON),
     "redshift": Dialect("redshift", CommentStyle.COMMENT_ON),
+    "teradata": Dialect("teradata", CommentStyle.COMMENT_ON),
     "tsql": Dialect("tsql", CommentStyle.COMMENT_ON, extended_properties=True, string_prefix="N"),
     "mysql": Dialect(
         "mysql",
@@ -132,6 +133,7 @@ ALIASES = {
     "presto": "trino",
     "starburst": "trino",
     "athena": "hive",
+    "td": "teradata",
 }
 
 
@@ -165,6 +167,9 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
     ("clickhouse", re.compile(r"\b(?:LowCardinality|Nullable)\s*\("), 6),
     ("clickhouse", re.compile(r"\bCODEC\s*\(", re.I), 4),
     ("redshift", re.compile(r"\b(?:DISTSTYLE|DISTKEY|SORTKEY)\b", re.I), 6),
+    # Teradata: SHOW TABLE's MULTISET/SET tables, their journal options and primary index.
+    ("teradata", re.compile(r"\bCREATE\s+(?:MULTISET|SET)\s+(?:VOLATILE\s+)?TABLE\b", re.I), 6),
+    ("teradata", re.compile(r"\b(?:NO\s+FALLBACK|NO\s+BEFORE\s+JOURNAL|(?:UNIQUE\s+)?PRIMARY\s+INDEX\s*\()", re.I), 6),
     ("redshift", re.compile(r"\bENCODE\s+(?:AZ64|ZSTD|LZO|RAW|BYTEDICT|RUNLENGTH|MOSTLY\d+|DELTA|TEXT)\w*", re.I), 6),
     # Trino's table properties (SHOW CREATE TABLE writes them), for Hive, Iceberg and Delta tables.
     (

@@ -61,6 +61,10 @@ _COLUMN_STOP = {
     "WITH",
     "DISTKEY",
     "SORTKEY",
+    # Teradata: how a column's values are shown, titled and compressed.
+    "FORMAT",
+    "TITLE",
+    "COMPRESS",
     # ClickHouse: what a column's value is computed from, and how it is stored and expires.
     "MATERIALIZED",
     "ALIAS",
@@ -585,6 +589,9 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
     )
     if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
         i += 3  # ClickHouse's `CREATE TABLE t ON CLUSTER c (…)`
+    if i < len(stmt) and stmt[i].kind == TokenType.COMMA:  # Teradata's `t ,NO FALLBACK ,… (…)`
+        while i < len(stmt) and stmt[i].kind != TokenType.L_PAREN:
+            i += 1
     if i + 2 < len(stmt) and stmt[i].upper in ("CLUSTER BY", "CLUSTER") and stmt[i + 1].kind != TokenType.R_PAREN:
         # Snowflake's GET_DDL: `create or replace TABLE t cluster by (c)(…)`
         opened = i + 1 if stmt[i].upper == "CLUSTER BY" else i + 2
@@ -762,7 +769,7 @@ def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | N
     if kind not in ("TABLE", "COLUMN"):
         return None
     parts, i = _read_name(stmt, 3)
-    if i >= len(stmt) or stmt[i].upper != "IS" or i + 1 >= len(stmt):
+    if i >= len(stmt) or stmt[i].upper not in ("IS", "AS") or i + 1 >= len(stmt):  # Teradata: AS too
         return None
     lit = stmt[i + 1]
     end = semicolon.end if semicolon else stmt[-1].end
@@ -896,6 +903,8 @@ _UNPARSED = {
     # An EPHEMERAL column without a default, followed by its COMMENT (sqlglot reads the comment as
     # the default expression).
     "clickhouse": re.compile(r"\bEPHEMERAL\b(?=\s+COMMENT\b)", re.IGNORECASE),
+    # Teradata 16.10's map option, which SHOW TABLE writes among the table's options.
+    "teradata": re.compile(r",\s*MAP\s*=\s*\w+(?:\s+COLOCATE\s+USING\s+\w+)?", re.IGNORECASE),
     "redshift": re.compile(r"\b(?:DISTKEY|SORTKEY)\b(?!\s*\()", re.IGNORECASE),
 }
 
