@@ -335,8 +335,14 @@ def _role(word: str, role: str) -> bool:
 
 
 def _split_word(word: str, parts: int) -> list[str]:
+    return list(_split(word, parts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(word: str, parts: int) -> tuple[str, ...]:
+    """``_split_word``'s answer, remembered: a schema repeats its names' words in every table."""
     if not 5 <= len(word) <= 40 or not word.isalpha() or _known(word):
-        return [word]
+        return (word,)
     best: list[str] | None = None
     for cut in range(3, len(word) - 1):
         head, tail = word[:cut], word[cut:]
@@ -354,7 +360,7 @@ def _split_word(word: str, parts: int) -> list[str]:
         # fewest parts, then the shortest part longest: venue+seats, not venues+eats
         if best is None or (len(split), -min(map(len, split))) < (len(best), -min(map(len, best))):
             best = split
-    return best or [word]
+    return tuple(best or [word])
 
 
 def expand(words: list[str]) -> list[str]:
