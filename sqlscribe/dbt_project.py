@@ -508,18 +508,14 @@ def read_project(spec: str, select: Sequence[Path] = (), *, catalog_optional: bo
                 f"{spec}: no model, seed, snapshot or source of the project is defined or declared in {inner}"
                 " (as dbt last read it: `dbt docs generate` reads new ones)"
             )
-    lines = _declared_lines(root, chosen)
-    for resource in chosen:
+    lines = _declared_lines(root, [*chosen, *undeclared])  # each property file loaded once
+    for resource in (*chosen, *undeclared):
         resource.line = lines.get(_line_key(resource), 1)
     read_at = (target / "manifest.json").stat().st_mtime
     newer = sorted({f for r in chosen for f in (r.yaml, r.origin) if f and _modified(root / f) > read_at})
     if newer:
         listed = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         notes.append(f"{spec}: {listed} changed after dbt wrote its artifacts; `dbt docs generate` reads them again")
-    if declared_only:
-        lines = _declared_lines(root, undeclared)
-        for resource in undeclared:
-            resource.line = lines.get(_line_key(resource), 1)
     return Project(
         root,
         spec,

@@ -204,10 +204,12 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
         elif len(event) > 1 and event[0] == "last" and event[-1] not in _PAST:
             done = _participle(event[-1])  # last_update: when it was last updated
             event = [*event[:-1], done] if done else event
-        participle = bool(event) and (
-            event[-1] in _PAST or event[-1].endswith("ed") or (event[0] != "last" and event[0] in _PAST)
-        )
-        if event and (participle or event[0].endswith("ed")):
+        if event and (
+            event[-1] in _PAST
+            or event[-1].endswith("ed")
+            or event[0].endswith("ed")
+            or (event[0] != "last" and event[0] in _PAST)
+        ):
             return _sentence(f"{kind} when the {entity} was {_phrase(event)}{unit}")
         if event:
             return _sentence(f"{kind} of the {_phrase(event)}{unit}")

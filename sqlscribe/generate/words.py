@@ -311,17 +311,14 @@ def _vocabulary() -> dict[str, str]:
 
 _TAILS = {"id", "no", "nr", "cd", "dt", "ts"}  # the short words a name may end in: userid, orderno
 # What an abbreviation's name ends in when it is one (custname, amtpaid), not a word's end (common).
-_PLAIN_TAILS = {"name", "date", "time", "code", "type", "amount", "price", "paid", "number", "count", "total"}
+_PLAIN_TAILS = _TAILS | {"name", "date", "time", "code", "type", "amount", "price", "paid", "number", "count", "total"}
 
 
 def segment(words: list[str]) -> list[str]:
     """Each run-together word split where its parts are words that schemas name things with:
     ``userid`` → ``user id``, ``firstname`` → ``first name`` (what a case-folding database keeps
     of ``UserId``). A word that is known itself, or has no such split, is kept: ``forward``."""
-    out: list[str] = []
-    for word in words:
-        out.extend(_split_word(word, 2))
-    return out
+    return [part for word in words for part in _split(word, 2)]
 
 
 def _known(word: str) -> bool:
@@ -334,25 +331,21 @@ def _role(word: str, role: str) -> bool:
     return role in vocabulary.get(word, "") or role in vocabulary.get(singular(word), "")
 
 
-def _split_word(word: str, parts: int) -> list[str]:
-    return list(_split(word, parts))
-
-
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)  # a schema repeats its names' words in every table
 def _split(word: str, parts: int) -> tuple[str, ...]:
-    """``_split_word``'s answer, remembered: a schema repeats its names' words in every table."""
+    """``word`` in at most ``parts + 1`` known parts, or whole."""
     if not 5 <= len(word) <= 40 or not word.isalpha() or _known(word):
         return (word,)
     best: list[str] | None = None
     for cut in range(3, len(word) - 1):
         head, tail = word[:cut], word[cut:]
         abbreviated = head in ABBREVIATIONS and not _role(head, "h")  # cust, cat: with a plain tail only
-        if not (_role(head, "h") or (abbreviated and tail in _TAILS | _PLAIN_TAILS)):
+        if not (_role(head, "h") or (abbreviated and tail in _PLAIN_TAILS)):
             continue
         if (tail in _TAILS and parts == 2) or (len(tail) >= 2 and _role(tail, "t")):
             split = [head, tail]  # a short tail ends a word of two parts only: shipmen+ts is no split
         elif parts > 1 and len(tail) >= 6:
-            split = [head, *_split_word(tail, parts - 1)]
+            split = [head, *_split(tail, parts - 1)]
             if len(split) < 3:
                 continue
         else:

@@ -54,22 +54,20 @@ def vocabulary() -> dict[str, str]:
     return {w: "".join(sorted(r)) for w, r in sorted(roles.items())}
 
 
-def words() -> list[str]:
-    return list(vocabulary())
-
-
-def text() -> str:
+def text(words: dict[str, str] | None = None) -> str:
+    """``vocabulary.txt`` as it should read (of ``words``, else of the taxonomy now)."""
     return (
         "# Written by `python -m training.synth.vocabulary` from the synthesis taxonomy: the words the\n"
         "# heuristic may split a run-together column name into, each with its roles there (h: a name's\n"
         "# first words, t: its last word; none: known, so never split itself). Do not edit by hand.\n"
-        + "".join(f"{w}\t{r}\n" if r else f"{w}\n" for w, r in vocabulary().items())
+        + "".join(f"{w}\t{r}\n" if r else f"{w}\n" for w, r in (words or vocabulary()).items())
     )
 
 
 def main() -> int:
-    TARGET.write_text(text(), encoding="utf-8")
-    print(f"{TARGET}: {len(words())} words", file=sys.stderr)
+    words = vocabulary()
+    TARGET.write_text(text(words), encoding="utf-8")
+    print(f"{TARGET}: {len(words)} words", file=sys.stderr)
     return 0
 
 
