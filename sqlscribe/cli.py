@@ -612,7 +612,7 @@ def check_documented(
                 found.append((plan.path, table_line(plan.parsed, table), f"table {table.name}", lacks(request, table)))
         else:
             tables += len(project.undeclared or ())  # read without a catalog: checked for a description
-            bare_tables += sum(not resource.description for resource in project.undeclared or ())
+            bare_tables += len(project.undescribed)
             for resource, missing in project.lacking(plan):
                 found.append(
                     (str(project.root / (resource.yaml or resource.origin)), resource.line, resource.label, missing)

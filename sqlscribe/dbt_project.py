@@ -241,7 +241,12 @@ class Project:
         property file declares, or by its description alone where it declares none."""
         noun = "column" if self.undeclared is None else "declared column"
         found = [(self.chosen[i], lacks(request, plan.parsed.tables[i], noun)) for i, request in plan.todo]
-        return found + [(r, NO_COLUMNS_DECLARED) for r in self.undeclared or () if not r.description]
+        return found + [(r, NO_COLUMNS_DECLARED) for r in self.undescribed]
+
+    @property
+    def undescribed(self) -> list[Resource]:
+        """Read without a catalog: the chosen resources that declare no columns and no description."""
+        return [r for r in self.undeclared or () if not r.description]
 
     def passing(self) -> tuple[dict[str, Resource], dict[str, dict[str, str]], dict[str, int]]:
         """What passing descriptions downstream starts from: every resource that may lend one
