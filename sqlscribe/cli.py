@@ -609,7 +609,8 @@ def check_documented(
         if project is None:
             for index, request in plan.todo:
                 table = plan.parsed.tables[index]
-                found.append((plan.path, table_line(plan.parsed, table), f"table {table.name}", lacks(request, table)))
+                what = f"{table.kind} {table.name}"
+                found.append((plan.path, table_line(plan.parsed, table), what, lacks(request, table)))
         else:
             tables += len(project.undeclared or ())  # read without a catalog: checked for a description
             bare_tables += len(project.undescribed)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlscribe.ddl.model import Table
 from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
-from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table
+from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table, inherited_comment
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
@@ -90,7 +90,10 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     """A compact, stable text form of one table and what is asked about it; with ``drafts``,
     each requested column (and the table) also carries the heuristic's draft."""
     table = request.table
-    lines = [f"table: {table.name}", "columns:"]
+    lines = [f"table: {table.name}"]
+    if table.is_view:  # what its rows are, the tables it reads tell
+        lines.append(f"{table.kind} of: {', '.join(table.sources[:12]) or 'a query'}")
+    lines.append("columns:")
     # A key of several columns is one line of its own: marked on each member, every one of them
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
     # reference that is only part of it).
@@ -104,6 +107,10 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
                 details.append("not null")
                 continue
             details.append(constraint.lower() if constraint in ("PRIMARY KEY", "NOT NULL", "UNIQUE") else constraint)
+        if col.source is not None:
+            details.append(f"from {col.source[0].name}.{col.source[1].name}")
+        elif col.expression is not None:
+            details.append(f"= {col.expression}")
         if details:
             parts.append(", " + ", ".join(_lower_keywords(d) for d in details))
         if col.comment is not None and col.name not in request.columns:
@@ -211,8 +218,10 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     missing: list[str | None] = []
     key = request.table.key_columns
     for name in request.columns:
-        value = raw_columns.get(name)
-        if isinstance(value, str):
+        col = request.table.column(name)
+        inherited = inherited_comment(col, request.table) if col is not None else None
+        value = inherited or raw_columns.get(name)
+        if isinstance(value, str) and inherited is None:
             value = drop_unknown_references(end_cut_text(clean_text(value)), known)
         if isinstance(value, str) and _meaningful(value) and not false_key_claim(value, name, request.table, key):
             columns[name] = value

@@ -323,3 +323,64 @@ def test_sqlite_a_text_sqlite_rejects_writes_nothing(tmp_path: Path) -> None:
         db.close()
     code, _, err = run("document", f"sqlite:{tmp_path / 'none.db'}", "--backend", "heuristic")
     assert code == 1 and "no such database file" in err and not (tmp_path / "none.db").exists()
+
+
+VIEWS = """CREATE SCHEMA reports;
+CREATE TABLE reports.orders (
+    id int PRIMARY KEY,
+    cust_id int,
+    total numeric(10, 2),
+    "Placed At" timestamptz
+);
+COMMENT ON COLUMN reports.orders.total IS 'Amount charged, tax included, in euros.';
+CREATE VIEW reports.recent_orders AS
+SELECT o.id, o.cust_id AS customer_id, o.total, o."Placed At" FROM reports.orders o
+WHERE o."Placed At" > now() - interval '7 days';
+CREATE MATERIALIZED VIEW reports.order_totals AS
+SELECT cust_id, sum(total) AS total_spent, count(*) n FROM reports.orders GROUP BY cust_id;
+CREATE VIEW reports.every_order AS SELECT * FROM reports.orders;
+"""
+
+
+def test_a_documented_file_of_views_runs_in_postgresql_and_its_comments_read_back(pg: str, tmp_path: Path) -> None:
+    path = tmp_path / "reports.sql"
+    path.write_text(VIEWS, encoding="utf-8")
+    code, _, err = run("document", str(path), "--backend", "heuristic", "--write")
+    assert code == 0, err
+    documented = path.read_text(encoding="utf-8")
+    assert "COMMENT ON MATERIALIZED VIEW reports.order_totals IS" in documented
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(documented.encode())
+    query = """
+        SELECT c.relname || coalesce('.' || a.attname, ''), d.description
+        FROM pg_description d
+        JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'reports'
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+        WHERE c.relkind IN ('v', 'm')
+    """
+    with psycopg.connect(pg) as conn:
+        got = dict(conn.execute(query.encode()).fetchall())
+    # Every column of both views and the view over *, as the database named them.
+    assert set(got) == {
+        "recent_orders",
+        "recent_orders.id",
+        "recent_orders.customer_id",
+        "recent_orders.total",
+        "recent_orders.Placed At",
+        "order_totals",
+        "order_totals.cust_id",
+        "order_totals.total_spent",
+        "order_totals.n",
+        "every_order",
+        "every_order.id",
+        "every_order.cust_id",
+        "every_order.total",
+        "every_order.Placed At",
+    }
+    assert got["recent_orders.total"] == got["every_order.total"] == "Amount charged, tax included, in euros."
+    assert got["recent_orders.id"] == "Unique identifier of the order."
+    assert got["order_totals"] == "Order totals: a materialized view of reports.orders."
+    # Run again, the file is unchanged.
+    code, _, err = run("document", str(path), "--backend", "heuristic", "--write")
+    assert code == 0 and path.read_text(encoding="utf-8") == documented, err

@@ -122,6 +122,39 @@ async def test_table_action_in_postgres_adds_comment_on_statements(editor: Edito
     assert all(after.values()), after
 
 
+VIEWS = (
+    POSTGRES
+    + """CREATE VIEW public.big_invoices AS
+SELECT i.invoice_id, i.amount_cents / 100.0 AS amount, i.issued_at FROM public.invoices i WHERE i.amount_cents > 100000;
+"""
+)
+
+
+async def test_a_views_column_and_the_view_are_documented_with_comment_on(editor: Editor):
+    uri = "file:///tmp/views.sql"
+    editor.open(uri, VIEWS)
+    at = VIEWS.index("AS amount") + 4
+    actions = await editor.code_actions(uri, at)
+    assert [a.title for a in actions] == [
+        "Document column `amount`",
+        "Document view `public.big_invoices` (3 columns)",
+        "Document this file (2 tables)",
+    ]
+    resolved = await editor.client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    text = editor.texts[uri]
+    assert text.startswith(VIEWS.rstrip("\n"))
+    assert "COMMENT ON COLUMN public.big_invoices.amount IS '" in text
+    after = comments(text, "postgres")["public.big_invoices"]
+    assert after["amount"] and after[None] is None and after["issued_at"] is None
+    view_action = next(a for a in await editor.code_actions(uri, at) if a.title.startswith("Document view"))
+    resolved = await editor.client.code_action_resolve_async(view_action)
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    after = comments(editor.texts[uri], "postgres")["public.big_invoices"]
+    assert all(after.values()), after
+    assert "COMMENT ON VIEW public.big_invoices IS '" in editor.texts[uri]
+
+
 async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
     uri = "file:///tmp/file.sql"
     editor.open(uri, MYSQL)

@@ -81,7 +81,7 @@ def list_actions(
             actions.append(make(f"Document column `{col.name}`", KIND_COLUMN, col.name))
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
             n = len([c for c in table.columns if overwrite or c.comment is None])
-            actions.append(make(f"Document table `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
+            actions.append(make(f"Document {table.kind} `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
             k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))

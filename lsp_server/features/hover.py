@@ -48,7 +48,7 @@ def register(server: SqlscribeServer) -> None:
 
 
 async def _table_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, table: Table) -> str:
-    head = f"**{table.name}** — table, {len(table.columns)} columns"
+    head = f"**{table.name}** — {table.kind}, {len(table.columns)} columns"
     if table.comment is not None:
         return f"{head}\n\n{table.comment.text}"
     request = request_for(parsed, index)
@@ -57,7 +57,7 @@ async def _table_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, table
 
 
 async def _column_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, table: Table, col: Column) -> str:
-    head = f"**{table.short_name}.{col.name}** `{col.data_type}`"
+    head = f"**{table.short_name}.{col.name}**" + (f" `{col.data_type}`" if col.data_type else "")
     if col.constraints:
         head += " " + " ".join(col.constraints)
     if col.comment is not None:

@@ -46,6 +46,8 @@ class Dialect:
     # SQL Server writes comments as extended properties, in Unicode string literals (N'…').
     extended_properties: bool = False
     string_prefix: str = ""
+    # What COMMENT ON calls a view: Oracle comments a view as a TABLE.
+    view_keyword: str = "VIEW"
 
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
@@ -83,7 +85,7 @@ def _sql_comment_body(text: str) -> str:
 DIALECTS: dict[str, Dialect] = {
     "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
-    "oracle": Dialect("oracle", CommentStyle.COMMENT_ON),
+    "oracle": Dialect("oracle", CommentStyle.COMMENT_ON, view_keyword="TABLE"),
     "trino": Dialect("trino", CommentStyle.COMMENT_ON),
     "redshift": Dialect("redshift", CommentStyle.COMMENT_ON),
     "teradata": Dialect("teradata", CommentStyle.COMMENT_ON),

@@ -100,6 +100,8 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
 
     if appended:
         prefix = "" if table.has_semicolon else ";"
+        if dialect.extended_properties and table.is_view:
+            prefix = newline + "GO"  # CREATE VIEW is the only statement of its batch
         edits.append(
             TextEdit(table.statement_end, table.statement_end, prefix + "".join(newline + s for s in appended))
         )
@@ -122,9 +124,11 @@ _OPTIONS_CLAUSE = " OPTIONS(description={lit})"
 
 def comment_on_table(table: Table, lit: str) -> str:
     """The statement that comments a table, in dialects that comment with statements."""
-    if get_dialect(table.dialect).extended_properties:
+    dialect = get_dialect(table.dialect)
+    if dialect.extended_properties:
         return _extended_property(table, None, lit)
-    return f"COMMENT ON TABLE {table.name_source} IS {lit};"
+    kind = {"view": dialect.view_keyword, "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
+    return f"COMMENT ON {kind} {table.name_source} IS {lit};"
 
 
 def comment_on_column(table: Table, col: Column, lit: str) -> str:
@@ -151,7 +155,8 @@ def _extended_property(table: Table, col: Column | None, lit: str) -> str:
     dialect = get_dialect(table.dialect)
     parts = table.name.split(".")
     schema = parts[-2] if len(parts) >= 2 else "dbo"
-    levels = [("SCHEMA", schema), ("TABLE", parts[-1])] + ([("COLUMN", col.name)] if col is not None else [])
+    kind = "VIEW" if table.is_view else "TABLE"
+    levels = [("SCHEMA", schema), (kind, parts[-1])] + ([("COLUMN", col.name)] if col is not None else [])
     where = "".join(
         f", @level{n}type = N'{kind}', @level{n}name = {dialect.literal(name)}" for n, (kind, name) in enumerate(levels)
     )

@@ -68,6 +68,10 @@ class Column:
     # first option when those stand on lines of their own), and what follows it there.
     options_open: int | None = None
     options_separator: str = ""
+    # A view's column: its select expression as written, when it is more than a column's name, and
+    # the table column it copies, when the file creates that table (with the table).
+    expression: str | None = None
+    source: tuple[Table, Column] | None = field(default=None, compare=False, repr=False)
 
     @property
     def constraints(self) -> list[str]:
@@ -112,6 +116,14 @@ class Table:
     # structure still comes from the tokens, but no edit is planned for it.
     complete: bool = True
     problem: str | None = None  # why the table is incomplete, when the reader itself found out
+    # "table", "view" or "materialized view"; a view's columns are its query's, and ``sources``
+    # the tables that query reads.
+    kind: str = "table"
+    sources: tuple[str, ...] = ()
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind != "table"
 
     @property
     def short_name(self) -> str:

@@ -570,10 +570,10 @@ def _create_table_name_index(stmt: Sequence[_Tok]) -> int | None:
     return None
 
 
-def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> Table | None:
-    name_index = _create_table_name_index(stmt)
-    if name_index is None:
-        return None
+def _created(
+    text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str, name_index: int, kind: str = "table"
+) -> tuple[Table, int] | None:
+    """The table or view a CREATE statement names at ``stmt[name_index]``, and the index after its name."""
     parts, i = _read_name(stmt, name_index)
     if not parts:
         return None
@@ -586,7 +586,17 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
         name_span=Span(name_first.start, name_last.end),
         statement_end=semicolon.end if semicolon else stmt[-1].end,
         has_semicolon=semicolon is not None,
+        kind=kind,
     )
+    return table, i
+
+
+def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> Table | None:
+    name_index = _create_table_name_index(stmt)
+    created = _created(text, stmt, semicolon, dialect_name, name_index) if name_index is not None else None
+    if created is None:
+        return None
+    table, i = created
     if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
         i += 3  # ClickHouse's `CREATE TABLE t ON CLUSTER c (…)`
     if i < len(stmt) and stmt[i].kind == TokenType.COMMA:  # Teradata's `t ,NO FALLBACK ,… (…)`
@@ -636,6 +646,294 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
     if get_dialect(dialect_name).style is CommentStyle.SQL_COMMENT:
         _read_sql_comments(text, table, stmt[i].end)
     return table
+
+
+# A view's select list ends at the first of these at its own depth.
+_SELECT_END = {
+    "FROM",
+    "WHERE",
+    "GROUP BY",
+    "HAVING",
+    "ORDER BY",
+    "LIMIT",
+    "UNION",
+    "INTERSECT",
+    "EXCEPT",
+    "MINUS",
+    "WINDOW",
+    "FETCH",
+    "INTO",
+    "QUALIFY",
+}
+_NOT_NAMES = {
+    "NULL",
+    "TRUE",
+    "FALSE",
+    "CURRENT_DATE",
+    "CURRENT_TIME",
+    "CURRENT_TIMESTAMP",
+    "CURRENT_USER",
+    "SESSION_USER",
+    "LOCALTIME",
+    "LOCALTIMESTAMP",
+}
+_ARITHMETIC = {
+    TokenType.PLUS,
+    TokenType.DASH,
+    TokenType.STAR,
+    TokenType.SLASH,
+    TokenType.MOD,
+    TokenType.DPIPE,
+    TokenType.DOT,
+    TokenType.EQ,
+    TokenType.LT,
+    TokenType.GT,
+}
+
+
+def _create_view_name_index(stmt: Sequence[_Tok]) -> tuple[int, str] | None:
+    """Index of the name in a ``CREATE [OR REPLACE] [MATERIALIZED] VIEW`` statement, and the kind."""
+    if not stmt or stmt[0].upper != "CREATE":
+        return None
+    for i in range(1, min(len(stmt), 8)):
+        up = stmt[i].upper
+        if up in ("VIEW", "MATERIALIZED VIEW"):
+            kind = "materialized view" if "MATERIALIZED" in (up, stmt[i - 1].upper) else "view"
+            j = i + 1
+            if j + 2 < len(stmt) and [t.upper for t in stmt[j : j + 3]] == ["IF", "NOT", "EXISTS"]:
+                j += 3
+            return (j, kind) if j < len(stmt) else None
+        if stmt[i].kind == TokenType.L_PAREN or up in ("TABLE", "AS", "INDEX", "FUNCTION", "SEQUENCE", "TRIGGER"):
+            return None
+    return None
+
+
+@dataclass
+class _Projection:
+    """One item of a view's select list: a named column, or a ``*`` (with its qualifier)."""
+
+    column: Column | None
+    reference: list[str]  # the column it copies, qualified as written ([] for an expression)
+    span: Span
+    star: list[str] | None = None  # a `*`'s qualifier
+    expression: str | None = None  # as written, without its alias
+
+
+def _named(tok: _Tok) -> bool:
+    """Whether a token can be a column's or a table's name (keywords such as ``date`` can)."""
+    return tok.kind in _NAME_TOKENS or (
+        re.fullmatch(r"[A-Za-z_]\w*", tok.text) is not None and tok.upper not in _NOT_NAMES
+    )
+
+
+def _read_projection(text: str, element: Sequence[_Tok]) -> _Projection:
+    """``expr [AS] alias``, a plain column reference, a ``*``, or an unnamed expression (whose
+    name the database makes up: the projection has no column)."""
+    span = Span(element[0].start, element[-1].end)
+    if element[-1].kind == TokenType.STAR and all(t.kind == TokenType.DOT or _named(t) for t in element[:-1]):
+        parts = [t.text for t in element[:-1] if t.kind != TokenType.DOT]
+        return _Projection(None, [], span, star=parts)
+    name_tok = element[-1]
+    alias = len(element) >= 2 and (
+        element[-2].upper == "AS" or (name_tok.kind in _NAME_TOKENS and element[-2].kind not in _ARITHMETIC)
+    )
+    body = element[:-2] if alias and element[-2].upper == "AS" else element[:-1] if alias else element
+    plain = len(body) % 2 == 1 and all(t.kind == TokenType.DOT if n % 2 else _named(t) for n, t in enumerate(body))
+    expression = _source(text, body[0], body[-1]) if body else None
+    if not alias and not plain:
+        return _Projection(None, [], span, expression=expression)
+    if not alias:
+        name_tok = body[-1]
+    column = Column(
+        name=name_tok.text,
+        name_source=text[name_tok.start : name_tok.end],
+        data_type="",
+        span=span,
+        name_span=Span(name_tok.start, name_tok.end),
+        insert_at=span.end,
+        expression=expression if alias else None,
+    )
+    return _Projection(
+        column, [t.text for t in body if t.kind != TokenType.DOT] if plain else [], span, expression=expression
+    )
+
+
+def _select_list(stmt: Sequence[_Tok], start: int) -> list[list[_Tok]]:
+    """The select list of the first SELECT of the query that starts at ``stmt[start]`` (after any
+    WITH clause), split into its items."""
+    depth = 0
+    for i in range(start, len(stmt)):
+        tok = stmt[i]
+        if tok.kind == TokenType.L_PAREN:
+            depth += 1
+        elif tok.kind == TokenType.R_PAREN:
+            depth -= 1
+        elif tok.upper == "SELECT" and depth <= 0:
+            break
+    else:
+        return []
+    j = i + 1
+    while j < len(stmt) and stmt[j].upper in ("DISTINCT", "ALL", "TOP"):
+        if stmt[j].upper == "TOP" and j + 1 < len(stmt):
+            j += 1  # TOP n, or TOP (n) [PERCENT]
+            if stmt[j].kind == TokenType.L_PAREN:
+                j = _matching_paren(stmt, j) or j
+        elif stmt[j].upper == "DISTINCT" and j + 2 < len(stmt) and stmt[j + 1].upper == "ON":
+            j = (_matching_paren(stmt, j + 2) or j) if stmt[j + 2].kind == TokenType.L_PAREN else j
+        j += 1
+    end, depth = j, 0
+    while end < len(stmt):
+        tok = stmt[end]
+        if tok.kind == TokenType.L_PAREN:
+            depth += 1
+        elif tok.kind == TokenType.R_PAREN:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and tok.upper in _SELECT_END:
+            break
+        end += 1
+    return [item for item in _split_top_level(stmt[j:end]) if item]
+
+
+def _table_name(table: exp.Table) -> str:
+    return ".".join(part for part in (table.catalog, table.db, table.name) if part)
+
+
+def _query_tables(query: str, dialect_name: str) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """The tables a query reads: by alias (and name), all in order, and those its first SELECT
+    reads directly, which an unqualified ``*`` stands for (none when it also reads a subquery or a
+    WITH query). Nothing when sqlglot cannot read it."""
+    try:
+        tree = sqlglot.parse_one(query, read=dialect_name)
+    except Exception:
+        return {}, (), ()
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    aliases: dict[str, str] = {}
+    names: list[str] = []
+    for table in tree.find_all(exp.Table):
+        if not table.name or table.name.lower() in ctes:
+            continue
+        aliases[table.alias_or_name.lower()] = _table_name(table)
+        aliases.setdefault(table.name.lower(), _table_name(table))
+        names.append(_table_name(table))
+    select = tree if isinstance(tree, exp.Select) else tree.find(exp.Select)
+    first = select.args.get("from_") or select.args.get("from") if select is not None else None
+    read = [first.this] if isinstance(first, exp.From) else []
+    read += [join.this for join in (select.args.get("joins") or [])] if select is not None else []
+    plain = read and all(isinstance(t, exp.Table) and t.name and t.name.lower() not in ctes for t in read)
+    direct = tuple(_table_name(t) for t in read) if plain else ()
+    return aliases, tuple(dict.fromkeys(names)), direct
+
+
+@dataclass
+class _ViewRead:
+    """A view as read, before the file's tables are known: what its ``*`` and copied columns
+    stand for is resolved against them (``_resolve_views``)."""
+
+    table: Table
+    projections: list[_Projection]
+    aliases: dict[str, str]
+    direct: tuple[str, ...]  # what an unqualified * reads
+    named: bool  # the view names its columns itself: CREATE VIEW v (a, b) AS …
+
+
+def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> _ViewRead | None:
+    """A ``CREATE VIEW``, in the dialects that comment with statements (so its query stays as
+    written): its columns are the query's select list, or the names the view gives them."""
+    if get_dialect(dialect_name).style is not CommentStyle.COMMENT_ON:
+        return None
+    found = _create_view_name_index(stmt)
+    if found is None:
+        return None
+    created = _created(text, stmt, semicolon, dialect_name, *found)
+    if created is None:
+        return None
+    view, i = created
+    view.table_insert_at = view.column_list_end = view.name_span.end
+    named: list[Column] = []
+    if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:  # CREATE VIEW v (a, b) AS …
+        close = _matching_paren(stmt, i)
+        for element in _split_top_level(stmt[i + 1 : close if close is not None else len(stmt)]):
+            if element:
+                tok = element[0]
+                span = Span(tok.start, element[-1].end)
+                named.append(Column(tok.text, text[tok.start : tok.end], "", span, Span(tok.start, tok.end)))
+        i = (close if close is not None else len(stmt) - 1) + 1
+    depth = 0
+    while i < len(stmt) and not (depth == 0 and stmt[i].upper == "AS"):
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(stmt[i].kind, 0)
+        i += 1
+    if i + 1 >= len(stmt):
+        view.complete = False
+        view.problem = "no query (AS SELECT …) yet"
+        return _ViewRead(view, [], {}, (), bool(named))
+    projections = [_read_projection(text, item) for item in _select_list(stmt, i + 1)]
+    aliases, view.sources, direct = _query_tables(text[stmt[i + 1].start : stmt[-1].end], dialect_name)
+    if named:  # the names are the view's; the query's items, where they match one to one, say what each is
+        same = len(projections) == len(named) and all(p.star is None for p in projections)
+        for n, col in enumerate(named):
+            if same and projections[n].expression != named[n].name:
+                col.expression = projections[n].expression
+        projections = [_Projection(c, projections[n].reference if same else [], c.span) for n, c in enumerate(named)]
+        view.columns = named
+    else:
+        projections = [p for p in projections if p.column is not None or p.star is not None]
+    return _ViewRead(view, projections, aliases, direct, bool(named))
+
+
+def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
+    """Give each view the columns its ``*`` stands for, and each column the table column it copies
+    (its type, its reference), where the file creates that table. Returns the views found
+    unable to be documented here."""
+    failed: list[Table] = []
+    matching = _ByName([t for t in tables if not t.is_view])
+
+    def find(qualifier: list[str], at: int) -> Table | None:
+        if qualifier:
+            target = read.aliases.get(qualifier[-1].lower(), ".".join(qualifier))
+            return matching(target.split("."), at)
+        return None
+
+    for read in views:
+        view, at = read.table, read.table.span.start
+        if view.problem:
+            continue
+        direct = [matching(name.split("."), at) for name in read.direct]
+        columns: list[Column] = []
+        for projection in read.projections:
+            if projection.star is not None:
+                owners = [find(projection.star, at)] if projection.star else direct
+                if any(owner is None for owner in owners) or not owners:
+                    view.problem = "its columns come from a * over a table this file does not create"
+                    continue
+                for owner in owners:
+                    assert owner is not None
+                    for col in owner.columns:
+                        copy = Column(col.name, col.name_source, col.data_type, projection.span, projection.span)
+                        copy.insert_at, copy.source, copy.references = projection.span.end, (owner, col), col.references
+                        columns.append(copy)
+                continue
+            column = projection.column
+            if column is None:
+                continue
+            if projection.reference:
+                qualifier, name = projection.reference[:-1], projection.reference[-1]
+                candidates = [find(qualifier, at)] if qualifier else direct
+                found = [(o, c) for o in candidates if o is not None for c in [o.column(name)] if c is not None]
+                if len(found) == 1:
+                    column.source = found[0]
+                    column.data_type, column.references = found[0][1].data_type, found[0][1].references
+            columns.append(column)
+        if not read.named or len(columns) == len(view.columns):
+            view.columns = columns
+        names = [c.name.lower() for c in view.columns]
+        if len(set(names)) != len(names) and view.problem is None:
+            view.problem = "two of its columns have the same name"
+        if view.problem:
+            view.complete = False
+            failed.append(view)
+    return failed
 
 
 # SQLite's documentation is SQL comments inside the CREATE statement: a comment right after a
@@ -757,7 +1055,7 @@ def _read_table_clauses(text: str, stmt: list[_Tok], close: int, table: Table, d
 
 @dataclass
 class _CommentOn:
-    kind: str  # TABLE | COLUMN
+    kind: str  # TABLE | COLUMN | VIEW | MATERIALIZED VIEW
     parts: list[str]
     comment: Comment | None
 
@@ -765,10 +1063,12 @@ class _CommentOn:
 def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
     if len(stmt) < 5 or stmt[0].upper != "COMMENT" or stmt[1].upper != "ON":
         return None
-    kind = stmt[2].upper
-    if kind not in ("TABLE", "COLUMN"):
+    kind, i = stmt[2].upper, 3
+    if kind == "MATERIALIZED" and stmt[3].upper == "VIEW":
+        kind, i = "MATERIALIZED VIEW", 4
+    if kind not in ("TABLE", "COLUMN", "VIEW", "MATERIALIZED VIEW"):
         return None
-    parts, i = _read_name(stmt, 3)
+    parts, i = _read_name(stmt, i)
     if i >= len(stmt) or stmt[i].upper not in ("IS", "AS") or i + 1 >= len(stmt):  # Teradata: AS too
         return None
     lit = stmt[i + 1]
@@ -815,7 +1115,8 @@ def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _Commen
         if value is not None:
             args[name] = value
     texts = {k: v.text for k, v in args.items()}
-    if texts.get("name", "").lower() != "ms_description" or texts.get("level1type", "").upper() != "TABLE":
+    level1 = texts.get("level1type", "").upper()
+    if texts.get("name", "").lower() != "ms_description" or level1 not in ("TABLE", "VIEW"):
         return None
     level2 = texts.get("level2type", "").upper()
     if level2 not in ("", "COLUMN") or "level1name" not in texts or (level2 and "level2name" not in texts):
@@ -875,7 +1176,7 @@ def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]
     matches any schema."""
     matching = _ByName(tables)
     for at, record in records:
-        if record.kind == "TABLE":
+        if record.kind != "COLUMN":
             table = matching(record.parts, at)
             if table is not None:
                 table.comment = record.comment
@@ -914,6 +1215,17 @@ def _blank_unparsed(source: str, dialect: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), source) if pattern else source
 
 
+def _severity(table: Table) -> str:
+    """A view that cannot be documented is no error in the file (the database may well take it),
+    unless its statement is unfinished."""
+    return "info" if table.is_view and table.has_semicolon else "error"
+
+
+def _problem(table: Table, lines: _Lines) -> Diagnostic:
+    line, col = lines.position(table.span.start)
+    return Diagnostic(f"{table.kind} {table.name}: {table.problem}", table.span, line, col, _severity(table))
+
+
 def _parse_failure(source: str, dialect: str) -> Exception | None:
     """Why sqlglot does not read ``source`` as a CREATE statement; None when it does. Any
     exception counts, sqlglot's own bugs on odd input included (a TypeError on mangled options)."""
@@ -949,7 +1261,11 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     failure = _parse_failure(source, dialect)
     if failure is None:
         return None
-    ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
+    severity = _severity(table)
+    if table.is_view:
+        ends: list[int] = []
+    else:
+        ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
     plain = (_blank_unparsed(_with_plain_types(text, table, end), dialect) for end in ends)
     if any(_parse_failure(variant, dialect) is None for variant in plain):
         return None
@@ -963,10 +1279,10 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
         offset += max(0, min(rel_col - 1, len(stmt_lines[rel_line - 1])))
         line, col = lines.position(offset)
         message = str(info.get("description") or failure).splitlines()[0]
-        return Diagnostic(f"table {table.name}: {message}", Span(offset, offset), line, col)
+        return Diagnostic(f"{table.kind} {table.name}: {message}", Span(offset, offset), line, col, severity)
     line, col = lines.position(table.span.start)
     message = (str(failure).splitlines() or [type(failure).__name__])[0]
-    return Diagnostic(f"table {table.name}: {message}", table.span, line, col)
+    return Diagnostic(f"{table.kind} {table.name}: {message}", table.span, line, col, severity)
 
 
 def parse_sql(
@@ -994,15 +1310,19 @@ def parse_sql(
     tables: list[Table] = []
     records: list[tuple[int, _CommentOn]] = []  # with each statement's offset
     added: list[tuple[int, _AddedKeys]] = []
+    views: list[_ViewRead] = []
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
             table = _read_table(text, stmt, semicolon, name)
+            view = _read_view(text, stmt, semicolon, name) if table is None else None
+            if view is not None:
+                views.append(view)
+                table = view.table
             if table is None:
                 continue
             if table.problem:
-                line, col = lines.position(table.span.start)
-                diagnostics.append(Diagnostic(f"table {table.name}: {table.problem}", table.span, line, col))
+                diagnostics.append(_problem(table, lines))
             elif validate:
                 problem = _validate(text, table, name, lines)
                 if problem is not None:
@@ -1022,6 +1342,7 @@ def parse_sql(
             if keys is not None:
                 added.append((stmt[0].start, keys))
     _attach_keys(tables, added)
+    diagnostics += [_problem(view, lines) for view in _resolve_views(tables, views)]
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
 

@@ -140,10 +140,33 @@ class TableShape:
 
     @classmethod
     def of(cls, table: Table) -> TableShape:
-        return cls(tuple(entity_words(table.name)), column_prefix(table), len(table.key_columns))
+        return cls(tuple(table_entity(table)), column_prefix(table), len(table.key_columns))
 
 
 def describe_column(col: Column, table: Table, shape: TableShape | None = None) -> str:
+    """One sentence from the column's name, type and constraints. A view's column that copies a
+    table's column under its own name says what that column says: its comment, or what it is in
+    its own table."""
+    inherited = inherited_comment(col, table)
+    if inherited is not None:
+        return inherited
+    if table.is_view and col.source is not None:
+        owner, source = col.source
+        if source.name.lower() == col.name.lower() and not owner.is_view:
+            return _describe(source, owner, None)
+    return _describe(col, table, shape)
+
+
+def inherited_comment(col: Column, table: Table) -> str | None:
+    """The comment of the table column a view's column copies, which the view's column keeps
+    whatever a model says: one column, one text, wherever it is shown."""
+    if not table.is_view or col.source is None:
+        return None
+    comment = col.source[1].comment
+    return comment.text.strip() or None if comment is not None else None
+
+
+def _describe(col: Column, table: Table, shape: TableShape | None) -> str:
     shape = shape or TableShape.of(table)
     entity = _phrase(list(shape.entity))
     raw = name_words(col.name)
@@ -237,10 +260,24 @@ def _participle(verb: str) -> str | None:
     return None
 
 
+# What marks a view's name as a view's (SSMS's vCustomerLines, vw_orders, orders_v), not its subject.
+_VIEW_MARK = re.compile(r"(?i:^(?:vw?|view)_|_(?:vw?|view)$)|^vw?(?=[A-Z][a-z])")
+
+
+def table_entity(table: Table) -> list[str]:
+    """What one row of the table is about, in words: its name's, a view's without its view mark."""
+    if not table.is_view:
+        return entity_words(table.name)
+    return entity_words(_VIEW_MARK.sub("", table.short_name) or table.short_name)
+
+
 def describe_table(table: Table) -> str:
-    words = entity_words(table.name)
+    words = table_entity(table)
     entity = _phrase(words)
     plural = _phrase([*words[:-1], _plural(words[-1])])
+    if table.is_view:  # what a view's row is, its query decides; the name does not say
+        over = f" of {', '.join(table.sources[:3])}" if table.sources else ""
+        return _sentence(f"{plural.capitalize()}: a {table.kind}{over}")
     return _sentence(f"{plural.capitalize()}, one row per {entity}")
 
 

@@ -8,4 +8,9 @@ CREATE TABLE IF NOT EXISTS billing."Invoices" (
 );
 COMMENT ON COLUMN billing."Invoices".total_amt IS 'Invoice total incl. VAT, in euros.';
 
+CREATE OR REPLACE VIEW billing.open_invoices AS
+SELECT i.invoice_id, i.cust_id AS customer_id, i.total_amt, now() - i.issued_at AS age
+FROM billing."Invoices" i
+WHERE i.total_amt > 0;
+
 CREATE TABLE billing.customers (cust_id BIGINT PRIMARY KEY, email_addr TEXT)

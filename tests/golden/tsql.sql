@@ -35,3 +35,14 @@ ALTER TABLE [sales].[OrderLines] CHECK CONSTRAINT [FK_OrderLines_Customers]
 GO
 EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'Free-text notes the sales rep adds; shown on the packing slip.' , @level0type=N'SCHEMA',@level0name=N'sales', @level1type=N'TABLE',@level1name=N'OrderLines', @level2type=N'COLUMN',@level2name=N'Notes'
 GO
+/****** Object:  View [sales].[vCustomerLines]    Script Date: 11/27/2026 9:14:02 AM ******/
+SET ANSI_NULLS ON
+GO
+SET QUOTED_IDENTIFIER ON
+GO
+CREATE VIEW [sales].[vCustomerLines]
+AS
+SELECT c.[CompanyName], ol.[Quantity] * ol.[UnitPrice] AS [LineTotal], ol.[Notes]
+FROM [sales].[OrderLines] ol
+JOIN [dbo].[Customers] c ON c.[CustomerID] = ol.[CustomerID]
+GO
