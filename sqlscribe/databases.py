@@ -77,6 +77,8 @@ class TableInfo:
     comment: str | None
     columns: list[Column]
     constraints: list[str]  # as the database prints them: "PRIMARY KEY (id)", "FOREIGN KEY (…) REFERENCES …"
+    kind: str = "table"  # or "view", "materialized view"
+    query: str | None = None  # a view's query, as the database prints it
 
 
 class Database(Protocol):
@@ -156,13 +158,18 @@ def _reserved(dialect: str) -> frozenset[str]:
 
 
 def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
-    """CREATE TABLE statements for the tables, each followed by the comments it has."""
-    lit = get_dialect(dialect).literal
+    """CREATE TABLE statements for the tables (CREATE VIEW for views), each followed by the
+    comments it has."""
     out: list[str] = []
     for table in tables:
         if not table.columns:  # CREATE TABLE t () documents nothing, and does not parse
             continue
         name = f"{quote(table.schema, dialect)}.{quote(table.name, dialect)}"
+        if table.query is not None:  # a view: its columns as the catalog names them, and its query
+            names = ", ".join(quote(col.name, dialect) for col in table.columns)
+            out.append(f"CREATE {table.kind.upper()} {name} ({names}) AS\n{table.query.strip().rstrip(';')};")
+            _comments_after(out, table, name, dialect)
+            continue
         lines = []
         for col in table.columns:
             line = f"    {quote(col.name, dialect)} {col.data_type}"
@@ -175,13 +182,18 @@ def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
             lines.append(line)
         lines += [f"    {c}" for c in table.constraints]
         out.append(f"CREATE TABLE {name} (\n" + ",\n".join(lines) + "\n);")
-        if table.comment is not None:
-            out.append(f"COMMENT ON TABLE {name} IS {lit(table.comment)};")
-        for col in table.columns:
-            if col.comment is not None:
-                out.append(f"COMMENT ON COLUMN {name}.{quote(col.name, dialect)} IS {lit(col.comment)};")
-        out.append("")
+        _comments_after(out, table, name, dialect)
     return "\n".join(out)
+
+
+def _comments_after(out: list[str], table: TableInfo, name: str, dialect: str) -> None:
+    lit = get_dialect(dialect).literal
+    if table.comment is not None:
+        out.append(f"COMMENT ON {table.kind.upper()} {name} IS {lit(table.comment)};")
+    for col in table.columns:
+        if col.comment is not None:
+            out.append(f"COMMENT ON COLUMN {name}.{quote(col.name, dialect)} IS {lit(col.comment)};")
+    out.append("")
 
 
 def comments_of(ddl: str, dialect: str) -> dict[str, TableDocs]:
@@ -199,9 +211,10 @@ def comments_of(ddl: str, dialect: str) -> dict[str, TableDocs]:
 # PostgreSQL
 
 _PG_TABLES = """
-SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class')
+SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relkind,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
   AND (cardinality(%(schemas)s::text[]) = 0 OR n.nspname = ANY(%(schemas)s::text[]))
 ORDER BY n.nspname, c.relname
@@ -219,6 +232,7 @@ FROM pg_constraint
 WHERE conrelid = ANY(%(oids)s) AND contype IN ('p', 'u', 'f', 'c')
 ORDER BY conrelid, contype = 'f', conname
 """
+_PG_KINDS = {"v": "view", "m": "materialized view"}
 
 
 class PostgresDatabase:
@@ -243,7 +257,10 @@ class PostgresDatabase:
         try:
             with self.conn.transaction(), self.conn.cursor() as cur:
                 cur.execute(_PG_TABLES, {"schemas": list(schemas)})
-                found = {oid: TableInfo(schema, name, comment, [], []) for oid, schema, name, comment in cur.fetchall()}
+                found = {
+                    oid: TableInfo(schema, name, comment, [], [], _PG_KINDS.get(kind, "table"), query)
+                    for oid, schema, name, comment, kind, query in cur.fetchall()
+                }
                 oids = list(found)
                 cur.execute(_PG_COLUMNS, {"oids": oids})
                 for oid, name, data_type, not_null, default, comment in cur.fetchall():
@@ -310,6 +327,14 @@ class DuckDatabase:
                 params,
             ).fetchall()
             found = {(s, n): TableInfo(s, n, c, [], []) for s, n, c in rows}
+            for s, n, c, sql in self.conn.execute(
+                f"SELECT schema_name, view_name, comment, sql FROM duckdb_views()"
+                f" WHERE {where} AND NOT internal AND NOT temporary ORDER BY schema_name, view_name",
+                params,
+            ).fetchall():
+                query = _view_query(sql, self.dialect)
+                if query is not None:
+                    found[(s, n)] = TableInfo(s, n, c, [], [], "view", query)
             for s, n, name, data_type, nullable, default, comment in self.conn.execute(
                 "SELECT schema_name, table_name, column_name, data_type, is_nullable, column_default, comment"
                 f" FROM duckdb_columns() WHERE {where} ORDER BY schema_name, table_name, column_index",
@@ -349,6 +374,16 @@ class DuckDatabase:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _view_query(sql: str, dialect: str) -> str | None:
+    """The query of a ``CREATE VIEW`` statement, as sqlglot writes it; None when it cannot read it."""
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except Exception:
+        return None
+    query = tree.expression if isinstance(tree, exp.Create) else None
+    return str(query.sql(dialect=dialect)) if isinstance(query, exp.Query) else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_postgres_prints_the_statements_then_writes_and_reads_them_back(pg: str)
     lines = out.splitlines()
     assert lines[0].startswith("-- postgresql://sqlscribe@/shop_")
     statements = lines[1:]
-    # Ordinary tables and the partitioned parent; not the partition, not the view.
+    # Ordinary tables and the partitioned parent, not the partition; the view with COMMENT ON VIEW.
     assert {s.split(" IS ")[0].rsplit(" ", 1)[-1] for s in statements if s.startswith("COMMENT ON TABLE")} == {
         "public.notes",
         "shop.customers",
@@ -141,11 +141,16 @@ def test_postgres_prints_the_statements_then_writes_and_reads_them_back(pg: str)
     assert 'COMMENT ON COLUMN shop.customers."Full Name" IS ' in out
     assert "shop.orders.total_cents" not in out  # its author's comment is kept
     assert "COMMENT ON COLUMN shop.orders.customer_id IS 'Reference to the customer (shop.customers.id).';" in out
+    assert "COMMENT ON VIEW shop.big_orders IS 'Big orders: a view of shop.orders.';" in out
+    # The view's column that copies the commented one says what its author wrote.
+    assert "COMMENT ON COLUMN shop.big_orders.total_cents IS 'Order total in cents, it''s tax included.';" in out
 
     code, _, err = run("document", pg, "--backend", "heuristic", "--write")
     assert code == 0, err
     after = comments(pg)
     assert after["shop.orders.total_cents"] == "Order total in cents, it's tax included."
+    assert after["shop.big_orders.total_cents"] == "Order total in cents, it's tax included."
+    assert after["shop.big_orders.placed_at"] == "Timestamp when the order was placed."
     assert after["shop.customers.Full Name"] == "Full name of the customer."
     assert after["shop.orders.customer_id"] == "Reference to the customer (shop.customers.id)."
     assert len(after) == len(before) + len(statements)
@@ -217,6 +222,7 @@ def test_duckdb_file(tmp_path: Path) -> None:
             'CREATE TABLE trips (trip_id INTEGER PRIMARY KEY, fare_amt DECIMAL(8, 2), "from" VARCHAR);'
             "CREATE SCHEMA raw; CREATE TABLE raw.zones (zone_id INTEGER, borough VARCHAR);"
             "COMMENT ON COLUMN trips.fare_amt IS 'Fare in dollars.';"
+            "CREATE VIEW dear_trips AS SELECT * FROM trips WHERE fare_amt > 50;"
         )
     code, out, err = run("document", f"duckdb:{path}", "--backend", "heuristic", "--schema", "main")
     assert code == 0, err
@@ -228,12 +234,19 @@ def test_duckdb_file(tmp_path: Path) -> None:
             con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'trips'").fetchall()
         )
         zones = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'zones'").fetchone()
+        view = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'dear_trips'").fetchone()
+        view_columns = dict(
+            con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'dear_trips'").fetchall()
+        )
     assert got == {
         "trip_id": "Unique identifier of the trip.",
         "fare_amt": "Fare in dollars.",
         "from": "From of the trip.",
     }
     assert zones == ("Zones, one row per zone.",)
+    # A view over `*`, which DuckDB keeps as written: each column is its table's.
+    assert view == ("Dear trips: a view of trips.",)
+    assert view_columns == got
     # A file that is not there is an error, and is not created.
     code, _, err = run("document", f"duckdb:{tmp_path / 'none.db'}", "--backend", "heuristic")
     assert code == 1 and "no such database file" in err and not (tmp_path / "none.db").exists()

@@ -917,8 +917,10 @@ def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
             column = projection.column
             if column is None:
                 continue
-            if projection.reference:
-                qualifier, name = projection.reference[:-1], projection.reference[-1]
+            # A view that names its columns over a `*` (DuckDB keeps it so): a name is its table's.
+            by_name = read.named and not projection.reference and column.expression is None
+            if projection.reference or by_name:
+                qualifier, name = projection.reference[:-1], (projection.reference or [column.name])[-1]
                 candidates = [find(qualifier, at)] if qualifier else direct
                 found = [(o, c) for o in candidates if o is not None for c in [o.column(name)] if c is not None]
                 if len(found) == 1:
