@@ -411,6 +411,8 @@ def cmd_document(args: argparse.Namespace) -> int:
                 f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {counted(len(parsed.tables), 'table')}",
                 file=sys.stderr,
             )
+            for note in (d for d in parsed.diagnostics if d.severity == "info"):  # a view left undocumented
+                print(f"{note.format(str(path))} (not documented)", file=sys.stderr)
         for message in outcome.errors:
             print(message, file=sys.stderr)
         failed = failed or bool(outcome.errors)

@@ -7,9 +7,11 @@ tests/test_databases.py."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
+from in_process import run
 
 from sqlscribe.ddl import Table, apply_edits, parse_sql
 from sqlscribe.docs import TableDocs
@@ -192,3 +194,12 @@ def test_one_column_of_a_view_over_star_is_planned_and_checked_with_the_file() -
     after = parse_sql(apply_edits(SHOP, edits), "postgres").tables[index]
     assert after.column("cust_id").comment.text == "The customer who placed it."  # type: ignore[union-attr]
     assert after.comment is None and after.column("id").comment is None  # type: ignore[union-attr]
+
+
+def test_the_command_line_says_which_views_it_leaves_undocumented(tmp_path: Path) -> None:
+    path = tmp_path / "views.sql"
+    path.write_text("CREATE VIEW v AS SELECT * FROM elsewhere;\nCREATE TABLE t (a int);\n", encoding="utf-8")
+    code, out, err = run("document", str(path), "--backend", "heuristic")
+    assert code == 0, err
+    assert f"{path}:1:1: view v: its columns come from a * over a table this file does not create" in err
+    assert "COMMENT ON TABLE t IS" in out and "COMMENT ON VIEW" not in out
