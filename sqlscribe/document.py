@@ -5,6 +5,7 @@ Both front ends (the CLI and the language server) go through here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -134,6 +135,7 @@ def finish_file(
     newline = "\r\n" if "\r\n" in text else "\n"
     todo = plan.todo
     outcomes: dict[int, TableOutcome] = {}
+    views: list[tuple[int, Generated]] = []  # planned once the tables they read are
     for n, ((index, _request), result) in enumerate(zip(todo, results, strict=False), start=1):
         table = parsed.tables[index]
         if progress:
@@ -141,7 +143,15 @@ def finish_file(
         if isinstance(result, GenerationError):
             errors.append(f"{path}:{table_line(parsed, table)}:1: {result}")
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
-            continue
+        elif table.is_view:
+            views.append((index, result))
+        else:
+            edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
+            outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
+    documented = {id(o.table): o.docs for o in outcomes.values()}
+    for index, result in views:
+        table = parsed.tables[index]
+        result = dataclasses.replace(result, docs=_as_documented(table, result.docs, documented))
         edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
         outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
     for index, _ in plan.work:
@@ -169,6 +179,17 @@ def finish_file(
                 outcome.edits = []
     ordered = [outcomes[i] for i in sorted(outcomes)]
     return FileOutcome(path, parsed, new_text, ordered, errors)
+
+
+def _as_documented(view: Table, docs: TableDocs, documented: dict[int, TableDocs]) -> TableDocs:
+    """A view's columns that copy a column this run documents say what it now says."""
+    columns = dict(docs.columns)
+    for col in view.columns:
+        owner = documented.get(id(col.source[0])) if col.source is not None else None
+        text = owner.columns.get(col.source[1].name) if owner is not None and col.source is not None else None
+        if text and col.name in columns:
+            columns[col.name] = text
+    return TableDocs(docs.description, columns)
 
 
 def lacks(request: DocRequest, table: Table, noun: str = "column") -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlscribe.ddl.model import Table
 from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
-from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table, inherited_comment
+from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
@@ -219,7 +219,7 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     key = request.table.key_columns
     for name in request.columns:
         col = request.table.column(name)
-        inherited = inherited_comment(col, request.table) if col is not None else None
+        inherited = col.source_comment if col is not None else None
         value = inherited or raw_columns.get(name)
         if isinstance(value, str) and inherited is None:
             value = drop_unknown_references(end_cut_text(clean_text(value)), known)

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from in_process import run
 
-from sqlscribe.ddl import Table, apply_edits, parse_sql
+from sqlscribe.ddl import Table, apply_edits, parse_sql, plan_table_edits
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text, requests_for
-from sqlscribe.generate import HeuristicBackend
+from sqlscribe.generate import Backend, DocRequest, Generated, HeuristicBackend
 from sqlscribe.generate.heuristic import heuristic_docs
 from sqlscribe.prompt import parse_answer, render_table
 from sqlscribe.suggest import Target, plan_target
@@ -95,7 +95,7 @@ def test_a_view_whose_columns_this_file_cannot_show_is_told_not_an_error() -> No
         (
             "oracle",
             "CREATE TABLE t (a NUMBER);\nCREATE OR REPLACE FORCE VIEW v (b) AS SELECT a FROM t;",
-            ["COMMENT ON TABLE v IS 'Vs: a view of t.';", "COMMENT ON COLUMN v.b IS 'B of the v.';"],
+            ["COMMENT ON TABLE v IS 'V: a view of t.';", "COMMENT ON COLUMN v.b IS 'A of the t.';"],
         ),
         (
             "tsql",
@@ -143,11 +143,67 @@ def test_the_prompt_says_what_a_view_reads() -> None:
     assert "- customer_id int, references customers(id), from orders.cust_id" in render_table(requests[1])
 
 
-def test_views_are_read_only_where_comments_are_statements() -> None:
+def test_views_are_not_read_where_they_cannot_be_commented() -> None:
     sql = "CREATE TABLE t (a INT);\nCREATE VIEW v AS SELECT a FROM t;\n"
-    assert [t.name for t in parse_sql(sql, "mysql").tables] == ["t"]
-    assert [t.name for t in parse_sql(sql, "snowflake").tables] == ["t"]
-    assert [t.name for t in parse_sql(sql, "duckdb").tables] == ["t", "v"]
+    for dialect in ("mysql", "sqlite", "clickhouse"):
+        assert [t.name for t in parse_sql(sql, dialect).tables] == ["t"], dialect
+    for dialect in ("duckdb", "snowflake", "databricks", "bigquery"):
+        assert [t.name for t in parse_sql(sql, dialect).tables] == ["t", "v"], dialect
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "expected"),
+    [
+        (
+            "snowflake",
+            "create or replace TABLE orders (id NUMBER(38,0), total NUMBER(10,2) COMMENT 'Total in cents.');\n"
+            "CREATE OR REPLACE SECURE VIEW recent AS SELECT id, total, id * 2 AS dbl FROM orders;\n"
+            "create or replace view NAMED(\n\tA,\n\tB COMMENT 'B!'\n) COMMENT='Named.'\n"
+            " as select id, total from orders;\n"
+            "CREATE VIEW anon AS SELECT id, total + 1 FROM orders;\n",
+            [
+                "CREATE OR REPLACE SECURE VIEW recent (id COMMENT 'Unique identifier of the order.', total COMMENT"
+                " 'Total in cents.', dbl COMMENT 'Dbl of the recent.') COMMENT = 'Recent: a view of orders.' AS",
+                "\tA COMMENT 'Unique identifier of the order.',\n\tB COMMENT 'B!'\n) COMMENT='Named.'",
+                # An unnamed column: no list can name every column, so the view alone is described.
+                "CREATE VIEW anon COMMENT = 'Anon: a view of orders.' AS SELECT id, total + 1 FROM orders;",
+            ],
+        ),
+        (
+            "databricks",
+            "CREATE TABLE orders (id BIGINT, total DECIMAL(10,2)) USING DELTA;\n"
+            "CREATE VIEW recent AS SELECT * FROM orders;\n",
+            [
+                "CREATE VIEW recent (id COMMENT 'Unique identifier of the order.', total COMMENT 'Total of the order.')"
+                " COMMENT 'Recent: a view of orders.' AS SELECT * FROM orders;"
+            ],
+        ),
+        (
+            "bigquery",
+            "CREATE TABLE `p.d.orders` (id INT64, total NUMERIC);\n"
+            "CREATE VIEW `p.d.recent` AS SELECT o.id, o.total AS amount FROM `p.d.orders` o;\n"
+            'CREATE VIEW `p.d.named` (a OPTIONS(description="A!"), b) AS SELECT id, total FROM `p.d.orders`;\n',
+            [
+                "CREATE VIEW `p.d.recent` (id OPTIONS(description='Unique identifier of the order.'), amount"
+                " OPTIONS(description='Total of the order.')) OPTIONS(description='Recent: a view of p.d.orders.') AS",
+                "(a OPTIONS(description=\"A!\"), b OPTIONS(description='Total of the order.'))"
+                " OPTIONS(description='Named: a view of p.d.orders.') AS",
+            ],
+        ),
+    ],
+)
+def test_views_are_commented_in_their_column_list_where_comments_are_clauses(
+    dialect: str, sql: str, expected: list[str]
+) -> None:
+    outcome = document_text(sql, HeuristicBackend(), dialect=dialect)
+    assert outcome.errors == []
+    for written in expected:
+        assert written in outcome.new_text
+    # What was written reads back (sqlglot parses every statement) and a second run adds nothing.
+    again = document_text(outcome.new_text, HeuristicBackend(), dialect=dialect)
+    assert again.new_text == outcome.new_text and again.errors == []
+    for table in again.parsed.tables:
+        assert table.complete and table.comment is not None, table.name
 
 
 def test_existing_view_comments_are_read() -> None:
@@ -203,3 +259,41 @@ def test_the_command_line_says_which_views_it_leaves_undocumented(tmp_path: Path
     assert code == 0, err
     assert f"{path}:1:1: view v: its columns come from a * over a table this file does not create" in err
     assert "COMMENT ON TABLE t IS" in out and "COMMENT ON VIEW" not in out
+
+
+class Labels(Backend):
+    """Each requested column's text names the table it was asked for, so a test sees whose text
+    each comment ends up with."""
+
+    model_id = "labels"
+
+    def document(self, request: DocRequest) -> Generated:
+        columns = {c: f"{c} as {request.table.name} has it." for c in request.columns}
+        return Generated(TableDocs(f"{request.table.name}.", columns), self.model_id)
+
+
+def test_a_copied_column_says_what_this_run_writes_for_its_table_even_above_it() -> None:
+    sql = (
+        "CREATE VIEW order_totals AS SELECT o.cust_id, sum(o.total) AS spent FROM orders o GROUP BY o.cust_id;\n"
+        "CREATE TABLE orders (id int PRIMARY KEY, cust_id int, total numeric);\n"
+    )
+    outcome = document_text(sql, Labels(), dialect="postgres")
+    assert outcome.errors == []
+    view = parse_sql(outcome.new_text, "postgres").tables[0]
+    assert {c.name: c.comment.text for c in view.columns if c.comment} == {
+        "cust_id": "cust_id as orders has it.",
+        "spent": "spent as order_totals has it.",
+    }
+
+
+def test_an_edit_planned_after_the_table_was_documented_takes_its_comment() -> None:
+    """The editor documents a file table by table, reading it again in between."""
+    table_first = SHOP.replace(
+        "created_at timestamptz\n);", "created_at timestamptz\n);\nCOMMENT ON COLUMN orders.id IS 'Order number.';"
+    )
+    parsed = parse_sql(table_first, "postgres")
+    view = parsed.tables[1]
+    edits = plan_table_edits(view, TableDocs(None, {"id": "Key.", "customer_id": "Buyer."}))
+    after = parse_sql(apply_edits(table_first, edits), "postgres").tables[1]
+    assert after.column("id").comment.text == "Order number."  # type: ignore[union-attr]
+    assert after.column("customer_id").comment.text == "Buyer."  # type: ignore[union-attr]

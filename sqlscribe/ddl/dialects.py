@@ -48,6 +48,8 @@ class Dialect:
     string_prefix: str = ""
     # What COMMENT ON calls a view: Oracle comments a view as a TABLE.
     view_keyword: str = "VIEW"
+    # Whether a view can carry comments: MySQL's cannot; SQLite's and ClickHouse's are not read.
+    views: bool = True
 
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
@@ -95,6 +97,7 @@ DIALECTS: dict[str, Dialect] = {
         CommentStyle.INLINE,
         table_clause=" COMMENT={lit}",
         column_comment_before=frozenset({"REFERENCES", "CHECK", "CONSTRAINT"}),
+        views=False,
     ),
     "clickhouse": Dialect(
         "clickhouse",
@@ -102,6 +105,7 @@ DIALECTS: dict[str, Dialect] = {
         table_clause=" COMMENT {lit}",
         column_comment_before=frozenset({"CODEC", "TTL", "PRIMARY", "PRIMARY KEY", "SETTINGS"}),
         table_clause_last=True,
+        views=False,
     ),
     "databricks": Dialect(
         "databricks", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True
@@ -112,7 +116,7 @@ DIALECTS: dict[str, Dialect] = {
         "snowflake", CommentStyle.INLINE, table_clause=" COMMENT = {lit}", column_comment_after_type=True
     ),
     "bigquery": Dialect("bigquery", CommentStyle.OPTIONS),
-    "sqlite": Dialect("sqlite", CommentStyle.SQL_COMMENT),
+    "sqlite": Dialect("sqlite", CommentStyle.SQL_COMMENT, views=False),
 }
 
 ALIASES = {

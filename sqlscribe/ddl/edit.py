@@ -49,7 +49,9 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
         description = wanted
     columns: dict[str, str] = {}
     for col in table.columns:
-        text = readable(docs.columns.get(col.name) or "")
+        # A view's column that copies a commented column says what it says, whatever was generated.
+        given = docs.columns.get(col.name) and (col.source_comment or docs.columns.get(col.name))
+        text = readable(given or "")
         if not text:
             continue
         if col.comment is None or (overwrite and col.comment.text != text):
@@ -79,6 +81,12 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
         else:
             edits.append(TextEdit(table.table_insert_at, table.table_insert_at, dialect.table_clause.format(lit=lit)))
 
+    if table.column_list_at is not None and columns:
+        # A view without a column list: the list, every column named, goes before its clauses.
+        clauses = {c.name: column_comment_clause(dialect, dialect.literal(columns[c.name])) for c in table.columns}
+        items = [c.name_source + (clauses[c.name] or "" if c.name in columns else "") for c in table.columns]
+        edits.insert(0, TextEdit(table.column_list_at, table.column_list_at, f" ({', '.join(items)})"))
+        columns = {}
     for col in table.columns:
         if col.name not in columns or (
             col.comment is not None and (not overwrite or col.comment.text == columns[col.name])

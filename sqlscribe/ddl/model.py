@@ -74,6 +74,13 @@ class Column:
     source: tuple[Table, Column] | None = field(default=None, compare=False, repr=False)
 
     @property
+    def source_comment(self) -> str | None:
+        """The comment of the table column a view's column copies: what the view's column says
+        too (one column, one text, wherever it is shown)."""
+        comment = self.source[1].comment if self.source is not None else None
+        return (comment.text.strip() or None) if comment is not None else None
+
+    @property
     def constraints(self) -> list[str]:
         out = []
         if self.primary_key:
@@ -120,6 +127,9 @@ class Table:
     # the tables that query reads.
     kind: str = "table"
     sources: tuple[str, ...] = ()
+    # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
+    # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
+    column_list_at: int | None = None
 
     @property
     def is_view(self) -> bool:

@@ -839,9 +839,11 @@ class _ViewRead:
 
 
 def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> _ViewRead | None:
-    """A ``CREATE VIEW``, in the dialects that comment with statements (so its query stays as
-    written): its columns are the query's select list, or the names the view gives them."""
-    if get_dialect(dialect_name).style is not CommentStyle.COMMENT_ON:
+    """A ``CREATE VIEW``: its columns are the query's select list, or the names the view gives
+    them. Where comments are statements, the query stays as written; elsewhere they go in the
+    view's column list (written whole where it has none) and its clauses before ``AS``."""
+    dialect = get_dialect(dialect_name)
+    if not dialect.views:
         return None
     found = _create_view_name_index(stmt)
     if found is None:
@@ -851,15 +853,25 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
         return None
     view, i = created
     view.table_insert_at = view.column_list_end = view.name_span.end
+    inline = dialect.style is not CommentStyle.COMMENT_ON
     named: list[Column] = []
+    last = i - 1  # the name's last token, or the column list's ')'
     if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:  # CREATE VIEW v (a, b) AS …
         close = _matching_paren(stmt, i)
         for element in _split_top_level(stmt[i + 1 : close if close is not None else len(stmt)]):
-            if element:
+            if element and inline:  # `a COMMENT '…'`, `a OPTIONS(description = …)`
+                named.append(_read_column(text, element, dialect_name))
+                named[-1].data_type, named[-1].type_span = "", None
+            elif element:
                 tok = element[0]
                 span = Span(tok.start, element[-1].end)
                 named.append(Column(tok.text, text[tok.start : tok.end], "", span, Span(tok.start, tok.end)))
-        i = (close if close is not None else len(stmt) - 1) + 1
+        last = close if close is not None else len(stmt) - 1
+        i = last + 1
+    elif inline:
+        view.column_list_at = view.name_span.end
+    if inline:
+        _read_table_clauses(text, stmt, last, view, dialect_name)  # COMMENT = '…', OPTIONS(…) before AS
     depth = 0
     while i < len(stmt) and not (depth == 0 and stmt[i].upper == "AS"):
         depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(stmt[i].kind, 0)
@@ -878,6 +890,9 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
         projections = [_Projection(c, projections[n].reference if same else [], c.span) for n, c in enumerate(named)]
         view.columns = named
     else:
+        if view.column_list_at is not None and any(p.column is None and p.star is None for p in projections):
+            view.column_list_at = None  # an unnamed column: no list can name them all; the view alone
+            projections = []
         projections = [p for p in projections if p.column is not None or p.star is not None]
     return _ViewRead(view, projections, aliases, direct, bool(named))
 

@@ -147,23 +147,13 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
     """One sentence from the column's name, type and constraints. A view's column that copies a
     table's column under its own name says what that column says: its comment, or what it is in
     its own table."""
-    inherited = inherited_comment(col, table)
-    if inherited is not None:
-        return inherited
+    if col.source_comment is not None:
+        return col.source_comment
     if table.is_view and col.source is not None:
         owner, source = col.source
         if source.name.lower() == col.name.lower() and not owner.is_view:
             return _describe(source, owner, None)
     return _describe(col, table, shape)
-
-
-def inherited_comment(col: Column, table: Table) -> str | None:
-    """The comment of the table column a view's column copies, which the view's column keeps
-    whatever a model says: one column, one text, wherever it is shown."""
-    if not table.is_view or col.source is None:
-        return None
-    comment = col.source[1].comment
-    return comment.text.strip() or None if comment is not None else None
 
 
 def _describe(col: Column, table: Table, shape: TableShape | None) -> str:
@@ -264,20 +254,24 @@ def _participle(verb: str) -> str | None:
 _VIEW_MARK = re.compile(r"(?i:^(?:vw?|view)_|_(?:vw?|view)$)|^vw?(?=[A-Z][a-z])")
 
 
+def _view_name(table: Table) -> str:
+    return _VIEW_MARK.sub("", table.short_name) or table.short_name
+
+
 def table_entity(table: Table) -> list[str]:
     """What one row of the table is about, in words: its name's, a view's without its view mark."""
-    if not table.is_view:
-        return entity_words(table.name)
-    return entity_words(_VIEW_MARK.sub("", table.short_name) or table.short_name)
+    return entity_words(_view_name(table)) if table.is_view else entity_words(table.name)
 
 
 def describe_table(table: Table) -> str:
     words = table_entity(table)
     entity = _phrase(words)
-    plural = _phrase([*words[:-1], _plural(words[-1])])
-    if table.is_view:  # what a view's row is, its query decides; the name does not say
+    if table.is_view:  # what a view's row is, its query decides; its name, as written, says what it holds
+        written = expand(segment(split_identifier(_view_name(table))))
+        last = written[-1] if written and singular(written[-1]) == words[-1] else words[-1]
         over = f" of {', '.join(table.sources[:3])}" if table.sources else ""
-        return _sentence(f"{plural.capitalize()}: a {table.kind}{over}")
+        return _sentence(f"{_phrase([*words[:-1], last]).capitalize()}: a {table.kind}{over}")
+    plural = _phrase([*words[:-1], _plural(words[-1])])
     return _sentence(f"{plural.capitalize()}, one row per {entity}")
 
 

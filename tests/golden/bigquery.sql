@@ -8,3 +8,9 @@ CREATE TABLE `acme.sales.order_lines` (
 )
 PARTITION BY DATE(_PARTITIONTIME)
 OPTIONS(labels=[("team", "sales")]);
+
+CREATE OR REPLACE VIEW `acme.sales.sku_totals`
+OPTIONS(labels=[("team", "sales")])
+AS SELECT l.sku, SUM(l.qty * l.unit_prc) AS revenue
+FROM `acme.sales.order_lines` AS l
+GROUP BY l.sku;
