@@ -92,6 +92,38 @@ async def test_inline_comment_on_statements_after_a_postgres_table(editor: Edito
     assert table.comment is not None and all(c.comment is not None for c in table.columns)
 
 
+async def test_inline_suggestions_for_views(editor: Editor):
+    uri = "file:///tmp/inline_views.sql"
+    text = (
+        "CREATE TABLE public.visits (\n    visit_id bigint PRIMARY KEY,\n    page_url text\n);\n"
+        "CREATE VIEW public.home_visits AS\nSELECT v.visit_id, v.page_url AS url FROM public.visits v;\n\n"
+    )
+    editor.open(uri, text)
+    items = await inline(editor, uri, len(text))
+    assert len(items) == 1 and isinstance(items[0].insert_text, str)
+    assert items[0].insert_text.startswith("COMMENT ON VIEW public.home_visits IS '")
+    view = parse_sql(text + items[0].insert_text, "postgres").tables[1]
+    assert view.comment is not None and all(c.comment is not None for c in view.columns)
+
+    # Snowflake comments a view's columns in its column list: not after an item of its query.
+    uri = "file:///tmp/inline_views_snowflake.sql"
+    text = "-- dialect: snowflake\nCREATE TABLE visits (visit_id NUMBER, page_url VARCHAR);\n"
+    text += "CREATE VIEW home AS\nSELECT visit_id"
+    editor.open(uri, text)
+    assert await inline(editor, uri, len(text)) == []
+
+    # SQL Server: a view is its batch's only statement, so its properties are offered after a GO.
+    uri = "file:///tmp/inline_views_tsql.sql"
+    text = "CREATE TABLE dbo.visits (visit_id int, page_url nvarchar(200))\nGO\n"
+    text += "CREATE VIEW dbo.home AS SELECT visit_id FROM dbo.visits\n"
+    editor.open(uri, text)
+    assert await inline(editor, uri, len(text)) == []
+    editor.open(uri, text + "GO\n")
+    items = await inline(editor, uri, len(text) + 3)
+    assert len(items) == 1 and isinstance(items[0].insert_text, str)
+    assert "@level1type = N'VIEW', @level1name = N'home'" in items[0].insert_text
+
+
 async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: Editor):
     uri = "file:///tmp/hover.sql"
     editor.open(uri, MYSQL)

@@ -29,7 +29,7 @@ from sqlscribe.suggest import comment_clause, comment_on_statements, find_table,
 
 # Text just before the cursor that opens an empty comment literal.
 _OPEN_LITERAL = re.compile(r"(?:\bCOMMENT\s*=?\s*|\bdescription\s*=\s*|\bIS\s+)(['\"])$", re.IGNORECASE)
-_COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(TABLE|COLUMN)\s+(.+?)\s+IS\s+['\"]$", re.IGNORECASE)
+_COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(TABLE|COLUMN|VIEW|MATERIALIZED\s+VIEW)\s+(.+?)\s+IS\s+['\"]$", re.IGNORECASE)
 
 
 @dataclass
@@ -109,8 +109,8 @@ def find_slot(snap: Snapshot, offset: int) -> Slot | None:
             if table.complete and _right_after(text, table, offset):
                 return Slot(index, None, "statements")
             continue
-        if not table.span.start <= offset <= table.statement_end:
-            continue
+        if not table.span.start <= offset <= table.statement_end or table.column_list_at is not None:
+            continue  # a view without a column list: its columns' comments go in one, written whole
         for col in table.columns:
             if col.comment is not None or not col.name or col.span.end > offset:
                 continue
@@ -128,7 +128,10 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
         return False
     gap = text[table.statement_end : offset]
     if table.dialect == "tsql":  # SQL Server's GO may stand between the table and the cursor
-        gap, _ = blank_batch_separators(gap)
+        gap, breaks = blank_batch_separators(gap)
+        if table.is_view and not breaks:
+            return False  # a view is its batch's only statement: its properties go after a GO
+
     if gap.strip() or gap.count("\n") not in (1, 2):
         return False
     line_end = text.find("\n", offset)
@@ -138,7 +141,7 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
 
 def _comment_on_slot(snap: Snapshot, kind: str, name: str) -> Slot | None:
     parts = [p.strip().strip('"`[]') for p in name.split(".")]
-    if kind == "TABLE":
+    if kind != "COLUMN":
         found = find_table(snap.parsed, ".".join(parts))
         return Slot(found[0], None, "literal") if found else None
     table_name, column = ".".join(parts[:-1]), parts[-1]
