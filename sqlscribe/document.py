@@ -143,7 +143,7 @@ def finish_file(
         if isinstance(result, GenerationError):
             errors.append(f"{path}:{table_line(parsed, table)}:1: {result}")
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
-        elif table.is_view:
+        elif table.derived:
             views.append((index, result))
         else:
             edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)

@@ -91,8 +91,9 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     each requested column (and the table) also carries the heuristic's draft."""
     table = request.table
     lines = [f"table: {table.name}"]
-    if table.is_view:  # what its rows are, the tables it reads tell
-        lines.append(f"{table.kind} of: {', '.join(table.sources[:12]) or 'a query'}")
+    if table.derived:  # what its rows are, the tables it reads tell
+        reads = ", ".join(table.sources[:12]) or "a query"
+        lines.append(f"{table.kind} of: {reads}" if table.is_view else f"created from: {reads}")
     lines.append("columns:")
     # A key of several columns is one line of its own: marked on each member, every one of them
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a

@@ -93,7 +93,7 @@ def plan_target(
         return []
     start, end = table.span.start, table.statement_end
     # A view's columns may come from the tables above it (a `*`): it is read again with them.
-    if all(start <= e.start and e.end <= end for e in edits) and not table.is_view:
+    if all(start <= e.start and e.end <= end for e in edits) and not table.derived:
         problems = _verify_statement(parsed.text, table, docs, edits, overwrite=overwrite)
     else:  # an overwrite reaches a COMMENT ON statement elsewhere in the file: check the whole file
         new_text = apply_edits(parsed.text, edits)

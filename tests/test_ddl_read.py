@@ -146,8 +146,13 @@ CREATE TABLE t2 AS SELECT 1 AS x;
 INSERT INTO t VALUES (1);
 CREATE TABLE real_one (a int);"""
     parsed = parse_sql(sql, "postgres")
-    # The view is read (tests/test_views.py), with no column: its one is unnamed.
-    assert [(t.name, t.kind, len(t.columns)) for t in parsed.tables] == [("v", "view", 0), ("real_one", "table", 1)]
+    # The view and the table made from a query are read (tests/test_views.py); the view has no
+    # column: its one is unnamed.
+    assert [(t.name, t.kind, len(t.columns)) for t in parsed.tables] == [
+        ("v", "view", 0),
+        ("t2", "table", 1),
+        ("real_one", "table", 1),
+    ]
     assert parsed.diagnostics == []
 
 

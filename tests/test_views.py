@@ -297,3 +297,34 @@ def test_an_edit_planned_after_the_table_was_documented_takes_its_comment() -> N
     after = parse_sql(apply_edits(table_first, edits), "postgres").tables[1]
     assert after.column("id").comment.text == "Order number."  # type: ignore[union-attr]
     assert after.column("customer_id").comment.text == "Buyer."  # type: ignore[union-attr]
+
+
+def test_a_table_made_from_a_query_is_documented_as_a_table() -> None:
+    sql = (
+        "CREATE TABLE orders (id int PRIMARY KEY, total numeric);\n"
+        "COMMENT ON COLUMN orders.total IS 'Total in cents.';\n"
+        "CREATE TABLE big_orders AS SELECT o.id, o.total, o.total * 2 AS doubled FROM orders o;\n"
+        "CREATE TABLE pairs (a, b) AS SELECT id, total FROM orders;\n"
+        "CREATE TABLE copy AS SELECT * FROM orders;\n"
+    )
+    parsed = parse_sql(sql, "postgres")
+    assert [(t.name, t.kind, t.derived) for t in parsed.tables] == [
+        ("orders", "table", False),
+        ("big_orders", "table", True),
+        ("pairs", "table", True),
+        ("copy", "table", True),
+    ]
+    assert columns(parsed.tables[1]) == [
+        ("id", "int", None, "orders.id"),
+        ("total", "numeric", None, "orders.total"),
+        ("doubled", "", "o.total * 2", None),
+    ]
+    assert render_table(dict(requests_for(parsed))[1]).splitlines()[1] == "created from: orders"
+    outcome = document_text(sql, HeuristicBackend(), dialect="postgres")
+    assert outcome.errors == []
+    assert "COMMENT ON TABLE big_orders IS 'Big orders, one row per big order.';" in outcome.new_text
+    assert "COMMENT ON COLUMN pairs.b IS 'Total in cents.';" in outcome.new_text
+    con = duckdb.connect()  # DuckDB runs the documented script: a table made so takes COMMENT ON
+    con.execute(outcome.new_text)
+    got = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'copy'").fetchall())
+    assert got == {"id": "Unique identifier of the order.", "total": "Total in cents."}

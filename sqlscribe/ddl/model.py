@@ -127,6 +127,7 @@ class Table:
     # the tables that query reads.
     kind: str = "table"
     sources: tuple[str, ...] = ()
+    derived: bool = False  # its columns are its query's: a view, or CREATE TABLE … AS SELECT
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None

@@ -708,6 +708,18 @@ def _create_view_name_index(stmt: Sequence[_Tok]) -> tuple[int, str] | None:
     return None
 
 
+def _names_then_as(stmt: Sequence[_Tok], name_index: int) -> bool:
+    """After the name: ``AS <query>``, or a list of bare names and then ``AS`` (PostgreSQL's
+    ``CREATE TABLE t (a, b) AS …``), with no type, as a table created from a query has."""
+    _, i = _read_name(stmt, name_index)
+    if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:
+        close = _matching_paren(stmt, i)
+        if close is None or any(len(item) != 1 for item in _split_top_level(stmt[i + 1 : close])):
+            return False
+        i = close + 1
+    return i + 1 < len(stmt) and stmt[i].upper == "AS" and stmt[i + 1].upper in ("SELECT", "WITH", "(")
+
+
 @dataclass
 class _Projection:
     """One item of a view's select list: a named column, or a ``*`` (with its qualifier)."""
@@ -846,12 +858,17 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
     if not dialect.views:
         return None
     found = _create_view_name_index(stmt)
+    if found is None and dialect.style is CommentStyle.COMMENT_ON:
+        # CREATE TABLE t AS SELECT …: a table whose columns are its query's, commented as any table
+        table_at = _create_table_name_index(stmt)
+        found = (table_at, "table") if table_at is not None and _names_then_as(stmt, table_at) else None
     if found is None:
         return None
     created = _created(text, stmt, semicolon, dialect_name, *found)
     if created is None:
         return None
     view, i = created
+    view.derived = True
     view.table_insert_at = view.column_list_end = view.name_span.end
     inline = dialect.style is not CommentStyle.COMMENT_ON
     named: list[Column] = []
@@ -1235,7 +1252,7 @@ def _blank_unparsed(source: str, dialect: str) -> str:
 def _severity(table: Table) -> str:
     """A view that cannot be documented is no error in the file (the database may well take it),
     unless its statement is unfinished."""
-    return "info" if table.is_view and table.has_semicolon else "error"
+    return "info" if table.derived and table.has_semicolon else "error"
 
 
 def _problem(table: Table, lines: _Lines) -> Diagnostic:
@@ -1279,7 +1296,7 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     if failure is None:
         return None
     severity = _severity(table)
-    if table.is_view:
+    if table.derived:
         ends: list[int] = []
     else:
         ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
@@ -1331,8 +1348,8 @@ def parse_sql(
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
-            table = _read_table(text, stmt, semicolon, name)
-            view = _read_view(text, stmt, semicolon, name) if table is None else None
+            view = _read_view(text, stmt, semicolon, name)
+            table = _read_table(text, stmt, semicolon, name) if view is None else None
             if view is not None:
                 views.append(view)
                 table = view.table

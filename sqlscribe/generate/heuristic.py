@@ -149,7 +149,7 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
     its own table."""
     if col.source_comment is not None:
         return col.source_comment
-    if table.is_view and col.source is not None:
+    if table.derived and col.source is not None:
         owner, source = col.source
         if source.name.lower() == col.name.lower() and not owner.is_view:
             return _describe(source, owner, None)
