@@ -328,3 +328,23 @@ def test_a_table_made_from_a_query_is_documented_as_a_table() -> None:
     con.execute(outcome.new_text)
     got = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'copy'").fetchall())
     assert got == {"id": "Unique identifier of the order.", "total": "Total in cents."}
+
+
+def test_an_aggregate_column_is_described_from_its_expression() -> None:
+    sql = (
+        "CREATE TABLE orders (id int, cust_id int, total numeric, created_at timestamptz, wt_kg float);\n"
+        "CREATE VIEW per_customer AS SELECT cust_id, count(*) AS n, count(DISTINCT o.id) AS orders_seen,"
+        " sum(total) AS spent, avg(o.wt_kg) AS avg_wt, max(created_at) AS last_order, sum(total * 2) AS dbl"
+        " FROM orders o GROUP BY cust_id;\n"
+    )
+    parsed = parse_sql(sql, "postgres")
+    docs = heuristic_docs(dict(requests_for(parsed))[1])
+    assert docs.columns == {
+        "cust_id": "Identifier of the customer.",
+        "n": "Number of orders in the group.",
+        "orders_seen": "Number of distinct IDs.",
+        "spent": "Sum of the total.",
+        "avg_wt": "Average weight, in kilograms.",
+        "last_order": "Time the latest order was created.",
+        "dbl": "Dbl of the per customer.",  # not one column's aggregate: from its name, as any column
+    }

@@ -153,7 +153,47 @@ def describe_column(col: Column, table: Table, shape: TableShape | None = None) 
         owner, source = col.source
         if source.name.lower() == col.name.lower() and not owner.is_view:
             return _describe(source, owner, None)
+    if table.derived and col.expression is not None:
+        aggregate = _aggregate(col.expression, table)
+        if aggregate is not None:
+            return aggregate
     return _describe(col, table, shape)
+
+
+# An aggregate over one column (or all rows): count(*), count(DISTINCT o.cust_id), sum(total).
+_AGGREGATE = re.compile(
+    r"(?i)(count|sum|avg|average|min|max)\s*\(\s*(distinct\s+)?(\*|(?:[\w\"`\[\]]+\.)*([\w\"`\[\]]+))\s*\)"
+)
+_AGGREGATE_WORDS = {"sum": "Sum of the", "avg": "Average", "average": "Average", "min": "Smallest", "max": "Largest"}
+
+
+def _aggregate(expression: str, table: Table) -> str | None:
+    """What an aggregate column of a view or a query's table holds, from its expression."""
+    found = _AGGREGATE.fullmatch(expression.strip())
+    if found is None:
+        return None
+    function, distinct, argument, name = found.group(1).lower(), found.group(2), found.group(3), found.group(4)
+    if argument == "*":
+        if function != "count":
+            return None
+        rows = table.sources[0].rsplit(".", 1)[-1] if len(table.sources) == 1 else "source"
+        words = entity_words(rows)
+        return _sentence(f"Number of {_phrase([*words[:-1], _plural(words[-1])])} in the group")
+    raw = name_words(name.strip('"`[]'))
+    unit = f", in {UNIT_SUFFIXES[raw[-1]].removeprefix('in ')}" if len(raw) > 1 and raw[-1] in UNIT_SUFFIXES else ""
+    words = expand(raw[:-1] if unit else raw)
+    if not words:
+        return None
+    if function == "count":
+        return _sentence(f"Number of {'distinct ' if distinct else ''}{_phrase([*words[:-1], _plural(words[-1])])}")
+    lead = _AGGREGATE_WORDS[function]
+    event = [w for w in words if w not in ("at", "on", "date", "time", "timestamp")]
+    if function in ("min", "max") and event != words and len(event) == 1 and event[0] in _PAST:
+        # max(created_at): when the latest of the rows it reads was created
+        rows = _phrase(entity_words(table.sources[0])) if len(table.sources) == 1 else "row"
+        kind = "Date" if words[-1] in ("on", "date") else "Time"
+        return _sentence(f"{kind} the {'earliest' if function == 'min' else 'latest'} {rows} was {event[0]}")
+    return _sentence(f"{lead} {_phrase(words)}{unit}")
 
 
 def _describe(col: Column, table: Table, shape: TableShape | None) -> str:
