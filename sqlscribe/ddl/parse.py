@@ -708,16 +708,24 @@ def _create_view_name_index(stmt: Sequence[_Tok]) -> tuple[int, str] | None:
     return None
 
 
+def _untyped(table: Table) -> bool:
+    """A column list of names alone: PostgreSQL's ``CREATE TABLE t (a, b) AS SELECT …``."""
+    return bool(table.columns) and all(not c.data_type for c in table.columns)
+
+
 def _names_then_as(stmt: Sequence[_Tok], name_index: int) -> bool:
     """After the name: ``AS <query>``, or a list of bare names and then ``AS`` (PostgreSQL's
     ``CREATE TABLE t (a, b) AS …``), with no type, as a table created from a query has."""
     _, i = _read_name(stmt, name_index)
+    names = None
     if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:
         close = _matching_paren(stmt, i)
-        if close is None or any(len(item) != 1 for item in _split_top_level(stmt[i + 1 : close])):
+        if close is None:
             return False
-        i = close + 1
-    return i + 1 < len(stmt) and stmt[i].upper == "AS" and stmt[i + 1].upper in ("SELECT", "WITH", "(")
+        names, i = stmt[i + 1 : close], close + 1
+    if not (i + 1 < len(stmt) and stmt[i].upper == "AS" and stmt[i + 1].upper in ("SELECT", "WITH", "(")):
+        return False
+    return names is None or all(len(item) == 1 for item in _split_top_level(names))
 
 
 @dataclass
@@ -1348,11 +1356,12 @@ def parse_sql(
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
-            view = _read_view(text, stmt, semicolon, name)
-            table = _read_table(text, stmt, semicolon, name) if view is None else None
+            table = _read_table(text, stmt, semicolon, name)
+            # A view, or a table made from a query: none, or only names, where columns are defined
+            view = _read_view(text, stmt, semicolon, name) if table is None or _untyped(table) else None
+            table = view.table if view is not None else table
             if view is not None:
                 views.append(view)
-                table = view.table
             if table is None:
                 continue
             if table.problem:
