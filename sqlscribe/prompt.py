@@ -333,6 +333,8 @@ def default_context(tables: list[Table], index: int) -> Context:
             names.append(name)
     examples: list[tuple[str, str]] = []
     for i in nearby:
+        if window[i].derived and not current.derived:
+            continue  # a view's comment tells of its query's value (upper(code)), not the table's
         for col in window[i].columns:
             if col.comment is not None and col.comment.text.strip() and len(examples) < 3:
                 examples.append((col.name, col.comment.text))

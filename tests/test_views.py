@@ -348,3 +348,17 @@ def test_an_aggregate_column_is_described_from_its_expression() -> None:
         "last_order": "Time the latest order was created.",
         "dbl": "Dbl of the per customer.",  # not one column's aggregate: from its name, as any column
     }
+
+
+def test_a_views_comments_are_no_house_style_for_the_tables_it_reads() -> None:
+    """A view's column often holds a changed value (upper(code)): shown to the model as the house
+    style for the table's own column, its comment was copied there."""
+    sql = (
+        "CREATE TABLE shipments (id int, carrier_cd varchar(8), note text COMMENT 'Free text.');\n"
+        "CREATE VIEW heavy (id, carrier_cd COMMENT 'Carrier code, upper case.') AS\n"
+        "SELECT id, upper(carrier_cd) FROM shipments;\n"
+    )
+    parsed = parse_sql(sql, "snowflake")
+    table, view = (r for _, r in requests_for(parsed))
+    assert table.context.style_examples == (("note", "Free text."),)
+    assert ("carrier_cd", "Carrier code, upper case.") in view.context.style_examples
