@@ -135,7 +135,7 @@ def finish_file(
     newline = "\r\n" if "\r\n" in text else "\n"
     todo = plan.todo
     outcomes: dict[int, TableOutcome] = {}
-    views: list[tuple[int, Generated]] = []  # planned once the tables they read are
+    derived: list[tuple[int, Generated]] = []  # views and query tables: planned once the tables they read are
     for n, ((index, _request), result) in enumerate(zip(todo, results, strict=False), start=1):
         table = parsed.tables[index]
         if progress:
@@ -144,12 +144,12 @@ def finish_file(
             errors.append(f"{path}:{table_line(parsed, table)}:1: {result}")
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
         elif table.derived:
-            views.append((index, result))
+            derived.append((index, result))
         else:
             edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
             outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
     documented = {id(o.table): o.docs for o in outcomes.values()}
-    for index, result in views:
+    for index, result in derived:
         table = parsed.tables[index]
         result = dataclasses.replace(result, docs=_as_documented(table, result.docs, documented))
         edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
@@ -185,9 +185,11 @@ def _as_documented(view: Table, docs: TableDocs, documented: dict[int, TableDocs
     """A view's columns that copy a column this run documents say what it now says."""
     columns = dict(docs.columns)
     for col in view.columns:
-        owner = documented.get(id(col.source[0])) if col.source is not None else None
-        text = owner.columns.get(col.source[1].name) if owner is not None and col.source is not None else None
-        if text and col.name in columns:
+        if col.source is None or col.name not in columns:
+            continue
+        owner = documented.get(id(col.source[0]))
+        text = owner.columns.get(col.source[1].name) if owner is not None else None
+        if text:
             columns[col.name] = text
     return TableDocs(docs.description, columns)
 

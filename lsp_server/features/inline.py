@@ -131,7 +131,6 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
         gap, breaks = blank_batch_separators(gap)
         if table.is_view and not breaks:
             return False  # a view is its batch's only statement: its properties go after a GO
-
     if gap.strip() or gap.count("\n") not in (1, 2):
         return False
     line_end = text.find("\n", offset)

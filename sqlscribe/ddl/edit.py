@@ -49,8 +49,9 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
         description = wanted
     columns: dict[str, str] = {}
     for col in table.columns:
-        # A view's column that copies a commented column says what it says, whatever was generated.
-        given = docs.columns.get(col.name) and (col.source_comment or docs.columns.get(col.name))
+        given = docs.columns.get(col.name)
+        if given:  # a view's column that copies a commented column says what it says
+            given = col.source_comment or given
         text = readable(given or "")
         if not text:
             continue

@@ -950,9 +950,19 @@ def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
                 for owner in owners:
                     assert owner is not None
                     for col in owner.columns:
-                        copy = Column(col.name, col.name_source, col.data_type, projection.span, projection.span)
-                        copy.insert_at, copy.source, copy.references = projection.span.end, (owner, col), col.references
-                        columns.append(copy)
+                        span = projection.span
+                        columns.append(
+                            Column(
+                                col.name,
+                                col.name_source,
+                                col.data_type,
+                                span,
+                                span,
+                                references=col.references,
+                                insert_at=span.end,
+                                source=(owner, col),
+                            )
+                        )
                 continue
             column = projection.column
             if column is None:
@@ -1304,10 +1314,8 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     if failure is None:
         return None
     severity = _severity(table)
-    if table.derived:
-        ends: list[int] = []
-    else:
-        ends = [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
+    # A view's or query table's columns have no types to blank: only the statement as written counts.
+    ends = [] if table.derived else [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
     plain = (_blank_unparsed(_with_plain_types(text, table, end), dialect) for end in ends)
     if any(_parse_failure(variant, dialect) is None for variant in plain):
         return None
@@ -1359,9 +1367,9 @@ def parse_sql(
             table = _read_table(text, stmt, semicolon, name)
             # A view, or a table made from a query: none, or only names, where columns are defined
             view = _read_view(text, stmt, semicolon, name) if table is None or _untyped(table) else None
-            table = view.table if view is not None else table
             if view is not None:
                 views.append(view)
+                table = view.table
             if table is None:
                 continue
             if table.problem:

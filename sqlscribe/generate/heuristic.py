@@ -176,8 +176,7 @@ def _aggregate(expression: str, table: Table) -> str | None:
     if argument == "*":
         if function != "count":
             return None
-        rows = table.sources[0].rsplit(".", 1)[-1] if len(table.sources) == 1 else "source"
-        words = entity_words(rows)
+        words = _source_rows(table, "source")
         return _sentence(f"Number of {_phrase([*words[:-1], _plural(words[-1])])} in the group")
     raw = name_words(name.strip('"`[]'))
     unit = f", in {UNIT_SUFFIXES[raw[-1]].removeprefix('in ')}" if len(raw) > 1 and raw[-1] in UNIT_SUFFIXES else ""
@@ -190,10 +189,15 @@ def _aggregate(expression: str, table: Table) -> str | None:
     event = [w for w in words if w not in ("at", "on", "date", "time", "timestamp")]
     if function in ("min", "max") and event != words and len(event) == 1 and event[0] in _PAST:
         # max(created_at): when the latest of the rows it reads was created
-        rows = _phrase(entity_words(table.sources[0])) if len(table.sources) == 1 else "row"
+        rows = _phrase(_source_rows(table, "row"))
         kind = "Date" if words[-1] in ("on", "date") else "Time"
         return _sentence(f"{kind} the {'earliest' if function == 'min' else 'latest'} {rows} was {event[0]}")
     return _sentence(f"{lead} {_phrase(words)}{unit}")
+
+
+def _source_rows(table: Table, otherwise: str) -> list[str]:
+    """What one row of the one table a query reads is, in words; ``otherwise`` when it reads several."""
+    return entity_words(table.sources[0]) if len(table.sources) == 1 else [otherwise]
 
 
 def _describe(col: Column, table: Table, shape: TableShape | None) -> str:
