@@ -362,3 +362,14 @@ def test_a_views_comments_are_no_house_style_for_the_tables_it_reads() -> None:
     table, view = (r for _, r in requests_for(parsed))
     assert table.context.style_examples == (("note", "Free text."),)
     assert ("carrier_cd", "Carrier code, upper case.") in view.context.style_examples
+
+
+def test_one_column_of_a_view_without_a_column_list_gets_the_list_with_its_comment_alone() -> None:
+    """The editor's column action on a Snowflake view with no list: the list is written whole, only
+    the one column commented (it failed with a KeyError for the others)."""
+    sql = "CREATE TABLE orders (id NUMBER, total NUMBER);\nCREATE VIEW recent AS SELECT id, total FROM orders;\n"
+    parsed = parse_sql(sql, "snowflake")
+    edits = plan_target(parsed, 1, TableDocs(None, {"total": "Total in cents."}), Target("recent", "total"))
+    assert apply_edits(sql, edits).splitlines()[1] == (
+        "CREATE VIEW recent (id, total COMMENT 'Total in cents.') AS SELECT id, total FROM orders;"
+    )

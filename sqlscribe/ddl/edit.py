@@ -84,8 +84,8 @@ def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, 
 
     if table.column_list_at is not None and columns:
         # A view without a column list: the list, every column named, goes before its clauses.
-        clauses = {c.name: column_comment_clause(dialect, dialect.literal(columns[c.name])) for c in table.columns}
-        items = [c.name_source + (clauses[c.name] or "" if c.name in columns else "") for c in table.columns]
+        clauses = {name: column_comment_clause(dialect, dialect.literal(text)) for name, text in columns.items()}
+        items = [c.name_source + (clauses.get(c.name) or "") for c in table.columns]
         edits.insert(0, TextEdit(table.column_list_at, table.column_list_at, f" ({', '.join(items)})"))
         columns = {}
     for col in table.columns:
