@@ -253,6 +253,18 @@ def test_the_heuristic_says_when_a_row_was_last_changed_and_names_a_last_event()
     }
 
 
+def test_the_heuristic_says_on_what_day_a_row_is_in_a_state() -> None:
+    parsed = parse_sql(
+        "CREATE TABLE invoices (due_on date, effective_date date, payment_due_dt date, renewal_dt date);", "postgres"
+    )
+    assert heuristic_docs(request_for(parsed, 0)).columns == {
+        "due_on": "Date the invoice is due.",  # was "Date of the due."
+        "effective_date": "Date the invoice is effective.",
+        "payment_due_dt": "Date of the payment due.",  # two words: no state of the row
+        "renewal_dt": "Date of the renewal.",
+    }
+
+
 def test_the_heuristic_splits_run_together_names_into_known_words() -> None:
     """What a case-folding database keeps of UserId or FirstName (pg_dump, Redshift's TICKIT)."""
     parsed = parse_sql(

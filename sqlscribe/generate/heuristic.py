@@ -44,6 +44,8 @@ _MONEY = {
     "value",
 }
 _CODES = {"status", "type", "code", "category", "kind", "class", "level", "tier", "stage", "state", "mode"}
+# What a row is from a date on (due_on, effective_date): "Date the invoice is due".
+_STATES = {"due", "effective", "expected", "valid", "payable", "eligible", "available", "overdue", "live"}
 _PAST = {
     "started",
     "ended",
@@ -268,6 +270,8 @@ def _describe(col: Column, table: Table, shape: TableShape | None) -> str:
             or (event[0] != "last" and event[0] in _PAST)
         ):
             return _sentence(f"{kind} when the {entity} was {_phrase(event)}{unit}")
+        if len(event) == 1 and event[0] in _STATES:  # due_on: the day it is due, not "of the due"
+            return _sentence(f"{kind} the {entity} is {_phrase(event)}{unit}")
         if event:
             return _sentence(f"{kind} of the {_phrase(event)}{unit}")
         return _sentence(f"{kind} of the {entity}{unit}")
