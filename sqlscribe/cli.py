@@ -339,7 +339,7 @@ WINDOW_FILES = 64
 
 def cmd_document(args: argparse.Namespace) -> int:
     from sqlscribe.docs import counted
-    from sqlscribe.document import FileOutcome, FilePlan, document_plans, plan_file
+    from sqlscribe.document import FileOutcome, FilePlan, counted_tables, document_plans, plan_file
 
     if args.dialect:
         try:
@@ -386,7 +386,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     failed = False
     records: list[dict[str, object]] = []
     changed_files = 0
-    documented = 0
+    documented: list[Table] = []
     window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
 
     def report_for(label: str) -> Callable[[int, int, Table], None]:
@@ -408,7 +408,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         if not args.quiet:
             parsed = outcome.parsed
             print(
-                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {counted(len(parsed.tables), 'table')}",
+                f"{path}: dialect {parsed.dialect} ({parsed.dialect_reason}), {counted_tables(parsed.tables)}",
                 file=sys.stderr,
             )
             for note in (d for d in parsed.diagnostics if d.severity == "info"):  # a view left undocumented
@@ -416,7 +416,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         for message in outcome.errors:
             print(message, file=sys.stderr)
         failed = failed or bool(outcome.errors)
-        documented += sum(1 for t in outcome.tables if t.edits)
+        documented += [t.table for t in outcome.tables if t.edits]
         if from_stdin:  # a filter: the whole documented text, changed or not
             changed_files += outcome.changed
             if args.format == "diff":
@@ -459,6 +459,8 @@ def cmd_document(args: argparse.Namespace) -> int:
                     "columns": table.docs.columns,
                     "source": source,
                 }
+                if table.table.adds_columns:  # the columns an ALTER TABLE adds to the table
+                    record["adds_columns"] = True
                 if table.error:
                     record["error"] = table.error
                 records.append(record)
@@ -541,7 +543,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         verb = "wrote" if args.write else "would change"
         noun = "source" if databases or projects else "file"
         print(
-            f"sqlscribe: documented {counted(documented, 'table')}; {verb} {changed_files} of "
+            f"sqlscribe: documented {counted_tables(documented)}; {verb} {changed_files} of "
             f"{counted(len(files) + len(databases) + len(projects) + from_stdin, noun)}"
             f" (model {backend.model_id})",
             file=sys.stderr,
@@ -586,9 +588,11 @@ def check_documented(
     annotate it), found without a model. Exit 1 when anything lacks a comment or a file cannot
     be read or parsed, as `ruff format --check` fails on a file it would change."""
     from sqlscribe.docs import counted
-    from sqlscribe.document import FilePlan, lacks, plan_file, table_line
+    from sqlscribe.document import FilePlan, counted_tables, lacks, plan_file, table_line
 
-    tables = lacking = 0
+    checked: list[Table] = []  # the statements checked
+    undeclared = 0  # and dbt resources read without a catalog
+    lacking = tables = 0  # tables: those checked for a description (no ALTER that adds columns)
     columns = bare_columns = bare_tables = 0  # for the summary's coverage
     failed = False
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
@@ -596,14 +600,15 @@ def check_documented(
     def report(plan: FilePlan, project: Project | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
         property file that declares it (else the resource's own file)."""
-        nonlocal tables, lacking, failed, columns, bare_columns, bare_tables
+        nonlocal tables, undeclared, lacking, failed, columns, bare_columns, bare_tables
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
                 print(diagnostic.format(plan.path), file=sys.stderr)
                 if annotate:
                     print(github_annotation(plan.path, diagnostic.line, diagnostic.message))
                 failed = True
-        tables += len(plan.work)
+        checked.extend(plan.parsed.tables[index] for index, _ in plan.work)
+        tables += sum(plan.parsed.tables[index].describable for index, _ in plan.work)
         columns += sum(len(plan.parsed.tables[index].columns) for index, _ in plan.work)
         bare_columns += sum(len(request.columns) for _, request in plan.todo)
         bare_tables += sum(request.want_description for _, request in plan.todo)
@@ -611,10 +616,11 @@ def check_documented(
         if project is None:
             for index, request in plan.todo:
                 table = plan.parsed.tables[index]
-                what = f"{table.kind} {table.name}"
+                what = f"{table.noun} {table.name}"
                 found.append((plan.path, table_line(plan.parsed, table), what, lacks(request, table)))
         else:
             tables += len(project.undeclared or ())  # read without a catalog: checked for a description
+            undeclared += len(project.undeclared or ())
             bare_tables += len(project.undescribed)
             for resource, missing in project.lacking(plan):
                 found.append(
@@ -661,18 +667,19 @@ def check_documented(
         report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
     if not quiet:
         if lacking:
-            summary = f"{lacking} of {counted(tables, 'table')} {'lacks' if lacking == 1 else 'lack'} comments"
+            verb = "lacks" if lacking == 1 else "lack"
+            summary = f"{lacking} of {counted_tables(checked, undeclared)} {verb} comments"
             share = f" ({(columns - bare_columns) * 100 // columns}%)" if columns else ""
+            summary += f"; {columns - bare_columns} of {counted(columns, 'column')}{share}"
             summary += (
-                f"; {columns - bare_columns} of {counted(columns, 'column')}{share} and"
-                f" {tables - bare_tables} of {counted(tables, 'table')} described"
+                f" and {tables - bare_tables} of {counted(tables, 'table')} described" if tables else " described"
             )
         elif failed:  # what could be read is documented; what could not is named above
-            summary = f"{counted(tables, 'table')} checked; what could not be read is named above"
-        elif not tables:  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models
+            summary = f"{counted_tables(checked, undeclared)} checked; what could not be read is named above"
+        elif not tables and not checked:  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models
             summary = "no tables to check"
         else:
-            summary = f"{counted(tables, 'table')} checked, every table and column documented"
+            summary = f"{counted_tables(checked, undeclared)} checked, every table and column documented"
         print(f"sqlscribe: {summary}", file=sys.stderr)
     return EXIT_FAILED if failed or lacking else EXIT_OK
 

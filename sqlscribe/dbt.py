@@ -27,9 +27,18 @@ def _source_of(table: str, origin: str) -> tuple[str, str | None, str]:
 def dbt_sources(records: Iterable[Mapping[str, object]]) -> str:
     """A dbt ``version: 2`` sources file for `sqlscribe document --format json` records."""
     sources: dict[tuple[str, str | None], list[Mapping[str, object]]] = {}
+    seen: dict[tuple[str, str | None, str], dict[str, object]] = {}
     for record in records:
         name, database, table = _source_of(str(record["table"]), str(record["file"]))
-        sources.setdefault((name, database), []).append({**record, "table": table})
+        earlier = seen.get((name, database, table))
+        if earlier is not None:  # the columns an ALTER TABLE adds join their table's entry
+            had = earlier["columns"] if isinstance(earlier["columns"], Mapping) else {}
+            more = record["columns"] if isinstance(record["columns"], Mapping) else {}
+            earlier["columns"] = {**had, **{k: v for k, v in more.items() if v or k not in had}}
+            earlier["description"] = earlier.get("description") or record.get("description")
+            continue
+        seen[name, database, table] = entry = {**record, "table": table}
+        sources.setdefault((name, database), []).append(entry)
     lines = ["version: 2", "", "sources:"]
     for (name, database), tables in sources.items():
         lines.append(f"  - name: {json.dumps(name, ensure_ascii=False)}")

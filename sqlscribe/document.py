@@ -71,7 +71,8 @@ def requests_for(parsed: ParsedFile, *, overwrite: bool = False) -> list[tuple[i
 
 
 def final_docs(table: Table, generated: TableDocs, *, overwrite: bool = False) -> TableDocs:
-    description = generated.description if generated.description and (overwrite or table.comment is None) else None
+    wanted = table.describable and (overwrite or table.comment is None)
+    description = generated.description if generated.description and wanted else None
     if description is None and table.comment is not None:
         description = table.comment.text
     columns = {}
@@ -204,6 +205,20 @@ def lacks(request: DocRequest, table: Table, noun: str = "column") -> str:
             f" {', '.join(request.columns)}"
         )
     return "; ".join(missing)
+
+
+def counted_tables(tables: Sequence[Table], more: int = 0) -> str:
+    """ "3 tables", or "1 table and 2 ALTER TABLEs" where some statements only add columns; with
+    ``more`` tables that are no statements (a dbt resource read without its catalog)."""
+    alters = sum(t.adds_columns for t in tables)
+    phrase = counted(len(tables) - alters + more, "table")
+    if not alters:
+        return phrase
+    return (
+        f"{phrase} and {counted(alters, 'ALTER TABLE')}"
+        if len(tables) > alters or more
+        else counted(alters, "ALTER TABLE")
+    )
 
 
 def table_line(parsed: ParsedFile, table: Table) -> int:

@@ -98,9 +98,12 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     # A key of several columns is one line of its own: marked on each member, every one of them
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
     # reference that is only part of it).
-    key = table.key_columns
+    whole = table.base or table  # an ALTER's table's keys are its CREATE's
+    key = whole.key_columns
     shape = TableShape.of(table) if drafts else None
-    for col in table.columns:
+    # An ALTER's added columns follow those its table was created with, as the table now has them.
+    earlier = [c for c in table.base.columns if table.column(c.name) is None] if table.base is not None else []
+    for col in [*earlier, *table.columns]:
         parts = [f"- {col.name} {col.data_type}".rstrip()]
         details = []
         for constraint in col.constraints:
@@ -121,11 +124,12 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
         lines.append("".join(parts))
     if len(key) > 1:
         lines.append(f"primary key: ({', '.join(key)})")
-    multi = [fk for fk in table.foreign_keys if len(fk.columns) > 1]
+    multi = [fk for fk in whole.foreign_keys if len(fk.columns) > 1]
     for fk in multi:
         lines.append(f"foreign key: ({', '.join(fk.columns)}) references {fk.ref_table}({', '.join(fk.ref_columns)})")
-    if table.comment is not None and not request.want_description:
-        lines.append(f"table comment: {clean_text(table.comment.text)}")
+    comment = table.base.comment if table.base is not None else table.comment
+    if comment is not None and not request.want_description:
+        lines.append(f"table comment: {clean_text(comment.text)}")
     context = request.context
     if context.neighbours:
         lines.append("other tables: " + ", ".join(context.neighbours[:12]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlscribe.ddl import (
+    Column,
     Comment,
     ParsedFile,
     Planned,
@@ -44,13 +45,23 @@ class Target:
         return f"{self.table}.{self.column}" if self.column else self.table
 
 
-def find_table(parsed: ParsedFile, name: str, hint_index: int | None = None) -> tuple[int, Table] | None:
-    """The table called ``name``; ``hint_index`` breaks ties when a file defines a name twice."""
-    if hint_index is not None and 0 <= hint_index < len(parsed.tables) and parsed.tables[hint_index].name == name:
-        return hint_index, parsed.tables[hint_index]
+def find_table(
+    parsed: ParsedFile, name: str, hint_index: int | None = None, at: int | None = None
+) -> tuple[int, Table] | None:
+    """The table called ``name``: the statement that starts at ``at``, else ``hint_index``'s, which
+    break ties when a file defines a name twice (or adds columns to it with ALTER TABLE)."""
+    named = [(index, table) for index, table in enumerate(parsed.tables) if table.name == name]
+    starting = next((found for found in named if found[1].span.start == at), None)
+    hinted = next((found for found in named if found[0] == hint_index), None)
+    return starting or hinted or (named[0] if named else None)
+
+
+def find_column(parsed: ParsedFile, table_name: str, column: str) -> tuple[int, Table, Column] | None:
+    """The statement that defines ``table_name.column``: its CREATE, or an ALTER TABLE that adds it."""
     for index, table in enumerate(parsed.tables):
-        if table.name == name:
-            return index, table
+        col = table.column(column) if table.name == table_name else None
+        if col is not None:
+            return index, table, col
     return None
 
 

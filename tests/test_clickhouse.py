@@ -117,6 +117,32 @@ def test_clickhouses_own_show_create_table_reads_back_with_its_comments(clickhou
     )
 
 
+def test_a_documented_alter_that_adds_columns_runs_and_clickhouse_keeps_their_comments(clickhouse: ClickHouse) -> None:
+    clickhouse.run("CREATE TABLE shop.visits (id UInt64, url String) ENGINE = MergeTree ORDER BY id")
+    sql = (
+        "ALTER TABLE shop.visits ADD COLUMN IF NOT EXISTS duration_ms UInt32 DEFAULT 0 CODEC(ZSTD(1)) AFTER id,"
+        " ADD COLUMN referrer_url Nullable(String) COMMENT 'Page the visitor came from';\n"
+    )
+    outcome = document_text(sql, HeuristicBackend(), dialect="clickhouse")
+    assert outcome.errors == []
+    described = "COMMENT 'Duration of the visit in milliseconds. Defaults to 0.'"
+    assert f"duration_ms UInt32 DEFAULT 0 {described} CODEC(ZSTD(1)) AFTER id," in outcome.new_text
+    clickhouse.run(outcome.new_text)
+    assert clickhouse.comments("visits") == TableDocs(
+        None,
+        {
+            "duration_ms": "Duration of the visit in milliseconds. Defaults to 0.",
+            "referrer_url": "Page the visitor came from",
+        },
+    )
+    assert [row[0] for row in clickhouse.rows("SELECT name FROM system.columns WHERE table = 'visits'")] == [
+        "id",
+        "duration_ms",
+        "url",
+        "referrer_url",
+    ]
+
+
 comment_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00")
     | st.sampled_from("'\"\\\n\t`$;?{}"),

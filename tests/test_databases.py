@@ -397,3 +397,43 @@ def test_a_documented_file_of_views_runs_in_postgresql_and_its_comments_read_bac
     # Run again, the file is unchanged.
     code, _, err = run("document", str(path), "--backend", "heuristic", "--write")
     assert code == 0 and path.read_text(encoding="utf-8") == documented, err
+
+
+def test_documented_migrations_run_in_postgresql_in_order_and_their_comments_read_back(pg: str, tmp_path: Path) -> None:
+    """A migrations folder: the CREATE in one file, columns added by ALTER TABLE in the next."""
+    (tmp_path / "V1__orders.sql").write_text(
+        "CREATE SCHEMA mig;\nCREATE TABLE mig.orders (order_id bigint PRIMARY KEY, placed_at timestamptz);\n"
+        "COMMENT ON TABLE mig.orders IS 'A customer order.';\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__discounts.sql").write_text(
+        "ALTER TABLE IF EXISTS mig.orders\n"
+        "    ADD COLUMN IF NOT EXISTS discount_pct numeric(5, 2) DEFAULT 0,\n"
+        "    ADD CONSTRAINT discount_range CHECK (discount_pct BETWEEN 0 AND 100),\n"
+        "    ADD COLUMN coupon_cd text;\n"
+        "COMMENT ON COLUMN mig.orders.coupon_cd IS 'Code of the coupon redeemed.';\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--write")
+    assert code == 0, err
+    with psycopg.connect(pg, autocommit=True) as conn:
+        for name in ("V1__orders.sql", "V2__discounts.sql"):
+            conn.execute((tmp_path / name).read_text(encoding="utf-8").encode())
+    query = """
+        SELECT coalesce(a.attname, ''), d.description
+        FROM pg_description d
+        JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND c.relname = 'orders'
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'mig'
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+    """
+    with psycopg.connect(pg) as conn:
+        got = dict(conn.execute(query.encode()).fetchall())
+    assert got == {
+        "": "A customer order.",
+        "order_id": "Unique identifier of the order.",
+        "placed_at": "Timestamp when the order was placed.",
+        "discount_pct": "Discount of the order as a percentage.",
+        "coupon_cd": "Code of the coupon redeemed.",
+    }
+    code, _, err = run("document", str(tmp_path), "--check")
+    assert code == 0 and "1 table and 1 ALTER TABLE checked" in err, err

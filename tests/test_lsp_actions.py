@@ -155,6 +155,38 @@ async def test_a_views_column_and_the_view_are_documented_with_comment_on(editor
     assert "COMMENT ON VIEW public.big_invoices IS '" in editor.texts[uri]
 
 
+MIGRATION = (
+    POSTGRES
+    + """COMMENT ON TABLE public.invoices IS 'A bill sent to a customer.';
+ALTER TABLE public.invoices ADD COLUMN due_on date, ADD COLUMN paid_at timestamptz;
+"""
+)
+
+
+async def test_the_columns_an_alter_table_adds_are_documented_after_it(editor: Editor):
+    uri = "file:///tmp/migration.sql"
+    editor.open(uri, MIGRATION)
+    at = MIGRATION.index("paid_at") + 2
+    actions = await editor.code_actions(uri, at)
+    assert [a.title for a in actions] == [
+        "Document column `paid_at`",
+        "Document ALTER TABLE `public.invoices` (2 columns)",
+        "Document this file (1 table and 1 ALTER TABLE)",
+    ]
+    resolved = await editor.client.code_action_resolve_async(actions[1])
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    text = editor.texts[uri]
+    assert text.startswith(MIGRATION.rstrip("\n"))
+    added = text[len(MIGRATION.rstrip("\n")) :].splitlines()[1:]
+    assert [line.split(" IS ")[0] for line in added] == [
+        "COMMENT ON COLUMN public.invoices.due_on",
+        "COMMENT ON COLUMN public.invoices.paid_at",
+    ]
+    after = parse_sql(text, "postgres")
+    assert after.tables[0].comment is not None and after.tables[0].column("amount_cents").comment is None
+    assert all(c.comment is not None for c in after.tables[1].columns)
+
+
 async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
     uri = "file:///tmp/file.sql"
     editor.open(uri, MYSQL)

@@ -124,6 +124,31 @@ async def test_inline_suggestions_for_views(editor: Editor):
     assert "@level1type = N'VIEW', @level1name = N'home'" in items[0].insert_text
 
 
+async def test_inline_suggestions_and_hover_for_an_alter_that_adds_columns(editor: Editor):
+    uri = "file:///tmp/inline_alter.sql"
+    text = (
+        "CREATE TABLE public.visits (visit_id bigint PRIMARY KEY, page_url text);\n"
+        "COMMENT ON TABLE public.visits IS 'One page view.';\n"
+        "ALTER TABLE public.visits ADD COLUMN referrer_url text;\n\n"
+    )
+    editor.open(uri, text)
+    items = await inline(editor, uri, len(text))
+    assert len(items) == 1 and isinstance(items[0].insert_text, str)
+    assert items[0].insert_text.startswith("COMMENT ON COLUMN public.visits.referrer_url IS '")
+    assert "COMMENT ON TABLE" not in items[0].insert_text  # the table is described where it is created
+    alter = parse_sql(text + items[0].insert_text, "postgres").tables[1]
+    assert alter.adds_columns and alter.column("referrer_url").comment is not None  # type: ignore[union-attr]
+
+    hover = await editor.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_at(text, text.index("visits ADD") + 1),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value == ("**public.visits** — table; this ALTER TABLE adds 1 column\n\nOne page view.")
+
+
 async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: Editor):
     uri = "file:///tmp/hover.sql"
     editor.open(uri, MYSQL)

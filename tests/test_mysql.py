@@ -219,3 +219,27 @@ def test_the_embedded_model_documents_a_live_mysql_database(my: str) -> None:
     assert {"orders", "orders.order_id", "orders.customer_id", "customers.doc"} <= set(got)
     assert got["orders.total_cents"] == "Order total in cents, it's tax included."
     assert all(text.strip() for text in got.values())
+
+
+def test_a_documented_migration_runs_in_mariadb_with_each_comment_before_its_place(my: str, tmp_path: Path) -> None:
+    """MySQL comments an added column inside its definition, before FIRST / AFTER."""
+    path = tmp_path / "V7__order_discounts.sql"
+    path.write_text(
+        "ALTER TABLE orders\n"
+        "  ADD COLUMN discount_pct DECIMAL(5,2) NOT NULL DEFAULT 0 AFTER customer_id,\n"
+        "  ADD COLUMN coupon_cd VARCHAR(16) FIRST,\n"
+        "  ADD INDEX ix_coupon (coupon_cd);\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", str(path), "--dialect", "mysql", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    written = path.read_text(encoding="utf-8")
+    assert "DEFAULT 0 COMMENT 'Discount of the order as a percentage.' AFTER customer_id," in written
+    database = my.split("/")[3].split("?")[0]
+    socket = my.split("unix_socket=")[1]
+    with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+        cur.execute(written)
+    got = comments(my)
+    assert got["orders.discount_pct"] == "Discount of the order as a percentage."
+    assert got["orders.coupon_cd"] == "Coupon code of the order."
+    assert shown(my, "orders").index("`coupon_cd`") < shown(my, "orders").index("`order_id`")  # FIRST still holds

@@ -7,7 +7,7 @@ from lsprotocol import types
 from lsp_server.features.actions import COMMAND_ACCEPTED
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import ParsedFile
-from sqlscribe.suggest import find_table
+from sqlscribe.suggest import find_column, find_table
 
 COMMAND_STATS = "sqlscribe.acceptanceStats"
 
@@ -51,9 +51,9 @@ def was_edited(parsed: ParsedFile, accepted: Accepted) -> bool:
     for column, text in accepted.texts.items():
         if column is None:
             current = table.comment.text if table.comment else None
-        else:
-            col = table.column(column)
-            current = col.comment.text if col and col.comment else None
+        else:  # the column may be one an ALTER TABLE adds
+            owner = find_column(parsed, accepted.table, column)
+            current = owner[2].comment.text if owner and owner[2].comment else None
         if current != text:
             return True
     return False

@@ -22,6 +22,7 @@ from lsp_server.features.dbt_actions import KIND_DBT, command_for, model_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
+from sqlscribe.document import counted_tables
 from sqlscribe.suggest import SuggestionError, Target, find_table, needs_docs, plan_target, request_for
 
 log = logging.getLogger(__name__)
@@ -81,11 +82,12 @@ def list_actions(
             actions.append(make(f"Document column `{col.name}`", KIND_COLUMN, col.name))
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
             n = len([c for c in table.columns if overwrite or c.comment is None])
-            actions.append(make(f"Document {table.kind} `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
+            actions.append(make(f"Document {table.noun} `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
-            k = sum(1 for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite))
-            title = f"Document this file ({counted(k, 'table')})"
+            lacking = [t for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
+            k = len(lacking)
+            title = f"Document this file ({counted_tables(lacking)})"
         else:  # a large file still being read as a whole: count later
             k = 1
             title = "Document this file"
@@ -179,10 +181,10 @@ class PlannedEdit:
 async def locate(ls: SqlscribeServer, uri: str, name: str, hint: int | None, at: int) -> tuple[Snapshot, int, Table]:
     """The current parse holding table ``name``, read near ``at`` first and wholly if it moved."""
     snap = await ls.snapshot_near(uri, at)
-    found = find_table(snap.parsed, name, hint if snap.window is None else None)
+    found = find_table(snap.parsed, name, hint if snap.window is None else None, at)
     if found is None and snap.window is not None:
         snap = await ls.snapshot(uri)
-        found = find_table(snap.parsed, name, hint)
+        found = find_table(snap.parsed, name, hint, at)
     if found is None:
         raise SuggestionError(f"table {name} no longer exists")
     return snap, found[0], found[1]
@@ -215,7 +217,7 @@ async def edit_for(
     )
     texts: dict[str | None, str] = {}
     if target.column is None:
-        if docs.description and (overwrite or table.comment is None):
+        if docs.description and table.describable and (overwrite or table.comment is None):
             texts[None] = docs.description
         for col in table.columns:
             if col.name in docs.columns and (overwrite or col.comment is None):

@@ -14,6 +14,7 @@ from lsprotocol import types
 from lsp_server.documents import DocumentUnavailable
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Column, ParsedFile, Table
+from sqlscribe.docs import counted
 from sqlscribe.generate import DocRequest, Generated, HeuristicBackend
 from sqlscribe.suggest import request_for
 
@@ -49,6 +50,10 @@ def register(server: SqlscribeServer) -> None:
 
 async def _table_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, table: Table) -> str:
     head = f"**{table.name}** — {table.kind}, {len(table.columns)} columns"
+    if table.adds_columns:  # described where it is created, never by the ALTER
+        head = f"**{table.name}** — {table.kind}; this ALTER TABLE adds {counted(len(table.columns), 'column')}"
+        described = table.base.comment if table.base is not None else None
+        return f"{head}\n\n{described.text if described else 'Its description belongs where it is created.'}"
     if table.comment is not None:
         return f"{head}\n\n{table.comment.text}"
     request = request_for(parsed, index)

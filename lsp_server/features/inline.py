@@ -25,7 +25,15 @@ from sqlscribe.ddl.dialects import CommentStyle, get_dialect
 from sqlscribe.ddl.parse import blank_batch_separators
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import DocRequest
-from sqlscribe.suggest import comment_clause, comment_on_statements, find_table, request_for, string_body
+from sqlscribe.suggest import (
+    comment_clause,
+    comment_on_statements,
+    find_column,
+    find_table,
+    needs_docs,
+    request_for,
+    string_body,
+)
 
 # Text just before the cursor that opens an empty comment literal.
 _OPEN_LITERAL = re.compile(r"(?:\bCOMMENT\s*=?\s*|\bdescription\s*=\s*|\bIS\s+)(['\"])$", re.IGNORECASE)
@@ -135,25 +143,22 @@ def _right_after(text: str, table: Table, offset: int) -> bool:
         return False
     line_end = text.find("\n", offset)
     rest = text[offset : line_end if line_end >= 0 else len(text)]
-    return not rest.strip() and (table.comment is None or any(c.comment is None for c in table.columns))
+    return not rest.strip() and needs_docs(table)
 
 
 def _comment_on_slot(snap: Snapshot, kind: str, name: str) -> Slot | None:
     parts = [p.strip().strip('"`[]') for p in name.split(".")]
     if kind != "COLUMN":
-        found = find_table(snap.parsed, ".".join(parts))
-        return Slot(found[0], None, "literal") if found else None
+        table_found = find_table(snap.parsed, ".".join(parts))
+        return Slot(table_found[0], None, "literal") if table_found else None
     table_name, column = ".".join(parts[:-1]), parts[-1]
-    found = find_table(snap.parsed, table_name)
+    found = find_column(snap.parsed, table_name, column)
     if found is None:
-        for index, table in enumerate(snap.parsed.tables):
+        for table in snap.parsed.tables:
             if table.short_name == table_name.rsplit(".", 1)[-1]:
-                found = (index, table)
+                found = find_column(snap.parsed, table.name, column)
                 break
-    if found is None or found[1].column(column) is None:
-        return None
-    col = found[1].column(column)
-    return Slot(found[0], col.name if col else column, "literal")
+    return Slot(found[0], found[2].name, "literal") if found is not None else None
 
 
 def _insert_text(snap: Snapshot, table: Table, slot: Slot, docs: TableDocs, offset: int) -> str | None:

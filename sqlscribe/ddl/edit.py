@@ -45,7 +45,7 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
     readable = get_dialect(table.dialect).readable
     description = None
     wanted = readable(docs.description or "")
-    if wanted and (table.comment is None or (overwrite and table.comment.text != wanted)):
+    if wanted and table.describable and (table.comment is None or (overwrite and table.comment.text != wanted)):
         description = wanted
     columns: dict[str, str] = {}
     for col in table.columns:

@@ -131,10 +131,25 @@ class Table:
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
+    # An ALTER TABLE … ADD [COLUMN]: the columns a migration adds to the table ``name``, commented
+    # where they are added. The table itself is described where it is created (``base``, when the
+    # file creates it above), never here.
+    adds_columns: bool = False
+    base: Table | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_view(self) -> bool:
         return self.kind != "table"
+
+    @property
+    def describable(self) -> bool:
+        """Whether this statement carries the table's description (an ALTER that adds columns does not)."""
+        return not self.adds_columns
+
+    @property
+    def noun(self) -> str:
+        """What the statement is, in messages: "table", "view", or "ALTER TABLE"."""
+        return "ALTER TABLE" if self.adds_columns else self.kind
 
     @property
     def short_name(self) -> str:

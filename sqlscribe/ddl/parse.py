@@ -922,12 +922,16 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
     return _ViewRead(view, projections, aliases, direct, bool(named))
 
 
-def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
+def _resolve_views(tables: list[Table], views: list[_ViewRead], alters: Sequence[Table] = ()) -> list[Table]:
     """Give each view the columns its ``*`` stands for, and each column the table column it copies
-    (its type, its reference), where the file creates that table. Returns the views found
-    unable to be documented here."""
+    (its type, its reference), where the file creates that table (with the columns ALTERs above
+    the view add to it). Returns the views found unable to be documented here."""
     failed: list[Table] = []
     matching = _ByName([t for t in tables if not t.is_view])
+
+    def columns_of(owner: Table, at: int) -> list[tuple[Table, Column]]:
+        added = [(a, c) for a in alters if a.base is owner and a.span.start < at for c in a.columns]
+        return [(owner, c) for c in owner.columns] + added
 
     def find(qualifier: list[str], at: int) -> Table | None:
         if qualifier:
@@ -947,9 +951,9 @@ def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
                 if any(owner is None for owner in owners) or not owners:
                     view.problem = "its columns come from a * over a table this file does not create"
                     continue
-                for owner in owners:
-                    assert owner is not None
-                    for col in owner.columns:
+                for table in owners:
+                    assert table is not None
+                    for owner, col in columns_of(table, at):
                         span = projection.span
                         columns.append(
                             Column(
@@ -972,7 +976,13 @@ def _resolve_views(tables: list[Table], views: list[_ViewRead]) -> list[Table]:
             if projection.reference or by_name:
                 qualifier, name = projection.reference[:-1], (projection.reference or [column.name])[-1]
                 candidates = [find(qualifier, at)] if qualifier else direct
-                found = [(o, c) for o in candidates if o is not None for c in [o.column(name)] if c is not None]
+                found = [
+                    (o, c)
+                    for table in candidates
+                    if table is not None
+                    for o, c in columns_of(table, at)
+                    if c.name.lower() == name.lower()
+                ]
                 if len(found) == 1:
                     column.source = found[0]
                     column.data_type, column.references = found[0][1].data_type, found[0][1].references
@@ -1067,6 +1077,131 @@ def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
         if j is not None and j + 1 < len(action) and _is_table_constraint(action[j + 1 :]):
             _read_table_constraint(action[j + 1 :], keys)
     return _AddedKeys(parts, keys) if keys.primary_key or keys.foreign_keys or keys.unique_keys else None
+
+
+# What may follow ADD in an ALTER TABLE and is no column (without COLUMN, a column's name stands there).
+_ADD_NOT_COLUMN = {
+    *_TABLE_CONSTRAINT_START,
+    *_MAYBE_CONSTRAINT_START,
+    "PARTITION",
+    "PROJECTION",
+    "STATISTICS",
+    "ROW",
+    "SEARCH",
+    "DEFAULT",
+    "SUPPLEMENTAL",
+    "FILEGROUP",
+    "CONSTRAINTS",
+}
+# The words an ALTER TABLE's actions start with; an item after an ADD's columns that starts with
+# none of them is one more column (SQL Server's and Snowflake's `ADD a int, b int`).
+_ALTER_ACTIONS = {
+    "ADD",
+    "DROP",
+    "ALTER",
+    "MODIFY",
+    "CHANGE",
+    "RENAME",
+    "SET",
+    "RESET",
+    "UNSET",
+    "OWNER",
+    "ENABLE",
+    "DISABLE",
+    "VALIDATE",
+    "INHERIT",
+    "NO",
+    "CLUSTER",
+    "REPLICA",
+    "ATTACH",
+    "DETACH",
+    "ALGORITHM",
+    "LOCK",
+    "WITH",
+    "CHECK",
+    "NOCHECK",
+    "COMMENT",
+    "ORDER",
+    "ENGINE",
+    "CONVERT",
+    "DEFAULT",
+    "CHARACTER",
+    "COLLATE",
+    "AUTO_INCREMENT",
+    "PARTITION",
+    "FORCE",
+    "SWAP",
+    "SUSPEND",
+    "RESUME",
+    "CLEAR",
+    "MATERIALIZE",
+    "FREEZE",
+    "MOVE",
+    "REPLACE",
+    "UPDATE",
+    "DELETE",
+    "SWITCH",
+    "REBUILD",
+}
+
+
+def _read_added_columns(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> Table | None:
+    """``ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] c type …`` (several, or Oracle's and Databricks'
+    ``ADD [COLUMNS] (c type, …)``): the columns a migration adds, as a record of their own whose
+    comments go where they are added. None for any other ALTER, and in SQLite (whose comments live
+    in the CREATE's text)."""
+    if len(stmt) < 5 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+        return None
+    if get_dialect(dialect_name).style is CommentStyle.SQL_COMMENT:
+        return None
+    i = 2
+    while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
+        i += 1
+    created = _created(text, stmt, semicolon, dialect_name, i)
+    if created is None:
+        return None
+    table, i = created
+    table.adds_columns = True
+    if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
+        i += 3  # ClickHouse
+    adding = False  # the item before was an ADD of columns: an item that is no action adds one more
+    for action in _split_top_level(stmt[i:]):
+        if not action:
+            continue
+        if action[0].upper != "ADD":
+            plain = _named(action[0]) and action[0].upper not in _ALTER_ACTIONS
+            if not (adding and plain and not _is_table_constraint(action)):
+                adding = False
+                continue
+            definitions = [action]
+        else:
+            k, explicit = 1, False
+            if k < len(action) and action[k].upper in ("COLUMN", "COLUMNS"):
+                k, explicit = k + 1, True
+            if k + 2 < len(action) and [t.upper for t in action[k : k + 3]] == ["IF", "NOT", "EXISTS"]:
+                k += 3
+            rest = action[k:]
+            if not rest or (not explicit and (rest[0].upper in _ADD_NOT_COLUMN or _is_table_constraint(rest))):
+                adding = False
+                continue
+            if rest[0].kind == TokenType.L_PAREN:
+                close = _matching_paren(rest, 0)
+                if close is None:
+                    return None
+                definitions = [e for e in _split_top_level(rest[1:close]) if e and not _is_table_constraint(e)]
+            else:
+                definitions = [rest]
+            adding = True
+        for definition in definitions:
+            if len(definition) >= 2 and definition[-2].upper == "AFTER":
+                definition = definition[:-2]  # MySQL's and ClickHouse's place: the comment goes before it
+            elif definition[-1].upper == "FIRST":
+                definition = definition[:-1]
+            if len(definition) >= 2 and _named(definition[0]):
+                column = _read_column(text, definition, dialect_name)
+                if column.data_type and table.column(column.name) is None:
+                    table.columns.append(column)
+    return table if table.columns else None
 
 
 def _read_table_clauses(text: str, stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
@@ -1200,6 +1335,11 @@ class _ByName:
         """The table a statement at offset ``at`` acts on: of those the name matches, the last
         created before it, as running the file would find (a script may drop and create a table
         again); a statement above every CREATE of the name documents the first."""
+        found = self.candidates(parts, at)
+        return found[0] if found else None
+
+    def candidates(self, parts: list[str], at: int) -> list[Table]:
+        """Those the name matches, the nearest before ``at`` first, then those after it."""
         wanted = _name_key(parts)
         found = []
         for key, table in self.by_short.get(wanted[-1], []) if wanted else []:
@@ -1207,7 +1347,7 @@ class _ByName:
             if wanted[-n:] == key[-n:]:
                 found.append(table)
         before = [t for t in found if t.span.start < at]
-        return before[-1] if before else (found[0] if found else None)
+        return before[::-1] + [t for t in found if t.span.start >= at]
 
 
 def _attach_keys(tables: list[Table], added: list[tuple[int, _AddedKeys]]) -> None:
@@ -1223,18 +1363,29 @@ def _attach_keys(tables: list[Table], added: list[tuple[int, _AddedKeys]]) -> No
             _mark_keys(table)
 
 
+def _attach_base(created: list[Table], alters: list[Table]) -> None:
+    """An ALTER that adds columns knows the CREATE above it in the file: the prompt shows the
+    table whole."""
+    matching = _ByName(created)
+    for alter in alters:
+        base = matching(alter.name.split("."), alter.span.start)
+        alter.base = base if base is not None and base.span.start < alter.span.start else None
+
+
 def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]]) -> None:
     """Attach COMMENT ON statements (at their offsets) to their tables; a schema-less name
-    matches any schema."""
-    matching = _ByName(tables)
+    matches any schema. A column's comment goes to the statement that defines the column: the
+    CREATE, or an ALTER that adds it."""
+    matching = _ByName([t for t in tables if not t.adds_columns])
+    adding = _ByName(tables)
     for at, record in records:
         if record.kind != "COLUMN":
             table = matching(record.parts, at)
             if table is not None:
                 table.comment = record.comment
         elif len(record.parts) >= 2:
-            table = matching(record.parts[:-1], at)
-            col = table.column(record.parts[-1]) if table is not None else None
+            owners = adding.candidates(record.parts[:-1], at)
+            col = next((c for t in owners if (c := t.column(record.parts[-1])) is not None), None)
             if col is not None:
                 col.comment = record.comment
 
@@ -1268,14 +1419,14 @@ def _blank_unparsed(source: str, dialect: str) -> str:
 
 
 def _severity(table: Table) -> str:
-    """A view that cannot be documented is no error in the file (the database may well take it),
-    unless its statement is unfinished."""
-    return "info" if table.derived and table.has_semicolon else "error"
+    """A view (or an ALTER that adds columns) that cannot be documented is no error in the file
+    (the database may well take it), unless its statement is unfinished."""
+    return "info" if (table.derived or table.adds_columns) and table.has_semicolon else "error"
 
 
 def _problem(table: Table, lines: _Lines) -> Diagnostic:
     line, col = lines.position(table.span.start)
-    return Diagnostic(f"{table.kind} {table.name}: {table.problem}", table.span, line, col, _severity(table))
+    return Diagnostic(f"{table.noun} {table.name}: {table.problem}", table.span, line, col, _severity(table))
 
 
 def _parse_failure(source: str, dialect: str) -> Exception | None:
@@ -1285,7 +1436,7 @@ def _parse_failure(source: str, dialect: str) -> Exception | None:
         tree = sqlglot.parse_one(source, read=dialect)
     except Exception as error:
         return error
-    return None if isinstance(tree, exp.Create) else ValueError("not a CREATE TABLE statement")
+    return None if isinstance(tree, (exp.Create, exp.Alter)) else ValueError("not a CREATE TABLE statement")
 
 
 def _with_plain_types(text: str, table: Table, end: int) -> str:
@@ -1315,7 +1466,9 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
         return None
     severity = _severity(table)
     # A view's or query table's columns have no types to blank: only the statement as written counts.
-    ends = [] if table.derived else [table.span.end] + ([table.column_list_end] if table.has_semicolon else [])
+    ends = [] if table.derived else [table.span.end]
+    if table.has_semicolon and not table.derived and not table.adds_columns:
+        ends.append(table.column_list_end)
     plain = (_blank_unparsed(_with_plain_types(text, table, end), dialect) for end in ends)
     if any(_parse_failure(variant, dialect) is None for variant in plain):
         return None
@@ -1329,10 +1482,10 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
         offset += max(0, min(rel_col - 1, len(stmt_lines[rel_line - 1])))
         line, col = lines.position(offset)
         message = str(info.get("description") or failure).splitlines()[0]
-        return Diagnostic(f"{table.kind} {table.name}: {message}", Span(offset, offset), line, col, severity)
+        return Diagnostic(f"{table.noun} {table.name}: {message}", Span(offset, offset), line, col, severity)
     line, col = lines.position(table.span.start)
     message = (str(failure).splitlines() or [type(failure).__name__])[0]
-    return Diagnostic(f"{table.kind} {table.name}: {message}", table.span, line, col, severity)
+    return Diagnostic(f"{table.noun} {table.name}: {message}", table.span, line, col, severity)
 
 
 def parse_sql(
@@ -1392,8 +1545,18 @@ def parse_sql(
             keys = _read_alter_keys(stmt, name)
             if keys is not None:
                 added.append((stmt[0].start, keys))
-    _attach_keys(tables, added)
-    diagnostics += [_problem(view, lines) for view in _resolve_views(tables, views)]
+            adds = _read_added_columns(text, stmt, semicolon, name)
+            if adds is not None:
+                problem = _validate(text, adds, name, lines) if validate else None
+                if problem is not None:
+                    adds.complete = False
+                    diagnostics.append(problem)
+                tables.append(adds)
+    created = [t for t in tables if not t.adds_columns]
+    alters = [t for t in tables if t.adds_columns]
+    _attach_keys(created, added)
+    _attach_base(created, alters)
+    diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
 

@@ -8,3 +8,5 @@ CREATE TABLE `emp` (
   PRIMARY KEY (`emp_id`),
   KEY idx_dept (dept_cd)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+ALTER TABLE emp ADD COLUMN term_dt DATE NULL AFTER hire_dt, ADD INDEX idx_term (term_dt);

@@ -12,6 +12,9 @@ COMMENT ON COLUMN billing."Invoices".cust_id IS 'Reference to the customer (bill
 COMMENT ON COLUMN billing."Invoices".issued_at IS 'Timestamp when the invoice was issued.';
 COMMENT ON COLUMN billing."Invoices"."note" IS 'Note of the invoice.';
 COMMENT ON COLUMN billing."Invoices".total_amt IS 'Invoice total incl. VAT, in euros.';
+ALTER TABLE ONLY billing."Invoices" ADD COLUMN due_on DATE, ADD COLUMN paid_at TIMESTAMPTZ;
+COMMENT ON COLUMN billing."Invoices".due_on IS 'Date the invoice is due.';
+COMMENT ON COLUMN billing."Invoices".paid_at IS 'Timestamp when the invoice was paid.';
 
 CREATE OR REPLACE VIEW billing.open_invoices AS
 SELECT i.invoice_id, i.cust_id AS customer_id, i.total_amt, now() - i.issued_at AS age

@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS billing."Invoices" (
     "note"       TEXT   -- free text
 );
 COMMENT ON COLUMN billing."Invoices".total_amt IS 'Invoice total incl. VAT, in euros.';
+ALTER TABLE ONLY billing."Invoices" ADD COLUMN due_on DATE, ADD COLUMN paid_at TIMESTAMPTZ;
 
 CREATE OR REPLACE VIEW billing.open_invoices AS
 SELECT i.invoice_id, i.cust_id AS customer_id, i.total_amt, now() - i.issued_at AS age

@@ -43,6 +43,10 @@ REFERENCES [dbo].[Customers] ([CustomerID])
 GO
 ALTER TABLE [sales].[OrderLines] CHECK CONSTRAINT [FK_OrderLines_Customers]
 GO
+ALTER TABLE [dbo].[Customers] ADD [LoyaltyTier] [tinyint] NULL, [LastOrderAt] [datetime2](7) NULL;
+EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Loyalty tier of the customer.', @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'Customers', @level2type = N'COLUMN', @level2name = N'LoyaltyTier';
+EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Timestamp of the last order.', @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'Customers', @level2type = N'COLUMN', @level2name = N'LastOrderAt';
+GO
 EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'Free-text notes the sales rep adds; shown on the packing slip.' , @level0type=N'SCHEMA',@level0name=N'sales', @level1type=N'TABLE',@level1name=N'OrderLines', @level2type=N'COLUMN',@level2name=N'Notes'
 GO
 /****** Object:  View [sales].[vCustomerLines]    Script Date: 11/27/2026 9:14:02 AM ******/

@@ -33,6 +33,8 @@ REFERENCES [dbo].[Customers] ([CustomerID])
 GO
 ALTER TABLE [sales].[OrderLines] CHECK CONSTRAINT [FK_OrderLines_Customers]
 GO
+ALTER TABLE [dbo].[Customers] ADD [LoyaltyTier] [tinyint] NULL, [LastOrderAt] [datetime2](7) NULL
+GO
 EXEC sys.sp_addextendedproperty @name=N'MS_Description', @value=N'Free-text notes the sales rep adds; shown on the packing slip.' , @level0type=N'SCHEMA',@level0name=N'sales', @level1type=N'TABLE',@level1name=N'OrderLines', @level2type=N'COLUMN',@level2name=N'Notes'
 GO
 /****** Object:  View [sales].[vCustomerLines]    Script Date: 11/27/2026 9:14:02 AM ******/

@@ -1,0 +1,273 @@
+"""Migrations: an ``ALTER TABLE … ADD [COLUMN]`` adds columns that need comments as much as those of
+a CREATE. Each such statement is read as a record of its own (``Table.adds_columns``), commented
+where the columns are added: COMMENT ON after it, or a clause inside its column definition; the
+table's description stays with its CREATE. DuckDB runs the documented migrations here; a real
+PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from in_process import run
+
+from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
+from sqlscribe.docs import TableDocs
+from sqlscribe.document import document_text, requests_for
+from sqlscribe.generate import HeuristicBackend
+from sqlscribe.prompt import render_table
+from sqlscribe.suggest import Target, find_column, plan_target
+
+MIGRATION = """CREATE TABLE orders (
+    order_id bigint PRIMARY KEY,
+    placed_at timestamp NOT NULL
+);
+COMMENT ON TABLE orders IS 'A customer order.';
+COMMENT ON COLUMN orders.order_id IS 'Order number.';
+
+ALTER TABLE orders ADD COLUMN discount_pct numeric(5, 2) DEFAULT 0;
+ALTER TABLE IF EXISTS ONLY orders
+    ADD COLUMN IF NOT EXISTS coupon_cd varchar(16),
+    ADD CONSTRAINT coupon_known CHECK (coupon_cd <> ''),
+    DROP COLUMN legacy_flag,
+    ADD COLUMN cancelled_at timestamp;
+COMMENT ON COLUMN orders.coupon_cd IS 'Code of the coupon redeemed.';
+COMMENT ON COLUMN orders.placed_at IS 'When the order was placed.';
+ALTER TABLE orders ADD CONSTRAINT orders_uk UNIQUE (coupon_cd);
+"""
+
+
+def test_each_alter_that_adds_columns_is_read_with_its_columns_and_their_comments() -> None:
+    parsed = parse_sql(MIGRATION, "postgres")
+    assert parsed.diagnostics == []
+    create, first, second = parsed.tables
+    assert not create.adds_columns and [c.name for c in create.columns] == ["order_id", "placed_at"]
+    assert first.adds_columns and first.name == "orders" and first.base is create
+    assert [(c.name, c.data_type, c.default) for c in first.columns] == [("discount_pct", "numeric(5, 2)", "0")]
+    assert [c.name for c in second.columns] == ["coupon_cd", "cancelled_at"]  # not the constraint nor the drop
+    # A COMMENT ON a column goes to the statement that defines it, wherever it stands.
+    assert second.column("coupon_cd").comment.text == "Code of the coupon redeemed."  # type: ignore[union-attr]
+    assert create.column("placed_at").comment.text == "When the order was placed."  # type: ignore[union-attr]
+    assert create.comment is not None and first.comment is None and second.comment is None
+    # The ALTER's own table-level key (a UNIQUE) still joins the CREATE's keys; it adds no record.
+    assert create.unique_keys == [("coupon_cd",)]
+
+
+def test_an_alter_asks_for_its_columns_never_the_tables_description() -> None:
+    parsed = parse_sql(MIGRATION, "postgres")
+    requests = dict(requests_for(parsed))
+    assert not requests[0].want_description and requests[0].columns == ()  # the CREATE is documented
+    assert (requests[1].want_description, requests[1].columns) == (False, ("discount_pct",))
+    assert (requests[2].want_description, requests[2].columns) == (False, ("cancelled_at",))
+
+
+def test_the_prompt_shows_the_table_whole_with_what_its_create_says() -> None:
+    parsed = parse_sql(MIGRATION, "postgres")
+    text = render_table(dict(requests_for(parsed))[2])
+    assert "- order_id bigint, primary key -- Order number." in text
+    assert "- placed_at timestamp, not null -- When the order was placed." in text
+    assert "- coupon_cd varchar(16) -- Code of the coupon redeemed." in text
+    assert "- cancelled_at timestamp\n" in text
+    assert "table comment: A customer order." in text
+    assert text.endswith("document: cancelled_at")
+
+
+def test_comments_follow_each_alter_and_a_second_run_changes_nothing() -> None:
+    outcome = document_text(MIGRATION, HeuristicBackend(), dialect="postgres")
+    assert outcome.errors == []
+    added = outcome.new_text.splitlines()
+    at = added.index("ALTER TABLE orders ADD COLUMN discount_pct numeric(5, 2) DEFAULT 0;")
+    assert added[at + 1].startswith("COMMENT ON COLUMN orders.discount_pct IS ")
+    at = added.index("    ADD COLUMN cancelled_at timestamp;")
+    assert added[at + 1].startswith("COMMENT ON COLUMN orders.cancelled_at IS ")
+    assert outcome.new_text.count("COMMENT ON TABLE") == 1  # the author's, on the CREATE
+    assert "orders.coupon_cd IS 'Code" in outcome.new_text and outcome.new_text.count("orders.coupon_cd IS") == 1
+    again = document_text(outcome.new_text, HeuristicBackend(), dialect="postgres")
+    assert again.errors == [] and again.new_text == outcome.new_text
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "added"),
+    [
+        # MySQL: FIRST / AFTER come after the definition, and the comment before them.
+        (
+            "mysql",
+            "ALTER TABLE orders ADD COLUMN discount_pct decimal(5,2) NOT NULL DEFAULT 0 AFTER id,"
+            " ADD coupon_cd varchar(16) FIRST, ADD INDEX ix_coupon (coupon_cd), ALGORITHM=INPLACE;",
+            "ALTER TABLE orders ADD COLUMN discount_pct decimal(5,2) NOT NULL DEFAULT 0 COMMENT '<discount_pct>'"
+            " AFTER id, ADD coupon_cd varchar(16) COMMENT '<coupon_cd>' FIRST, ADD INDEX ix_coupon (coupon_cd),"
+            " ALGORITHM=INPLACE;",
+        ),
+        # SQL Server: one ADD, several columns (and a constraint) after it; extended properties follow.
+        (
+            "tsql",
+            "ALTER TABLE dbo.Orders ADD DiscountPct decimal(5,2) NULL,"
+            " CouponCd nvarchar(16) NOT NULL CONSTRAINT DF_C DEFAULT N'', CONSTRAINT CK_D CHECK (DiscountPct >= 0);",
+            "ALTER TABLE dbo.Orders ADD DiscountPct decimal(5,2) NULL,"
+            " CouponCd nvarchar(16) NOT NULL CONSTRAINT DF_C DEFAULT N'', CONSTRAINT CK_D CHECK (DiscountPct >= 0);"
+            "\nEXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'<DiscountPct>',"
+            " @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'Orders',"
+            " @level2type = N'COLUMN', @level2name = N'DiscountPct';"
+            "\nEXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'<CouponCd>',"
+            " @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'Orders',"
+            " @level2type = N'COLUMN', @level2name = N'CouponCd';",
+        ),
+        # Oracle: a parenthesised list of definitions.
+        (
+            "oracle",
+            "ALTER TABLE orders ADD (discount_pct NUMBER(5,2), coupon_cd VARCHAR2(16) DEFAULT 'x' NOT NULL);",
+            "ALTER TABLE orders ADD (discount_pct NUMBER(5,2), coupon_cd VARCHAR2(16) DEFAULT 'x' NOT NULL);"
+            "\nCOMMENT ON COLUMN orders.discount_pct IS '<discount_pct>';"
+            "\nCOMMENT ON COLUMN orders.coupon_cd IS '<coupon_cd>';",
+        ),
+        # Snowflake: ADD COLUMN a …, b …; one of them already commented.
+        (
+            "snowflake",
+            "ALTER TABLE orders ADD COLUMN discount_pct NUMBER(5,2), coupon_cd VARCHAR COMMENT 'Coupon';",
+            "ALTER TABLE orders ADD COLUMN discount_pct NUMBER(5,2) COMMENT '<discount_pct>',"
+            " coupon_cd VARCHAR COMMENT 'Coupon';",
+        ),
+        (
+            "bigquery",
+            "ALTER TABLE shop.orders ADD COLUMN discount_pct NUMERIC, ADD COLUMN IF NOT EXISTS coupon_cd STRING;",
+            "ALTER TABLE shop.orders ADD COLUMN discount_pct NUMERIC OPTIONS(description='<discount_pct>'),"
+            " ADD COLUMN IF NOT EXISTS coupon_cd STRING OPTIONS(description='<coupon_cd>');",
+        ),
+        (
+            "databricks",
+            "ALTER TABLE orders ADD COLUMNS (discount_pct DECIMAL(5,2), coupon_cd STRING);",
+            "ALTER TABLE orders ADD COLUMNS (discount_pct DECIMAL(5,2) COMMENT '<discount_pct>',"
+            " coupon_cd STRING COMMENT '<coupon_cd>');",
+        ),
+        # ClickHouse: the comment before CODEC and AFTER.
+        (
+            "clickhouse",
+            "ALTER TABLE shop.orders ON CLUSTER main ADD COLUMN IF NOT EXISTS discount_pct Decimal(5,2) DEFAULT 0"
+            " CODEC(ZSTD(1)) AFTER id, ADD COLUMN coupon_cd LowCardinality(String);",
+            "ALTER TABLE shop.orders ON CLUSTER main ADD COLUMN IF NOT EXISTS discount_pct Decimal(5,2) DEFAULT 0"
+            " COMMENT '<discount_pct>' CODEC(ZSTD(1)) AFTER id,"
+            " ADD COLUMN coupon_cd LowCardinality(String) COMMENT '<coupon_cd>';",
+        ),
+    ],
+)
+def test_added_columns_are_commented_in_each_dialects_place(dialect: str, sql: str, added: str) -> None:
+    parsed = parse_sql(sql, dialect)
+    assert parsed.diagnostics == [] and len(parsed.tables) == 1
+    table = parsed.tables[0]
+    docs = TableDocs("Never written.", {c.name: f"<{c.name}>" for c in table.columns})
+    new_text = apply_edits(sql, plan_table_edits(table, docs))
+    assert new_text == added
+    again = parse_sql(new_text, dialect).tables[0]
+    assert {c.name: c.comment.text for c in again.columns if c.comment} == {
+        c.name: c.comment.text if c.comment else f"<{c.name}>" for c in table.columns
+    }
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql"),
+    [
+        ("postgres", "ALTER TABLE orders ADD CONSTRAINT pk PRIMARY KEY (id);"),
+        ("postgres", "ALTER TABLE orders ADD PRIMARY KEY (id), ADD FOREIGN KEY (c) REFERENCES c (id);"),
+        ("postgres", "ALTER TABLE orders RENAME COLUMN a TO b;"),
+        ("postgres", "ALTER TABLE orders ALTER COLUMN a SET DEFAULT 0;"),
+        ("mysql", "ALTER TABLE orders ADD INDEX ix (a), ADD UNIQUE KEY uk (b), ADD FULLTEXT (c);"),
+        ("tsql", "ALTER TABLE dbo.Orders ADD DEFAULT 0 FOR Total;"),
+        ("databricks", "ALTER TABLE orders ADD PARTITION (dt = '2024-01-01');"),
+        ("sqlite", "ALTER TABLE orders ADD COLUMN discount_pct REAL;"),  # its comments live in the CREATE's text
+    ],
+)
+def test_alters_that_add_no_column_are_no_records(dialect: str, sql: str) -> None:
+    parsed = parse_sql(sql, dialect)
+    assert parsed.tables == []
+
+
+def test_one_added_column_is_planned_from_the_editor_and_checked() -> None:
+    parsed = parse_sql(MIGRATION, "postgres")
+    index, table, col = find_column(parsed, "orders", "cancelled_at")  # type: ignore[misc]
+    assert table.adds_columns and col.name == "cancelled_at"
+    edits = plan_target(
+        parsed, index, TableDocs(None, {"cancelled_at": "When it was called off."}), Target("orders", "cancelled_at")
+    )
+    after = parse_sql(apply_edits(MIGRATION, edits), "postgres")
+    assert find_column(after, "orders", "cancelled_at")[2].comment.text == "When it was called off."  # type: ignore[index,union-attr]
+
+
+def test_migrations_documented_run_in_duckdb_and_read_back(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "V1__orders.sql").write_text(MIGRATION.split("\nALTER")[0] + "\n", encoding="utf-8")
+    (folder / "V2__discounts.sql").write_text(
+        "ALTER TABLE orders ADD COLUMN discount_pct DECIMAL(5, 2) DEFAULT 0;\n"
+        "ALTER TABLE orders ADD COLUMN coupon_cd VARCHAR;\n"
+        "COMMENT ON COLUMN orders.coupon_cd IS 'Code of the coupon redeemed.';\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("document", str(folder), "--dialect", "duckdb", "--backend", "heuristic", "--check")
+    assert code == 1
+    assert (
+        f"{folder / 'V2__discounts.sql'}:1:1: ALTER TABLE orders: 1 of 1 column without a comment: discount_pct" in out
+    )
+    assert "2 of 1 table and 2 ALTER TABLEs lack comments" in err
+    code, _, err = run("document", str(folder), "--dialect", "duckdb", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    con = duckdb.connect()
+    for name in ("V1__orders.sql", "V2__discounts.sql"):
+        con.execute((folder / name).read_text(encoding="utf-8"))
+    got = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'orders'").fetchall())
+    assert got == {
+        "order_id": "Order number.",
+        "placed_at": "Timestamp when the order was placed.",
+        "discount_pct": "Discount of the order as a percentage.",
+        "coupon_cd": "Code of the coupon redeemed.",
+    }
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'orders'").fetchone() == (
+        "A customer order.",
+    )
+    code, _, err = run("document", str(folder), "--dialect", "duckdb", "--backend", "heuristic", "--check")
+    assert code == 0 and "1 table and 2 ALTER TABLEs checked, every table and column documented" in err
+
+
+def test_a_view_over_star_has_the_columns_alters_above_it_add_and_says_what_they_say() -> None:
+    sql = """CREATE TABLE orders (order_id INTEGER PRIMARY KEY, placed_at TIMESTAMP);
+ALTER TABLE orders ADD COLUMN coupon_cd VARCHAR;
+CREATE VIEW every_order AS SELECT * FROM orders;
+CREATE VIEW coupons AS SELECT o.coupon_cd FROM orders o;
+ALTER TABLE orders ADD COLUMN later_col INTEGER;
+"""
+    parsed = parse_sql(sql, "duckdb")
+    view = parsed.tables[2]
+    assert [c.name for c in view.columns] == ["order_id", "placed_at", "coupon_cd"]  # not the one added below it
+    assert view.columns[2].source is not None and view.columns[2].source[0] is parsed.tables[1]
+    outcome = document_text(sql, HeuristicBackend(), dialect="duckdb")
+    assert outcome.errors == []
+    con = duckdb.connect()
+    con.execute(outcome.new_text)
+    got = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE column_name = 'coupon_cd'"
+    ).fetchall()
+    texts = {table: text for table, _, text in got}
+    assert set(texts) == {"orders", "every_order", "coupons"} and len(set(texts.values())) == 1, texts
+    assert texts["orders"] == "Coupon code of the order."
+
+
+def test_json_marks_an_alters_record_and_a_dbt_sources_file_lists_the_table_once(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sql"
+    path.write_text(MIGRATION.replace("orders", "shop.orders"), encoding="utf-8")
+    code, out, err = run("document", str(path), "--backend", "heuristic", "--format", "json", "-q")
+    assert code == 0, err
+    records = json.loads(out)
+    assert [(r["table"], r.get("adds_columns", False)) for r in records] == [
+        ("shop.orders", False),
+        ("shop.orders", True),
+        ("shop.orders", True),
+    ]
+    assert records[2]["description"] is None and list(records[2]["columns"]) == ["coupon_cd", "cancelled_at"]
+    code, out, err = run("document", str(path), "--backend", "heuristic", "--format", "dbt", "-q")
+    assert code == 0, err
+    assert out.count('- name: "orders"') == 1
+    assert '        description: "A customer order."' in out
+    columns = [line.split('"')[1] for line in out.splitlines() if line.startswith("          - name: ")]
+    assert columns == ["order_id", "placed_at", "discount_pct", "coupon_cd", "cancelled_at"]
+    assert '            description: "Code of the coupon redeemed."' in out
