@@ -459,8 +459,8 @@ def cmd_document(args: argparse.Namespace) -> int:
                     "columns": table.docs.columns,
                     "source": source,
                 }
-                if table.table.adds_columns:  # the columns an ALTER TABLE adds to the table
-                    record["adds_columns"] = True
+                if table.table.from_alter:  # columns an ALTER TABLE adds or redefines
+                    record["alter"] = True
                 if table.error:
                     record["error"] = table.error
                 records.append(record)

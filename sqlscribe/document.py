@@ -210,7 +210,7 @@ def lacks(request: DocRequest, table: Table, noun: str = "column") -> str:
 def counted_tables(tables: Sequence[Table], more: int = 0) -> str:
     """ "3 tables", or "1 table and 2 ALTER TABLEs" where some statements only add columns; with
     ``more`` tables that are no statements (a dbt resource read without its catalog)."""
-    alters = sum(t.adds_columns for t in tables)
+    alters = sum(t.from_alter for t in tables)
     phrase = counted(len(tables) - alters + more, "table")
     if not alters:
         return phrase

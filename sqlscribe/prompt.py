@@ -102,7 +102,10 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     key = whole.key_columns
     shape = TableShape.of(table) if drafts else None
     # An ALTER's added columns follow those its table was created with, as the table now has them.
-    earlier = [c for c in table.base.columns if table.column(c.name) is None] if table.base is not None else []
+    redefined = {id(c.source[1]) for c in table.columns if c.source is not None}  # MySQL's MODIFY / CHANGE
+    earlier = [
+        c for c in (table.base.columns if table.base else []) if table.column(c.name) is None and id(c) not in redefined
+    ]
     for col in [*earlier, *table.columns]:
         parts = [f"- {col.name} {col.data_type}".rstrip()]
         details = []
@@ -111,7 +114,7 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
                 details.append("not null")
                 continue
             details.append(constraint.lower() if constraint in ("PRIMARY KEY", "NOT NULL", "UNIQUE") else constraint)
-        if col.source is not None:
+        if col.source is not None and table.derived:
             details.append(f"from {col.source[0].name}.{col.source[1].name}")
         elif col.expression is not None:
             details.append(f"= {col.expression}")

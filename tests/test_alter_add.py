@@ -1,5 +1,5 @@
 """Migrations: an ``ALTER TABLE … ADD [COLUMN]`` adds columns that need comments as much as those of
-a CREATE. Each such statement is read as a record of its own (``Table.adds_columns``), commented
+a CREATE. Each such statement is read as a record of its own (``Table.from_alter``), commented
 where the columns are added: COMMENT ON after it, or a clause inside its column definition; the
 table's description stays with its CREATE. DuckDB runs the documented migrations here; a real
 PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
@@ -39,12 +39,12 @@ ALTER TABLE orders ADD CONSTRAINT orders_uk UNIQUE (coupon_cd);
 """
 
 
-def test_each_alter_that_adds_columns_is_read_with_its_columns_and_their_comments() -> None:
+def test_each_alter_that_from_alter_is_read_with_its_columns_and_their_comments() -> None:
     parsed = parse_sql(MIGRATION, "postgres")
     assert parsed.diagnostics == []
     create, first, second = parsed.tables
-    assert not create.adds_columns and [c.name for c in create.columns] == ["order_id", "placed_at"]
-    assert first.adds_columns and first.name == "orders" and first.base is create
+    assert not create.from_alter and [c.name for c in create.columns] == ["order_id", "placed_at"]
+    assert first.from_alter and first.name == "orders" and first.base is create
     assert [(c.name, c.data_type, c.default) for c in first.columns] == [("discount_pct", "numeric(5, 2)", "0")]
     assert [c.name for c in second.columns] == ["coupon_cd", "cancelled_at"]  # not the constraint nor the drop
     # A COMMENT ON a column goes to the statement that defines it, wherever it stands.
@@ -186,7 +186,7 @@ def test_alters_that_add_no_column_are_no_records(dialect: str, sql: str) -> Non
 def test_one_added_column_is_planned_from_the_editor_and_checked() -> None:
     parsed = parse_sql(MIGRATION, "postgres")
     index, table, col = find_column(parsed, "orders", "cancelled_at")  # type: ignore[misc]
-    assert table.adds_columns and col.name == "cancelled_at"
+    assert table.from_alter and col.name == "cancelled_at"
     edits = plan_target(
         parsed, index, TableDocs(None, {"cancelled_at": "When it was called off."}), Target("orders", "cancelled_at")
     )
@@ -258,7 +258,7 @@ def test_json_marks_an_alters_record_and_a_dbt_sources_file_lists_the_table_once
     code, out, err = run("document", str(path), "--backend", "heuristic", "--format", "json", "-q")
     assert code == 0, err
     records = json.loads(out)
-    assert [(r["table"], r.get("adds_columns", False)) for r in records] == [
+    assert [(r["table"], r.get("alter", False)) for r in records] == [
         ("shop.orders", False),
         ("shop.orders", True),
         ("shop.orders", True),
@@ -271,3 +271,37 @@ def test_json_marks_an_alters_record_and_a_dbt_sources_file_lists_the_table_once
     columns = [line.split('"')[1] for line in out.splitlines() if line.startswith("          - name: ")]
     assert columns == ["order_id", "placed_at", "discount_pct", "coupon_cd", "cancelled_at"]
     assert '            description: "Code of the coupon redeemed."' in out
+
+
+def test_mysqls_modify_and_change_restate_what_the_column_said_which_mysql_would_drop() -> None:
+    sql = """CREATE TABLE orders (
+  id INT PRIMARY KEY,
+  status VARCHAR(16) NOT NULL COMMENT 'Lifecycle state: new, paid, shipped',
+  note TEXT COMMENT 'Free text from the buyer'
+) COMMENT='Orders';
+ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL, CHANGE note buyer_note TEXT NULL AFTER id;
+ALTER TABLE orders MODIFY status VARCHAR(64) NOT NULL DEFAULT 'new';
+ALTER TABLE orders MODIFY COLUMN id BIGINT COMMENT 'Order number';
+"""
+    parsed = parse_sql(sql, "mysql")
+    assert [[c.name for c in t.columns] for t in parsed.tables[1:]] == [["status", "buyer_note"], ["status"], ["id"]]
+    assert parsed.tables[2].columns[0].source_comment == "Lifecycle state: new, paid, shipped"  # through the first
+    # The prompt shows the table as it is now: the renamed column once, under its new name.
+    prompt = render_table(dict(requests_for(parsed))[1])
+    assert "- note " not in prompt
+    assert prompt.splitlines()[2:5] == [
+        "- id INT, primary key",
+        "- status VARCHAR(32), not null",
+        "- buyer_note TEXT",
+    ]
+    outcome = document_text(sql, HeuristicBackend(), dialect="mysql")
+    assert outcome.errors == []
+    lines = outcome.new_text.splitlines()
+    assert lines[5] == (
+        "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL COMMENT 'Lifecycle state: new, paid, shipped',"
+        " CHANGE note buyer_note TEXT NULL COMMENT 'Free text from the buyer' AFTER id;"
+    )
+    assert lines[6].endswith("DEFAULT 'new' COMMENT 'Lifecycle state: new, paid, shipped';")
+    assert lines[7] == "ALTER TABLE orders MODIFY COLUMN id BIGINT COMMENT 'Order number';"  # its own, kept
+    # Elsewhere MODIFY is no column definition (Oracle's keeps the comment).
+    assert parse_sql("ALTER TABLE orders MODIFY (status VARCHAR2(32));", "oracle").tables == []

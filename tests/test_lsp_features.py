@@ -124,7 +124,7 @@ async def test_inline_suggestions_for_views(editor: Editor):
     assert "@level1type = N'VIEW', @level1name = N'home'" in items[0].insert_text
 
 
-async def test_inline_suggestions_and_hover_for_an_alter_that_adds_columns(editor: Editor):
+async def test_inline_suggestions_and_hover_for_an_alter_that_from_alter(editor: Editor):
     uri = "file:///tmp/inline_alter.sql"
     text = (
         "CREATE TABLE public.visits (visit_id bigint PRIMARY KEY, page_url text);\n"
@@ -137,7 +137,7 @@ async def test_inline_suggestions_and_hover_for_an_alter_that_adds_columns(edito
     assert items[0].insert_text.startswith("COMMENT ON COLUMN public.visits.referrer_url IS '")
     assert "COMMENT ON TABLE" not in items[0].insert_text  # the table is described where it is created
     alter = parse_sql(text + items[0].insert_text, "postgres").tables[1]
-    assert alter.adds_columns and alter.column("referrer_url").comment is not None  # type: ignore[union-attr]
+    assert alter.from_alter and alter.column("referrer_url").comment is not None  # type: ignore[union-attr]
 
     hover = await editor.client.text_document_hover_async(
         types.HoverParams(

@@ -243,3 +243,26 @@ def test_a_documented_migration_runs_in_mariadb_with_each_comment_before_its_pla
     assert got["orders.discount_pct"] == "Discount of the order as a percentage."
     assert got["orders.coupon_cd"] == "Coupon code of the order."
     assert shown(my, "orders").index("`coupon_cd`") < shown(my, "orders").index("`order_id`")  # FIRST still holds
+
+
+def test_a_migrations_modify_keeps_its_columns_comment_in_mariadb_once_documented(my: str, tmp_path: Path) -> None:
+    """MySQL's MODIFY defines a column anew: without the comment restated, the server drops it."""
+    migration = (
+        "CREATE TABLE {t} (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL COMMENT 'Lifecycle state: new, paid');\n"
+        "ALTER TABLE {t} MODIFY COLUMN status VARCHAR(32) NOT NULL;\n"
+    )
+    path = tmp_path / "V3__status.sql"
+    path.write_text(migration.format(t="shipments"), encoding="utf-8")
+    code, _, err = run("document", str(path), "--dialect", "mysql", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    assert "VARCHAR(32) NOT NULL COMMENT 'Lifecycle state: new, paid';" in path.read_text(encoding="utf-8")
+    database = my.split("/")[3].split("?")[0]
+    socket = my.split("unix_socket=")[1]
+    with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+        for statement in path.read_text(encoding="utf-8").split(";\n")[:-1]:
+            cur.execute(statement)
+        for statement in migration.format(t="as_written").split(";\n")[:-1]:
+            cur.execute(statement)
+    got = comments(my)
+    assert got["shipments.status"] == "Lifecycle state: new, paid"
+    assert "as_written.status" not in got  # the migration as written lost it

@@ -50,7 +50,7 @@ def register(server: SqlscribeServer) -> None:
 
 async def _table_text(ls: SqlscribeServer, parsed: ParsedFile, index: int, table: Table) -> str:
     head = f"**{table.name}** — {table.kind}, {len(table.columns)} columns"
-    if table.adds_columns:  # described where it is created, never by the ALTER
+    if table.from_alter:  # described where it is created, never by the ALTER
         head = f"**{table.name}** — {table.kind}; this ALTER TABLE adds {counted(len(table.columns), 'column')}"
         described = table.base.comment if table.base is not None else None
         return f"{head}\n\n{described.text if described else 'Its description belongs where it is created.'}"

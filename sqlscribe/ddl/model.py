@@ -75,10 +75,16 @@ class Column:
 
     @property
     def source_comment(self) -> str | None:
-        """The comment of the table column a view's column copies: what the view's column says
-        too (one column, one text, wherever it is shown)."""
-        comment = self.source[1].comment if self.source is not None else None
-        return (comment.text.strip() or None) if comment is not None else None
+        """The comment of the table column a view's column copies (or MySQL's MODIFY defines anew):
+        what this column says too (one column, one text, wherever it is shown). A source without
+        a comment says what its own source says."""
+        source = self.source
+        while source is not None:
+            comment = source[1].comment
+            if comment is not None and comment.text.strip():
+                return comment.text.strip()
+            source = source[1].source
+        return None
 
     @property
     def constraints(self) -> list[str]:
@@ -131,10 +137,11 @@ class Table:
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
-    # An ALTER TABLE … ADD [COLUMN]: the columns a migration adds to the table ``name``, commented
-    # where they are added. The table itself is described where it is created (``base``, when the
-    # file creates it above), never here.
-    adds_columns: bool = False
+    # An ALTER TABLE … ADD [COLUMN] (or MySQL's MODIFY / CHANGE, which define a column anew and drop
+    # its comment unless restated): the columns a migration defines for the table ``name``,
+    # commented where they are defined. The table itself is described where it is created
+    # (``base``, when the file creates it above), never here.
+    from_alter: bool = False
     base: Table | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -143,13 +150,13 @@ class Table:
 
     @property
     def describable(self) -> bool:
-        """Whether this statement carries the table's description (an ALTER that adds columns does not)."""
-        return not self.adds_columns
+        """Whether this statement carries the table's description (an ALTER that defines columns does not)."""
+        return not self.from_alter
 
     @property
     def noun(self) -> str:
         """What the statement is, in messages: "table", "view", or "ALTER TABLE"."""
-        return "ALTER TABLE" if self.adds_columns else self.kind
+        return "ALTER TABLE" if self.from_alter else self.kind
 
     @property
     def short_name(self) -> str:

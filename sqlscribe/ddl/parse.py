@@ -1145,11 +1145,21 @@ _ALTER_ACTIONS = {
 }
 
 
-def _read_added_columns(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> Table | None:
+@dataclass
+class _AlterRead:
+    """The columns an ALTER TABLE defines, and of those MySQL's MODIFY / CHANGE define anew, the
+    name each had."""
+
+    table: Table
+    redefined: list[tuple[Column, str]]
+
+
+def _read_added_columns(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name: str) -> _AlterRead | None:
     """``ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] c type …`` (several, or Oracle's and Databricks'
-    ``ADD [COLUMNS] (c type, …)``): the columns a migration adds, as a record of their own whose
-    comments go where they are added. None for any other ALTER, and in SQLite (whose comments live
-    in the CREATE's text)."""
+    ``ADD [COLUMNS] (c type, …)``), and MySQL's ``MODIFY [COLUMN] c type …`` / ``CHANGE [COLUMN] old c
+    type …`` (a column defined anew loses its comment unless the definition restates it): the
+    columns a migration defines, as a record of their own whose comments go where they are
+    defined. None for any other ALTER, and in SQLite (whose comments live in the CREATE's text)."""
     if len(stmt) < 5 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
         return None
     if get_dialect(dialect_name).style is CommentStyle.SQL_COMMENT:
@@ -1161,14 +1171,23 @@ def _read_added_columns(text: str, stmt: list[_Tok], semicolon: _Tok | None, dia
     if created is None:
         return None
     table, i = created
-    table.adds_columns = True
+    table.from_alter = True
     if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
         i += 3  # ClickHouse
     adding = False  # the item before was an ADD of columns: an item that is no action adds one more
+    redefined: list[tuple[Column, str]] = []
     for action in _split_top_level(stmt[i:]):
         if not action:
             continue
-        if action[0].upper != "ADD":
+        old: str | None = None
+        if action[0].upper in ("MODIFY", "CHANGE") and get_dialect(dialect_name).name == "mysql":
+            rest = action[2:] if len(action) > 1 and action[1].upper == "COLUMN" else action[1:]
+            if len(rest) < 3 or not _named(rest[0]):
+                continue
+            old = rest[0].text
+            definitions = [rest[1:] if action[0].upper == "CHANGE" else rest]
+            adding = False
+        elif action[0].upper != "ADD":
             plain = _named(action[0]) and action[0].upper not in _ALTER_ACTIONS
             if not (adding and plain and not _is_table_constraint(action)):
                 adding = False
@@ -1201,7 +1220,9 @@ def _read_added_columns(text: str, stmt: list[_Tok], semicolon: _Tok | None, dia
                 column = _read_column(text, definition, dialect_name)
                 if column.data_type and table.column(column.name) is None:
                     table.columns.append(column)
-    return table if table.columns else None
+                    if old is not None:
+                        redefined.append((column, old))
+    return _AlterRead(table, redefined) if table.columns else None
 
 
 def _read_table_clauses(text: str, stmt: list[_Tok], close: int, table: Table, dialect_name: str) -> None:
@@ -1372,11 +1393,25 @@ def _attach_base(created: list[Table], alters: list[Table]) -> None:
         alter.base = base if base is not None and base.span.start < alter.span.start else None
 
 
+def _attach_redefined(alters: list[Table], redefined: list[tuple[Table, Column, str]]) -> None:
+    """A column MySQL's MODIFY / CHANGE defines anew says what it said before (``Column.source``):
+    the definition the table had for it just above, in an earlier ALTER or in the CREATE."""
+    for alter, column, old in redefined:
+        if alter.base is None:
+            continue
+        earlier = [a for a in alters if a.base is alter.base and a.span.start < alter.span.start]
+        for owner in [*reversed(earlier), alter.base]:
+            before = owner.column(old)
+            if before is not None:
+                column.source = (owner, before)
+                break
+
+
 def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]]) -> None:
     """Attach COMMENT ON statements (at their offsets) to their tables; a schema-less name
     matches any schema. A column's comment goes to the statement that defines the column: the
     CREATE, or an ALTER that adds it."""
-    matching = _ByName([t for t in tables if not t.adds_columns])
+    matching = _ByName([t for t in tables if not t.from_alter])
     adding = _ByName(tables)
     for at, record in records:
         if record.kind != "COLUMN":
@@ -1421,7 +1456,7 @@ def _blank_unparsed(source: str, dialect: str) -> str:
 def _severity(table: Table) -> str:
     """A view (or an ALTER that adds columns) that cannot be documented is no error in the file
     (the database may well take it), unless its statement is unfinished."""
-    return "info" if (table.derived or table.adds_columns) and table.has_semicolon else "error"
+    return "info" if (table.derived or table.from_alter) and table.has_semicolon else "error"
 
 
 def _problem(table: Table, lines: _Lines) -> Diagnostic:
@@ -1467,7 +1502,7 @@ def _validate(text: str, table: Table, dialect: str, lines: _Lines) -> Diagnosti
     severity = _severity(table)
     # A view's or query table's columns have no types to blank: only the statement as written counts.
     ends = [] if table.derived else [table.span.end]
-    if table.has_semicolon and not table.derived and not table.adds_columns:
+    if table.has_semicolon and not table.derived and not table.from_alter:
         ends.append(table.column_list_end)
     plain = (_blank_unparsed(_with_plain_types(text, table, end), dialect) for end in ends)
     if any(_parse_failure(variant, dialect) is None for variant in plain):
@@ -1514,6 +1549,7 @@ def parse_sql(
     records: list[tuple[int, _CommentOn]] = []  # with each statement's offset
     added: list[tuple[int, _AddedKeys]] = []
     views: list[_ViewRead] = []
+    redefined: list[tuple[Table, Column, str]] = []  # MySQL's MODIFY / CHANGE: the name a column had
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
         if first == "CREATE":
@@ -1545,17 +1581,20 @@ def parse_sql(
             keys = _read_alter_keys(stmt, name)
             if keys is not None:
                 added.append((stmt[0].start, keys))
-            adds = _read_added_columns(text, stmt, semicolon, name)
-            if adds is not None:
+            alter = _read_added_columns(text, stmt, semicolon, name)
+            if alter is not None:
+                redefined += [(alter.table, col, old) for col, old in alter.redefined]
+                adds = alter.table
                 problem = _validate(text, adds, name, lines) if validate else None
                 if problem is not None:
                     adds.complete = False
                     diagnostics.append(problem)
                 tables.append(adds)
-    created = [t for t in tables if not t.adds_columns]
-    alters = [t for t in tables if t.adds_columns]
+    created = [t for t in tables if not t.from_alter]
+    alters = [t for t in tables if t.from_alter]
     _attach_keys(created, added)
     _attach_base(created, alters)
+    _attach_redefined(alters, redefined)
     diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
