@@ -6,6 +6,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -183,13 +184,19 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             for root, dirs, files in os.walk(path):
                 generated = DBT_OUTPUTS if "dbt_project.yml" in files else set()
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated)
-                for name in sorted(files):
+                for name in sorted(files, key=_in_version_order):
                     if name.lower().endswith(SQL_SUFFIXES):
                         yield Path(root) / name
         elif path.exists():
             yield path
         else:
             raise UsageError(f"{raw}: no such file or directory")
+
+
+def _in_version_order(name: str) -> list[str | int]:
+    """A file name's sort key with its numbers read as numbers: V2__… before V10__…, as migration
+    tools apply them (later files alter the tables earlier ones create)."""
+    return [int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name))]
 
 
 class FileReadError(Exception):
@@ -472,6 +479,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             finish(path, encoding, plan.text, outcome)
         window.clear()
 
+    known: list[Table] = []
     for number, path in enumerate(files, start=1):
         label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
         try:
@@ -482,7 +490,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             failed = True
             continue
-        plan = plan_file(text, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing)
+        plan = plan_file(text, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing, known=known)
+        known.extend(plan.parsed.tables)  # a migrations folder: the tables later files alter
         window.append((label, path, encoding, plan))
         pending = sum(len(p.todo) for _, _, _, p in window)
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:

@@ -109,8 +109,17 @@ class FilePlan:
     overwrite: bool
 
 
-def plan_file(text: str, *, path: str = "<text>", dialect: str | None = None, overwrite: bool = False) -> FilePlan:
-    parsed = parse_sql(text, dialect, path=path)
+def plan_file(
+    text: str,
+    *,
+    path: str = "<text>",
+    dialect: str | None = None,
+    overwrite: bool = False,
+    known: Sequence[Table] = (),
+) -> FilePlan:
+    """``known``: the tables of the files read before this one (a migrations folder), for the
+    ALTER TABLEs of a table created there."""
+    parsed = parse_sql(text, dialect, path=path, known=known)
     work = requests_for(parsed, overwrite=overwrite)
     return FilePlan(text, path, parsed, work, [(i, r) for i, r in work if not r.empty], overwrite)
 

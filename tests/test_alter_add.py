@@ -15,7 +15,7 @@ from in_process import run
 
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
 from sqlscribe.docs import TableDocs
-from sqlscribe.document import document_text, requests_for
+from sqlscribe.document import document_text, plan_file, requests_for
 from sqlscribe.generate import HeuristicBackend
 from sqlscribe.prompt import render_table
 from sqlscribe.suggest import Target, find_column, plan_target
@@ -305,3 +305,31 @@ ALTER TABLE orders MODIFY COLUMN id BIGINT COMMENT 'Order number';
     assert lines[7] == "ALTER TABLE orders MODIFY COLUMN id BIGINT COMMENT 'Order number';"  # its own, kept
     # Elsewhere MODIFY is no column definition (Oracle's keeps the comment).
     assert parse_sql("ALTER TABLE orders MODIFY (status VARCHAR2(32));", "oracle").tables == []
+
+
+def test_a_migrations_folder_is_read_in_version_order_and_later_files_know_earlier_tables(tmp_path: Path) -> None:
+    (tmp_path / "V1__orders.sql").write_text(
+        "CREATE TABLE orders (\n  id INT PRIMARY KEY COMMENT 'Order number',\n"
+        "  status VARCHAR(16) NOT NULL COMMENT 'Lifecycle state: new, paid, shipped'\n) COMMENT='Web shop orders';\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__discount.sql").write_text(
+        "ALTER TABLE orders ADD COLUMN discount_pct DECIMAL(5,2) NOT NULL DEFAULT 0 AFTER status;\n", encoding="utf-8"
+    )
+    (tmp_path / "V10__status.sql").write_text(
+        "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL;\n", encoding="utf-8"
+    )
+    code, out, err = run("document", str(tmp_path), "--dialect", "mysql", "--backend", "heuristic", "--format", "json")
+    assert code == 0, err
+    assert [Path(r["file"]).name for r in json.loads(out)] == ["V1__orders.sql", "V2__discount.sql", "V10__status.sql"]
+    assert json.loads(out)[2]["columns"] == {"status": "Lifecycle state: new, paid, shipped"}  # V1's, restated
+    # The prompt of an ALTER-only file shows the table an earlier file created.
+    first = plan_file((tmp_path / "V1__orders.sql").read_text(encoding="utf-8"), dialect="mysql")
+    second = plan_file(
+        (tmp_path / "V2__discount.sql").read_text(encoding="utf-8"), dialect="mysql", known=first.parsed.tables
+    )
+    prompt = render_table(second.todo[0][1])
+    assert "- status VARCHAR(16), not null -- Lifecycle state: new, paid, shipped" in prompt
+    assert "table comment: Web shop orders" in prompt
+    alone = plan_file((tmp_path / "V2__discount.sql").read_text(encoding="utf-8"), dialect="mysql")
+    assert "status" not in render_table(alone.todo[0][1])

@@ -1384,13 +1384,16 @@ def _attach_keys(tables: list[Table], added: list[tuple[int, _AddedKeys]]) -> No
             _mark_keys(table)
 
 
-def _attach_base(created: list[Table], alters: list[Table]) -> None:
-    """An ALTER that adds columns knows the CREATE above it in the file: the prompt shows the
-    table whole."""
-    matching = _ByName(created)
+def _attach_base(created: list[Table], alters: list[Table], known: list[Table]) -> None:
+    """An ALTER that defines columns knows the CREATE above it in the file, or else in the files
+    read before it (``known``: a migrations folder, read in order): the prompt shows the table
+    whole, and MySQL's MODIFY restates what the column said."""
+    matching, before = _ByName(created), _ByName(known[::-1])
     for alter in alters:
         base = matching(alter.name.split("."), alter.span.start)
-        alter.base = base if base is not None and base.span.start < alter.span.start else None
+        if base is None or base.span.start > alter.span.start:
+            base = before(alter.name.split("."), 0)  # the last created, of the files before this one
+        alter.base = base
 
 
 def _attach_redefined(alters: list[Table], redefined: list[tuple[Table, Column, str]]) -> None:
@@ -1399,7 +1402,9 @@ def _attach_redefined(alters: list[Table], redefined: list[tuple[Table, Column, 
     for alter, column, old in redefined:
         if alter.base is None:
             continue
-        earlier = [a for a in alters if a.base is alter.base and a.span.start < alter.span.start]
+        # alters: those of the files read before, then this file's in order
+        at = next(n for n, a in enumerate(alters) if a is alter)
+        earlier = [a for a in alters[:at] if a.base is alter.base]
         for owner in [*reversed(earlier), alter.base]:
             before = owner.column(old)
             if before is not None:
@@ -1530,6 +1535,7 @@ def parse_sql(
     path: str | None = None,
     validate: bool = True,
     window: tuple[int, int] | None = None,
+    known: Sequence[Table] = (),
 ) -> ParsedFile:
     """Read every CREATE TABLE in ``text`` with its columns and existing comments.
 
@@ -1593,8 +1599,9 @@ def parse_sql(
     created = [t for t in tables if not t.from_alter]
     alters = [t for t in tables if t.from_alter]
     _attach_keys(created, added)
-    _attach_base(created, alters)
-    _attach_redefined(alters, redefined)
+    earlier = [t for t in known if t.dialect == name and not t.is_view]
+    _attach_base(created, alters, [t for t in earlier if not t.from_alter])
+    _attach_redefined([*(t for t in earlier if t.from_alter), *alters], redefined)
     diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
     _attach_comment_on(tables, records)
     return ParsedFile(text, name, reason, tables, diagnostics)
