@@ -11,10 +11,13 @@ import asyncio
 import bisect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
-from sqlscribe.ddl import ParsedFile, detect_dialect, parse_sql, statement_window
+from sqlscribe.ddl import ParsedFile, Table, detect_dialect, parse_sql, statement_window
+from sqlscribe.migrations import detect_beside, earlier_tables
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -111,7 +114,7 @@ class Documents:
         self._snapshots: dict[str, Snapshot] = {}
         self._pending: dict[tuple[str, int | None, str | None], asyncio.Future[Snapshot]] = {}
         self._lines: dict[str, tuple[int | None, LineIndex]] = {}
-        self._dialects: dict[str, tuple[int | None, str]] = {}
+        self._dialects: dict[str, tuple[int | None, str, str]] = {}
 
     def cached(self, uri: str, version: int | None, dialect: str | None) -> Snapshot | None:
         snap = self._snapshots.get(uri)
@@ -159,6 +162,8 @@ class Documents:
             return await self.snapshot(uri, version, text, dialect, encoding)
         name = dialect or self._dialect(uri, version, text)
         parsed = parse_sql(text, name, path=uri, window=window)
+        if parsed.alters_elsewhere:
+            parsed = parse_sql(text, name, path=uri, window=window, known=_earlier(uri, name, text))
         return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), window)
 
     def forget(self, uri: str) -> None:
@@ -167,12 +172,17 @@ class Documents:
         self._dialects.pop(uri, None)
 
     def _dialect(self, uri: str, version: int | None, text: str) -> str:
+        return self._detected(uri, version, text)[0]
+
+    def _detected(self, uri: str, version: int | None, text: str) -> tuple[str, str]:
+        """The document's dialect and why: its own syntax, else that of the SQL files beside it."""
         known = self._dialects.get(uri)
         if known is not None and known[0] == version:
-            return known[1]
-        name, _reason = detect_dialect(text, uri)
-        self._dialects[uri] = (version, name)
-        return name
+            return known[1], known[2]
+        path = _path(uri)
+        name, reason = detect_beside(path, text) if path is not None else detect_dialect(text, uri)
+        self._dialects[uri] = (version, name, reason)
+        return name, reason
 
     def line_index(self, uri: str, version: int | None, text: str, encoding: str) -> LineIndex:
         known = self._lines.get(uri)
@@ -185,8 +195,24 @@ class Documents:
     def _build(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
         # sqlglot's check of every statement costs two thirds of a parse; on a multi-megabyte
         # file it is left to the moment a statement is edited (suggest.plan_target re-reads it).
-        parsed = parse_sql(text, dialect, path=uri, validate=len(text) <= VALIDATE_MAX_CHARS)
+        name, reason = (dialect, "given") if dialect else self._detected(uri, version, text)
+        validate = len(text) <= VALIDATE_MAX_CHARS
+        parsed = parse_sql(text, name, path=uri, validate=validate, dialect_reason=reason)
+        if parsed.alters_elsewhere:  # read again with the tables of the migrations before it
+            known = _earlier(uri, name, text)
+            parsed = parse_sql(text, name, path=uri, validate=validate, known=known, dialect_reason=reason)
         return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding))
+
+
+def _path(uri: str) -> Path | None:
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(path) if path else None
+
+
+def _earlier(uri: str, dialect: str, text: str) -> list[Table]:
+    """For a migration's ALTER TABLEs: the tables the files before it in its folder create."""
+    path = _path(uri)
+    return earlier_tables(path, dialect, text) if path is not None else []
 
 
 def _check_size(text: str) -> None:

@@ -6,14 +6,13 @@ import argparse
 import difflib
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
 from sqlscribe.dbt_project import (
@@ -28,11 +27,14 @@ from sqlscribe.dbt_project import (
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
+from sqlscribe.migrations import FOLDER_BYTES_CLI, SQL_SUFFIXES, detect_beside, earlier_tables, in_version_order
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
+if TYPE_CHECKING:
+    from sqlscribe.document import FilePlan
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-SQL_SUFFIXES = (".sql", ".ddl")
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 DBT_OUTPUTS = {"target", "dbt_packages", "logs"}  # what dbt writes beside dbt_project.yml: never sources
 
@@ -184,7 +186,7 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             for root, dirs, files in os.walk(path):
                 generated = DBT_OUTPUTS if "dbt_project.yml" in files else set()
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated)
-                for name in sorted(files, key=_in_version_order):
+                for name in sorted(files, key=in_version_order):
                     if name.lower().endswith(SQL_SUFFIXES):
                         yield Path(root) / name
         elif path.exists():
@@ -193,10 +195,18 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             raise UsageError(f"{raw}: no such file or directory")
 
 
-def _in_version_order(name: str) -> list[str | int]:
-    """A file name's sort key with its numbers read as numbers: V2__… before V10__…, as migration
-    tools apply them (later files alter the tables earlier ones create)."""
-    return [int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name))]
+def _plan_in_folder(path: Path, text: str, dialect: str | None, *, overwrite: bool = False) -> FilePlan:
+    """A file planned as one of a migrations folder: its dialect, where its own text shows none,
+    is the one the files beside it show, and its ALTER TABLEs know the tables the files before it
+    create."""
+    from sqlscribe.document import plan_file
+
+    name, reason = (dialect, "given") if dialect else detect_beside(path, text)
+    plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
+    if plan.parsed.alters_elsewhere:
+        known = earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None)
+        plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, known=known, dialect_reason=reason)
+    return plan
 
 
 class FileReadError(Exception):
@@ -346,7 +356,7 @@ WINDOW_FILES = 64
 
 def cmd_document(args: argparse.Namespace) -> int:
     from sqlscribe.docs import counted
-    from sqlscribe.document import FileOutcome, FilePlan, counted_tables, document_plans, plan_file
+    from sqlscribe.document import FileOutcome, counted_tables, document_plans, plan_file
 
     if args.dialect:
         try:
@@ -479,7 +489,6 @@ def cmd_document(args: argparse.Namespace) -> int:
             finish(path, encoding, plan.text, outcome)
         window.clear()
 
-    known: list[Table] = []
     for number, path in enumerate(files, start=1):
         label = f"{number}/{len(files)} {path.name}" if len(files) > 1 else path.name
         try:
@@ -490,8 +499,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             failed = True
             continue
-        plan = plan_file(text, path=str(path), dialect=args.dialect, overwrite=args.overwrite_existing, known=known)
-        known.extend(plan.parsed.tables)  # a migrations folder: the tables later files alter
+        plan = _plan_in_folder(path, text, args.dialect, overwrite=args.overwrite_existing)
         window.append((label, path, encoding, plan))
         pending = sum(len(p.todo) for _, _, _, p in window)
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
@@ -597,7 +605,7 @@ def check_documented(
     annotate it), found without a model. Exit 1 when anything lacks a comment or a file cannot
     be read or parsed, as `ruff format --check` fails on a file it would change."""
     from sqlscribe.docs import counted
-    from sqlscribe.document import FilePlan, counted_tables, lacks, plan_file, table_line
+    from sqlscribe.document import counted_tables, lacks, plan_file, table_line
 
     checked: list[Table] = []  # the statements checked
     undeclared = 0  # and dbt resources read without a catalog
@@ -648,7 +656,7 @@ def check_documented(
             print(error, file=sys.stderr)
             failed = True
             continue
-        report(plan_file(text, path=str(path), dialect=dialect))
+        report(_plan_in_folder(path, text, dialect))
     if from_stdin:
         piped = _stdin_sql()
         if piped is None:

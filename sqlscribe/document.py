@@ -116,10 +116,11 @@ def plan_file(
     dialect: str | None = None,
     overwrite: bool = False,
     known: Sequence[Table] = (),
+    dialect_reason: str = "given",
 ) -> FilePlan:
     """``known``: the tables of the files read before this one (a migrations folder), for the
-    ALTER TABLEs of a table created there."""
-    parsed = parse_sql(text, dialect, path=path, known=known)
+    ALTER TABLEs of a table created there; ``dialect_reason``: why ``dialect`` was chosen."""
+    parsed = parse_sql(text, dialect, path=path, known=known, dialect_reason=dialect_reason)
     work = requests_for(parsed, overwrite=overwrite)
     return FilePlan(text, path, parsed, work, [(i, r) for i, r in work if not r.empty], overwrite)
 

@@ -14,9 +14,11 @@ import pytest
 from in_process import run
 
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
+from sqlscribe.ddl.dialects import DEFAULT_REASON
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text, plan_file, requests_for
 from sqlscribe.generate import HeuristicBackend
+from sqlscribe.migrations import MAX_EARLIER_BYTES, detect_beside, earlier_tables
 from sqlscribe.prompt import render_table
 from sqlscribe.suggest import Target, find_column, plan_target
 
@@ -323,13 +325,48 @@ def test_a_migrations_folder_is_read_in_version_order_and_later_files_know_earli
     assert code == 0, err
     assert [Path(r["file"]).name for r in json.loads(out)] == ["V1__orders.sql", "V2__discount.sql", "V10__status.sql"]
     assert json.loads(out)[2]["columns"] == {"status": "Lifecycle state: new, paid, shipped"}  # V1's, restated
+    # Alone, as pre-commit passes a staged migration, the file still knows the files before it.
+    code, out, err = run("document", str(tmp_path / "V10__status.sql"), "--dialect", "mysql", "--backend", "heuristic")
+    assert code == 0 and "VARCHAR(32) NOT NULL COMMENT 'Lifecycle state: new, paid, shipped';" in out, err
     # The prompt of an ALTER-only file shows the table an earlier file created.
-    first = plan_file((tmp_path / "V1__orders.sql").read_text(encoding="utf-8"), dialect="mysql")
-    second = plan_file(
-        (tmp_path / "V2__discount.sql").read_text(encoding="utf-8"), dialect="mysql", known=first.parsed.tables
-    )
+    path = tmp_path / "V2__discount.sql"
+    text = path.read_text(encoding="utf-8")
+    second = plan_file(text, dialect="mysql", known=earlier_tables(path, "mysql", text))
     prompt = render_table(second.todo[0][1])
     assert "- status VARCHAR(16), not null -- Lifecycle state: new, paid, shipped" in prompt
     assert "table comment: Web shop orders" in prompt
-    alone = plan_file((tmp_path / "V2__discount.sql").read_text(encoding="utf-8"), dialect="mysql")
-    assert "status" not in render_table(alone.todo[0][1])
+    assert "status" not in render_table(plan_file(text, dialect="mysql").todo[0][1])
+
+
+def test_earlier_files_are_read_once_while_unchanged_and_not_at_all_without_an_alter(tmp_path: Path) -> None:
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id INT);\n", encoding="utf-8")
+    (tmp_path / "V2__b.sql").write_text("CREATE TABLE b (id INT);\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("CREATE TABLE c (id INT);\n", encoding="utf-8")
+    later = tmp_path / "V11__c.sql"
+    assert earlier_tables(later, "postgres", "CREATE TABLE c (id INT);") == []  # nothing to alter: nothing read
+    first = earlier_tables(later, "postgres", "ALTER TABLE a ADD COLUMN x INT;")
+    assert [t.name for t in first] == ["a", "b"]
+    assert earlier_tables(later, "postgres", "ALTER TABLE a ADD COLUMN x INT;")[0] is first[0]  # from the cache
+    assert [t.name for t in earlier_tables(tmp_path / "V2__b.sql", "postgres", "ALTER TABLE a ADD x INT;")] == ["a"]
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a2 (id INT, more TEXT);\n", encoding="utf-8")
+    assert [t.name for t in earlier_tables(later, "postgres", "ALTER TABLE a2 ADD x INT;")] == ["a2", "b"]
+    (tmp_path / "V3__big.sql").write_text("-- " + "x" * MAX_EARLIER_BYTES + "\n", encoding="utf-8")
+    assert earlier_tables(later, "postgres", "ALTER TABLE a ADD COLUMN x INT;") == []  # too much to read for one file
+
+
+def test_a_migration_that_shows_no_dialect_is_read_in_the_one_its_folder_shows(tmp_path: Path) -> None:
+    (tmp_path / "V1__orders.sql").write_text(
+        "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(16) COMMENT 'Lifecycle state') ENGINE=InnoDB;\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__status.sql").write_text("ALTER TABLE orders MODIFY status VARCHAR(32);\n", encoding="utf-8")
+    code, out, err = run("document", str(tmp_path / "V2__status.sql"), "--backend", "heuristic")
+    assert code == 0, err
+    assert "V2__status.sql: dialect mysql (as 1 of the SQL files beside it show), 1 ALTER TABLE" in err
+    assert "+ALTER TABLE orders MODIFY status VARCHAR(32) COMMENT 'Lifecycle state';" in out
+    # A file's own syntax decides for it; a folder that shows nothing leaves the default.
+    assert detect_beside(tmp_path / "V3__x.sql", "CREATE TABLE t (a VARIANT);")[0] == "snowflake"
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "a.sql").write_text("ALTER TABLE t ADD COLUMN x int;\n", encoding="utf-8")
+    assert detect_beside(lone / "b.sql", "ALTER TABLE t ADD COLUMN y int;") == ("postgres", DEFAULT_REASON)

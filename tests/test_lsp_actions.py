@@ -187,6 +187,29 @@ async def test_the_columns_an_alter_table_adds_are_documented_after_it(editor: E
     assert all(c.comment is not None for c in after.tables[1].columns)
 
 
+async def test_a_migration_open_alone_knows_the_table_an_earlier_file_created(editor: Editor):
+    """MySQL's MODIFY drops a column's comment unless restated: the action restates what the
+    CREATE in the folder's earlier migration says."""
+    folder = TMP / "migrations"
+    folder.mkdir()
+    (folder / "V1__orders.sql").write_text(
+        "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL COMMENT 'Lifecycle state: new, paid')"
+        " ENGINE=InnoDB COMMENT='Web shop orders';\n",
+        encoding="utf-8",
+    )
+    text = "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL;\n"
+    (folder / "V10__status.sql").write_text(text, encoding="utf-8")
+    uri = (folder / "V10__status.sql").as_uri()
+    editor.open(uri, text)
+    actions = await editor.code_actions(uri, text.index("status"))
+    assert [a.title for a in actions][:2] == ["Document column `status`", "Document ALTER TABLE `orders` (1 column)"]
+    resolved = await editor.client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    assert editor.texts[uri] == (
+        "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL COMMENT 'Lifecycle state: new, paid';\n"
+    )
+
+
 async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
     uri = "file:///tmp/file.sql"
     editor.open(uri, MYSQL)

@@ -228,6 +228,8 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
 ]
 
 DEFAULT_DIALECT = "postgres"
+# Why a file with nothing dialect-specific in it is read as the default.
+DEFAULT_REASON = f"no dialect-specific syntax found; defaulting to {DEFAULT_DIALECT}"
 
 
 def detect_dialect(text: str, path: str | None = None) -> tuple[str, str]:
@@ -252,7 +254,7 @@ def detect_dialect(text: str, path: str | None = None) -> tuple[str, str]:
         scores["mysql"] = 1
         evidence["mysql"] = "backtick-quoted identifiers"
     if not scores:
-        return DEFAULT_DIALECT, "no dialect-specific syntax found; defaulting to postgres"
+        return DEFAULT_DIALECT, DEFAULT_REASON
     # A tie is settled for the default: GENERATED ALWAYS AS IDENTITY is PostgreSQL's as much as
     # Databricks', and reading "quoted" names as Spark's strings finds no table at all.
     best = max(sorted(scores), key=lambda name: (scores[name], name == DEFAULT_DIALECT))

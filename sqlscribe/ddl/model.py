@@ -210,6 +210,12 @@ class ParsedFile:
     tables: list[Table]
     diagnostics: list[Diagnostic]
 
+    @property
+    def alters_elsewhere(self) -> bool:
+        """Whether an ALTER TABLE here defines columns of a table the text does not create above it
+        (a migration: ``parse_sql(known=…)`` with the files before it shows the table whole)."""
+        return any(t.from_alter and t.base is None for t in self.tables)
+
     def table_at(self, offset: int) -> Table | None:
         for table in self.tables:
             if table.span.start <= offset <= table.statement_end:

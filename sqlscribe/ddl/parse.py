@@ -1536,6 +1536,7 @@ def parse_sql(
     validate: bool = True,
     window: tuple[int, int] | None = None,
     known: Sequence[Table] = (),
+    dialect_reason: str = "given",
 ) -> ParsedFile:
     """Read every CREATE TABLE in ``text`` with its columns and existing comments.
 
@@ -1545,7 +1546,7 @@ def parse_sql(
     statement boundary); offsets still refer to the whole text.
     """
     if dialect:
-        name, reason = get_dialect(dialect).name, "given"
+        name, reason = get_dialect(dialect).name, dialect_reason
     else:
         name, reason = detect_dialect(text, path)
     lines = _Lines(text)

@@ -1,0 +1,81 @@
+"""How long a migration's ALTER TABLEs take to learn their tables from the files before it.
+
+A folder of Flyway-style migrations (``V1__…sql`` … ``VN__…sql``): every tenth creates a table of
+eight columns, the others add a column to one of them. For the last file, ``earlier_tables`` reads
+every file before it (uncached: the first time the editor or the command line meets the folder)
+and then again from its cache (what every later request costs while no file changes).
+
+    .venv/bin/python bench/migrations.py --files 300 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlscribe import migrations
+from sqlscribe.migrations import FOLDER_BYTES_CLI, MAX_EARLIER_BYTES, MAX_EARLIER_FILES, earlier_tables
+
+
+def write_folder(folder: Path, files: int) -> Path:
+    """The migrations; returns the last one."""
+    last = folder
+    for n in range(1, files + 1):
+        table = f"tbl_{(n - 1) // 10}"
+        if n % 10 == 1:
+            columns = ",\n".join(f"  col_{c}_amt DECIMAL(10,2) COMMENT 'Amount {c}'" for c in range(7))
+            body = f"CREATE TABLE {table} (\n  id INT PRIMARY KEY,\n{columns}\n) ENGINE=InnoDB;\n"
+        else:
+            body = f"ALTER TABLE {table} ADD COLUMN added_{n}_dt DATE NULL AFTER id;\n"
+        last = folder / f"V{n}__step_{n}.sql"
+        last.write_text(body, encoding="utf-8")
+    return last
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        last = write_folder(Path(tmp), args.files)
+        text = last.read_text(encoding="utf-8")
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir()) - last.stat().st_size
+
+        def read() -> list[object]:  # as the command line reads (the editor: MAX_EARLIER_FILES at most)
+            return list(earlier_tables(last, "mysql", text, FOLDER_BYTES_CLI, files=None))
+
+        def uncached() -> None:
+            migrations._READ.clear()
+            read()
+
+        first = timed(uncached, args.repeat)
+        known = read()
+        cached = timed(read, args.repeat)
+        editor = args.files - 1 <= MAX_EARLIER_FILES and size <= MAX_EARLIER_BYTES
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print("| measurement | result |\n|---|---|")
+    print(f"| earlier files read for the last of {args.files} ({size / 1000:.0f} kB, {len(known)} records) | |")
+    print(f"| first read (uncached) | {first * 1000:.0f} ms |")
+    print(f"| again, from the cache (files unchanged) | {cached * 1000:.1f} ms |")
+    print(f"| read by the editor too (at most {MAX_EARLIER_FILES} files, {MAX_EARLIER_BYTES:,} bytes) | {editor} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

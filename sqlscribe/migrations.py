@@ -1,0 +1,133 @@
+"""A migrations folder (Flyway's ``V7__add_discount.sql``, golang-migrate's ``000007_…up.sql``):
+the tables the files before one create and alter, so that its ``ALTER TABLE``s know their table
+whether the file is documented in a folder run, alone (pre-commit passes only the staged files)
+or in the editor."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlscribe.ddl import Table, detect_dialect, parse_sql
+from sqlscribe.ddl.dialects import DEFAULT_REASON
+
+SQL_SUFFIXES = (".sql", ".ddl")
+# A folder whose earlier files are more or hold more than this is not read for one file's ALTERs in
+# the editor (about a second of reading, once: bench/migrations.py; later reads come from the cache
+# while the files are unchanged); the command line reads up to FOLDER_BYTES_CLI, however many.
+MAX_EARLIER_BYTES = 1_000_000
+MAX_EARLIER_FILES = 800
+FOLDER_BYTES_CLI = 50_000_000
+_ALTER_TABLE = re.compile(r"\bALTER\s+TABLE\b", re.IGNORECASE)
+
+
+def in_version_order(name: str) -> list[str | int]:
+    """A file name's sort key with its numbers read as numbers: ``V2__…`` before ``V10__…``, as
+    migration tools apply them."""
+    return [int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name))]
+
+
+@dataclass
+class _Read:
+    stamp: tuple[int, int]  # the file's mtime and size when read
+    tables: list[Table]
+
+
+_READ: dict[tuple[str, str], _Read] = {}
+
+
+def earlier_tables(
+    path: Path, dialect: str, text: str, limit: int = MAX_EARLIER_BYTES, files: int | None = MAX_EARLIER_FILES
+) -> list[Table]:
+    """The tables and ALTER records of the SQL files beside ``path`` that come before it in version
+    order, each file read with those before it; empty when ``text`` alters no table, or when the
+    earlier files hold more than ``limit`` bytes, are more than ``files`` or cannot be listed."""
+    if not _ALTER_TABLE.search(text):
+        return []
+    key = in_version_order(path.name)
+    siblings: list[tuple[list[str | int], str, tuple[int, int]]] = []
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                if not entry.name.lower().endswith(SQL_SUFFIXES):
+                    continue
+                order = in_version_order(entry.name)
+                if order < key and entry.is_file():
+                    stat = entry.stat()
+                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size)))
+    except OSError:
+        return []
+    siblings.sort()
+    if sum(size for _, _, (_, size) in siblings) > limit or (files is not None and len(siblings) > files):
+        return []
+    known: list[Table] = []
+    by_name: dict[str, list[tuple[int, Table]]] = {}  # the records so far, in order, by short name
+    for _, sibling, stamp in siblings:
+        read = _READ.get((sibling, dialect))
+        if read is None or read.stamp != stamp:
+            try:
+                data = Path(sibling).read_bytes()
+            except OSError:
+                continue
+            if b"\x00" in data[:65536]:
+                continue  # binary
+            source = data.decode("utf-8", errors="replace")
+            parsed = parse_sql(source, dialect, validate=False)
+            if parsed.alters_elsewhere:  # again, with the records of the tables it alters
+                names = {t.short_name.lower() for t in parsed.tables if t.from_alter and t.base is None}
+                tables = sorted((found for name in names for found in by_name.get(name, ())), key=lambda f: f[0])
+                parsed = parse_sql(source, dialect, validate=False, known=[t for _, t in tables])
+            read = _READ[sibling, dialect] = _Read(stamp, [t for t in parsed.tables if not t.is_view])
+        for table in read.tables:
+            by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
+            known.append(table)
+    return known
+
+
+_DETECTED: dict[str, tuple[tuple[int, int], str | None]] = {}
+# How many of a folder's files are asked what dialect they show, for a file that shows none.
+MAX_FILES_ASKED = 50
+
+
+def detect_beside(path: Path, text: str) -> tuple[str, str]:
+    """The file's dialect as :func:`detect_dialect` finds it; where its own text shows none (an
+    ``ALTER TABLE t MODIFY …`` alone is MySQL's only because the folder is), the dialect most of
+    the SQL files beside it show, the nearest before it in version order asked first."""
+    name, reason = detect_dialect(text, str(path))
+    if reason != DEFAULT_REASON:
+        return name, reason
+    key = in_version_order(path.name)
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.name.lower().endswith(SQL_SUFFIXES) and p != path]
+    except OSError:
+        return name, reason
+    siblings.sort(key=lambda p: (in_version_order(p.name) > key, in_version_order(p.name)))
+    earlier = [p for p in siblings if in_version_order(p.name) < key][::-1]
+    votes: Counter[str] = Counter()
+    for sibling in (earlier + siblings[len(earlier) :])[:MAX_FILES_ASKED]:
+        shown = _shown_dialect(sibling)
+        if shown is not None:
+            votes[shown] += 1
+    if not votes:
+        return name, reason
+    best, count = votes.most_common(1)[0]
+    return best, f"as {count} of the SQL files beside it show"
+
+
+def _shown_dialect(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        known = _DETECTED.get(str(path))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        with path.open("rb") as handle:
+            head = handle.read(200_000).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    shown, why = detect_dialect(head, str(path))
+    _DETECTED[str(path)] = (stamp, None if why == DEFAULT_REASON else shown)
+    return _DETECTED[str(path)][1]
