@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from throughput import median_seconds
 
 from sqlscribe import migrations
 from sqlscribe.migrations import FOLDER_BYTES_CLI, MAX_EARLIER_BYTES, MAX_EARLIER_FILES, earlier_tables
@@ -38,15 +37,6 @@ def write_folder(folder: Path, files: int) -> Path:
     return last
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
@@ -64,9 +54,9 @@ def main() -> int:
             migrations._READ.clear()
             read()
 
-        first = timed(uncached, args.repeat)
+        first = median_seconds(uncached, args.repeat)
         known = read()
-        cached = timed(read, args.repeat)
+        cached = median_seconds(read, args.repeat)
         editor = args.files - 1 <= MAX_EARLIER_FILES and size <= MAX_EARLIER_BYTES
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| measurement | result |\n|---|---|")
