@@ -609,7 +609,7 @@ def check_documented(
 
     checked: list[Table] = []  # the statements checked
     undeclared = 0  # and dbt resources read without a catalog
-    lacking = tables = 0  # tables: those checked for a description (no ALTER that adds columns)
+    lacking = 0
     columns = bare_columns = bare_tables = 0  # for the summary's coverage
     failed = False
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
@@ -617,7 +617,7 @@ def check_documented(
     def report(plan: FilePlan, project: Project | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
         property file that declares it (else the resource's own file)."""
-        nonlocal tables, undeclared, lacking, failed, columns, bare_columns, bare_tables
+        nonlocal undeclared, lacking, failed, columns, bare_columns, bare_tables
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
                 print(diagnostic.format(plan.path), file=sys.stderr)
@@ -625,7 +625,6 @@ def check_documented(
                     print(github_annotation(plan.path, diagnostic.line, diagnostic.message))
                 failed = True
         checked.extend(plan.parsed.tables[index] for index, _ in plan.work)
-        tables += sum(plan.parsed.tables[index].describable for index, _ in plan.work)
         columns += sum(len(plan.parsed.tables[index].columns) for index, _ in plan.work)
         bare_columns += sum(len(request.columns) for _, request in plan.todo)
         bare_tables += sum(request.want_description for _, request in plan.todo)
@@ -636,8 +635,7 @@ def check_documented(
                 what = f"{table.noun} {table.name}"
                 found.append((plan.path, table_line(plan.parsed, table), what, lacks(request, table)))
         else:
-            tables += len(project.undeclared or ())  # read without a catalog: checked for a description
-            undeclared += len(project.undeclared or ())
+            undeclared += len(project.undeclared or ())  # read without a catalog: checked for a description
             bare_tables += len(project.undescribed)
             for resource, missing in project.lacking(plan):
                 found.append(
@@ -682,6 +680,7 @@ def check_documented(
         for message in [] if quiet else project.notes:
             print(message, file=sys.stderr)
         report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
+    tables = sum(t.describable for t in checked) + undeclared  # those checked for a description
     if not quiet:
         if lacking:
             verb = "lacks" if lacking == 1 else "lack"
@@ -693,7 +692,7 @@ def check_documented(
             )
         elif failed:  # what could be read is documented; what could not is named above
             summary = f"{counted_tables(checked, undeclared)} checked; what could not be read is named above"
-        elif not tables and not checked:  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models
+        elif not (checked or undeclared):  # e.g. a dbt project's models/ folder, whose models are checked as dbt:models
             summary = "no tables to check"
         else:
             summary = f"{counted_tables(checked, undeclared)} checked, every table and column documented"

@@ -71,8 +71,7 @@ def requests_for(parsed: ParsedFile, *, overwrite: bool = False) -> list[tuple[i
 
 
 def final_docs(table: Table, generated: TableDocs, *, overwrite: bool = False) -> TableDocs:
-    wanted = table.describable and (overwrite or table.comment is None)
-    description = generated.description if generated.description and wanted else None
+    description = generated.description if generated.description and table.wants_description(overwrite) else None
     if description is None and table.comment is not None:
         description = table.comment.text
     columns = {}

@@ -217,7 +217,7 @@ async def edit_for(
     )
     texts: dict[str | None, str] = {}
     if target.column is None:
-        if docs.description and table.describable and (overwrite or table.comment is None):
+        if docs.description and table.wants_description(overwrite):
             texts[None] = docs.description
         for col in table.columns:
             if col.name in docs.columns and (overwrite or col.comment is None):

@@ -104,7 +104,7 @@ def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.
     for table in snap.parsed.tables:
         if not table.complete:
             continue
-        if table.comment is None and table.describable:
+        if table.wants_description():
             undocumented_objects.append((table.name_span, f"Table {table.name} has no description", UNDOCUMENTED_TABLE))
         for col in table.columns:
             if col.comment is None and col.name:

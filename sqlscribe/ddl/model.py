@@ -153,6 +153,11 @@ class Table:
         """Whether this statement carries the table's description (an ALTER that defines columns does not)."""
         return not self.from_alter
 
+    def wants_description(self, overwrite: bool = False) -> bool:
+        """Whether a description is to be written here: none yet (or any, when ``overwrite``), on a
+        statement that carries one."""
+        return self.describable and (overwrite or self.comment is None)
+
     @property
     def noun(self) -> str:
         """What the statement is, in messages: "table", "view", or "ALTER TABLE"."""

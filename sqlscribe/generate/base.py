@@ -37,7 +37,7 @@ class DocRequest:
             seen.add(col.name)
             if overwrite or col.comment is None:
                 columns.append(col.name)
-        return cls(table, context, tuple(columns), table.describable and (overwrite or table.comment is None))
+        return cls(table, context, tuple(columns), table.wants_description(overwrite))
 
     @property
     def empty(self) -> bool:
