@@ -145,7 +145,8 @@ def finish_file(
     newline = "\r\n" if "\r\n" in text else "\n"
     todo = plan.todo
     outcomes: dict[int, TableOutcome] = {}
-    derived: list[tuple[int, Generated]] = []  # views and query tables: planned once the tables they read are
+    # Views, query tables and MySQL's MODIFY / CHANGE: planned once the statements they copy are.
+    copying: list[tuple[int, Generated]] = []
     for n, ((index, _request), result) in enumerate(zip(todo, results, strict=False), start=1):
         table = parsed.tables[index]
         if progress:
@@ -153,17 +154,18 @@ def finish_file(
         if isinstance(result, GenerationError):
             errors.append(f"{path}:{table_line(parsed, table)}:1: {result}")
             outcomes[index] = TableOutcome(table, final_docs(table, TableDocs(None, {})), None, error=str(result))
-        elif table.derived:
-            derived.append((index, result))
+        elif table.derived or any(c.source is not None for c in table.columns):
+            copying.append((index, result))
         else:
-            edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
+            edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline, inherit=False)
             outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
     documented = {id(o.table): o.docs for o in outcomes.values()}
-    for index, result in derived:
+    for index, result in copying:  # in statement order: a view of a view reads what the first now says
         table = parsed.tables[index]
         result = dataclasses.replace(result, docs=_as_documented(table, result.docs, documented))
-        edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline)
+        edits = plan_table_edits(table, result.docs, overwrite=overwrite, newline=newline, inherit=False)
         outcomes[index] = TableOutcome(table, final_docs(table, result.docs, overwrite=overwrite), result, edits)
+        documented[id(table)] = outcomes[index].docs
     for index, _ in plan.work:
         if index not in outcomes:
             table = parsed.tables[index]
@@ -173,7 +175,7 @@ def finish_file(
     new_text = text
     if all_edits:
         planned = [
-            expected_after(i, o.table, o.generated.docs, overwrite=overwrite)
+            expected_after(i, o.table, o.generated.docs, overwrite=overwrite, inherit=False)
             for i, o in outcomes.items()
             if o.edits and o.generated is not None
         ]
@@ -191,14 +193,15 @@ def finish_file(
     return FileOutcome(path, parsed, new_text, ordered, errors)
 
 
-def _as_documented(view: Table, docs: TableDocs, documented: dict[int, TableDocs]) -> TableDocs:
-    """A view's columns that copy a column this run documents say what it now says."""
+def _as_documented(table: Table, docs: TableDocs, documented: dict[int, TableDocs]) -> TableDocs:
+    """A column that copies another (a view's, MySQL's MODIFY) says what that one says once this
+    run is done: the text this run gives it, else its comment as it is."""
     columns = dict(docs.columns)
-    for col in view.columns:
+    for col in table.columns:
         if col.source is None or col.name not in columns:
             continue
         owner = documented.get(id(col.source[0]))
-        text = owner.columns.get(col.source[1].name) if owner is not None else None
+        text = (owner.columns.get(col.source[1].name) if owner is not None else None) or col.source_comment
         if text:
             columns[col.name] = text
     return TableDocs(docs.description, columns)

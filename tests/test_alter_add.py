@@ -309,6 +309,47 @@ ALTER TABLE orders MODIFY COLUMN id BIGINT COMMENT 'Order number';
     assert parse_sql("ALTER TABLE orders MODIFY (status VARCHAR2(32));", "oracle").tables == []
 
 
+def test_overwriting_gives_a_modify_that_states_a_comment_the_new_text_not_the_earlier_one(tmp_path: Path) -> None:
+    sql = """CREATE TABLE orders (
+  id INT PRIMARY KEY COMMENT 'Order id',
+  status VARCHAR(16) COMMENT 'State'
+);
+ALTER TABLE orders MODIFY status VARCHAR(32) COMMENT 'Lifecycle state since v3';
+ALTER TABLE orders MODIFY status VARCHAR(64);
+"""
+    parsed = parse_sql(sql, "mysql")
+    first, second = parsed.tables[1].columns[0], parsed.tables[2].columns[0]
+    assert first.source_comment is None  # its own text is the latest
+    assert second.source_comment == "Lifecycle state since v3"
+    kept = document_text(sql, HeuristicBackend(), dialect="mysql").new_text.splitlines()
+    assert kept[4] == "ALTER TABLE orders MODIFY status VARCHAR(32) COMMENT 'Lifecycle state since v3';"
+    assert kept[5] == "ALTER TABLE orders MODIFY status VARCHAR(64) COMMENT 'Lifecycle state since v3';"
+    # --overwrite-existing: the CREATE's column gets a new text, and each MODIFY says that one.
+    outcome = document_text(sql, HeuristicBackend(), dialect="mysql", overwrite=True)
+    assert outcome.errors == []
+    lines = outcome.new_text.splitlines()
+    new = lines[2].split("COMMENT '")[1].rstrip("'")
+    assert new not in ("State", "Lifecycle state since v3")
+    assert lines[4] == f"ALTER TABLE orders MODIFY status VARCHAR(32) COMMENT '{new}';"
+    assert lines[5] == f"ALTER TABLE orders MODIFY status VARCHAR(64) COMMENT '{new}';"
+    # A migration alone, its CREATE in an earlier file this run leaves as it is: a new text too.
+    (tmp_path / "V1__orders.sql").write_text(sql.split(";")[0] + ";\n", encoding="utf-8")
+    (tmp_path / "V2__status.sql").write_text(sql.split(";")[1].strip() + ";\n", encoding="utf-8")
+    code, out, err = run(
+        "document",
+        str(tmp_path / "V2__status.sql"),
+        "--dialect",
+        "mysql",
+        "--backend",
+        "heuristic",
+        "--overwrite-existing",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    assert json.loads(out)[0]["columns"] == {"status": new}
+
+
 def test_a_migrations_folder_is_read_in_version_order_and_later_files_know_earlier_tables(tmp_path: Path) -> None:
     (tmp_path / "V1__orders.sql").write_text(
         "CREATE TABLE orders (\n  id INT PRIMARY KEY COMMENT 'Order number',\n"

@@ -373,3 +373,18 @@ def test_one_column_of_a_view_without_a_column_list_gets_the_list_with_its_comme
     assert apply_edits(sql, edits).splitlines()[1] == (
         "CREATE VIEW recent (id, total COMMENT 'Total in cents.') AS SELECT id, total FROM orders;"
     )
+
+
+def test_overwriting_gives_a_views_copied_column_the_new_text_of_its_table_column() -> None:
+    sql = """CREATE TABLE orders (id int PRIMARY KEY, total numeric(10, 2));
+COMMENT ON COLUMN orders.total IS 'Old text.';
+CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
+"""
+    outcome = document_text(sql, HeuristicBackend(), dialect="postgres", overwrite=True)
+    assert outcome.errors == []
+    after = parse_sql(outcome.new_text, "postgres")
+    table, view = after.tables
+    total = table.column("total")
+    assert total is not None and total.comment is not None and total.comment.text != "Old text."
+    copied = view.column("total")
+    assert copied is not None and copied.comment is not None and copied.comment.text == total.comment.text

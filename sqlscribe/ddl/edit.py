@@ -38,10 +38,15 @@ class EditConflictError(ValueError):
     pass
 
 
-def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -> tuple[str | None, dict[str, str]]:
+def wanted_comments(
+    table: Table, docs: TableDocs, *, overwrite: bool = False, inherit: bool = True
+) -> tuple[str | None, dict[str, str]]:
     """The comments that will be written: new ones, and replacements when ``overwrite``.
 
-    Each text is as it will read back in the dialect (one line, in SQLite's SQL comments)."""
+    Each text is as it will read back in the dialect (one line, in SQLite's SQL comments). A
+    column that copies a commented column (a view's, MySQL's MODIFY) says what that one says as
+    the text reads now, unless ``inherit`` is false: ``docs`` already say what it will say once
+    the same run has rewritten it (``document.finish_file``)."""
     readable = get_dialect(table.dialect).readable
     description = None
     wanted = readable(docs.description or "")
@@ -50,7 +55,7 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
     columns: dict[str, str] = {}
     for col in table.columns:
         given = docs.columns.get(col.name)
-        if given:  # a view's column that copies a commented column says what it says
+        if given and inherit:  # a view's column that copies a commented column says what it says
             given = col.source_comment or given
         text = readable(given or "")
         if not text:
@@ -60,11 +65,13 @@ def wanted_comments(table: Table, docs: TableDocs, *, overwrite: bool = False) -
     return description, columns
 
 
-def plan_table_edits(table: Table, docs: TableDocs, *, overwrite: bool = False, newline: str = "\n") -> list[TextEdit]:
+def plan_table_edits(
+    table: Table, docs: TableDocs, *, overwrite: bool = False, newline: str = "\n", inherit: bool = True
+) -> list[TextEdit]:
     if not table.complete:
         return []
     dialect = get_dialect(table.dialect)
-    description, columns = wanted_comments(table, docs, overwrite=overwrite)
+    description, columns = wanted_comments(table, docs, overwrite=overwrite, inherit=inherit)
     edits: list[TextEdit] = []
     appended: list[str] = []  # COMMENT ON statements added after the CREATE statement
 
@@ -237,8 +244,10 @@ def verify(new_text: str, dialect: str, planned: Iterable[Planned]) -> list[str]
     return problems
 
 
-def expected_after(table_index: int, table: Table, docs: TableDocs, *, overwrite: bool = False) -> Planned:
-    description, columns = wanted_comments(table, docs, overwrite=overwrite)
+def expected_after(
+    table_index: int, table: Table, docs: TableDocs, *, overwrite: bool = False, inherit: bool = True
+) -> Planned:
+    description, columns = wanted_comments(table, docs, overwrite=overwrite, inherit=inherit)
     final_desc = description if description is not None else (table.comment.text if table.comment else None)
     final_cols: dict[str, str | None] = {}
     for col in table.columns:

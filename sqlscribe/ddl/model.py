@@ -72,12 +72,19 @@ class Column:
     # the table column it copies, when the file creates that table (with the table).
     expression: str | None = None
     source: tuple[Table, Column] | None = field(default=None, compare=False, repr=False)
+    redefines: bool = field(
+        default=False, compare=False, repr=False
+    )  # MySQL's MODIFY / CHANGE: source is its definition before
 
     @property
     def source_comment(self) -> str | None:
         """The comment of the table column a view's column copies (or MySQL's MODIFY defines anew):
         what this column says too (one column, one text, wherever it is shown). A source without
-        a comment says what its own source says."""
+        a comment says what its own source says. A MODIFY that states a comment of its own says
+        that instead: it is the column's latest text (and ``--overwrite-existing`` writes a new one
+        there, not the earlier definition's)."""
+        if self.redefines and self.comment is not None and self.comment.text.strip():
+            return None
         source = self.source
         while source is not None:
             comment = source[1].comment

@@ -1408,7 +1408,7 @@ def _attach_redefined(alters: list[Table], redefined: list[tuple[Table, Column, 
         for owner in [*reversed(earlier), alter.base]:
             before = owner.column(old)
             if before is not None:
-                column.source = (owner, before)
+                column.source, column.redefines = (owner, before), True
                 break
 
 
