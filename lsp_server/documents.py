@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,8 @@ class Snapshot:
     parsed: ParsedFile
     lines: LineIndex
     window: tuple[int, int] | None = None  # set when only part of the text was read
+    # A migration read with the files before it in its folder: Documents.generation then.
+    beside: int | None = None
 
     @property
     def text(self) -> str:
@@ -110,7 +113,13 @@ class Documents:
     file"; meanwhile features that look at one place read just the statements around it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, buffers: Callable[[], Mapping[str, str]] | None = None) -> None:
+        """``buffers``: the texts of the open documents, by file path (what a migration's earlier
+        files say before they are saved)."""
+        self._buffers = buffers or dict
+        # Counts changes to open documents: a migration's parse that read the files before it is
+        # stale once one of them changes.
+        self.generation = 0
         self._snapshots: dict[str, Snapshot] = {}
         self._pending: dict[tuple[str, int | None, str | None], asyncio.Future[Snapshot]] = {}
         self._lines: dict[str, tuple[int | None, LineIndex]] = {}
@@ -118,9 +127,14 @@ class Documents:
 
     def cached(self, uri: str, version: int | None, dialect: str | None) -> Snapshot | None:
         snap = self._snapshots.get(uri)
-        if snap is not None and snap.version == version and (dialect is None or snap.parsed.dialect == dialect):
-            return snap
-        return None
+        if snap is None or snap.version != version or (dialect is not None and snap.parsed.dialect != dialect):
+            return None
+        return snap if snap.beside in (None, self.generation) else None
+
+    def changed(self) -> None:
+        """An open document changed (opened, edited, closed): a migration read with the files
+        before it is read again, as the editor now has them."""
+        self.generation += 1
 
     async def snapshot(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
         """The whole document, parsed."""
@@ -162,9 +176,11 @@ class Documents:
             return await self.snapshot(uri, version, text, dialect, encoding)
         name = dialect or self._dialect(uri, version, text)
         parsed = parse_sql(text, name, path=uri, window=window)
+        beside = None
         if parsed.alters_elsewhere:
-            parsed = parse_sql(text, name, path=uri, window=window, known=_earlier(uri, name, text))
-        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), window)
+            beside = self.generation
+            parsed = parse_sql(text, name, path=uri, window=window, known=self._earlier(uri, name, text))
+        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), window, beside)
 
     def forget(self, uri: str) -> None:
         self._snapshots.pop(uri, None)
@@ -198,21 +214,23 @@ class Documents:
         name, reason = (dialect, "given") if dialect else self._detected(uri, version, text)
         validate = len(text) <= VALIDATE_MAX_CHARS
         parsed = parse_sql(text, name, path=uri, validate=validate, dialect_reason=reason)
+        beside = None
         if parsed.alters_elsewhere:  # read again with the tables of the migrations before it
-            known = _earlier(uri, name, text)
+            beside = self.generation
+            known = self._earlier(uri, name, text)
             parsed = parse_sql(text, name, path=uri, validate=validate, known=known, dialect_reason=reason)
-        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding))
+        return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), beside=beside)
+
+    def _earlier(self, uri: str, dialect: str, text: str) -> list[Table]:
+        """For a migration's ALTER TABLEs: the tables the files before it in its folder create, as
+        the editor has them."""
+        path = _path(uri)
+        return earlier_tables(path, dialect, text, buffers=self._buffers()) if path is not None else []
 
 
 def _path(uri: str) -> Path | None:
     path = to_fs_path(uri) if uri.startswith("file:") else None
     return Path(path) if path else None
-
-
-def _earlier(uri: str, dialect: str, text: str) -> list[Table]:
-    """For a migration's ALTER TABLEs: the tables the files before it in its folder create."""
-    path = _path(uri)
-    return earlier_tables(path, dialect, text) if path is not None else []
 
 
 def _check_size(text: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from lsp_server.documents import Documents, DocumentUnavailable, Snapshot
 from lsp_server.engine import Engine, Status
@@ -62,7 +63,7 @@ class SqlscribeServer(LanguageServer):
     def __init__(self, *, acceptance_path: Path | None = None) -> None:
         super().__init__(NAME, __version__)
         self.settings = Settings()
-        self.documents = Documents()
+        self.documents = Documents(self._open_texts)
         self.engine = Engine(
             self.settings.backend_config(),
             on_status=self._status_from_worker,
@@ -125,6 +126,16 @@ class SqlscribeServer(LanguageServer):
             return doc.version, doc.source  # a document the client never opened is read from disk
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise DocumentUnavailable(f"cannot read {uri}: {error}") from None
+
+    def _open_texts(self) -> dict[str, str]:
+        """The open documents' texts, by file path (called on a parsing thread too: the list is
+        taken at once)."""
+        texts = {}
+        for uri, doc in list(self.workspace.text_documents.items()):
+            path = to_fs_path(uri) if uri.startswith("file:") else None
+            if path:
+                texts[str(Path(path))] = doc.source
+        return texts
 
     def current_version(self, uri: str) -> int | None:
         return self.workspace.get_text_document(uri).version

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def in_version_order(name: str) -> list[str | int]:
 
 @dataclass
 class _Read:
-    stamp: tuple[int, int]  # the file's mtime and size when read
+    stamp: tuple[int, int] | str  # the file's mtime and size when read, or the editor's text of it
     tables: list[Table]
 
 
@@ -40,15 +41,23 @@ _READ: dict[tuple[str, str], _Read] = {}
 
 
 def earlier_tables(
-    path: Path, dialect: str, text: str, limit: int = MAX_EARLIER_BYTES, files: int | None = MAX_EARLIER_FILES
+    path: Path,
+    dialect: str,
+    text: str,
+    limit: int = MAX_EARLIER_BYTES,
+    files: int | None = MAX_EARLIER_FILES,
+    buffers: Mapping[str, str] | None = None,
 ) -> list[Table]:
     """The tables and ALTER records of the SQL files beside ``path`` that come before it in version
     order, each file read with those before it; empty when ``text`` alters no table, or when the
-    earlier files hold more than ``limit`` bytes, are more than ``files`` or cannot be listed."""
+    earlier files hold more than ``limit`` bytes, are more than ``files`` or cannot be listed.
+    ``buffers``: the editor's texts of open files, by path, read instead of what is on disk (edits
+    not yet saved)."""
     if not _ALTER_TABLE.search(text):
         return []
     key = in_version_order(path.name)
-    siblings: list[tuple[list[str | int], str, tuple[int, int]]] = []
+    buffers = buffers or {}
+    siblings: list[tuple[list[str | int], str, tuple[int, int] | str, int]] = []
     try:
         with os.scandir(path.parent) as entries:
             for entry in entries:
@@ -56,25 +65,32 @@ def earlier_tables(
                     continue
                 order = in_version_order(entry.name)
                 if order < key and entry.is_file():
+                    buffer = buffers.get(entry.path)
+                    if buffer is not None:
+                        siblings.append((order, entry.path, buffer, len(buffer)))
+                        continue
                     stat = entry.stat()
-                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size)))
+                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size), stat.st_size))
     except OSError:
         return []
-    siblings.sort()
-    if sum(size for _, _, (_, size) in siblings) > limit or (files is not None and len(siblings) > files):
+    siblings.sort(key=lambda s: s[0])
+    if sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
         return []
     known: list[Table] = []
     by_name: dict[str, list[tuple[int, Table]]] = {}  # the records so far, in order, by short name
-    for _, sibling, stamp in siblings:
+    for _, sibling, stamp, _size in siblings:
         read = _READ.get((sibling, dialect))
         if read is None or read.stamp != stamp:
-            try:
-                data = Path(sibling).read_bytes()
-            except OSError:
-                continue
-            if b"\x00" in data[:65536]:
-                continue  # binary
-            source = data.decode("utf-8", errors="replace")
+            if isinstance(stamp, str):
+                source = stamp
+            else:
+                try:
+                    data = Path(sibling).read_bytes()
+                except OSError:
+                    continue
+                if b"\x00" in data[:65536]:
+                    continue  # binary
+                source = data.decode("utf-8", errors="replace")
             parsed = parse_sql(source, dialect, validate=False)
             if parsed.alters_elsewhere:  # again, with the records of the tables it alters
                 names = {t.short_name.lower() for t in parsed.tables if t.from_alter and t.base is None}

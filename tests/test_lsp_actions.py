@@ -210,6 +210,28 @@ async def test_a_migration_open_alone_knows_the_table_an_earlier_file_created(ed
     )
 
 
+async def test_a_migration_reads_an_earlier_file_as_the_editor_has_it_unsaved(editor: Editor):
+    """The earlier file open with edits not yet saved: the later one reads the editor's text, and
+    reads it again when it changes."""
+    folder = TMP / "migrations-unsaved"
+    folder.mkdir()
+    create = "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL COMMENT 'State') ENGINE=InnoDB;\n"
+    (folder / "V1__orders.sql").write_text(create, encoding="utf-8")
+    text = "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL;\n"
+    (folder / "V2__status.sql").write_text(text, encoding="utf-8")
+    uri = (folder / "V2__status.sql").as_uri()
+    editor.open(uri, text)
+    actions = await editor.code_actions(uri, text.index("status"))  # read with V1 as on disk
+    assert actions[0].title == "Document column `status`"
+    editor.open((folder / "V1__orders.sql").as_uri(), create.replace("'State'", "'Lifecycle state: new, paid'"))
+    resolved = await editor.client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and editor.apply(resolved.edit)
+    assert editor.texts[uri] == (
+        "ALTER TABLE orders MODIFY COLUMN status VARCHAR(32) NOT NULL COMMENT 'Lifecycle state: new, paid';\n"
+    )
+    assert (folder / "V1__orders.sql").read_text(encoding="utf-8") == create  # nothing saved
+
+
 async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
     uri = "file:///tmp/file.sql"
     editor.open(uri, MYSQL)

@@ -35,16 +35,19 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SqlscribeServer, params: types.DidOpenTextDocumentParams) -> None:
         schedule(ls, params.text_document.uri, delay=0.0)
+        ls.documents.changed()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SqlscribeServer, params: types.DidChangeTextDocumentParams) -> None:
         schedule(ls, params.text_document.uri)
+        ls.documents.changed()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SqlscribeServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.cancel_later(f"diagnostics {uri}")
         ls.documents.forget(uri)
+        ls.documents.changed()  # its file is read from disk again, unsaved edits gone
         prefetch.forget(ls, uri)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
