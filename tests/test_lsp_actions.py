@@ -63,7 +63,7 @@ def comments(text: str, dialect: str | None = None) -> dict[str, dict[str | None
 
 
 async def test_actions_are_listed_per_column_table_and_file(editor: Editor):
-    uri = "file:///tmp/shop.sql"
+    uri = (TMP / "shop.sql").as_uri()
     editor.open(uri, MYSQL)
     actions = await editor.code_actions(uri, MYSQL.index("email_addr") + 2)
     titles = [a.title for a in actions]
@@ -88,7 +88,7 @@ async def test_actions_are_listed_per_column_table_and_file(editor: Editor):
 
 
 async def test_column_action_resolves_to_a_versioned_edit_that_reparses(editor: Editor):
-    uri = "file:///tmp/col.sql"
+    uri = (TMP / "col.sql").as_uri()
     editor.open(uri, MYSQL)
     action = (await editor.code_actions(uri, MYSQL.index("signup_dt")))[0]
     resolved = await editor.client.code_action_resolve_async(action)
@@ -108,7 +108,7 @@ async def test_column_action_resolves_to_a_versioned_edit_that_reparses(editor: 
 
 
 async def test_table_action_in_postgres_adds_comment_on_statements(editor: Editor):
-    uri = "file:///tmp/pg.sql"
+    uri = (TMP / "pg.sql").as_uri()
     editor.open(uri, POSTGRES)
     actions = await editor.code_actions(uri, POSTGRES.index("amount_cents"))
     table_action = next(a for a in actions if a.title.startswith("Document table"))
@@ -131,7 +131,7 @@ SELECT i.invoice_id, i.amount_cents / 100.0 AS amount, i.issued_at FROM public.i
 
 
 async def test_a_views_column_and_the_view_are_documented_with_comment_on(editor: Editor):
-    uri = "file:///tmp/views.sql"
+    uri = (TMP / "views.sql").as_uri()
     editor.open(uri, VIEWS)
     at = VIEWS.index("AS amount") + 4
     actions = await editor.code_actions(uri, at)
@@ -164,7 +164,7 @@ ALTER TABLE public.invoices ADD COLUMN due_on date, ADD COLUMN paid_at timestamp
 
 
 async def test_the_columns_an_alter_table_adds_are_documented_after_it(editor: Editor):
-    uri = "file:///tmp/migration.sql"
+    uri = (TMP / "migration.sql").as_uri()
     editor.open(uri, MIGRATION)
     at = MIGRATION.index("paid_at") + 2
     actions = await editor.code_actions(uri, at)
@@ -233,7 +233,7 @@ async def test_a_migration_reads_an_earlier_file_as_the_editor_has_it_unsaved(ed
 
 
 async def test_document_file_reports_progress_and_applies_table_by_table(editor: Editor):
-    uri = "file:///tmp/file.sql"
+    uri = (TMP / "file.sql").as_uri()
     editor.open(uri, MYSQL)
     result = await editor.client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
@@ -258,7 +258,7 @@ async def test_document_file_reports_progress_and_applies_table_by_table(editor:
 
 
 async def test_cancelling_document_file_keeps_what_was_done(editor: Editor):
-    uri = "file:///tmp/many.sql"
+    uri = (TMP / "many.sql").as_uri()
     text = "\n".join(
         f"CREATE TABLE t{i} (id INT PRIMARY KEY, metric_{i}_val DECIMAL(8,2), flag_{i} BOOLEAN);" for i in range(12)
     )
@@ -285,7 +285,7 @@ async def test_cancelling_document_file_keeps_what_was_done(editor: Editor):
 
 
 async def test_suggestion_for_an_older_version_is_recomputed_not_shifted(editor: Editor):
-    uri = "file:///tmp/versions.sql"
+    uri = (TMP / "versions.sql").as_uri()
     editor.open(uri, MYSQL)
     action = (await editor.code_actions(uri, MYSQL.index("email_addr")))[0]
     # The user types above the table before looking at the suggestion.
@@ -308,7 +308,7 @@ async def test_suggestion_for_an_older_version_is_recomputed_not_shifted(editor:
 
 
 async def test_action_for_a_deleted_table_is_disabled(editor: Editor):
-    uri = "file:///tmp/deleted.sql"
+    uri = (TMP / "deleted.sql").as_uri()
     editor.open(uri, MYSQL)
     action = next(a for a in await editor.code_actions(uri, 5) if a.title.startswith("Document table"))
     editor.replace(uri, MYSQL[MYSQL.index("CREATE TABLE orders") :])
@@ -318,7 +318,7 @@ async def test_action_for_a_deleted_table_is_disabled(editor: Editor):
 
 
 async def test_non_ascii_identifiers_use_utf16_positions(editor: Editor):
-    uri = "file:///tmp/unicode.sql"
+    uri = (TMP / "unicode.sql").as_uri()
     text = "CREATE TABLE `café_😀` (\n  `naïve_😀_col` INT, `prix_€` DECIMAL(10,2)\n) ENGINE=InnoDB;\n"
     editor.open(uri, text)
     actions = await editor.code_actions(uri, text.index("prix"))
@@ -334,7 +334,7 @@ async def test_non_ascii_identifiers_use_utf16_positions(editor: Editor):
 
 
 async def test_document_file_reports_on_a_client_initiated_progress_token(editor: Editor):
-    uri = "file:///tmp/client_token.sql"
+    uri = (TMP / "client_token.sql").as_uri()
     editor.open(uri, MYSQL)
     editor.client.progress_reports.setdefault("editor-token-1", [])  # the client made this token itself
     result = await editor.client.workspace_execute_command_async(
@@ -416,7 +416,7 @@ async def test_document_file_sends_jobs_requests_at_once_to_a_server_and_a_cance
     # No wait for the settings (they come through workspace/configuration, a round trip): the
     # command, sent at once, must still go to the server they name, not load the default model.
     tables = [f"CREATE TABLE t{i} (id INT PRIMARY KEY, code_{i} CHAR(2));" for i in range(9)]
-    uri = "file:///tmp/served.sql"
+    uri = (TMP / "served.sql").as_uri()
     editor.open(uri, "\n".join(tables[:6]))
     result = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
@@ -428,7 +428,7 @@ async def test_document_file_sends_jobs_requests_at_once_to_a_server_and_a_cance
 
     # Cancelled after the first table: the windows not started never reach the server.
     slow_model.requests = 0
-    other = "file:///tmp/served-cancel.sql"
+    other = (TMP / "served-cancel.sql").as_uri()
     editor.open(other, "\n".join(tables))
     task = asyncio.ensure_future(
         client.workspace_execute_command_async(
@@ -450,7 +450,7 @@ async def test_a_table_changed_while_its_batch_ran_is_asked_for_again_as_it_is_n
 ):
     editor = await start_editor(client, {"backend": "openai", "baseUrl": slow_model.url, "jobs": 2})  # type: ignore[attr-defined]
     tables = [f"CREATE TABLE t{i} (id INT PRIMARY KEY, code_{i} CHAR(2));" for i in range(4)]
-    uri = "file:///tmp/edited.sql"
+    uri = (TMP / "edited.sql").as_uri()
     editor.open(uri, "\n".join(tables))
     task = asyncio.ensure_future(
         client.workspace_execute_command_async(

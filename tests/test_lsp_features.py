@@ -52,7 +52,7 @@ async def inline(editor: Editor, uri: str, offset: int) -> list[types.InlineComp
 
 
 async def test_inline_suggestion_at_the_end_of_a_column_definition(editor: Editor):
-    uri = "file:///tmp/inline.sql"
+    uri = (TMP / "inline.sql").as_uri()
     text = "CREATE TABLE payments (\n  payment_id BIGINT PRIMARY KEY,\n  paid_at DATETIME"
     editor.open(uri, text)  # half-typed: the statement is not closed yet
     items = await inline(editor, uri, len(text))
@@ -68,7 +68,7 @@ async def test_inline_suggestion_at_the_end_of_a_column_definition(editor: Edito
 
 
 async def test_inline_suggestion_inside_an_empty_comment_literal(editor: Editor):
-    uri = "file:///tmp/inline_literal.sql"
+    uri = (TMP / "inline_literal.sql").as_uri()
     text = "CREATE TABLE t (\n  ship_dt DATE COMMENT ''\n);\n"
     editor.open(uri, text)
     items = await inline(editor, uri, text.index("''") + 1)
@@ -80,7 +80,7 @@ async def test_inline_suggestion_inside_an_empty_comment_literal(editor: Editor)
 
 
 async def test_inline_comment_on_statements_after_a_postgres_table(editor: Editor):
-    uri = "file:///tmp/inline_pg.sql"
+    uri = (TMP / "inline_pg.sql").as_uri()
     text = "CREATE TABLE public.visits (\n    visit_id bigint PRIMARY KEY,\n    page_url text\n);\n\n"
     editor.open(uri, text)
     items = await inline(editor, uri, len(text))
@@ -93,7 +93,7 @@ async def test_inline_comment_on_statements_after_a_postgres_table(editor: Edito
 
 
 async def test_inline_suggestions_for_views(editor: Editor):
-    uri = "file:///tmp/inline_views.sql"
+    uri = (TMP / "inline_views.sql").as_uri()
     text = (
         "CREATE TABLE public.visits (\n    visit_id bigint PRIMARY KEY,\n    page_url text\n);\n"
         "CREATE VIEW public.home_visits AS\nSELECT v.visit_id, v.page_url AS url FROM public.visits v;\n\n"
@@ -106,14 +106,14 @@ async def test_inline_suggestions_for_views(editor: Editor):
     assert view.comment is not None and all(c.comment is not None for c in view.columns)
 
     # Snowflake comments a view's columns in its column list: not after an item of its query.
-    uri = "file:///tmp/inline_views_snowflake.sql"
+    uri = (TMP / "inline_views_snowflake.sql").as_uri()
     text = "-- dialect: snowflake\nCREATE TABLE visits (visit_id NUMBER, page_url VARCHAR);\n"
     text += "CREATE VIEW home AS\nSELECT visit_id"
     editor.open(uri, text)
     assert await inline(editor, uri, len(text)) == []
 
     # SQL Server: a view is its batch's only statement, so its properties are offered after a GO.
-    uri = "file:///tmp/inline_views_tsql.sql"
+    uri = (TMP / "inline_views_tsql.sql").as_uri()
     text = "CREATE TABLE dbo.visits (visit_id int, page_url nvarchar(200))\nGO\n"
     text += "CREATE VIEW dbo.home AS SELECT visit_id FROM dbo.visits\n"
     editor.open(uri, text)
@@ -125,7 +125,7 @@ async def test_inline_suggestions_for_views(editor: Editor):
 
 
 async def test_inline_suggestions_and_hover_for_an_alter_that_from_alter(editor: Editor):
-    uri = "file:///tmp/inline_alter.sql"
+    uri = (TMP / "inline_alter.sql").as_uri()
     text = (
         "CREATE TABLE public.visits (visit_id bigint PRIMARY KEY, page_url text);\n"
         "COMMENT ON TABLE public.visits IS 'One page view.';\n"
@@ -150,7 +150,7 @@ async def test_inline_suggestions_and_hover_for_an_alter_that_from_alter(editor:
 
 
 async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: Editor):
-    uri = "file:///tmp/hover.sql"
+    uri = (TMP / "hover.sql").as_uri()
     editor.open(uri, MYSQL)
     existing = await editor.client.text_document_hover_async(
         types.HoverParams(
@@ -212,7 +212,7 @@ async def test_tables_near_the_cursor_are_documented_ahead_while_the_model_is_id
     documented once the document is quiet; the light bulb, its columns' actions and hovers then
     answer from memory; switched off, nothing runs until asked."""
     editor = await start_editor(client)
-    uri = "file:///tmp/ahead.sql"
+    uri = (TMP / "ahead.sql").as_uri()
     editor.open(uri, AHEAD)
     await editor.code_actions(uri, AHEAD.index("pct_off"))  # the cursor moves to coupons
 
@@ -253,7 +253,7 @@ async def test_tables_near_the_cursor_are_documented_ahead_while_the_model_is_id
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await editor.settle()
     seen = len(editor.statuses)
-    other = "file:///tmp/not-ahead.sql"
+    other = (TMP / "not-ahead.sql").as_uri()
     parcels = "CREATE TABLE parcels (\n  parcel_id BIGINT PRIMARY KEY,\n  weight_g INT\n);\n"
     editor.open(other, parcels)
     await editor.code_actions(other, parcels.index("weight_g"))
@@ -267,7 +267,7 @@ async def test_tables_near_the_cursor_are_documented_ahead_while_the_model_is_id
 
 
 async def test_diagnostics_mark_undocumented_objects_and_can_be_switched_off(editor: Editor):
-    uri = "file:///tmp/diag.sql"
+    uri = (TMP / "diag.sql").as_uri()
     editor.open(uri, MYSQL)
     await wait_for(lambda: uri in editor.client.diagnostics)
     found = editor.client.diagnostics[uri]
@@ -286,7 +286,7 @@ async def test_diagnostics_mark_undocumented_objects_and_can_be_switched_off(edi
 
 
 async def test_configuration_change_switches_the_backend_once(editor: Editor):
-    uri = "file:///tmp/config.sql"
+    uri = (TMP / "config.sql").as_uri()
     editor.open(uri, MYSQL)
     await wait_for(lambda: any(s["state"] == "idle" and s["model"] != "(not loaded)" for s in editor.statuses))
     loaded = [s for s in editor.statuses if s["state"] == "loading"]
@@ -309,7 +309,7 @@ async def test_configuration_change_switches_the_backend_once(editor: Editor):
 
 
 async def test_acceptance_is_recorded_then_kept_or_edited_on_save(editor: Editor):
-    uri = "file:///tmp/accept.sql"
+    uri = (TMP / "accept.sql").as_uri()
     editor.open(uri, MYSQL)
     for column in ("paid_at", "payment_id"):
         action = next(a for a in await editor.code_actions(uri, editor.texts[uri].index(column)) if "column" in a.title)
@@ -362,7 +362,7 @@ async def test_list_models_names_the_default_and_the_model_in_use(editor: Editor
 
 async def test_dialect_setting_and_telemetry_off(client: LanguageClient):
     editor = await start_editor(client, {"dialect": "snowflake", "telemetry": False, "backend": "heuristic"})
-    uri = "file:///tmp/plain_dialect.sql"
+    uri = (TMP / "plain_dialect.sql").as_uri()
     text = "CREATE TABLE events (\n  event_id NUMBER,\n  payload VARIANT\n);\n"  # no hint: postgres by default
     editor.open(uri, text)
     action = next(a for a in await editor.code_actions(uri, text.index("payload")) if "column" in a.title)
@@ -378,7 +378,7 @@ async def test_dialect_setting_and_telemetry_off(client: LanguageClient):
 
 async def test_a_sql_server_script_is_documented_with_extended_properties(client: LanguageClient):
     editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
-    uri = "file:///tmp/ssms.sql"
+    uri = (TMP / "ssms.sql").as_uri()
     text = (
         "CREATE TABLE [dbo].[Visits](\r\n\t[VisitID] [int] IDENTITY(1,1) NOT NULL,\r\n"
         "\t[PageUrl] [nvarchar](max) NULL\r\n"
@@ -406,7 +406,7 @@ async def test_a_sql_server_script_is_documented_with_extended_properties(client
 
 async def test_a_sqlite_schema_is_documented_with_sql_comments(client: LanguageClient):
     editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
-    uri = "file:///tmp/app.sql"
+    uri = (TMP / "app.sql").as_uri()
     text = "CREATE TABLE notes (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  title TEXT NOT NULL\n);\n"
     editor.open(uri, text)
     # Ghost text at the end of a column's line, after its comma, is a `-- …` comment.
@@ -425,7 +425,7 @@ async def test_a_sqlite_schema_is_documented_with_sql_comments(client: LanguageC
 async def test_a_clickhouse_table_gets_its_comments_before_codec_and_runs_in_clickhouse(client: LanguageClient):
     chdb_session = pytest.importorskip("chdb.session")
     editor = await start_editor(client, {"telemetry": False, "backend": "heuristic"})
-    uri = "file:///tmp/hits.sql"
+    uri = (TMP / "hits.sql").as_uri()
     text = (
         "CREATE TABLE hits\n(\n    `url` String CODEC(ZSTD(3)),\n    `hit_at` DateTime\n)\n"
         "ENGINE = MergeTree\nORDER BY hit_at;\n"

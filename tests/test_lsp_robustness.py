@@ -37,7 +37,7 @@ async def client(lsp_client: LanguageClient):
 
 async def alive(editor: Editor) -> None:
     """The server still answers, and correctly."""
-    uri = "file:///tmp/alive.sql"
+    uri = (TMP / "alive.sql").as_uri()
     if uri not in editor.texts:
         editor.open(uri, TABLE)
     actions = await editor.code_actions(uri, TABLE.index("cust_ref"))
@@ -46,7 +46,7 @@ async def alive(editor: Editor) -> None:
 
 async def test_missing_model_falls_back_to_the_heuristic_and_says_so_once(client: LanguageClient):
     editor = await start_editor(client, {"model": str(TMP / "no-such-model.gguf")})
-    uri = "file:///tmp/missing.sql"
+    uri = (TMP / "missing.sql").as_uri()
     editor.open(uri, TABLE)
     await wait_for(lambda: any("Falling back" in m.message for m in client.messages))
     for column in ("cust_ref", "placed_on"):
@@ -64,7 +64,7 @@ async def test_missing_model_falls_back_to_the_heuristic_and_says_so_once(client
 
 async def test_half_typed_sql_gives_partial_results(client: LanguageClient):
     editor = await start_editor(client)
-    uri = "file:///tmp/half.sql"
+    uri = (TMP / "half.sql").as_uri()
     text = TABLE + "\nCREATE TABLE shipments (\n  shipment_id INT,\n  carrier_cd VARCHAR(4) NOT\n"
     editor.open(uri, text)
     # On the half-typed table: nothing to apply there yet, the complete table is still offered.
@@ -89,7 +89,7 @@ async def test_non_sql_and_binary_looking_text(client: LanguageClient):
         "binary.sql": "".join(chr(c) for c in range(1, 256)) * 20,
         "unterminated.sql": "CREATE TABLE t (a INT COMMENT 'never closed\n",
     }.items():
-        uri = f"file:///tmp/{name}"
+        uri = (TMP / name).as_uri()
         editor.open(uri, text)
         actions = await editor.code_actions(uri, len(text) // 2)
         assert all(not a.title.startswith("Document column") for a in actions)
@@ -106,7 +106,7 @@ async def test_non_sql_and_binary_looking_text(client: LanguageClient):
 
 async def test_a_five_megabyte_file_stays_responsive(client: LanguageClient):
     editor = await start_editor(client, {"backend": "heuristic"})
-    uri = "file:///tmp/huge.sql"
+    uri = (TMP / "huge.sql").as_uri()
     block = (
         "CREATE TABLE tbl_{i} (\n  id INT PRIMARY KEY,\n  cust_email_addr VARCHAR(255) NOT NULL,\n"
         "  amt DECIMAL(10,2)\n);\n"
@@ -135,7 +135,7 @@ async def test_a_five_megabyte_file_stays_responsive(client: LanguageClient):
 
 async def test_a_storm_of_changes_ends_in_the_right_state(client: LanguageClient):
     editor = await start_editor(client)
-    uri = "file:///tmp/storm.sql"
+    uri = (TMP / "storm.sql").as_uri()
     editor.open(uri, "")
     typed = "CREATE TABLE storm (\n  storm_id INT PRIMARY KEY,\n  wind_kph SMALLINT\n);\n"
     for i in range(1, len(typed) + 1):  # one keystroke at a time, no waiting
@@ -214,7 +214,7 @@ def garbage_endpoint() -> Iterator[str]:
 
 async def test_a_model_that_returns_garbage(client: LanguageClient, garbage_endpoint: str):
     editor = await start_editor(client, {"backend": "openai", "baseUrl": garbage_endpoint})
-    uri = "file:///tmp/garbage.sql"
+    uri = (TMP / "garbage.sql").as_uri()
     editor.open(uri, TABLE)
     action = next(a for a in await editor.code_actions(uri, TABLE.index("cust_ref")) if "table" in a.title)
     resolved = await client.code_action_resolve_async(action)
@@ -274,7 +274,7 @@ class RawClient:
 
 def test_clients_without_code_action_resolve_get_commands():
     client = RawClient(server_config(TMP).server_env or {})
-    uri = "file:///tmp/plain.sql"
+    uri = (TMP / "plain.sql").as_uri()
     text = TABLE
     try:
         client.request(
@@ -362,7 +362,7 @@ async def test_damaged_files_get_an_answer_to_every_request(client: LanguageClie
     resolved = documented = 0
     for n, path in enumerate(golden * 2):
         text = _damaged(path.read_text(encoding="utf-8"), rng)
-        uri = f"file:///tmp/damaged-{n}-{path.name}"
+        uri = (TMP / f"damaged-{n}-{path.name}").as_uri()
         editor.open(uri, text)
         doc = types.TextDocumentIdentifier(uri=uri)
         for offset in sorted(rng.randrange(len(text) + 1) for _ in range(6)):
