@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sqlglot
 from in_process import run
 
 from sqlscribe.ddl import Table, apply_edits, parse_sql, plan_table_edits
@@ -388,3 +389,61 @@ CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
     assert total is not None and total.comment is not None and total.comment.text != "Old text."
     copied = view.column("total")
     assert copied is not None and copied.comment is not None and copied.comment.text == total.comment.text
+
+
+def test_snowflakes_table_made_from_a_query_is_commented_with_statements_after_it() -> None:
+    """Its columns have no definitions to hold a COMMENT clause; Snowflake's COMMENT ON does."""
+    sql = (
+        "CREATE OR REPLACE TABLE orders (id NUMBER(38,0), total NUMBER(10,2) COMMENT 'Total in cents.');\n"
+        "CREATE OR REPLACE TRANSIENT TABLE analytics.big_orders CLUSTER BY (id) COPY GRANTS AS\n"
+        "SELECT id, total, total * 2 AS doubled FROM orders;\n"
+        "CREATE TABLE pairs COMMENT = 'Pairs kept by hand.' AS SELECT id, total FROM orders;\n"
+    )
+    parsed = parse_sql(sql, "snowflake")
+    assert [(t.name, t.derived, t.comment_on) for t in parsed.tables] == [
+        ("orders", False, False),
+        ("analytics.big_orders", True, True),
+        ("pairs", True, True),
+    ]
+    assert parsed.tables[2].comment is not None and parsed.tables[2].comment.text == "Pairs kept by hand."
+    outcome = document_text(sql, HeuristicBackend(), dialect="snowflake")
+    assert outcome.errors == []
+    lines = outcome.new_text.splitlines()
+    assert lines[0].startswith("CREATE OR REPLACE TABLE orders (id NUMBER(38,0) COMMENT '")  # clauses, as ever
+    assert [line.split(" IS ")[0] for line in lines[3:7]] == [
+        "COMMENT ON TABLE analytics.big_orders",
+        "COMMENT ON COLUMN analytics.big_orders.id",
+        "COMMENT ON COLUMN analytics.big_orders.total",
+        "COMMENT ON COLUMN analytics.big_orders.doubled",
+    ]
+    assert lines[5] == "COMMENT ON COLUMN analytics.big_orders.total IS 'Total in cents.';"  # copied
+    assert lines[7] == "CREATE TABLE pairs COMMENT = 'Pairs kept by hand.' AS SELECT id, total FROM orders;"
+    assert [line.split(" IS ")[0] for line in lines[8:]] == [
+        "COMMENT ON COLUMN pairs.id",
+        "COMMENT ON COLUMN pairs.total",
+    ]
+    again = parse_sql(outcome.new_text, "snowflake")
+    assert all(c.comment is not None for t in again.tables for c in t.columns)
+    assert all(t.comment is not None for t in again.tables[1:])
+    assert document_text(outcome.new_text, HeuristicBackend(), dialect="snowflake").new_text == outcome.new_text
+    for statement in outcome.new_text.split(";\n")[1:-1]:  # each one Snowflake SQL that sqlglot reads
+        assert sqlglot.parse_one(statement, read="snowflake") is not None
+    # The editor's one-column action: its statement, right after the table's.
+    edits = plan_target(parsed, 2, TableDocs(None, {"id": "Order number."}), Target("pairs", "id"))
+    assert apply_edits(sql, edits).endswith("FROM orders;\nCOMMENT ON COLUMN pairs.id IS 'Order number.';\n")
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "bigquery", "databricks", "clickhouse", "sqlite"])
+def test_a_table_made_from_a_query_where_comments_are_clauses_is_told_not_documented(
+    dialect: str, tmp_path: Path
+) -> None:
+    sql = "CREATE TABLE daily AS SELECT store_id, SUM(amount) AS total FROM sales GROUP BY store_id;\n"
+    parsed = parse_sql(sql, dialect)
+    assert parsed.tables == []
+    [note] = parsed.diagnostics
+    assert note.severity == "info" and note.message.startswith("table daily: its columns come from a query")
+    path = tmp_path / "daily.sql"
+    path.write_text(sql, encoding="utf-8")
+    code, out, err = run("document", str(path), "--dialect", dialect, "--backend", "heuristic")
+    assert code == 0 and out == "", err
+    assert f"{path}:1:1: table daily: its columns come from a query" in err and "(not documented)" in err

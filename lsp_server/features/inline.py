@@ -21,7 +21,7 @@ from lsp_server.features import prefetch
 from lsp_server.features.actions import COMMAND_ACCEPTED
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
-from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.parse import blank_batch_separators
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import DocRequest
@@ -112,7 +112,7 @@ def find_slot(snap: Snapshot, offset: int) -> Slot | None:
         return None
 
     for index, table in enumerate(parsed.tables):
-        style = get_dialect(table.dialect).style
+        style = table.style
         if style is CommentStyle.COMMENT_ON:
             if table.complete and _right_after(text, table, offset):
                 return Slot(index, None, "statements")

@@ -50,6 +50,9 @@ class Dialect:
     view_keyword: str = "VIEW"
     # Whether a view can carry comments: MySQL's cannot; SQLite's and ClickHouse's are not read.
     views: bool = True
+    # A CREATE TABLE … AS SELECT, whose columns have no definitions to hold a clause, is commented
+    # with COMMENT ON statements after it (Snowflake's; ``Table.comment_on``).
+    ctas_comment_on: bool = False
 
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
@@ -113,7 +116,11 @@ DIALECTS: dict[str, Dialect] = {
     "spark": Dialect("spark", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True),
     "hive": Dialect("hive", CommentStyle.INLINE, table_clause=" COMMENT {lit}"),
     "snowflake": Dialect(
-        "snowflake", CommentStyle.INLINE, table_clause=" COMMENT = {lit}", column_comment_after_type=True
+        "snowflake",
+        CommentStyle.INLINE,
+        table_clause=" COMMENT = {lit}",
+        column_comment_after_type=True,
+        ctas_comment_on=True,
     ),
     "bigquery": Dialect("bigquery", CommentStyle.OPTIONS),
     "sqlite": Dialect("sqlite", CommentStyle.SQL_COMMENT, views=False),

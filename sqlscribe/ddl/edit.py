@@ -79,11 +79,11 @@ def plan_table_edits(
         lit = _literal(dialect, table.comment, description)
         if table.comment is not None:
             edits.append(TextEdit(table.comment.literal.start, table.comment.literal.end, lit))
-        elif dialect.style is CommentStyle.COMMENT_ON:
+        elif table.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_table(table, lit))
-        elif dialect.style is CommentStyle.OPTIONS:
+        elif table.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(table.options_open, table.options_separator, table.table_insert_at, lit))
-        elif dialect.style is CommentStyle.SQL_COMMENT:
+        elif table.style is CommentStyle.SQL_COMMENT:
             comment = sql_comment(lit, table.line_comment) + ("" if table.line_comment else " ")
             edits.append(TextEdit(table.table_insert_at, table.table_insert_at, comment))
         else:
@@ -103,11 +103,11 @@ def plan_table_edits(
         lit = _literal(dialect, col.comment, columns[col.name])
         if col.comment is not None:
             edits.append(TextEdit(col.comment.literal.start, col.comment.literal.end, lit))
-        elif dialect.style is CommentStyle.COMMENT_ON:
+        elif table.style is CommentStyle.COMMENT_ON:
             appended.append(comment_on_column(table, col, lit))
-        elif dialect.style is CommentStyle.OPTIONS:
+        elif table.style is CommentStyle.OPTIONS:
             edits.append(_options_edit(col.options_open, col.options_separator, col.insert_at, lit))
-        elif dialect.style is CommentStyle.SQL_COMMENT:
+        elif table.style is CommentStyle.SQL_COMMENT:
             edits.append(TextEdit(col.insert_at, col.insert_at, sql_comment(lit, col.line_comment)))
         elif col.insert_before_token:
             edits.append(TextEdit(col.insert_at, col.insert_at, dialect.column_clause.format(lit=lit).lstrip() + " "))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlscribe.ddl.dialects import CommentStyle, get_dialect
+
 
 @dataclass(frozen=True)
 class Span:
@@ -144,6 +146,9 @@ class Table:
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
+    # Commented with COMMENT ON statements after it though its dialect comments with clauses:
+    # Snowflake's CREATE TABLE … AS SELECT (``Dialect.ctas_comment_on``).
+    comment_on: bool = False
     # An ALTER TABLE … ADD [COLUMN] (or MySQL's MODIFY / CHANGE, which define a column anew and drop
     # its comment unless restated): the columns a migration defines for the table ``name``,
     # commented where they are defined. The table itself is described where it is created
@@ -164,6 +169,12 @@ class Table:
         """Whether a description is to be written here: none yet (or any, when ``overwrite``), on a
         statement that carries one."""
         return self.describable and (overwrite or self.comment is None)
+
+    @property
+    def style(self) -> CommentStyle:
+        """How this statement is commented: as its dialect comments, or with COMMENT ON statements
+        after it (``comment_on``)."""
+        return CommentStyle.COMMENT_ON if self.comment_on else get_dialect(self.dialect).style
 
     @property
     def noun(self) -> str:

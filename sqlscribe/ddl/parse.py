@@ -713,9 +713,25 @@ def _untyped(table: Table) -> bool:
     return bool(table.columns) and all(not c.data_type for c in table.columns)
 
 
-def _names_then_as(stmt: Sequence[_Tok], name_index: int) -> bool:
+def _unread_query_table(stmt: list[_Tok], dialect_name: str, lines: _Lines) -> Diagnostic | None:
+    """A note for a CREATE TABLE … AS SELECT left undocumented: where comments are clauses of a
+    column's definition (MySQL, BigQuery, Databricks, ClickHouse, …), its columns have none."""
+    at = _create_table_name_index(stmt)
+    if at is None or not _names_then_as(stmt, at, clauses=True):
+        return None
+    parts, _ = _read_name(stmt, at)
+    line, col = lines.position(stmt[0].start)
+    message = (
+        f"table {'.'.join(parts)}: its columns come from a query (AS SELECT) and have no definitions to hold"
+        f" a comment in {dialect_name}; define them with their types, then fill the table with INSERT … SELECT"
+    )
+    return Diagnostic(message, Span(stmt[0].start, stmt[-1].end), line, col, "info")
+
+
+def _names_then_as(stmt: Sequence[_Tok], name_index: int, clauses: bool = False) -> bool:
     """After the name: ``AS <query>``, or a list of bare names and then ``AS`` (PostgreSQL's
-    ``CREATE TABLE t (a, b) AS …``), with no type, as a table created from a query has."""
+    ``CREATE TABLE t (a, b) AS …``), with no type, as a table created from a query has; with
+    ``clauses``, table clauses may come before ``AS`` (Snowflake's ``CLUSTER BY (…) COMMENT = '…'``)."""
     _, i = _read_name(stmt, name_index)
     names = None
     if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:
@@ -723,6 +739,10 @@ def _names_then_as(stmt: Sequence[_Tok], name_index: int) -> bool:
         if close is None:
             return False
         names, i = stmt[i + 1 : close], close + 1
+    depth = 0
+    while clauses and i < len(stmt) and (depth or stmt[i].upper != "AS"):
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(stmt[i].kind, 0)
+        i += 1
     if not (i + 1 < len(stmt) and stmt[i].upper == "AS" and stmt[i + 1].upper in ("SELECT", "WITH", "(")):
         return False
     return names is None or all(len(item) == 1 for item in _split_top_level(names))
@@ -866,10 +886,13 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
     if not dialect.views:
         return None
     found = _create_view_name_index(stmt)
-    if found is None and dialect.style is CommentStyle.COMMENT_ON:
+    comment_on = False
+    if found is None and (dialect.style is CommentStyle.COMMENT_ON or dialect.ctas_comment_on):
         # CREATE TABLE t AS SELECT …: a table whose columns are its query's, commented as any table
+        # (Snowflake's with COMMENT ON statements: its columns have no definitions to hold a clause)
         table_at = _create_table_name_index(stmt)
-        found = (table_at, "table") if table_at is not None and _names_then_as(stmt, table_at) else None
+        comment_on = dialect.style is not CommentStyle.COMMENT_ON
+        found = (table_at, "table") if table_at is not None and _names_then_as(stmt, table_at, comment_on) else None
     if found is None:
         return None
     created = _created(text, stmt, semicolon, dialect_name, *found)
@@ -877,8 +900,9 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
         return None
     view, i = created
     view.derived = True
+    view.comment_on = comment_on
     view.table_insert_at = view.column_list_end = view.name_span.end
-    inline = dialect.style is not CommentStyle.COMMENT_ON
+    inline = view.style is not CommentStyle.COMMENT_ON
     named: list[Column] = []
     last = i - 1  # the name's last token, or the column list's ')'
     if i < len(stmt) and stmt[i].kind == TokenType.L_PAREN:  # CREATE VIEW v (a, b) AS …
@@ -895,7 +919,7 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
         i = last + 1
     elif inline:
         view.column_list_at = view.name_span.end
-    if inline:
+    if inline or view.comment_on:
         _read_table_clauses(text, stmt, last, view, dialect_name)  # COMMENT = '…', OPTIONS(…) before AS
     depth = 0
     while i < len(stmt) and not (depth == 0 and stmt[i].upper == "AS"):
@@ -1567,6 +1591,9 @@ def parse_sql(
                 views.append(view)
                 table = view.table
             if table is None:
+                unread = _unread_query_table(stmt, name, lines)
+                if unread is not None:
+                    diagnostics.append(unread)
                 continue
             if table.problem:
                 diagnostics.append(_problem(table, lines))
