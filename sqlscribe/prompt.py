@@ -13,7 +13,7 @@ from typing import Any
 from sqlscribe.ddl.model import Table
 from sqlscribe.docs import TableDocs, clean_text
 from sqlscribe.generate.base import Context, DocRequest
-from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table
+from sqlscribe.generate.heuristic import TableShape, describe_column, describe_table, grain_phrase
 
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
@@ -94,6 +94,8 @@ def render_table(request: DocRequest, drafts: bool = False) -> str:
     if table.derived:  # what its rows are, the tables it reads tell
         reads = ", ".join(table.sources[:12]) or "a query"
         lines.append(f"{table.kind} of: {reads}" if table.is_view else f"created from: {reads}")
+        if table.grain:  # its GROUP BY
+            lines.append(f"one row per: {', '.join(table.grain)}")
     lines.append("columns:")
     # A key of several columns is one line of its own: marked on each member, every one of them
     # read as the table's key ("Surrogate key that uniquely identifies the log search" for a
@@ -222,9 +224,11 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     if isinstance(description, str):
         description = drop_unknown_references(end_cut_text(clean_text(description)), known)
     description = description if isinstance(description, str) and description.strip() else None
+    if description is not None:
+        description = true_grain(description, request.table)
     columns: dict[str, str] = {}
     missing: list[str | None] = []
-    key = request.table.key_columns
+    key = request.table.key_columns or list(request.table.grain)  # a grouped query's row: one per its GROUP BY
     for name in request.columns:
         col = request.table.column(name)
         inherited = col.source_comment if col is not None else None
@@ -297,6 +301,22 @@ def drop_unknown_references(text: str, known: set[str]) -> str:
 
 # Words that make a column the key of the table's rows.
 _ROW_KEY = re.compile(r"\bsurrogate key\b|\buniquely identif|^(?:the )?primary key\b", re.IGNORECASE)
+
+
+# "one row per store, product and day", up to a clause that says more ("…, with their totals").
+_ONE_ROW_PER = re.compile(
+    r"\bone row (?:per|for each) [^.;:(),]+(?:, (?!with\b|including\b|showing\b|where\b|which\b|that\b)[^.;:(),]+)*",
+    re.IGNORECASE,
+)
+
+
+def true_grain(description: str, table: Table) -> str:
+    """A grouped query's rows are one per what it groups by, whatever the model says they are per
+    ("one row per carrier" for a view grouped by carrier and day)."""
+    per = grain_phrase(table)
+    if per is None:
+        return description
+    return _ONE_ROW_PER.sub(lambda m: f"one row per {per}", description, count=1)
 
 
 def false_key_claim(text: str, column: str, table: Table, key: list[str] | None = None) -> bool:

@@ -393,7 +393,7 @@ def test_a_documented_file_of_views_runs_in_postgresql_and_its_comments_read_bac
     }
     assert got["recent_orders.total"] == got["every_order.total"] == "Amount charged, tax included, in euros."
     assert got["recent_orders.id"] == "Unique identifier of the order."
-    assert got["order_totals"] == "Order totals: a materialized view of reports.orders."
+    assert got["order_totals"] == "Order totals: a materialized view of reports.orders, one row per customer."
     # Run again, the file is unchanged.
     code, _, err = run("document", str(path), "--backend", "heuristic", "--write")
     assert code == 0 and path.read_text(encoding="utf-8") == documented, err

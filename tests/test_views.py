@@ -447,3 +447,60 @@ def test_a_table_made_from_a_query_where_comments_are_clauses_is_told_not_docume
     code, out, err = run("document", str(path), "--dialect", dialect, "--backend", "heuristic")
     assert code == 0 and out == "", err
     assert f"{path}:1:1: table daily: its columns come from a query" in err and "(not documented)" in err
+
+
+GROUPED = """CREATE TABLE flights (flight_id bigint PRIMARY KEY, carrier_cd char(2), dep_time timestamp, delay_min int);
+CREATE VIEW carrier_daily AS SELECT carrier_cd, CAST(dep_time AS DATE) AS flight_day, count(*) AS flights,
+  avg(delay_min) AS avg_delay FROM flights GROUP BY carrier_cd, CAST(dep_time AS DATE);
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "grain"),
+    [
+        (
+            "SELECT carrier_cd, CAST(dep_time AS DATE) AS d, count(*) AS n FROM flights GROUP BY 1, 2",
+            ("carrier_cd", "d"),
+        ),
+        (
+            "SELECT f.carrier_cd, date_trunc('day', dep_time) AS d, count(*) AS n FROM flights f"
+            " GROUP BY f.carrier_cd, d",
+            ("carrier_cd", "d"),
+        ),
+        ("SELECT carrier_cd, count(*) AS n FROM flights GROUP BY carrier_cd, dep_time", ()),  # not selected
+        ("SELECT carrier_cd, count(*) AS n FROM flights GROUP BY ROLLUP (carrier_cd)", ()),
+        ("SELECT carrier_cd FROM flights UNION SELECT carrier_cd FROM flights GROUP BY carrier_cd", ()),
+        ("SELECT *, 1 AS one FROM flights", ()),
+        (
+            "WITH f AS (SELECT * FROM flights) SELECT carrier_cd, count(*) AS n FROM f GROUP BY carrier_cd",
+            ("carrier_cd",),
+        ),
+    ],
+)
+def test_a_grouped_querys_grain_is_read_as_its_own_columns(query: str, grain: tuple[str, ...]) -> None:
+    sql = "CREATE TABLE flights (flight_id bigint PRIMARY KEY, carrier_cd char(2), dep_time timestamp);\n"
+    view = parse_sql(f"{sql}CREATE VIEW v AS {query};\n", "postgres").tables[1]
+    assert view.grain == grain
+    named = parse_sql(
+        f"{sql}CREATE VIEW v (c, n) AS SELECT carrier_cd, count(*) FROM flights GROUP BY 1;\n", "postgres"
+    )
+    assert named.tables[1].grain == ("c",)  # the names the view gives
+
+
+def test_a_grouped_querys_rows_are_one_per_what_it_groups_by_whatever_the_model_says() -> None:
+    parsed = parse_sql(GROUPED, "postgres")
+    request = dict(requests_for(parsed))[1]
+    assert "one row per: carrier_cd, flight_day" in render_table(request).splitlines()[2]
+    assert heuristic_docs(request).description == (
+        "Carrier daily: a view of flights, one row per carrier code and flight day."
+    )
+    answer = {
+        "table": "Daily flight statistics, one row per carrier, with delays.",
+        "columns": {"carrier_cd": "Code that uniquely identifies each row.", "flight_day": "Day of the flights."},
+    }
+    got, missing = parse_answer(json.dumps(answer), request)
+    assert got.description == "Daily flight statistics, one row per carrier code and flight day, with delays."
+    assert missing == ["carrier_cd", "flights", "avg_delay"]  # a part of the grain is no row's key
+    sales = "CREATE TABLE daily_sales AS SELECT store_id, sale_date, sum(amount) AS total FROM sales GROUP BY 1, 2;"
+    table = heuristic_docs(dict(requests_for(parse_sql(sales, "postgres")))[0]).description
+    assert table == "Daily sales, one row per store and sale date."

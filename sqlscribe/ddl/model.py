@@ -143,6 +143,9 @@ class Table:
     kind: str = "table"
     sources: tuple[str, ...] = ()
     derived: bool = False  # its columns are its query's: a view, or CREATE TABLE … AS SELECT
+    # Its query's GROUP BY, as its own columns' names: what one row of it is per (a view of
+    # flights grouped by carrier and day has a row per carrier and day). Empty when not known.
+    grain: tuple[str, ...] = ()
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None

@@ -840,14 +840,22 @@ def _table_name(table: exp.Table) -> str:
     return ".".join(part for part in (table.catalog, table.db, table.name) if part)
 
 
-def _query_tables(query: str, dialect_name: str) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+@dataclass
+class _QueryRead:
+    aliases: dict[str, str]  # the tables it reads, by alias (and name)
+    sources: tuple[str, ...]  # all it reads, in order
+    direct: tuple[str, ...]  # those its first SELECT reads directly, which an unqualified * stands for
+    grain: tuple[int, ...] = ()  # the select list's items its GROUP BY groups by, by position
+
+
+def _query_tables(query: str, dialect_name: str) -> _QueryRead:
     """The tables a query reads: by alias (and name), all in order, and those its first SELECT
     reads directly, which an unqualified ``*`` stands for (none when it also reads a subquery or a
-    WITH query). Nothing when sqlglot cannot read it."""
+    WITH query); and what it groups by. Nothing when sqlglot cannot read it."""
     try:
         tree = sqlglot.parse_one(query, read=dialect_name)
     except Exception:
-        return {}, (), ()
+        return _QueryRead({}, (), ())
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     aliases: dict[str, str] = {}
     names: list[str] = []
@@ -863,7 +871,34 @@ def _query_tables(query: str, dialect_name: str) -> tuple[dict[str, str], tuple[
     read += [join.this for join in (select.args.get("joins") or [])] if select is not None else []
     plain = read and all(isinstance(t, exp.Table) and t.name and t.name.lower() not in ctes for t in read)
     direct = tuple(_table_name(t) for t in read) if plain else ()
-    return aliases, tuple(dict.fromkeys(names)), direct
+    grain = _grain(tree) if isinstance(tree, exp.Select) else ()
+    return _QueryRead(aliases, tuple(dict.fromkeys(names)), direct, grain)
+
+
+def _grain(select: exp.Select) -> tuple[int, ...]:
+    """The positions in the select list of what a query's GROUP BY groups by: each item a column
+    it selects, an alias, a position or an expression it selects. Empty where any is none of
+    those, or the list holds a ``*``, or it groups by ROLLUP, CUBE, GROUPING SETS or ALL."""
+    group = select.args.get("group")
+    items = select.expressions
+    if not isinstance(group, exp.Group) or not group.expressions or any(isinstance(e, exp.Star) for e in items):
+        return ()
+    if any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets", "all", "totals")):
+        return ()
+    found: list[int] = []
+    for key in group.expressions:
+        at: int | None = None
+        if isinstance(key, exp.Literal) and key.is_int:
+            at = int(key.this) - 1 if 0 < int(key.this) <= len(items) else None
+        else:
+            at = next((n for n, item in enumerate(items) if item.unalias() == key), None)
+            if at is None and isinstance(key, exp.Column) and not key.table:
+                at = next((n for n, item in enumerate(items) if item.alias and item.alias == key.name), None)
+        if at is None:
+            return ()
+        if at not in found:
+            found.append(at)
+    return tuple(found)
 
 
 @dataclass
@@ -930,7 +965,11 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
         view.problem = "no query (AS SELECT …) yet"
         return _ViewRead(view, [], {}, (), bool(named))
     projections = [_read_projection(text, item) for item in _select_list(stmt, i + 1)]
-    aliases, view.sources, direct = _query_tables(text[stmt[i + 1].start : stmt[-1].end], dialect_name)
+    query = _query_tables(text[stmt[i + 1].start : stmt[-1].end], dialect_name)
+    aliases, view.sources, direct = query.aliases, query.sources, query.direct
+    names = [c.name for c in named] if named else [p.column.name if p.column else "" for p in projections]
+    if query.grain and len(names) == len(projections) and all(names[n] for n in query.grain):
+        view.grain = tuple(names[n] for n in query.grain)
     if named:  # the names are the view's; the query's items, where they match one to one, say what each is
         same = len(projections) == len(named) and all(p.star is None for p in projections)
         for n, col in enumerate(named):

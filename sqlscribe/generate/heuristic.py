@@ -314,13 +314,29 @@ def table_entity(table: Table) -> list[str]:
 def describe_table(table: Table) -> str:
     words = table_entity(table)
     entity = _phrase(words)
+    per = grain_phrase(table)
     if table.is_view:  # what a view's row is, its query decides; its name, as written, says what it holds
         written = expand(segment(split_identifier(_view_name(table))))
         last = written[-1] if written and singular(written[-1]) == words[-1] else words[-1]
         over = f" of {', '.join(table.sources[:3])}" if table.sources else ""
-        return _sentence(f"{_phrase([*words[:-1], last]).capitalize()}: a {table.kind}{over}")
+        grain = f", one row per {per}" if per else ""
+        return _sentence(f"{_phrase([*words[:-1], last]).capitalize()}: a {table.kind}{over}{grain}")
     plural = _phrase([*words[:-1], _plural(words[-1])])
-    return _sentence(f"{plural.capitalize()}, one row per {entity}")
+    return _sentence(f"{plural.capitalize()}, one row per {per or entity}")
+
+
+def grain_phrase(table: Table) -> str | None:
+    """What a grouped query's row is per, in words: "carrier and flight date" for a GROUP BY
+    carrier_id, flight_date."""
+    if not table.grain:
+        return None
+    parts = []
+    for name in table.grain:
+        words = name_words(name)
+        while len(words) > 1 and words[-1].lower() in _KEY_WORDS:
+            words = words[:-1]
+        parts.append(_phrase(expand(words)))
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _plural(word: str) -> str:

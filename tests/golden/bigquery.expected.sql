@@ -10,7 +10,7 @@ PARTITION BY DATE(_PARTITIONTIME)
 OPTIONS(description='Order lines, one row per order line.', labels=[("team", "sales")]);
 
 CREATE OR REPLACE VIEW `acme.sales.sku_totals` (sku OPTIONS(description='SKU of the order line.'), revenue OPTIONS(description='Revenue of the SKU total.'))
-OPTIONS(description='Sku totals: a view of acme.sales.order_lines.', labels=[("team", "sales")])
+OPTIONS(description='Sku totals: a view of acme.sales.order_lines, one row per SKU.', labels=[("team", "sales")])
 AS SELECT l.sku, SUM(l.qty * l.unit_prc) AS revenue
 FROM `acme.sales.order_lines` AS l
 GROUP BY l.sku;

@@ -12,7 +12,7 @@ create or replace view RAW.HEAVY_SHIPMENTS(
 	WT_KG COMMENT 'Gross weight in kilograms'
 ) COMMENT = 'Heavy shipments: a view of raw.shipments.' as select shipment_id, upper(carrier_cd), wt_kg from raw.shipments where wt_kg > 1000;
 
-CREATE OR REPLACE SECURE VIEW raw.carrier_weights (carrier_cd COMMENT 'Carrier code of the shipment.', total_wt_kg COMMENT 'Sum of the weight, in kilograms.') COMMENT = 'Carrier weights: a view of raw.shipments.' AS
+CREATE OR REPLACE SECURE VIEW raw.carrier_weights (carrier_cd COMMENT 'Carrier code of the shipment.', total_wt_kg COMMENT 'Sum of the weight, in kilograms.') COMMENT = 'Carrier weights: a view of raw.shipments, one row per carrier code.' AS
 SELECT s.carrier_cd, SUM(s.wt_kg) AS total_wt_kg
 FROM raw.shipments s
 GROUP BY s.carrier_cd;
