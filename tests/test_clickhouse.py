@@ -143,6 +143,30 @@ def test_a_documented_alter_that_adds_columns_runs_and_clickhouse_keeps_their_co
     ]
 
 
+def test_a_documented_table_made_from_a_query_runs_and_clickhouse_keeps_its_comments(clickhouse: ClickHouse) -> None:
+    """Its columns have no definitions to hold a COMMENT: ALTER TABLE … COMMENT COLUMN after it."""
+    clickhouse.run("CREATE TABLE shop.sales (store_id UInt32, amount Decimal(10, 2)) ENGINE = Memory")
+    sql = (
+        "CREATE TABLE shop.store_totals ENGINE = MergeTree ORDER BY store_id AS\n"
+        "SELECT store_id, sum(amount) AS total_amount, count() AS sales FROM shop.sales GROUP BY store_id;\n"
+    )
+    outcome = document_text(sql, HeuristicBackend(), dialect="clickhouse")
+    assert outcome.errors == []
+    added = outcome.new_text[len(sql) :].splitlines()
+    assert [line.split(" '")[0] for line in added] == [
+        "ALTER TABLE shop.store_totals MODIFY COMMENT",
+        "ALTER TABLE shop.store_totals COMMENT COLUMN store_id",
+        "ALTER TABLE shop.store_totals COMMENT COLUMN total_amount",
+        "ALTER TABLE shop.store_totals COMMENT COLUMN sales",
+    ]
+    for statement in outcome.new_text.split(";\n")[:-1]:
+        clickhouse.run(statement)
+    assert clickhouse.comments("store_totals") == comments_of(outcome.new_text, "clickhouse")["shop.store_totals"]
+    got = clickhouse.comments("store_totals")
+    assert got.description == "Store totals, one row per store." and len(got.columns) == 3
+    assert document_text(outcome.new_text, HeuristicBackend(), dialect="clickhouse").new_text == outcome.new_text
+
+
 comment_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00")
     | st.sampled_from("'\"\\\n\t`$;?{}"),

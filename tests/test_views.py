@@ -433,7 +433,58 @@ def test_snowflakes_table_made_from_a_query_is_commented_with_statements_after_i
     assert apply_edits(sql, edits).endswith("FROM orders;\nCOMMENT ON COLUMN pairs.id IS 'Order number.';\n")
 
 
-@pytest.mark.parametrize("dialect", ["mysql", "bigquery", "databricks", "clickhouse", "sqlite"])
+@pytest.mark.parametrize(
+    ("dialect", "table", "column"),
+    [
+        (
+            "bigquery",
+            "ALTER TABLE daily SET OPTIONS (description = ",
+            "ALTER TABLE daily ALTER COLUMN store_id SET OPTIONS",
+        ),
+        ("databricks", "COMMENT ON TABLE daily IS ", "ALTER TABLE daily ALTER COLUMN store_id COMMENT "),
+        ("spark", "COMMENT ON TABLE daily IS ", "ALTER TABLE daily ALTER COLUMN store_id COMMENT "),
+        ("clickhouse", "ALTER TABLE daily MODIFY COMMENT ", "ALTER TABLE daily COMMENT COLUMN store_id "),
+    ],
+)
+def test_a_table_made_from_a_query_where_comments_are_clauses_gets_its_dialects_statements(
+    dialect: str, table: str, column: str
+) -> None:
+    sql = "CREATE TABLE daily AS SELECT store_id, SUM(amount) AS total FROM sales GROUP BY store_id;\n"
+    if dialect == "clickhouse":
+        sql = sql.replace("daily AS", "daily ENGINE = MergeTree ORDER BY store_id AS")
+    outcome = document_text(sql, HeuristicBackend(), dialect=dialect)
+    assert outcome.errors == [] and outcome.parsed.diagnostics == []
+    added = outcome.new_text[len(sql) :].splitlines()
+    assert len(added) == 3 and added[0].startswith(table) and added[1].startswith(column)
+    for statement in added:  # each one SQL of the dialect that sqlglot reads
+        assert sqlglot.parse_one(statement, read=dialect) is not None
+    again = parse_sql(outcome.new_text, dialect)
+    (daily,) = again.tables
+    assert daily.comment is not None and all(c.comment is not None for c in daily.columns)
+    assert document_text(outcome.new_text, HeuristicBackend(), dialect=dialect).new_text == outcome.new_text
+    # Each reads back as the comment it sets, and is replaced in place.
+    redone = document_text(outcome.new_text, Labels(), dialect=dialect, overwrite=True).new_text
+    assert redone.count("\n") == outcome.new_text.count("\n") and "store_id as daily has it." in redone
+
+
+def test_an_alter_table_that_sets_a_comment_is_read_as_that_comment_after_any_create() -> None:
+    sql = (
+        "CREATE TABLE t (a INT, b STRING);\n"
+        "ALTER TABLE t ALTER COLUMN a COMMENT 'Set later.';\n"
+        "ALTER TABLE t ALTER COLUMN b SET NOT NULL;\n"
+    )
+    (table,) = parse_sql(sql, "databricks").tables
+    assert [(c.name, c.comment.text if c.comment else None) for c in table.columns] == [
+        ("a", "Set later."),
+        ("b", None),
+    ]
+    (table,) = parse_sql(
+        "CREATE TABLE t (a INT64);\nALTER TABLE t SET OPTIONS (description = 'Kept.');\n", "bigquery"
+    ).tables
+    assert table.comment is not None and table.comment.text == "Kept."
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "hive", "sqlite"])
 def test_a_table_made_from_a_query_where_comments_are_clauses_is_told_not_documented(
     dialect: str, tmp_path: Path
 ) -> None:

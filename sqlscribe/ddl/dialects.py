@@ -51,8 +51,10 @@ class Dialect:
     # Whether a view can carry comments: MySQL's cannot; SQLite's and ClickHouse's are not read.
     views: bool = True
     # A CREATE TABLE … AS SELECT, whose columns have no definitions to hold a clause, is commented
-    # with COMMENT ON statements after it (Snowflake's; ``Table.comment_on``).
-    ctas_comment_on: bool = False
+    # with statements after it (``Table.comment_on``): the table's and a column's, with {table},
+    # {column} and {lit}. Empty where the dialect has no such statement (MySQL's and Hive's redefine
+    # the column, type and all).
+    ctas_statements: tuple[str, str] | None = None
 
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
@@ -87,6 +89,7 @@ def _sql_comment_body(text: str) -> str:
     return " ".join(text.split()).replace("*/", "* /")
 
 
+_SPARK_CTAS = ("COMMENT ON TABLE {table} IS {lit};", "ALTER TABLE {table} ALTER COLUMN {column} COMMENT {lit};")
 DIALECTS: dict[str, Dialect] = {
     "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
@@ -109,20 +112,41 @@ DIALECTS: dict[str, Dialect] = {
         column_comment_before=frozenset({"CODEC", "TTL", "PRIMARY", "PRIMARY KEY", "SETTINGS"}),
         table_clause_last=True,
         views=False,
+        ctas_statements=(
+            "ALTER TABLE {table} MODIFY COMMENT {lit};",
+            "ALTER TABLE {table} COMMENT COLUMN {column} {lit};",
+        ),
     ),
     "databricks": Dialect(
-        "databricks", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True
+        "databricks",
+        CommentStyle.INLINE,
+        table_clause=" COMMENT {lit}",
+        table_clause_after_using=True,
+        ctas_statements=_SPARK_CTAS,
     ),
-    "spark": Dialect("spark", CommentStyle.INLINE, table_clause=" COMMENT {lit}", table_clause_after_using=True),
+    "spark": Dialect(
+        "spark",
+        CommentStyle.INLINE,
+        table_clause=" COMMENT {lit}",
+        table_clause_after_using=True,
+        ctas_statements=_SPARK_CTAS,
+    ),
     "hive": Dialect("hive", CommentStyle.INLINE, table_clause=" COMMENT {lit}"),
     "snowflake": Dialect(
         "snowflake",
         CommentStyle.INLINE,
         table_clause=" COMMENT = {lit}",
         column_comment_after_type=True,
-        ctas_comment_on=True,
+        ctas_statements=("COMMENT ON TABLE {table} IS {lit};", "COMMENT ON COLUMN {table}.{column} IS {lit};"),
     ),
-    "bigquery": Dialect("bigquery", CommentStyle.OPTIONS),
+    "bigquery": Dialect(
+        "bigquery",
+        CommentStyle.OPTIONS,
+        ctas_statements=(
+            "ALTER TABLE {table} SET OPTIONS (description = {lit});",
+            "ALTER TABLE {table} ALTER COLUMN {column} SET OPTIONS (description = {lit});",
+        ),
+    ),
     "sqlite": Dialect("sqlite", CommentStyle.SQL_COMMENT, views=False),
 }
 

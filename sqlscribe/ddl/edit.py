@@ -139,8 +139,11 @@ _OPTIONS_CLAUSE = " OPTIONS(description={lit})"
 
 
 def comment_on_table(table: Table, lit: str) -> str:
-    """The statement that comments a table, in dialects that comment with statements."""
+    """The statement that comments a table, in dialects that comment with statements (and for a
+    table made from a query where comments are clauses: ``Dialect.ctas_statements``)."""
     dialect = get_dialect(table.dialect)
+    if table.comment_on and dialect.ctas_statements:
+        return dialect.ctas_statements[0].format(table=table.name_source, lit=lit)
     if dialect.extended_properties:
         return _extended_property(table, None, lit)
     kind = {"view": dialect.view_keyword, "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
@@ -148,7 +151,10 @@ def comment_on_table(table: Table, lit: str) -> str:
 
 
 def comment_on_column(table: Table, col: Column, lit: str) -> str:
-    if get_dialect(table.dialect).extended_properties:
+    dialect = get_dialect(table.dialect)
+    if table.comment_on and dialect.ctas_statements:
+        return dialect.ctas_statements[1].format(table=table.name_source, column=col.name_source, lit=lit)
+    if dialect.extended_properties:
         return _extended_property(table, col, lit)
     return f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};"
 

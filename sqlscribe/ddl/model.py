@@ -150,7 +150,7 @@ class Table:
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
     # Commented with COMMENT ON statements after it though its dialect comments with clauses:
-    # Snowflake's CREATE TABLE … AS SELECT (``Dialect.ctas_comment_on``).
+    # a CREATE TABLE … AS SELECT in Snowflake, BigQuery, Databricks, ClickHouse (``Dialect.ctas_statements``).
     comment_on: bool = False
     # An ALTER TABLE … ADD [COLUMN] (or MySQL's MODIFY / CHANGE, which define a column anew and drop
     # its comment unless restated): the columns a migration defines for the table ``name``,

@@ -918,13 +918,11 @@ def _read_view(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_name
     them. Where comments are statements, the query stays as written; elsewhere they go in the
     view's column list (written whole where it has none) and its clauses before ``AS``."""
     dialect = get_dialect(dialect_name)
-    if not dialect.views:
-        return None
-    found = _create_view_name_index(stmt)
+    found = _create_view_name_index(stmt) if dialect.views else None
     comment_on = False
-    if found is None and (dialect.style is CommentStyle.COMMENT_ON or dialect.ctas_comment_on):
+    if found is None and (dialect.style is CommentStyle.COMMENT_ON or dialect.ctas_statements):
         # CREATE TABLE t AS SELECT …: a table whose columns are its query's, commented as any table
-        # (Snowflake's with COMMENT ON statements: its columns have no definitions to hold a clause)
+        # (with statements after it where comments are clauses: its columns have no definitions)
         table_at = _create_table_name_index(stmt)
         comment_on = dialect.style is not CommentStyle.COMMENT_ON
         found = (table_at, "table") if table_at is not None and _names_then_as(stmt, table_at, comment_on) else None
@@ -1331,6 +1329,56 @@ class _CommentOn:
     comment: Comment | None
 
 
+def _read_alter_comment(text: str, stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
+    """An ALTER TABLE that sets a comment, as the dialects that comment in clauses write one after
+    the CREATE (``Dialect.ctas_statements``): Databricks' and Spark's ``ALTER [COLUMN] c COMMENT
+    '…'``, BigQuery's ``[ALTER COLUMN c] SET OPTIONS (description = '…')``, ClickHouse's ``MODIFY
+    COMMENT '…'`` and ``COMMENT COLUMN c '…'``. None for any other ALTER."""
+    if len(stmt) < 5 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+        return None
+    i = 2
+    while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
+        i += 1
+    parts, i = _read_name(stmt, i)
+    if not parts:
+        return None
+    if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
+        i += 3  # ClickHouse
+    rest = stmt[i:]
+    words = [t.upper for t in rest]
+    column: str | None = None
+    at: int | None = None  # where the comment's literal is, or OPTIONS
+    if words[:1] == ["ALTER"] and len(rest) >= 4:  # ALTER [COLUMN] c COMMENT '…' | SET OPTIONS (…)
+        n = 2 if words[1] == "COLUMN" else 1
+        column = rest[n].text if _named(rest[n]) else None
+        if words[n + 1 : n + 2] == ["COMMENT"] or words[n + 1 : n + 3] == ["SET", "OPTIONS"]:
+            at = n + 2
+    elif words[:2] == ["SET", "OPTIONS"]:
+        at = 1
+    elif words[:2] == ["MODIFY", "COMMENT"]:
+        at = 2
+    elif words[:2] == ["COMMENT", "COLUMN"] and len(rest) >= 4:
+        n = 4 if words[2:4] == ["IF", "EXISTS"] else 2
+        column = rest[n].text if n < len(rest) and _named(rest[n]) else None
+        at = n + 1
+    if at is None or at >= len(rest) or (column is None and words[0] in ("ALTER", "COMMENT")):
+        return None
+    end = semicolon.end if semicolon else stmt[-1].end
+    if rest[at].upper == "OPTIONS":
+        found, *_ = _read_options(text, rest, at)
+        if found is None:
+            return None
+        comment = Comment(found.text, Span(stmt[0].start, end), found.literal, found.form)
+    elif rest[at].kind == TokenType.STRING:
+        lit = rest[at]
+        comment = Comment(lit.text, Span(stmt[0].start, end), Span(lit.start, lit.end))
+    else:
+        return None
+    if len(rest) > at + 1 and rest[at].upper != "OPTIONS":
+        return None  # more than the comment: another action
+    return _CommentOn("COLUMN" if column else "TABLE", [*parts, column] if column else parts, comment)
+
+
 def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
     if len(stmt) < 5 or stmt[0].upper != "COMMENT" or stmt[1].upper != "ON":
         return None
@@ -1651,6 +1699,10 @@ def parse_sql(
             if record is not None:
                 records.append((stmt[0].start, record))
         elif first == "ALTER":
+            record = _read_alter_comment(text, stmt, semicolon)
+            if record is not None:
+                records.append((stmt[0].start, record))
+                continue
             keys = _read_alter_keys(stmt, name)
             if keys is not None:
                 added.append((stmt[0].start, keys))
@@ -1675,9 +1727,11 @@ def parse_sql(
 
 
 _BOUNDARY = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)")
-# The statements that document a table and follow it: COMMENT ON, or SQL Server's extended properties.
+# The statements that document a table and follow it: COMMENT ON, SQL Server's extended
+# properties, or an ALTER TABLE that sets a comment (``Dialect.ctas_statements``).
 _NEXT_IS_COMMENT_ON = re.compile(
-    r"\s*(?:GO\b\s*)?(?:COMMENT\s+ON\b|EXEC(?:UTE)?\s+(?:\[?sys\]?\s*\.\s*)?\[?sp_\w+extendedproperty\b)",
+    r"\s*(?:GO\b\s*)?(?:COMMENT\s+ON\b|EXEC(?:UTE)?\s+(?:\[?sys\]?\s*\.\s*)?\[?sp_\w+extendedproperty\b"
+    r"|ALTER\s+TABLE\b[^;]*?\b(?:COMMENT|OPTIONS)\b)",
     re.IGNORECASE,
 )
 
