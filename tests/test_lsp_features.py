@@ -149,6 +149,26 @@ async def test_inline_suggestions_and_hover_for_an_alter_that_from_alter(editor:
     assert hover.contents.value == ("**public.visits** — table; this ALTER TABLE adds 1 column\n\nOne page view.")
 
 
+async def test_inline_suggestion_below_a_bigquery_table_made_from_a_query_is_its_statements(editor: Editor):
+    uri = (TMP / "inline_ctas.sql").as_uri()
+    text = (
+        "-- dialect: bigquery\n"
+        "CREATE OR REPLACE TABLE `shop.daily_revenue` AS\n"
+        "SELECT order_date, SUM(amount_usd) AS revenue_usd FROM `shop.orders` GROUP BY order_date;\n\n"
+    )
+    editor.open(uri, text)
+    items = await inline(editor, uri, len(text))
+    assert len(items) == 1 and isinstance(items[0].insert_text, str)
+    lines = items[0].insert_text.splitlines()
+    assert [line.split(" (description")[0] for line in lines] == [
+        "ALTER TABLE `shop.daily_revenue` SET OPTIONS",
+        "ALTER TABLE `shop.daily_revenue` ALTER COLUMN order_date SET OPTIONS",
+        "ALTER TABLE `shop.daily_revenue` ALTER COLUMN revenue_usd SET OPTIONS",
+    ]
+    (table,) = parse_sql(text + items[0].insert_text, "bigquery").tables
+    assert table.comment is not None and all(c.comment is not None for c in table.columns)
+
+
 async def test_hover_shows_the_existing_comment_or_a_marked_suggestion(editor: Editor):
     uri = (TMP / "hover.sql").as_uri()
     editor.open(uri, MYSQL)
