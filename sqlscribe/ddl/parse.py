@@ -1122,8 +1122,10 @@ class _AddedKeys:
     keys: Table
 
 
-def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
-    if len(stmt) < 4 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+def _altered_table(stmt: list[_Tok], shortest: int) -> tuple[list[str], int] | None:
+    """``ALTER TABLE [ONLY] [IF EXISTS] name [ON CLUSTER c]``: the name's parts and the index of
+    the first action; None for another statement, or one of fewer than ``shortest`` tokens."""
+    if len(stmt) < shortest or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
         return None
     i = 2
     while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
@@ -1131,6 +1133,16 @@ def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
     parts, i = _read_name(stmt, i)
     if not parts:
         return None
+    if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
+        i += 3  # ClickHouse
+    return parts, i
+
+
+def _read_alter_keys(stmt: list[_Tok], dialect_name: str) -> _AddedKeys | None:
+    altered = _altered_table(stmt, 4)
+    if altered is None:
+        return None
+    parts, i = altered
     keys = Table(".".join(parts), "", dialect_name, Span(0, 0), Span(0, 0))
     for action in _split_top_level(stmt[i:]):
         # [WITH CHECK|NOCHECK] ADD [CONSTRAINT name] PRIMARY KEY (…) | FOREIGN KEY (…) REFERENCES …
@@ -1334,16 +1346,10 @@ def _read_alter_comment(text: str, stmt: list[_Tok], semicolon: _Tok | None) -> 
     the CREATE (``Dialect.ctas_statements``): Databricks' and Spark's ``ALTER [COLUMN] c COMMENT
     '…'``, BigQuery's ``[ALTER COLUMN c] SET OPTIONS (description = '…')``, ClickHouse's ``MODIFY
     COMMENT '…'`` and ``COMMENT COLUMN c '…'``. None for any other ALTER."""
-    if len(stmt) < 5 or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+    altered = _altered_table(stmt, 5)
+    if altered is None:
         return None
-    i = 2
-    while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
-        i += 1
-    parts, i = _read_name(stmt, i)
-    if not parts:
-        return None
-    if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
-        i += 3  # ClickHouse
+    parts, i = altered
     rest = stmt[i:]
     words = [t.upper for t in rest]
     column: str | None = None
