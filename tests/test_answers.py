@@ -230,6 +230,8 @@ def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts
         ("people10m", "People, one row per person."),  # a size, not a word
         ("orders_2023", "Orders, one row per order."),
         ("t4", "T 4s, one row per t 4."),  # nothing but the number: kept
+        ("tmp_ids", "Temporary ids, one row per temporary ID."),
+        ("blocked_urls", "Blocked urls, one row per blocked url."),
     ],
 )
 def test_the_heuristic_names_a_tables_rows_in_the_singular(table: str, described: str) -> None:

@@ -399,6 +399,32 @@ def test_a_documented_file_of_views_runs_in_postgresql_and_its_comments_read_bac
     assert code == 0 and path.read_text(encoding="utf-8") == documented, err
 
 
+def test_a_documented_foreign_table_runs_in_postgresql_which_wants_comment_on_foreign_table(
+    pg: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "remote.sql"
+    path.write_text(
+        "CREATE EXTENSION IF NOT EXISTS file_fdw;\nCREATE SERVER IF NOT EXISTS files FOREIGN DATA WRAPPER file_fdw;\n"
+        "CREATE FOREIGN TABLE IF NOT EXISTS public.rates_feed (\n    currency_cd char(3) NOT NULL,\n"
+        "    rate numeric\n)\n"
+        "SERVER files OPTIONS (filename '/dev/null', format 'csv');\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", str(path), "--backend", "heuristic", "--write")
+    assert code == 0, err
+    documented = path.read_text(encoding="utf-8")
+    assert "COMMENT ON FOREIGN TABLE public.rates_feed IS" in documented
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(documented.encode())
+        described = conn.execute(b"SELECT obj_description('public.rates_feed'::regclass, 'pg_class')").fetchone()
+        columns = conn.execute(
+            b"SELECT col_description('public.rates_feed'::regclass, n) FROM generate_series(1, 2) AS n"
+        ).fetchall()
+    assert described is not None and described[0] and all(text for (text,) in columns)
+    code, _, err = run("document", str(path), "--backend", "heuristic", "--check")
+    assert code == 0, err
+
+
 def test_documented_migrations_run_in_postgresql_in_order_and_their_comments_read_back(pg: str, tmp_path: Path) -> None:
     """A migrations folder: the CREATE in one file, columns added by ALTER TABLE in the next."""
     (tmp_path / "V1__orders.sql").write_text(

@@ -236,6 +236,8 @@ _SIGNALS: list[tuple[str, re.Pattern[str], int]] = [
         4,
     ),
     ("postgres", re.compile(r"::\w+"), 2),
+    # Foreign data wrappers (whose OPTIONS ( … ) are no BigQuery's).
+    ("postgres", re.compile(r"\bCREATE\s+(?:FOREIGN\s+TABLE|SERVER)\b|\bFOREIGN\s+DATA\s+WRAPPER\b", re.I), 8),
     # What pg_dump writes.
     ("postgres", re.compile(r"\bpg_catalog\.|\bFROM\s+stdin\s*;|\bOWNER\s+TO\b", re.I), 5),
     ("postgres", re.compile(r"\bcharacter\s+varying\b", re.I), 3),

@@ -147,6 +147,8 @@ def comment_on_table(table: Table, lit: str) -> str:
     if dialect.extended_properties:
         return _extended_property(table, None, lit)
     kind = {"view": dialect.view_keyword, "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
+    if table.foreign:
+        kind = "FOREIGN TABLE"  # PostgreSQL's COMMENT ON TABLE is for tables; a foreign table has its own
     return f"COMMENT ON {kind} {table.name_source} IS {lit};"
 
 

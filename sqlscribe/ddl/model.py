@@ -149,6 +149,7 @@ class Table:
     # A view without a column list, in a dialect that comments its columns inside one (Snowflake's
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
+    foreign: bool = False  # PostgreSQL's CREATE FOREIGN TABLE: COMMENT ON FOREIGN TABLE describes it
     # Commented with COMMENT ON statements after it though its dialect comments with clauses:
     # a CREATE TABLE … AS SELECT in Snowflake, BigQuery, Databricks, ClickHouse (``Dialect.ctas_statements``).
     comment_on: bool = False

@@ -597,6 +597,7 @@ def _read_table(text: str, stmt: list[_Tok], semicolon: _Tok | None, dialect_nam
     if created is None:
         return None
     table, i = created
+    table.foreign = any(t.upper == "FOREIGN" for t in stmt[1:name_index])
     if i + 2 < len(stmt) and stmt[i].upper == "ON" and stmt[i + 1].upper == "CLUSTER":
         i += 3  # ClickHouse's `CREATE TABLE t ON CLUSTER c (…)`
     if i < len(stmt) and stmt[i].kind == TokenType.COMMA:  # Teradata's `t ,NO FALLBACK ,… (…)`
@@ -1389,9 +1390,9 @@ def _read_comment_on(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | N
     if len(stmt) < 5 or stmt[0].upper != "COMMENT" or stmt[1].upper != "ON":
         return None
     kind, i = stmt[2].upper, 3
-    if kind == "MATERIALIZED" and stmt[3].upper == "VIEW":
-        kind, i = "MATERIALIZED VIEW", 4
-    if kind not in ("TABLE", "COLUMN", "VIEW", "MATERIALIZED VIEW"):
+    if kind in ("MATERIALIZED", "FOREIGN") and stmt[3].upper in ("VIEW", "TABLE"):
+        kind, i = f"{kind} {stmt[3].upper}", 4
+    if kind not in ("TABLE", "COLUMN", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
         return None
     parts, i = _read_name(stmt, i)
     if i >= len(stmt) or stmt[i].upper not in ("IS", "AS") or i + 1 >= len(stmt):  # Teradata: AS too
@@ -1567,6 +1568,8 @@ _UNPARSED = {
     # Teradata 16.10's map option, which SHOW TABLE writes among the table's options.
     "teradata": re.compile(r",\s*MAP\s*=\s*\w+(?:\s+COLOCATE\s+USING\s+\w+)?", re.IGNORECASE),
     "redshift": re.compile(r"\b(?:DISTKEY|SORTKEY)\b(?!\s*\()", re.IGNORECASE),
+    # CREATE FOREIGN TABLE: sqlglot reads the statement whole as a table's once FOREIGN is gone.
+    "postgres": re.compile(r"\bFOREIGN\b(?=\s+TABLE\b)", re.IGNORECASE),
 }
 
 

@@ -342,8 +342,8 @@ def grain_phrase(table: Table) -> str | None:
 def _plural(word: str) -> str:
     if word.lower() in IRREGULAR:
         return IRREGULAR[word.lower()]
-    if singular(word) != word:
-        return word
+    if singular(word) != word or (word[-1:] in "sS" and word[:-1].lower() in (*_KEY_WORDS, "sku", "url")):
+        return word  # already plural ("IDs")
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     if word.endswith(("s", "x", "ch", "sh")):

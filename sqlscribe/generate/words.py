@@ -372,6 +372,8 @@ def singular(word: str) -> str:
     lower = word.lower()
     if lower in _SINGULAR:
         return word[0] + _SINGULAR[lower][1:] if word[:1].isupper() else _SINGULAR[lower]
+    if lower == "ids":  # too short for the rule below ("tmp_ids")
+        return word[:-1]
     if len(lower) <= 3 or lower.endswith(("ss", "us", "is", "sis", "data", "news", "status", "alias", "bias")):
         return word
     if lower.endswith(("statuses", "bonuses", "campuses", "viruses", "censuses", "aliases", "biases")):
