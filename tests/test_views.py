@@ -484,6 +484,20 @@ def test_an_alter_table_that_sets_a_comment_is_read_as_that_comment_after_any_cr
     assert table.comment is not None and table.comment.text == "Kept."
 
 
+def test_a_mysql_alter_that_describes_a_table_created_above_counts_as_its_description(tmp_path: Path) -> None:
+    path = tmp_path / "orders.sql"
+    path.write_text(
+        "CREATE TABLE orders (id INT PRIMARY KEY COMMENT 'Order number');\n"
+        "ALTER TABLE orders COMMENT = 'Web shop orders';\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("document", str(path), "--dialect", "mysql", "--check")
+    assert code == 0, out + err
+    path.write_text(path.read_text(encoding="utf-8").replace("COMMENT = 'Web shop orders'", "ENGINE = InnoDB"))
+    code, out, err = run("document", str(path), "--dialect", "mysql", "--check")
+    assert code == 1 and "table orders: no description" in out + err
+
+
 @pytest.mark.parametrize("dialect", ["mysql", "hive", "sqlite"])
 def test_a_table_made_from_a_query_where_comments_are_clauses_is_told_not_documented(
     dialect: str, tmp_path: Path

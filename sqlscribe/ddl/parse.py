@@ -1346,7 +1346,8 @@ def _read_alter_comment(text: str, stmt: list[_Tok], semicolon: _Tok | None) -> 
     """An ALTER TABLE that sets a comment, as the dialects that comment in clauses write one after
     the CREATE (``Dialect.ctas_statements``): Databricks' and Spark's ``ALTER [COLUMN] c COMMENT
     '…'``, BigQuery's ``[ALTER COLUMN c] SET OPTIONS (description = '…')``, ClickHouse's ``MODIFY
-    COMMENT '…'`` and ``COMMENT COLUMN c '…'``. None for any other ALTER."""
+    COMMENT '…'`` and ``COMMENT COLUMN c '…'``; and MySQL's ``COMMENT [=] '…'``, a migration's
+    description of a table created before. None for any other ALTER."""
     altered = _altered_table(stmt, 5)
     if altered is None:
         return None
@@ -1368,7 +1369,10 @@ def _read_alter_comment(text: str, stmt: list[_Tok], semicolon: _Tok | None) -> 
         n = 4 if words[2:4] == ["IF", "EXISTS"] else 2
         column = rest[n].text if n < len(rest) and _named(rest[n]) else None
         at = n + 1
-    if at is None or at >= len(rest) or (column is None and words[0] in ("ALTER", "COMMENT")):
+    elif words[:1] == ["COMMENT"] and len(rest) >= 2:  # MySQL's ALTER TABLE t COMMENT [=] '…'
+        at = 2 if rest[1].kind == TokenType.EQ else 1
+    of_column = words[:1] == ["ALTER"] or words[:2] == ["COMMENT", "COLUMN"]
+    if at is None or at >= len(rest) or (column is None and of_column):
         return None
     end = semicolon.end if semicolon else stmt[-1].end
     if rest[at].upper == "OPTIONS":
