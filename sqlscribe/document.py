@@ -6,7 +6,7 @@ Both front ends (the CLI and the language server) go through here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlscribe.ddl import (
@@ -122,6 +122,20 @@ def plan_file(
     parsed = parse_sql(text, dialect, path=path, known=known, dialect_reason=dialect_reason)
     work = requests_for(parsed, overwrite=overwrite)
     return FilePlan(text, path, parsed, work, [(i, r) for i, r in work if not r.empty], overwrite)
+
+
+def less_commented_later(plan: FilePlan, commented: Collection[tuple[str, str | None]]) -> FilePlan:
+    """The plan less what the files after it in a migrations folder comment
+    (``migrations.later_comments``: a later migration's COMMENT ON a table created here)."""
+
+    def without(request: DocRequest) -> DocRequest:
+        name = request.table.short_name.lower()
+        columns = tuple(c for c in request.columns if (name, c.lower()) not in commented)
+        describe = request.want_description and (name, None) not in commented
+        return dataclasses.replace(request, columns=columns, want_description=describe)
+
+    work = [(i, without(r)) for i, r in plan.work]
+    return dataclasses.replace(plan, work=work, todo=[(i, r) for i, r in work if not r.empty])
 
 
 def document_plans(

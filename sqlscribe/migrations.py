@@ -31,6 +31,47 @@ def in_version_order(name: str) -> list[str | int]:
     return [int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name))]
 
 
+_Sibling = tuple[list[str | int], str, tuple[int, int] | str, int]  # order, path, stamp (or text), size
+
+
+def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_Sibling] | None:
+    """The SQL files beside ``path`` before it in version order (or after it), in that order;
+    None when the folder cannot be listed."""
+    key = in_version_order(path.name)
+    siblings: list[_Sibling] = []
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                if not entry.name.lower().endswith(SQL_SUFFIXES):
+                    continue
+                order = in_version_order(entry.name)
+                if (order < key if before else order > key) and entry.is_file():
+                    buffer = buffers.get(entry.path)
+                    if buffer is not None:
+                        siblings.append((order, entry.path, buffer, len(buffer)))
+                        continue
+                    stat = entry.stat()
+                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size), stat.st_size))
+    except OSError:
+        return None
+    siblings.sort(key=lambda s: s[0])
+    return siblings
+
+
+def _source(sibling: _Sibling) -> str | None:
+    """A sibling's text: the editor's, else the file's; None for a binary or unreadable one."""
+    _, name, stamp, _ = sibling
+    if isinstance(stamp, str):
+        return stamp
+    try:
+        data = Path(name).read_bytes()
+    except OSError:
+        return None
+    if b"\x00" in data[:65536]:
+        return None  # binary
+    return data.decode("utf-8", errors="replace")
+
+
 @dataclass
 class _Read:
     stamp: tuple[int, int] | str  # the file's mtime and size when read, or the editor's text of it
@@ -55,42 +96,18 @@ def earlier_tables(
     not yet saved)."""
     if not _ALTER_TABLE.search(text):
         return []
-    key = in_version_order(path.name)
-    buffers = buffers or {}
-    siblings: list[tuple[list[str | int], str, tuple[int, int] | str, int]] = []
-    try:
-        with os.scandir(path.parent) as entries:
-            for entry in entries:
-                if not entry.name.lower().endswith(SQL_SUFFIXES):
-                    continue
-                order = in_version_order(entry.name)
-                if order < key and entry.is_file():
-                    buffer = buffers.get(entry.path)
-                    if buffer is not None:
-                        siblings.append((order, entry.path, buffer, len(buffer)))
-                        continue
-                    stat = entry.stat()
-                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size), stat.st_size))
-    except OSError:
-        return []
-    siblings.sort(key=lambda s: s[0])
-    if sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
+    siblings = _siblings(path, before=True, buffers=buffers or {})
+    if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
         return []
     known: list[Table] = []
     by_name: dict[str, list[tuple[int, Table]]] = {}  # the records so far, in order, by short name
-    for _, sibling, stamp, _size in siblings:
+    for entry in siblings:
+        _, sibling, stamp, _size = entry
         read = _READ.get((sibling, dialect))
         if read is None or read.stamp != stamp:
-            if isinstance(stamp, str):
-                source = stamp
-            else:
-                try:
-                    data = Path(sibling).read_bytes()
-                except OSError:
-                    continue
-                if b"\x00" in data[:65536]:
-                    continue  # binary
-                source = data.decode("utf-8", errors="replace")
+            source = _source(entry)
+            if source is None:
+                continue
             parsed = parse_sql(source, dialect, validate=False)
             if parsed.alters_elsewhere:  # again, with the records of the tables it alters
                 names = {t.short_name.lower() for t in parsed.tables if t.from_alter and t.base is None}
@@ -101,6 +118,29 @@ def earlier_tables(
             by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
             known.append(table)
     return known
+
+
+_LATER: dict[tuple[str, str], tuple[tuple[int, int] | str, set[tuple[str, str | None]]]] = {}
+
+
+def later_comments(
+    path: Path, dialect: str, limit: int = MAX_EARLIER_BYTES, files: int | None = MAX_EARLIER_FILES
+) -> set[tuple[str, str | None]]:
+    """What the SQL files after ``path`` in version order comment of tables they do not create
+    (``ParsedFile.comments_elsewhere``: a later migration's COMMENT ON a table created here);
+    empty when they hold more than ``limit`` bytes, are more than ``files`` or cannot be listed."""
+    siblings = _siblings(path, before=False, buffers={})
+    if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
+        return set()
+    found: set[tuple[str, str | None]] = set()
+    for sibling in siblings:
+        read = _LATER.get((sibling[1], dialect))
+        if read is None or read[0] != sibling[2]:
+            source = _source(sibling)
+            said = parse_sql(source, dialect, validate=False).comments_elsewhere if source is not None else set()
+            read = _LATER[sibling[1], dialect] = (sibling[2], said)
+        found |= read[1]
+    return found
 
 
 _DETECTED: dict[str, tuple[tuple[int, int], str | None]] = {}

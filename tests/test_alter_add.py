@@ -379,6 +379,38 @@ def test_a_migrations_folder_is_read_in_version_order_and_later_files_know_earli
     assert "status" not in render_table(plan_file(text, dialect="mysql").todo[0][1])
 
 
+def test_what_a_later_migration_comments_is_documented_and_not_asked_for_again(tmp_path: Path) -> None:
+    """A Flyway folder whose V2 comments V1's table: --check does not report it, and documenting
+    V1 (alone, as pre-commit passes it, or with the folder) writes only what no file comments."""
+    (tmp_path / "V1__orders.sql").write_text(
+        "CREATE TABLE shop.orders (order_id bigint PRIMARY KEY, placed_at timestamp, note text);\n", encoding="utf-8"
+    )
+    (tmp_path / "V2__describe.sql").write_text(
+        "COMMENT ON TABLE shop.orders IS 'A customer order.';\n"
+        "COMMENT ON COLUMN orders.order_id IS 'Order number.';\n",  # a schema-less name too
+        encoding="utf-8",
+    )
+    code, out, err = run("document", str(tmp_path), "--check")
+    assert code == 1, err
+    assert out.splitlines() == [
+        f"{tmp_path / 'V1__orders.sql'}:1:1: table shop.orders: 2 of 3 columns without a comment: placed_at, note"
+    ]
+    code, out, err = run("document", str(tmp_path / "V1__orders.sql"), "--backend", "heuristic", "--format", "json")
+    assert code == 0, err
+    (entry,) = json.loads(out)
+    assert sorted(entry["columns"]) == ["note", "placed_at"] and entry["description"] is None
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--write")
+    assert code == 0, err
+    con = duckdb.connect()  # the folder runs in order, and every comment is there
+    con.execute("CREATE SCHEMA shop")
+    for name in ("V1__orders.sql", "V2__describe.sql"):
+        con.execute((tmp_path / name).read_text(encoding="utf-8").replace(" orders.order_id", " shop.orders.order_id"))
+    got = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'orders'").fetchall())
+    assert got["order_id"] == "Order number." and got["placed_at"] and got["note"]
+    code, out, err = run("document", str(tmp_path), "--check")
+    assert code == 0, out + err
+
+
 def test_earlier_files_are_read_once_while_unchanged_and_not_at_all_without_an_alter(tmp_path: Path) -> None:
     (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id INT);\n", encoding="utf-8")
     (tmp_path / "V2__b.sql").write_text("CREATE TABLE b (id INT);\n", encoding="utf-8")

@@ -236,6 +236,10 @@ class ParsedFile:
     dialect_reason: str
     tables: list[Table]
     diagnostics: list[Diagnostic]
+    # What the comment statements here say of tables the file does not create (a migration that
+    # documents an earlier one's table): each table's short name, lower case, and the column's
+    # (None: the table's description).
+    comments_elsewhere: set[tuple[str, str | None]] = field(default_factory=set)
 
     @property
     def alters_elsewhere(self) -> bool:

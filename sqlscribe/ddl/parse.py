@@ -1534,22 +1534,29 @@ def _attach_redefined(alters: list[Table], redefined: list[tuple[Table, Column, 
                 break
 
 
-def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]]) -> None:
+def _attach_comment_on(tables: list[Table], records: list[tuple[int, _CommentOn]]) -> set[tuple[str, str | None]]:
     """Attach COMMENT ON statements (at their offsets) to their tables; a schema-less name
     matches any schema. A column's comment goes to the statement that defines the column: the
-    CREATE, or an ALTER that adds it."""
+    CREATE, or an ALTER that adds it. Returns what those that set a comment on no statement here
+    document (``ParsedFile.comments_elsewhere``)."""
     matching = _ByName([t for t in tables if not t.from_alter])
     adding = _ByName(tables)
+    elsewhere: set[tuple[str, str | None]] = set()
     for at, record in records:
         if record.kind != "COLUMN":
             table = matching(record.parts, at)
             if table is not None:
                 table.comment = record.comment
+            elif record.comment is not None and record.comment.text.strip() and record.parts:
+                elsewhere.add((record.parts[-1].lower(), None))
         elif len(record.parts) >= 2:
             owners = adding.candidates(record.parts[:-1], at)
             col = next((c for t in owners if (c := t.column(record.parts[-1])) is not None), None)
             if col is not None:
                 col.comment = record.comment
+            elif record.comment is not None and record.comment.text.strip():
+                elsewhere.add((record.parts[-2].lower(), record.parts[-1].lower()))
+    return elsewhere
 
 
 # Clauses sqlglot's parser does not know, per dialect; blanked (offsets kept) before validating.
@@ -1735,8 +1742,8 @@ def parse_sql(
     _attach_base(created, alters, [t for t in earlier if not t.from_alter])
     _attach_redefined([*(t for t in earlier if t.from_alter), *alters], redefined)
     diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
-    _attach_comment_on(tables, records)
-    return ParsedFile(text, name, reason, tables, diagnostics)
+    elsewhere = _attach_comment_on(tables, records)
+    return ParsedFile(text, name, reason, tables, diagnostics, elsewhere)
 
 
 _BOUNDARY = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)")
