@@ -121,6 +121,11 @@ def earlier_tables(
 
 
 _LATER: dict[tuple[str, str], tuple[tuple[int, int] | str, set[tuple[str, str | None]]]] = {}
+# A statement that may set a comment on its own (COMMENT ON, an ALTER TABLE … COMMENT or OPTIONS,
+# SQL Server's extended property): a file without one is not parsed for later_comments.
+_COMMENT_STATEMENT = re.compile(
+    r"\bCOMMENT\s+ON\b|\bALTER\s+TABLE\b[^;]*\b(?:COMMENT|OPTIONS)\b|\bsp_\w*extendedproperty\b", re.IGNORECASE
+)
 
 
 def later_comments(
@@ -137,7 +142,9 @@ def later_comments(
         read = _LATER.get((sibling[1], dialect))
         if read is None or read[0] != sibling[2]:
             source = _source(sibling)
-            said = parse_sql(source, dialect, validate=False).comments_elsewhere if source is not None else set()
+            said: set[tuple[str, str | None]] = set()
+            if source is not None and _COMMENT_STATEMENT.search(source):
+                said = parse_sql(source, dialect, validate=False).comments_elsewhere
             read = _LATER[sibling[1], dialect] = (sibling[2], said)
         found |= read[1]
     return found
