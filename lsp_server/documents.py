@@ -18,7 +18,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sqlscribe.ddl import ParsedFile, Table, detect_dialect, parse_sql, statement_window
-from sqlscribe.migrations import detect_beside, earlier_tables
+from sqlscribe.migrations import detect_beside, earlier_tables, later_comments
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -131,10 +131,19 @@ class Documents:
             return None
         return snap if snap.beside in (None, self.generation) else None
 
-    def changed(self) -> None:
+    def changed(self, uri: str) -> list[str]:
         """An open document changed (opened, edited, closed): a migration read with the files
-        before it is read again, as the editor now has them."""
+        beside it is read again, as the editor now has them. Returns the other documents of its
+        folder that read the files beside them (their diagnostics may change)."""
         self.generation += 1
+        path = _path(uri)
+        if path is None:
+            return []
+        return [
+            other
+            for other, snap in self._snapshots.items()
+            if other != uri and snap.beside is not None and (p := _path(other)) is not None and p.parent == path.parent
+        ]
 
     async def snapshot(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:
         """The whole document, parsed."""
@@ -176,10 +185,9 @@ class Documents:
             return await self.snapshot(uri, version, text, dialect, encoding)
         name = dialect or self._dialect(uri, version, text)
         parsed = parse_sql(text, name, path=uri, window=window)
-        beside = None
-        if parsed.alters_elsewhere:
-            beside = self.generation
-            parsed = parse_sql(text, name, path=uri, window=window, known=self._earlier(uri, name, text))
+        beside, known, later = self._beside(uri, name, parsed)
+        if known or later:
+            parsed = parse_sql(text, name, path=uri, window=window, known=known, commented_later=later)
         return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), window, beside)
 
     def forget(self, uri: str) -> None:
@@ -214,18 +222,27 @@ class Documents:
         name, reason = (dialect, "given") if dialect else self._detected(uri, version, text)
         validate = len(text) <= VALIDATE_MAX_CHARS
         parsed = parse_sql(text, name, path=uri, validate=validate, dialect_reason=reason)
-        beside = None
-        if parsed.alters_elsewhere:  # read again with the tables of the migrations before it
-            beside = self.generation
-            known = self._earlier(uri, name, text)
-            parsed = parse_sql(text, name, path=uri, validate=validate, known=known, dialect_reason=reason)
+        beside, known, later = self._beside(uri, name, parsed)
+        if known or later:  # read again with what the migrations before and after it say
+            parsed = parse_sql(
+                text, name, path=uri, validate=validate, known=known, dialect_reason=reason, commented_later=later
+            )
         return Snapshot(uri, version, parsed, self.line_index(uri, version, text, encoding), beside=beside)
 
-    def _earlier(self, uri: str, dialect: str, text: str) -> list[Table]:
-        """For a migration's ALTER TABLEs: the tables the files before it in its folder create, as
-        the editor has them."""
+    def _beside(
+        self, uri: str, dialect: str, parsed: ParsedFile
+    ) -> tuple[int | None, list[Table], set[tuple[str, str | None]]]:
+        """What the files beside a migration say, as the editor has them: for its ALTER TABLEs, the
+        tables the files before it create; where it lacks a comment, what the files after it
+        comment. First, the generation they were read at (None when none was read)."""
         path = _path(uri)
-        return earlier_tables(path, dialect, text, buffers=self._buffers()) if path is not None else []
+        lacking = any(t.wants_description() or any(c.wants_comment() for c in t.columns) for t in parsed.tables)
+        if path is None or not (parsed.alters_elsewhere or lacking):
+            return None, [], set()
+        buffers = self._buffers()
+        known = earlier_tables(path, dialect, parsed.text, buffers=buffers) if parsed.alters_elsewhere else []
+        later = later_comments(path, dialect, buffers=buffers) if lacking else set()
+        return self.generation, known, later
 
 
 def _path(uri: str) -> Path | None:

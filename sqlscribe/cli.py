@@ -206,16 +206,23 @@ def _plan_in_folder(path: Path, text: str, dialect: str | None, *, overwrite: bo
     """A file planned as one of a migrations folder: its dialect, where its own text shows none,
     is the one the files beside it show, and its ALTER TABLEs know the tables the files before it
     create."""
-    from sqlscribe.document import less_commented_later, plan_file
+    from sqlscribe.document import plan_file
 
     name, reason = (dialect, "given") if dialect else detect_beside(path, text)
     plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
-    if plan.parsed.alters_elsewhere:
-        known = earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None)
-        plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, known=known, dialect_reason=reason)
-    if plan.todo:  # what a later migration comments is documented
-        later = later_comments(path, name, FOLDER_BYTES_CLI, files=None)
-        plan = less_commented_later(plan, later) if later else plan
+    known = earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None) if plan.parsed.alters_elsewhere else []
+    # What a later migration comments is documented: asked for by no request here.
+    later = later_comments(path, name, FOLDER_BYTES_CLI, files=None) if plan.todo else set()
+    if known or later:  # read again, with what the files before and after it say
+        plan = plan_file(
+            text,
+            path=str(path),
+            dialect=name,
+            overwrite=overwrite,
+            known=known,
+            dialect_reason=reason,
+            commented_later=later,
+        )
     return plan
 
 

@@ -116,26 +116,17 @@ def plan_file(
     overwrite: bool = False,
     known: Sequence[Table] = (),
     dialect_reason: str = "given",
+    commented_later: Collection[tuple[str, str | None]] = (),
 ) -> FilePlan:
     """``known``: the tables of the files read before this one (a migrations folder), for the
-    ALTER TABLEs of a table created there; ``dialect_reason``: why ``dialect`` was chosen."""
-    parsed = parse_sql(text, dialect, path=path, known=known, dialect_reason=dialect_reason)
+    ALTER TABLEs of a table created there; ``dialect_reason``: why ``dialect`` was chosen;
+    ``commented_later``: what the files after it comment (``migrations.later_comments``), asked
+    for by no request here."""
+    parsed = parse_sql(
+        text, dialect, path=path, known=known, dialect_reason=dialect_reason, commented_later=commented_later
+    )
     work = requests_for(parsed, overwrite=overwrite)
     return FilePlan(text, path, parsed, work, [(i, r) for i, r in work if not r.empty], overwrite)
-
-
-def less_commented_later(plan: FilePlan, commented: Collection[tuple[str, str | None]]) -> FilePlan:
-    """The plan less what the files after it in a migrations folder comment
-    (``migrations.later_comments``: a later migration's COMMENT ON a table created here)."""
-
-    def without(request: DocRequest) -> DocRequest:
-        name = request.table.short_name.lower()
-        columns = tuple(c for c in request.columns if (name, c.lower()) not in commented)
-        describe = request.want_description and (name, None) not in commented
-        return dataclasses.replace(request, columns=columns, want_description=describe)
-
-    work = [(i, without(r)) for i, r in plan.work]
-    return dataclasses.replace(plan, work=work, todo=[(i, r) for i, r in work if not r.empty])
 
 
 def document_plans(

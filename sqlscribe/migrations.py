@@ -129,12 +129,17 @@ _COMMENT_STATEMENT = re.compile(
 
 
 def later_comments(
-    path: Path, dialect: str, limit: int = MAX_EARLIER_BYTES, files: int | None = MAX_EARLIER_FILES
+    path: Path,
+    dialect: str,
+    limit: int = MAX_EARLIER_BYTES,
+    files: int | None = MAX_EARLIER_FILES,
+    buffers: Mapping[str, str] | None = None,
 ) -> set[tuple[str, str | None]]:
     """What the SQL files after ``path`` in version order comment of tables they do not create
     (``ParsedFile.comments_elsewhere``: a later migration's COMMENT ON a table created here);
-    empty when they hold more than ``limit`` bytes, are more than ``files`` or cannot be listed."""
-    siblings = _siblings(path, before=False, buffers={})
+    empty when they hold more than ``limit`` bytes, are more than ``files`` or cannot be listed.
+    ``buffers`` as for :func:`earlier_tables`."""
+    siblings = _siblings(path, before=False, buffers=buffers or {})
     if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
         return set()
     found: set[tuple[str, str | None]] = set()

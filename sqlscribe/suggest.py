@@ -82,7 +82,7 @@ def needs_docs(table: Table, *, overwrite: bool = False) -> bool:
 
 
 def undocumented_columns(table: Table) -> list[str]:
-    return [c.name for c in table.columns if c.comment is None and c.name]
+    return [c.name for c in table.columns if c.wants_comment()]
 
 
 def plan_target(

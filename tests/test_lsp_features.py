@@ -305,6 +305,28 @@ async def test_diagnostics_mark_undocumented_objects_and_can_be_switched_off(edi
     await wait_for(lambda: len(editor.client.diagnostics[uri]) == 0)
 
 
+async def test_what_a_later_migration_comments_is_not_marked_and_its_edits_are_seen_unsaved(editor: Editor):
+    folder = TMP / "later-comments"
+    folder.mkdir()
+    create = "CREATE TABLE shop.orders (order_id bigint PRIMARY KEY, placed_at timestamptz);\n"
+    (folder / "V1__orders.sql").write_text(create, encoding="utf-8")
+    later = "COMMENT ON TABLE shop.orders IS 'A customer order.';\n"
+    (folder / "V2__describe.sql").write_text(later, encoding="utf-8")
+    uri, other = (folder / "V1__orders.sql").as_uri(), (folder / "V2__describe.sql").as_uri()
+    editor.open(uri, create)
+    await wait_for(lambda: uri in editor.client.diagnostics)
+    assert sorted(d.message for d in editor.client.diagnostics[uri]) == [
+        "Column order_id has no comment",
+        "Column placed_at has no comment",
+    ]
+    actions = await editor.code_actions(uri, create.index("placed_at"))
+    assert [a.title for a in actions][:2] == ["Document column `placed_at`", "Document table `shop.orders` (2 columns)"]
+    # The later file, edited and not saved: the earlier one's diagnostics follow.
+    editor.open(other, later + "COMMENT ON COLUMN shop.orders.placed_at IS 'When it was placed.';\n")
+    await wait_for(lambda: len(editor.client.diagnostics[uri]) == 1)
+    assert editor.client.diagnostics[uri][0].message == "Column order_id has no comment"
+
+
 async def test_configuration_change_switches_the_backend_once(editor: Editor):
     uri = (TMP / "config.sql").as_uri()
     editor.open(uri, MYSQL)

@@ -78,10 +78,10 @@ def list_actions(
             return types.CodeAction(title=title, kind=kind, data={**data, "at": table.span.start, "column": column})
 
         col = table.column_at(offset)
-        if col is not None and col.name and (overwrite or col.comment is None) and _wanted(KIND_COLUMN, only):
+        if col is not None and col.wants_comment(overwrite) and _wanted(KIND_COLUMN, only):
             actions.append(make(f"Document column `{col.name}`", KIND_COLUMN, col.name))
         if needs_docs(table, overwrite=overwrite) and _wanted(KIND_TABLE, only):
-            n = len([c for c in table.columns if overwrite or c.comment is None])
+            n = len([c for c in table.columns if c.wants_comment(overwrite)])
             actions.append(make(f"Document {table.noun} `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
@@ -220,7 +220,7 @@ async def edit_for(
         if docs.description and table.wants_description(overwrite):
             texts[None] = docs.description
         for col in table.columns:
-            if col.name in docs.columns and (overwrite or col.comment is None):
+            if col.name in docs.columns and col.wants_comment(overwrite):
                 texts[col.name] = docs.columns[col.name]
     elif target.column in docs.columns:
         texts[target.column] = docs.columns[target.column]

@@ -35,21 +35,28 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SqlscribeServer, params: types.DidOpenTextDocumentParams) -> None:
         schedule(ls, params.text_document.uri, delay=0.0)
-        ls.documents.changed()
+        _changed_beside(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SqlscribeServer, params: types.DidChangeTextDocumentParams) -> None:
         schedule(ls, params.text_document.uri)
-        ls.documents.changed()
+        _changed_beside(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SqlscribeServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.cancel_later(f"diagnostics {uri}")
         ls.documents.forget(uri)
-        ls.documents.changed()  # its file is read from disk again, unsaved edits gone
+        _changed_beside(ls, uri)  # its file is read from disk again, unsaved edits gone
         prefetch.forget(ls, uri)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def _changed_beside(ls: SqlscribeServer, uri: str) -> None:
+    """The migrations beside a changed one that read it (what it comments of their tables, the
+    table it creates for their ALTERs) have their diagnostics published again."""
+    for other in ls.documents.changed(uri):
+        schedule(ls, other)
 
 
 def refresh_all(ls: SqlscribeServer) -> None:
@@ -110,7 +117,7 @@ def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.
         if table.wants_description():
             undocumented_objects.append((table.name_span, f"Table {table.name} has no description", UNDOCUMENTED_TABLE))
         for col in table.columns:
-            if col.comment is None and col.name:
+            if col.wants_comment():
                 undocumented_objects.append((col.name_span, f"Column {col.name} has no comment", UNDOCUMENTED_COLUMN))
     room = max(0, MAX_DIAGNOSTICS - len(out))
     for span, message, code in undocumented_objects[:room]:

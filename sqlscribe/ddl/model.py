@@ -74,9 +74,15 @@ class Column:
     # the table column it copies, when the file creates that table (with the table).
     expression: str | None = None
     source: tuple[Table, Column] | None = field(default=None, compare=False, repr=False)
-    redefines: bool = field(
-        default=False, compare=False, repr=False
-    )  # MySQL's MODIFY / CHANGE: source is its definition before
+    # MySQL's MODIFY / CHANGE: ``source`` is the column's definition before.
+    redefines: bool = field(default=False, compare=False, repr=False)
+    # A later file of its migrations folder comments it (``parse_sql(commented_later=…)``).
+    commented_later: bool = field(default=False, compare=False, repr=False)
+
+    def wants_comment(self, overwrite: bool = False) -> bool:
+        """Whether a comment is to be written here: none yet (or any, when ``overwrite``), unless a
+        later migration comments the column."""
+        return bool(self.name) and not self.commented_later and (overwrite or self.comment is None)
 
     @property
     def source_comment(self) -> str | None:
@@ -150,6 +156,7 @@ class Table:
     # `v (a COMMENT '…')`): where the list goes, written whole with the comments.
     column_list_at: int | None = None
     foreign: bool = False  # PostgreSQL's CREATE FOREIGN TABLE: COMMENT ON FOREIGN TABLE describes it
+    described_later: bool = False  # a later file of its migrations folder describes it
     # Commented with COMMENT ON statements after it though its dialect comments with clauses:
     # a CREATE TABLE … AS SELECT in Snowflake, BigQuery, Databricks, ClickHouse (``Dialect.ctas_statements``).
     comment_on: bool = False
@@ -172,7 +179,7 @@ class Table:
     def wants_description(self, overwrite: bool = False) -> bool:
         """Whether a description is to be written here: none yet (or any, when ``overwrite``), on a
         statement that carries one."""
-        return self.describable and (overwrite or self.comment is None)
+        return self.describable and not self.described_later and (overwrite or self.comment is None)
 
     @property
     def style(self) -> CommentStyle:

@@ -14,7 +14,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import sqlglot
@@ -1668,8 +1668,11 @@ def parse_sql(
     window: tuple[int, int] | None = None,
     known: Sequence[Table] = (),
     dialect_reason: str = "given",
+    commented_later: Collection[tuple[str, str | None]] = (),
 ) -> ParsedFile:
     """Read every CREATE TABLE in ``text`` with its columns and existing comments.
+    ``commented_later``: what the files after it in its migrations folder comment
+    (``migrations.later_comments``), marked so that nothing asks for it here.
 
     Never raises on bad SQL: problems become diagnostics, and tables that could not
     be fully read are returned with ``complete=False``. With ``window`` only the
@@ -1743,6 +1746,12 @@ def parse_sql(
     _attach_redefined([*(t for t in earlier if t.from_alter), *alters], redefined)
     diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
     elsewhere = _attach_comment_on(tables, records)
+    if commented_later:
+        for table in tables:
+            short = table.short_name.lower()
+            table.described_later = (short, None) in commented_later
+            for col in table.columns:
+                col.commented_later = (short, col.name.lower()) in commented_later
     return ParsedFile(text, name, reason, tables, diagnostics, elsewhere)
 
 

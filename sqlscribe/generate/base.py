@@ -35,7 +35,7 @@ class DocRequest:
             if col.name in seen or not col.name:
                 continue
             seen.add(col.name)
-            if overwrite or col.comment is None:
+            if col.wants_comment(overwrite):
                 columns.append(col.name)
         return cls(table, context, tuple(columns), table.wants_description(overwrite))
 
