@@ -89,7 +89,8 @@ class Snapshot:
     parsed: ParsedFile
     lines: LineIndex
     window: tuple[int, int] | None = None  # set when only part of the text was read
-    # A migration read with the files before it in its folder: Documents.generation then.
+    # A migration read with the files beside it in its folder (those before it for its ALTERs,
+    # those after it for what they comment): Documents.generation then.
     beside: int | None = None
 
     @property
@@ -117,7 +118,7 @@ class Documents:
         """``buffers``: the texts of the open documents, by file path (what a migration's earlier
         files say before they are saved)."""
         self._buffers = buffers or dict
-        # Counts changes to open documents: a migration's parse that read the files before it is
+        # Counts changes to open documents: a migration's parse that read the files beside it is
         # stale once one of them changes.
         self.generation = 0
         self._snapshots: dict[str, Snapshot] = {}
