@@ -242,7 +242,7 @@ class Documents:
             return None, [], set()
         buffers = self._buffers()
         known = earlier_tables(path, dialect, parsed.text, buffers=buffers) if parsed.alters_elsewhere else []
-        later = later_comments(path, dialect, buffers=buffers) if lacking else set()
+        later = later_comments(path, dialect, buffers=buffers, about=parsed.tables) if lacking else set()
         return self.generation, known, later
 
 

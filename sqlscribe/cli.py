@@ -212,7 +212,7 @@ def _plan_in_folder(path: Path, text: str, dialect: str | None, *, overwrite: bo
     plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
     known = earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None) if plan.parsed.alters_elsewhere else []
     # What a later migration comments is documented: asked for by no request here.
-    later = later_comments(path, name, FOLDER_BYTES_CLI, files=None) if plan.todo else set()
+    later = later_comments(path, name, FOLDER_BYTES_CLI, files=None, about=plan.parsed.tables) if plan.todo else set()
     if known or later:  # read again, with what the files before and after it say
         plan = plan_file(
             text,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,9 +134,11 @@ def later_comments(
     limit: int = MAX_EARLIER_BYTES,
     files: int | None = MAX_EARLIER_FILES,
     buffers: Mapping[str, str] | None = None,
+    about: Collection[Table] | None = None,
 ) -> set[tuple[str, str | None]]:
     """What the SQL files after ``path`` in version order comment of tables they do not create
-    (``ParsedFile.comments_elsewhere``: a later migration's COMMENT ON a table created here);
+    (``ParsedFile.comments_elsewhere``: a later migration's COMMENT ON a table created here), of
+    the tables ``about`` only when given (so that a caller re-reads its file only when it must);
     empty when they hold more than ``limit`` bytes, are more than ``files`` or cannot be listed.
     ``buffers`` as for :func:`earlier_tables`."""
     siblings = _siblings(path, before=False, buffers=buffers or {})
@@ -152,6 +154,9 @@ def later_comments(
                 said = parse_sql(source, dialect, validate=False).comments_elsewhere
             read = _LATER[sibling[1], dialect] = (sibling[2], said)
         found |= read[1]
+    if about is not None:
+        names = {t.short_name.lower() for t in about}
+        found = {said for said in found if said[0] in names}
     return found
 
 

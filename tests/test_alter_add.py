@@ -18,7 +18,7 @@ from sqlscribe.ddl.dialects import DEFAULT_REASON
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text, plan_file, requests_for
 from sqlscribe.generate import HeuristicBackend
-from sqlscribe.migrations import MAX_EARLIER_BYTES, detect_beside, earlier_tables
+from sqlscribe.migrations import MAX_EARLIER_BYTES, detect_beside, earlier_tables, later_comments
 from sqlscribe.prompt import render_table
 from sqlscribe.suggest import Target, find_column, plan_target
 
@@ -390,6 +390,9 @@ def test_what_a_later_migration_comments_is_documented_and_not_asked_for_again(t
         "COMMENT ON COLUMN orders.order_id IS 'Order number.';\n",  # a schema-less name too
         encoding="utf-8",
     )
+    first = tmp_path / "V1__orders.sql"
+    assert later_comments(first, "postgres") == {("orders", None), ("orders", "order_id")}
+    assert later_comments(first, "postgres", about=parse_sql("CREATE TABLE other (a int);", "postgres").tables) == set()
     code, out, err = run("document", str(tmp_path), "--check")
     assert code == 1, err
     assert out.splitlines() == [
