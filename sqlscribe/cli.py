@@ -39,7 +39,8 @@ from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
 if TYPE_CHECKING:
-    from sqlscribe.document import FilePlan
+    from sqlscribe.document import FileOutcome, FilePlan
+    from sqlscribe.new_migration import NewMigration
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
@@ -90,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format: diff (default), json (one array of tables), dbt (a sources .yml)",
     )
     doc.add_argument("--overwrite-existing", action="store_true", help="replace comments that already exist")
+    doc.add_argument(
+        "--to",
+        metavar="NEW_FILE",
+        type=Path,
+        help="leave the files as they are and put the statements that comment what they lack into NEW_FILE, a"
+        " new migration that runs after them (applied migrations keep their checksums); with --write it is"
+        " written, else its diff is printed",
+    )
     doc.add_argument(
         "--check",
         action="store_true",
@@ -373,7 +382,7 @@ WINDOW_FILES = 64
 
 def cmd_document(args: argparse.Namespace) -> int:
     from sqlscribe.docs import counted
-    from sqlscribe.document import FileOutcome, counted_tables, document_plans, plan_file
+    from sqlscribe.document import counted_tables, document_plans, plan_file
 
     if args.dialect:
         try:
@@ -408,11 +417,15 @@ def cmd_document(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     if args.check:
-        if args.write or args.format != "diff" or args.overwrite_existing:
-            raise UsageError("--check only reports what lacks comments: no --write, --format or --overwrite-existing")
+        if args.write or args.format != "diff" or args.overwrite_existing or args.to is not None:
+            raise UsageError(
+                "--check only reports what lacks comments: no --write, --format, --to or --overwrite-existing"
+            )
         return check_documented(
             files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
         )
+    if args.to is not None:
+        _check_new_migration(args.to, files, from_stdin or bool(databases or projects), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
@@ -422,6 +435,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     changed_files = 0
     documented: list[Table] = []
     window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
+    migrated: list[FileOutcome] = []  # with --to: each file's outcome, its comments going to the new file
 
     def report_for(label: str) -> Callable[[int, int, Table], None]:
         def report(done: int, total: int, table: Table) -> None:
@@ -473,6 +487,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             if database.statements and not args.write and args.format == "diff":
                 print(f"-- {database.label}: {counted(len(database.statements), 'statement')}")
                 print("\n".join(database.statements))
+        elif args.to is not None:
+            migrated.append(outcome)
         elif outcome.changed:
             changed_files += 1
             if args.write:
@@ -501,7 +517,8 @@ def cmd_document(args: argparse.Namespace) -> int:
 
     def flush() -> None:
         plans = [plan for _, _, _, plan in window]
-        outcomes = document_plans(plans, backend, [report_for(label) for label, _, _, _ in window])
+        reports = [report_for(label) for label, _, _, _ in window]
+        outcomes = document_plans(plans, backend, reports, apply=args.to is None)
         for (_, path, encoding, plan), outcome in zip(window, outcomes, strict=True):
             finish(path, encoding, plan.text, outcome)
         window.clear()
@@ -566,6 +583,11 @@ def cmd_document(args: argparse.Namespace) -> int:
             continue
         outcome = documented_project.outcome
         finish(spec, FileEncoding(), outcome.parsed.text, outcome, dbt=documented_project)
+    if args.to is not None:
+        progress.clear()
+        written = _write_new_migration(args.to, migrated, backend, write=args.write, overwrite=args.overwrite_existing)
+        backend.close()
+        return EXIT_FAILED if failed or written is None else EXIT_OK
     if args.format == "dbt":
         from sqlscribe.dbt import dbt_sources
 
@@ -584,6 +606,71 @@ def cmd_document(args: argparse.Namespace) -> int:
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check_new_migration(target: Path, files: Sequence[Path], other: bool, output: str) -> None:
+    """Refuse a ``--to`` that cannot be a new migration after the files it documents."""
+    if other or output != "diff":
+        raise UsageError("--to documents SQL files or folders into a new migration: no -, database, dbt or --format")
+    if target.exists():
+        raise UsageError(f"{target}: exists; --to writes a new file (name the next migration)")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target.parent}: no such folder")
+    here = target.parent.resolve()
+    after = [
+        f for f in files if f.parent.resolve() == here and in_version_order(f.name) > in_version_order(target.name)
+    ]
+    if after:
+        raise UsageError(
+            f"{target}: sorts before {after[0]}, which it documents, so a migration tool would run it first;"
+            " give it the next version"
+        )
+
+
+def _write_new_migration(
+    target: Path, outcomes: Sequence[FileOutcome], backend: Backend, *, write: bool, overwrite: bool
+) -> NewMigration | None:
+    """Write (or print the diff of) the new migration that comments what ``outcomes`` want; None
+    when it could not be made."""
+    from sqlscribe import __version__
+    from sqlscribe.new_migration import NewMigrationError, new_migration, summary, unsupported
+
+    dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
+    why = next((w for d in dialects if (w := unsupported(d)) is not None), None)
+    if why is not None:
+        print(f"{target}: not written: {why}", file=sys.stderr)
+        return None
+    names = [o.path for o in outcomes]
+    header = (
+        f"-- Comments for the tables and columns of {_span_of(names)}"
+        f"{', in place of what they say' if overwrite else ' that they leave undocumented'},\n"
+        f"-- written by sqlscribe {__version__} (model {backend.model_id}).\n\n"
+    )
+    try:
+        migration = new_migration(outcomes, overwrite=overwrite, header=header)
+    except NewMigrationError as error:
+        print(f"{target}: not written: {error}", file=sys.stderr)
+        return None
+    for note in migration.notes:
+        print(f"{target}: {note} (not documented)", file=sys.stderr)
+    if not migration.text:
+        print(f"sqlscribe: nothing to document; {target} not written", file=sys.stderr)
+        return migration
+    if write:
+        write_atomically(target, migration.text, FileEncoding())
+    else:
+        _print_diff("", migration.text, str(target), new_file=True)
+    verb = "wrote" if write else "would write"
+    print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
+    return migration
+
+
+def _span_of(names: Sequence[str]) -> str:
+    """ "V1__init.sql", or "V1__init.sql to V8__orders.sql"."""
+    if not names:
+        return "no file"
+    first, last = Path(names[0]).name, Path(names[-1]).name
+    return first if len(names) == 1 else f"{first} to {last}"
 
 
 def _print_diff(old: str, new: str, path: str, *, new_file: bool = False) -> None:

@@ -130,21 +130,30 @@ def plan_file(
 
 
 def document_plans(
-    plans: list[FilePlan], backend: Backend, progress: Sequence[Progress | None] | None = None
+    plans: list[FilePlan],
+    backend: Backend,
+    progress: Sequence[Progress | None] | None = None,
+    *,
+    apply: bool = True,
 ) -> Iterator[FileOutcome]:
     """Document several files' tables in one `document_many` call, so that a backend that decodes
     several tables at once keeps them in flight across files; yields each file as it is done.
-    ``progress`` holds each plan's callback, in the plans' order."""
+    ``progress`` holds each plan's callback, in the plans' order; ``apply`` as for ``finish_file``."""
     results = backend.document_many(r for plan in plans for _, r in plan.todo)
     for i, plan in enumerate(plans):
-        yield finish_file(plan, results, progress[i] if progress else None)
+        yield finish_file(plan, results, progress[i] if progress else None, apply=apply)
 
 
 def finish_file(
-    plan: FilePlan, results: Iterator[Generated | GenerationError], progress: Progress | None = None
+    plan: FilePlan,
+    results: Iterator[Generated | GenerationError],
+    progress: Progress | None = None,
+    *,
+    apply: bool = True,
 ) -> FileOutcome:
     """Plan the edits of a file's tables from their results (the next ``len(plan.todo)`` of
-    ``results``), apply them and check the file re-parses to what was planned."""
+    ``results``), apply them and check the file re-parses to what was planned. Without ``apply``
+    the file's text is left as it is (its comments go elsewhere: ``new_migration``)."""
     text, path, parsed, overwrite = plan.text, plan.path, plan.parsed, plan.overwrite
     errors = [d.format(path) for d in parsed.diagnostics if d.severity == "error"]
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -178,7 +187,7 @@ def finish_file(
 
     all_edits = [e for o in outcomes.values() for e in o.edits]
     new_text = text
-    if all_edits:
+    if all_edits and apply:
         planned = [
             expected_after(i, o.table, o.generated.docs, overwrite=overwrite, inherit=False)
             for i, o in outcomes.items()

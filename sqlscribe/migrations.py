@@ -12,8 +12,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlscribe.ddl import Table, detect_dialect, parse_sql
+from sqlscribe.ddl import SchemaChange, Table, detect_dialect, parse_sql
 from sqlscribe.ddl.dialects import DEFAULT_REASON
+from sqlscribe.ddl.model import DROPPED
 
 SQL_SUFFIXES = (".sql", ".ddl")
 # A folder whose earlier files are more or hold more than this is not read for one file's ALTERs in
@@ -120,12 +121,25 @@ def earlier_tables(
     return known
 
 
-_LATER: dict[tuple[str, str], tuple[tuple[int, int] | str, set[tuple[str, str | None]]]] = {}
+@dataclass
+class _Later:
+    stamp: tuple[int, int] | str
+    said: set[tuple[str, str | None]]  # ParsedFile.comments_elsewhere
+    changes: list[SchemaChange]  # its DROPs and RENAMEs
+
+
+_LATER: dict[tuple[str, str], _Later] = {}
 # A statement that may set a comment on its own (COMMENT ON, an ALTER TABLE … COMMENT or OPTIONS,
-# SQL Server's extended property): a file without one is not parsed for later_comments.
-_COMMENT_STATEMENT = re.compile(
-    r"\bCOMMENT\s+ON\b|\bALTER\s+TABLE\b[^;]*\b(?:COMMENT|OPTIONS)\b|\bsp_\w*extendedproperty\b", re.IGNORECASE
+# SQL Server's extended property), or drop or rename a table or a column: a file without one is
+# not parsed for later_comments.
+_LATER_STATEMENT = re.compile(
+    r"\bCOMMENT\s+ON\b|\bALTER\s+TABLE\b[^;]*\b(?:COMMENT|OPTIONS|DROP|RENAME)\b|\bsp_\w*extendedproperty\b"
+    r"|\bDROP\s+(?:TABLE|VIEW|MATERIALIZED|FOREIGN)\b|\bRENAME\s+TABLES?\b|\bALTER\s+VIEW\b[^;]*\bRENAME\b",
+    re.IGNORECASE,
 )
+# A migration's name: a version first (Flyway's V7__…, golang-migrate's 000007_…, a timestamp). Only
+# between such files does a later DROP or RENAME count: a folder of scripts may hold a teardown.sql.
+_VERSIONED = re.compile(r"[vV]?\d")
 
 
 def later_comments(
@@ -140,24 +154,61 @@ def later_comments(
     (``ParsedFile.comments_elsewhere``: a later migration's COMMENT ON a table created here), of
     the tables ``about`` only when given (so that a caller re-reads its file only when it must);
     empty when they hold more than ``limit`` bytes, are more than ``files`` or cannot be listed.
-    ``buffers`` as for :func:`earlier_tables`."""
+    ``buffers`` as for :func:`earlier_tables`.
+
+    Between migrations (files whose names start with a version), what a later one drops counts too,
+    as ``(table, DROPPED)`` for a table and ``(table, column)`` for a column (nothing is wanted of
+    what the schema no longer has), and names are followed through later renames: a comment on
+    ``clients.email`` after ``customers`` is renamed ``clients`` documents ``customers.email``."""
     siblings = _siblings(path, before=False, buffers=buffers or {})
     if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
         return set()
     found: set[tuple[str, str | None]] = set()
+    tables: dict[str, str] = {}  # a table's short name now -> its name in the file at ``path``
+    columns: dict[tuple[str, str], str] = {}  # (that name, a column's name now) -> the column's there
+    versioned = _VERSIONED.match(path.name) is not None
     for sibling in siblings:
         read = _LATER.get((sibling[1], dialect))
-        if read is None or read[0] != sibling[2]:
+        if read is None or read.stamp != sibling[2]:
             source = _source(sibling)
-            said: set[tuple[str, str | None]] = set()
-            if source is not None and _COMMENT_STATEMENT.search(source):
-                said = parse_sql(source, dialect, validate=False).comments_elsewhere
-            read = _LATER[sibling[1], dialect] = (sibling[2], said)
-        found |= read[1]
+            read = _Later(sibling[2], set(), [])
+            if source is not None and _LATER_STATEMENT.search(source):
+                parsed = parse_sql(source, dialect, validate=False)
+                read.said, read.changes = parsed.comments_elsewhere, parsed.schema_changes
+            _LATER[sibling[1], dialect] = read
+        before = dict(tables), dict(columns)
+        if versioned and _VERSIONED.match(Path(sibling[1]).name):
+            for change in read.changes:
+                _follow(change, tables, columns, found)
+        for table, column in read.said:  # said before its renames, or after them
+            for named, cols in (before, (tables, columns)):
+                here = named.get(table, table)
+                found.add((here, None if column is None else cols.get((here, column), column)))
     if about is not None:
         names = {t.short_name.lower() for t in about}
         found = {said for said in found if said[0] in names}
     return found
+
+
+def _follow(
+    change: SchemaChange,
+    tables: dict[str, str],
+    columns: dict[tuple[str, str], str],
+    found: set[tuple[str, str | None]],
+) -> None:
+    """Carry a later DROP or RENAME into the names of the file read (``later_comments``)."""
+    short = change.table[-1].lower()
+    here = tables.get(short, short)
+    if change.kind == "drop table":
+        tables.pop(short, None)
+        found.add((here, DROPPED))
+    elif change.kind == "rename table" and change.new:
+        tables.pop(short, None)
+        tables[change.new.rsplit(".", 1)[-1].lower()] = here
+    elif change.kind == "drop column" and change.column:
+        found.add((here, columns.pop((here, change.column.lower()), change.column.lower())))
+    elif change.kind == "rename column" and change.column and change.new:
+        columns[here, change.new.lower()] = columns.pop((here, change.column.lower()), change.column.lower())
 
 
 _DETECTED: dict[str, tuple[tuple[int, int], str | None]] = {}

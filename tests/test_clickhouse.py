@@ -5,12 +5,14 @@ a wheel) runs what sqlscribe writes and reads the comments back from its system 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from in_process import run
 
 from sqlscribe.databases import comments_of
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
@@ -185,3 +187,31 @@ def test_clickhouse_reads_back_any_comment_text_exactly(clickhouse: ClickHouse, 
     new = apply_edits(text, plan_table_edits(table, TableDocs(description, {"id": comment, "fare amt": comment})))
     clickhouse.run(new)
     assert clickhouse.comments(name) == TableDocs(description, {"id": comment, "fare amt": comment})
+
+
+def test_a_new_migration_comments_a_folder_and_clickhouse_keeps_its_comments(
+    clickhouse: ClickHouse, tmp_path: Path
+) -> None:
+    """`--to` in ClickHouse: ALTER TABLE … MODIFY COMMENT and COMMENT COLUMN, after a folder that
+    renames a column and drops another."""
+    (tmp_path / "V1__visits.sql").write_text(
+        "CREATE TABLE shop.visits (visit_id UInt64, page String, ms UInt32, junk String)"
+        " ENGINE = MergeTree ORDER BY visit_id;\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__reshape.sql").write_text(
+        "ALTER TABLE shop.visits RENAME COLUMN ms TO duration_ms;\nALTER TABLE shop.visits DROP COLUMN junk;\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "V3__document.sql"
+    code, _, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "clickhouse", "--to", str(target), "--write"
+    )
+    assert code == 0, err
+    for name in ("V1__visits.sql", "V2__reshape.sql", "V3__document.sql"):
+        for statement in re.sub(r"(?m)^--.*\n", "", (tmp_path / name).read_text(encoding="utf-8")).split(";\n"):
+            if statement.strip():
+                clickhouse.run(statement)
+    got = clickhouse.comments("visits")
+    assert got.description == "Visits, one row per visit."
+    assert set(got.columns) == {"visit_id", "page", "duration_ms"}

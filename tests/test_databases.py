@@ -463,3 +463,60 @@ def test_documented_migrations_run_in_postgresql_in_order_and_their_comments_rea
     }
     code, _, err = run("document", str(tmp_path), "--check")
     assert code == 0 and "1 table and 1 ALTER TABLE checked" in err, err
+
+
+def test_a_new_migration_documents_the_folder_as_postgresql_runs_it(pg: str, tmp_path: Path) -> None:
+    """`--to`: the applied migrations stay as they are; the new one, run after them, comments the
+    tables as they are now: a renamed table (which keeps its schema) and column by their new names,
+    a dropped one not at all."""
+    (tmp_path / "V1__init.sql").write_text(
+        "CREATE SCHEMA mig;\n"
+        "CREATE TABLE mig.customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);\n"
+        "CREATE TABLE mig.scratch (x int);\n"
+        "CREATE TABLE mig.orders (order_id bigint PRIMARY KEY, customer_id bigint REFERENCES mig.customers (id),"
+        " amt numeric(10, 2), st text);\n"
+        "COMMENT ON COLUMN mig.orders.order_id IS 'Order number, as printed on the invoice.';\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__reshape.sql").write_text(
+        "DROP TABLE mig.scratch;\n"
+        "ALTER TABLE mig.customers RENAME TO clients;\n"
+        "ALTER TABLE mig.orders RENAME COLUMN amt TO total_amount;\n"
+        "ALTER TABLE mig.orders DROP COLUMN st, ADD COLUMN shipped_at timestamptz;\n"
+        "CREATE VIEW mig.client_orders AS SELECT customer_id, count(*) AS order_count FROM mig.orders"
+        " GROUP BY customer_id;\n",
+        encoding="utf-8",
+    )
+    applied = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    target = tmp_path / "V3__document.sql"
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(target), "--write")
+    assert code == 0, err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p != target} == applied
+    with psycopg.connect(pg, autocommit=True) as conn:
+        for name in ("V1__init.sql", "V2__reshape.sql", "V3__document.sql"):
+            conn.execute((tmp_path / name).read_text(encoding="utf-8").encode())
+    query = """
+        SELECT c.relname || coalesce('.' || a.attname, ''), d.description
+        FROM pg_description d
+        JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'mig'
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+    """
+    with psycopg.connect(pg) as conn:
+        got = dict(conn.execute(query.encode()).fetchall())
+    assert set(got) == {
+        "clients",
+        "clients.id",
+        "clients.email",
+        "orders",
+        "orders.order_id",
+        "orders.customer_id",
+        "orders.total_amount",
+        "orders.shipped_at",
+        "client_orders",
+        "client_orders.customer_id",
+        "client_orders.order_count",
+    }
+    assert got["orders.order_id"] == "Order number, as printed on the invoice."
+    code, out, err = run("document", str(tmp_path), "--check")
+    assert code == 0, out + err

@@ -266,3 +266,70 @@ def test_a_migrations_modify_keeps_its_columns_comment_in_mariadb_once_documente
     got = comments(my)
     assert got["shipments.status"] == "Lifecycle state: new, paid"
     assert "as_written.status" not in got  # the migration as written lost it
+
+
+def test_a_new_migration_restates_each_column_and_mariadb_keeps_everything_else(my: str, tmp_path: Path) -> None:
+    """`--to` in MySQL: each column is commented by a MODIFY that restates its latest definition
+    without the keys and constraints it declared (a second PRIMARY KEY fails, a second UNIQUE adds an
+    index), so that once it runs the tables are as before but for their comments."""
+    (tmp_path / "V1__init.sql").write_text(
+        "CREATE TABLE shoppers (\n"
+        "  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+        "  email VARCHAR(200) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL UNIQUE KEY,\n"
+        "  visits INT DEFAULT 3 CHECK (visits >= 0),\n"
+        "  status ENUM('new','vip') NOT NULL DEFAULT 'new' COMMENT 'Lifecycle: new, then vip',\n"
+        "  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP\n"
+        ") ENGINE=InnoDB;\n"
+        "CREATE TABLE baskets (\n"
+        "  basket_id INT NOT NULL AUTO_INCREMENT,\n"
+        "  shopper_id BIGINT UNSIGNED NOT NULL,\n"
+        "  amt INT NOT NULL,\n"
+        "  PRIMARY KEY (basket_id),\n"
+        "  CONSTRAINT fk_shopper FOREIGN KEY (shopper_id) REFERENCES shoppers (id)\n"
+        ") COMMENT='Baskets being filled';\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__more.sql").write_text(
+        "ALTER TABLE baskets CHANGE amt total_cents INT NOT NULL DEFAULT 0;\n"
+        "ALTER TABLE baskets ADD COLUMN note TEXT AFTER shopper_id;\n"
+        "RENAME TABLE shoppers TO clients;\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "V3__document.sql"
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(target), "--write")
+    assert code == 0, err
+    database = my.split("/")[3].split("?")[0]
+    socket = my.split("unix_socket=")[1]
+
+    def migrate(names: list[str]) -> None:
+        with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+            for name in names:
+                text = (tmp_path / name).read_text(encoding="utf-8")
+                for statement in re.sub(r"(?m)^--.*\n", "", text).split(";\n"):
+                    if statement.strip():
+                        cur.execute(statement)
+
+    migrate(["V1__init.sql", "V2__more.sql"])
+    before = {t: _COMMENTS.sub("", shown(my, t)).splitlines() for t in ("clients", "baskets")}
+    migrate(["V3__document.sql"])
+    for table, lines in before.items():  # keys, indexes, checks, defaults, AUTO_INCREMENT: as they were
+        assert _COMMENTS.sub("", shown(my, table)).splitlines() == lines
+    got = comments(my)
+    assert got["clients.status"] == "Lifecycle: new, then vip"  # not restated: it has its comment
+    assert got["baskets"] == "Baskets being filled"
+    assert {k for k in got if k.startswith("clients")} == {
+        "clients",
+        "clients.id",
+        "clients.email",
+        "clients.visits",
+        "clients.status",
+        "clients.updated_at",
+    }
+    assert {k for k in got if k.startswith("baskets.")} == {
+        "baskets.basket_id",
+        "baskets.shopper_id",
+        "baskets.note",
+        "baskets.total_cents",
+    }
+    code, out, err = run("document", str(tmp_path), "--check")
+    assert code == 0, out + err

@@ -11,7 +11,7 @@ from sqlscribe.ddl.edit import (
     verify,
     wanted_comments,
 )
-from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
+from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, SchemaChange, Span, Table
 from sqlscribe.ddl.parse import parse_sql, statement_window
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ForeignKey",
     "ParsedFile",
     "Planned",
+    "SchemaChange",
     "Span",
     "Table",
     "TextEdit",

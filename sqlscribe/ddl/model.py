@@ -236,6 +236,25 @@ class Diagnostic:
         return f"{path}:{self.line}:{self.col}: {self.message}"
 
 
+# In what the files after one comment (``parse_sql(commented_later=…)``), a table's "column" that
+# says a later migration drops the table: nothing is wanted of it.
+DROPPED = "*"
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A statement that drops or renames a table or a column (``DROP TABLE``, ``ALTER TABLE …
+    RENAME [COLUMN] … TO``, ``… DROP [COLUMN]``, MySQL's ``RENAME TABLE`` and ``CHANGE``): what a
+    migration that comments the folder's tables after the others must leave out or name anew."""
+
+    at: int  # the statement's offset
+    kind: str  # "drop table", "rename table", "drop column" or "rename column"
+    table: tuple[str, ...]  # the table's name, in parts, as written without quotes
+    column: str | None = None  # the column dropped or renamed
+    new: str | None = None  # the new name (a table's, dotted; a column's)
+    new_source: str | None = None  # the new name as written, quotes included
+
+
 @dataclass
 class ParsedFile:
     text: str
@@ -247,6 +266,7 @@ class ParsedFile:
     # documents an earlier one's table): each table's short name, lower case, and the column's
     # (None: the table's description).
     comments_elsewhere: set[tuple[str, str | None]] = field(default_factory=set)
+    schema_changes: list[SchemaChange] = field(default_factory=list)  # in the file's order
 
     @property
     def alters_elsewhere(self) -> bool:

@@ -23,7 +23,7 @@ from sqlglot.errors import ParseError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlscribe.ddl.dialects import CommentStyle, Dialect, detect_dialect, get_dialect
-from sqlscribe.ddl.model import Column, Comment, Diagnostic, ForeignKey, ParsedFile, Span, Table
+from sqlscribe.ddl.model import DROPPED, Column, Comment, Diagnostic, ForeignKey, ParsedFile, SchemaChange, Span, Table
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -1123,10 +1123,12 @@ class _AddedKeys:
     keys: Table
 
 
-def _altered_table(stmt: list[_Tok], shortest: int) -> tuple[list[str], int] | None:
-    """``ALTER TABLE [ONLY] [IF EXISTS] name [ON CLUSTER c]``: the name's parts and the index of
-    the first action; None for another statement, or one of fewer than ``shortest`` tokens."""
-    if len(stmt) < shortest or stmt[0].upper != "ALTER" or stmt[1].upper != "TABLE":
+def _altered_table(stmt: list[_Tok], shortest: int, *, views: bool = False) -> tuple[list[str], int] | None:
+    """``ALTER TABLE [ONLY] [IF EXISTS] name [ON CLUSTER c]`` (with ``views``, ``ALTER VIEW`` too):
+    the name's parts and the index of the first action; None for another statement, or one of
+    fewer than ``shortest`` tokens."""
+    kinds = ("TABLE", "VIEW") if views else ("TABLE",)
+    if len(stmt) < shortest or stmt[0].upper != "ALTER" or stmt[1].upper not in kinds:
         return None
     i = 2
     while i < len(stmt) and stmt[i].upper in ("ONLY", "IF", "EXISTS"):
@@ -1333,6 +1335,84 @@ def _read_table_clauses(text: str, stmt: list[_Tok], close: int, table: Table, d
         j += 1
     if (dialect.name == "bigquery" and table.options_open is None) or dialect.table_clause_last:
         table.table_insert_at = last_before_query
+
+
+# What follows ALTER TABLE … DROP when it drops no column.
+_DROP_NOT_COLUMN = {"CONSTRAINT", "INDEX", "KEY", "PRIMARY", "FOREIGN", "CHECK", "PARTITION", "UNIQUE", "PROJECTION"}
+
+
+_RENAME_TABLE = re.compile(r"\s*TABLES?\s+(.+?)\s*", re.IGNORECASE | re.DOTALL)
+_NAME_PART = r'(?:`[^`]*`|"[^"]*"|[^\s.`",]+)'
+_DOTTED = rf"({_NAME_PART}(?:\s*\.\s*{_NAME_PART})*)"
+_RENAME_PAIR = re.compile(rf"\s*{_DOTTED}\s+TO\s+{_DOTTED}\s*", re.IGNORECASE)
+
+
+def _unquoted_parts(name: str) -> tuple[str, ...]:
+    """A dotted name's parts without their quotes (MySQL's backticks, double quotes)."""
+    return tuple(part.strip().strip('`"') for part in re.findall(_NAME_PART, name))
+
+
+def _name_source(text: str, stmt: Sequence[_Tok], start: int, end: int) -> str:
+    """The name read from ``stmt[start:end]`` as written, quotes included."""
+    return text[stmt[start].start : stmt[end - 1].end]
+
+
+def _read_schema_changes(text: str, stmt: list[_Tok]) -> list[SchemaChange]:
+    """What a ``DROP TABLE`` / ``DROP VIEW``, an ``ALTER TABLE`` that renames or drops, or MySQL's
+    ``RENAME TABLE`` changes of the schema's names (``SchemaChange``); empty for anything else."""
+    at = stmt[0].start
+    words = [t.upper for t in stmt]
+    out: list[SchemaChange] = []
+    if words[0] == "DROP":
+        i = 1
+        if words[1:3] in (["MATERIALIZED", "VIEW"], ["FOREIGN", "TABLE"]):
+            i = 3
+        elif words[1:2] in (["TABLE"], ["VIEW"]):
+            i = 2
+        else:
+            return []
+        if words[i : i + 2] == ["IF", "EXISTS"]:
+            i += 2
+        for item in _split_top_level(stmt[i:]):
+            parts, _ = _read_name(item, 0)
+            if parts:
+                out.append(SchemaChange(at, "drop table", tuple(parts)))
+        return out
+    if words[0] == "RENAME":  # MySQL's RENAME TABLE a TO b, c TO d (which sqlglot reads as one string)
+        rest = stmt[1].text if len(stmt) == 2 else text[stmt[1].start : stmt[-1].end]
+        renames = _RENAME_TABLE.fullmatch(rest)
+        for names in _RENAME_PAIR.finditer(renames.group(1)) if renames else ():
+            old, new = (_unquoted_parts(names.group(n)) for n in (1, 2))
+            out.append(SchemaChange(at, "rename table", old, new=".".join(new), new_source=names.group(2)))
+        return out
+    altered = _altered_table(stmt, 4, views=True)
+    if altered is None:
+        return []
+    parts, i = altered
+    table = tuple(parts)
+    for action in _split_top_level(stmt[i:]):
+        verbs = [t.upper for t in action]
+        if verbs[:1] == ["RENAME"] and len(action) >= 2 and verbs[1] not in ("INDEX", "KEY", "CONSTRAINT"):
+            if verbs[1] == "COLUMN" or (verbs[2:3] == ["TO"] and verbs[1] not in ("TO", "AS")):
+                k = 2 if verbs[1] == "COLUMN" else 1  # RENAME [COLUMN] a TO b
+                if k + 2 < len(action) and verbs[k + 1] == "TO" and _named(action[k]) and _named(action[k + 2]):
+                    to = action[k + 2]
+                    out.append(
+                        SchemaChange(at, "rename column", table, action[k].text, to.text, text[to.start : to.end])
+                    )
+                continue
+            k = 2 if verbs[1] in ("TO", "AS") else 1  # RENAME [TO | AS] new (MySQL's without either)
+            name, j = _read_name(action, k)
+            if name and j == len(action):
+                source = _name_source(text, action, k, j)
+                out.append(SchemaChange(at, "rename table", table, new=".".join(name), new_source=source))
+        elif verbs[:1] == ["DROP"] and len(action) >= 2 and verbs[1] not in _DROP_NOT_COLUMN:
+            k = 2 if verbs[1] == "COLUMN" else 1
+            if verbs[k : k + 2] == ["IF", "EXISTS"]:
+                k += 2
+            if k < len(action) and _named(action[k]):
+                out.append(SchemaChange(at, "drop column", table, action[k].text))
+    return out
 
 
 @dataclass
@@ -1691,8 +1771,11 @@ def parse_sql(
     added: list[tuple[int, _AddedKeys]] = []
     views: list[_ViewRead] = []
     redefined: list[tuple[Table, Column, str]] = []  # MySQL's MODIFY / CHANGE: the name a column had
+    changes: list[SchemaChange] = []
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
+        if first in ("DROP", "RENAME", "ALTER") and len(stmt) >= 2:
+            changes += _read_schema_changes(text, stmt)
         if first == "CREATE":
             table = _read_table(text, stmt, semicolon, name)
             # A view, or a table made from a query: none, or only names, where columns are defined
@@ -1732,6 +1815,18 @@ def parse_sql(
             alter = _read_added_columns(text, stmt, semicolon, name)
             if alter is not None:
                 redefined += [(alter.table, col, old) for col, old in alter.redefined]
+                changes += [  # MySQL's CHANGE old new: the column is renamed, then defined anew
+                    SchemaChange(
+                        stmt[0].start,
+                        "rename column",
+                        tuple(alter.table.name.split(".")),
+                        old,
+                        col.name,
+                        col.name_source,
+                    )
+                    for col, old in alter.redefined
+                    if old.lower() != col.name.lower()
+                ]
                 adds = alter.table
                 problem = _validate(text, adds, name, lines) if validate else None
                 if problem is not None:
@@ -1746,13 +1841,23 @@ def parse_sql(
     _attach_redefined([*(t for t in earlier if t.from_alter), *alters], redefined)
     diagnostics += [_problem(view, lines) for view in _resolve_views(created, views, alters)]
     elsewhere = _attach_comment_on(tables, records)
+    # A column an ALTER defines with a comment, of a table created before the file (MySQL's MODIFY
+    # restating a column with its comment, in a migration that documents an earlier one's tables).
+    elsewhere |= {
+        (alter.short_name.lower(), col.name.lower())
+        for alter in alters
+        if not any(base is alter.base for base in created)
+        for col in alter.columns
+        if col.comment is not None and col.comment.text.strip()
+    }
     if commented_later:
         for table in tables:
             short = table.short_name.lower()
-            table.described_later = (short, None) in commented_later
+            dropped = (short, DROPPED) in commented_later
+            table.described_later = dropped or (short, None) in commented_later
             for col in table.columns:
-                col.commented_later = (short, col.name.lower()) in commented_later
-    return ParsedFile(text, name, reason, tables, diagnostics, elsewhere)
+                col.commented_later = dropped or (short, col.name.lower()) in commented_later
+    return ParsedFile(text, name, reason, tables, diagnostics, elsewhere, changes)
 
 
 _BOUNDARY = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|$)")

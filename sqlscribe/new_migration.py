@@ -1,0 +1,321 @@
+"""Document a migrations folder with one new migration (``sqlscribe document migrations/ --to
+migrations/V9__document.sql``): the statements that give the tables and columns the files before it
+leave undocumented their comments, as the schema stands after those files, in one file that runs
+after them. Applied migrations stay byte for byte as they are: Flyway, Liquibase and others keep a
+checksum of each and refuse to go on once one changes.
+
+The files are planned and generated as for an in-place run (``document.finish_file(apply=False)``:
+each ALTER with its table, each file with what later files comment); what is wanted of each
+statement is then carried through the folder in order, so that a table dropped later gets nothing,
+a renamed one (or column) is named as it is now, a table created again takes only what its last
+CREATE wants, and a column defined again (MySQL's MODIFY) only what its last definition wants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+from sqlglot.tokenizer_core import Token, TokenType
+
+from sqlscribe.ddl import Column, SchemaChange, Table, get_dialect, parse_sql, wanted_comments
+from sqlscribe.ddl.dialects import CommentStyle
+from sqlscribe.ddl.edit import comment_on_column, comment_on_table
+from sqlscribe.docs import TableDocs, counted
+from sqlscribe.document import FileOutcome
+
+
+class NewMigrationError(Exception):
+    pass
+
+
+def unsupported(dialect: str) -> str | None:
+    """Why no migration can add comments in ``dialect``; None where one can."""
+    if get_dialect(dialect).style is CommentStyle.SQL_COMMENT:
+        return f"{dialect} keeps comments only in each table's CREATE text, which no later statement can change"
+    if dialect == "hive":
+        return (
+            "hive comments a column only by restating its type (ALTER TABLE … CHANGE), which sqlscribe does not write"
+        )
+    return None
+
+
+@dataclass
+class _Column:
+    column: Column  # its latest definition
+    text: str  # the comment to write
+    source: str  # the text of the file that defines it (MySQL's MODIFY restates the definition)
+    update: bool  # it has a comment already (an --overwrite-existing replacement)
+
+
+@dataclass
+class _Table:
+    table: Table  # the statement that created it (an ALTER's record when no file here creates it)
+    name: list[str]  # its name now, in lower-case parts
+    description: str | None = None
+    update: bool = False
+    columns: dict[str, _Column] = field(default_factory=dict)  # by lower-case name, in definition order
+
+
+@dataclass
+class NewMigration:
+    text: str  # empty when nothing is wanted
+    statements: int
+    tables: list[Table]  # those it documents, as named now
+    notes: list[str]  # what it leaves out, and why
+
+
+def _key(name: str) -> list[str]:
+    return [part.lower() for part in name.split(".")]
+
+
+def _matches(wanted: Sequence[str], key: Sequence[str]) -> bool:
+    """A name as a statement writes it matches a table's (a schema-less name matches any schema)."""
+    wanted = [p.lower() for p in wanted]
+    n = min(len(wanted), len(key))
+    return n > 0 and list(wanted[-n:]) == list(key[-n:])
+
+
+class _Schema:
+    """What is wanted of each table as the folder stands after the files read so far."""
+
+    def __init__(self) -> None:
+        self.tables: list[_Table] = []
+
+    def find(self, parts: Sequence[str]) -> _Table | None:
+        return next((t for t in reversed(self.tables) if _matches(parts, t.name)), None)
+
+    def create(self, table: Table, description: str | None, update: bool) -> _Table:
+        self.drop(_key(table.name))  # a CREATE after a DROP (or CREATE OR REPLACE): only the last counts
+        entry = _Table(table, _key(table.name), description, update)
+        self.tables.append(entry)
+        return entry
+
+    def drop(self, parts: Sequence[str]) -> None:
+        self.tables = [t for t in self.tables if not _matches(parts, t.name)]
+
+    def change(self, change: SchemaChange) -> None:
+        entry = self.find(change.table)
+        if entry is None:
+            return
+        if change.kind == "drop table":
+            self.tables.remove(entry)
+        elif change.kind == "rename table" and change.new and change.new_source:
+            new = _key(change.new)
+            source = change.new_source
+            if len(new) == 1 and len(entry.name) > 1:  # PostgreSQL's RENAME TO keeps the schema
+                new = [*entry.name[:-1], *new]
+                source = entry.table.name_source.rsplit(".", 1)[0] + "." + source
+            entry.name = new
+            entry.table = dataclasses.replace(entry.table, name=".".join(new), name_source=source)
+        elif change.kind == "drop column" and change.column:
+            entry.columns.pop(change.column.lower(), None)
+        elif change.kind == "rename column" and change.column and change.new and change.new_source:
+            moved = entry.columns.pop(change.column.lower(), None)
+            if moved is not None:
+                renamed = dataclasses.replace(moved.column, name=change.new, name_source=change.new_source)
+                entry.columns[change.new.lower()] = dataclasses.replace(moved, column=renamed)
+
+
+def new_migration(outcomes: Sequence[FileOutcome], *, overwrite: bool = False, header: str = "") -> NewMigration:
+    """The statements that comment what ``outcomes`` (a folder's files, in version order, planned
+    and generated) want, as one file's text, with ``header`` as its first comment lines."""
+    schema = _Schema()
+    dialects = {o.parsed.dialect for o in outcomes if o.tables}
+    if len(dialects) > 1:
+        raise NewMigrationError(f"the files are read in more than one dialect ({', '.join(sorted(dialects))})")
+    for outcome in outcomes:
+        events: list[tuple[int, int, SchemaChange | Table, TableDocs | None]] = [
+            (c.at, 0, c, None) for c in outcome.parsed.schema_changes
+        ]
+        for result in outcome.tables:
+            generated = result.generated.docs if result.generated is not None else TableDocs(None, {})
+            events.append((result.table.span.start, 1, result.table, generated))
+        for _, _, event, docs in sorted(events, key=lambda e: (e[0], e[1])):
+            if isinstance(event, SchemaChange):
+                schema.change(event)
+            elif docs is not None:
+                _record(schema, event, docs, outcome.parsed.text, overwrite)
+    return _write(schema, header)
+
+
+def _record(schema: _Schema, table: Table, docs: TableDocs, source: str, overwrite: bool) -> None:
+    description, columns = wanted_comments(table, docs, overwrite=overwrite, inherit=False)
+    if table.from_alter:
+        entry = schema.find(_key(table.name))
+        if entry is None:  # a table no file here creates: the ALTER's record names it
+            entry = schema.create(table, None, False)
+    else:
+        entry = schema.create(table, description, table.comment is not None)
+    for col in table.columns:  # a column defined here: what this definition wants, nothing before it
+        entry.columns.pop(col.name.lower(), None)
+        if col.name in columns:
+            entry.columns[col.name.lower()] = _Column(col, columns[col.name], source, col.comment is not None)
+
+
+def _write(schema: _Schema, header: str) -> NewMigration:
+    blocks: list[str] = []
+    written: list[_Table] = []
+    notes: list[str] = []
+    count = 0
+    for entry in schema.tables:
+        if entry.description is None and not entry.columns:
+            continue
+        statements = _statements(entry)
+        if isinstance(statements, str):
+            notes.append(statements)
+            continue
+        blocks.append("\n".join(statements))
+        written.append(entry)
+        count += len(statements)
+    if not blocks:
+        return NewMigration("", 0, [], notes)
+    text = header + "\n\n".join(blocks) + "\n"
+    # Every comment must read back from the text as written, or no file is written at all.
+    expected = {
+        (entry.table.short_name.lower(), name)
+        for entry in written
+        for name in ([None] if entry.description is not None else []) + list(entry.columns)
+    }
+    missing = expected - read_back(text, written[0].table.dialect)
+    if missing:
+        named = ", ".join(sorted(f"{t}.{c}" if c else t for t, c in missing))
+        raise NewMigrationError(f"the statements written do not read back as comments on {named}")
+    return NewMigration(text, count, [e.table for e in written], notes)
+
+
+def _statements(entry: _Table) -> list[str] | str:
+    """The statements for one table, or why there are none."""
+    table = entry.table
+    dialect = get_dialect(table.dialect)
+    if dialect.name == "mysql":
+        return _mysql_statements(entry) if not table.is_view else f"{table.name}: MySQL cannot comment a view"
+    if dialect.style is not CommentStyle.COMMENT_ON:
+        if dialect.ctas_statements is None or table.is_view:
+            return (
+                f"{table.name}: a {table.kind} in {dialect.name} is commented where it is created;"
+                " document its file in place"
+            )
+        table = dataclasses.replace(table, comment_on=True)
+    out = []
+    if entry.description is not None:
+        out.append(comment_on_table(table, dialect.literal(entry.description), update=entry.update))
+    for wanted in entry.columns.values():
+        out.append(comment_on_column(table, wanted.column, dialect.literal(wanted.text), update=wanted.update))
+    return out
+
+
+def _mysql_statements(entry: _Table) -> list[str]:
+    """``ALTER TABLE t COMMENT = '…'``, and one ``ALTER TABLE`` that restates each column's latest
+    definition with its comment (MySQL sets a column's comment no other way)."""
+    literal = get_dialect("mysql").literal
+    name = entry.table.name_source
+    out = [f"ALTER TABLE {name} COMMENT = {literal(entry.description)};"] if entry.description is not None else []
+    if entry.columns:
+        changes = [f"MODIFY COLUMN {restated(w.column, w.source, literal(w.text))}" for w in entry.columns.values()]
+        out.append(f"ALTER TABLE {name}\n  " + ",\n  ".join(changes) + ";")
+    return out
+
+
+# What a column's definition may say that is not the column's own: a key or a constraint, which a
+# MODIFY would add again (a second primary key fails; a second UNIQUE adds an index; MariaDB makes
+# an inline REFERENCES a foreign key, and MySQL 8 a named CONSTRAINT … CHECK a table's constraint,
+# whose name is taken), or the comment being replaced. A bare CHECK (…) stays: MariaDB keeps it in
+# the column's definition, and a MODIFY without it would drop it.
+_MYSQL = SqlglotDialect.get_or_raise("mysql")
+_REFERENTIAL_ACTIONS = {"RESTRICT", "CASCADE", "SET", "NULL", "NO", "ACTION", "DEFAULT"}
+
+
+def restated(column: Column, source: str, lit: str) -> str:
+    """MySQL's definition of ``column`` (as written in ``source``) to restate in a MODIFY, named as
+    the column is now, with no key or named constraint and with the comment ``lit``."""
+    definition = source[column.span.start : column.span.end]
+    tokens = _MYSQL.tokenize(definition)
+    cut: list[tuple[int, int]] = [(tokens[0].start, tokens[0].end + 1)] if tokens else []
+    words = [" ".join(t.text.upper().split()) if t.token_type != TokenType.STRING else "" for t in tokens]
+    checks: list[str] = []  # a bare CHECK (…): kept, after the comment (MariaDB reads no COMMENT after it)
+    i = 1
+    while i < len(tokens):
+        start = i
+        if words[i] == "CHECK":
+            i = _constraint_end(tokens, words, i)
+            checks.append(definition[tokens[start].start : tokens[i - 1].end + 1])
+        elif words[i] == "PRIMARY KEY":
+            i += 1
+        elif words[i] == "PRIMARY" and words[i + 1 : i + 2] == ["KEY"]:
+            i += 2
+        elif words[i] == "UNIQUE":
+            i += 2 if words[i + 1 : i + 2] in (["KEY"], ["INDEX"]) else 1
+        elif words[i] == "KEY":
+            i += 1
+        elif words[i] == "COMMENT" and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.STRING:
+            i += 2
+        elif words[i] in ("CONSTRAINT", "REFERENCES"):
+            i = _constraint_end(tokens, words, i)
+        else:
+            i += 1
+            continue
+        cut.append((tokens[start].start, tokens[i - 1].end + 1))
+    kept, at = [column.name_source], cut[0][1] if cut else 0
+    for start, end in cut[1:]:
+        kept.append(definition[at:start])
+        at = end
+    kept.append(definition[at:])
+    # Only the ends of what is kept are trimmed: a string inside (a DEFAULT, an ENUM) stays as written.
+    return " ".join([*(piece.strip() for piece in kept if piece.strip()), f"COMMENT {lit}", *checks])
+
+
+def _constraint_end(tokens: Sequence[Token], words: list[str], i: int) -> int:
+    """The index after ``[CONSTRAINT [name]] CHECK (…) [[NOT] ENFORCED]`` or ``REFERENCES t [(…)]
+    [MATCH …] [ON DELETE | UPDATE action]…`` starting at ``i``."""
+    if words[i] == "CONSTRAINT":
+        i += 1
+        if i < len(words) and words[i] not in ("CHECK", "REFERENCES"):
+            i += 1  # its name
+    if i < len(words) and words[i] == "CHECK":
+        i = _after_parens(tokens, i + 1)  # then MySQL's [NOT] ENFORCED
+        if words[i : i + 1] == ["NOT"] and words[i + 1 : i + 2] == ["ENFORCED"]:
+            i += 2
+        elif words[i : i + 1] == ["ENFORCED"]:
+            i += 1
+        return i
+    if i < len(words) and words[i] == "REFERENCES":
+        i += 2  # the table's name (one token, or db . t below)
+        while i + 1 < len(words) and tokens[i].token_type == TokenType.DOT:
+            i += 2
+        i = _after_parens(tokens, i)
+        if words[i : i + 1] == ["MATCH"]:
+            i += 2
+        while words[i : i + 1] == ["ON"] and words[i + 1 : i + 2] in (["DELETE"], ["UPDATE"]):
+            j = i + 2
+            while j < len(words) and words[j] in _REFERENTIAL_ACTIONS:
+                j += 1
+            if j == i + 2:
+                break  # ON UPDATE CURRENT_TIMESTAMP: the column's own, not the reference's
+            i = j
+    return i
+
+
+def _after_parens(tokens: Sequence[Token], i: int) -> int:
+    """The index after a parenthesised group at ``i`` (``i`` itself when none starts there)."""
+    if i >= len(tokens) or tokens[i].token_type != TokenType.L_PAREN:
+        return i
+    depth = 0
+    for j in range(i, len(tokens)):
+        kind = tokens[j].token_type
+        depth += kind == TokenType.L_PAREN
+        depth -= kind == TokenType.R_PAREN
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
+def read_back(text: str, dialect: str) -> set[tuple[str, str | None]]:
+    """What a written migration comments, as the reader reads it (``ParsedFile.comments_elsewhere``)."""
+    return parse_sql(text, dialect, validate=False).comments_elsewhere
+
+
+def summary(migration: NewMigration) -> str:
+    return f"{counted(migration.statements, 'statement')} for {counted(len(migration.tables), 'table')}"

@@ -1,0 +1,334 @@
+"""`sqlscribe document migrations/ --to migrations/V3__document.sql`: the comments that a folder's
+migrations lack go into one new migration after them, and the applied ones stay byte for byte as
+they are (Flyway and Liquibase checksum them). DuckDB runs the folder and the new file here; a
+real PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlglot
+from in_process import run
+
+from sqlscribe.ddl import SchemaChange, parse_sql
+from sqlscribe.ddl.model import DROPPED
+from sqlscribe.migrations import later_comments
+from sqlscribe.new_migration import read_back, restated
+
+V1 = """CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR NOT NULL,
+    created_at TIMESTAMP
+);
+COMMENT ON TABLE customers IS 'People who buy from the shop.';
+CREATE TABLE legacy_orders (id INTEGER, amt DECIMAL(10, 2));
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER,
+    amt DECIMAL(10, 2),
+    st VARCHAR
+);
+COMMENT ON COLUMN orders.id IS 'Order number, as printed on the invoice.';
+"""
+V2 = """DROP TABLE legacy_orders;
+ALTER TABLE orders RENAME COLUMN amt TO total_amount;
+ALTER TABLE orders ADD COLUMN shipped_at TIMESTAMP;
+ALTER TABLE orders DROP COLUMN st;
+ALTER TABLE customers RENAME TO clients;
+"""
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "V1__init.sql").write_text(V1, encoding="utf-8")
+    (folder / "V2__reshape.sql").write_text(V2, encoding="utf-8")
+    return folder
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "changes"),
+    [
+        (
+            "postgres",
+            "DROP TABLE IF EXISTS a, s.b CASCADE; DROP VIEW v; DROP INDEX i; ALTER TABLE s.t RENAME TO u;"
+            ' ALTER TABLE t RENAME COLUMN a TO b; ALTER TABLE t RENAME c TO "D";'
+            " ALTER TABLE t DROP COLUMN IF EXISTS x, DROP CONSTRAINT k, ADD COLUMN y int; ALTER VIEW v RENAME TO w;"
+            " ALTER TABLE t RENAME CONSTRAINT k TO k2;",
+            [
+                ("drop table", ("a",), None, None),
+                ("drop table", ("s", "b"), None, None),
+                ("drop table", ("v",), None, None),
+                ("rename table", ("s", "t"), None, "u"),
+                ("rename column", ("t",), "a", "b"),
+                ("rename column", ("t",), "c", "D"),
+                ("drop column", ("t",), "x", None),
+                ("rename table", ("v",), None, "w"),
+            ],
+        ),
+        (
+            "mysql",
+            "RENAME TABLE a TO b, `db`.`c` TO db.`d x`; ALTER TABLE t RENAME x;"
+            " ALTER TABLE t CHANGE old_c new_c INT COMMENT 'hi'; ALTER TABLE t DROP q, DROP PRIMARY KEY,"
+            " DROP FOREIGN KEY f, DROP INDEX i;",
+            [
+                ("rename table", ("a",), None, "b"),
+                ("rename table", ("db", "c"), None, "db.d x"),
+                ("rename table", ("t",), None, "x"),
+                ("rename column", ("t",), "old_c", "new_c"),
+                ("drop column", ("t",), "q", None),
+            ],
+        ),
+    ],
+)
+def test_drops_and_renames_are_read(dialect: str, sql: str, changes: list[tuple[object, ...]]) -> None:
+    got = parse_sql(sql, dialect).schema_changes
+    assert [(c.kind, c.table, c.column, c.new) for c in got] == changes
+    assert all(isinstance(c, SchemaChange) and sql[c.at :].upper().startswith(("DROP", "ALTER", "RENAME")) for c in got)
+
+
+def test_the_folder_stays_as_it_is_and_the_new_migration_runs_after_it_in_duckdb(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    before = _digests(folder)
+    target = folder / "V3__document.sql"
+    code, out, err = run("document", str(folder), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(target))
+    assert code == 0, err
+    assert not target.exists() and _digests(folder) == before  # a diff only
+    assert out.startswith(f"--- /dev/null\n+++ b/{target}\n")
+    code, _, err = run(
+        "document", str(folder), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(target), "--write"
+    )
+    assert code == 0, err
+    assert f"wrote {target}: 7 statements for 2 tables" in err
+    assert {k: v for k, v in _digests(folder).items() if k != target.name} == before
+    written = target.read_text(encoding="utf-8")
+    assert "+" + written.splitlines()[3] in out  # what the diff showed is what was written
+    # Named as the schema is now; nothing for what was dropped, nothing said twice.
+    assert "legacy_orders" not in written and " st " not in written and "customers" not in written.split("\n", 2)[2]
+    assert "COMMENT ON COLUMN orders.total_amount IS" in written
+    assert "COMMENT ON TABLE clients" not in written  # it has its description
+    assert "orders.id" not in written  # and its comment
+    con = duckdb.connect()
+    for path in sorted(folder.iterdir()):
+        con.execute(path.read_text(encoding="utf-8"))
+    got = {
+        (table, column): comment
+        for table, column, comment in con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL"
+        ).fetchall()
+    }
+    assert set(got) == {
+        ("clients", "id"),
+        ("clients", "email"),
+        ("clients", "created_at"),
+        ("orders", "id"),
+        ("orders", "customer_id"),
+        ("orders", "total_amount"),
+        ("orders", "shipped_at"),
+    }
+    assert got["orders", "total_amount"] == "Amount of the order."  # written for amt, its name in V1
+    tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    assert tables == {"clients": "People who buy from the shop.", "orders": "Orders, one row per order."}
+    # The folder is documented now: --check agrees, and another run has nothing to write.
+    code, out, err = run("document", str(folder), "--dialect", "duckdb", "--check")
+    assert code == 0, out + err
+    code, _, err = run(
+        "document", str(folder), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(folder / "V4__more.sql")
+    )
+    assert code == 0 and "nothing to document" in err, err
+
+
+def test_later_drops_and_renames_count_between_migrations_only(tmp_path: Path) -> None:
+    """What a later migration drops is wanted of nobody, and a comment on a renamed table or column
+    documents it where it was created; a folder of scripts (a teardown.sql after schema.sql) is no
+    sequence of migrations, and its DROPs do not count."""
+    folder = _folder(tmp_path)
+    (folder / "V3__describe.sql").write_text(
+        "COMMENT ON COLUMN clients.email IS 'Where receipts go.';\n"
+        "COMMENT ON COLUMN orders.total_amount IS 'Total, tax included.';\n",
+        encoding="utf-8",
+    )
+    said = later_comments(folder / "V1__init.sql", "duckdb")
+    assert {("legacy_orders", DROPPED), ("orders", "st"), ("customers", "email"), ("orders", "amt")} <= said
+    code, out, _ = run("document", str(folder), "--dialect", "duckdb", "--check")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{folder / 'V1__init.sql'}:1:1: table customers: 2 of 3 columns without a comment: id, created_at",
+        f"{folder / 'V1__init.sql'}:8:1: table orders: no description; 1 of 4 columns without a comment: customer_id",
+        f"{folder / 'V2__reshape.sql'}:3:1: ALTER TABLE orders: 1 of 1 column without a comment: shipped_at",
+    ]
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "schema.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    (scripts / "teardown.sql").write_text("DROP TABLE t;\n", encoding="utf-8")
+    assert later_comments(scripts / "schema.sql", "duckdb") == set()
+    code, out, _ = run("document", str(scripts), "--dialect", "duckdb", "--check")
+    assert code == 1 and "table t: no description" in out
+
+
+def test_a_table_created_again_takes_what_its_last_create_wants(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__a.sql").write_text("CREATE TABLE t (old_col INTEGER);\n", encoding="utf-8")
+    (folder / "V2__b.sql").write_text(
+        "DROP TABLE t;\nCREATE TABLE t (new_col INTEGER);\nCREATE VIEW tv AS SELECT new_col FROM t;\n",
+        encoding="utf-8",
+    )
+    target = folder / "V3__c.sql"
+    code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(target), "--write")
+    assert code == 0, err
+    written = target.read_text(encoding="utf-8")
+    assert "old_col" not in written and "COMMENT ON COLUMN t.new_col" in written
+    assert "COMMENT ON VIEW tv IS" in written and "COMMENT ON COLUMN tv.new_col" in written
+    con = duckdb.connect()
+    for path in sorted(folder.iterdir()):
+        con.execute(path.read_text(encoding="utf-8"))
+    assert con.execute("SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "create", "expected"),
+    [
+        (
+            "snowflake",
+            "CREATE TABLE t (a INT, b STRING);",
+            ["COMMENT ON TABLE t IS", "COMMENT ON COLUMN t.a IS", "COMMENT ON COLUMN t.b IS"],
+        ),
+        (
+            "databricks",
+            "CREATE TABLE t (a INT, b STRING) USING DELTA;",
+            ["COMMENT ON TABLE t IS", "ALTER TABLE t ALTER COLUMN a COMMENT", "ALTER TABLE t ALTER COLUMN b COMMENT"],
+        ),
+        (
+            "bigquery",
+            "CREATE TABLE d.t (a INT64, b STRING);",
+            [
+                "ALTER TABLE d.t SET OPTIONS (description =",
+                "ALTER TABLE d.t ALTER COLUMN a SET OPTIONS (description =",
+                "ALTER TABLE d.t ALTER COLUMN b SET OPTIONS (description =",
+            ],
+        ),
+        (
+            "clickhouse",
+            "CREATE TABLE t (a Int32, b String) ENGINE = MergeTree ORDER BY a;",
+            ["ALTER TABLE t MODIFY COMMENT", "ALTER TABLE t COMMENT COLUMN a", "ALTER TABLE t COMMENT COLUMN b"],
+        ),
+        (
+            "tsql",
+            "CREATE TABLE dbo.t (a INT, b NVARCHAR(10));",
+            ["@level1name = N't';", "@level2name = N'a';", "@level2name = N'b';"],
+        ),
+        (
+            "mysql",
+            "CREATE TABLE t (a INT NOT NULL AUTO_INCREMENT PRIMARY KEY, b VARCHAR(10) UNIQUE);",
+            [
+                "ALTER TABLE t COMMENT = ",
+                "ALTER TABLE t\n  MODIFY COLUMN a INT NOT NULL AUTO_INCREMENT COMMENT",
+                "  MODIFY COLUMN b VARCHAR(10) COMMENT",
+            ],
+        ),
+    ],
+)
+def test_each_dialect_writes_statements_that_parse_and_read_back(
+    tmp_path: Path, dialect: str, create: str, expected: list[str]
+) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__t.sql").write_text(create + "\n", encoding="utf-8")
+    target = folder / "V2__docs.sql"
+    code, _, err = run(
+        "document", str(folder), "--backend", "heuristic", "--dialect", dialect, "--to", str(target), "--write"
+    )
+    assert code == 0, err
+    written = target.read_text(encoding="utf-8")
+    body = written.split("\n\n", 1)[1]
+    statements = [s for s in body.split(";\n") if s.strip()]
+    assert len(statements) == len(expected) - (dialect == "mysql")
+    for part in expected:
+        assert part in written, written
+    for statement in statements:
+        sqlglot.parse_one(statement, read=dialect)  # sqlglot reads each
+    assert read_back(written, dialect) == {("t", None), ("t", "a"), ("t", "b")}
+    code, out, err = run("document", str(folder), "--dialect", dialect, "--check")
+    assert code == 0, out + err
+
+
+def test_overwriting_replaces_what_there_is_and_sql_server_updates_its_property(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__t.sql").write_text(
+        "CREATE TABLE dbo.t (a INT);\nGO\nEXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Old.',"
+        " @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N't';\n",
+        encoding="utf-8",
+    )
+    target = folder / "V2__docs.sql"
+    code, out, err = run(
+        "document",
+        str(folder),
+        "--backend",
+        "heuristic",
+        "--dialect",
+        "tsql",
+        "--to",
+        str(target),
+        "--overwrite-existing",
+    )
+    assert code == 0, err
+    assert "+EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'Ts, one row per t.'" in out
+    assert "+EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'A of the t.'" in out
+
+
+def test_mysql_restates_a_column_without_its_keys_named_constraints_or_old_comment() -> None:
+    sql = (
+        "CREATE TABLE t (\n"
+        "  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+        "  email VARCHAR(200) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL UNIQUE KEY,\n"
+        "  `order` INT DEFAULT 3 CONSTRAINT pos CHECK (`order` > 0) NOT ENFORCED,\n"
+        "  visits INT CHECK (visits >= 0),\n"
+        "  status ENUM('new','vip') NOT NULL DEFAULT 'new  one' COMMENT 'old',\n"
+        "  owner_id INT REFERENCES users (id) ON DELETE CASCADE,\n"
+        "  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP KEY\n"
+        ");"
+    )
+    table = parse_sql(sql, "mysql").tables[0]
+    got = [restated(c, sql, "'x'") for c in table.columns]
+    assert got == [
+        "id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'x'",
+        "email VARCHAR(200) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL COMMENT 'x'",
+        "`order` INT DEFAULT 3 COMMENT 'x'",
+        "visits INT COMMENT 'x' CHECK (visits >= 0)",  # MariaDB's column check: MODIFY would drop it
+        "status ENUM('new','vip') NOT NULL DEFAULT 'new  one' COMMENT 'x'",
+        "owner_id INT COMMENT 'x'",
+        "updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'x'",
+    ]
+
+
+def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    before = _digests(folder)
+    refusals = [
+        (["--to", str(folder / "V1__init.sql")], "exists; --to writes a new file"),
+        (["--to", str(folder / "V0__docs.sql")], "sorts before"),
+        (["--to", str(tmp_path / "nowhere" / "V9.sql")], "no such folder"),
+        (["--to", str(folder / "V9.sql"), "--format", "json"], "no -, database, dbt or --format"),
+        (["--to", str(folder / "V9.sql"), "--check"], "--check only reports"),
+    ]
+    for extra, message in refusals:
+        code, _, err = run("document", str(folder), "--backend", "heuristic", *extra)
+        assert code == 2 and message in err, (extra, err)
+    assert _digests(folder) == before
+    lite = tmp_path / "lite"
+    lite.mkdir()
+    (lite / "V1__t.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    code, _, err = run(
+        "document", str(lite), "--backend", "heuristic", "--dialect", "sqlite", "--to", str(lite / "V2.sql")
+    )
+    assert code == 1 and "not written: sqlite keeps comments only in each table's CREATE text" in err
+    assert not (lite / "V2.sql").exists()
