@@ -96,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NEW_FILE",
         type=Path,
         help="leave the files as they are and put the statements that comment what they lack into NEW_FILE, a"
-        " new migration that runs after them (applied migrations keep their checksums); with --write it is"
-        " written, else its diff is printed",
+        " new migration that runs after them (applied migrations keep their checksums); a folder: its next"
+        " migration, named as its files are (V8__document_comments.sql); with --write it is written, else its"
+        " diff is printed",
     )
     doc.add_argument(
         "--check",
@@ -425,7 +426,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
         )
     if args.to is not None:
-        _check_new_migration(args.to, files, from_stdin or bool(databases or projects), args.format)
+        args.to = _new_migration_path(args.to, files, from_stdin or bool(databases or projects), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
@@ -608,10 +609,21 @@ def cmd_document(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _check_new_migration(target: Path, files: Sequence[Path], other: bool, output: str) -> None:
-    """Refuse a ``--to`` that cannot be a new migration after the files it documents."""
+def _new_migration_path(target: Path, files: Sequence[Path], other: bool, output: str) -> Path:
+    """The file ``--to`` names (a folder: its next migration, named in its own scheme); refuses one
+    that cannot be a new migration after the files it documents."""
+    from sqlscribe.new_migration import next_name
+
     if other or output != "diff":
         raise UsageError("--to documents SQL files or folders into a new migration: no -, database, dbt or --format")
+    if target.is_dir():
+        name = next_name(target)
+        if name is None:
+            raise UsageError(
+                f"{target}: its files' names follow no migration scheme known here (V7__name.sql, 0007_name.sql,"
+                " 20240131120000_name.sql); name the new file"
+            )
+        target = target / name
     if target.exists():
         raise UsageError(f"{target}: exists; --to writes a new file (name the next migration)")
     if not target.parent.is_dir():
@@ -625,6 +637,7 @@ def _check_new_migration(target: Path, files: Sequence[Path], other: bool, outpu
             f"{target}: sorts before {after[0]}, which it documents, so a migration tool would run it first;"
             " give it the next version"
         )
+    return target
 
 
 def _write_new_migration(
@@ -633,7 +646,7 @@ def _write_new_migration(
     """Write (or print the diff of) the new migration that comments what ``outcomes`` want; None
     when it could not be made."""
     from sqlscribe import __version__
-    from sqlscribe.new_migration import NewMigrationError, new_migration, summary, unsupported
+    from sqlscribe.new_migration import NewMigrationError, header_for, new_migration, summary, unsupported
 
     dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
     why = next((w for d in dialects if (w := unsupported(d)) is not None), None)
@@ -641,7 +654,8 @@ def _write_new_migration(
         print(f"{target}: not written: {why}", file=sys.stderr)
         return None
     names = [o.path for o in outcomes]
-    header = (
+    tool = header_for([o.parsed.text for o in outcomes], target)
+    header = tool + (
         f"-- Comments for the tables and columns of {_span_of(names)}"
         f"{', in place of what they say' if overwrite else ' that they leave undocumented'},\n"
         f"-- written by sqlscribe {__version__} (model {backend.model_id}).\n\n"
@@ -662,6 +676,11 @@ def _write_new_migration(
         _print_diff("", migration.text, str(target), new_file=True)
     verb = "wrote" if write else "would write"
     print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
+    if tool:
+        print(
+            f"{target}: a Liquibase changeset; include it in the changelog unless that reads the folder",
+            file=sys.stderr,
+        )
     return migration
 
 

@@ -14,8 +14,11 @@ CREATE wants, and a column defined again (MySQL's MODIFY) only what its last def
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
@@ -25,6 +28,7 @@ from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome
+from sqlscribe.migrations import SQL_SUFFIXES, in_version_order
 
 
 class NewMigrationError(Exception):
@@ -319,3 +323,50 @@ def read_back(text: str, dialect: str) -> set[tuple[str, str | None]]:
 
 def summary(migration: NewMigration) -> str:
     return f"{counted(migration.statements, 'statement')} for {counted(len(migration.tables), 'table')}"
+
+
+# The names migration tools give their files: Flyway's V1_2__name.sql (version 1.2), a number's
+# (golang-migrate's 000007_name.up.sql, sqlx's, Knex's), a timestamp's (dbmate's, Rails'
+# 20240131120000_name.sql).
+_FLYWAY = re.compile(r"(?P<prefix>[vV])(?P<version>\d+(?:[._]\d+)*)__(?P<rest>.+)")
+_NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_-])(?P<rest>.+?)(?P<suffix>\.up\.sql|\.sql)", re.IGNORECASE)
+NEW_NAME = "document_comments"
+
+
+def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
+    """The name the folder's next migration takes in its own scheme, for a migration that
+    documents the tables (``--to FOLDER``); None when its names follow none that is known."""
+    names = sorted(
+        (p.name for p in folder.iterdir() if p.name.lower().endswith(SQL_SUFFIXES) and p.is_file()),
+        key=in_version_order,
+    )
+    names = [n for n in names if not n.lower().endswith(".down.sql")]
+    if not names:
+        return None
+    last = names[-1]
+    flyway = _FLYWAY.fullmatch(last)
+    if flyway:
+        parts = re.split(r"([._])", flyway["version"])
+        parts[-1] = str(int(parts[-1]) + 1)
+        return f"{flyway['prefix']}{''.join(parts)}__{NEW_NAME}.sql"
+    numbered = _NUMBERED.fullmatch(last)
+    if numbered:
+        number = numbered["number"]
+        if len(number) >= 12:  # a timestamp: now, as wide
+            stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d%H%M%S%f")[: len(number)]
+            following = stamp if stamp > number else str(int(number) + 1)
+        else:
+            following = str(int(number) + 1).zfill(len(number))
+        return f"{following}{numbered['sep']}{NEW_NAME}{numbered['suffix']}"
+    return None
+
+
+_LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.IGNORECASE)
+
+
+def header_for(folder_texts: Sequence[str], target: Path) -> str:
+    """What the new file must start with for its tool: Liquibase's formatted SQL (when the files
+    beside it are) wants its first line and a changeset."""
+    if any(_LIQUIBASE.match(text) for text in folder_texts):
+        return f"--liquibase formatted sql\n\n--changeset sqlscribe:{target.stem}\n"
+    return ""

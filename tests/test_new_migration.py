@@ -5,6 +5,7 @@ real PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from in_process import run
 from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
 from sqlscribe.migrations import later_comments
-from sqlscribe.new_migration import read_back, restated
+from sqlscribe.new_migration import next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
     id INTEGER PRIMARY KEY,
@@ -332,3 +333,45 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
     )
     assert code == 1 and "not written: sqlite keeps comments only in each table's CREATE text" in err
     assert not (lite / "V2.sql").exists()
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["V1__init.sql", "V2__more.sql", "V10__orders.sql"], "V11__document_comments.sql"),
+        (["V1_1__init.sql", "V1_2__more.sql"], "V1_3__document_comments.sql"),
+        (["v2.9__x.sql"], "v2.10__document_comments.sql"),
+        (["000001_init.up.sql", "000001_init.down.sql", "000009_more.up.sql"], "000010_document_comments.up.sql"),
+        (["0001-init.sql", "0002-more.sql"], "0003-document_comments.sql"),
+        (["20240131120000_init.sql", "20250101000000_more.sql"], "20261207083000_document_comments.sql"),
+        (["29990101000000_future.sql"], "29990101000001_document_comments.sql"),  # never before the last
+        (["schema.sql", "seed.sql"], None),
+    ],
+)
+def test_a_folder_given_names_its_next_migration_in_its_own_scheme(
+    tmp_path: Path, names: list[str], expected: str | None
+) -> None:
+    for name in names:
+        (tmp_path / name).write_text("SELECT 1;\n", encoding="utf-8")
+    now = datetime.datetime(2026, 12, 7, 8, 30, tzinfo=datetime.UTC)
+    assert next_name(tmp_path, now) == expected
+
+
+def test_to_a_folder_writes_its_next_migration_and_liquibase_gets_its_changeset(tmp_path: Path) -> None:
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    (folder / "V1__init.sql").write_text(
+        "--liquibase formatted sql\n\n--changeset ana:1\nCREATE TABLE t (a INTEGER);\n", encoding="utf-8"
+    )
+    code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
+    assert code == 0, err
+    written = (folder / "V2__document_comments.sql").read_text(encoding="utf-8")
+    assert written.startswith("--liquibase formatted sql\n\n--changeset sqlscribe:V2__document_comments\n-- Comments")
+    assert read_back(written, "postgres") == {("t", None), ("t", "a")}
+    code, _, err = run("document", str(tmp_path / "changes"), "--dialect", "duckdb", "--check")
+    assert code == 0, err
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "schema.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    code, _, err = run("document", str(scripts), "--backend", "heuristic", "--to", str(scripts))
+    assert code == 2 and "follow no migration scheme known here" in err
