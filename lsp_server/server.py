@@ -63,7 +63,7 @@ class SqlscribeServer(LanguageServer):
     def __init__(self, *, acceptance_path: Path | None = None) -> None:
         super().__init__(NAME, __version__)
         self.settings = Settings()
-        self.documents = Documents(self._open_texts)
+        self.documents = Documents(self.open_texts)
         self.engine = Engine(
             self.settings.backend_config(),
             on_status=self._status_from_worker,
@@ -127,7 +127,7 @@ class SqlscribeServer(LanguageServer):
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise DocumentUnavailable(f"cannot read {uri}: {error}") from None
 
-    def _open_texts(self) -> dict[str, str]:
+    def open_texts(self) -> dict[str, str]:
         """The open documents' texts, by file path (called on a parsing thread too: the list is
         taken at once)."""
         texts = {}
@@ -184,9 +184,19 @@ class SqlscribeServer(LanguageServer):
 
 
 def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
-    from lsp_server.features import acceptance, actions, configuration, dbt, diagnostics, document_file, hover, inline
+    from lsp_server.features import (
+        acceptance,
+        actions,
+        configuration,
+        dbt,
+        diagnostics,
+        document_file,
+        hover,
+        inline,
+        migrations,
+    )
 
     server = SqlscribeServer(acceptance_path=acceptance_path)
-    for feature in (configuration, diagnostics, actions, document_file, dbt, hover, inline, acceptance):
+    for feature in (configuration, diagnostics, actions, document_file, dbt, migrations, hover, inline, acceptance):
         feature.register(server)
     return server

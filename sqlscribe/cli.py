@@ -27,14 +27,7 @@ from sqlscribe.dbt_project import (
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
-from sqlscribe.migrations import (
-    FOLDER_BYTES_CLI,
-    SQL_SUFFIXES,
-    detect_beside,
-    earlier_tables,
-    in_version_order,
-    later_comments,
-)
+from sqlscribe.migrations import SQL_SUFFIXES, in_version_order, plan_in_folder
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
@@ -210,30 +203,6 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             yield path
         else:
             raise UsageError(f"{raw}: no such file or directory")
-
-
-def _plan_in_folder(path: Path, text: str, dialect: str | None, *, overwrite: bool = False) -> FilePlan:
-    """A file planned as one of a migrations folder: its dialect, where its own text shows none,
-    is the one the files beside it show, and its ALTER TABLEs know the tables the files before it
-    create."""
-    from sqlscribe.document import plan_file
-
-    name, reason = (dialect, "given") if dialect else detect_beside(path, text)
-    plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
-    known = earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None) if plan.parsed.alters_elsewhere else []
-    # What a later migration comments is documented: asked for by no request here.
-    later = later_comments(path, name, FOLDER_BYTES_CLI, files=None, about=plan.parsed.tables) if plan.todo else set()
-    if known or later:  # read again, with what the files before and after it say
-        plan = plan_file(
-            text,
-            path=str(path),
-            dialect=name,
-            overwrite=overwrite,
-            known=known,
-            dialect_reason=reason,
-            commented_later=later,
-        )
-    return plan
 
 
 class FileReadError(Exception):
@@ -534,7 +503,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             failed = True
             continue
-        plan = _plan_in_folder(path, text, args.dialect, overwrite=args.overwrite_existing)
+        plan = plan_in_folder(path, text, args.dialect, overwrite=args.overwrite_existing)
         window.append((label, path, encoding, plan))
         pending = sum(len(p.todo) for _, _, _, p in window)
         if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
@@ -645,23 +614,10 @@ def _write_new_migration(
 ) -> NewMigration | None:
     """Write (or print the diff of) the new migration that comments what ``outcomes`` want; None
     when it could not be made."""
-    from sqlscribe import __version__
-    from sqlscribe.new_migration import NewMigrationError, header_for, new_migration, summary, unsupported
+    from sqlscribe.new_migration import LIQUIBASE_NOTE, NewMigrationError, new_migration, summary
 
-    dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
-    why = next((w for d in dialects if (w := unsupported(d)) is not None), None)
-    if why is not None:
-        print(f"{target}: not written: {why}", file=sys.stderr)
-        return None
-    names = [o.path for o in outcomes]
-    tool = header_for([o.parsed.text for o in outcomes], target)
-    header = tool + (
-        f"-- Comments for the tables and columns of {_span_of(names)}"
-        f"{', in place of what they say' if overwrite else ' that they leave undocumented'},\n"
-        f"-- written by sqlscribe {__version__} (model {backend.model_id}).\n\n"
-    )
     try:
-        migration = new_migration(outcomes, overwrite=overwrite, header=header)
+        migration = new_migration(outcomes, overwrite=overwrite, target=target, model=backend.model_id)
     except NewMigrationError as error:
         print(f"{target}: not written: {error}", file=sys.stderr)
         return None
@@ -676,20 +632,9 @@ def _write_new_migration(
         _print_diff("", migration.text, str(target), new_file=True)
     verb = "wrote" if write else "would write"
     print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
-    if tool:
-        print(
-            f"{target}: a Liquibase changeset; include it in the changelog unless that reads the folder",
-            file=sys.stderr,
-        )
+    if migration.liquibase:
+        print(f"{target}: {LIQUIBASE_NOTE}", file=sys.stderr)
     return migration
-
-
-def _span_of(names: Sequence[str]) -> str:
-    """ "V1__init.sql", or "V1__init.sql to V8__orders.sql"."""
-    if not names:
-        return "no file"
-    first, last = Path(names[0]).name, Path(names[-1]).name
-    return first if len(names) == 1 else f"{first} to {last}"
 
 
 def _print_diff(old: str, new: str, path: str, *, new_file: bool = False) -> None:
@@ -777,7 +722,7 @@ def check_documented(
             print(error, file=sys.stderr)
             failed = True
             continue
-        report(_plan_in_folder(path, text, dialect))
+        report(plan_in_folder(path, text, dialect))
     if from_stdin:
         piped = _stdin_sql()
         if piped is None:

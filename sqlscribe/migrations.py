@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlscribe.ddl import SchemaChange, Table, detect_dialect, parse_sql
 from sqlscribe.ddl.dialects import DEFAULT_REASON
 from sqlscribe.ddl.model import DROPPED
+from sqlscribe.document import FilePlan, plan_file
 
 SQL_SUFFIXES = (".sql", ".ddl")
 # A folder whose earlier files are more or hold more than this is not read for one file's ALTERs in
@@ -255,3 +256,40 @@ def _shown_dialect(path: Path) -> str | None:
     shown, why = detect_dialect(head, str(path))
     _DETECTED[str(path)] = (stamp, None if why == DEFAULT_REASON else shown)
     return _DETECTED[str(path)][1]
+
+
+def plan_in_folder(
+    path: Path,
+    text: str,
+    dialect: str | None,
+    *,
+    overwrite: bool = False,
+    buffers: Mapping[str, str] | None = None,
+) -> FilePlan:
+    """A file planned as one of a migrations folder: its dialect, where its own text shows none,
+    is the one the files beside it show, and its ALTER TABLEs know the tables the files before it
+    create; what the files after it comment is asked for by no request. ``buffers`` as for
+    :func:`earlier_tables`. (The command line's limits: a folder is read up to FOLDER_BYTES_CLI.)"""
+    name, reason = (dialect, "given") if dialect else detect_beside(path, text)
+    plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
+    known = (
+        earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None, buffers=buffers)
+        if plan.parsed.alters_elsewhere
+        else []
+    )
+    later = (
+        later_comments(path, name, FOLDER_BYTES_CLI, files=None, buffers=buffers, about=plan.parsed.tables)
+        if plan.todo
+        else set()
+    )
+    if known or later:  # read again, with what the files before and after it say
+        plan = plan_file(
+            text,
+            path=str(path),
+            dialect=name,
+            overwrite=overwrite,
+            known=known,
+            dialect_reason=reason,
+            commented_later=later,
+        )
+    return plan

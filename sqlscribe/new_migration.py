@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
+from sqlscribe import __version__
 from sqlscribe.ddl import Column, SchemaChange, Table, get_dialect, parse_sql, wanted_comments
 from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.edit import comment_on_column, comment_on_table
@@ -69,6 +70,7 @@ class NewMigration:
     statements: int
     tables: list[Table]  # those it documents, as named now
     notes: list[str]  # what it leaves out, and why
+    liquibase: bool = False  # a changeset of Liquibase's formatted SQL (the changelog must include it)
 
 
 def _key(name: str) -> list[str]:
@@ -123,13 +125,19 @@ class _Schema:
                 entry.columns[change.new.lower()] = dataclasses.replace(moved, column=renamed)
 
 
-def new_migration(outcomes: Sequence[FileOutcome], *, overwrite: bool = False, header: str = "") -> NewMigration:
+def new_migration(
+    outcomes: Sequence[FileOutcome], *, overwrite: bool = False, target: Path | None = None, model: str = ""
+) -> NewMigration:
     """The statements that comment what ``outcomes`` (a folder's files, in version order, planned
-    and generated) want, as one file's text, with ``header`` as its first comment lines."""
+    and generated) want, as the text of the file ``target``: first what its tool wants there
+    (``header_for``), then comment lines that say what it is and which ``model`` wrote it."""
     schema = _Schema()
-    dialects = {o.parsed.dialect for o in outcomes if o.tables}
+    dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
     if len(dialects) > 1:
-        raise NewMigrationError(f"the files are read in more than one dialect ({', '.join(sorted(dialects))})")
+        raise NewMigrationError(f"the files are read in more than one dialect ({', '.join(dialects)})")
+    why = next((w for d in dialects if (w := unsupported(d)) is not None), None)
+    if why is not None:
+        raise NewMigrationError(why)
     for outcome in outcomes:
         events: list[tuple[int, int, SchemaChange | Table, TableDocs | None]] = [
             (c.at, 0, c, None) for c in outcome.parsed.schema_changes
@@ -142,7 +150,15 @@ def new_migration(outcomes: Sequence[FileOutcome], *, overwrite: bool = False, h
                 schema.change(event)
             elif docs is not None:
                 _record(schema, event, docs, outcome.parsed.text, overwrite)
-    return _write(schema, header)
+    tool = header_for([o.parsed.text for o in outcomes], target) if target is not None else ""
+    names = [Path(o.path).name for o in outcomes]
+    span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+    header = (
+        f"-- Comments for the tables and columns of {span}"
+        f"{', in place of what they say' if overwrite else ' that they leave undocumented'},\n"
+        f"-- written by sqlscribe {__version__}{f' (model {model})' if model else ''}.\n\n"
+    )
+    return dataclasses.replace(_write(schema, tool + header), liquibase=bool(tool))
 
 
 def _record(schema: _Schema, table: Table, docs: TableDocs, source: str, overwrite: bool) -> None:
@@ -361,6 +377,7 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     return None
 
 
+LIQUIBASE_NOTE = "a Liquibase changeset: include it in the changelog, unless that includes the folder (includeAll)"
 _LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.IGNORECASE)
 
 

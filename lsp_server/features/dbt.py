@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from sqlscribe.dbt_project import (
     DbtError,
     DbtOutcome,
     Project,
+    YamlChange,
     find_project,
     plan_project,
     read_from_disk,
@@ -129,7 +131,9 @@ async def run(
     applied = True
     if outcome.changes:
         result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=_edit(ls, outcome, held), label=f"sqlscribe: document {root.name}")
+            types.ApplyWorkspaceEditParams(
+                edit=files_edit(ls, outcome.changes, held), label=f"sqlscribe: document {root.name}"
+            )
         )
         applied = result.applied
         if not applied:
@@ -179,11 +183,11 @@ def _end(text: str) -> types.Position:
     return types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
 
 
-def _edit(ls: SqlscribeServer, outcome: DbtOutcome, held: Held) -> types.WorkspaceEdit:
+def files_edit(ls: SqlscribeServer, changes: Sequence[YamlChange], held: Held) -> types.WorkspaceEdit:
     """One edit over every changed file: each replaced whole (against the version the editor
     held when it was read, when open), new ones created first. A client that cannot create
     files in an edit (or takes no versioned edits) gets plain ones, its new files made empty on
-    disk first."""
+    disk first. (A new migration is such a file too: ``features/migrations.py``.)"""
     workspace = ls.client_capabilities.workspace
     capability = workspace.workspace_edit if workspace else None
     creates = bool(
@@ -191,9 +195,9 @@ def _edit(ls: SqlscribeServer, outcome: DbtOutcome, held: Held) -> types.Workspa
         and capability.document_changes
         and types.ResourceOperationKind.Create in (capability.resource_operations or [])
     )
-    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    edits: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
     plain: dict[str, list[types.TextEdit]] = {}
-    for change in outcome.changes:
+    for change in changes:
         uri = _uri(change.path)
         version = held[uri][0] if uri in held else None
         replace = types.TextEdit(
@@ -206,10 +210,10 @@ def _edit(ls: SqlscribeServer, outcome: DbtOutcome, held: Held) -> types.Workspa
             plain[uri] = [replace]
             continue
         if change.created:
-            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
-        changes.append(
+            edits.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        edits.append(
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=[replace]
             )
         )
-    return types.WorkspaceEdit(document_changes=changes) if creates else types.WorkspaceEdit(changes=plain)
+    return types.WorkspaceEdit(document_changes=edits) if creates else types.WorkspaceEdit(changes=plain)

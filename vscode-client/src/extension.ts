@@ -18,6 +18,7 @@ import { type ServerStatus, StatusBar } from "./status";
 export const COMMANDS = {
   documentFile: "sqlscribe.client.documentFile",
   documentDbtProject: "sqlscribe.client.documentDbtProject",
+  documentMigrations: "sqlscribe.client.documentMigrations",
   documentTable: "sqlscribe.client.documentTable",
   showStats: "sqlscribe.client.showStats",
   restartServer: "sqlscribe.client.restartServer",
@@ -66,6 +67,7 @@ export class Extension implements vscode.Disposable {
       this.disposables.push(vscode.commands.registerCommand(id, fn));
     register(COMMANDS.documentFile, () => this.documentFile());
     register(COMMANDS.documentDbtProject, () => this.documentDbtProject());
+    register(COMMANDS.documentMigrations, (folder?: unknown) => this.documentMigrations(folder));
     register(COMMANDS.documentTable, () => this.documentTable());
     register(COMMANDS.showStats, () => this.showStats());
     register(COMMANDS.restartServer, () => this.restart());
@@ -218,6 +220,38 @@ export class Extension implements vscode.Disposable {
         ? "Cancelled; nothing changed."
         : `Documented ${result.documented} of ${result.total} dbt resources in ${result.files.length} property files.`;
       void vscode.window.showInformationMessage(`sqlscribe: ${message}`);
+    }
+  }
+
+  /** Document a migrations folder into its next migration (the folder clicked in the explorer,
+   * else the active editor's): the server creates the file in one workspace edit and leaves the
+   * applied migrations as they are. */
+  async documentMigrations(folder?: unknown): Promise<void> {
+    const picked = typeof folder === "object" && folder !== null && "scheme" in folder ? (folder as vscode.Uri) : undefined;
+    const target = picked ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) {
+      void vscode.window.showWarningMessage("sqlscribe: open a migration, or pick its folder in the explorer.");
+      return;
+    }
+    const result = await this.withServerProgress<{
+      file: string | null;
+      statements: number;
+      tables: string[];
+      cancelled: boolean;
+      problems: string[];
+    }>("sqlscribe.documentMigrations", target.toString());
+    if (!result || result.problems.length > 0) {
+      return; // the server has said what went wrong
+    }
+    if (result.cancelled) {
+      void vscode.window.showInformationMessage("sqlscribe: Cancelled; nothing created.");
+    } else if (result.file) {
+      const name = result.file.slice(result.file.lastIndexOf("/") + 1);
+      void vscode.window.showInformationMessage(
+        `sqlscribe: ${name}: ${result.statements} statements for ${result.tables.length} tables.`,
+      );
+    } else {
+      void vscode.window.showInformationMessage("sqlscribe: the migrations are documented; nothing to add.");
     }
   }
 

@@ -178,6 +178,44 @@ describe("commands", () => {
     expect(recorded.infos).toContain("sqlscribe: Documented 3 of 3 dbt resources in 2 property files.");
   });
 
+  it("Document Migrations sends the folder clicked, else the active file, and reports the new file", async () => {
+    await activate(context());
+    behaviour.responses.set("sqlscribe.documentMigrations", () => ({
+      file: "file:///w/migrations/V3__document_comments.sql",
+      statements: 5,
+      tables: ["customers", "orders"],
+      cancelled: false,
+      problems: [],
+    }));
+    const folder = { scheme: "file", fsPath: "/w/migrations", toString: () => "file:///w/migrations" };
+    await recorded.commands.get(COMMANDS.documentMigrations)?.(folder);
+    let args = (clients[0].requests[0].params as { arguments: unknown[] }).arguments;
+    expect(clients[0].requests[0].params).toMatchObject({ command: "sqlscribe.documentMigrations" });
+    expect(args[0]).toBe("file:///w/migrations");
+    expect(args[1]).toHaveProperty("workDoneToken");
+    expect(recorded.infos).toContain("sqlscribe: V3__document_comments.sql: 5 statements for 2 tables.");
+
+    recorded.activeEditor = { document: { uri: { fsPath: "/w/m/V1.sql", toString: () => "file:///w/m/V1.sql" } } };
+    behaviour.responses.set("sqlscribe.documentMigrations", () => ({
+      file: null,
+      statements: 0,
+      tables: [],
+      cancelled: false,
+      problems: [],
+    }));
+    await recorded.commands.get(COMMANDS.documentMigrations)?.();
+    args = (clients[0].requests[1].params as { arguments: unknown[] }).arguments;
+    expect(args[0]).toBe("file:///w/m/V1.sql");
+    expect(recorded.infos).toContain("sqlscribe: the migrations are documented; nothing to add.");
+  });
+
+  it("Document Migrations without a folder or an open file says what to do", async () => {
+    await activate(context());
+    await recorded.commands.get(COMMANDS.documentMigrations)?.();
+    expect(clients[0].requests).toHaveLength(0);
+    expect(recorded.warnings).toContain("sqlscribe: open a migration, or pick its folder in the explorer.");
+  });
+
   it("Document dbt Project says so when the workspace has no dbt project", async () => {
     await activate(context());
     await recorded.commands.get(COMMANDS.documentDbtProject)?.();

@@ -1,0 +1,158 @@
+"""``sqlscribe.documentMigrations``: document a migrations folder into its next migration.
+
+The editor's side of ``sqlscribe document FOLDER --to FOLDER``: every SQL file of the folder is
+planned as the command line plans it (each ALTER with the tables before it, each file with what the
+files after it comment), open files as the editor holds them, unsaved edits included; their tables
+go to the model together (`Engine.generate_many`), and what they lack comes back as one workspace
+edit that creates the folder's next migration (``new_migration.next_name``), which the editor
+shows and can undo. The applied migrations are not touched. Cancel (through the progress token)
+stops the model and creates nothing.
+
+Arguments: the folder (a URI or a path; a file inside it will do); then optionally
+``{"workDoneToken": …}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from lsp_server.features.dbt import files_edit
+from lsp_server.features.document_file import _Progress, _retrieved
+from lsp_server.server import SqlscribeServer
+from sqlscribe.dbt_project import YamlChange
+from sqlscribe.document import FilePlan, finish_file
+from sqlscribe.generate import Generated, GenerationError
+from sqlscribe.migrations import SQL_SUFFIXES, in_version_order, plan_in_folder
+from sqlscribe.new_migration import LIQUIBASE_NOTE, NewMigrationError, new_migration, next_name, summary
+
+COMMAND_DOCUMENT_MIGRATIONS = "sqlscribe.documentMigrations"
+MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.command(COMMAND_DOCUMENT_MIGRATIONS)
+    async def document_migrations(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
+        options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        token = options.get("workDoneToken")
+        folder = _folder(args[0] if args else None)
+        if folder is None:
+            message = f"{COMMAND_DOCUMENT_MIGRATIONS} needs a folder (or a file in it), got {args[:1]!r}"
+            return _refused(ls, message)
+        return await run(ls, folder, token if isinstance(token, str | int) else None)
+
+
+def _folder(given: object) -> Path | None:
+    """The folder a command argument names: a URI or a path, of the folder or of a file in it."""
+    if isinstance(given, dict):
+        given = given.get("uri")
+    if not isinstance(given, str) or not given:
+        return None
+    path = Path(to_fs_path(given) or given) if "://" in given else Path(given)
+    if path.is_file():
+        path = path.parent
+    return path if path.is_dir() else None
+
+
+def _refused(ls: SqlscribeServer, message: str) -> dict[str, object]:
+    ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
+    return {"file": None, "statements": 0, "tables": [], "cancelled": False, "problems": [message], "notes": []}
+
+
+def _plan(folder: Path, buffers: dict[str, str], dialect: str | None, overwrite: bool) -> tuple[Path, list[FilePlan]]:
+    """The new migration's path and each SQL file's plan, in version order (on a thread: a folder
+    can hold hundreds)."""
+    name = next_name(folder)
+    if name is None:
+        raise NewMigrationError(
+            f"the names in {folder.name} follow no migration scheme known here (V7__name.sql, 0007_name.sql,"
+            " 20240131120000_name.sql); use `sqlscribe document FOLDER --to NEW_FILE`"
+        )
+    plans = []
+    for entry in sorted(os.scandir(folder), key=lambda e: in_version_order(e.name)):
+        if not entry.name.lower().endswith(SQL_SUFFIXES) or not entry.is_file():
+            continue
+        text = buffers.get(entry.path)
+        if text is None:
+            if entry.stat().st_size > MAX_FILE_BYTES:
+                raise NewMigrationError(f"{entry.name} is too large to read here; use the command line")
+            data = Path(entry.path).read_bytes()
+            if b"\x00" in data[:65536]:
+                continue  # binary
+            text = data.decode("utf-8", errors="replace")
+        plans.append(plan_in_folder(Path(entry.path), text, dialect, overwrite=overwrite, buffers=buffers))
+    return folder / name, plans
+
+
+async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None) -> dict[str, object]:
+    overwrite = ls.settings.overwriteExisting
+    try:
+        target, plans = await asyncio.to_thread(_plan, folder, ls.open_texts(), ls.settings.dialect_name, overwrite)
+    except (NewMigrationError, OSError) as error:
+        return _refused(ls, str(error))
+    todo = [(plan, index) for plan in plans for index, _ in plan.todo]
+    total = len(todo)
+    progress = await _Progress.start(ls, f"Documenting {folder.name} into {target.name}", total, token)
+    stop = threading.Event()
+    answers: list[asyncio.Future[Generated]] = []
+    results: list[Generated | GenerationError] = []
+    try:
+        answers = ls.engine.generate_many([request for plan in plans for _, request in plan.todo], stop)
+        for i, ((plan, index), answer) in enumerate(zip(todo, answers, strict=True), start=1):
+            progress.report(f"{i} of {total}: {plan.parsed.tables[index].name}", i - 1)
+            try:
+                got = await progress.unless_cancelled(answer)
+            except GenerationError as error:
+                got = error
+            if got is None:
+                break
+            results.append(got)
+    finally:
+        stop.set()
+        for answer in answers:
+            answer.add_done_callback(_retrieved)
+    if progress.cancelled:
+        progress.end("Cancelled; nothing created")
+        return {"file": None, "statements": 0, "tables": [], "cancelled": True, "problems": [], "notes": []}
+    given = iter(results)
+    outcomes = [finish_file(plan, given, apply=False) for plan in plans]
+    problems = [message for outcome in outcomes for message in outcome.errors]
+    try:
+        model = ls.engine.model_id if total else ""
+        migration = new_migration(outcomes, overwrite=overwrite, target=target, model=model)
+    except NewMigrationError as error:
+        progress.end("Nothing created")
+        return _refused(ls, f"{target.name}: {error}")
+    notes = [*migration.notes, *([LIQUIBASE_NOTE] if migration.liquibase else [])]
+    for note in notes:
+        ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {note}"))
+    uri = from_fs_path(str(target.absolute())) or target.absolute().as_uri()
+    if not migration.text:
+        progress.end("Nothing to document")
+        return {"file": None, "statements": 0, "tables": [], "cancelled": False, "problems": problems, "notes": notes}
+    change = YamlChange(target, "", migration.text, created=True)
+    result = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=files_edit(ls, [change], {}), label=f"sqlscribe: {target.name}")
+    )
+    if not result.applied:
+        problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
+        progress.end("Nothing created")
+    else:
+        progress.end(f"{target.name}: {summary(migration)}")
+    for message in problems:
+        ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
+    tables = [t.name for t in migration.tables]
+    return {
+        "file": uri if result.applied else None,
+        "statements": migration.statements if result.applied else 0,
+        "tables": tables if result.applied else [],
+        "cancelled": False,
+        "problems": problems,
+        "notes": notes,
+    }

@@ -1,0 +1,88 @@
+"""`sqlscribe.documentMigrations` over LSP: a migrations folder documented from the editor into its
+next migration, one workspace edit that creates the file (the applied migrations untouched, an
+open one read as the editor holds it), which DuckDB then runs after the others."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from lsp_editor import scratch_dir, server_config, start_editor, stop
+
+TMP = scratch_dir("sqlscribe-lsp-migrations-")
+
+
+@pytest_lsp.fixture(config=server_config(TMP))
+async def client(lsp_client: LanguageClient):
+    yield
+    await stop(lsp_client)
+
+
+async def document(client: LanguageClient, *arguments: Any) -> Any:
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentMigrations", arguments=list(arguments))
+    )
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+async def test_the_folder_is_documented_into_its_next_migration(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "duckdb"})
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "V1__init.sql").write_text(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR);\nCREATE TABLE scratch (x INTEGER);\n",
+        encoding="utf-8",
+    )
+    v2 = folder / "V2__orders.sql"
+    v2.write_text("DROP TABLE scratch;\nCREATE TABLE orders (order_id INTEGER, placed_at TIMESTAMP);\n")
+    # Open and unsaved: the user has just commented the order's id, which the new file leaves alone.
+    unsaved = v2.read_text(encoding="utf-8") + "COMMENT ON COLUMN orders.order_id IS 'Order number.';\n"
+    editor.open(v2.as_uri(), unsaved)
+    before = _digests(folder)
+
+    result = await document(client, v2.as_uri())  # a file in the folder names it
+
+    assert result["cancelled"] is False and result["problems"] == [], result
+    target = folder / "V3__document_comments.sql"
+    assert result["file"].endswith("/migrations/V3__document_comments.sql")
+    assert result["tables"] == ["customers", "orders"] and result["statements"] == 5
+    assert len(editor.applied) == 1
+    kinds = [type(c).__name__ for c in editor.applied[0].document_changes or []]
+    assert kinds == ["CreateFile", "TextDocumentEdit"]
+    assert {k: v for k, v in _digests(folder).items() if k != target.name} == before
+    written = target.read_text(encoding="utf-8")
+    assert "scratch" not in written and "orders.order_id" not in written
+    con = duckdb.connect()
+    con.execute((folder / "V1__init.sql").read_text(encoding="utf-8"))
+    con.execute(unsaved)
+    con.execute(written)
+    query = "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal"
+    got = dict(con.execute(query).fetchall())
+    assert all(got.values()) and set(got) == {
+        "customers.id",
+        "customers.email",
+        "orders.order_id",
+        "orders.placed_at",
+    }
+
+    again = await document(client, folder.as_uri())  # the new file documents it all: nothing more
+    assert again["file"] is None and again["problems"] == [] and len(editor.applied) == 1
+
+
+async def test_a_folder_without_a_migration_scheme_is_refused(client: LanguageClient, tmp_path: Path):
+    await start_editor(client, {"backend": "heuristic"})
+    (tmp_path / "schema.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    result = await document(client, tmp_path.as_uri())
+    assert result["file"] is None and "follow no migration scheme" in result["problems"][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schema.sql"]
+    result = await document(client, (tmp_path / "nowhere").as_uri())
+    assert result["file"] is None and "needs a folder" in result["problems"][0]
