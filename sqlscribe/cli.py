@@ -752,7 +752,10 @@ def check_documented(
     if not quiet:
         if lacking:
             verb = "lacks" if lacking == 1 else "lack"
-            summary = f"{lacking} of {counted_tables(checked, undeclared)} {verb} comments"
+            phrase = counted_tables(checked, undeclared)
+            if any(t.from_alter for t in checked):  # "2 of the 3 statements (1 table and 2 ALTER TABLEs)"
+                phrase = f"the {counted(len(checked) + undeclared, 'statement')} ({phrase})"
+            summary = f"{lacking} of {phrase} {verb} comments"
             share = f" ({(columns - bare_columns) * 100 // columns}%)" if columns else ""
             summary += f"; {columns - bare_columns} of {counted(columns, 'column')}{share}"
             summary += (

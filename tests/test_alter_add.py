@@ -211,7 +211,7 @@ def test_migrations_documented_run_in_duckdb_and_read_back(tmp_path: Path) -> No
     assert (
         f"{folder / 'V2__discounts.sql'}:1:1: ALTER TABLE orders: 1 of 1 column without a comment: discount_pct" in out
     )
-    assert "2 of 1 table and 2 ALTER TABLEs lack comments" in err
+    assert "2 of the 3 statements (1 table and 2 ALTER TABLEs) lack comments" in err
     code, _, err = run("document", str(folder), "--dialect", "duckdb", "--backend", "heuristic", "--write")
     assert code == 0, err
     con = duckdb.connect()
