@@ -135,7 +135,8 @@ _LATER: dict[tuple[str, str], _Later] = {}
 # not parsed for later_comments.
 _LATER_STATEMENT = re.compile(
     r"\bCOMMENT\s+ON\b|\bALTER\s+TABLE\b[^;]*\b(?:COMMENT|OPTIONS|DROP|RENAME)\b|\bsp_\w*extendedproperty\b"
-    r"|\bDROP\s+(?:TABLE|VIEW|MATERIALIZED|FOREIGN)\b|\bRENAME\s+TABLES?\b|\bALTER\s+VIEW\b[^;]*\bRENAME\b",
+    r"|\bDROP\s+(?:TABLE|VIEW|MATERIALIZED|FOREIGN)\b|\bRENAME\s+TABLES?\b|\bALTER\s+VIEW\b[^;]*\bRENAME\b"
+    r"|\bsp_rename\b",
     re.IGNORECASE,
 )
 # A migration's name: a version first (Flyway's V7__…, golang-migrate's 000007_…, a timestamp). Only

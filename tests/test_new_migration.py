@@ -87,12 +87,24 @@ def _digests(folder: Path) -> dict[str, str]:
                 ("drop column", ("t",), "q", None),
             ],
         ),
+        (
+            "tsql",
+            "EXEC sp_rename 'dbo.orders.amt', 'total_amount', 'COLUMN';\nGO\n"
+            "EXEC sys.sp_rename @objname = N'dbo.t', @newname = N'u';\nEXEC sp_rename 'ix', 'iy', 'INDEX';\n"
+            "DROP TABLE IF EXISTS dbo.old;",
+            [
+                ("rename column", ("dbo", "orders"), "amt", "total_amount"),
+                ("rename table", ("dbo", "t"), None, "u"),
+                ("drop table", ("dbo", "old"), None, None),
+            ],
+        ),
     ],
 )
 def test_drops_and_renames_are_read(dialect: str, sql: str, changes: list[tuple[object, ...]]) -> None:
     got = parse_sql(sql, dialect).schema_changes
     assert [(c.kind, c.table, c.column, c.new) for c in got] == changes
-    assert all(isinstance(c, SchemaChange) and sql[c.at :].upper().startswith(("DROP", "ALTER", "RENAME")) for c in got)
+    starts = ("DROP", "ALTER", "RENAME", "EXEC")
+    assert all(isinstance(c, SchemaChange) and sql[c.at :].upper().startswith(starts) for c in got)
 
 
 def test_the_folder_stays_as_it_is_and_the_new_migration_runs_after_it_in_duckdb(tmp_path: Path) -> None:
@@ -375,3 +387,20 @@ def test_to_a_folder_writes_its_next_migration_and_liquibase_gets_its_changeset(
     (scripts / "schema.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
     code, _, err = run("document", str(scripts), "--backend", "heuristic", "--to", str(scripts))
     assert code == 2 and "follow no migration scheme known here" in err
+
+
+def test_sql_servers_sp_rename_is_followed_into_the_new_migration(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__t.sql").write_text("CREATE TABLE dbo.orders (id INT, amt MONEY);\nGO\n", encoding="utf-8")
+    (folder / "V2__r.sql").write_text(
+        "EXEC sp_rename 'dbo.orders.amt', 'total_amount', 'COLUMN';\nGO\nEXEC sp_rename 'dbo.orders', 'sales';\nGO\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("document", str(folder), "--backend", "heuristic", "--dialect", "tsql", "--to", str(folder))
+    assert code == 0, err
+    assert f"+++ b/{folder / 'V3__document_comments.sql'}" in out
+    assert "@level1name = N'sales', @level2type = N'COLUMN', @level2name = N'total_amount';" in out
+    assert "N'orders'" not in out and "N'amt'" not in out
+    code, out, _ = run("document", str(folder), "--dialect", "tsql", "--check")
+    assert code == 1 and "table dbo.orders: no description; 2 of 2 columns" in out  # not yet written

@@ -1363,6 +1363,8 @@ def _read_schema_changes(text: str, stmt: list[_Tok]) -> list[SchemaChange]:
     at = stmt[0].start
     words = [t.upper for t in stmt]
     out: list[SchemaChange] = []
+    if words[0] in ("EXEC", "EXECUTE"):
+        return _read_sp_rename(stmt)
     if words[0] == "DROP":
         i = 1
         if words[1:3] in (["MATERIALIZED", "VIEW"], ["FOREIGN", "TABLE"]):
@@ -1503,14 +1505,13 @@ _PROPERTY_PROCEDURES = {"sp_addextendedproperty", "sp_updateextendedproperty", "
 _STRINGS = (TokenType.STRING, TokenType.NATIONAL_STRING)
 
 
-def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
-    """SQL Server's comments: ``EXEC sys.sp_addextendedproperty @name = N'MS_Description', …``.
-
-    Only ``MS_Description`` on a table or on a table's column counts; update and drop
-    calls change or remove it, as they would in the database.
-    """
+def _procedure_call(
+    stmt: list[_Tok], procedures: Collection[str], parameters: Sequence[str]
+) -> tuple[list[str], dict[str, _Tok]] | None:
+    """``EXEC [sys.]procedure @name = value, …`` (or its values in ``parameters``' order) for one of
+    ``procedures``: its name's parts and its arguments by (lower-case) name; None for another."""
     parts, i = _read_name(stmt, 1)
-    if not parts or parts[-1].lower() not in _PROPERTY_PROCEDURES:
+    if not parts or parts[-1].lower() not in procedures:
         return None
     args: dict[str, _Tok] = {}
     for n, arg in enumerate(_split_top_level(stmt[i:])):
@@ -1520,10 +1521,41 @@ def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _Commen
             name = (arg[0].text[1:] or (arg[1].text if len(arg) > 1 else "")).lower()
             value = arg[-1] if len(arg) >= 3 and arg[-2].kind == TokenType.EQ else None
         else:
-            name = _PROPERTY_PARAMETERS[n] if n < len(_PROPERTY_PARAMETERS) else ""
+            name = parameters[n] if n < len(parameters) else ""
             value = arg[0] if len(arg) == 1 else None
         if value is not None:
             args[name] = value
+    return parts, args
+
+
+def _read_sp_rename(stmt: list[_Tok]) -> list[SchemaChange]:
+    """SQL Server's ``EXEC sp_rename 'dbo.t', 'u'`` and ``… 'dbo.t.c', 'd', 'COLUMN'``."""
+    called = _procedure_call(stmt, {"sp_rename"}, ("objname", "newname", "objtype"))
+    if called is None:
+        return []
+    _, args = called
+    old, new = args.get("objname"), args.get("newname")
+    if old is None or new is None or old.kind not in _STRINGS or new.kind not in _STRINGS:
+        return []
+    kind = args["objtype"].text.upper() if "objtype" in args else ""
+    parts = tuple(p.strip('[]"') for p in old.text.split("."))
+    if kind == "COLUMN" and len(parts) >= 2:
+        return [SchemaChange(stmt[0].start, "rename column", parts[:-1], parts[-1], new.text, new.text)]
+    if kind in ("", "OBJECT"):
+        return [SchemaChange(stmt[0].start, "rename table", parts, new=new.text, new_source=new.text)]
+    return []
+
+
+def _read_extended_property(stmt: list[_Tok], semicolon: _Tok | None) -> _CommentOn | None:
+    """SQL Server's comments: ``EXEC sys.sp_addextendedproperty @name = N'MS_Description', …``.
+
+    Only ``MS_Description`` on a table or on a table's column counts; update and drop
+    calls change or remove it, as they would in the database.
+    """
+    called = _procedure_call(stmt, _PROPERTY_PROCEDURES, _PROPERTY_PARAMETERS)
+    if called is None:
+        return None
+    parts, args = called
     texts = {k: v.text for k, v in args.items()}
     level1 = texts.get("level1type", "").upper()
     if texts.get("name", "").lower() != "ms_description" or level1 not in ("TABLE", "VIEW"):
@@ -1774,7 +1806,7 @@ def parse_sql(
     changes: list[SchemaChange] = []
     for stmt, semicolon in _statements(tokens, name, breaks):
         first = stmt[0].upper
-        if first in ("DROP", "RENAME", "ALTER") and len(stmt) >= 2:
+        if first in ("DROP", "RENAME", "ALTER", "EXEC", "EXECUTE") and len(stmt) >= 2:
             changes += _read_schema_changes(text, stmt)
         if first == "CREATE":
             table = _read_table(text, stmt, semicolon, name)
