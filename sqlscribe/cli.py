@@ -395,7 +395,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
         )
     if args.to is not None:
-        args.to = _new_migration_path(args.to, files, from_stdin or bool(databases or projects), args.format)
+        args.to = _new_migration_path(args.to, files, databases, from_stdin or bool(projects), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
@@ -406,6 +406,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     documented: list[Table] = []
     window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
     migrated: list[FileOutcome] = []  # with --to: each file's outcome, its comments going to the new file
+    migrated_database: list[DatabaseOutcome] = []  # or the database's statements
 
     def report_for(label: str) -> Callable[[int, int, Table], None]:
         def report(done: int, total: int, table: Table) -> None:
@@ -449,6 +450,8 @@ def cmd_document(args: argparse.Namespace) -> int:
                     write_atomically(change.path, change.new, FileEncoding())
                 elif args.format == "diff":
                     _print_diff(change.old, change.new, str(change.path), new_file=change.created)
+        elif database is not None and args.to is not None:
+            migrated_database.append(database)
         elif database is not None:  # a database: its statements are the change
             for message in database.problems:
                 print(message, file=sys.stderr)
@@ -518,7 +521,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         finish("<stdin>", FileEncoding(), piped, outcome)
     for url in databases:
         try:
-            db = connect(url, write=args.write)
+            db = connect(url, write=args.write and args.to is None)
         except DatabaseError as error:
             print(error, file=sys.stderr)
             failed = True
@@ -529,7 +532,7 @@ def cmd_document(args: argparse.Namespace) -> int:
                 backend,
                 schemas=args.schema,
                 overwrite=args.overwrite_existing,
-                write=args.write,
+                write=args.write and args.to is None,  # with --to, the migration tool runs them
                 progress=report_for(db.label),
             )
         except DatabaseError as error:
@@ -555,7 +558,9 @@ def cmd_document(args: argparse.Namespace) -> int:
         finish(spec, FileEncoding(), outcome.parsed.text, outcome, dbt=documented_project)
     if args.to is not None:
         progress.clear()
-        written = _write_new_migration(args.to, migrated, backend, write=args.write, overwrite=args.overwrite_existing)
+        written = _write_new_migration(
+            args.to, migrated, backend, write=args.write, overwrite=args.overwrite_existing, database=migrated_database
+        )
         backend.close()
         return EXIT_FAILED if failed or written is None else EXIT_OK
     if args.format == "dbt":
@@ -578,13 +583,17 @@ def cmd_document(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _new_migration_path(target: Path, files: Sequence[Path], other: bool, output: str) -> Path:
+def _new_migration_path(
+    target: Path, files: Sequence[Path], databases: Sequence[str], other: bool, output: str
+) -> Path:
     """The file ``--to`` names (a folder: its next migration, named in its own scheme); refuses one
     that cannot be a new migration after the files it documents."""
     from sqlscribe.new_migration import next_name
 
     if other or output != "diff":
-        raise UsageError("--to documents SQL files or folders into a new migration: no -, database, dbt or --format")
+        raise UsageError("--to writes a new migration for SQL files or folders, or a database: no -, dbt or --format")
+    if databases and (files or len(databases) > 1):
+        raise UsageError("--to writes one database's statements, or the files', into a new migration: not both")
     if target.is_dir():
         name = next_name(target)
         if name is None:
@@ -610,14 +619,34 @@ def _new_migration_path(target: Path, files: Sequence[Path], other: bool, output
 
 
 def _write_new_migration(
-    target: Path, outcomes: Sequence[FileOutcome], backend: Backend, *, write: bool, overwrite: bool
+    target: Path,
+    outcomes: Sequence[FileOutcome],
+    backend: Backend,
+    *,
+    write: bool,
+    overwrite: bool,
+    database: Sequence[DatabaseOutcome] = (),
 ) -> NewMigration | None:
-    """Write (or print the diff of) the new migration that comments what ``outcomes`` want; None
-    when it could not be made."""
-    from sqlscribe.new_migration import LIQUIBASE_NOTE, NewMigrationError, new_migration, summary
+    """Write (or print the diff of) the new migration that comments what ``outcomes`` want (or
+    holds the statements a ``database`` lacks); None when it could not be made."""
+    from sqlscribe.new_migration import (
+        LIQUIBASE_NOTE,
+        NewMigrationError,
+        database_migration,
+        new_migration,
+        summary,
+    )
 
     try:
-        migration = new_migration(outcomes, overwrite=overwrite, target=target, model=backend.model_id)
+        if database:
+            (db,) = database
+            tables = [t.table for t in db.outcome.tables if t.edits]
+            dialect = db.outcome.parsed.dialect
+            migration = database_migration(
+                db.label, dialect, db.statements, tables, target=target, overwrite=overwrite, model=backend.model_id
+            )
+        else:
+            migration = new_migration(outcomes, overwrite=overwrite, target=target, model=backend.model_id)
     except NewMigrationError as error:
         print(f"{target}: not written: {error}", file=sys.stderr)
         return None

@@ -153,12 +153,48 @@ def new_migration(
     tool = header_for([o.parsed.text for o in outcomes], target) if target is not None else ""
     names = [Path(o.path).name for o in outcomes]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
-    header = (
-        f"-- Comments for the tables and columns of {span}"
-        f"{', in place of what they say' if overwrite else ' that they leave undocumented'},\n"
+    header = _header(span, "they leave undocumented", overwrite, model)
+    return dataclasses.replace(_write(schema, tool + header), liquibase=bool(tool))
+
+
+def _header(source: str, lacking: str, overwrite: bool, model: str) -> str:
+    return (
+        f"-- Comments for the tables and columns of {source}"
+        f"{', in place of what they say' if overwrite else f' that {lacking}'},\n"
         f"-- written by sqlscribe {__version__}{f' (model {model})' if model else ''}.\n\n"
     )
-    return dataclasses.replace(_write(schema, tool + header), liquibase=bool(tool))
+
+
+def database_migration(
+    label: str,
+    dialect: str,
+    statements: Sequence[str],
+    tables: list[Table],
+    *,
+    target: Path,
+    overwrite: bool = False,
+    model: str = "",
+) -> NewMigration:
+    """The statements that document a live database (``databases.document_database``), as a new
+    migration of the folder ``target`` goes in, for the migration tool to run rather than sqlscribe."""
+    why = unsupported(dialect)
+    if why is not None:
+        raise NewMigrationError(why)
+    if not statements:
+        return NewMigration("", 0, [], [])
+    tool = header_for(_first_lines(target.parent), target)
+    text = tool + _header(label, "it lacks", overwrite, model) + "\n".join(statements) + "\n"
+    return NewMigration(text, len(statements), tables, [], liquibase=bool(tool))
+
+
+def _first_lines(folder: Path, files: int = 50) -> list[str]:
+    """The first bytes of some SQL files of ``folder`` (what ``header_for`` reads)."""
+    out = []
+    for path in sorted(folder.glob("*"), key=lambda p: in_version_order(p.name))[-files:]:
+        if path.name.lower().endswith(SQL_SUFFIXES) and path.is_file():
+            with path.open("rb") as handle:
+                out.append(handle.read(200).decode("utf-8", errors="replace"))
+    return out
 
 
 def _record(schema: _Schema, table: Table, docs: TableDocs, source: str, overwrite: bool) -> None:

@@ -520,3 +520,23 @@ def test_a_new_migration_documents_the_folder_as_postgresql_runs_it(pg: str, tmp
     assert got["orders.order_id"] == "Order number, as printed on the invoice."
     code, out, err = run("document", str(tmp_path), "--check")
     assert code == 0, out + err
+
+
+def test_a_live_databases_missing_comments_go_into_a_new_migration(pg: str, tmp_path: Path) -> None:
+    """`document postgresql://… --to migrations/`: the statements go into the folder's next
+    migration for the migration tool to run, and the database is left as it is until it does."""
+    (tmp_path / "V1__shop.sql").write_text(SCHEMA, encoding="utf-8")
+    before = comments(pg)
+    code, out, err = run("document", pg, "--backend", "heuristic", "--to", str(tmp_path), "--write")
+    assert code == 0, err
+    assert out == "" and comments(pg) == before  # nothing run
+    written = (tmp_path / "V2__document_comments.sql").read_text(encoding="utf-8")
+    assert written.startswith(f"-- Comments for the tables and columns of {masked(pg)} that it lacks,\n")
+    assert "COMMENT ON COLUMN shop.customers.id IS" in written
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(written.encode())
+    assert len(comments(pg)) > len(before)
+    code, out, err = run("document", "--check", pg)
+    assert code == 0, out + err
+    code, _, err = run("document", pg, str(tmp_path / "V1__shop.sql"), "--backend", "heuristic", "--to", str(tmp_path))
+    assert code == 2 and "not both" in err

@@ -333,3 +333,22 @@ def test_a_new_migration_restates_each_column_and_mariadb_keeps_everything_else(
     }
     code, out, err = run("document", str(tmp_path), "--check")
     assert code == 0, out + err
+
+
+def test_a_live_mysql_databases_missing_comments_go_into_a_new_migration(my: str, tmp_path: Path) -> None:
+    (tmp_path / "000001_shop.up.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    before = {t: shown(my, t) for t in ("customers", "orders")}
+    code, _, err = run("document", my, "--backend", "heuristic", "--to", str(tmp_path), "--write")
+    assert code == 0, err
+    assert {t: shown(my, t) for t in before} == before  # nothing run
+    written = (tmp_path / "000002_document_comments.up.sql").read_text(encoding="utf-8")
+    database = my.split("/")[3].split("?")[0]
+    socket = my.split("unix_socket=")[1]
+    with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+        for statement in re.sub(r"(?m)^--.*\n", "", written).split(";\n"):
+            if statement.strip():
+                cur.execute(statement)
+    for table, text in before.items():  # only the comments changed
+        assert _COMMENTS.sub("", shown(my, table)) == _COMMENTS.sub("", text)
+    code, out, err = run("document", "--check", my)
+    assert code == 0, out + err

@@ -5,8 +5,10 @@ real PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -330,7 +332,7 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
         (["--to", str(folder / "V1__init.sql")], "exists; --to writes a new file"),
         (["--to", str(folder / "V0__docs.sql")], "sorts before"),
         (["--to", str(tmp_path / "nowhere" / "V9.sql")], "no such folder"),
-        (["--to", str(folder / "V9.sql"), "--format", "json"], "no -, database, dbt or --format"),
+        (["--to", str(folder / "V9.sql"), "--format", "json"], "no -, dbt or --format"),
         (["--to", str(folder / "V9.sql"), "--check"], "--check only reports"),
     ]
     for extra, message in refusals:
@@ -345,6 +347,11 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
     )
     assert code == 1 and "not written: sqlite keeps comments only in each table's CREATE text" in err
     assert not (lite / "V2.sql").exists()
+    database = tmp_path / "app.db"
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.execute("CREATE TABLE t (a INTEGER)")
+    code, _, err = run("document", f"sqlite:{database}", "--backend", "heuristic", "--to", str(lite / "V2.sql"))
+    assert code == 1 and "not written: sqlite keeps comments only" in err and not (lite / "V2.sql").exists()
 
 
 @pytest.mark.parametrize(
