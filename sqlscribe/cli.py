@@ -89,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NEW_FILE",
         type=Path,
         help="leave the files as they are and put the statements that comment what they lack into NEW_FILE, a"
-        " new migration that runs after them (applied migrations keep their checksums); a folder: its next"
-        " migration, named as its files are (V8__document_comments.sql); with --write it is written, else its"
-        " diff is printed",
+        " new migration that runs after them (applied migrations keep their checksums), or a database's into"
+        " one for the migration tool to run; a folder: its next migration, named as its files are"
+        " (V8__document_comments.sql); with --write it is written, else its diff is printed",
     )
     doc.add_argument(
         "--check",
