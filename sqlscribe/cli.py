@@ -491,7 +491,12 @@ def cmd_document(args: argparse.Namespace) -> int:
     def flush() -> None:
         plans = [plan for _, _, _, plan in window]
         reports = [report_for(label) for label, _, _, _ in window]
-        outcomes = document_plans(plans, backend, reports, apply=args.to is None)
+        if args.to is None:
+            outcomes = document_plans(plans, backend, reports)
+        else:  # the whole folder at once: its tables asked for by the names they end up with
+            from sqlscribe.new_migration import FinalNames
+
+            outcomes = document_plans(plans, backend, reports, apply=False, ask=FinalNames(plans).ask)
         for (_, path, encoding, plan), outcome in zip(window, outcomes, strict=True):
             finish(path, encoding, plan.text, outcome)
         window.clear()
@@ -509,7 +514,8 @@ def cmd_document(args: argparse.Namespace) -> int:
         plan = plan_in_folder(path, text, args.dialect, overwrite=args.overwrite_existing)
         window.append((label, path, encoding, plan))
         pending = sum(len(p.todo) for _, _, _, p in window)
-        if pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES:
+        full = pending >= WINDOW_TABLES_PER_JOB * max(1, args.jobs) or len(window) >= WINDOW_FILES
+        if full and args.to is None:
             flush()
     flush()
     if from_stdin:

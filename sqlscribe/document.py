@@ -57,6 +57,7 @@ class FileOutcome:
 
 
 Progress = Callable[[int, int, Table], None]
+Asking = Callable[[DocRequest], tuple[DocRequest, Callable[[Generated], Generated]]]
 
 
 def requests_for(parsed: ParsedFile, *, overwrite: bool = False) -> list[tuple[int, DocRequest]]:
@@ -135,11 +136,24 @@ def document_plans(
     progress: Sequence[Progress | None] | None = None,
     *,
     apply: bool = True,
+    ask: Asking | None = None,
 ) -> Iterator[FileOutcome]:
     """Document several files' tables in one `document_many` call, so that a backend that decodes
     several tables at once keeps them in flight across files; yields each file as it is done.
-    ``progress`` holds each plan's callback, in the plans' order; ``apply`` as for ``finish_file``."""
-    results = backend.document_many(r for plan in plans for _, r in plan.todo)
+    ``progress`` holds each plan's callback, in the plans' order; ``apply`` as for ``finish_file``;
+    ``ask``, when given, turns each request into the one sent and gives the way back from its
+    answer (``new_migration.FinalNames``: the names a later migration gives)."""
+    requests = [r for plan in plans for _, r in plan.todo]
+    results: Iterator[Generated | GenerationError]
+    if ask is None:
+        results = backend.document_many(requests)
+    else:
+        asked = [ask(r) for r in requests]
+        answers = backend.document_many(sent for sent, _ in asked)
+        results = (
+            back(answer) if isinstance(answer, Generated) else answer
+            for (_, back), answer in zip(asked, answers, strict=False)
+        )
     for i, plan in enumerate(plans):
         yield finish_file(plan, results, progress[i] if progress else None, apply=apply)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,8 @@ from sqlscribe.ddl import Column, SchemaChange, Table, get_dialect, parse_sql, w
 from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
-from sqlscribe.document import FileOutcome
+from sqlscribe.document import FileOutcome, FilePlan
+from sqlscribe.generate import DocRequest, Generated
 from sqlscribe.migrations import SQL_SUFFIXES, in_version_order
 
 
@@ -77,6 +78,14 @@ def _key(name: str) -> list[str]:
     return [part.lower() for part in name.split(".")]
 
 
+def _renamed(name: str, source: str, new: str, new_source: str) -> tuple[str, str]:
+    """A table's name and its source after a rename to ``new``: PostgreSQL's ``RENAME TO`` (and
+    SQL Server's sp_rename) name no schema, and the table keeps its own."""
+    if "." in new or "." not in name:
+        return new, new_source
+    return f"{name.rsplit('.', 1)[0]}.{new}", f"{source.rsplit('.', 1)[0]}.{new_source}"
+
+
 def _matches(wanted: Sequence[str], key: Sequence[str]) -> bool:
     """A name as a statement writes it matches a table's (a schema-less name matches any schema)."""
     wanted = [p.lower() for p in wanted]
@@ -109,13 +118,9 @@ class _Schema:
         if change.kind == "drop table":
             self.tables.remove(entry)
         elif change.kind == "rename table" and change.new and change.new_source:
-            new = _key(change.new)
-            source = change.new_source
-            if len(new) == 1 and len(entry.name) > 1:  # PostgreSQL's RENAME TO keeps the schema
-                new = [*entry.name[:-1], *new]
-                source = entry.table.name_source.rsplit(".", 1)[0] + "." + source
-            entry.name = new
-            entry.table = dataclasses.replace(entry.table, name=".".join(new), name_source=source)
+            name, source = _renamed(entry.table.name, entry.table.name_source, change.new, change.new_source)
+            entry.name = _key(name)
+            entry.table = dataclasses.replace(entry.table, name=name, name_source=source)
         elif change.kind == "drop column" and change.column:
             entry.columns.pop(change.column.lower(), None)
         elif change.kind == "rename column" and change.column and change.new and change.new_source:
@@ -123,6 +128,108 @@ class _Schema:
             if moved is not None:
                 renamed = dataclasses.replace(moved.column, name=change.new, name_source=change.new_source)
                 entry.columns[change.new.lower()] = dataclasses.replace(moved, column=renamed)
+
+
+@dataclass
+class _Named:
+    """A column as the folder names it after the files read so far, and the definitions of it."""
+
+    name: str
+    source: str
+    owners: list[tuple[Table, Column]]
+
+
+@dataclass
+class _Live:
+    name: str
+    source: str
+    members: list[Table]  # its CREATE and the ALTERs that define its columns
+    columns: dict[str, _Named]  # by lower-case name now
+
+
+class FinalNames:
+    """What each statement's table and columns are called once the last file has run (every later
+    RENAME followed), so that the model documents V1's ``amt`` as the ``total_amount`` a later
+    migration renamed it, which is what the new migration comments. ``ask`` gives the request to
+    send and the way back to the statement's own names."""
+
+    def __init__(self, plans: Sequence[FilePlan]) -> None:
+        self._tables: dict[int, tuple[str, str]] = {}
+        self._columns: dict[int, dict[str, tuple[str, str]]] = {}
+        live: list[_Live] = []
+        for plan in plans:
+            events: list[tuple[int, int, SchemaChange | Table]] = [(c.at, 0, c) for c in plan.parsed.schema_changes]
+            events += [(t.span.start, 1, t) for t in plan.parsed.tables]
+            for _, _, event in sorted(events, key=lambda e: (e[0], e[1])):
+                found = next((e for e in reversed(live) if _matches(_parts(event), _key(e.name))), None)
+                if isinstance(event, Table):
+                    if not event.from_alter or found is None:
+                        if not event.from_alter:
+                            live = [e for e in live if not _matches(_key(event.name), _key(e.name))]
+                        found = _Live(event.name, event.name_source, [], {})
+                        live.append(found)
+                    found.members.append(event)
+                    for col in event.columns:
+                        named = found.columns.setdefault(col.name.lower(), _Named(col.name, col.name_source, []))
+                        named.owners.append((event, col))
+                elif found is not None:
+                    _follow_change(live, found, event)
+        for entry in live:
+            for member in entry.members:
+                self._tables[id(member)] = (entry.name, entry.source)
+            for named in entry.columns.values():
+                for owner, col in named.owners:
+                    self._columns.setdefault(id(owner), {})[col.name] = (named.name, named.source)
+
+    def ask(self, request: DocRequest) -> tuple[DocRequest, Callable[[Generated], Generated]]:
+        """The request with the names as they end up, and what maps its answer back."""
+        table = request.table
+        name, source = self._tables.get(id(table), (table.name, table.name_source))
+        columns = self._columns.get(id(table), {})
+        renamed = {c.name: columns[c.name] for c in table.columns if columns.get(c.name, (c.name,))[0] != c.name}
+        if name == table.name and not renamed:
+            return request, _same
+        copy = dataclasses.replace(
+            table,
+            name=name,
+            name_source=source,
+            columns=[
+                dataclasses.replace(c, name=renamed[c.name][0], name_source=renamed[c.name][1])
+                if c.name in renamed
+                else c
+                for c in table.columns
+            ],
+        )
+        asked = tuple(renamed.get(n, (n, n))[0] for n in request.columns)
+        back = {new: old for old, (new, _) in renamed.items()}
+
+        def restore(generated: Generated) -> Generated:
+            docs = TableDocs(generated.docs.description, {back.get(k, k): v for k, v in generated.docs.columns.items()})
+            return dataclasses.replace(generated, docs=docs)
+
+        return dataclasses.replace(request, table=copy, columns=asked), restore
+
+
+def _same(generated: Generated) -> Generated:
+    return generated
+
+
+def _parts(event: SchemaChange | Table) -> list[str]:
+    return list(event.table) if isinstance(event, SchemaChange) else _key(event.name)
+
+
+def _follow_change(live: list[_Live], entry: _Live, change: SchemaChange) -> None:
+    if change.kind == "drop table":
+        live.remove(entry)
+    elif change.kind == "rename table" and change.new and change.new_source:
+        entry.name, entry.source = _renamed(entry.name, entry.source, change.new, change.new_source)
+    elif change.kind == "drop column" and change.column:
+        entry.columns.pop(change.column.lower(), None)
+    elif change.kind == "rename column" and change.column and change.new and change.new_source:
+        moved = entry.columns.pop(change.column.lower(), None)
+        if moved is not None:
+            moved.name, moved.source = change.new, change.new_source
+            entry.columns[change.new.lower()] = moved
 
 
 def new_migration(

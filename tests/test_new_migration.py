@@ -18,8 +18,10 @@ from in_process import run
 
 from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
-from sqlscribe.migrations import later_comments
-from sqlscribe.new_migration import next_name, read_back, restated
+from sqlscribe.docs import TableDocs
+from sqlscribe.generate import Generated
+from sqlscribe.migrations import later_comments, plan_in_folder
+from sqlscribe.new_migration import FinalNames, next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
     id INTEGER PRIMARY KEY,
@@ -148,7 +150,7 @@ def test_the_folder_stays_as_it_is_and_the_new_migration_runs_after_it_in_duckdb
         ("orders", "total_amount"),
         ("orders", "shipped_at"),
     }
-    assert got["orders", "total_amount"] == "Amount of the order."  # written for amt, its name in V1
+    assert got["orders", "total_amount"] == "Total amount of the order."  # asked for by its name now, not V1's amt
     tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
     assert tables == {"clients": "People who buy from the shop.", "orders": "Orders, one row per order."}
     # The folder is documented now: --check agrees, and another run has nothing to write.
@@ -411,3 +413,25 @@ def test_sql_servers_sp_rename_is_followed_into_the_new_migration(tmp_path: Path
     assert "N'orders'" not in out and "N'amt'" not in out
     code, out, _ = run("document", str(folder), "--dialect", "tsql", "--check")
     assert code == 1 and "table dbo.orders: no description; 2 of 2 columns" in out  # not yet written
+
+
+def test_each_table_is_asked_for_by_the_names_the_folder_ends_up_giving_it(tmp_path: Path) -> None:
+    (tmp_path / "V1__a.sql").write_text(
+        "CREATE TABLE sales.customers (id INTEGER, amt DECIMAL(10, 2));\n", encoding="utf-8"
+    )
+    (tmp_path / "V2__b.sql").write_text(
+        "ALTER TABLE sales.customers ADD COLUMN note VARCHAR;\nALTER TABLE sales.customers RENAME TO clients;\n"
+        "ALTER TABLE sales.clients RENAME COLUMN amt TO lifetime_spend;\n",
+        encoding="utf-8",
+    )
+    plans = [plan_in_folder(path, path.read_text(encoding="utf-8"), "postgres") for path in sorted(tmp_path.iterdir())]
+    names = FinalNames(plans)
+    first = plans[0].todo[0][1]
+    sent, back = names.ask(first)
+    assert sent.table.name == "sales.clients" and sent.table.name_source == "sales.clients"
+    assert sent.columns == ("id", "lifetime_spend") and [c.name for c in sent.table.columns] == ["id", "lifetime_spend"]
+    assert first.table.name == "sales.customers" and first.columns == ("id", "amt")  # the statement's own, unchanged
+    answer = Generated(TableDocs("Clients.", {"id": "Id.", "lifetime_spend": "Spend."}), "m")
+    assert back(answer).docs.columns == {"id": "Id.", "amt": "Spend."}
+    added = plans[1].todo[0][1]  # the ALTER that adds note, before the rename
+    assert names.ask(added)[0].table.name == "sales.clients" and names.ask(added)[0].columns == ("note",)

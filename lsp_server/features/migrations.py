@@ -30,7 +30,14 @@ from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
 from sqlscribe.migrations import SQL_SUFFIXES, in_version_order, plan_in_folder
-from sqlscribe.new_migration import LIQUIBASE_NOTE, NewMigrationError, new_migration, next_name, summary
+from sqlscribe.new_migration import (
+    LIQUIBASE_NOTE,
+    FinalNames,
+    NewMigrationError,
+    new_migration,
+    next_name,
+    summary,
+)
 
 COMMAND_DOCUMENT_MIGRATIONS = "sqlscribe.documentMigrations"
 MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
@@ -97,13 +104,15 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     except (NewMigrationError, OSError) as error:
         return _refused(ls, str(error))
     todo = [(plan, index) for plan in plans for index, _ in plan.todo]
+    names = FinalNames(plans)  # each table asked for by the names the folder ends up giving it
     total = len(todo)
     progress = await _Progress.start(ls, f"Documenting {folder.name} into {target.name}", total, token)
     stop = threading.Event()
     answers: list[asyncio.Future[Generated]] = []
     results: list[Generated | GenerationError] = []
     try:
-        answers = ls.engine.generate_many([request for plan in plans for _, request in plan.todo], stop)
+        asked = [names.ask(request) for plan in plans for _, request in plan.todo]
+        answers = ls.engine.generate_many([sent for sent, _ in asked], stop)
         for i, ((plan, index), answer) in enumerate(zip(todo, answers, strict=True), start=1):
             progress.report(f"{i} of {total}: {plan.parsed.tables[index].name}", i - 1)
             try:
@@ -112,7 +121,7 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
                 got = error
             if got is None:
                 break
-            results.append(got)
+            results.append(asked[i - 1][1](got) if isinstance(got, Generated) else got)
     finally:
         stop.set()
         for answer in answers:
