@@ -144,6 +144,11 @@ _LATER_STATEMENT = re.compile(
 _VERSIONED = re.compile(r"[vV]?\d")
 
 
+def is_migration_name(name: str) -> bool:
+    """Whether a file's name starts with a version, as migration tools name their files."""
+    return _VERSIONED.match(name) is not None
+
+
 def later_comments(
     path: Path,
     dialect: str,
@@ -168,7 +173,7 @@ def later_comments(
     found: set[tuple[str, str | None]] = set()
     tables: dict[str, str] = {}  # a table's short name now -> its name in the file at ``path``
     columns: dict[tuple[str, str], str] = {}  # (that name, a column's name now) -> the column's there
-    versioned = _VERSIONED.match(path.name) is not None
+    versioned = is_migration_name(path.name)
     for sibling in siblings:
         read = _LATER.get((sibling[1], dialect))
         if read is None or read.stamp != sibling[2]:
@@ -179,7 +184,7 @@ def later_comments(
                 read.said, read.changes = parsed.comments_elsewhere, parsed.schema_changes
             _LATER[sibling[1], dialect] = read
         before = dict(tables), dict(columns)
-        if versioned and _VERSIONED.match(Path(sibling[1]).name):
+        if versioned and is_migration_name(Path(sibling[1]).name):
             for change in read.changes:
                 _follow(change, tables, columns, found)
         for table, column in read.said:  # said before its renames, or after them

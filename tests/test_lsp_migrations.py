@@ -86,3 +86,21 @@ async def test_a_folder_without_a_migration_scheme_is_refused(client: LanguageCl
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schema.sql"]
     result = await document(client, (tmp_path / "nowhere").as_uri())
     assert result["file"] is None and "needs a folder" in result["problems"][0]
+
+
+async def test_a_migration_offers_the_source_action_that_runs_it(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic"})
+    (tmp_path / "V1__init.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    uri = (tmp_path / "V1__init.sql").as_uri()
+    editor.open(uri, "CREATE TABLE t (a INTEGER);\n")
+    actions = await editor.code_actions(uri, 0, only=["source"])
+    (action,) = [a for a in actions if a.kind == "source.sqlscribe.documentMigrations"]
+    assert action.title == "Document the migrations' missing comments into V2__document_comments.sql"
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result["file"].endswith("/V2__document_comments.sql") and result["statements"] == 2
+    assert (tmp_path / "V2__document_comments.sql").is_file()
+    other = (TMP / "schema.sql").as_uri()  # no version in its name: no such action
+    editor.open(other, "CREATE TABLE u (b INTEGER);\n")
+    assert not [a for a in await editor.code_actions(other, 0, only=["source"]) if "migrations" in (a.kind or "")]

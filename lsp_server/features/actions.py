@@ -17,8 +17,9 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
-from lsp_server.features import prefetch
-from lsp_server.features.dbt_actions import KIND_DBT, command_for, model_action
+from lsp_server.features import dbt_actions, migration_actions, prefetch
+from lsp_server.features.dbt_actions import KIND_DBT, model_action
+from lsp_server.features.migration_actions import KIND_MIGRATIONS, migrations_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
@@ -40,7 +41,8 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT], resolve_provider=True
+            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT, KIND_MIGRATIONS],
+            resolve_provider=True,
         ),
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -104,6 +106,10 @@ def list_actions(
         model = model_action(snap.uri)
         if model is not None:
             actions.append(model)
+    if _wanted(KIND_MIGRATIONS, only):
+        migrations = migrations_action(snap.uri)
+        if migrations is not None:
+            actions.append(migrations)
     if not _client_resolves(ls):
         # Without codeAction/resolve the action itself must say what to run: a command
         # that generates, then applies through workspace/applyEdit.
@@ -129,7 +135,9 @@ def _eager_command(action: types.CodeAction) -> types.Command:
     if data["kind"] == "file":
         return types.Command(title=action.title, command=COMMAND_DOCUMENT_FILE, arguments=[data["uri"]])
     if data["kind"] == "dbt":
-        return command_for(action)
+        return dbt_actions.command_for(action)
+    if data["kind"] == "migrations":
+        return migration_actions.command_for(action)
     return types.Command(
         title=action.title, command=COMMAND_DOCUMENT_TARGET, arguments=[data["uri"], data["table"], data["column"]]
     )
@@ -137,7 +145,7 @@ def _eager_command(action: types.CodeAction) -> types.Command:
 
 async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types.CodeAction:
     data: Any = action.data
-    if isinstance(data, dict) and data.get("kind") in ("file", "dbt"):
+    if isinstance(data, dict) and data.get("kind") in ("file", "dbt", "migrations"):
         action.command = _eager_command(action)
         return action
     if not isinstance(data, dict) or data.get("kind") not in ("column", "table") or "uri" not in data:

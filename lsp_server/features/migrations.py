@@ -25,6 +25,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server.features.dbt import files_edit
 from lsp_server.features.document_file import _Progress, _retrieved
+from lsp_server.features.migration_actions import COMMAND_DOCUMENT_MIGRATIONS
 from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
@@ -39,7 +40,6 @@ from sqlscribe.new_migration import (
     summary,
 )
 
-COMMAND_DOCUMENT_MIGRATIONS = "sqlscribe.documentMigrations"
 MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
 
 

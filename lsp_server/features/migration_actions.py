@@ -1,0 +1,52 @@
+"""The source action "Document the migrations into V8__document_comments.sql", offered in a file of
+a migrations folder (its name starts with a version), which runs ``sqlscribe.documentMigrations``
+(``features/migrations.py``) on the file's folder. Listing reads the folder's names, once while it
+is unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from sqlscribe.migrations import is_migration_name
+from sqlscribe.new_migration import next_name
+
+KIND_MIGRATIONS = types.CodeActionKind.Source + ".sqlscribe.documentMigrations"
+COMMAND_DOCUMENT_MIGRATIONS = "sqlscribe.documentMigrations"
+
+
+def migrations_action(uri: str) -> types.CodeAction | None:
+    """The action for a migration's file; None for any other file, or a folder whose names follow
+    no scheme that names its next migration."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    file = Path(path) if path else None
+    if file is None or not is_migration_name(file.name):
+        return None
+    name = _next_name(file.parent)
+    if name is None:
+        return None
+    title = f"Document the migrations' missing comments into {name}"
+    return types.CodeAction(title=title, kind=KIND_MIGRATIONS, data={"kind": "migrations", "folder": str(file.parent)})
+
+
+_NAMED: dict[Path, tuple[int, str | None]] = {}  # folder -> (its mtime, its next migration's name)
+
+
+def _next_name(folder: Path) -> str | None:
+    """``next_name``, remembered while the folder's listing is unchanged (code actions ask often)."""
+    try:
+        stamp = folder.stat().st_mtime_ns
+        known = _NAMED.get(folder)
+        if known is None or known[0] != stamp:
+            known = _NAMED[folder] = (stamp, next_name(folder))
+    except OSError:
+        return None
+    return known[1]
+
+
+def command_for(action: types.CodeAction) -> types.Command:
+    data: Any = action.data
+    return types.Command(title=action.title, command=COMMAND_DOCUMENT_MIGRATIONS, arguments=[data["folder"]])
