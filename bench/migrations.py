@@ -6,6 +6,12 @@ every file before it (uncached: the first time the editor or the command line me
 and then again from its cache (what every later request costs while no file changes).
 
     .venv/bin/python bench/migrations.py --files 300 --repeat 5
+
+With ``--folder-runs``, the whole folder through the command line instead, each run a fresh
+process: ``document --check`` (no model), ``document`` (the heuristic backend, a diff) and
+``document --to FOLDER`` (a new migration's diff), every file planned with the files beside it.
+
+    .venv/bin/python bench/migrations.py --files 3000 --repeat 3 --folder-runs
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from throughput import median_seconds
@@ -41,7 +50,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--folder-runs", action="store_true", help="time whole command-line runs on the folder")
     args = parser.parse_args()
+    if args.folder_runs:
+        return folder_runs(args.files, args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         last = write_folder(Path(tmp), args.files)
         text = last.read_text(encoding="utf-8")
@@ -64,6 +76,32 @@ def main() -> int:
     print(f"| first read (uncached) | {first * 1000:.0f} ms |")
     print(f"| again, from the cache (files unchanged) | {cached * 1000:.1f} ms |")
     print(f"| read by the editor too (at most {MAX_EARLIER_FILES} files, {MAX_EARLIER_BYTES:,} bytes) | {editor} |")
+    return 0
+
+
+def folder_runs(files: int, repeat: int) -> int:
+    root = Path(__file__).resolve().parents[1]  # the checkout whose code runs (python -m from its root)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_folder(folder, files)
+        old = time.time() - 3600
+        os.utime(folder, (old, old))  # as a folder not changed this second is read
+        runs = {
+            "document --check": ["--check"],
+            "document --backend heuristic (diff)": ["--backend", "heuristic"],
+            "document --backend heuristic --to FOLDER": ["--backend", "heuristic", "--to", str(folder)],
+        }
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+        print(f"| {files} files, command | median of {repeat} |\n|---|---|")
+        for label, extra in runs.items():
+            command = [sys.executable, "-m", "sqlscribe", "document", str(folder), "--no-cache", "-q", *extra]
+            if "--check" in extra:
+                command.remove("--no-cache")
+
+            def run(command: list[str] = command) -> None:
+                subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+            print(f"| {label} | {median_seconds(run, repeat):.1f} s |")
     return 0
 
 

@@ -27,7 +27,7 @@ from sqlscribe.dbt_project import (
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
-from sqlscribe.migrations import SQL_SUFFIXES, in_version_order, plan_in_folder
+from sqlscribe.migrations import SQL_SUFFIXES, forget, in_version_order, plan_in_folder, steady_files
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
@@ -144,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         if args.command == "document":
-            return cmd_document(args)
+            with steady_files():  # no file changes during the run but those it writes
+                return cmd_document(args)
         if args.command == "models":
             from sqlscribe.model_commands import cmd_models
 
@@ -296,6 +297,7 @@ def write_atomically(path: Path, text: str, encoding: FileEncoding) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        forget(path)  # a migration read after it reads it anew
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -5,10 +5,14 @@ or in the editor."""
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import functools
 import os
 import re
+import time
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,36 +31,108 @@ FOLDER_BYTES_CLI = 50_000_000
 _ALTER_TABLE = re.compile(r"\bALTER\s+TABLE\b", re.IGNORECASE)
 
 
-def in_version_order(name: str) -> list[str | int]:
+@functools.lru_cache(maxsize=1 << 16)
+def in_version_order(name: str) -> tuple[str | int, ...]:
     """A file name's sort key with its numbers read as numbers: ``V2__…`` before ``V10__…``, as
-    migration tools apply them."""
-    return [int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name))]
+    migration tools apply them (remembered: a folder's names are compared again for each file)."""
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name)))
 
 
-_Sibling = tuple[list[str | int], str, tuple[int, int] | str, int]  # order, path, stamp (or text), size
+_Entry = tuple[tuple[str | int, ...], str, str]  # order, name, path
+_LISTINGS: dict[str, tuple[int, list[_Entry]]] = {}
+# A folder whose mtime is this recent may change again within the same tick of its clock (git's
+# "racy" files): its listing is not kept.
+_RACY_NS = 2_000_000_000
+
+
+def _listing(folder: Path) -> list[_Entry] | None:
+    """The SQL files of ``folder`` in version order, kept while the folder's mtime holds (each file
+    of a folder asks for it: once per folder rather than once per file); None when it cannot be
+    listed."""
+    known = _LISTINGS.get(str(folder))
+    if known is not None and _STEADY is not None:
+        return known[1]  # a command-line run: its own writes replace files (a new one: ``forget``)
+    try:
+        stamp = os.stat(folder).st_mtime_ns
+        if known is not None and known[0] == stamp:
+            return known[1]
+        with os.scandir(folder) as entries:
+            listing = [
+                (in_version_order(e.name), e.name, e.path)
+                for e in entries
+                if e.name.lower().endswith(SQL_SUFFIXES) and e.is_file()
+            ]
+    except OSError:
+        return None
+    listing.sort(key=lambda e: e[0])
+    if time.time_ns() - stamp > _RACY_NS or _STEADY is not None:
+        _LISTINGS[str(folder)] = (stamp, listing)
+    return listing
+
+
+_STEADY: dict[str, tuple[int, int]] | None = None
+
+
+@contextlib.contextmanager
+def steady_files() -> Iterator[None]:
+    """Within it, each file's mtime and size are read once and kept: a command-line run, in which
+    no file changes but those it writes itself (``forget``), where a folder of n migrations would
+    otherwise take n² stat calls. The editor never uses it: files change under it."""
+    global _STEADY
+    previous, _STEADY = _STEADY, {}
+    _LISTINGS.clear()  # listings kept within the run are trusted: none from before it, none after
+    try:
+        yield
+    finally:
+        _STEADY = previous
+        _LISTINGS.clear()
+
+
+def forget(path: Path) -> None:
+    """``path`` changed (the command line wrote it): read its mtime and size again, and its
+    folder's listing when it is a new file there."""
+    if _STEADY is not None:
+        _STEADY.pop(os.fspath(path), None)
+        known = _LISTINGS.get(str(path.parent))
+        if known is not None and all(name != path.name for _, name, _ in known[1]):
+            del _LISTINGS[str(path.parent)]
+
+
+def _stamp(name: str) -> tuple[int, int]:
+    if _STEADY is not None and name in _STEADY:
+        return _STEADY[name]
+    stat = os.stat(name)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    if _STEADY is not None:
+        _STEADY[name] = stamp
+    return stamp
+
+
+_Sibling = tuple[tuple[str | int, ...], str, tuple[int, int] | str, int]  # order, path, stamp (or text), size
 
 
 def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_Sibling] | None:
     """The SQL files beside ``path`` before it in version order (or after it), in that order;
     None when the folder cannot be listed."""
-    key = in_version_order(path.name)
-    siblings: list[_Sibling] = []
-    try:
-        with os.scandir(path.parent) as entries:
-            for entry in entries:
-                if not entry.name.lower().endswith(SQL_SUFFIXES):
-                    continue
-                order = in_version_order(entry.name)
-                if (order < key if before else order > key) and entry.is_file():
-                    buffer = buffers.get(entry.path)
-                    if buffer is not None:
-                        siblings.append((order, entry.path, buffer, len(buffer)))
-                        continue
-                    stat = entry.stat()
-                    siblings.append((order, entry.path, (stat.st_mtime_ns, stat.st_size), stat.st_size))
-    except OSError:
+    listing = _listing(path.parent)
+    if listing is None:
         return None
-    siblings.sort(key=lambda s: s[0])
+    key = in_version_order(path.name)
+    if before:
+        chosen = listing[: bisect.bisect_left(listing, key, key=lambda e: e[0])]
+    else:
+        chosen = listing[bisect.bisect_right(listing, key, key=lambda e: e[0]) :]
+    siblings: list[_Sibling] = []
+    for order, _, name in chosen:
+        buffer = buffers.get(name)
+        if buffer is not None:
+            siblings.append((order, name, buffer, len(buffer)))
+            continue
+        try:
+            stamp = _stamp(name)
+        except OSError:
+            continue  # gone since the folder was listed
+        siblings.append((order, name, stamp, stamp[1]))
     return siblings
 
 
@@ -81,6 +157,12 @@ class _Read:
 
 
 _READ: dict[tuple[str, str], _Read] = {}
+# (folder, dialect) -> the earlier files last read (path, stamp, where its tables start in the
+# next), their tables, those by short name
+_PREFIX: dict[
+    tuple[str, str],
+    tuple[list[tuple[str, tuple[int, int] | str, int]], list[Table], dict[str, list[tuple[int, Table]]]],
+] = {}
 
 
 def earlier_tables(
@@ -101,10 +183,19 @@ def earlier_tables(
     siblings = _siblings(path, before=True, buffers=buffers or {})
     if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
         return []
-    known: list[Table] = []
-    by_name: dict[str, list[tuple[int, Table]]] = {}  # the records so far, in order, by short name
-    for entry in siblings:
+    # The files read for the file before this one, when they are the first of these (a folder
+    # read in order): only the rest is added (else a folder of n files costs n² steps).
+    done, known, by_name = _PREFIX.get((str(path.parent), dialect), ([], [], {}))
+    same = next((n for n, (d, s) in enumerate(zip(done, siblings, strict=False)) if d[:2] != (s[1], s[2])), None)
+    if same is None:
+        same = min(len(done), len(siblings))
+    if same < len(done):  # a file changed (the command line wrote it) or the folder did: from there on
+        cut = done[same][2]
+        done, known = done[:same], known[:cut]
+        by_name = {name: kept for name, found in by_name.items() if (kept := [f for f in found if f[0] < cut])}
+    for entry in siblings[len(done) :]:
         _, sibling, stamp, _size = entry
+        done.append((sibling, stamp, len(known)))
         read = _READ.get((sibling, dialect))
         if read is None or read.stamp != stamp:
             source = _source(entry)
@@ -119,7 +210,8 @@ def earlier_tables(
         for table in read.tables:
             by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
             known.append(table)
-    return known
+    _PREFIX[str(path.parent), dialect] = (done, known, by_name)
+    return list(known)
 
 
 @dataclass
@@ -183,8 +275,10 @@ def later_comments(
                 parsed = parse_sql(source, dialect, validate=False)
                 read.said, read.changes = parsed.comments_elsewhere, parsed.schema_changes
             _LATER[sibling[1], dialect] = read
+        if not read.said and not read.changes:
+            continue  # most files: nothing to follow
         before = dict(tables), dict(columns)
-        if versioned and is_migration_name(Path(sibling[1]).name):
+        if read.changes and versioned and is_migration_name(os.path.basename(sibling[1])):
             for change in read.changes:
                 _follow(change, tables, columns, found)
         for table, column in read.said:  # said before its renames, or after them
@@ -230,15 +324,15 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     name, reason = detect_dialect(text, str(path))
     if reason != DEFAULT_REASON:
         return name, reason
-    key = in_version_order(path.name)
-    try:
-        siblings = [p for p in path.parent.iterdir() if p.name.lower().endswith(SQL_SUFFIXES) and p != path]
-    except OSError:
+    listing = _listing(path.parent)
+    if listing is None:
         return name, reason
-    siblings.sort(key=lambda p: (in_version_order(p.name) > key, in_version_order(p.name)))
-    earlier = [p for p in siblings if in_version_order(p.name) < key][::-1]
+    at = bisect.bisect_left(listing, in_version_order(path.name), key=lambda e: e[0])
+    ask = MAX_FILES_ASKED + 1  # the file itself among them
+    nearest = [*listing[max(0, at - ask) : at][::-1], *listing[at : at + ask]]  # earlier ones nearest first
+    siblings = [Path(e[2]) for e in nearest if e[1] != path.name][:MAX_FILES_ASKED]
     votes: Counter[str] = Counter()
-    for sibling in (earlier + siblings[len(earlier) :])[:MAX_FILES_ASKED]:
+    for sibling in siblings:
         shown = _shown_dialect(sibling)
         if shown is not None:
             votes[shown] += 1

@@ -13,12 +13,13 @@ import duckdb
 import pytest
 from in_process import run
 
+from sqlscribe.cli import FileEncoding, write_atomically
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
 from sqlscribe.ddl.dialects import DEFAULT_REASON
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text, plan_file, requests_for
 from sqlscribe.generate import HeuristicBackend
-from sqlscribe.migrations import MAX_EARLIER_BYTES, detect_beside, earlier_tables, later_comments
+from sqlscribe.migrations import MAX_EARLIER_BYTES, detect_beside, earlier_tables, later_comments, steady_files
 from sqlscribe.prompt import render_table
 from sqlscribe.suggest import Target, find_column, plan_target
 
@@ -446,3 +447,24 @@ def test_a_migration_that_shows_no_dialect_is_read_in_the_one_its_folder_shows(t
     lone.mkdir()
     (lone / "a.sql").write_text("ALTER TABLE t ADD COLUMN x int;\n", encoding="utf-8")
     assert detect_beside(lone / "b.sql", "ALTER TABLE t ADD COLUMN y int;") == ("postgres", DEFAULT_REASON)
+
+
+def test_a_command_line_run_reads_each_file_once_and_what_it_writes_again(tmp_path: Path) -> None:
+    """`steady_files`: within a command-line run each file's stamp and the folder's listing are
+    read once (a folder of n migrations otherwise costs n² stat calls); what the run writes itself
+    (`cli.write_atomically`), a changed file or a new one, is read again."""
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id INT);\n", encoding="utf-8")
+    (tmp_path / "V2__b.sql").write_text("CREATE TABLE b (id INT);\n", encoding="utf-8")
+    later = tmp_path / "V9__c.sql"
+    alter = "ALTER TABLE a ADD COLUMN x INT;"
+    with steady_files():
+        assert [t.name for t in earlier_tables(later, "postgres", alter)] == ["a", "b"]
+        (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id INT, y TEXT);\n", encoding="utf-8")
+        (tmp_path / "V3__d.sql").write_text("CREATE TABLE d (id INT);\n", encoding="utf-8")
+        assert [c.name for c in earlier_tables(later, "postgres", alter)[0].columns] == ["id"]  # as first read
+        write_atomically(tmp_path / "V1__a.sql", "CREATE TABLE a (id INT, z TEXT);\n", FileEncoding())
+        write_atomically(tmp_path / "V4__e.sql", "CREATE TABLE e (id INT);\n", FileEncoding())
+        tables = earlier_tables(later, "postgres", alter)
+        assert [c.name for c in tables[0].columns] == ["id", "z"]
+        assert [t.name for t in tables] == ["a", "b", "d", "e"]
+    assert [t.name for t in earlier_tables(later, "postgres", alter)] == ["a", "b", "d", "e"]  # outside: as always

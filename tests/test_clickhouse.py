@@ -194,13 +194,13 @@ def test_a_new_migration_comments_a_folder_and_clickhouse_keeps_its_comments(
 ) -> None:
     """`--to` in ClickHouse: ALTER TABLE … MODIFY COMMENT and COMMENT COLUMN, after a folder that
     renames a column and drops another."""
-    (tmp_path / "V1__visits.sql").write_text(
-        "CREATE TABLE shop.visits (visit_id UInt64, page String, ms UInt32, junk String)"
+    (tmp_path / "V1__page_views.sql").write_text(
+        "CREATE TABLE shop.page_views (visit_id UInt64, page String, ms UInt32, junk String)"
         " ENGINE = MergeTree ORDER BY visit_id;\n",
         encoding="utf-8",
     )
     (tmp_path / "V2__reshape.sql").write_text(
-        "ALTER TABLE shop.visits RENAME COLUMN ms TO duration_ms;\nALTER TABLE shop.visits DROP COLUMN junk;\n",
+        "ALTER TABLE shop.page_views RENAME COLUMN ms TO duration_ms;\nALTER TABLE shop.page_views DROP COLUMN junk;\n",
         encoding="utf-8",
     )
     target = tmp_path / "V3__document.sql"
@@ -208,10 +208,10 @@ def test_a_new_migration_comments_a_folder_and_clickhouse_keeps_its_comments(
         "document", str(tmp_path), "--backend", "heuristic", "--dialect", "clickhouse", "--to", str(target), "--write"
     )
     assert code == 0, err
-    for name in ("V1__visits.sql", "V2__reshape.sql", "V3__document.sql"):
+    for name in ("V1__page_views.sql", "V2__reshape.sql", "V3__document.sql"):
         for statement in re.sub(r"(?m)^--.*\n", "", (tmp_path / name).read_text(encoding="utf-8")).split(";\n"):
             if statement.strip():
                 clickhouse.run(statement)
-    got = clickhouse.comments("visits")
-    assert got.description == "Visits, one row per visit."
+    got = clickhouse.comments("page_views")
+    assert got.description == "Page views, one row per page view."
     assert set(got.columns) == {"visit_id", "page", "duration_ms"}
