@@ -247,6 +247,7 @@ export class Extension implements vscode.Disposable {
       void vscode.window.showInformationMessage("sqlscribe: Cancelled; nothing created.");
     } else if (result.file) {
       const name = result.file.slice(result.file.lastIndexOf("/") + 1);
+      await vscode.window.showTextDocument(vscode.Uri.parse(result.file), { preview: true }); // to review
       void vscode.window.showInformationMessage(
         `sqlscribe: ${name}: ${result.statements} statements for ${result.tables.length} tables.`,
       );

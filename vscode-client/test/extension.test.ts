@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { activate, COMMANDS, deactivate, statsMarkdown } from "../src/extension";
 import { SERVER_SETTINGS, serverSettings } from "../src/settings";
 import { behaviour, clients, resetClients } from "./languageclient.mock";
-import { lastProgress, recorded, reset } from "./vscode.mock";
+import { lastProgress, recorded, reset, window } from "./vscode.mock";
 import { scratchDir } from "./scratch";
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
@@ -194,6 +194,8 @@ describe("commands", () => {
     expect(args[0]).toBe("file:///w/migrations");
     expect(args[1]).toHaveProperty("workDoneToken");
     expect(recorded.infos).toContain("sqlscribe: V3__document_comments.sql: 5 statements for 2 tables.");
+    const shown = vi.mocked(window.showTextDocument).mock.calls.at(-1) as unknown[];
+    expect(String(shown[0])).toBe("file:///w/migrations/V3__document_comments.sql"); // opened for review
 
     recorded.activeEditor = { document: { uri: { fsPath: "/w/m/V1.sql", toString: () => "file:///w/m/V1.sql" } } };
     behaviour.responses.set("sqlscribe.documentMigrations", () => ({

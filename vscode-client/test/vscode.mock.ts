@@ -203,4 +203,5 @@ export const extensions = {
 
 export const Uri = {
   file: (fsPath: string) => ({ fsPath, toString: () => `file://${fsPath}` }),
+  parse: (value: string) => ({ fsPath: value.replace(/^file:\/\//, ""), toString: () => value }),
 };
