@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
@@ -58,11 +58,12 @@ class _Column:
 
 @dataclass
 class _Table:
+    """What the new migration says of one table, named as the folder leaves it."""
+
     table: Table  # the statement that created it (an ALTER's record when no file here creates it)
-    name: list[str]  # its name now, in lower-case parts
-    description: str | None = None
-    update: bool = False
-    columns: dict[str, _Column] = field(default_factory=dict)  # by lower-case name, in definition order
+    description: str | None
+    update: bool
+    columns: list[_Column]  # in the order their last definitions come
 
 
 @dataclass
@@ -93,43 +94,6 @@ def _matches(wanted: Sequence[str], key: Sequence[str]) -> bool:
     return n > 0 and list(wanted[-n:]) == list(key[-n:])
 
 
-class _Schema:
-    """What is wanted of each table as the folder stands after the files read so far."""
-
-    def __init__(self) -> None:
-        self.tables: list[_Table] = []
-
-    def find(self, parts: Sequence[str]) -> _Table | None:
-        return next((t for t in reversed(self.tables) if _matches(parts, t.name)), None)
-
-    def create(self, table: Table, description: str | None, update: bool) -> _Table:
-        self.drop(_key(table.name))  # a CREATE after a DROP (or CREATE OR REPLACE): only the last counts
-        entry = _Table(table, _key(table.name), description, update)
-        self.tables.append(entry)
-        return entry
-
-    def drop(self, parts: Sequence[str]) -> None:
-        self.tables = [t for t in self.tables if not _matches(parts, t.name)]
-
-    def change(self, change: SchemaChange) -> None:
-        entry = self.find(change.table)
-        if entry is None:
-            return
-        if change.kind == "drop table":
-            self.tables.remove(entry)
-        elif change.kind == "rename table" and change.new and change.new_source:
-            name, source = _renamed(entry.table.name, entry.table.name_source, change.new, change.new_source)
-            entry.name = _key(name)
-            entry.table = dataclasses.replace(entry.table, name=name, name_source=source)
-        elif change.kind == "drop column" and change.column:
-            entry.columns.pop(change.column.lower(), None)
-        elif change.kind == "rename column" and change.column and change.new and change.new_source:
-            moved = entry.columns.pop(change.column.lower(), None)
-            if moved is not None:
-                renamed = dataclasses.replace(moved.column, name=change.new, name_source=change.new_source)
-                entry.columns[change.new.lower()] = dataclasses.replace(moved, column=renamed)
-
-
 @dataclass
 class _Named:
     """A column as the folder names it after the files read so far, and the definitions of it."""
@@ -144,7 +108,35 @@ class _Live:
     name: str
     source: str
     members: list[Table]  # its CREATE and the ALTERs that define its columns
-    columns: dict[str, _Named]  # by lower-case name now
+    columns: dict[str, _Named]  # by lower-case name now, in the order of their last definitions
+
+
+def _replay(files: Iterable[tuple[Sequence[Table], Sequence[SchemaChange]]]) -> list[_Live]:
+    """Each table as the folder leaves it, given each file's statements (in version order) and
+    its drops and renames: a CREATE replaces what had its name, an ALTER's record defines its
+    columns anew, a DROP removes, a RENAME names anew (PostgreSQL's ``RENAME TO`` keeps the
+    schema). Both what the model is asked (``FinalNames``) and what the new migration says
+    (``new_migration``) come from it."""
+    live: list[_Live] = []
+    for tables, changes in files:
+        events: list[tuple[int, int, SchemaChange | Table]] = [(c.at, 0, c) for c in changes]
+        events += [(t.span.start, 1, t) for t in tables]
+        for _, _, event in sorted(events, key=lambda e: (e[0], e[1])):
+            found = next((e for e in reversed(live) if _matches(_parts(event), _key(e.name))), None)
+            if isinstance(event, Table):
+                if not event.from_alter or found is None:
+                    if not event.from_alter:
+                        live = [e for e in live if not _matches(_key(event.name), _key(e.name))]
+                    found = _Live(event.name, event.name_source, [], {})
+                    live.append(found)
+                found.members.append(event)
+                for col in event.columns:  # defined here: its last definition, last in order
+                    named = found.columns.pop(col.name.lower(), None) or _Named(col.name, col.name_source, [])
+                    named.owners.append((event, col))
+                    found.columns[col.name.lower()] = named
+            elif found is not None:
+                _follow_change(live, found, event)
+    return live
 
 
 class FinalNames:
@@ -156,25 +148,8 @@ class FinalNames:
     def __init__(self, plans: Sequence[FilePlan]) -> None:
         self._tables: dict[int, tuple[str, str]] = {}
         self._columns: dict[int, dict[str, tuple[str, str]]] = {}
-        live: list[_Live] = []
-        for plan in plans:
-            events: list[tuple[int, int, SchemaChange | Table]] = [(c.at, 0, c) for c in plan.parsed.schema_changes]
-            events += [(t.span.start, 1, t) for t in plan.parsed.tables]
-            for _, _, event in sorted(events, key=lambda e: (e[0], e[1])):
-                found = next((e for e in reversed(live) if _matches(_parts(event), _key(e.name))), None)
-                if isinstance(event, Table):
-                    if not event.from_alter or found is None:
-                        if not event.from_alter:
-                            live = [e for e in live if not _matches(_key(event.name), _key(e.name))]
-                        found = _Live(event.name, event.name_source, [], {})
-                        live.append(found)
-                    found.members.append(event)
-                    for col in event.columns:
-                        named = found.columns.setdefault(col.name.lower(), _Named(col.name, col.name_source, []))
-                        named.owners.append((event, col))
-                elif found is not None:
-                    _follow_change(live, found, event)
-        for entry in live:
+        worked = (([p.parsed.tables[i] for i, _ in p.work], p.parsed.schema_changes) for p in plans)
+        for entry in _replay(worked):
             for member in entry.members:
                 self._tables[id(member)] = (entry.name, entry.source)
             for named in entry.columns.values():
@@ -238,30 +213,42 @@ def new_migration(
     """The statements that comment what ``outcomes`` (a folder's files, in version order, planned
     and generated) want, as the text of the file ``target``: first what its tool wants there
     (``header_for``), then comment lines that say what it is and which ``model`` wrote it."""
-    schema = _Schema()
     dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
     if len(dialects) > 1:
         raise NewMigrationError(f"the files are read in more than one dialect ({', '.join(dialects)})")
     why = next((w for d in dialects if (w := unsupported(d)) is not None), None)
     if why is not None:
         raise NewMigrationError(why)
+    wanted: dict[int, tuple[str | None, dict[str, str]]] = {}  # by statement: its description, its columns'
+    texts: dict[int, str] = {}  # by statement: its file's text (MySQL's MODIFY restates a definition)
     for outcome in outcomes:
-        events: list[tuple[int, int, SchemaChange | Table, TableDocs | None]] = [
-            (c.at, 0, c, None) for c in outcome.parsed.schema_changes
-        ]
         for result in outcome.tables:
-            generated = result.generated.docs if result.generated is not None else TableDocs(None, {})
-            events.append((result.table.span.start, 1, result.table, generated))
-        for _, _, event, docs in sorted(events, key=lambda e: (e[0], e[1])):
-            if isinstance(event, SchemaChange):
-                schema.change(event)
-            elif docs is not None:
-                _record(schema, event, docs, outcome.parsed.text, overwrite)
+            docs = result.generated.docs if result.generated is not None else TableDocs(None, {})
+            wanted[id(result.table)] = wanted_comments(result.table, docs, overwrite=overwrite, inherit=False)
+            texts[id(result.table)] = outcome.parsed.text
+    tables = []
+    for entry in _replay(([r.table for r in o.tables], o.parsed.schema_changes) for o in outcomes):
+        created = entry.members[0]
+        columns = []
+        for named in entry.columns.values():  # what its last definition wants, nothing before it
+            owner, col = named.owners[-1]
+            text = wanted[id(owner)][1].get(col.name)
+            if text is not None:
+                now = dataclasses.replace(col, name=named.name, name_source=named.source)
+                columns.append(_Column(now, text, texts[id(owner)], col.comment is not None))
+        tables.append(
+            _Table(
+                dataclasses.replace(created, name=entry.name, name_source=entry.source),
+                None if created.from_alter else wanted[id(created)][0],
+                not created.from_alter and created.comment is not None,
+                columns,
+            )
+        )
     tool = header_for([o.parsed.text for o in outcomes], target) if target is not None else ""
     names = [Path(o.path).name for o in outcomes]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
     header = _header(span, "they leave undocumented", overwrite, model)
-    return dataclasses.replace(_write(schema, tool + header), liquibase=bool(tool))
+    return dataclasses.replace(_write(tables, tool + header), liquibase=bool(tool))
 
 
 def _header(source: str, lacking: str, overwrite: bool, model: str) -> str:
@@ -304,26 +291,12 @@ def _first_lines(folder: Path, files: int = 50) -> list[str]:
     return out
 
 
-def _record(schema: _Schema, table: Table, docs: TableDocs, source: str, overwrite: bool) -> None:
-    description, columns = wanted_comments(table, docs, overwrite=overwrite, inherit=False)
-    if table.from_alter:
-        entry = schema.find(_key(table.name))
-        if entry is None:  # a table no file here creates: the ALTER's record names it
-            entry = schema.create(table, None, False)
-    else:
-        entry = schema.create(table, description, table.comment is not None)
-    for col in table.columns:  # a column defined here: what this definition wants, nothing before it
-        entry.columns.pop(col.name.lower(), None)
-        if col.name in columns:
-            entry.columns[col.name.lower()] = _Column(col, columns[col.name], source, col.comment is not None)
-
-
-def _write(schema: _Schema, header: str) -> NewMigration:
+def _write(tables: list[_Table], header: str) -> NewMigration:
     blocks: list[str] = []
     written: list[_Table] = []
     notes: list[str] = []
     count = 0
-    for entry in schema.tables:
+    for entry in tables:
         if entry.description is None and not entry.columns:
             continue
         statements = _statements(entry)
@@ -340,7 +313,7 @@ def _write(schema: _Schema, header: str) -> NewMigration:
     expected = {
         (entry.table.short_name.lower(), name)
         for entry in written
-        for name in ([None] if entry.description is not None else []) + list(entry.columns)
+        for name in ([None] if entry.description is not None else []) + [c.column.name.lower() for c in entry.columns]
     }
     missing = expected - read_back(text, written[0].table.dialect)
     if missing:
@@ -365,7 +338,7 @@ def _statements(entry: _Table) -> list[str] | str:
     out = []
     if entry.description is not None:
         out.append(comment_on_table(table, dialect.literal(entry.description), update=entry.update))
-    for wanted in entry.columns.values():
+    for wanted in entry.columns:
         out.append(comment_on_column(table, wanted.column, dialect.literal(wanted.text), update=wanted.update))
     return out
 
@@ -377,7 +350,7 @@ def _mysql_statements(entry: _Table) -> list[str]:
     name = entry.table.name_source
     out = [f"ALTER TABLE {name} COMMENT = {literal(entry.description)};"] if entry.description is not None else []
     if entry.columns:
-        changes = [f"MODIFY COLUMN {restated(w.column, w.source, literal(w.text))}" for w in entry.columns.values()]
+        changes = [f"MODIFY COLUMN {restated(w.column, w.source, literal(w.text))}" for w in entry.columns]
         out.append(f"ALTER TABLE {name}\n  " + ",\n  ".join(changes) + ";")
     return out
 
