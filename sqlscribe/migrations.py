@@ -70,6 +70,12 @@ def _listing(folder: Path) -> list[_Entry] | None:
     return listing
 
 
+def sql_files(folder: Path) -> list[Path]:
+    """The SQL files of ``folder`` in version order (its listing, kept while it is unchanged);
+    empty when it cannot be listed."""
+    return [Path(path) for _, _, path in _listing(folder) or []]
+
+
 _STEADY: dict[str, tuple[int, int]] | None = None
 
 
@@ -139,10 +145,13 @@ def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_
 def _source(sibling: _Sibling) -> str | None:
     """A sibling's text: the editor's, else the file's; None for a binary or unreadable one."""
     _, name, stamp, _ = sibling
-    if isinstance(stamp, str):
-        return stamp
+    return stamp if isinstance(stamp, str) else read_source(name)
+
+
+def read_source(path: str) -> str | None:
+    """A SQL file's text (undecodable bytes replaced); None for a binary or unreadable one."""
     try:
-        data = Path(name).read_bytes()
+        data = Path(path).read_bytes()
     except OSError:
         return None
     if b"\x00" in data[:65536]:

@@ -30,7 +30,7 @@ from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
-from sqlscribe.migrations import SQL_SUFFIXES, in_version_order
+from sqlscribe.migrations import sql_files
 
 
 class NewMigrationError(Exception):
@@ -284,10 +284,9 @@ def database_migration(
 def _first_lines(folder: Path, files: int = 50) -> list[str]:
     """The first bytes of some SQL files of ``folder`` (what ``header_for`` reads)."""
     out = []
-    for path in sorted(folder.glob("*"), key=lambda p: in_version_order(p.name))[-files:]:
-        if path.name.lower().endswith(SQL_SUFFIXES) and path.is_file():
-            with path.open("rb") as handle:
-                out.append(handle.read(200).decode("utf-8", errors="replace"))
+    for path in sql_files(folder)[-files:]:
+        with path.open("rb") as handle:
+            out.append(handle.read(200).decode("utf-8", errors="replace"))
     return out
 
 
@@ -468,11 +467,7 @@ NEW_NAME = "document_comments"
 def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     """The name the folder's next migration takes in its own scheme, for a migration that
     documents the tables (``--to FOLDER``); None when its names follow none that is known."""
-    names = sorted(
-        (p.name for p in folder.iterdir() if p.name.lower().endswith(SQL_SUFFIXES) and p.is_file()),
-        key=in_version_order,
-    )
-    names = [n for n in names if not n.lower().endswith(".down.sql")]
+    names = [p.name for p in sql_files(folder) if not p.name.lower().endswith(".down.sql")]
     if not names:
         return None
     last = names[-1]

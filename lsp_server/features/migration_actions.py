@@ -1,7 +1,7 @@
 """The source action "Document the migrations into V8__document_comments.sql", offered in a file of
 a migrations folder (its name starts with a version), which runs ``sqlscribe.documentMigrations``
-(``features/migrations.py``) on the file's folder. Listing reads the folder's names, once while it
-is unchanged."""
+(``features/migrations.py``) on the file's folder. Listing reads the folder's names, kept while it
+is unchanged (``migrations.sql_files``)."""
 
 from __future__ import annotations
 
@@ -25,26 +25,11 @@ def migrations_action(uri: str) -> types.CodeAction | None:
     file = Path(path) if path else None
     if file is None or not is_migration_name(file.name):
         return None
-    name = _next_name(file.parent)
+    name = next_name(file.parent)
     if name is None:
         return None
     title = f"Document the migrations' missing comments into {name}"
     return types.CodeAction(title=title, kind=KIND_MIGRATIONS, data={"kind": "migrations", "folder": str(file.parent)})
-
-
-_NAMED: dict[Path, tuple[int, str | None]] = {}  # folder -> (its mtime, its next migration's name)
-
-
-def _next_name(folder: Path) -> str | None:
-    """``next_name``, remembered while the folder's listing is unchanged (code actions ask often)."""
-    try:
-        stamp = folder.stat().st_mtime_ns
-        known = _NAMED.get(folder)
-        if known is None or known[0] != stamp:
-            known = _NAMED[folder] = (stamp, next_name(folder))
-    except OSError:
-        return None
-    return known[1]
 
 
 def command_for(action: types.CodeAction) -> types.Command:

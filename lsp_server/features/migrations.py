@@ -15,7 +15,6 @@ Arguments: the folder (a URI or a path; a file inside it will do); then optional
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
-from sqlscribe.migrations import SQL_SUFFIXES, in_version_order, plan_in_folder
+from sqlscribe.migrations import plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
     LIQUIBASE_NOTE,
     FinalNames,
@@ -82,18 +81,15 @@ def _plan(folder: Path, buffers: dict[str, str], dialect: str | None, overwrite:
             " 20240131120000_name.sql); use `sqlscribe document FOLDER --to NEW_FILE`"
         )
     plans = []
-    for entry in sorted(os.scandir(folder), key=lambda e: in_version_order(e.name)):
-        if not entry.name.lower().endswith(SQL_SUFFIXES) or not entry.is_file():
-            continue
-        text = buffers.get(entry.path)
+    for path in sql_files(folder):
+        text = buffers.get(str(path))
         if text is None:
-            if entry.stat().st_size > MAX_FILE_BYTES:
-                raise NewMigrationError(f"{entry.name} is too large to read here; use the command line")
-            data = Path(entry.path).read_bytes()
-            if b"\x00" in data[:65536]:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise NewMigrationError(f"{path.name} is too large to read here; use the command line")
+            text = read_source(str(path))
+            if text is None:
                 continue  # binary
-            text = data.decode("utf-8", errors="replace")
-        plans.append(plan_in_folder(Path(entry.path), text, dialect, overwrite=overwrite, buffers=buffers))
+        plans.append(plan_in_folder(path, text, dialect, overwrite=overwrite, buffers=buffers))
     return folder / name, plans
 
 
