@@ -27,7 +27,14 @@ from sqlscribe.dbt_project import (
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
-from sqlscribe.migrations import SQL_SUFFIXES, forget, in_version_order, plan_in_folder, steady_files
+from sqlscribe.migrations import (
+    SQL_SUFFIXES,
+    forget,
+    in_version_order,
+    is_undo_name,
+    plan_in_folder,
+    steady_files,
+)
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
@@ -397,6 +404,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
         )
     if args.to is not None:
+        files = [f for f in files if not is_undo_name(f.name)]  # a rollback is no step of the schema
         args.to = _new_migration_path(args.to, files, databases, from_stdin or bool(projects), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
@@ -596,7 +604,7 @@ def _new_migration_path(
 ) -> Path:
     """The file ``--to`` names (a folder: its next migration, named in its own scheme); refuses one
     that cannot be a new migration after the files it documents."""
-    from sqlscribe.new_migration import next_name
+    from sqlscribe.new_migration import next_name, undo_path
 
     if other or output != "diff":
         raise UsageError("--to writes a new migration for SQL files or folders, or a database: no -, dbt or --format")
@@ -610,8 +618,10 @@ def _new_migration_path(
                 " 20240131120000_name.sql); name the new file"
             )
         target = target / name
-    if target.exists():
-        raise UsageError(f"{target}: exists; --to writes a new file (name the next migration)")
+    undo = undo_path(target)
+    for path in [target, *([undo] if undo else [])]:
+        if path.exists():
+            raise UsageError(f"{path}: exists; --to writes a new file (name the next migration)")
     if not target.parent.is_dir():
         raise UsageError(f"{target.parent}: no such folder")
     here = target.parent.resolve()
@@ -643,15 +653,14 @@ def _write_new_migration(
         database_migration,
         new_migration,
         summary,
+        undo_path,
     )
 
     try:
         if database:
             (db,) = database
-            tables = [t.table for t in db.outcome.tables if t.edits]
-            dialect = db.outcome.parsed.dialect
             migration = database_migration(
-                db.label, dialect, db.statements, tables, target=target, overwrite=overwrite, model=backend.model_id
+                db.label, db.outcome, db.statements, target=target, overwrite=overwrite, model=backend.model_id
             )
         else:
             migration = new_migration(outcomes, overwrite=overwrite, target=target, model=backend.model_id)
@@ -663,12 +672,16 @@ def _write_new_migration(
     if not migration.text:
         print(f"sqlscribe: nothing to document; {target} not written", file=sys.stderr)
         return migration
-    if write:
-        write_atomically(target, migration.text, FileEncoding())
-    else:
-        _print_diff("", migration.text, str(target), new_file=True)
+    undo = undo_path(target) if migration.undo else None
+    for path, text in [(target, migration.text), *([(undo, migration.undo)] if undo else [])]:
+        if write:
+            write_atomically(path, text, FileEncoding())
+        else:
+            _print_diff("", text, str(path), new_file=True)
     verb = "wrote" if write else "would write"
     print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
+    if undo:
+        print(f"sqlscribe: {verb} {undo}, which undoes it", file=sys.stderr)
     if migration.liquibase:
         print(f"{target}: {LIQUIBASE_NOTE}", file=sys.stderr)
     return migration

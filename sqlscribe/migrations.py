@@ -38,6 +38,17 @@ def in_version_order(name: str) -> tuple[str | int, ...]:
     return tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name)))
 
 
+# A migration's undo in a file of its own: golang-migrate's and sqlx's ``000007_….down.sql``,
+# Flyway's ``U7__….sql``. It runs only to roll back, so it is no step of the folder's schema: no
+# file's earlier tables or later comments come from it, and a new migration documents nothing of it.
+_FLYWAY_UNDO = re.compile(r"[uU]\d+(?:[._]\d+)*__")
+
+
+def is_undo_name(name: str) -> bool:
+    """Whether a file's name is that of a migration's undo (``_FLYWAY_UNDO``, ``.down.sql``)."""
+    return name.lower().endswith(".down.sql") or _FLYWAY_UNDO.match(name) is not None
+
+
 _Entry = tuple[tuple[str | int, ...], str, str]  # order, name, path
 _LISTINGS: dict[str, tuple[int, list[_Entry]]] = {}
 # A folder whose mtime is this recent may change again within the same tick of its clock (git's
@@ -46,9 +57,9 @@ _RACY_NS = 2_000_000_000
 
 
 def _listing(folder: Path) -> list[_Entry] | None:
-    """The SQL files of ``folder`` in version order, kept while the folder's mtime holds (each file
-    of a folder asks for it: once per folder rather than once per file); None when it cannot be
-    listed."""
+    """The SQL files of ``folder`` in version order, undo files left out (``is_undo_name``), kept
+    while the folder's mtime holds (each file of a folder asks for it: once per folder rather than
+    once per file); None when it cannot be listed."""
     known = _LISTINGS.get(str(folder))
     if known is not None and _STEADY is not None:
         return known[1]  # a command-line run: its own writes replace files (a new one: ``forget``)
@@ -60,7 +71,7 @@ def _listing(folder: Path) -> list[_Entry] | None:
             listing = [
                 (in_version_order(e.name), e.name, e.path)
                 for e in entries
-                if e.name.lower().endswith(SQL_SUFFIXES) and e.is_file()
+                if e.name.lower().endswith(SQL_SUFFIXES) and not is_undo_name(e.name) and e.is_file()
             ]
     except OSError:
         return None
@@ -71,8 +82,8 @@ def _listing(folder: Path) -> list[_Entry] | None:
 
 
 def sql_files(folder: Path) -> list[Path]:
-    """The SQL files of ``folder`` in version order (its listing, kept while it is unchanged);
-    empty when it cannot be listed."""
+    """The SQL files of ``folder`` in version order, but undo files (its listing, kept while it is
+    unchanged); empty when it cannot be listed."""
     return [Path(path) for _, _, path in _listing(folder) or []]
 
 

@@ -9,6 +9,11 @@ each ALTER with its table, each file with what later files comment); what is wan
 statement is then carried through the folder in order, so that a table dropped later gets nothing,
 a renamed one (or column) is named as it is now, a table created again takes only what its last
 CREATE wants, and a column defined again (MySQL's MODIFY) only what its last definition wants.
+
+The new file is written as the folder's tool wants its files (``TOOLS``): Liquibase's changeset
+with ``--rollback`` lines, dbmate's, goose's and sql-migrate's up and down sections, or
+golang-migrate's pair of ``.up.sql`` and ``.down.sql`` files. What undoes it takes each comment
+away again, or sets back the one it replaced.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlscribe import __version__
-from sqlscribe.ddl import Column, SchemaChange, Table, get_dialect, parse_sql, wanted_comments
+from sqlscribe.ddl import Column, Comment, SchemaChange, Table, get_dialect, parse_sql, wanted_comments
 from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
@@ -53,7 +58,11 @@ class _Column:
     column: Column  # its latest definition
     text: str  # the comment to write
     source: str  # the text of the file that defines it (MySQL's MODIFY restates the definition)
-    update: bool  # it has a comment already (an --overwrite-existing replacement)
+    old: str | None  # the comment it has (an --overwrite-existing replacement): what its undo sets back
+
+    @property
+    def update(self) -> bool:
+        return self.old is not None
 
 
 @dataclass
@@ -62,8 +71,12 @@ class _Table:
 
     table: Table  # the statement that created it (an ALTER's record when no file here creates it)
     description: str | None
-    update: bool
+    old: str | None  # the description it has, as for _Column
     columns: list[_Column]  # in the order their last definitions come
+
+    @property
+    def update(self) -> bool:
+        return self.old is not None
 
 
 @dataclass
@@ -72,7 +85,13 @@ class NewMigration:
     statements: int
     tables: list[Table]  # those it documents, as named now
     notes: list[str]  # what it leaves out, and why
-    liquibase: bool = False  # a changeset of Liquibase's formatted SQL (the changelog must include it)
+    tool: str = ""  # the migration tool whose markers it has (MigrationTool.name), if any
+    undo: str = ""  # the text of its undo file (``undo_path``): golang-migrate's .down.sql
+
+    @property
+    def liquibase(self) -> bool:
+        """A changeset of Liquibase's formatted SQL: the changelog must include it."""
+        return self.tool == LIQUIBASE.name
 
 
 def _key(name: str) -> list[str]:
@@ -212,7 +231,9 @@ def new_migration(
 ) -> NewMigration:
     """The statements that comment what ``outcomes`` (a folder's files, in version order, planned
     and generated) want, as the text of the file ``target``: first what its tool wants there
-    (``header_for``), then comment lines that say what it is and which ``model`` wrote it."""
+    (``tool_for`` the files), then comment lines that say what it is and which ``model`` wrote it;
+    then the statements, and those that undo them where the tool keeps them (``_compose``), or as
+    the text of the undo file beside it (``undo_path``)."""
     dialects = sorted({o.parsed.dialect for o in outcomes if o.tables})
     if len(dialects) > 1:
         raise NewMigrationError(f"the files are read in more than one dialect ({', '.join(dialects)})")
@@ -235,20 +256,24 @@ def new_migration(
             text = wanted[id(owner)][1].get(col.name)
             if text is not None:
                 now = dataclasses.replace(col, name=named.name, name_source=named.source)
-                columns.append(_Column(now, text, texts[id(owner)], col.comment is not None))
+                columns.append(_Column(now, text, texts[id(owner)], _said(col.comment)))
         tables.append(
             _Table(
                 dataclasses.replace(created, name=entry.name, name_source=entry.source),
                 None if created.from_alter else wanted[id(created)][0],
-                not created.from_alter and created.comment is not None,
+                None if created.from_alter else _said(created.comment),
                 columns,
             )
         )
-    tool = header_for([o.parsed.text for o in outcomes], target) if target is not None else ""
     names = [Path(o.path).name for o in outcomes]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
     header = _header(span, "they leave undocumented", overwrite, model)
-    return dataclasses.replace(_write(tables, tool + header), liquibase=bool(tool))
+    tool = tool_for([o.parsed.text for o in outcomes])
+    return _write(tables, header, tool, target)
+
+
+def _said(comment: Comment | None) -> str | None:
+    return None if comment is None else comment.text
 
 
 def _header(source: str, lacking: str, overwrite: bool, model: str) -> str:
@@ -261,37 +286,57 @@ def _header(source: str, lacking: str, overwrite: bool, model: str) -> str:
 
 def database_migration(
     label: str,
-    dialect: str,
+    outcome: FileOutcome,
     statements: Sequence[str],
-    tables: list[Table],
     *,
     target: Path,
     overwrite: bool = False,
     model: str = "",
 ) -> NewMigration:
-    """The statements that document a live database (``databases.document_database``), as a new
-    migration of the folder ``target`` goes in, for the migration tool to run rather than sqlscribe."""
+    """The statements that document a live database (``databases.document_database``: its
+    ``outcome`` and ``statements``), as a new migration of the folder ``target`` goes in, for the
+    migration tool to run rather than sqlscribe; its undo sets back what the database says now."""
+    dialect = outcome.parsed.dialect
     why = unsupported(dialect)
     if why is not None:
         raise NewMigrationError(why)
     if not statements:
         return NewMigration("", 0, [], [])
-    tool = header_for(_first_lines(target.parent), target)
-    text = tool + _header(label, "it lacks", overwrite, model) + "\n".join(statements) + "\n"
-    return NewMigration(text, len(statements), tables, [], liquibase=bool(tool))
+    undo: list[str] = []
+    tables: list[Table] = []
+    source = outcome.parsed.text
+    for result in outcome.tables:
+        if not result.edits:
+            continue
+        tables.append(result.table)
+        description, columns = wanted_comments(result.table, result.docs, overwrite=True)
+        entry = _Table(
+            result.table,
+            description,
+            _said(result.table.comment),
+            [_Column(c, columns[c.name], source, _said(c.comment)) for c in result.table.columns if c.name in columns],
+        )
+        reverted = _statements(entry, undo=True)
+        if not isinstance(reverted, str):
+            undo.insert(0, "\n".join(reversed(reverted)))
+    body = _header(label, "it lacks", overwrite, model) + "\n".join(statements) + "\n"
+    tool = tool_for(_first_lines(target.parent))
+    text, undo_text = _compose(body, undo, tool, target)
+    return NewMigration(text, len(statements), tables, [], _name(tool), undo_text)
 
 
 def _first_lines(folder: Path, files: int = 50) -> list[str]:
-    """The first bytes of some SQL files of ``folder`` (what ``header_for`` reads)."""
+    """The first bytes of some SQL files of ``folder`` (what ``tool_for`` reads)."""
     out = []
     for path in sql_files(folder)[-files:]:
         with path.open("rb") as handle:
-            out.append(handle.read(200).decode("utf-8", errors="replace"))
+            out.append(handle.read(4096).decode("utf-8", errors="replace"))
     return out
 
 
-def _write(tables: list[_Table], header: str) -> NewMigration:
+def _write(tables: list[_Table], header: str, tool: MigrationTool | None, target: Path | None) -> NewMigration:
     blocks: list[str] = []
+    undo: list[str] = []  # what sets each table back, the last table's first
     written: list[_Table] = []
     notes: list[str] = []
     count = 0
@@ -303,6 +348,7 @@ def _write(tables: list[_Table], header: str) -> NewMigration:
             notes.append(statements)
             continue
         blocks.append("\n".join(statements))
+        undo.insert(0, "\n".join(reversed(_statements(entry, undo=True))))  # a list, as ``statements`` is
         written.append(entry)
         count += len(statements)
     if not blocks:
@@ -318,15 +364,17 @@ def _write(tables: list[_Table], header: str) -> NewMigration:
     if missing:
         named = ", ".join(sorted(f"{t}.{c}" if c else t for t, c in missing))
         raise NewMigrationError(f"the statements written do not read back as comments on {named}")
-    return NewMigration(text, count, [e.table for e in written], notes)
+    text, undo_text = _compose(text, undo, tool, target)
+    return NewMigration(text, count, [e.table for e in written], notes, _name(tool), undo_text)
 
 
-def _statements(entry: _Table) -> list[str] | str:
-    """The statements for one table, or why there are none."""
+def _statements(entry: _Table, *, undo: bool = False) -> list[str] | str:
+    """The statements for one table, or why there are none. ``undo``: those that set back what it
+    says now (take a comment away, or write the one replaced)."""
     table = entry.table
     dialect = get_dialect(table.dialect)
     if dialect.name == "mysql":
-        return _mysql_statements(entry) if not table.is_view else f"{table.name}: MySQL cannot comment a view"
+        return _mysql_statements(entry, undo) if not table.is_view else f"{table.name}: MySQL cannot comment a view"
     if dialect.style is not CommentStyle.COMMENT_ON:
         if dialect.ctas_statements is None or table.is_view:
             return (
@@ -334,22 +382,34 @@ def _statements(entry: _Table) -> list[str] | str:
                 " document its file in place"
             )
         table = dataclasses.replace(table, comment_on=True)
+
+    def literal(text: str, old: str | None) -> str | None:
+        return dialect.literal(text) if not undo else None if old is None else dialect.literal(old)
+
     out = []
     if entry.description is not None:
-        out.append(comment_on_table(table, dialect.literal(entry.description), update=entry.update))
+        out.append(comment_on_table(table, literal(entry.description, entry.old), update=entry.update))
     for wanted in entry.columns:
-        out.append(comment_on_column(table, wanted.column, dialect.literal(wanted.text), update=wanted.update))
+        lit = literal(wanted.text, wanted.old)
+        out.append(comment_on_column(table, wanted.column, lit, update=wanted.update))
     return out
 
 
-def _mysql_statements(entry: _Table) -> list[str]:
+def _mysql_statements(entry: _Table, undo: bool = False) -> list[str]:
     """``ALTER TABLE t COMMENT = '…'``, and one ``ALTER TABLE`` that restates each column's latest
-    definition with its comment (MySQL sets a column's comment no other way)."""
-    literal = get_dialect("mysql").literal
+    definition with its comment (MySQL sets a column's comment no other way). ``undo``: the same
+    with the comments each has now (none: an empty one)."""
+    dialect = get_dialect("mysql")
+
+    def literal(text: str, old: str | None) -> str:
+        return dialect.literal(text) if not undo else dialect.no_comment if old is None else dialect.literal(old)
+
     name = entry.table.name_source
-    out = [f"ALTER TABLE {name} COMMENT = {literal(entry.description)};"] if entry.description is not None else []
+    out = []
+    if entry.description is not None:
+        out.append(f"ALTER TABLE {name} COMMENT = {literal(entry.description, entry.old)};")
     if entry.columns:
-        changes = [f"MODIFY COLUMN {restated(w.column, w.source, literal(w.text))}" for w in entry.columns]
+        changes = [f"MODIFY COLUMN {restated(w.column, w.source, literal(w.text, w.old))}" for w in entry.columns]
         out.append(f"ALTER TABLE {name}\n  " + ",\n  ".join(changes) + ";")
     return out
 
@@ -467,7 +527,7 @@ NEW_NAME = "document_comments"
 def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     """The name the folder's next migration takes in its own scheme, for a migration that
     documents the tables (``--to FOLDER``); None when its names follow none that is known."""
-    names = [p.name for p in sql_files(folder) if not p.name.lower().endswith(".down.sql")]
+    names = [p.name for p in sql_files(folder)]
     if not names:
         return None
     last = names[-1]
@@ -489,12 +549,72 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
 
 
 LIQUIBASE_NOTE = "a Liquibase changeset: include it in the changelog, unless that includes the folder (includeAll)"
-_LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.IGNORECASE)
 
 
-def header_for(folder_texts: Sequence[str], target: Path) -> str:
-    """What the new file must start with for its tool: Liquibase's formatted SQL (when the files
-    beside it are) wants its first line and a changeset."""
-    if any(_LIQUIBASE.match(text) for text in folder_texts):
-        return f"--liquibase formatted sql\n\n--changeset sqlscribe:{target.stem}\n"
-    return ""
+@dataclass(frozen=True)
+class MigrationTool:
+    """A migration tool whose files hold more than statements: what a new migration starts with
+    (``{name}``: the file's name without ``.sql``), and where the statements that undo it go: after
+    the line ``down`` (dbmate, goose and sql-migrate run what follows it to roll back), or, where
+    ``down`` is empty, each line marked with ``undo_prefix`` (Liquibase's ``--rollback``)."""
+
+    name: str
+    marks: re.Pattern[str]  # what its files say
+    up: str
+    down: str = ""
+    undo_prefix: str = ""
+
+
+LIQUIBASE = MigrationTool(
+    "liquibase",
+    re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.IGNORECASE),
+    "--liquibase formatted sql\n\n--changeset sqlscribe:{name}\n",
+    undo_prefix="--rollback ",
+)
+TOOLS = (
+    LIQUIBASE,
+    MigrationTool(
+        "dbmate", re.compile(r"^[ \t]*--[ \t]*migrate:up\b", re.I | re.M), "-- migrate:up\n", "-- migrate:down\n"
+    ),
+    MigrationTool(
+        "goose", re.compile(r"^[ \t]*--[ \t]*\+goose[ \t]+up\b", re.I | re.M), "-- +goose Up\n", "-- +goose Down\n"
+    ),
+    MigrationTool(
+        "sql-migrate",
+        re.compile(r"^[ \t]*--[ \t]*\+migrate[ \t]+up\b", re.I | re.M),
+        "-- +migrate Up\n",
+        "-- +migrate Down\n",
+    ),
+)
+
+
+def tool_for(folder_texts: Sequence[str]) -> MigrationTool | None:
+    """The tool whose markers the files beside the new one have (``TOOLS``), if any."""
+    return next((tool for tool in TOOLS if any(tool.marks.search(text) for text in folder_texts)), None)
+
+
+def _name(tool: MigrationTool | None) -> str:
+    return "" if tool is None else tool.name
+
+
+def undo_path(target: Path) -> Path | None:
+    """Where a new migration's undo goes in a file of its own: golang-migrate's (and sqlx's) pair
+    ``….up.sql`` and ``….down.sql``; None for any other name."""
+    if not target.name.lower().endswith(".up.sql"):
+        return None
+    return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
+
+
+def _compose(body: str, undo: Sequence[str], tool: MigrationTool | None, target: Path | None) -> tuple[str, str]:
+    """The new migration's text (``body``: its header and statements) as its tool wants it, with
+    ``undo`` (blocks of statements) where the tool keeps it; and the text of its undo file, empty
+    where it has none."""
+    undone = "\n\n".join(undo) + "\n"
+    if tool is None:
+        if target is None or undo_path(target) is None:
+            return body, ""
+        return body, f"-- Undoes {target.name}: the comments it writes taken away, or set back.\n\n{undone}"
+    head = tool.up.format(name=target.stem if target is not None else "document_comments")
+    if tool.down:
+        return f"{head}{body}\n{tool.down}{undone}", ""
+    return head + body + "".join(f"{tool.undo_prefix}{line}\n" for line in undone.splitlines() if line), ""

@@ -193,25 +193,32 @@ def test_a_new_migration_comments_a_folder_and_clickhouse_keeps_its_comments(
     clickhouse: ClickHouse, tmp_path: Path
 ) -> None:
     """`--to` in ClickHouse: ALTER TABLE … MODIFY COMMENT and COMMENT COLUMN, after a folder that
-    renames a column and drops another."""
-    (tmp_path / "V1__page_views.sql").write_text(
+    renames a column and drops another; golang-migrate's .down.sql beside it takes them away."""
+    (tmp_path / "000001_page_views.up.sql").write_text(
         "CREATE TABLE shop.page_views (visit_id UInt64, page String, ms UInt32, junk String)"
         " ENGINE = MergeTree ORDER BY visit_id;\n",
         encoding="utf-8",
     )
-    (tmp_path / "V2__reshape.sql").write_text(
+    (tmp_path / "000002_reshape.up.sql").write_text(
         "ALTER TABLE shop.page_views RENAME COLUMN ms TO duration_ms;\nALTER TABLE shop.page_views DROP COLUMN junk;\n",
         encoding="utf-8",
     )
-    target = tmp_path / "V3__document.sql"
     code, _, err = run(
-        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "clickhouse", "--to", str(target), "--write"
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "clickhouse", "--to", str(tmp_path), "--write"
     )
     assert code == 0, err
-    for name in ("V1__page_views.sql", "V2__reshape.sql", "V3__document.sql"):
+
+    def migrate(name: str) -> None:
         for statement in re.sub(r"(?m)^--.*\n", "", (tmp_path / name).read_text(encoding="utf-8")).split(";\n"):
             if statement.strip():
                 clickhouse.run(statement)
+
+    migrate("000001_page_views.up.sql")
+    migrate("000002_reshape.up.sql")
+    before = clickhouse.show_create("page_views")
+    migrate("000003_document_comments.up.sql")
     got = clickhouse.comments("page_views")
     assert got.description == "Page views, one row per page view."
     assert set(got.columns) == {"visit_id", "page", "duration_ms"}
+    migrate("000003_document_comments.down.sql")
+    assert clickhouse.comments("page_views") == TableDocs(None, {}) and clickhouse.show_create("page_views") == before

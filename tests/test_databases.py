@@ -540,3 +540,62 @@ def test_a_live_databases_missing_comments_go_into_a_new_migration(pg: str, tmp_
     assert code == 0, out + err
     code, _, err = run("document", pg, str(tmp_path / "V1__shop.sql"), "--backend", "heuristic", "--to", str(tmp_path))
     assert code == 2 and "not both" in err
+
+
+def test_a_live_databases_new_migration_in_dbmates_form_is_undone_by_its_down_section(pg: str, tmp_path: Path) -> None:
+    """In a dbmate folder the new migration has its up and down sections; PostgreSQL runs the up
+    section, then the down section leaves every comment as the database had it: those added are
+    gone, the one replaced (--overwrite-existing) is back."""
+    (tmp_path / "20240101000000_shop.sql").write_text("-- migrate:up\nSELECT 1;\n\n-- migrate:down\n", encoding="utf-8")
+    before = comments(pg)
+    code, _, err = run(
+        "document", pg, "--backend", "heuristic", "--to", str(tmp_path), "--write", "--overwrite-existing"
+    )
+    assert code == 0, err
+    (written,) = [p for p in tmp_path.iterdir() if p.name != "20240101000000_shop.sql"]
+    up, down = written.read_text(encoding="utf-8").split("-- migrate:down\n")
+    assert up.startswith("-- migrate:up\n-- Comments for the tables and columns of ")
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(up.encode())
+    after = comments(pg)
+    assert len(after) > len(before) and after["shop.orders.total_cents"] != before["shop.orders.total_cents"]
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(down.encode())
+    assert comments(pg) == before
+
+
+def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: str, tmp_path: Path) -> None:
+    """`--to` a golang-migrate folder writes the .up.sql and the .down.sql that undoes it; the
+    folder's own .down.sql files are no step of its schema."""
+    (tmp_path / "000001_init.up.sql").write_text(
+        "CREATE SCHEMA gm;\nCREATE TABLE gm.accounts (id bigserial PRIMARY KEY, email text NOT NULL, plan text);\n"
+        "COMMENT ON COLUMN gm.accounts.plan IS 'Billing plan: free, pro or team.';\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "000001_init.down.sql").write_text("DROP SCHEMA gm CASCADE;\n", encoding="utf-8")
+    (tmp_path / "000002_rename.up.sql").write_text(
+        "ALTER TABLE gm.accounts RENAME COLUMN email TO login_email;\n", encoding="utf-8"
+    )
+    (tmp_path / "000002_rename.down.sql").write_text(
+        "ALTER TABLE gm.accounts RENAME COLUMN login_email TO email;\n", encoding="utf-8"
+    )
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(tmp_path), "--write")
+    assert code == 0, err
+    assert "wrote" in err and "000003_document_comments.down.sql, which undoes it" in err
+    query = (
+        "SELECT coalesce(a.attname, c.relname), d.description FROM pg_description d"
+        " JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass"
+        " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0"
+        " WHERE c.relnamespace = 'gm'::regnamespace"
+    )
+    with psycopg.connect(pg, autocommit=True) as conn:
+        for name in ("000001_init.up.sql", "000002_rename.up.sql"):
+            conn.execute((tmp_path / name).read_text(encoding="utf-8").encode())
+        before = dict(conn.execute(query.encode()).fetchall())
+        conn.execute((tmp_path / "000003_document_comments.up.sql").read_text(encoding="utf-8").encode())
+        documented = dict(conn.execute(query.encode()).fetchall())
+        conn.execute((tmp_path / "000003_document_comments.down.sql").read_text(encoding="utf-8").encode())
+        undone = dict(conn.execute(query.encode()).fetchall())
+    assert before == {"plan": "Billing plan: free, pro or team."}
+    assert set(documented) == {"accounts", "id", "login_email", "plan"} and documented["plan"] == before["plan"]
+    assert undone == before

@@ -104,3 +104,22 @@ async def test_a_migration_offers_the_source_action_that_runs_it(client: Languag
     other = (TMP / "schema.sql").as_uri()  # no version in its name: no such action
     editor.open(other, "CREATE TABLE u (b INTEGER);\n")
     assert not [a for a in await editor.code_actions(other, 0, only=["source"]) if "migrations" in (a.kind or "")]
+
+
+async def test_golang_migrate_gets_the_down_file_that_undoes_the_new_migration(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "duckdb"})
+    (tmp_path / "000001_init.up.sql").write_text("CREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    (tmp_path / "000001_init.down.sql").write_text("DROP TABLE t;\n", encoding="utf-8")
+    result = await document(client, tmp_path.as_uri())
+    assert result["problems"] == [] and result["statements"] == 2, result
+    assert result["file"].endswith("/000002_document_comments.up.sql")
+    assert result["undo"].endswith("/000002_document_comments.down.sql")
+    kinds = [type(c).__name__ for c in editor.applied[0].document_changes or []]
+    assert kinds == ["CreateFile", "TextDocumentEdit", "CreateFile", "TextDocumentEdit"]
+    con = duckdb.connect()
+    con.execute((tmp_path / "000001_init.up.sql").read_text(encoding="utf-8"))
+    con.execute((tmp_path / "000002_document_comments.up.sql").read_text(encoding="utf-8"))
+    assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 't'").fetchall() != [(None,)]
+    con.execute((tmp_path / "000002_document_comments.down.sql").read_text(encoding="utf-8"))
+    assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 't'").fetchall() == [(None,)]
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 't'").fetchall() == [(None,)]

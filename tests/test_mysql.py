@@ -352,3 +352,48 @@ def test_a_live_mysql_databases_missing_comments_go_into_a_new_migration(my: str
         assert _COMMENTS.sub("", shown(my, table)) == _COMMENTS.sub("", text)
     code, out, err = run("document", "--check", my)
     assert code == 0, out + err
+    # Its .down.sql restates each column as the server defined it: every table as it was.
+    undo = (tmp_path / "000002_document_comments.down.sql").read_text(encoding="utf-8")
+    with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+        for statement in re.sub(r"(?m)^--.*\n", "", undo).split(";\n"):
+            if statement.strip():
+                cur.execute(statement)
+    assert {t: shown(my, t) for t in before} == before
+
+
+def test_a_goose_migrations_down_section_sets_mariadbs_tables_back(my: str, tmp_path: Path) -> None:
+    """In a goose folder the new migration has its Down section; in MariaDB it restates each column
+    as the folder left it, so that after Up and Down the tables are byte for byte as before (the
+    comment --overwrite-existing replaced is back, those added are gone)."""
+    (tmp_path / "00001_init.sql").write_text(
+        "-- +goose Up\n"
+        "CREATE TABLE members (\n"
+        "  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+        "  handle VARCHAR(40) NOT NULL UNIQUE COMMENT 'Shown on posts',\n"
+        "  karma INT DEFAULT 0 CHECK (karma >= -100)\n"
+        ") ENGINE=InnoDB COMMENT='Forum members';\n\n"
+        "-- +goose Down\n"
+        "DROP TABLE members;\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--to", str(tmp_path), "--write", "--overwrite-existing"
+    )
+    assert code == 0, err
+    (new,) = [p for p in tmp_path.iterdir() if p.name != "00001_init.sql"]
+    database = my.split("/")[3].split("?")[0]
+    socket = my.split("unix_socket=")[1]
+
+    def migrate(text: str) -> None:
+        with pymysql.connect(unix_socket=socket, user="root", database=database) as conn, conn.cursor() as cur:
+            for statement in re.sub(r"(?m)^--.*\n", "", text).split(";\n"):
+                if statement.strip():
+                    cur.execute(statement)
+
+    migrate((tmp_path / "00001_init.sql").read_text(encoding="utf-8").split("-- +goose Down")[0])
+    before = shown(my, "members")
+    up, down = new.read_text(encoding="utf-8").split("-- +goose Down\n")
+    migrate(up)
+    assert comments(my)["members.handle"] != "Shown on posts" and "members.karma" in comments(my)
+    migrate(down)
+    assert shown(my, "members") == before

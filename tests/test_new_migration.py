@@ -258,21 +258,23 @@ def test_each_dialect_writes_statements_that_parse_and_read_back(
 ) -> None:
     folder = tmp_path / "m"
     folder.mkdir()
-    (folder / "V1__t.sql").write_text(create + "\n", encoding="utf-8")
-    target = folder / "V2__docs.sql"
+    (folder / "000001_t.up.sql").write_text(create + "\n", encoding="utf-8")
+    target = folder / "000002_docs.up.sql"
     code, _, err = run(
         "document", str(folder), "--backend", "heuristic", "--dialect", dialect, "--to", str(target), "--write"
     )
     assert code == 0, err
     written = target.read_text(encoding="utf-8")
-    body = written.split("\n\n", 1)[1]
-    statements = [s for s in body.split(";\n") if s.strip()]
-    assert len(statements) == len(expected) - (dialect == "mysql")
+    undo = (folder / "000002_docs.down.sql").read_text(encoding="utf-8")  # golang-migrate's pair
+    statements = [s for s in written.split("\n\n", 1)[1].split(";\n") if s.strip()]
+    undoing = [s for s in undo.split("\n\n", 1)[1].split(";\n") if s.strip()]
+    assert len(statements) == len(undoing) == len(expected) - (dialect == "mysql")
     for part in expected:
         assert part in written, written
-    for statement in statements:
+    for statement in statements + undoing:
         sqlglot.parse_one(statement, read=dialect)  # sqlglot reads each
     assert read_back(written, dialect) == {("t", None), ("t", "a"), ("t", "b")}
+    assert read_back(undo, dialect) == set()  # each comment taken away
     code, out, err = run("document", str(folder), "--dialect", dialect, "--check")
     assert code == 0, out + err
 
@@ -435,3 +437,150 @@ def test_each_table_is_asked_for_by_the_names_the_folder_ends_up_giving_it(tmp_p
     assert back(answer).docs.columns == {"id": "Id.", "amt": "Spend."}
     added = plans[1].todo[0][1]  # the ALTER that adds note, before the rename
     assert names.ask(added)[0].table.name == "sales.clients" and names.ask(added)[0].columns == ("note",)
+
+
+# A migration in each tool's own form: the undo, where the tool keeps it, drops what the migration
+# creates (or, for a rename, names it back).
+_FORMS = {
+    "dbmate": ("-- migrate:up\n{up}\n-- migrate:down\n{down}", "-- migrate:down"),
+    "goose": ("-- +goose Up\n-- +goose StatementBegin\n{up}\n-- +goose StatementEnd\n\n-- +goose Down\n{down}", None),
+    "sql-migrate": ("-- +migrate Up\n{up}\n\n-- +migrate Down\n{down}", None),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(_FORMS))
+def test_what_a_migration_runs_only_to_roll_back_is_no_part_of_the_schema(tmp_path: Path, tool: str) -> None:
+    """dbmate, goose and sql-migrate keep a migration's undo in its file after a marker line: a
+    DROP TABLE or a RENAME there is not what the folder leaves, and a table created there is none
+    to document (not in a folder run, not in --check, not in the editor's window)."""
+    form = _FORMS[tool][0]
+    first = form.format(
+        up="CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR);", down="DROP TABLE customers;"
+    )
+    second = form.format(
+        up="DROP TABLE legacy;\nALTER TABLE customers RENAME COLUMN email TO email_address;",
+        down="CREATE TABLE legacy (id INTEGER);\nALTER TABLE customers RENAME COLUMN email_address TO email;",
+    )
+    parsed = parse_sql(second, "postgres")
+    assert parsed.tables == [] and [c.kind for c in parsed.schema_changes] == ["drop table", "rename column"]
+    down_at = second.index("CREATE TABLE legacy")
+    assert parse_sql(second, "postgres", window=(down_at, len(second))).tables == []  # the editor's read
+    (tmp_path / "20240101000000_customers.sql").write_text(first, encoding="utf-8")
+    (tmp_path / "20240102000000_legacy.sql").write_text(second, encoding="utf-8")
+    assert [t.name for t in parse_sql(first, "postgres").tables] == ["customers"]
+    code, out, _ = run("document", str(tmp_path), "--check", "--dialect", "postgres")
+    assert code == 1 and "table customers: no description; 2 of 2 columns" in out and "legacy" not in out
+    target = tmp_path / "20240103000000_docs.sql"
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(target), "--write")
+    assert code == 0, err
+    assert read_back(target.read_text(encoding="utf-8"), "postgres") == {
+        ("customers", None),
+        ("customers", "id"),
+        ("customers", "email_address"),  # named as the up sections leave it
+    }
+    code, out, err = run("document", str(tmp_path), "--check", "--dialect", "postgres")
+    assert code == 0, out + err
+
+
+def test_undo_files_are_no_step_of_the_folder(tmp_path: Path) -> None:
+    """golang-migrate's .down.sql and Flyway's U2__ files run only to roll back: no earlier table,
+    no later drop, no part of the new migration, and no name for the next one."""
+    (tmp_path / "000001_users.up.sql").write_text("CREATE TABLE users (id INTEGER, email VARCHAR);\n", encoding="utf-8")
+    (tmp_path / "000001_users.down.sql").write_text("DROP TABLE users;\n", encoding="utf-8")
+    (tmp_path / "000002_drop_old.up.sql").write_text("ALTER TABLE users DROP COLUMN email;\n", encoding="utf-8")
+    (tmp_path / "000002_drop_old.down.sql").write_text(
+        "ALTER TABLE users ADD COLUMN email VARCHAR;\nCREATE TABLE restored (x INTEGER);\n", encoding="utf-8"
+    )
+    (tmp_path / "U2__undo.sql").write_text("CREATE TABLE flyway_undo (x INTEGER);\n", encoding="utf-8")
+    assert next_name(tmp_path) == "000003_document_comments.up.sql"
+    code, out, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "restored" not in out and "flyway_undo" not in out and "users.email" not in out
+    assert "+COMMENT ON COLUMN users.id IS" in out
+    assert "of 000001_users.up.sql to 000002_drop_old.up.sql that" in out
+    (tmp_path / "000003_document_comments.down.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(tmp_path))
+    assert code == 2 and "000003_document_comments.down.sql: exists" in err  # never one half of a pair
+
+
+_TOOL_FILES = {
+    "dbmate": ("-- migrate:up\n{up}\n-- migrate:down\n{down}", "20240101000000_init.sql"),
+    "goose": ("-- +goose Up\n{up}\n-- +goose Down\n{down}", "00001_init.sql"),
+    "sql-migrate": ("-- +migrate Up\n{up}\n-- +migrate Down\n{down}", "1_init.sql"),
+    "liquibase": ("--liquibase formatted sql\n\n--changeset ana:1\n{up}\n--rollback {down}", "V1__init.sql"),
+    "golang-migrate": ("{up}", "000001_init.up.sql"),
+    "flyway": ("{up}", "V1__init.sql"),
+}
+
+
+def _up_and_down(tool: str, path: Path) -> tuple[str, str]:
+    """What the tool runs to migrate with the file, and what to roll it back."""
+    text = path.read_text(encoding="utf-8")
+    if tool == "liquibase":
+        lines = text.splitlines(keepends=True)
+        down = "".join(line.removeprefix("--rollback ") for line in lines if line.startswith("--rollback "))
+        return "".join(line for line in lines if not line.startswith("--rollback ")), down
+    if tool == "flyway":
+        return text, ""
+    if tool == "golang-migrate":
+        return text, path.with_name(path.name.replace(".up.sql", ".down.sql")).read_text(encoding="utf-8")
+    marker = {"dbmate": "-- migrate:down\n", "goose": "-- +goose Down\n", "sql-migrate": "-- +migrate Down\n"}[tool]
+    up, down = text.split(marker)
+    return up, down
+
+
+@pytest.mark.parametrize("tool", sorted(_TOOL_FILES))
+def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comments_back(
+    tmp_path: Path, tool: str
+) -> None:
+    """The new migration is written as the folder's tool wants its files (dbmate's, goose's and
+    sql-migrate's sections, Liquibase's changeset and --rollback lines, golang-migrate's .up.sql
+    and .down.sql), and its undo, run in DuckDB, leaves every comment as it was: taken away where
+    there was none, the replaced one set back."""
+    form, name = _TOOL_FILES[tool]
+    (tmp_path / name).write_text(
+        form.format(
+            up="CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR);\n"
+            "COMMENT ON TABLE customers IS 'People.';\n"
+            "COMMENT ON COLUMN customers.email IS 'Where the invoices go.';",
+            down="DROP TABLE customers;",
+        ),
+        encoding="utf-8",
+    )
+    if tool == "golang-migrate":
+        (tmp_path / "000001_init.down.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
+    argv = ["document", str(tmp_path), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(tmp_path)]
+    code, _, err = run(*argv, "--overwrite-existing", "--write")
+    assert code == 0, err
+    (new,) = [p for p in tmp_path.iterdir() if p.name != name and not p.name.endswith(".down.sql")]
+    con = duckdb.connect()
+
+    def comments() -> dict[str, str | None]:
+        described = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal").fetchall()
+        columns = con.execute(
+            "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal"
+        ).fetchall()
+        return {**dict(described), **dict(columns)}
+
+    con.execute(_up_and_down(tool, tmp_path / name)[0])
+    before = comments()
+    assert before == {"customers": "People.", "customers.id": None, "customers.email": "Where the invoices go."}
+    up, down = _up_and_down(tool, new)
+    con.execute(up)
+    documented = comments()
+    assert documented["customers"] == "Customers, one row per customer." and all(documented.values())
+    if tool == "flyway":  # Flyway's undo (U files) is a paid edition's: none is written
+        assert sorted(p.name for p in tmp_path.iterdir()) == [name, new.name]
+        return
+    con.execute(down)
+    assert comments() == before
+    if tool == "liquibase":
+        assert new.read_text(encoding="utf-8").startswith(
+            f"--liquibase formatted sql\n\n--changeset sqlscribe:{new.stem}"
+        )
+    elif tool != "golang-migrate":
+        assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Comments for")
+    code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")  # its undo is no comment
+    assert code == 0, out + err

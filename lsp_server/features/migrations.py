@@ -4,9 +4,9 @@ The editor's side of ``sqlscribe document FOLDER --to FOLDER``: every SQL file o
 planned as the command line plans it (each ALTER with the tables before it, each file with what the
 files after it comment), open files as the editor holds them, unsaved edits included; their tables
 go to the model together (`Engine.generate_many`), and what they lack comes back as one workspace
-edit that creates the folder's next migration (``new_migration.next_name``), which the editor
-shows and can undo. The applied migrations are not touched. Cancel (through the progress token)
-stops the model and creates nothing.
+edit that creates the folder's next migration (``new_migration.next_name``; for golang-migrate
+the ``.down.sql`` that undoes it too), which the editor shows and can undo. The applied migrations
+are not touched. Cancel (through the progress token) stops the model and creates nothing.
 
 Arguments: the folder (a URI or a path; a file inside it will do); then optionally
 ``{"workDoneToken": …}``.
@@ -37,6 +37,7 @@ from sqlscribe.new_migration import (
     new_migration,
     next_name,
     summary,
+    undo_path,
 )
 
 MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
@@ -66,9 +67,22 @@ def _folder(given: object) -> Path | None:
     return path if path.is_dir() else None
 
 
+def _nothing(*, cancelled: bool = False, problems: list[str], notes: list[str]) -> dict[str, object]:
+    """The command's result when it created no file."""
+    return {
+        "file": None,
+        "undo": None,
+        "statements": 0,
+        "tables": [],
+        "cancelled": cancelled,
+        "problems": problems,
+        "notes": notes,
+    }
+
+
 def _refused(ls: SqlscribeServer, message: str) -> dict[str, object]:
     ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
-    return {"file": None, "statements": 0, "tables": [], "cancelled": False, "problems": [message], "notes": []}
+    return _nothing(problems=[message], notes=[])
 
 
 def _plan(folder: Path, buffers: dict[str, str], dialect: str | None, overwrite: bool) -> tuple[Path, list[FilePlan]]:
@@ -124,7 +138,7 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
             answer.add_done_callback(_retrieved)
     if progress.cancelled:
         progress.end("Cancelled; nothing created")
-        return {"file": None, "statements": 0, "tables": [], "cancelled": True, "problems": [], "notes": []}
+        return _nothing(cancelled=True, problems=[], notes=[])
     given = iter(results)
     outcomes = [finish_file(plan, given, apply=False) for plan in plans]
     problems = [message for outcome in outcomes for message in outcome.errors]
@@ -140,10 +154,13 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     uri = from_fs_path(str(target.absolute())) or target.absolute().as_uri()
     if not migration.text:
         progress.end("Nothing to document")
-        return {"file": None, "statements": 0, "tables": [], "cancelled": False, "problems": problems, "notes": notes}
-    change = YamlChange(target, "", migration.text, created=True)
+        return _nothing(problems=problems, notes=notes)
+    changes = [YamlChange(target, "", migration.text, created=True)]
+    undo = undo_path(target) if migration.undo else None
+    if undo is not None:  # golang-migrate's .down.sql
+        changes.append(YamlChange(undo, "", migration.undo, created=True))
     result = await ls.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=files_edit(ls, [change], {}), label=f"sqlscribe: {target.name}")
+        types.ApplyWorkspaceEditParams(edit=files_edit(ls, changes, {}), label=f"sqlscribe: {target.name}")
     )
     if not result.applied:
         problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
@@ -153,8 +170,10 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     for message in problems:
         ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
     tables = [t.name for t in migration.tables]
+    undone = from_fs_path(str(undo.absolute())) if undo is not None and result.applied else None
     return {
         "file": uri if result.applied else None,
+        "undo": undone,
         "statements": migration.statements if result.applied else 0,
         "tables": tables if result.applied else [],
         "cancelled": False,

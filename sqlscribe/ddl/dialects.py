@@ -55,6 +55,9 @@ class Dialect:
     # {column} and {lit}. Empty where the dialect has no such statement (MySQL's and Hive's redefine
     # the column, type and all).
     ctas_statements: tuple[str, str] | None = None
+    # The literal that takes a comment away, where a statement sets it (a migration's undo): NULL
+    # removes it; where the syntax wants a string, an empty one is no comment.
+    no_comment: str = "NULL"
 
     def readable(self, text: str) -> str:
         """The text as a comment written in this dialect reads back: a string literal holds any
@@ -93,10 +96,10 @@ _SPARK_CTAS = ("COMMENT ON TABLE {table} IS {lit};", "ALTER TABLE {table} ALTER 
 DIALECTS: dict[str, Dialect] = {
     "postgres": Dialect("postgres", CommentStyle.COMMENT_ON),
     "duckdb": Dialect("duckdb", CommentStyle.COMMENT_ON),
-    "oracle": Dialect("oracle", CommentStyle.COMMENT_ON, view_keyword="TABLE"),
+    "oracle": Dialect("oracle", CommentStyle.COMMENT_ON, view_keyword="TABLE", no_comment="''"),
     "trino": Dialect("trino", CommentStyle.COMMENT_ON),
     "redshift": Dialect("redshift", CommentStyle.COMMENT_ON),
-    "teradata": Dialect("teradata", CommentStyle.COMMENT_ON),
+    "teradata": Dialect("teradata", CommentStyle.COMMENT_ON, no_comment="''"),
     "tsql": Dialect("tsql", CommentStyle.COMMENT_ON, extended_properties=True, string_prefix="N"),
     "mysql": Dialect(
         "mysql",
@@ -104,6 +107,7 @@ DIALECTS: dict[str, Dialect] = {
         table_clause=" COMMENT={lit}",
         column_comment_before=frozenset({"REFERENCES", "CHECK", "CONSTRAINT"}),
         views=False,
+        no_comment="''",
     ),
     "clickhouse": Dialect(
         "clickhouse",
@@ -112,6 +116,7 @@ DIALECTS: dict[str, Dialect] = {
         column_comment_before=frozenset({"CODEC", "TTL", "PRIMARY", "PRIMARY KEY", "SETTINGS"}),
         table_clause_last=True,
         views=False,
+        no_comment="''",
         ctas_statements=(
             "ALTER TABLE {table} MODIFY COMMENT {lit};",
             "ALTER TABLE {table} COMMENT COLUMN {column} {lit};",
@@ -123,6 +128,7 @@ DIALECTS: dict[str, Dialect] = {
         table_clause=" COMMENT {lit}",
         table_clause_after_using=True,
         ctas_statements=_SPARK_CTAS,
+        no_comment="''",
     ),
     "spark": Dialect(
         "spark",
@@ -130,6 +136,7 @@ DIALECTS: dict[str, Dialect] = {
         table_clause=" COMMENT {lit}",
         table_clause_after_using=True,
         ctas_statements=_SPARK_CTAS,
+        no_comment="''",
     ),
     "hive": Dialect("hive", CommentStyle.INLINE, table_clause=" COMMENT {lit}"),
     "snowflake": Dialect(
@@ -137,6 +144,7 @@ DIALECTS: dict[str, Dialect] = {
         CommentStyle.INLINE,
         table_clause=" COMMENT = {lit}",
         column_comment_after_type=True,
+        no_comment="''",
         ctas_statements=("COMMENT ON TABLE {table} IS {lit};", "COMMENT ON COLUMN {table}.{column} IS {lit};"),
     ),
     "bigquery": Dialect(

@@ -138,27 +138,30 @@ def _options_edit(options_open: int | None, separator: str, insert_at: int, lit:
 _OPTIONS_CLAUSE = " OPTIONS(description={lit})"
 
 
-def comment_on_table(table: Table, lit: str, *, update: bool = False) -> str:
+def comment_on_table(table: Table, lit: str | None, *, update: bool = False) -> str:
     """The statement that comments a table, in dialects that comment with statements (and for a
     table made from a query where comments are clauses: ``Dialect.ctas_statements``). ``update``:
-    the table has a comment already (SQL Server updates an extended property; it adds none twice)."""
+    the table has a comment already (SQL Server updates an extended property; it adds none twice).
+    ``lit`` None: the statement that takes its comment away (a migration's undo)."""
     dialect = get_dialect(table.dialect)
-    if table.comment_on and dialect.ctas_statements:
-        return dialect.ctas_statements[0].format(table=table.name_source, lit=lit)
     if dialect.extended_properties:
         return _extended_property(table, None, lit, update=update)
+    lit = dialect.no_comment if lit is None else lit
+    if table.comment_on and dialect.ctas_statements:
+        return dialect.ctas_statements[0].format(table=table.name_source, lit=lit)
     kind = {"view": dialect.view_keyword, "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
     if table.foreign:
         kind = "FOREIGN TABLE"  # PostgreSQL's COMMENT ON TABLE is for tables; a foreign table has its own
     return f"COMMENT ON {kind} {table.name_source} IS {lit};"
 
 
-def comment_on_column(table: Table, col: Column, lit: str, *, update: bool = False) -> str:
+def comment_on_column(table: Table, col: Column, lit: str | None, *, update: bool = False) -> str:
     dialect = get_dialect(table.dialect)
-    if table.comment_on and dialect.ctas_statements:
-        return dialect.ctas_statements[1].format(table=table.name_source, column=col.name_source, lit=lit)
     if dialect.extended_properties:
         return _extended_property(table, col, lit, update=update)
+    lit = dialect.no_comment if lit is None else lit
+    if table.comment_on and dialect.ctas_statements:
+        return dialect.ctas_statements[1].format(table=table.name_source, column=col.name_source, lit=lit)
     return f"COMMENT ON COLUMN {table.name_source}.{col.name_source} IS {lit};"
 
 
@@ -172,8 +175,9 @@ def comment_statements(table: Table, docs: TableDocs, *, overwrite: bool = False
     return out
 
 
-def _extended_property(table: Table, col: Column | None, lit: str, *, update: bool = False) -> str:
-    """SQL Server's ``MS_Description``, which SSMS, Azure Data Studio and the catalog views read.
+def _extended_property(table: Table, col: Column | None, lit: str | None, *, update: bool = False) -> str:
+    """SQL Server's ``MS_Description``, which SSMS, Azure Data Studio and the catalog views read
+    (``lit`` None: the property dropped).
 
     A table named without a schema is taken to live in ``dbo``, the default schema.
     """
@@ -185,6 +189,8 @@ def _extended_property(table: Table, col: Column | None, lit: str, *, update: bo
     where = "".join(
         f", @level{n}type = N'{kind}', @level{n}name = {dialect.literal(name)}" for n, (kind, name) in enumerate(levels)
     )
+    if lit is None:
+        return f"EXEC sys.sp_dropextendedproperty @name = N'MS_Description'{where};"
     procedure = "sp_updateextendedproperty" if update else "sp_addextendedproperty"
     return f"EXEC sys.{procedure} @name = N'MS_Description', @value = {lit}{where};"
 

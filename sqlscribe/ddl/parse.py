@@ -211,8 +211,38 @@ def _blank_copy_data(text: str) -> str:
     return _COPY_DATA.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + re.sub(r"[^\r\n]", " ", m.group(1)), text)
 
 
+# Migration tools that keep a migration's undo in its own file, after a marker line: dbmate's
+# ``-- migrate:down``, goose's ``-- +goose Down``, sql-migrate's ``-- +migrate Down``. What follows
+# the marker (up to an up marker) runs only to roll the migration back: it is not the schema the
+# file leaves, and a DROP TABLE there drops nothing that later files or a new migration see.
+_SECTION = re.compile(
+    r"^[ \t]*--[ \t]*(?:migrate:(?P<dbmate>up|down)|\+(?:goose|migrate)[ \t]+(?P<annotated>up|down))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def down_sections(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a migration's undo (``_SECTION``): each from its marker to the next up
+    marker or the end."""
+    if not any(word in text for word in ("migrate", "goose", "MIGRATE", "GOOSE", "Migrate", "Goose")):
+        return []
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for marker in _SECTION.finditer(text):
+        down = (marker["dbmate"] or marker["annotated"]).lower() == "down"
+        if down and opened is None:
+            opened = marker.start()
+        elif not down and opened is not None:
+            spans.append((opened, marker.start()))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(text)))
+    return spans
+
+
 def _blank_non_sql(text: str, dialect: str, window: tuple[int, int] | None) -> tuple[str, list[int]]:
-    """Blank what a script holds besides SQL (in the window only): GO lines, COPY data.
+    """Blank what a script holds besides SQL (in the window only): GO lines, COPY data, and what
+    runs only to undo a migration (``down_sections``).
 
     Offsets are kept. Returns the text to tokenize and where the GO lines were.
     """
@@ -222,6 +252,10 @@ def _blank_non_sql(text: str, dialect: str, window: tuple[int, int] | None) -> t
         blanked, breaks = blank_batch_separators(part)
     else:
         blanked, breaks = _blank_copy_data(part), []
+    for lo, hi in down_sections(text):
+        lo, hi = max(lo, start) - start, min(hi, stop) - start
+        if lo < hi:
+            blanked = blanked[:lo] + re.sub(r"[^\r\n]", " ", blanked[lo:hi]) + blanked[hi:]
     if blanked is part:
         return text, []
     return text[:start] + blanked + text[stop:], [start + b for b in breaks]
