@@ -564,6 +564,95 @@ def test_a_live_databases_new_migration_in_dbmates_form_is_undone_by_its_down_se
     assert comments(pg) == before
 
 
+TOOLS = Path(__file__).parent / "tools"  # migration tools from npm, exact versions in its package.json
+
+
+@pytest.fixture(scope="module")
+def dbmate() -> str:
+    """dbmate's own binary (npm's dbmate package)."""
+    npm = shutil.which("npm")
+    assert npm is not None, "npm is needed to install dbmate for the tests (Node.js 20+)"
+    installed = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True, text=True, timeout=600
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return str(TOOLS / "node_modules" / ".bin" / "dbmate")
+
+
+def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: str, tmp_path: Path) -> None:
+    """A dbmate project documented with `--to`: dbmate itself applies the folder, then the new
+    migration (which it would refuse without its `-- migrate:up`), and `dbmate rollback` runs its
+    down section, which leaves the comments as they were. The folder's own down sections (a DROP
+    TABLE each) are not read as its schema."""
+    folder = tmp_path / "db" / "migrations"
+    folder.mkdir(parents=True)
+    (folder / "20240101000000_create_customers.sql").write_text(
+        "-- migrate:up\nCREATE TABLE customers (id bigserial PRIMARY KEY, mail text NOT NULL, plan text);\n"
+        "COMMENT ON COLUMN customers.plan IS 'Billing plan: free, pro or team.';\n\n"
+        "-- migrate:down\nDROP TABLE customers;\n",
+        encoding="utf-8",
+    )
+    (folder / "20240102000000_create_orders.sql").write_text(
+        "-- migrate:up\nCREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers (id),"
+        " total_cents integer NOT NULL);\nALTER TABLE customers RENAME COLUMN mail TO email;\n\n"
+        "-- migrate:down\nALTER TABLE customers RENAME COLUMN email TO mail;\nDROP TABLE orders;\n",
+        encoding="utf-8",
+    )
+    name = f"dbmate_{os.urandom(4).hex()}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}".encode())
+    url = server.replace("/postgres?", f"/{name}?")
+    host, port = url.split("host=")[1].split("&port=")
+    env = {**os.environ, "DATABASE_URL": f"postgres://sqlscribe@/{name}?host={host}&port={port}&sslmode=disable"}
+
+    def run_dbmate(*args: str) -> str:
+        done = subprocess.run(
+            [dbmate, "--migrations-dir", str(folder), "--no-dump-schema", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    query = (
+        "SELECT c.relname || coalesce('.' || a.attname, ''), d.description FROM pg_description d"
+        " JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass"
+        " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0"
+        " WHERE c.relnamespace = 'public'::regnamespace"
+    )
+    try:
+        run_dbmate("up")
+        with psycopg.connect(url) as conn:
+            before = dict(conn.execute(query.encode()).fetchall())
+        code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
+        assert code == 0, err
+        (new,) = [p for p in folder.iterdir() if not p.name.startswith("2024")]
+        assert "Applying: " + new.name in run_dbmate("up")
+        with psycopg.connect(url) as conn:
+            documented = dict(conn.execute(query.encode()).fetchall())
+        assert set(documented) == {
+            "customers",
+            "customers.id",
+            "customers.email",  # as the folder leaves it
+            "customers.plan",
+            "orders",
+            "orders.id",
+            "orders.customer_id",
+            "orders.total_cents",
+        }
+        assert documented["customers.plan"] == before["customers.plan"] == "Billing plan: free, pro or team."
+        assert "Rolling back: " + new.name in run_dbmate("rollback")
+        with psycopg.connect(url) as conn:
+            assert dict(conn.execute(query.encode()).fetchall()) == before
+        code, out, err = run("document", str(folder), "--check")
+        assert code == 0, out + err
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)".encode())
+
+
 def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: str, tmp_path: Path) -> None:
     """`--to` a golang-migrate folder writes the .up.sql and the .down.sql that undoes it; the
     folder's own .down.sql files are no step of its schema."""
