@@ -647,8 +647,8 @@ def _write_new_migration(
 ) -> NewMigration | None:
     """Write (or print the diff of) the new migration that comments what ``outcomes`` want (or
     holds the statements a ``database`` lacks); None when it could not be made."""
+    from sqlscribe.liquibase import changelog_for
     from sqlscribe.new_migration import (
-        LIQUIBASE_NOTE,
         NewMigrationError,
         database_migration,
         new_migration,
@@ -673,17 +673,25 @@ def _write_new_migration(
         print(f"sqlscribe: nothing to document; {target} not written", file=sys.stderr)
         return migration
     undo = undo_path(target) if migration.undo else None
+    changelog, by_hand = changelog_for(target) if migration.liquibase else (None, None)
     for path, text in [(target, migration.text), *([(undo, migration.undo)] if undo else [])]:
         if write:
             write_atomically(path, text, FileEncoding())
         else:
             _print_diff("", text, str(path), new_file=True)
+    if changelog is not None:
+        if write:
+            write_atomically(changelog.path, changelog.new, FileEncoding())
+        else:
+            _print_diff(changelog.old, changelog.new, str(changelog.path))
     verb = "wrote" if write else "would write"
     print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
     if undo:
         print(f"sqlscribe: {verb} {undo}, which undoes it", file=sys.stderr)
-    if migration.liquibase:
-        print(f"{target}: {LIQUIBASE_NOTE}", file=sys.stderr)
+    if changelog is not None:
+        print(f"sqlscribe: {verb} {changelog.path}, which includes it", file=sys.stderr)
+    if by_hand is not None:
+        print(f"{target}: {by_hand}", file=sys.stderr)
     return migration
 
 

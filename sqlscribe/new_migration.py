@@ -548,9 +548,6 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     return None
 
 
-LIQUIBASE_NOTE = "a Liquibase changeset: include it in the changelog, unless that includes the folder (includeAll)"
-
-
 @dataclass(frozen=True)
 class MigrationTool:
     """A migration tool whose files hold more than statements: what a new migration starts with

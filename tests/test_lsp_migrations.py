@@ -123,3 +123,32 @@ async def test_golang_migrate_gets_the_down_file_that_undoes_the_new_migration(c
     con.execute((tmp_path / "000002_document_comments.down.sql").read_text(encoding="utf-8"))
     assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 't'").fetchall() == [(None,)]
     assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 't'").fetchall() == [(None,)]
+
+
+async def test_liquibases_changelog_includes_the_new_changeset_as_the_editor_holds_it(
+    client: LanguageClient, tmp_path: Path
+):
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "V1__init.sql").write_text(
+        "--liquibase formatted sql\n\n--changeset ana:1\nCREATE TABLE t (a INTEGER);\n", encoding="utf-8"
+    )
+    changelog = tmp_path / "changelog.xml"
+    saved = '<databaseChangeLog>\n    <include file="changes/V1__init.sql" relativeToChangelogFile="true"/>\n'
+    changelog.write_text(saved + "</databaseChangeLog>\n", encoding="utf-8")
+    unsaved = saved + '    <include file="seed.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n'
+    editor.open(changelog.as_uri(), unsaved, "xml")  # open, with an include not yet saved
+    result = await document(client, changes.as_uri())
+    assert result["problems"] == [] and result["notes"] == [], result
+    assert result["file"].endswith("/changes/V2__document_comments.sql")
+    (edit,) = [
+        c
+        for c in editor.applied[0].document_changes or []
+        if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == changelog.as_uri()
+    ]
+    assert edit.text_document.version == 1  # the version the edit was made against
+    assert editor.texts[changelog.as_uri()] == (
+        saved + '    <include file="changes/V2__document_comments.sql" relativeToChangelogFile="true"/>\n'
+        '    <include file="seed.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n'
+    )

@@ -29,9 +29,9 @@ from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
+from sqlscribe.liquibase import changelog_for
 from sqlscribe.migrations import plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
-    LIQUIBASE_NOTE,
     FinalNames,
     NewMigrationError,
     new_migration,
@@ -148,7 +148,11 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     except NewMigrationError as error:
         progress.end("Nothing created")
         return _refused(ls, f"{target.name}: {error}")
-    notes = [*migration.notes, *([LIQUIBASE_NOTE] if migration.liquibase else [])]
+    # the open documents as they are now: a changelog open in the editor is edited as it holds it,
+    # and the edit names that version
+    held = {uri: (doc.version, str(doc.source)) for uri, doc in ls.workspace.text_documents.items()}
+    changelog, note = changelog_for(target, ls.open_texts()) if migration.liquibase and migration.text else (None, None)
+    notes = [*migration.notes, *([note] if note else [])]
     for note in notes:
         ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {note}"))
     uri = from_fs_path(str(target.absolute())) or target.absolute().as_uri()
@@ -159,8 +163,10 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     undo = undo_path(target) if migration.undo else None
     if undo is not None:  # golang-migrate's .down.sql
         changes.append(YamlChange(undo, "", migration.undo, created=True))
+    if changelog is not None:  # Liquibase's, which must include it
+        changes.append(YamlChange(changelog.path, changelog.old, changelog.new))
     result = await ls.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=files_edit(ls, changes, {}), label=f"sqlscribe: {target.name}")
+        types.ApplyWorkspaceEditParams(edit=files_edit(ls, changes, held), label=f"sqlscribe: {target.name}")
     )
     if not result.applied:
         problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")

@@ -1,0 +1,117 @@
+"""A new changeset in a folder of Liquibase formatted SQL (`document --to`) is included in the
+changelog that includes the folder's files, as that changelog writes its includes; the XML or
+YAML parser then reads the changelog with the one include more, right after the last of the
+folder's. A changelog whose includeAll takes the folder is left alone."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from in_process import run
+
+from sqlscribe.liquibase import ChangelogError, include_new_file
+
+CHANGESET = "--liquibase formatted sql\n\n--changeset ana:{n}\nCREATE TABLE t{n} (id INTEGER, label VARCHAR);\n"
+
+XML = """<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog
+    xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog
+        http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
+    <include file="changes/V1__init.sql" relativeToChangelogFile="true"/>
+    <include file="db/changelog/changes/V2__more.sql"/>
+    <include file="other/V9__elsewhere.sql" relativeToChangelogFile="true"/>
+</databaseChangeLog>
+"""
+
+YAML = """databaseChangeLog:
+  # the shop's schema
+  - include:
+      file: changes/V1__init.sql
+      relativeToChangelogFile: true
+  - include:
+      file: changes/V2__more.sql
+      relativeToChangelogFile: true
+  - changeSet:
+      id: tag-1
+      author: ana
+      changes:
+        - tagDatabase:
+            tag: v1
+"""
+
+
+def _project(tmp_path: Path, changelog: str, name: str) -> tuple[Path, Path]:
+    """A Maven layout: src/main/resources/db/changelog/{name} and its changes/ folder."""
+    root = tmp_path / "src" / "main" / "resources" / "db" / "changelog"
+    changes = root / "changes"
+    changes.mkdir(parents=True)
+    for n, file in ((1, "V1__init.sql"), (2, "V2__more.sql")):
+        (changes / file).write_text(CHANGESET.format(n=n), encoding="utf-8")
+    (root / name).write_bytes(changelog.encode("utf-8"))
+    return changes, root / name
+
+
+def _xml_includes(path: Path) -> list[str]:
+    return [e.get("file", "") for e in ET.parse(path).getroot() if e.tag.endswith("}include")]
+
+
+def test_an_xml_changelog_includes_the_new_changeset_after_the_folders_last(tmp_path: Path) -> None:
+    changes, changelog = _project(tmp_path, XML, "db.changelog-master.xml")
+    argv = ["document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes)]
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert changelog.read_text(encoding="utf-8") == XML  # a diff only
+    assert '+    <include file="db/changelog/changes/V3__document_comments.sql"/>' in out
+    assert f"would write {changelog}, which includes it" in err
+    code, _, err = run(*argv, "--write")
+    assert code == 0, err
+    assert _xml_includes(changelog) == [
+        "changes/V1__init.sql",
+        "db/changelog/changes/V2__more.sql",
+        "db/changelog/changes/V3__document_comments.sql",  # the way V2's include names it
+        "other/V9__elsewhere.sql",
+    ]
+    assert (changes / "V3__document_comments.sql").read_text(encoding="utf-8").startswith("--liquibase formatted sql")
+    assert "include it in the changelog" not in err
+
+
+def test_a_yaml_changelog_gets_an_item_like_the_last_one_and_keeps_its_line_ends(tmp_path: Path) -> None:
+    changes, changelog = _project(tmp_path, YAML.replace("\n", "\r\n"), "db.changelog-master.yaml")
+    code, _, err = run(
+        "document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes), "--write"
+    )
+    assert code == 0, err
+    data = changelog.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout, as it was
+    items = yaml.safe_load(data)["databaseChangeLog"]
+    assert [list(item) for item in items] == [["include"], ["include"], ["include"], ["changeSet"]]
+    assert items[2]["include"] == {"file": "changes/V3__document_comments.sql", "relativeToChangelogFile": True}
+    assert "  - include:\r\n      file: changes/V3__document_comments.sql\r\n" in data.decode()
+
+
+def test_include_all_needs_nothing_and_no_changelog_is_said(tmp_path: Path) -> None:
+    included = (
+        YAML.split("  - include:")[0] + "  - includeAll:\n      path: changes/\n      relativeToChangelogFile: true\n"
+    )
+    changes, changelog = _project(tmp_path / "a", included, "db.changelog-master.yaml")
+    assert include_new_file(changes / "V3__x.sql", sorted(changes.iterdir())) is None
+    code, _, err = run(
+        "document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes), "--write"
+    )
+    assert code == 0 and "include it" not in err and "which includes it" not in err, err
+    assert changelog.read_text(encoding="utf-8") == included
+    alone = tmp_path / "b" / "changes"
+    alone.mkdir(parents=True)
+    (alone / "V1__init.sql").write_text(CHANGESET.format(n=1), encoding="utf-8")
+    (alone.parent / ".git").mkdir()  # a repository's root: no changelog is looked for above it
+    with pytest.raises(ChangelogError, match="no changelog"):
+        include_new_file(alone / "V2__x.sql", [alone / "V1__init.sql"])
+    code, _, err = run(
+        "document", str(alone), "--backend", "heuristic", "--dialect", "postgres", "--to", str(alone), "--write"
+    )
+    assert code == 0 and "a Liquibase changeset: include it in the changelog (no changelog" in err, err
