@@ -29,7 +29,16 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlscribe import __version__
-from sqlscribe.ddl import Column, Comment, SchemaChange, Table, get_dialect, parse_sql, wanted_comments
+from sqlscribe.ddl import (
+    Column,
+    Comment,
+    ForeignKey,
+    SchemaChange,
+    Table,
+    get_dialect,
+    parse_sql,
+    wanted_comments,
+)
 from sqlscribe.ddl.dialects import CommentStyle
 from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
@@ -120,6 +129,7 @@ class _Named:
     name: str
     source: str
     owners: list[tuple[Table, Column]]
+    former: list[str] = dataclasses.field(default_factory=list)  # the names it had before (renamed)
 
 
 @dataclass
@@ -128,6 +138,7 @@ class _Live:
     source: str
     members: list[Table]  # its CREATE and the ALTERs that define its columns
     columns: dict[str, _Named]  # by lower-case name now, in the order of their last definitions
+    former: list[str] = dataclasses.field(default_factory=list)  # the names it had before (renamed)
 
 
 def _replay(files: Iterable[tuple[Sequence[Table], Sequence[SchemaChange]]]) -> list[_Live]:
@@ -161,19 +172,50 @@ def _replay(files: Iterable[tuple[Sequence[Table], Sequence[SchemaChange]]]) -> 
 class FinalNames:
     """What each statement's table and columns are called once the last file has run (every later
     RENAME followed), so that the model documents V1's ``amt`` as the ``total_amount`` a later
-    migration renamed it, which is what the new migration comments. ``ask`` gives the request to
-    send and the way back to the statement's own names."""
+    migration renamed it, which is what the new migration comments; the tables a statement
+    references and those shown beside it are named as they end up too, so that no comment names
+    a table by a name it no longer has. ``ask`` gives the request to send and the way back to the
+    statement's own names."""
 
     def __init__(self, plans: Sequence[FilePlan]) -> None:
         self._tables: dict[int, tuple[str, str]] = {}
         self._columns: dict[int, dict[str, tuple[str, str]]] = {}
+        # a name a table had before a rename (short, lower case) -> the table, where only one had it
+        self._former: dict[str, _Live | None] = {}
         worked = (([p.parsed.tables[i] for i, _ in p.work], p.parsed.schema_changes) for p in plans)
-        for entry in _replay(worked):
+        live = _replay(worked)
+        self._now = {_key(entry.name)[-1]: entry for entry in live}
+        current = set(self._now)
+        for entry in live:
             for member in entry.members:
                 self._tables[id(member)] = (entry.name, entry.source)
             for named in entry.columns.values():
                 for owner, col in named.owners:
                     self._columns.setdefault(id(owner), {})[col.name] = (named.name, named.source)
+            for former in entry.former:
+                short = _key(former)[-1]
+                if short not in current:  # a name taken again names the table that has it now
+                    self._former[short] = entry if short not in self._former else None
+
+    def _table_now(self, name: str) -> _Live | None:
+        """The table a statement names ``name``, as it ends up: one renamed from it, else the one
+        of that name; None when none (or several were renamed from it)."""
+        short = _key(name)[-1]
+        return self._former[short] if short in self._former else self._now.get(short)
+
+    def _name_now(self, name: str) -> str:
+        """``name`` as the table it names ends up named (qualified as ``name`` is)."""
+        now = self._table_now(name)
+        if now is None:
+            return name
+        return now.name if "." in name else _key(now.name)[-1]
+
+    def _reference(self, fk: ForeignKey, own: Callable[[str], str]) -> ForeignKey:
+        """A foreign key with its columns (``own``) and the table and columns it references named
+        as they end up."""
+        target = self._table_now(fk.ref_table)
+        ref_columns = fk.ref_columns if target is None else tuple(_column_now(target, c) for c in fk.ref_columns)
+        return ForeignKey(tuple(own(c) for c in fk.columns), self._name_now(fk.ref_table), ref_columns)
 
     def ask(self, request: DocRequest) -> tuple[DocRequest, Callable[[Generated], Generated]]:
         """The request with the names as they end up, and what maps its answer back."""
@@ -181,19 +223,37 @@ class FinalNames:
         name, source = self._tables.get(id(table), (table.name, table.name_source))
         columns = self._columns.get(id(table), {})
         renamed = {c.name: columns[c.name] for c in table.columns if columns.get(c.name, (c.name,))[0] != c.name}
-        if name == table.name and not renamed:
+
+        def own(column: str) -> str:
+            return renamed.get(column, (column,))[0]
+
+        inline = {c.name: self._reference(c.references, own) for c in table.columns if c.references is not None}
+        foreign_keys = [self._reference(fk, own) for fk in table.foreign_keys]
+        neighbours = tuple(self._name_now(n) for n in request.context.neighbours)
+        if (
+            name == table.name
+            and not renamed
+            and foreign_keys == table.foreign_keys
+            and all(inline[c.name] == c.references for c in table.columns if c.references is not None)
+            and neighbours == request.context.neighbours
+        ):
             return request, _same
         copy = dataclasses.replace(
             table,
             name=name,
             name_source=source,
             columns=[
-                dataclasses.replace(c, name=renamed[c.name][0], name_source=renamed[c.name][1])
-                if c.name in renamed
-                else c
+                dataclasses.replace(
+                    c,
+                    name=own(c.name),
+                    name_source=renamed[c.name][1] if c.name in renamed else c.name_source,
+                    references=inline.get(c.name),
+                )
                 for c in table.columns
             ],
+            foreign_keys=foreign_keys,
         )
+        context = dataclasses.replace(request.context, neighbours=neighbours)
         asked = tuple(renamed.get(n, (n, n))[0] for n in request.columns)
         back = {new: old for old, (new, _) in renamed.items()}
 
@@ -201,7 +261,16 @@ class FinalNames:
             docs = TableDocs(generated.docs.description, {back.get(k, k): v for k, v in generated.docs.columns.items()})
             return dataclasses.replace(generated, docs=docs)
 
-        return dataclasses.replace(request, table=copy, columns=asked), restore
+        return dataclasses.replace(request, table=copy, columns=asked, context=context), restore
+
+
+def _column_now(entry: _Live, name: str) -> str:
+    """A column of the table ``entry`` as it ends up, given a name it had."""
+    lowered = name.lower()
+    if lowered in entry.columns:
+        return entry.columns[lowered].name
+    found = [named.name for named in entry.columns.values() if lowered in (f.lower() for f in named.former)]
+    return found[0] if len(found) == 1 else name
 
 
 def _same(generated: Generated) -> Generated:
@@ -216,12 +285,14 @@ def _follow_change(live: list[_Live], entry: _Live, change: SchemaChange) -> Non
     if change.kind == "drop table":
         live.remove(entry)
     elif change.kind == "rename table" and change.new and change.new_source:
+        entry.former.append(entry.name)
         entry.name, entry.source = _renamed(entry.name, entry.source, change.new, change.new_source)
     elif change.kind == "drop column" and change.column:
         entry.columns.pop(change.column.lower(), None)
     elif change.kind == "rename column" and change.column and change.new and change.new_source:
         moved = entry.columns.pop(change.column.lower(), None)
         if moved is not None:
+            moved.former.append(moved.name)
             moved.name, moved.source = change.new, change.new_source
             entry.columns[change.new.lower()] = moved
 

@@ -6,6 +6,7 @@ real PostgreSQL server, MariaDB and ClickHouse do in their own test modules."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import sqlite3
@@ -19,7 +20,7 @@ from in_process import run
 from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
 from sqlscribe.docs import TableDocs
-from sqlscribe.generate import Generated
+from sqlscribe.generate import Context, Generated
 from sqlscribe.migrations import later_comments, plan_in_folder
 from sqlscribe.new_migration import FinalNames, next_name, read_back, restated
 
@@ -584,3 +585,37 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
         assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Comments for")
     code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")  # its undo is no comment
     assert code == 0, out + err
+
+
+def test_references_and_neighbours_are_named_as_the_folder_ends_up_naming_them(tmp_path: Path) -> None:
+    """A comment written for the schema as it ends up names no table by a name it no longer has:
+    the model is shown the table a foreign key references, and the tables beside it, renamed."""
+    (tmp_path / "V1__init.sql").write_text(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR);\n"
+        "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers (id));\n"
+        "CREATE TABLE lines (order_id INTEGER, sku VARCHAR, FOREIGN KEY (order_id) REFERENCES orders (order_id));\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "V2__rename.sql").write_text(
+        "ALTER TABLE customers RENAME TO clients;\nALTER TABLE clients RENAME COLUMN id TO client_id;\n"
+        "ALTER TABLE orders RENAME COLUMN order_id TO id;\n",
+        encoding="utf-8",
+    )
+    plans = [plan_in_folder(path, path.read_text(encoding="utf-8"), "postgres") for path in sorted(tmp_path.iterdir())]
+    names = FinalNames(plans)
+    orders = next(r for _, r in plans[0].todo if r.table.name == "orders")
+    lines = next(r for _, r in plans[0].todo if r.table.name == "lines")
+    sent, _ = names.ask(dataclasses.replace(orders, context=Context(("customers", "lines"))))
+    reference = next(c.references for c in sent.table.columns if c.name == "customer_id")
+    assert reference is not None and (reference.ref_table, reference.ref_columns) == ("clients", ("client_id",))
+    assert sent.context.neighbours == ("clients", "lines")
+    written = next(c.references for c in orders.table.columns if c.name == "customer_id")
+    assert written is not None and written.ref_table == "customers"  # the statement's own, unchanged
+    sent, _ = names.ask(lines)  # its own columns keep their names; the key it references is renamed
+    assert [(fk.columns, fk.ref_table, fk.ref_columns) for fk in sent.table.foreign_keys] == [
+        (("order_id",), "orders", ("id",))
+    ]
+    code, out, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(tmp_path))
+    assert code == 0, err
+    assert "COMMENT ON COLUMN orders.customer_id IS 'Reference to the client (clients.client_id).';" in out
+    assert "customers" not in out.split("\n", 4)[4]  # past the header, which names the files
