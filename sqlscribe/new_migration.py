@@ -44,7 +44,7 @@ from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
-from sqlscribe.migrations import sql_files
+from sqlscribe.migrations import is_undo_name, sql_files
 
 
 class NewMigrationError(Exception):
@@ -667,10 +667,18 @@ def _name(tool: MigrationTool | None) -> str:
 
 def undo_path(target: Path) -> Path | None:
     """Where a new migration's undo goes in a file of its own: golang-migrate's (and sqlx's) pair
-    ``….up.sql`` and ``….down.sql``; None for any other name."""
-    if not target.name.lower().endswith(".up.sql"):
-        return None
-    return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
+    ``….up.sql`` and ``….down.sql``; Flyway's ``U8__….sql`` for ``V8__….sql`` where the folder
+    keeps undo migrations (Flyway's paid editions run them); None for any other name."""
+    if target.name.lower().endswith(".up.sql"):
+        return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
+    if _FLYWAY.fullmatch(target.name):
+        try:
+            kept = any(is_undo_name(p.name) and p.name[0] in "uU" for p in target.parent.iterdir())
+        except OSError:
+            kept = False
+        if kept:
+            return target.with_name(("U" if target.name[0] == "V" else "u") + target.name[1:])
+    return None
 
 
 def _compose(body: str, undo: Sequence[str], tool: MigrationTool | None, target: Path | None) -> tuple[str, str]:

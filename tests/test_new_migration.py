@@ -21,7 +21,7 @@ from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import Context, Generated
-from sqlscribe.migrations import later_comments, plan_in_folder
+from sqlscribe.migrations import is_undo_name, later_comments, plan_in_folder
 from sqlscribe.new_migration import FinalNames, next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
@@ -513,6 +513,7 @@ _TOOL_FILES = {
     "liquibase": ("--liquibase formatted sql\n\n--changeset ana:1\n{up}\n--rollback {down}", "V1__init.sql"),
     "golang-migrate": ("{up}", "000001_init.up.sql"),
     "flyway": ("{up}", "V1__init.sql"),
+    "flyway-undo": ("{up}", "V1__init.sql"),  # a folder with undo migrations (U1__init.sql)
 }
 
 
@@ -527,6 +528,8 @@ def _up_and_down(tool: str, path: Path) -> tuple[str, str]:
         return text, ""
     if tool == "golang-migrate":
         return text, path.with_name(path.name.replace(".up.sql", ".down.sql")).read_text(encoding="utf-8")
+    if tool == "flyway-undo":
+        return text, path.with_name("U" + path.name[1:]).read_text(encoding="utf-8")
     marker = {"dbmate": "-- migrate:down\n", "goose": "-- +goose Down\n", "sql-migrate": "-- +migrate Down\n"}[tool]
     up, down = text.split(marker)
     return up, down
@@ -552,10 +555,12 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
     )
     if tool == "golang-migrate":
         (tmp_path / "000001_init.down.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
+    if tool == "flyway-undo":
+        (tmp_path / "U1__init.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
     argv = ["document", str(tmp_path), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(tmp_path)]
     code, _, err = run(*argv, "--overwrite-existing", "--write")
     assert code == 0, err
-    (new,) = [p for p in tmp_path.iterdir() if p.name != name and not p.name.endswith(".down.sql")]
+    (new,) = [p for p in tmp_path.iterdir() if p.name != name and not is_undo_name(p.name)]
     con = duckdb.connect()
 
     def comments() -> dict[str, str | None]:
@@ -581,7 +586,7 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
         assert new.read_text(encoding="utf-8").startswith(
             f"--liquibase formatted sql\n\n--changeset sqlscribe:{new.stem}"
         )
-    elif tool != "golang-migrate":
+    elif tool not in ("golang-migrate", "flyway-undo"):
         assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Comments for")
     code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")  # its undo is no comment
     assert code == 0, out + err
