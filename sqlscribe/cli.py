@@ -32,8 +32,10 @@ from sqlscribe.migrations import (
     forget,
     in_version_order,
     is_undo_name,
+    layout,
     plan_in_folder,
     steady_files,
+    step_name,
 )
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
@@ -203,7 +205,9 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 generated = DBT_OUTPUTS if "dbt_project.yml" in files else set()
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated)
+                dirs[:] = sorted(
+                    (d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated), key=in_version_order
+                )
                 for name in sorted(files, key=in_version_order):
                     if name.lower().endswith(SQL_SUFFIXES):
                         yield Path(root) / name
@@ -622,12 +626,11 @@ def _new_migration_path(
     for path in [target, *([undo] if undo else [])]:
         if path.exists():
             raise UsageError(f"{path}: exists; --to writes a new file (name the next migration)")
-    if not target.parent.is_dir():
+    folder, inner = layout(target)
+    if not (target.parent.is_dir() or (inner is not None and folder.is_dir())):  # a migration's new folder
         raise UsageError(f"{target.parent}: no such folder")
-    here = target.parent.resolve()
-    after = [
-        f for f in files if f.parent.resolve() == here and in_version_order(f.name) > in_version_order(target.name)
-    ]
+    here, order = folder.resolve(), in_version_order(step_name(target))
+    after = [f for f in files if layout(f)[0].resolve() == here and in_version_order(step_name(f)) > order]
     if after:
         raise UsageError(
             f"{target}: sorts before {after[0]}, which it documents, so a migration tool would run it first;"
@@ -676,6 +679,7 @@ def _write_new_migration(
     changelog, by_hand = changelog_for(target) if migration.liquibase else (None, None)
     for path, text in [(target, migration.text), *([(undo, migration.undo)] if undo else [])]:
         if write:
+            path.parent.mkdir(exist_ok=True)  # a migration that is a folder of its own (Prisma's)
             write_atomically(path, text, FileEncoding())
         else:
             _print_diff("", text, str(path), new_file=True)

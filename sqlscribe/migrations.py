@@ -45,46 +45,101 @@ _FLYWAY_UNDO = re.compile(r"[uU]\d+(?:[._]\d+)*__")
 
 
 def is_undo_name(name: str) -> bool:
-    """Whether a file's name is that of a migration's undo (``_FLYWAY_UNDO``, ``.down.sql``)."""
-    return name.lower().endswith(".down.sql") or _FLYWAY_UNDO.match(name) is not None
+    """Whether a file's name is that of a migration's undo (``_FLYWAY_UNDO``, ``.down.sql``, and
+    Diesel's ``down.sql`` in a migration's own folder)."""
+    lowered = name.lower()
+    return lowered.endswith(".down.sql") or lowered == "down.sql" or _FLYWAY_UNDO.match(name) is not None
 
 
-_Entry = tuple[tuple[str | int, ...], str, str]  # order, name, path
-_LISTINGS: dict[str, tuple[int, list[_Entry]]] = {}
+# A migration that is a folder of its own, named with its version: Prisma's
+# ``20240131120000_init/migration.sql``, Diesel's ``2024-01-31-120000_init/up.sql``.
+_STEP_FOLDER = re.compile(r"\d[\d-]*_\w")
+
+
+def layout(path: Path) -> tuple[Path, str | None]:
+    """Where the migrations a file is one of are listed: its folder, or, where each migration is a
+    folder of its own (``_STEP_FOLDER``) holding a file of this name, the folder above it, with
+    that name (the file each of its migrations holds)."""
+    parent = path.parent
+    if _STEP_FOLDER.match(parent.name) and not is_migration_name(path.name):
+        return parent.parent, path.name
+    return parent, None
+
+
+def step_name(path: Path) -> str:
+    """The name a migration's place in its folder is read from: the file's, or its own folder's."""
+    return path.parent.name if layout(path)[1] else path.name
+
+
+_Entry = tuple[tuple[str | int, ...], str, str]  # order, name (the file's, or its folder's), path
+_LISTINGS: dict[tuple[str, str | None], tuple[int, list[_Entry]]] = {}
 # A folder whose mtime is this recent may change again within the same tick of its clock (git's
 # "racy" files): its listing is not kept.
 _RACY_NS = 2_000_000_000
 
 
-def _listing(folder: Path) -> list[_Entry] | None:
+def _listing(folder: Path, inner: str | None = None) -> list[_Entry] | None:
     """The SQL files of ``folder`` in version order, undo files left out (``is_undo_name``), kept
     while the folder's mtime holds (each file of a folder asks for it: once per folder rather than
-    once per file); None when it cannot be listed."""
-    known = _LISTINGS.get(str(folder))
+    once per file); None when it cannot be listed. With ``inner``: the file of that name in each of
+    its migrations' own folders (``layout``), kept only within a command-line run (a file added to
+    a folder there changes no mtime of ``folder``)."""
+    known = _LISTINGS.get((str(folder), inner))
     if known is not None and _STEADY is not None:
         return known[1]  # a command-line run: its own writes replace files (a new one: ``forget``)
     try:
         stamp = os.stat(folder).st_mtime_ns
-        if known is not None and known[0] == stamp:
+        if known is not None and known[0] == stamp and inner is None:
             return known[1]
         with os.scandir(folder) as entries:
-            listing = [
-                (in_version_order(e.name), e.name, e.path)
-                for e in entries
-                if e.name.lower().endswith(SQL_SUFFIXES) and not is_undo_name(e.name) and e.is_file()
-            ]
+            if inner is None:
+                listing = [
+                    (in_version_order(e.name), e.name, e.path)
+                    for e in entries
+                    if e.name.lower().endswith(SQL_SUFFIXES) and not is_undo_name(e.name) and e.is_file()
+                ]
+            else:
+                listing = [
+                    (in_version_order(e.name), e.name, os.path.join(e.path, inner))
+                    for e in entries
+                    if _STEP_FOLDER.match(e.name) and os.path.isfile(os.path.join(e.path, inner))
+                ]
     except OSError:
         return None
     listing.sort(key=lambda e: e[0])
     if time.time_ns() - stamp > _RACY_NS or _STEADY is not None:
-        _LISTINGS[str(folder)] = (stamp, listing)
+        _LISTINGS[str(folder), inner] = (stamp, listing)
     return listing
 
 
 def sql_files(folder: Path) -> list[Path]:
-    """The SQL files of ``folder`` in version order, but undo files (its listing, kept while it is
-    unchanged); empty when it cannot be listed."""
-    return [Path(path) for _, _, path in _listing(folder) or []]
+    """The migrations of ``folder`` in version order: its SQL files but undo files (its listing,
+    kept while it is unchanged), or, where it holds none and its migrations are folders of their
+    own, the file they hold (``inner_name``); empty when it cannot be listed."""
+    listing = _listing(folder)
+    if not listing:
+        inner = inner_name(folder)
+        listing = _listing(folder, inner) if inner else listing
+    return [Path(path) for _, _, path in listing or []]
+
+
+def inner_name(folder: Path) -> str | None:
+    """The name of the SQL file that most of ``folder``'s migration folders hold (Prisma's
+    ``migration.sql``, Diesel's ``up.sql``), undo files aside; None when it has no such folders."""
+    found: Counter[str] = Counter()
+    try:
+        with os.scandir(folder) as entries:
+            steps = [e.path for e in entries if _STEP_FOLDER.match(e.name) and e.is_dir()]
+        for step in steps:
+            with os.scandir(step) as inside:
+                found.update(
+                    e.name
+                    for e in inside
+                    if e.name.lower().endswith(SQL_SUFFIXES) and not is_undo_name(e.name) and e.is_file()
+                )
+    except OSError:
+        return None
+    return found.most_common(1)[0][0] if found else None
 
 
 _STEADY: dict[str, tuple[int, int]] | None = None
@@ -110,9 +165,10 @@ def forget(path: Path) -> None:
     folder's listing when it is a new file there."""
     if _STEADY is not None:
         _STEADY.pop(os.fspath(path), None)
-        known = _LISTINGS.get(str(path.parent))
-        if known is not None and all(name != path.name for _, name, _ in known[1]):
-            del _LISTINGS[str(path.parent)]
+        folder, inner = layout(path)
+        known = _LISTINGS.get((str(folder), inner))
+        if known is not None and all(name != step_name(path) for _, name, _ in known[1]):
+            del _LISTINGS[str(folder), inner]
 
 
 def _stamp(name: str) -> tuple[int, int]:
@@ -131,10 +187,10 @@ _Sibling = tuple[tuple[str | int, ...], str, tuple[int, int] | str, int]  # orde
 def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_Sibling] | None:
     """The SQL files beside ``path`` before it in version order (or after it), in that order;
     None when the folder cannot be listed."""
-    listing = _listing(path.parent)
+    listing = _listing(*layout(path))
     if listing is None:
         return None
-    key = in_version_order(path.name)
+    key = in_version_order(step_name(path))
     if before:
         chosen = listing[: bisect.bisect_left(listing, key, key=lambda e: e[0])]
     else:
@@ -177,10 +233,10 @@ class _Read:
 
 
 _READ: dict[tuple[str, str], _Read] = {}
-# (folder, dialect) -> the earlier files last read (path, stamp, where its tables start in the
+# (folder, inner file name, dialect) -> the earlier files last read (path, stamp, where its tables start in the
 # next), their tables, those by short name
 _PREFIX: dict[
-    tuple[str, str],
+    tuple[str, str | None, str],
     tuple[list[tuple[str, tuple[int, int] | str, int]], list[Table], dict[str, list[tuple[int, Table]]]],
 ] = {}
 
@@ -205,7 +261,8 @@ def earlier_tables(
         return []
     # The files read for the file before this one, when they are the first of these (a folder
     # read in order): only the rest is added (else a folder of n files costs n² steps).
-    done, known, by_name = _PREFIX.get((str(path.parent), dialect), ([], [], {}))
+    folder, inner = layout(path)
+    done, known, by_name = _PREFIX.get((str(folder), inner, dialect), ([], [], {}))
     same = next((n for n, (d, s) in enumerate(zip(done, siblings, strict=False)) if d[:2] != (s[1], s[2])), None)
     if same is None:
         same = min(len(done), len(siblings))
@@ -230,7 +287,7 @@ def earlier_tables(
         for table in read.tables:
             by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
             known.append(table)
-    _PREFIX[str(path.parent), dialect] = (done, known, by_name)
+    _PREFIX[str(folder), inner, dialect] = (done, known, by_name)
     return list(known)
 
 
@@ -285,7 +342,7 @@ def later_comments(
     found: set[tuple[str, str | None]] = set()
     tables: dict[str, str] = {}  # a table's short name now -> its name in the file at ``path``
     columns: dict[tuple[str, str], str] = {}  # (that name, a column's name now) -> the column's there
-    versioned = is_migration_name(path.name)
+    versioned = is_migration_name(step_name(path))
     for sibling in siblings:
         read = _LATER.get((sibling[1], dialect))
         if read is None or read.stamp != sibling[2]:
@@ -298,7 +355,7 @@ def later_comments(
         if not read.said and not read.changes:
             continue  # most files: nothing to follow
         before = dict(tables), dict(columns)
-        if read.changes and versioned and is_migration_name(os.path.basename(sibling[1])):
+        if read.changes and versioned and is_migration_name(step_name(Path(sibling[1]))):
             for change in read.changes:
                 _follow(change, tables, columns, found)
         for table, column in read.said:  # said before its renames, or after them
@@ -344,13 +401,13 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     name, reason = detect_dialect(text, str(path))
     if reason != DEFAULT_REASON:
         return name, reason
-    listing = _listing(path.parent)
+    listing = _listing(*layout(path))
     if listing is None:
         return name, reason
-    at = bisect.bisect_left(listing, in_version_order(path.name), key=lambda e: e[0])
+    at = bisect.bisect_left(listing, in_version_order(step_name(path)), key=lambda e: e[0])
     ask = MAX_FILES_ASKED + 1  # the file itself among them
     nearest = [*listing[max(0, at - ask) : at][::-1], *listing[at : at + ask]]  # earlier ones nearest first
-    siblings = [Path(e[2]) for e in nearest if e[1] != path.name][:MAX_FILES_ASKED]
+    siblings = [Path(e[2]) for e in nearest if e[1] != step_name(path)][:MAX_FILES_ASKED]
     votes: Counter[str] = Counter()
     for sibling in siblings:
         shown = _shown_dialect(sibling)

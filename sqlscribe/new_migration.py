@@ -44,7 +44,7 @@ from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
-from sqlscribe.migrations import is_undo_name, sql_files
+from sqlscribe.migrations import is_undo_name, layout, sql_files
 
 
 class NewMigrationError(Exception):
@@ -206,9 +206,9 @@ class FinalNames:
     def _name_now(self, name: str) -> str:
         """``name`` as the table it names ends up named (qualified as ``name`` is)."""
         now = self._table_now(name)
-        if now is None:
-            return name
-        return now.name if "." in name else _key(now.name)[-1]
+        if now is None or _key(now.name)[-1] == _key(name)[-1]:
+            return name  # not renamed: as written
+        return now.name if "." in name else now.name.rsplit(".", 1)[-1]
 
     def _reference(self, fk: ForeignKey, own: Callable[[str], str]) -> ForeignKey:
         """A foreign key with its columns (``own``) and the table and columns it references named
@@ -336,11 +336,16 @@ def new_migration(
                 columns,
             )
         )
-    names = [Path(o.path).name for o in outcomes]
+    names = [_shown(Path(o.path)) for o in outcomes]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
     header = _header(span, "they leave undocumented", overwrite, model)
     tool = tool_for([o.parsed.text for o in outcomes])
     return _write(tables, header, tool, target)
+
+
+def _shown(path: Path) -> str:
+    """A migration's name as the new one's header gives it: its file's, with its own folder's."""
+    return f"{path.parent.name}/{path.name}" if layout(path)[1] else path.name
 
 
 def _said(comment: Comment | None) -> str | None:
@@ -595,13 +600,34 @@ _NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_-])(?P<rest>.+?)(?P<suffix>\.u
 NEW_NAME = "document_comments"
 
 
+# A migration's own folder: Prisma's 20240131120000_name, Diesel's 2024-01-31-120000_name.
+_STEP = re.compile(r"(?P<stamp>\d{14}|\d{4}-\d\d-\d\d-\d{6}|\d+)_(?P<rest>.+)")
+
+
 def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     """The name the folder's next migration takes in its own scheme, for a migration that
-    documents the tables (``--to FOLDER``); None when its names follow none that is known."""
-    names = [p.name for p in sql_files(folder)]
-    if not names:
+    documents the tables (``--to FOLDER``), relative to the folder (``NEW/migration.sql`` where each
+    migration is a folder of its own); None when its names follow none that is known."""
+    files = sql_files(folder)
+    if not files:
         return None
-    last = names[-1]
+    if files[0].parent != folder:  # a folder a migration: the next folder, with the same file
+        step = _STEP.fullmatch(files[-1].parent.name)
+        if step is None:
+            return None
+        stamp = step["stamp"]
+        clock = now or datetime.datetime.now(datetime.UTC)
+        if "-" in stamp:
+            following = clock.strftime("%Y-%m-%d-%H%M%S")
+        elif len(stamp) == 14:
+            following = clock.strftime("%Y%m%d%H%M%S")
+        else:
+            following = str(int(stamp) + 1).zfill(len(stamp))
+        if following <= stamp:  # the last is dated after now: just after it
+            head, digits = stamp[: stamp.rfind("-") + 1], stamp[stamp.rfind("-") + 1 :]
+            following = head + str(int(digits) + 1).zfill(len(digits))
+        return f"{following}_{NEW_NAME}/{files[-1].name}"
+    last = files[-1].name
     flyway = _FLYWAY.fullmatch(last)
     if flyway:
         parts = re.split(r"([._])", flyway["version"])
@@ -667,8 +693,11 @@ def _name(tool: MigrationTool | None) -> str:
 
 def undo_path(target: Path) -> Path | None:
     """Where a new migration's undo goes in a file of its own: golang-migrate's (and sqlx's) pair
-    ``….up.sql`` and ``….down.sql``; Flyway's ``U8__….sql`` for ``V8__….sql`` where the folder
-    keeps undo migrations (Flyway's paid editions run them); None for any other name."""
+    ``….up.sql`` and ``….down.sql``; Diesel's ``up.sql`` and ``down.sql`` in the migration's
+    folder; Flyway's ``U8__….sql`` for ``V8__….sql`` where the folder keeps undo migrations
+    (Flyway's paid editions run them); None for any other name."""
+    if target.name.lower() == "up.sql":
+        return target.with_name("down.sql")
     if target.name.lower().endswith(".up.sql"):
         return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
     if _FLYWAY.fullmatch(target.name):

@@ -152,3 +152,28 @@ async def test_liquibases_changelog_includes_the_new_changeset_as_the_editor_hol
         saved + '    <include file="changes/V2__document_comments.sql" relativeToChangelogFile="true"/>\n'
         '    <include file="seed.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n'
     )
+
+
+async def test_a_prisma_migration_offers_the_next_migration_folder(client: LanguageClient, tmp_path: Path):
+    """Prisma's migrations are folders of their own: the action in one's migration.sql names the
+    next folder, and running it creates that folder's migration.sql."""
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
+    for step, sql in (
+        ("20240101000000_init", 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL);\n'),
+        ("20240102000000_name", 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n'),
+    ):
+        (tmp_path / step).mkdir()
+        (tmp_path / step / "migration.sql").write_text(sql, encoding="utf-8")
+    uri = (tmp_path / "20240102000000_name" / "migration.sql").as_uri()
+    editor.open(uri, 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n')
+    actions = await editor.code_actions(uri, 0, only=["source"])
+    (action,) = [a for a in actions if a.kind == "source.sqlscribe.documentMigrations"]
+    assert action.title.startswith("Document the migrations' missing comments into 2")
+    assert action.title.endswith("_document_comments/migration.sql")
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result["problems"] == [] and result["statements"] == 4, result
+    (new,) = [p for p in tmp_path.iterdir() if p.name.endswith("_document_comments")]
+    written = (new / "migration.sql").read_text(encoding="utf-8")
+    assert 'COMMENT ON COLUMN "User"."name" IS' in written and 'COMMENT ON TABLE "User" IS' in written

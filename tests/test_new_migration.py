@@ -21,7 +21,7 @@ from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
 from sqlscribe.docs import TableDocs
 from sqlscribe.generate import Context, Generated
-from sqlscribe.migrations import is_undo_name, later_comments, plan_in_folder
+from sqlscribe.migrations import is_undo_name, later_comments, plan_in_folder, sql_files
 from sqlscribe.new_migration import FinalNames, next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
@@ -370,12 +370,22 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
         (["20240131120000_init.sql", "20250101000000_more.sql"], "20261207083000_document_comments.sql"),
         (["29990101000000_future.sql"], "29990101000001_document_comments.sql"),  # never before the last
         (["schema.sql", "seed.sql"], None),
+        (  # Prisma: a folder each
+            ["20240101000000_init/migration.sql", "20240102000000_more/migration.sql", "migration_lock.toml"],
+            "20261207083000_document_comments/migration.sql",
+        ),
+        (["29990101000000_future/migration.sql"], "29990101000001_document_comments/migration.sql"),
+        (  # Diesel: a folder each, with up.sql and down.sql
+            ["2024-01-01-000000_users/up.sql", "2024-01-01-000000_users/down.sql"],
+            "2026-12-07-083000_document_comments/up.sql",
+        ),
     ],
 )
 def test_a_folder_given_names_its_next_migration_in_its_own_scheme(
     tmp_path: Path, names: list[str], expected: str | None
 ) -> None:
     for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("SELECT 1;\n", encoding="utf-8")
     now = datetime.datetime(2026, 12, 7, 8, 30, tzinfo=datetime.UTC)
     assert next_name(tmp_path, now) == expected
@@ -624,3 +634,71 @@ def test_references_and_neighbours_are_named_as_the_folder_ends_up_naming_them(t
     assert code == 0, err
     assert "COMMENT ON COLUMN orders.customer_id IS 'Reference to the client (clients.client_id).';" in out
     assert "customers" not in out.split("\n", 4)[4]  # past the header, which names the files
+
+
+_STEPS = {
+    "prisma": ("20240101000000_init", "20240102000000_orders", "migration.sql", None),
+    "diesel": ("2024-01-01-000000_create_customers", "2024-01-02-000000_create_orders", "up.sql", "down.sql"),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(_STEPS))
+def test_migrations_that_are_folders_of_their_own_are_one_folder_of_migrations(tmp_path: Path, tool: str) -> None:
+    """Prisma's 20240101000000_init/migration.sql and Diesel's 2024-01-01-000000_x/up.sql: each
+    migration is a folder, and the folders in order are the migrations. An ALTER knows the table an
+    earlier folder creates, a later folder's comment counts, and `--to` writes the next folder
+    (with Diesel's down.sql, which undoes it); DuckDB runs them all in order."""
+    first, second, inner, undo = _STEPS[tool]
+    for step, up, down in (
+        (first, "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR);\n", "DROP TABLE customers;\n"),
+        (
+            second,
+            "ALTER TABLE customers ADD COLUMN plan VARCHAR;\n"
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER);\n"
+            "COMMENT ON COLUMN customers.email IS 'Where the invoices go.';\n",
+            "DROP TABLE orders;\nALTER TABLE customers DROP COLUMN plan;\n",
+        ),
+    ):
+        (tmp_path / step).mkdir()
+        (tmp_path / step / inner).write_text(up, encoding="utf-8")
+        if undo:
+            (tmp_path / step / undo).write_text(down, encoding="utf-8")
+    (tmp_path / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
+    assert sql_files(tmp_path) == [tmp_path / first / inner, tmp_path / second / inner]
+    later = tmp_path / second / inner
+    altered, orders = plan_in_folder(later, later.read_text(encoding="utf-8"), "duckdb").parsed.tables
+    assert altered.from_alter and altered.base is not None and [c.name for c in altered.base.columns] == ["id", "email"]
+    assert orders.name == "orders" and not orders.from_alter
+    earlier = tmp_path / first / inner
+    (customers,) = plan_in_folder(earlier, earlier.read_text(encoding="utf-8"), "duckdb").parsed.tables
+    assert [c.name for c in customers.columns if c.wants_comment()] == ["id"]  # email: the later folder's comment
+    code, _, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(tmp_path), "--write"
+    )
+    assert code == 0, err
+    (new,) = [p for p in tmp_path.iterdir() if p.is_dir() and p.name not in (first, second)]
+    assert new.name.endswith("_document_comments") and sorted(p.name for p in new.iterdir()) == sorted(
+        [inner, *([undo] if undo else [])]
+    )
+    written = (new / inner).read_text(encoding="utf-8")
+    assert f"of {first}/{inner} to {second}/{inner} that" in written
+    con = duckdb.connect()
+    for step in (first, second, new.name):
+        con.execute((tmp_path / step / inner).read_text(encoding="utf-8"))
+    query = "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal"
+    got = dict(con.execute(query).fetchall())
+    assert all(got.values()) and got["customers.email"] == "Where the invoices go."
+    assert set(got) == {
+        "customers.id",
+        "customers.email",
+        "customers.plan",
+        "orders.id",
+        "orders.customer_id",
+        "orders.total_cents",
+    }
+    if undo:
+        con.execute((new / undo).read_text(encoding="utf-8"))
+        got = dict(con.execute(query).fetchall())
+        assert [k for k, v in got.items() if v] == ["customers.email"]
+    code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")
+    assert code == 0, out + err

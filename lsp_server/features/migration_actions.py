@@ -11,7 +11,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from sqlscribe.migrations import is_migration_name
+from sqlscribe.migrations import is_migration_name, layout, step_name
 from sqlscribe.new_migration import next_name
 
 KIND_MIGRATIONS = types.CodeActionKind.Source + ".sqlscribe.documentMigrations"
@@ -23,13 +23,14 @@ def migrations_action(uri: str) -> types.CodeAction | None:
     no scheme that names its next migration."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
     file = Path(path) if path else None
-    if file is None or not is_migration_name(file.name):
+    if file is None or not is_migration_name(step_name(file)):
         return None
-    name = next_name(file.parent)
+    folder = layout(file)[0]  # its folder, or the one above a migration's own folder (Prisma's)
+    name = next_name(folder)
     if name is None:
         return None
     title = f"Document the migrations' missing comments into {name}"
-    return types.CodeAction(title=title, kind=KIND_MIGRATIONS, data={"kind": "migrations", "folder": str(file.parent)})
+    return types.CodeAction(title=title, kind=KIND_MIGRATIONS, data={"kind": "migrations", "folder": str(folder)})
 
 
 def command_for(action: types.CodeAction) -> types.Command:

@@ -15,6 +15,7 @@ Arguments: the folder (a URI or a path; a file inside it will do); then optional
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
 from sqlscribe.liquibase import changelog_for
-from sqlscribe.migrations import plan_in_folder, read_source, sql_files
+from sqlscribe.migrations import layout, plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
     FinalNames,
     NewMigrationError,
@@ -63,7 +64,11 @@ def _folder(given: object) -> Path | None:
         return None
     path = Path(to_fs_path(given) or given) if "://" in given else Path(given)
     if path.is_file():
-        path = path.parent
+        path = layout(path)[0]  # its folder, or the one above a migration's own folder (Prisma's)
+    elif path.is_dir():
+        files = sql_files(path)
+        if files and layout(files[0])[1] is not None:  # a migration's own folder
+            path = layout(files[0])[0]
     return path if path.is_dir() else None
 
 
@@ -165,9 +170,14 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
         changes.append(YamlChange(undo, "", migration.undo, created=True))
     if changelog is not None:  # Liquibase's, which must include it
         changes.append(YamlChange(changelog.path, changelog.old, changelog.new))
+    made = not target.parent.exists()  # a migration that is a folder of its own (Prisma's): made here,
+    target.parent.mkdir(exist_ok=True)  # as not every client makes the folders of a file it creates
     result = await ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(edit=files_edit(ls, changes, held), label=f"sqlscribe: {target.name}")
     )
+    if made and not result.applied:
+        with contextlib.suppress(OSError):
+            target.parent.rmdir()  # empty: nothing was created in it
     if not result.applied:
         problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
         progress.end("Nothing created")
