@@ -18,7 +18,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sqlscribe.ddl import ParsedFile, Table, detect_dialect, parse_sql, statement_window
-from sqlscribe.migrations import detect_beside, earlier_tables, later_comments
+from sqlscribe.migrations import detect_beside, earlier_tables, later_comments, layout
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -143,7 +143,10 @@ class Documents:
         return [
             other
             for other, snap in self._snapshots.items()
-            if other != uri and snap.beside is not None and (p := _path(other)) is not None and p.parent == path.parent
+            if other != uri
+            and snap.beside is not None
+            and (p := _path(other)) is not None
+            and layout(p)[0] == layout(path)[0]  # one folder of migrations (a folder each: Prisma's)
         ]
 
     async def snapshot(self, uri: str, version: int | None, text: str, dialect: str | None, encoding: str) -> Snapshot:

@@ -327,6 +327,22 @@ async def test_what_a_later_migration_comments_is_not_marked_and_its_edits_are_s
     assert editor.client.diagnostics[uri][0].message == "Column order_id has no comment"
 
 
+async def test_prismas_later_migration_folder_edited_unsaved_changes_the_earlier_ones_hints(editor: Editor):
+    """Where each migration is a folder (Prisma's), the folders in order are the migrations."""
+    folder = TMP / "prisma-later"
+    (folder / "20240101000000_init").mkdir(parents=True)
+    (folder / "20240102000000_docs").mkdir()
+    create = 'CREATE TABLE "Order" ("id" SERIAL NOT NULL, "placedAt" TIMESTAMP(3));\n'
+    first, second = folder / "20240101000000_init" / "migration.sql", folder / "20240102000000_docs" / "migration.sql"
+    first.write_text(create, encoding="utf-8")
+    second.write_text("SELECT 1;\n", encoding="utf-8")
+    editor.open(first.as_uri(), create)
+    await wait_for(lambda: len(editor.client.diagnostics.get(first.as_uri(), [])) == 3)
+    editor.open(second.as_uri(), 'COMMENT ON COLUMN "Order"."placedAt" IS \'When it was placed.\';\n')
+    await wait_for(lambda: len(editor.client.diagnostics[first.as_uri()]) == 2)
+    assert "placedAt" not in " ".join(d.message for d in editor.client.diagnostics[first.as_uri()])
+
+
 async def test_configuration_change_switches_the_backend_once(editor: Editor):
     uri = (TMP / "config.sql").as_uri()
     editor.open(uri, MYSQL)
