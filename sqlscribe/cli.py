@@ -650,13 +650,12 @@ def _write_new_migration(
 ) -> NewMigration | None:
     """Write (or print the diff of) the new migration that comments what ``outcomes`` want (or
     holds the statements a ``database`` lacks); None when it could not be made."""
-    from sqlscribe.liquibase import changelog_for
     from sqlscribe.new_migration import (
         NewMigrationError,
         database_migration,
+        files_of,
         new_migration,
         summary,
-        undo_path,
     )
 
     try:
@@ -675,27 +674,19 @@ def _write_new_migration(
     if not migration.text:
         print(f"sqlscribe: nothing to document; {target} not written", file=sys.stderr)
         return migration
-    undo = undo_path(target) if migration.undo else None
-    changelog, by_hand = changelog_for(target) if migration.liquibase else (None, None)
-    for path, text in [(target, migration.text), *([(undo, migration.undo)] if undo else [])]:
+    changes, by_hand = files_of(migration, target)
+    for change in changes:
         if write:
-            path.parent.mkdir(exist_ok=True)  # a migration that is a folder of its own (Prisma's)
-            write_atomically(path, text, FileEncoding())
+            change.path.parent.mkdir(exist_ok=True)  # a migration that is a folder of its own (Prisma's)
+            write_atomically(change.path, change.new, FileEncoding())
         else:
-            _print_diff("", text, str(path), new_file=True)
-    if changelog is not None:
-        if write:
-            write_atomically(changelog.path, changelog.new, FileEncoding())
-        else:
-            _print_diff(changelog.old, changelog.new, str(changelog.path))
+            _print_diff(change.old, change.new, str(change.path), new_file=change.created)
     verb = "wrote" if write else "would write"
     print(f"sqlscribe: {verb} {target}: {summary(migration)} (model {backend.model_id})", file=sys.stderr)
-    if undo:
-        print(f"sqlscribe: {verb} {undo}, which undoes it", file=sys.stderr)
-    if changelog is not None:
-        print(f"sqlscribe: {verb} {changelog.path}, which includes it", file=sys.stderr)
-    if by_hand is not None:
-        print(f"{target}: {by_hand}", file=sys.stderr)
+    for change in changes[1:]:
+        print(f"sqlscribe: {verb} {change.path}, {change.role}", file=sys.stderr)
+    for note in by_hand:
+        print(f"{target}: {note}", file=sys.stderr)
     return migration
 
 

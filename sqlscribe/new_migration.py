@@ -21,14 +21,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe import __version__
+from sqlscribe import __version__, atlas
 from sqlscribe.ddl import (
     Column,
     Comment,
@@ -44,6 +44,7 @@ from sqlscribe.ddl.edit import comment_on_column, comment_on_table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
+from sqlscribe.liquibase import changelog_for
 from sqlscribe.migrations import is_undo_name, layout, sql_files
 
 
@@ -723,3 +724,47 @@ def _compose(body: str, undo: Sequence[str], tool: MigrationTool | None, target:
     if tool.down:
         return f"{head}{body}\n{tool.down}{undone}", ""
     return head + body + "".join(f"{tool.undo_prefix}{line}\n" for line in undone.splitlines() if line), ""
+
+
+UNDOES = "which undoes it"
+
+
+@dataclass
+class FileChange:
+    """A file the new migration writes or changes, and what it is to the migration."""
+
+    path: Path
+    old: str  # "" for a new file
+    new: str
+    created: bool
+    role: str  # "" for the migration itself; "which undoes it", …
+
+
+def files_of(
+    migration: NewMigration, target: Path, buffers: Mapping[str, str] | None = None
+) -> tuple[list[FileChange], list[str]]:
+    """Every file a new migration at ``target`` writes or changes, the migration first: its undo
+    file, the Liquibase changelog that must include it, the Atlas directory's ``atlas.sum``; and
+    what the user must do by hand, where one of those cannot be done here. ``buffers``: the
+    editor's texts of open files, by path."""
+    changes = [FileChange(target, "", migration.text, True, "")]
+    notes: list[str] = []
+    undo = undo_path(target) if migration.undo else None
+    if undo is not None:
+        changes.append(FileChange(undo, "", migration.undo, True, UNDOES))
+    if migration.liquibase:
+        changelog, note = changelog_for(target, buffers)
+        if changelog is not None:
+            changes.append(FileChange(changelog.path, changelog.old, changelog.new, False, "which includes it"))
+        notes += [note] if note else []
+    if (target.parent / atlas.SUM_FILE).is_file():
+        try:
+            if undo is not None:
+                raise atlas.AtlasSumError(f"{atlas.SUM_FILE} is not written here for a migration with an undo file")
+            summed = atlas.add_files(target.parent, [(target.name, migration.text)])
+        except (atlas.AtlasSumError, OSError, UnicodeDecodeError) as error:
+            notes.append(f"{error}: run `{atlas.HASH_COMMAND}` once it is written")
+        else:
+            if summed is not None:
+                changes.append(FileChange(summed.path, summed.old, summed.new, False, "with its checksum"))
+    return changes, notes

@@ -30,15 +30,15 @@ from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
-from sqlscribe.liquibase import changelog_for
 from sqlscribe.migrations import layout, plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
+    UNDOES,
     FinalNames,
     NewMigrationError,
+    files_of,
     new_migration,
     next_name,
     summary,
-    undo_path,
 )
 
 MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
@@ -156,20 +156,17 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     # the open documents as they are now: a changelog open in the editor is edited as it holds it,
     # and the edit names that version
     held = {uri: (doc.version, str(doc.source)) for uri, doc in ls.workspace.text_documents.items()}
-    changelog, note = changelog_for(target, ls.open_texts()) if migration.liquibase and migration.text else (None, None)
-    notes = [*migration.notes, *([note] if note else [])]
+    files, by_hand = files_of(migration, target, ls.open_texts()) if migration.text else ([], [])
+    notes = [*migration.notes, *by_hand]
     for note in notes:
         ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {note}"))
     uri = from_fs_path(str(target.absolute())) or target.absolute().as_uri()
     if not migration.text:
         progress.end("Nothing to document")
         return _nothing(problems=problems, notes=notes)
-    changes = [YamlChange(target, "", migration.text, created=True)]
-    undo = undo_path(target) if migration.undo else None
-    if undo is not None:  # golang-migrate's .down.sql
-        changes.append(YamlChange(undo, "", migration.undo, created=True))
-    if changelog is not None:  # Liquibase's, which must include it
-        changes.append(YamlChange(changelog.path, changelog.old, changelog.new))
+    # its undo file, Liquibase's changelog, Atlas's atlas.sum: one edit with the migration
+    changes = [YamlChange(f.path, f.old, f.new, created=f.created) for f in files]
+    undo = next((f.path for f in files if f.role == UNDOES), None)
     made = not target.parent.exists()  # a migration that is a folder of its own (Prisma's): made here,
     target.parent.mkdir(exist_ok=True)  # as not every client makes the folders of a file it creates
     result = await ls.workspace_apply_edit_async(
