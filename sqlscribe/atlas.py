@@ -68,24 +68,42 @@ def read(text: str) -> tuple[str, list[tuple[str, str]]]:
     return rows[0][3:], lines
 
 
-def add_files(folder: Path, new: Sequence[tuple[str, str]]) -> SumEdit | None:
-    """The edit that adds the files ``new`` (name, text, in order, after every file the sum lists)
-    to ``folder``'s ``atlas.sum``; None where the folder has none. Raises AtlasSumError where the
-    sum as it is cannot be reproduced here, or a new file would not come last."""
-    path = folder / SUM_FILE
-    if not path.is_file():
-        return None
-    old = path.read_bytes().decode("utf-8")
-    total, lines = read(old)
+def _listed(folder: Path) -> tuple[str, list[tuple[str, bytes]]]:
+    """The sum's text, and the files it lists with their bytes now."""
+    old = (folder / SUM_FILE).read_bytes().decode("utf-8")
     files = []
-    for name, _ in lines:
+    for name, _ in read(old)[1]:
         try:
             files.append((name, (folder / name).read_bytes()))
         except OSError:
             raise AtlasSumError(f"{SUM_FILE} lists {name}, which is not there") from None
+    return old, files
+
+
+def check(folder: Path) -> None:
+    """Raises AtlasSumError unless ``folder``'s ``atlas.sum`` is what its files hash to here."""
+    old, files = _listed(folder)
+    total, lines = read(old)
     if hashes(files) != lines or read(render(lines))[0] != total:
         raise AtlasSumError(f"{SUM_FILE} does not match the files as hashed here")
-    if lines and any(name <= lines[-1][0] for name, _ in new):
-        raise AtlasSumError(f"the new file does not sort after {lines[-1][0]}")
+
+
+def add_files(folder: Path, new: Sequence[tuple[str, str]]) -> SumEdit | None:
+    """The edit that adds the files ``new`` (name, text, in order, after every file the sum lists)
+    to ``folder``'s ``atlas.sum``; None where the folder has none. Raises AtlasSumError where the
+    sum as it is cannot be reproduced here (``check``), or a new file would not come last."""
+    if not (folder / SUM_FILE).is_file():
+        return None
+    check(folder)
+    old, files = _listed(folder)
+    if files and any(name <= files[-1][0] for name, _ in new):
+        raise AtlasSumError(f"the new file does not sort after {files[-1][0]}")
     files += [(name, text.encode("utf-8")) for name, text in new]
-    return SumEdit(path, old, render(hashes(files)))
+    return SumEdit(folder / SUM_FILE, old, render(hashes(files)))
+
+
+def rehash(folder: Path) -> SumEdit:
+    """The edit that makes ``atlas.sum`` the sum of the files it lists as they are now (after
+    sqlscribe documented some of them in place: ``check`` them before)."""
+    old, files = _listed(folder)
+    return SumEdit(folder / SUM_FILE, old, render(hashes(files)))

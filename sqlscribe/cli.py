@@ -421,6 +421,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
     migrated: list[FileOutcome] = []  # with --to: each file's outcome, its comments going to the new file
     migrated_database: list[DatabaseOutcome] = []  # or the database's statements
+    sums: dict[Path, str | None] = {}  # Atlas directories written in: None, or why its atlas.sum is left
 
     def report_for(label: str) -> Callable[[int, int, Table], None]:
         def report(done: int, total: int, table: Table) -> None:
@@ -479,6 +480,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         elif outcome.changed:
             changed_files += 1
             if args.write:
+                _check_sum(Path(path).parent, sums)  # before the first write there
                 write_atomically(Path(path), outcome.new_text, encoding)
             elif args.format == "diff":
                 _print_diff(original, outcome.new_text, str(path))
@@ -583,6 +585,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         )
         backend.close()
         return EXIT_FAILED if failed or written is None else EXIT_OK
+    _rehash(sums)
     if args.format == "dbt":
         from sqlscribe.dbt import dbt_sources
 
@@ -601,6 +604,39 @@ def cmd_document(args: argparse.Namespace) -> int:
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check_sum(folder: Path, sums: dict[Path, str | None]) -> None:
+    """Before sqlscribe first writes a file of an Atlas directory in place: whether its atlas.sum
+    matches the files as they are, so that it can be made to match them as they will be."""
+    from sqlscribe import atlas
+
+    if folder in sums or not (folder / atlas.SUM_FILE).is_file():
+        return
+    try:
+        atlas.check(folder)
+        sums[folder] = None
+    except (atlas.AtlasSumError, OSError, UnicodeDecodeError) as error:
+        sums[folder] = str(error)
+
+
+def _rehash(sums: dict[Path, str | None]) -> None:
+    """The atlas.sum of each Atlas directory written in, as its files now are (Atlas refuses a
+    directory whose files do not match it); where it did not match before, a note."""
+    from sqlscribe import atlas
+
+    for folder, why in sums.items():
+        if why is not None:
+            print(f"{folder / atlas.SUM_FILE}: {why}: run `{atlas.HASH_COMMAND}`", file=sys.stderr)
+            continue
+        try:
+            edit = atlas.rehash(folder)
+        except (atlas.AtlasSumError, OSError, UnicodeDecodeError) as error:
+            print(f"{folder / atlas.SUM_FILE}: {error}: run `{atlas.HASH_COMMAND}`", file=sys.stderr)
+            continue
+        if edit.new != edit.old:
+            write_atomically(edit.path, edit.new, FileEncoding())
+            print(f"sqlscribe: wrote {edit.path}, with the checksums of the files documented", file=sys.stderr)
 
 
 def _new_migration_path(

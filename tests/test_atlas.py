@@ -79,3 +79,21 @@ def test_a_sum_that_does_not_match_the_files_is_left_alone(tmp_path: Path) -> No
     assert "atlas.sum does not match the files as hashed here: run `atlas migrate hash` once it is written" in err
     assert (folder / atlas.SUM_FILE).read_text(encoding="utf-8") == before
     assert [p for p in folder.glob("*.sql") if "document_comments" in p.name]  # the migration itself is written
+
+
+def test_documenting_in_place_keeps_atlas_sum_matching_the_files(tmp_path: Path) -> None:
+    """A migration not applied yet, documented in place (as pre-commit does): the sum is made
+    anew over the files as written, where it matched them before; else it is left, with a note."""
+    folder = _folder(tmp_path)
+    code, _, err = run("document", str(folder), "--backend", "heuristic", "--dialect", "postgres", "--write")
+    assert code == 0, err
+    assert f"wrote {folder / atlas.SUM_FILE}, with the checksums of the files documented" in err
+    assert "COMMENT ON TABLE orders" in (folder / "20240102000000_orders.sql").read_text(encoding="utf-8")
+    atlas.check(folder)  # matches the files as they are now
+    (folder / "20240101000000_customers.sql").write_text(V1 + "-- edited by hand\n", encoding="utf-8")
+    stale = (folder / atlas.SUM_FILE).read_text(encoding="utf-8")
+    (folder / "20240102000000_orders.sql").write_text(V2, encoding="utf-8")
+    code, _, err = run("document", str(folder), "--backend", "heuristic", "--dialect", "postgres", "--write")
+    assert code == 0, err
+    assert "atlas.sum does not match the files as hashed here: run `atlas migrate hash`" in err
+    assert (folder / atlas.SUM_FILE).read_text(encoding="utf-8") == stale
