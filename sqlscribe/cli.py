@@ -31,6 +31,7 @@ from sqlscribe.migrations import (
     SQL_SUFFIXES,
     forget,
     in_version_order,
+    is_repeatable_name,
     is_undo_name,
     layout,
     plan_in_folder,
@@ -475,9 +476,11 @@ def cmd_document(args: argparse.Namespace) -> int:
             if database.statements and not args.write and args.format == "diff":
                 print(f"-- {database.label}: {counted(len(database.statements), 'statement')}")
                 print("\n".join(database.statements))
-        elif args.to is not None:
+        elif args.to is not None and not is_repeatable_name(Path(path).name):
             migrated.append(outcome)
         elif outcome.changed:
+            if args.to is not None and not args.quiet:  # Flyway runs it again once it changes
+                print(f"{path}: a repeatable migration: documented in place", file=sys.stderr)
             changed_files += 1
             if args.write:
                 _check_sum(Path(path).parent, sums)  # before the first write there
@@ -512,7 +515,13 @@ def cmd_document(args: argparse.Namespace) -> int:
         else:  # the whole folder at once: its tables asked for by the names they end up with
             from sqlscribe.new_migration import FinalNames
 
-            outcomes = document_plans(plans, backend, reports, apply=False, ask=FinalNames(plans).ask)
+            outcomes = document_plans(
+                plans,
+                backend,
+                reports,
+                apply=lambda plan: is_repeatable_name(Path(plan.path).name),  # Flyway's R__: in place
+                ask=FinalNames(plans).ask,
+            )
         for (_, path, encoding, plan), outcome in zip(window, outcomes, strict=True):
             finish(path, encoding, plan.text, outcome)
         window.clear()
@@ -666,7 +675,13 @@ def _new_migration_path(
     if not (target.parent.is_dir() or (inner is not None and folder.is_dir())):  # a migration's new folder
         raise UsageError(f"{target.parent}: no such folder")
     here, order = folder.resolve(), in_version_order(step_name(target))
-    after = [f for f in files if layout(f)[0].resolve() == here and in_version_order(step_name(f)) > order]
+    after = [
+        f
+        for f in files
+        if layout(f)[0].resolve() == here
+        and in_version_order(step_name(f)) > order
+        and not is_repeatable_name(f.name)  # Flyway's R__, documented in place
+    ]
     if after:
         raise UsageError(
             f"{target}: sorts before {after[0]}, which it documents, so a migration tool would run it first;"

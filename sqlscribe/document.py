@@ -135,12 +135,13 @@ def document_plans(
     backend: Backend,
     progress: Sequence[Progress | None] | None = None,
     *,
-    apply: bool = True,
+    apply: bool | Callable[[FilePlan], bool] = True,
     ask: Asking | None = None,
 ) -> Iterator[FileOutcome]:
     """Document several files' tables in one `document_many` call, so that a backend that decodes
     several tables at once keeps them in flight across files; yields each file as it is done.
-    ``progress`` holds each plan's callback, in the plans' order; ``apply`` as for ``finish_file``;
+    ``progress`` holds each plan's callback, in the plans' order; ``apply`` as for ``finish_file``
+    (or, per plan, what it says of the plan);
     ``ask``, when given, turns each request into the one sent and gives the way back from its
     answer (``new_migration.FinalNames``: the names a later migration gives)."""
     requests = [r for plan in plans for _, r in plan.todo]
@@ -155,7 +156,8 @@ def document_plans(
             for (_, back), answer in zip(asked, answers, strict=False)
         )
     for i, plan in enumerate(plans):
-        yield finish_file(plan, results, progress[i] if progress else None, apply=apply)
+        applied = apply if isinstance(apply, bool) else apply(plan)
+        yield finish_file(plan, results, progress[i] if progress else None, apply=applied)
 
 
 def finish_file(

@@ -34,8 +34,11 @@ _ALTER_TABLE = re.compile(r"\bALTER\s+TABLE\b", re.IGNORECASE)
 @functools.lru_cache(maxsize=1 << 16)
 def in_version_order(name: str) -> tuple[str | int, ...]:
     """A file name's sort key with its numbers read as numbers: ``V2__…`` before ``V10__…``, as
-    migration tools apply them (remembered: a folder's names are compared again for each file)."""
-    return tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name)))
+    migration tools apply them (remembered: a folder's names are compared again for each file).
+    Flyway's repeatable migrations (``R__views.sql``) come after every versioned one, as Flyway
+    runs them."""
+    key = tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name)))
+    return ("\uffff", *key) if _REPEATABLE.match(name) else key
 
 
 # A migration's undo in a file of its own: golang-migrate's and sqlx's ``000007_….down.sql``,
@@ -49,6 +52,15 @@ def is_undo_name(name: str) -> bool:
     Diesel's ``down.sql`` in a migration's own folder)."""
     lowered = name.lower()
     return lowered.endswith(".down.sql") or lowered == "down.sql" or _FLYWAY_UNDO.match(name) is not None
+
+
+# Flyway's repeatable migration (``R__views.sql``): run again, after the versioned ones, whenever
+# its checksum changes, so it is documented in place even with ``--to``.
+_REPEATABLE = re.compile(r"[rR]__")
+
+
+def is_repeatable_name(name: str) -> bool:
+    return _REPEATABLE.match(name) is not None
 
 
 # A migration that is a folder of its own, named with its version: Prisma's

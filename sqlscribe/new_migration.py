@@ -45,7 +45,7 @@ from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
 from sqlscribe.liquibase import changelog_for
-from sqlscribe.migrations import is_undo_name, layout, sql_files
+from sqlscribe.migrations import is_repeatable_name, is_undo_name, layout, sql_files
 
 
 class NewMigrationError(Exception):
@@ -609,7 +609,7 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     """The name the folder's next migration takes in its own scheme, for a migration that
     documents the tables (``--to FOLDER``), relative to the folder (``NEW/migration.sql`` where each
     migration is a folder of its own); None when its names follow none that is known."""
-    files = sql_files(folder)
+    files = [f for f in sql_files(folder) if not is_repeatable_name(f.name)]  # Flyway's R__: no version
     if not files:
         return None
     if files[0].parent != folder:  # a folder a migration: the next folder, with the same file

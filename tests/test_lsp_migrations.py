@@ -177,3 +177,20 @@ async def test_a_prisma_migration_offers_the_next_migration_folder(client: Langu
     (new,) = [p for p in tmp_path.iterdir() if p.name.endswith("_document_comments")]
     written = (new / "migration.sql").read_text(encoding="utf-8")
     assert 'COMMENT ON COLUMN "User"."name" IS' in written and 'COMMENT ON TABLE "User" IS' in written
+
+
+async def test_flyways_repeatable_migration_is_documented_in_place_with_the_new_one(
+    client: LanguageClient, tmp_path: Path
+):
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
+    (tmp_path / "V1__init.sql").write_text("CREATE TABLE customers (id INTEGER, email VARCHAR);\n", encoding="utf-8")
+    view = "CREATE OR REPLACE VIEW customer_emails AS SELECT id, email FROM customers;\n"
+    views = tmp_path / "R__views.sql"
+    views.write_text(view, encoding="utf-8")
+    editor.open(views.as_uri(), view)
+    result = await document(client, tmp_path.as_uri())
+    assert result["problems"] == [] and result["file"].endswith("/V2__document_comments.sql"), result
+    assert result["in_place"] == [str(views)]
+    assert "customer_emails" not in (tmp_path / "V2__document_comments.sql").read_text(encoding="utf-8")
+    assert "COMMENT ON VIEW customer_emails IS" in editor.texts[views.as_uri()]  # the editor's buffer
+    assert views.read_text(encoding="utf-8") == view  # until the user saves it

@@ -702,3 +702,26 @@ def test_migrations_that_are_folders_of_their_own_are_one_folder_of_migrations(t
         assert [k for k, v in got.items() if v] == ["customers.email"]
     code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")
     assert code == 0, out + err
+
+
+def test_flyways_repeatable_migrations_come_last_and_are_documented_in_place(tmp_path: Path) -> None:
+    """Flyway runs R__ files after every versioned one, and again whenever one changes: a comment
+    there counts for the tables before it, and with --to a repeatable file (a view, usually) is
+    documented in place while what the versioned ones lack goes into the new migration."""
+    (tmp_path / "V1__init.sql").write_text("CREATE TABLE customers (id INTEGER, email VARCHAR);\n", encoding="utf-8")
+    (tmp_path / "R__comments.sql").write_text("COMMENT ON TABLE customers IS 'People who buy.';\n", encoding="utf-8")
+    view = "CREATE OR REPLACE VIEW customer_emails AS SELECT id, email FROM customers;\n"
+    (tmp_path / "R__views.sql").write_text(view, encoding="utf-8")
+    assert [p.name for p in sql_files(tmp_path)] == ["V1__init.sql", "R__comments.sql", "R__views.sql"]
+    assert next_name(tmp_path) == "V2__document_comments.sql"
+    code, out, _ = run("document", str(tmp_path), "--check", "--dialect", "postgres")
+    assert code == 1 and "table customers: 2 of 2 columns without a comment" in out  # described later
+    code, out, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "postgres", "--to", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "R__views.sql: a repeatable migration: documented in place" in err
+    assert f"+++ b/{tmp_path / 'R__views.sql'}" in out and "+COMMENT ON VIEW customer_emails IS" in out
+    new = out.split(f"+++ b/{tmp_path / 'V2__document_comments.sql'}")[1]
+    assert "COMMENT ON COLUMN customers.email IS" in new and "COMMENT ON TABLE customers" not in new
+    assert "customer_emails" not in new

@@ -30,7 +30,7 @@ from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import YamlChange
 from sqlscribe.document import FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
-from sqlscribe.migrations import layout, plan_in_folder, read_source, sql_files
+from sqlscribe.migrations import is_repeatable_name, layout, plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
     UNDOES,
     FinalNames,
@@ -77,6 +77,7 @@ def _nothing(*, cancelled: bool = False, problems: list[str], notes: list[str]) 
     return {
         "file": None,
         "undo": None,
+        "in_place": [],
         "statements": 0,
         "tables": [],
         "cancelled": cancelled,
@@ -145,11 +146,13 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
         progress.end("Cancelled; nothing created")
         return _nothing(cancelled=True, problems=[], notes=[])
     given = iter(results)
-    outcomes = [finish_file(plan, given, apply=False) for plan in plans]
+    again = [is_repeatable_name(Path(plan.path).name) for plan in plans]  # Flyway's R__: documented in place
+    outcomes = [finish_file(plan, given, apply=repeatable) for plan, repeatable in zip(plans, again, strict=True)]
     problems = [message for outcome in outcomes for message in outcome.errors]
     try:
         model = ls.engine.model_id if total else ""
-        migration = new_migration(outcomes, overwrite=overwrite, target=target, model=model)
+        migrated = [outcome for outcome, repeatable in zip(outcomes, again, strict=True) if not repeatable]
+        migration = new_migration(migrated, overwrite=overwrite, target=target, model=model)
     except NewMigrationError as error:
         progress.end("Nothing created")
         return _refused(ls, f"{target.name}: {error}")
@@ -161,14 +164,24 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     for note in notes:
         ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {note}"))
     uri = from_fs_path(str(target.absolute())) or target.absolute().as_uri()
-    if not migration.text:
+    in_place = []
+    for outcome, repeatable in zip(outcomes, again, strict=True):
+        if repeatable and outcome.changed:
+            open_now = held.get(from_fs_path(str(Path(outcome.path).absolute())) or "")
+            if open_now is not None and open_now[1] != outcome.parsed.text:
+                problems.append(f"{Path(outcome.path).name} changed while it was documented; not documented")
+                continue
+            in_place.append(YamlChange(Path(outcome.path), outcome.parsed.text, outcome.new_text))
+    if not migration.text and not in_place:
         progress.end("Nothing to document")
         return _nothing(problems=problems, notes=notes)
-    # its undo file, Liquibase's changelog, Atlas's atlas.sum: one edit with the migration
-    changes = [YamlChange(f.path, f.old, f.new, created=f.created) for f in files]
+    # its undo file, Liquibase's changelog, Atlas's atlas.sum: one edit with the migration; and the
+    # repeatable migrations documented in place (Flyway runs one again once it changes)
+    changes = [YamlChange(f.path, f.old, f.new, created=f.created) for f in files] + in_place
     undo = next((f.path for f in files if f.role == UNDOES), None)
-    made = not target.parent.exists()  # a migration that is a folder of its own (Prisma's): made here,
-    target.parent.mkdir(exist_ok=True)  # as not every client makes the folders of a file it creates
+    made = bool(migration.text) and not target.parent.exists()  # a migration that is a folder of its own
+    if made:  # (Prisma's): made here, as not every client makes the folders of a file it creates
+        target.parent.mkdir()
     result = await ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(edit=files_edit(ls, changes, held), label=f"sqlscribe: {target.name}")
     )
@@ -178,15 +191,18 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     if not result.applied:
         problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
         progress.end("Nothing created")
-    else:
+    elif migration.text:
         progress.end(f"{target.name}: {summary(migration)}")
+    else:
+        progress.end(f"{len(in_place)} repeatable migrations documented in place")
     for message in problems:
         ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
     tables = [t.name for t in migration.tables]
     undone = from_fs_path(str(undo.absolute())) if undo is not None and result.applied else None
     return {
-        "file": uri if result.applied else None,
+        "file": uri if result.applied and migration.text else None,
         "undo": undone,
+        "in_place": [str(change.path) for change in in_place] if result.applied else [],
         "statements": migration.statements if result.applied else 0,
         "tables": tables if result.applied else [],
         "cancelled": False,
