@@ -36,6 +36,7 @@ from sqlscribe.ddl.edit import comment_statements, wanted_comments
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, Progress, document_plans, plan_file
 from sqlscribe.generate import Backend
+from sqlscribe.new_migration import definition_end
 
 SCHEMES = ("postgresql://", "postgres://", "duckdb:", "mysql://", "mariadb://", "sqlite:")
 _WITH_PASSWORDS = ("postgresql://", "postgres://", "mysql://", "mariadb://")
@@ -472,9 +473,6 @@ class MySQLDatabase:
         self.conn.close()
 
 
-_VERSIONED = re.compile(r"(?:\s*/\*!\d*.*?\*/)+", re.DOTALL)
-
-
 def _backquoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
@@ -500,10 +498,8 @@ def alter_statements(outcome: FileOutcome) -> list[str]:
         for name in columns:
             column = now.column(name)
             if column is not None:
-                # MySQL 8 prints some attributes as versioned comments (`/*!80023 INVISIBLE */`)
-                # after the last token: they are part of the definition to restate.
-                versioned = _VERSIONED.match(outcome.new_text, column.span.end)
-                end = versioned.end() if versioned else column.span.end
+                # versioned attributes (MySQL 8's `/*!80023 INVISIBLE */`) are restated too
+                end = definition_end(outcome.new_text, column.span.end)
                 changes.append(f"MODIFY COLUMN {outcome.new_text[column.span.start : end]}")
         if description is not None:
             changes.append(f"COMMENT = {literal(description)}")

@@ -34,6 +34,7 @@ from sqlscribe.ddl import (
     Comment,
     ForeignKey,
     SchemaChange,
+    Span,
     Table,
     get_dialect,
     parse_sql,
@@ -387,11 +388,16 @@ def database_migration(
             continue
         tables.append(result.table)
         description, columns = wanted_comments(result.table, result.docs, overwrite=True)
+        restating = [  # MySQL's MODIFY restates the server's definition, versioned attributes and all
+            dataclasses.replace(c, span=Span(c.span.start, definition_end(source, c.span.end)))
+            for c in result.table.columns
+            if c.name in columns
+        ]
         entry = _Table(
             result.table,
             description,
             _said(result.table.comment),
-            [_Column(c, columns[c.name], source, _said(c.comment)) for c in result.table.columns if c.name in columns],
+            [_Column(c, columns[c.name], source, _said(c.comment)) for c in restating],
         )
         reverted = _statements(entry, undo=True)
         if not isinstance(reverted, str):
@@ -498,6 +504,18 @@ def _mysql_statements(entry: _Table, undo: bool = False) -> list[str]:
 # the column's definition, and a MODIFY without it would drop it.
 _MYSQL = SqlglotDialect.get_or_raise("mysql")
 _REFERENTIAL_ACTIONS = {"RESTRICT", "CASCADE", "SET", "NULL", "NO", "ACTION", "DEFAULT"}
+
+
+# MySQL 8 prints some attributes of a column as versioned comments after its last token
+# (`/*!80023 INVISIBLE */`): they are part of the definition to restate.
+_VERSIONED = re.compile(r"(?:\s*/\*!\d*.*?\*/)+", re.DOTALL)
+
+
+def definition_end(text: str, end: int) -> int:
+    """Where a MySQL column's definition that the reader ends at ``end`` ends, its versioned
+    attributes included."""
+    versioned = _VERSIONED.match(text, end)
+    return versioned.end() if versioned else end
 
 
 def restated(column: Column, source: str, lit: str) -> str:

@@ -17,12 +17,15 @@ import pytest
 import sqlglot
 from in_process import run
 
+from sqlscribe.databases import alter_statements
 from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
 from sqlscribe.docs import TableDocs
+from sqlscribe.document import document_text
 from sqlscribe.generate import Context, Generated
+from sqlscribe.generate.heuristic import HeuristicBackend
 from sqlscribe.migrations import is_undo_name, later_comments, plan_in_folder, sql_files
-from sqlscribe.new_migration import FinalNames, next_name, read_back, restated
+from sqlscribe.new_migration import FinalNames, database_migration, next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
     id INTEGER PRIMARY KEY,
@@ -725,3 +728,21 @@ def test_flyways_repeatable_migrations_come_last_and_are_documented_in_place(tmp
     new = out.split(f"+++ b/{tmp_path / 'V2__document_comments.sql'}")[1]
     assert "COMMENT ON COLUMN customers.email IS" in new and "COMMENT ON TABLE customers" not in new
     assert "customer_emails" not in new
+
+
+def test_mysql_8s_versioned_attributes_are_restated_by_a_live_databases_migration_and_its_undo(
+    tmp_path: Path,
+) -> None:
+    """MySQL 8's SHOW CREATE TABLE prints some attributes as versioned comments after a column's
+    last token (`/*!80023 INVISIBLE */`); a MODIFY without them would make the column visible."""
+    ddl = (
+        "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `secret` varchar(20) DEFAULT NULL /*!80023 INVISIBLE */,\n"
+        "  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n"
+    )
+    outcome = document_text(ddl, HeuristicBackend(), dialect="mysql")
+    statements = alter_statements(outcome)
+    assert "MODIFY COLUMN `secret` varchar(20) DEFAULT NULL COMMENT '" in statements[0]
+    assert "/*!80023 INVISIBLE */" in statements[0]
+    (tmp_path / "000001_init.up.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    migration = database_migration("mysql://db", outcome, statements, target=tmp_path / "000002_docs.up.sql")
+    assert "MODIFY COLUMN `secret` varchar(20) DEFAULT NULL /*!80023 INVISIBLE */ COMMENT ''" in migration.undo
