@@ -63,9 +63,10 @@ def is_repeatable_name(name: str) -> bool:
     return _REPEATABLE.match(name) is not None
 
 
-# A migration that is a folder of its own, named with its version: Prisma's
-# ``20240131120000_init/migration.sql``, Diesel's ``2024-01-31-120000_init/up.sql``.
-_STEP_FOLDER = re.compile(r"\d[\d-]*_\w")
+# A migration that is a folder of its own, named with its time: Prisma's
+# ``20240131120000_init/migration.sql``, Diesel's ``2024-01-31-120000_init/up.sql`` (a folder
+# ``2024_reports/`` is no such thing).
+_STEP_FOLDER = re.compile(r"(?:\d{8,}|\d{4}-\d\d-\d\d-\d{6})_\w")
 
 
 def layout(path: Path) -> tuple[Path, str | None]:
@@ -245,8 +246,8 @@ class _Read:
 
 
 _READ: dict[tuple[str, str], _Read] = {}
-# (folder, inner file name, dialect) -> the earlier files last read (path, stamp, where its tables start in the
-# next), their tables, those by short name
+# (folder, inner file name, dialect) -> the earlier files last read (path, stamp, where its
+# tables start in the next), their tables, those by short name
 _PREFIX: dict[
     tuple[str, str | None, str],
     tuple[list[tuple[str, tuple[int, int] | str, int]], list[Table], dict[str, list[tuple[int, Table]]]],

@@ -24,7 +24,7 @@ from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text
 from sqlscribe.generate import Context, Generated
 from sqlscribe.generate.heuristic import HeuristicBackend
-from sqlscribe.migrations import is_undo_name, later_comments, plan_in_folder, sql_files
+from sqlscribe.migrations import is_undo_name, later_comments, layout, plan_in_folder, sql_files
 from sqlscribe.new_migration import FinalNames, database_migration, next_name, read_back, restated
 
 V1 = """CREATE TABLE customers (
@@ -668,6 +668,8 @@ def test_migrations_that_are_folders_of_their_own_are_one_folder_of_migrations(t
             (tmp_path / step / undo).write_text(down, encoding="utf-8")
     (tmp_path / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
     assert sql_files(tmp_path) == [tmp_path / first / inner, tmp_path / second / inner]
+    assert layout(tmp_path / first / inner) == (tmp_path, inner)
+    assert layout(tmp_path / "2024_reports" / inner) == (tmp_path / "2024_reports", None)  # a year, no migration
     later = tmp_path / second / inner
     altered, orders = plan_in_folder(later, later.read_text(encoding="utf-8"), "duckdb").parsed.tables
     assert altered.from_alter and altered.base is not None and [c.name for c in altered.base.columns] == ["id", "email"]
