@@ -619,7 +619,8 @@ _NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_-])(?P<rest>.+?)(?P<suffix>\.u
 NEW_NAME = "document_comments"
 
 
-# A migration's own folder: Prisma's 20240131120000_name, Diesel's 2024-01-31-120000_name.
+# A migration's own folder: Prisma's 20240131120000_name, Diesel's 2024-01-31-120000_name,
+# Hasura's 1706702400000_name (milliseconds since 1970).
 _STEP = re.compile(r"(?P<stamp>\d{14}|\d{4}-\d\d-\d\d-\d{6}|\d+)_(?P<rest>.+)")
 
 
@@ -640,6 +641,8 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
             following = clock.strftime("%Y-%m-%d-%H%M%S")
         elif len(stamp) == 14:
             following = clock.strftime("%Y%m%d%H%M%S")
+        elif len(stamp) == 13:
+            following = str(int(clock.timestamp() * 1000))
         else:
             following = str(int(stamp) + 1).zfill(len(stamp))
         if following <= stamp:  # the last is dated after now: just after it

@@ -378,6 +378,10 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
             "20261207083000_document_comments/migration.sql",
         ),
         (["29990101000000_future/migration.sql"], "29990101000001_document_comments/migration.sql"),
+        (  # Hasura: a folder each, named with milliseconds since 1970
+            ["1706702400000_init/up.sql", "1706702400000_init/down.sql"],
+            "1796632200000_document_comments/up.sql",
+        ),
         (  # Diesel: a folder each, with up.sql and down.sql
             ["2024-01-01-000000_users/up.sql", "2024-01-01-000000_users/down.sql"],
             "2026-12-07-083000_document_comments/up.sql",
