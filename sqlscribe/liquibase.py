@@ -1,9 +1,17 @@
-"""A new Liquibase changeset in its changelog: a folder of Liquibase formatted SQL runs only what a
-changelog (XML or YAML) includes, so a new migration written there (``document --to``) is added to
-the changelog that includes the folder's files, right after the last of them, as that entry is
-written (its path style, ``relativeToChangelogFile`` and indentation copied). A changelog whose
-``includeAll`` takes the folder needs nothing. The edited changelog is parsed again (an XML or YAML
-parser) and must hold what it held, with the one include more, right after the one copied."""
+"""A new migration in a Liquibase changelog: Liquibase runs only what a changelog (XML or YAML)
+names, so a new migration written into a folder of its SQL files (``document --to``) is added to
+the changelog that names the folder's files, right after the last of them:
+
+- a folder of Liquibase formatted SQL, whose files the changelog includes (``<include file=…/>``,
+  ``- include: file: …``), gets an include like that one (its path style,
+  ``relativeToChangelogFile`` and indentation copied; the file holds its own changeset and
+  ``--rollback`` lines); a changelog whose ``includeAll`` takes the folder needs nothing;
+- a folder of plain SQL that changesets run (``<sqlFile path=…/>``, ``- sqlFile: path: …``) gets a
+  changeset of its own (id ``sqlscribe-<file>``, author ``sqlscribe``) that runs the new file as
+  the last one's does, with a rollback that holds the statements undoing it.
+
+The edited changelog is parsed again (an XML or YAML parser) and must name what it named, with the
+one file more, right after the one copied."""
 
 from __future__ import annotations
 
@@ -12,18 +20,32 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import yaml
 
 CHANGELOG_SUFFIXES = (".xml", ".yaml", ".yml")
 MAX_CHANGELOG_BYTES = 2_000_000
 LEVELS_UP = 4  # how far above the folder a changelog is looked for (a Maven project's resources)
+AUTHOR = "sqlscribe"
 
-_XML_INCLUDE = re.compile(r"<include\b[^>]*?\bfile\s*=\s*(?P<q>[\"'])(?P<file>[^\"']+)(?P=q)[^>]*?/>", re.DOTALL)
+_QUOTED = r"(?P<q>[\"'])(?P<file>[^\"']+)(?P=q)"
+_XML_INCLUDE = re.compile(rf"<include\b[^>]*?\bfile\s*=\s*{_QUOTED}[^>]*?/>", re.DOTALL)
+_XML_SQL_FILE = re.compile(rf"<sqlFile\b[^>]*?\bpath\s*=\s*{_QUOTED}[^>]*?/>", re.DOTALL)
 _XML_INCLUDE_ALL = re.compile(r"<includeAll\b[^>]*?\bpath\s*=\s*(?P<q>[\"'])(?P<path>[^\"']+)(?P=q)", re.DOTALL)
-_YAML_FILE = re.compile(r"\bfile\s*:\s*(?P<q>[\"']?)(?P<file>[^\"'\s,}]+)(?P=q)")
+_YAML_VALUE = r"\s*:\s*(?P<q>[\"']?)(?P<file>[^\"'\s,}]+)(?P=q)"
+_YAML_FILE = re.compile(rf"\bfile{_YAML_VALUE}")
+_YAML_PATH = re.compile(rf"\bpath{_YAML_VALUE}")
 _YAML_INCLUDE_ALL = re.compile(r"\bincludeAll\s*:[^\n]*(?:\n[ \t]+[^\n]*)*?\bpath\s*:\s*[\"']?([^\"'\s,}]+)")
-_YAML_ITEM = re.compile(r"^(?P<indent>[ \t]*)-[ \t]+\{?[ \t]*include[ \t]*:", re.MULTILINE)
+
+
+def _yaml_item_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<indent>[ \t]*)-[ \t]+\{{?[ \t]*{key}[ \t]*:", re.MULTILINE)
+
+
+_YAML_INCLUDE_ITEM = _yaml_item_pattern("include")
+_YAML_SQL_FILE_ITEM = _yaml_item_pattern("sqlFile")
+_YAML_CHANGESET_ITEM = _yaml_item_pattern("changeSet")
 
 
 @dataclass
@@ -31,7 +53,7 @@ class ChangelogEdit:
     path: Path
     old: str
     new: str
-    entry: str  # the include added, as written
+    entry: str  # what was added, as written
 
 
 class ChangelogError(Exception):
@@ -79,17 +101,40 @@ def _changelogs(folder: Path) -> list[Path]:
     return found
 
 
+@dataclass
+class _Named:
+    """Where a changelog names one of the folder's files."""
+
+    match: re.Match[str]
+    kind: str  # "include" or "sqlFile"
+
+
+def _named(changelog: Path, text: str, folder: Path, names: set[str]) -> list[_Named]:
+    xml = changelog.suffix.lower() == ".xml"
+    kinds = [("include", _XML_INCLUDE if xml else _YAML_FILE), ("sqlFile", _XML_SQL_FILE if xml else _YAML_PATH)]
+    return [
+        _Named(m, kind)
+        for kind, pattern in kinds
+        for m in pattern.finditer(text)
+        if _parts(m["file"])
+        and _parts(m["file"])[-1] in names
+        and _names_folder(_parts(m["file"])[:-1], changelog, folder)
+    ]
+
+
 def include_new_file(
-    target: Path, files: Sequence[Path], buffers: Mapping[str, str] | None = None
+    target: Path, files: Sequence[Path], buffers: Mapping[str, str] | None = None, *, undo: str = ""
 ) -> ChangelogEdit | None:
-    """The edit that adds ``target`` (a new changeset of the folder whose SQL files are ``files``)
-    to the changelog that includes them; None when a changelog's ``includeAll`` takes the folder
-    already. Raises ChangelogError when no changelog includes the folder's files, or the one that
-    does cannot be edited here (the caller says to include the file by hand). ``buffers``: the
-    editor's texts of open files, by path, read instead of what is on disk."""
+    """The edit that adds ``target`` (a new migration of the folder whose SQL files are ``files``)
+    to the changelog that names them, as it names the last of them (an include, or a changeset
+    that runs it, with ``undo``, the statements that undo it, as its rollback); None when a
+    changelog's ``includeAll`` takes the folder already. Raises ChangelogError when no changelog
+    names the folder's files, or the one that does cannot be edited here (the caller says to add
+    the file by hand). ``buffers``: the editor's texts of open files, by path, read instead of
+    what is on disk."""
     folder = target.parent
     names = {f.name for f in files}
-    best: tuple[int, Path, str, list[re.Match[str]]] | None = None
+    best: tuple[Path, str, list[_Named]] | None = None
     for changelog in _changelogs(folder):
         held = (buffers or {}).get(str(changelog))
         text = held if held is not None else changelog.read_bytes().decode("utf-8")  # its line ends kept
@@ -97,94 +142,163 @@ def include_new_file(
         every = _XML_INCLUDE_ALL.finditer(text) if xml else _YAML_INCLUDE_ALL.finditer(text)
         if any(_names_folder(_parts(m.group(m.lastindex or 1)), changelog, folder) for m in every):
             return None
-        pattern = _XML_INCLUDE if xml else _YAML_FILE
-        matches = [
-            m
-            for m in pattern.finditer(text)
-            if _parts(m["file"])
-            and _parts(m["file"])[-1] in names
-            and _names_folder(_parts(m["file"])[:-1], changelog, folder)
-        ]
-        if matches and (best is None or len(matches) > best[0]):
-            best = (len(matches), changelog, text, matches)
+        named = _named(changelog, text, folder, names)
+        if named and (best is None or len(named) > len(best[2])):
+            best = (changelog, text, named)
     if best is None:
-        raise ChangelogError("no changelog (XML or YAML) near the folder includes its files")
-    _, changelog, text, matches = best
-    last = max(matches, key=lambda m: m.start())
-    if changelog.suffix.lower() == ".xml":
-        start, end = text.rfind("\n", 0, last.start()) + 1, last.end()
+        raise ChangelogError("no changelog (XML or YAML) near the folder names its files")
+    changelog, text, named = best
+    last = max(named, key=lambda n: n.match.start())
+    reference = last.match["file"]
+    new_reference = reference[: len(reference) - len(_parts(reference)[-1])] + target.name
+    xml = changelog.suffix.lower() == ".xml"
+    if last.kind == "include":
+        start, end = _line_start(text, last.match.start()), last.match.end()
+        if not xml:
+            start, end = _yaml_item(text, last.match.start(), _YAML_INCLUDE_ITEM)
+        end = _line_end(text, end)
+        added = _replaced(text[start:end], last.match, start, new_reference)
+    elif xml:
+        end, added = _xml_changeset(text, last.match, new_reference, target, undo)
     else:
-        start, end = _yaml_item(text, last.start())
-    line_end = text.find("\n", end)
-    end = len(text) if line_end < 0 else line_end
-    entry = text[start:end]
-    old_name = _parts(last["file"])[-1]
-    at = last.start("file") - start
-    reference = last["file"]
-    new_reference = reference[: len(reference) - len(old_name)] + target.name
-    added = entry[:at] + new_reference + entry[at + len(reference) :]
+        end, added = _yaml_changeset(text, last.match, new_reference, target, undo)
     new = text[:end] + "\n" + added + text[end:]
-    _verify(changelog, text, new, reference, new_reference)
+    _verify(changelog, last.kind, text, new, reference, new_reference)
     return ChangelogEdit(changelog, text, new, added)
 
 
-def _yaml_item(text: str, at: int) -> tuple[int, int]:
-    """The span of the YAML list item (``- include: …``) that holds offset ``at``: from its dash's
-    line to the end of its last line (a line indented deeper than its dash, or blank, goes with it)."""
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _line_end(text: str, at: int) -> int:
+    """The end of the line ``at`` is on (before its ``\\n``; a ``\\r`` stays with the line)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _replaced(entry: str, match: re.Match[str], start: int, new_reference: str) -> str:
+    """``entry`` (the text from ``start``) with the path ``match`` read in it replaced."""
+    at = match.start("file") - start
+    return entry[:at] + new_reference + entry[at + len(match["file"]) :]
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _xml_changeset(text: str, match: re.Match[str], new_reference: str, target: Path, undo: str) -> tuple[int, str]:
+    """Where a new ``<changeSet>`` goes (after the one that runs ``match``'s file) and its text: the
+    same ``<sqlFile …/>`` for the new file, and ``undo`` as its rollback."""
+    opened = text.rfind("<changeSet", 0, match.start())
+    closed = text.find("</changeSet>", match.end())
+    if opened < 0 or closed < 0:
+        raise ChangelogError("its sqlFile is not inside a changeSet")
+    indent = text[_line_start(text, opened) : opened]
+    inner = text[_line_start(text, match.start()) : match.start()]
+    if indent.strip() or inner.strip() or not inner.startswith(indent):
+        raise ChangelogError("its changeSet is not laid out a line to an element")
+    nl, step = _newline(text), inner[len(indent) :] or "    "
+    lines = [
+        f'{indent}<changeSet id="{AUTHOR}-{escape(target.stem)}" author="{AUTHOR}">',
+        inner + _replaced(match.group(0), match, match.start(), new_reference),
+    ]
+    if undo.strip():
+        lines += [f"{inner}<rollback>", f"{inner}{step}<sql>{escape(undo.strip())}</sql>", f"{inner}</rollback>"]
+    lines.append(f"{indent}</changeSet>")
+    return _line_end(text, closed), nl.join(lines)
+
+
+def _yaml_changeset(text: str, match: re.Match[str], new_reference: str, target: Path, undo: str) -> tuple[int, str]:
+    """Where a new ``- changeSet:`` item goes (after the one that runs ``match``'s file) and its
+    text: its id and author, the same ``- sqlFile:`` item for the new file, and ``undo`` as its
+    rollback."""
+    start, end = _yaml_item(text, match.start(), _YAML_CHANGESET_ITEM)
+    nl = _newline(text)
+    first = text[start : _line_end(text, start)]
+    key_line = text[_line_end(text, start) + 1 : _line_end(text, _line_end(text, start) + 1)]
+    dash = first[: len(first) - len(first.lstrip())]
+    key = key_line[: len(key_line) - len(key_line.lstrip())]
+    if len(key) <= len(dash):
+        raise ChangelogError("its changeSet's keys are not on lines of their own")
+    item_start, item_end = _yaml_item(text, match.start(), _YAML_SQL_FILE_ITEM)
+    if not start < item_start < item_end <= end:
+        raise ChangelogError("its sqlFile is not inside a changeSet")
+    item = _replaced(text[item_start:item_end], match, item_start, new_reference).replace("\r", "")
+    lines = [f"{dash}- changeSet:", f'{key}id: "{AUTHOR}-{target.stem}"', f"{key}author: {AUTHOR}", f"{key}changes:"]
+    lines += item.split("\n")
+    if undo.strip():
+        lines += [f"{key}rollback:", f"{key}  - sql:", f"{key}      sql: |"]
+        lines += [f"{key}        {line}" if line.strip() else "" for line in undo.strip().splitlines()]
+    return end, nl.join(lines)
+
+
+def _yaml_item(text: str, at: int, pattern: re.Pattern[str]) -> tuple[int, int]:
+    """The span of the YAML list item (``- include: …``, as ``pattern`` finds one) that holds
+    offset ``at``: from its dash's line to the end of its last line (the lines indented deeper
+    than its dash; a blank one ends it)."""
     item = None
-    for found in _YAML_ITEM.finditer(text, 0, at + 1):
+    for found in pattern.finditer(text, 0, at + 1):
         item = found
     if item is None:
-        raise ChangelogError("its include is not a `- include:` item")
+        raise ChangelogError(f"its entry is not a `{pattern.pattern.split('*', 2)[-1]}` item")
     indent = len(item["indent"].expandtabs())
-    start = item.start()
-    end = text.find("\n", at)
-    end = len(text) if end < 0 else end
+    end = _line_end(text, at)
     while end < len(text):
-        following = text.find("\n", end + 1)
-        line = text[end + 1 : len(text) if following < 0 else following]
-        if line.strip() and (len(line) - len(line.lstrip())) <= indent:
+        following = _line_end(text, end + 1)
+        line = text[end + 1 : following].rstrip("\r")
+        if not line.strip() or len(line) - len(line.lstrip()) <= indent:
             break
-        if not line.strip():
-            break
-        end = len(text) if following < 0 else following
-    return start, end
+        end = following
+    return item.start(), end
 
 
-def _includes(path: Path, text: str) -> list[str]:
-    """The files a changelog includes, in order, as its parser reads them."""
+def _named_files(path: Path, kind: str, text: str) -> list[str]:
+    """The files a changelog includes (``kind`` "include") or its changesets run ("sqlFile"), in
+    order, as its parser reads them."""
     try:
         if path.suffix.lower() == ".xml":
             root = ET.fromstring(text)
-            return [e.get("file", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "include"]
+            attribute = "file" if kind == "include" else "path"
+            return [e.get(attribute, "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == kind]
         data = yaml.safe_load(text)
     except (ET.ParseError, yaml.YAMLError) as error:
         raise ChangelogError(f"{path.name} does not parse ({error})") from None
     items = data.get("databaseChangeLog") if isinstance(data, dict) else None
-    return [
-        str(item["include"].get("file", ""))
-        for item in items or []
-        if isinstance(item, dict) and isinstance(item.get("include"), dict)
-    ]
+    out = []
+    for item in items or []:
+        if kind == "include" and isinstance(item, dict) and isinstance(item.get("include"), dict):
+            out.append(str(item["include"].get("file", "")))
+        elif kind == "sqlFile" and isinstance(item, dict) and isinstance(item.get("changeSet"), dict):
+            for change in item["changeSet"].get("changes") or []:
+                if isinstance(change, dict) and isinstance(change.get("sqlFile"), dict):
+                    out.append(str(change["sqlFile"].get("path", "")))
+    return out
 
 
-def _verify(path: Path, old: str, new: str, reference: str, added: str) -> None:
-    """The edited changelog includes what it did, and ``added`` right after ``reference``."""
-    before, after = _includes(path, old), _includes(path, new)
+def _verify(path: Path, kind: str, old: str, new: str, reference: str, added: str) -> None:
+    """The edited changelog names what it did, and ``added`` right after ``reference``."""
+    before, after = _named_files(path, kind, old), _named_files(path, kind, new)
     if reference not in before:
-        raise ChangelogError(f"{path.name}: its include of {reference} is not where it was read")
+        raise ChangelogError(f"{path.name}: its {kind} of {reference} is not where it was read")
     at = max(i for i, f in enumerate(before) if f == reference) + 1
     if after != [*before[:at], added, *before[at:]]:
-        raise ChangelogError(f"{path.name}: the include added does not read back as one")
+        raise ChangelogError(f"{path.name}: the {kind} added does not read back as one")
 
 
-def changelog_for(target: Path, buffers: Mapping[str, str] | None = None) -> tuple[ChangelogEdit | None, str | None]:
-    """What a new Liquibase changeset at ``target`` needs of its changelog: the edit that includes
-    it (None where an ``includeAll`` takes it already), or else a note saying to include it by hand.
-    ``buffers`` as for :func:`include_new_file`."""
+def changelog_for(
+    target: Path, buffers: Mapping[str, str] | None = None, *, undo: str = "", formatted: bool = True
+) -> tuple[ChangelogEdit | None, str | None]:
+    """What a new migration at ``target`` needs of the Liquibase changelog that names its folder's
+    files: the edit that adds it (None where an ``includeAll`` takes it already, or where no
+    changelog names them and ``formatted`` is false: no Liquibase folder), or else a note saying
+    to add it by hand. ``buffers`` and ``undo`` as for :func:`include_new_file`; ``formatted``:
+    the folder holds Liquibase formatted SQL."""
     from sqlscribe.migrations import sql_files
 
     try:
-        return include_new_file(target, sql_files(target.parent), buffers), None
+        return include_new_file(target, sql_files(target.parent), buffers, undo=undo), None
     except (ChangelogError, OSError, UnicodeDecodeError) as error:
-        return None, f"a Liquibase changeset: include it in the changelog ({error})"
+        if not formatted and str(error).startswith("no changelog"):
+            return None, None
+        return None, f"add it to the Liquibase changelog ({error})"

@@ -98,6 +98,7 @@ class NewMigration:
     notes: list[str]  # what it leaves out, and why
     tool: str = ""  # the migration tool whose markers it has (MigrationTool.name), if any
     undo: str = ""  # the text of its undo file (``undo_path``): golang-migrate's .down.sql
+    rollback: str = ""  # the statements that undo it, however its tool keeps them
 
     @property
     def liquibase(self) -> bool:
@@ -405,7 +406,7 @@ def database_migration(
     body = _header(label, "it lacks", overwrite, model) + "\n".join(statements) + "\n"
     tool = tool_for(_first_lines(target.parent))
     text, undo_text = _compose(body, undo, tool, target)
-    return NewMigration(text, len(statements), tables, [], _name(tool), undo_text)
+    return NewMigration(text, len(statements), tables, [], _name(tool), undo_text, "\n\n".join(undo))
 
 
 def _first_lines(folder: Path, files: int = 50) -> list[str]:
@@ -448,7 +449,7 @@ def _write(tables: list[_Table], header: str, tool: MigrationTool | None, target
         named = ", ".join(sorted(f"{t}.{c}" if c else t for t, c in missing))
         raise NewMigrationError(f"the statements written do not read back as comments on {named}")
     text, undo_text = _compose(text, undo, tool, target)
-    return NewMigration(text, count, [e.table for e in written], notes, _name(tool), undo_text)
+    return NewMigration(text, count, [e.table for e in written], notes, _name(tool), undo_text, "\n\n".join(undo))
 
 
 def _statements(entry: _Table, *, undo: bool = False) -> list[str] | str:
@@ -773,11 +774,11 @@ def files_of(
     undo = undo_path(target) if migration.undo else None
     if undo is not None:
         changes.append(FileChange(undo, "", migration.undo, True, UNDOES))
-    if migration.liquibase:
-        changelog, note = changelog_for(target, buffers)
-        if changelog is not None:
-            changes.append(FileChange(changelog.path, changelog.old, changelog.new, False, "which includes it"))
-        notes += [note] if note else []
+    # Liquibase's changelog: formatted SQL is included; plain SQL that changesets run gets one
+    changelog, note = changelog_for(target, buffers, undo=migration.rollback, formatted=migration.liquibase)
+    if changelog is not None:
+        changes.append(FileChange(changelog.path, changelog.old, changelog.new, False, "which runs it"))
+    notes += [note] if note else []
     if (target.parent / atlas.SUM_FILE).is_file():
         try:
             if undo is not None:

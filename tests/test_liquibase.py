@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from in_process import run
@@ -67,7 +68,7 @@ def test_an_xml_changelog_includes_the_new_changeset_after_the_folders_last(tmp_
     assert code == 0, err
     assert changelog.read_text(encoding="utf-8") == XML  # a diff only
     assert '+    <include file="db/changelog/changes/V3__document_comments.sql"/>' in out
-    assert f"would write {changelog}, which includes it" in err
+    assert f"would write {changelog}, which runs it" in err
     code, _, err = run(*argv, "--write")
     assert code == 0, err
     assert _xml_includes(changelog) == [
@@ -77,7 +78,7 @@ def test_an_xml_changelog_includes_the_new_changeset_after_the_folders_last(tmp_
         "other/V9__elsewhere.sql",
     ]
     assert (changes / "V3__document_comments.sql").read_text(encoding="utf-8").startswith("--liquibase formatted sql")
-    assert "include it in the changelog" not in err
+    assert "add it to the Liquibase changelog" not in err
 
 
 def test_a_yaml_changelog_gets_an_item_like_the_last_one_and_keeps_its_line_ends(tmp_path: Path) -> None:
@@ -103,7 +104,7 @@ def test_include_all_needs_nothing_and_no_changelog_is_said(tmp_path: Path) -> N
     code, _, err = run(
         "document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes), "--write"
     )
-    assert code == 0 and "include it" not in err and "which includes it" not in err, err
+    assert code == 0 and "add it to" not in err and "which runs it" not in err, err
     assert changelog.read_text(encoding="utf-8") == included
     alone = tmp_path / "b" / "changes"
     alone.mkdir(parents=True)
@@ -114,4 +115,97 @@ def test_include_all_needs_nothing_and_no_changelog_is_said(tmp_path: Path) -> N
     code, _, err = run(
         "document", str(alone), "--backend", "heuristic", "--dialect", "postgres", "--to", str(alone), "--write"
     )
-    assert code == 0 and "a Liquibase changeset: include it in the changelog (no changelog" in err, err
+    assert (
+        code == 0
+        and "add it to the Liquibase changelog (no changelog (XML or YAML) near the folder names its files)" in err
+    ), err
+
+
+XML_CHANGESETS = """<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">
+    <changeSet id="1" author="ana">
+        <sqlFile path="changes/V1__init.sql" relativeToChangelogFile="true" splitStatements="true"/>
+    </changeSet>
+    <changeSet id="2" author="ana" context="prod">
+        <sqlFile path="changes/V2__more.sql" relativeToChangelogFile="true" splitStatements="true"/>
+        <rollback>DROP TABLE t2;</rollback>
+    </changeSet>
+</databaseChangeLog>
+"""
+
+YAML_CHANGESETS = """databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: ana
+      changes:
+        - sqlFile:
+            path: changes/V1__init.sql
+            relativeToChangelogFile: true
+  - changeSet:
+      id: 2
+      author: ana
+      changes:
+        - sqlFile:
+            path: changes/V2__more.sql
+            relativeToChangelogFile: true
+"""
+
+PLAIN = "CREATE TABLE t{n} (id INTEGER, label VARCHAR);\n"
+
+
+def _plain_project(tmp_path: Path, changelog: str, name: str) -> tuple[Path, Path]:
+    changes, path = _project(tmp_path, changelog, name)
+    for n, file in ((1, "V1__init.sql"), (2, "V2__more.sql")):
+        (changes / file).write_text(PLAIN.format(n=n), encoding="utf-8")
+    return changes, path
+
+
+def _sql_files_and_rollbacks(path: Path) -> list[tuple[str, str, str]]:
+    """Each changeSet's id, the file its sqlFile runs, and its rollback SQL."""
+    if path.suffix == ".xml":
+        out = []
+        for change in ET.parse(path).getroot():
+            (sql_file,) = [e for e in change if e.tag.endswith("}sqlFile")]
+            rollback = "".join(e.text or "" for e in change.iter() if e.tag.endswith(("}rollback", "}sql")))
+            out.append((change.get("id", ""), sql_file.get("path", ""), rollback.strip()))
+        return out
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["databaseChangeLog"]
+    return [
+        (
+            str(item["changeSet"]["id"]),
+            item["changeSet"]["changes"][0]["sqlFile"]["path"],
+            "".join(r["sql"]["sql"] for r in item["changeSet"].get("rollback", [])).strip(),
+        )
+        for item in items
+    ]
+
+
+@pytest.mark.parametrize("name", ["db.changelog-master.xml", "db.changelog-master.yaml"])
+def test_plain_sql_run_by_changesets_gets_a_changeset_with_its_rollback(tmp_path: Path, name: str) -> None:
+    """A changelog whose changesets run plain SQL files (sqlFile) gets a changeset that runs the
+    new file as the last one does, whose rollback, run in DuckDB, takes the comments away."""
+    changes, changelog = _plain_project(tmp_path, XML_CHANGESETS if name.endswith(".xml") else YAML_CHANGESETS, name)
+    code, _, err = run(
+        "document", str(changes), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(changes), "--write"
+    )
+    assert code == 0, err
+    assert f"wrote {changelog}, which runs it" in err and "add it to" not in err
+    new = changes / "V3__document_comments.sql"
+    assert not new.read_text(encoding="utf-8").startswith("--liquibase")  # plain SQL, as the others
+    found = _sql_files_and_rollbacks(changelog)
+    assert [(i, p) for i, p, _ in found] == [
+        ("1", "changes/V1__init.sql"),
+        ("2", "changes/V2__more.sql"),
+        ("sqlscribe-V3__document_comments", "changes/V3__document_comments.sql"),
+    ]
+    if name.endswith(".xml"):  # the copied sqlFile keeps its attributes; the rollback is the new one's
+        assert '<sqlFile path="changes/V3__document_comments.sql" relativeToChangelogFile="true"' in (
+            changelog.read_text(encoding="utf-8")
+        )
+    con = duckdb.connect()
+    for file in ("V1__init.sql", "V2__more.sql", "V3__document_comments.sql"):
+        con.execute((changes / file).read_text(encoding="utf-8"))
+    query = "SELECT count(*) FROM duckdb_columns() WHERE NOT internal AND comment IS NOT NULL"
+    assert con.execute(query).fetchone() == (4,)
+    con.execute(found[-1][2])  # Liquibase's rollback of the new changeset
+    assert con.execute(query).fetchone() == (0,)
