@@ -30,13 +30,14 @@ from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.migrations import (
     SQL_SUFFIXES,
     forget,
+    in_folder_order,
     in_version_order,
     is_repeatable_name,
     is_undo_name,
     layout,
+    order_key,
     plan_in_folder,
     steady_files,
-    step_name,
 )
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
@@ -379,7 +380,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     databases = [p for p in args.paths if is_database_url(p)]
     projects: list[DbtSpec] = [(p, ()) for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
-    files = [] if from_stdin else list(iter_sql_files(named))
+    files = [] if from_stdin else in_folder_order(list(iter_sql_files(named)))  # a Sqitch plan's order
     models = {} if from_stdin else dbt_models_named(named, args.dialect)
     for root, chosen in models.items():
         projects.append((f"dbt:{root}", tuple(chosen)))
@@ -674,12 +675,12 @@ def _new_migration_path(
     folder, inner = layout(target)
     if not (target.parent.is_dir() or (inner is not None and folder.is_dir())):  # a migration's new folder
         raise UsageError(f"{target.parent}: no such folder")
-    here, order = folder.resolve(), in_version_order(step_name(target))
+    here, order = folder.resolve(), order_key(target)
     after = [
         f
         for f in files
         if layout(f)[0].resolve() == here
-        and in_version_order(step_name(f)) > order
+        and order_key(f) > order
         and not is_repeatable_name(f.name)  # Flyway's R__, documented in place
     ]
     if after:

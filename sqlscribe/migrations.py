@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlscribe import sqitch
 from sqlscribe.ddl import SchemaChange, Table, detect_dialect, parse_sql
 from sqlscribe.ddl.dialects import DEFAULT_REASON
 from sqlscribe.ddl.model import DROPPED
@@ -84,6 +85,33 @@ def step_name(path: Path) -> str:
     return path.parent.name if layout(path)[1] else path.name
 
 
+def order_key(path: Path) -> tuple[str | int, ...]:
+    """A migration's place among its folder's (``_listing``'s order): its name's version, or, in a
+    Sqitch project, its change's place in the plan (after every change there when it is in none)."""
+    folder, inner = layout(path)
+    if inner is None and sqitch.project_of(folder) is not None:
+        listing = _listing(folder) or []
+        return next((order for order, name, _ in listing if name == path.name), (1 << 62,))
+    return in_version_order(step_name(path))
+
+
+def is_step(path: Path) -> bool:
+    """Whether a file is a step of a migrations folder (its name starts with a version, or it is a
+    Sqitch change's deploy script): only between steps does a later DROP or RENAME count."""
+    return is_migration_name(step_name(path)) or (
+        layout(path)[1] is None and sqitch.project_of(path.parent) is not None
+    )
+
+
+def in_folder_order(files: list[Path]) -> list[Path]:
+    """``files`` with each folder's migrations in their order (a Sqitch plan's, where that is not
+    their names'), the folders where they first come."""
+    first: dict[Path, int] = {}
+    for n, path in enumerate(files):
+        first.setdefault(layout(path)[0], n)
+    return sorted(files, key=lambda p: (first[layout(p)[0]], order_key(p)))
+
+
 _Entry = tuple[tuple[str | int, ...], str, str]  # order, name (the file's, or its folder's), path
 _LISTINGS: dict[tuple[str, str | None], tuple[int, list[_Entry]]] = {}
 # A folder whose mtime is this recent may change again within the same tick of its clock (git's
@@ -102,10 +130,21 @@ def _listing(folder: Path, inner: str | None = None) -> list[_Entry] | None:
         return known[1]  # a command-line run: its own writes replace files (a new one: ``forget``)
     try:
         stamp = os.stat(folder).st_mtime_ns
+        project = sqitch.project_of(folder) if inner is None else None
+        if project is not None:  # the plan's order, which changes with the plan
+            stamp += os.stat(project.top / sqitch.PLAN).st_mtime_ns
         if known is not None and known[0] == stamp and inner is None:
             return known[1]
         with os.scandir(folder) as entries:
-            if inner is None:
+            listing: list[_Entry]
+            if project is not None:
+                present = {e.name for e in entries}
+                listing = [
+                    ((n,), f"{script}.sql", os.path.join(folder, f"{script}.sql"))
+                    for n, script in enumerate(project.scripts)
+                    if f"{script}.sql" in present
+                ]
+            elif inner is None:
                 listing = [
                     (in_version_order(e.name), e.name, e.path)
                     for e in entries
@@ -203,7 +242,7 @@ def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_
     listing = _listing(*layout(path))
     if listing is None:
         return None
-    key = in_version_order(step_name(path))
+    key = order_key(path)
     if before:
         chosen = listing[: bisect.bisect_left(listing, key, key=lambda e: e[0])]
     else:
@@ -355,7 +394,7 @@ def later_comments(
     found: set[tuple[str, str | None]] = set()
     tables: dict[str, str] = {}  # a table's short name now -> its name in the file at ``path``
     columns: dict[tuple[str, str], str] = {}  # (that name, a column's name now) -> the column's there
-    versioned = is_migration_name(step_name(path))
+    versioned = is_step(path)
     for sibling in siblings:
         read = _LATER.get((sibling[1], dialect))
         if read is None or read.stamp != sibling[2]:
@@ -368,7 +407,7 @@ def later_comments(
         if not read.said and not read.changes:
             continue  # most files: nothing to follow
         before = dict(tables), dict(columns)
-        if read.changes and versioned and is_migration_name(step_name(Path(sibling[1]))):
+        if read.changes and versioned and is_step(Path(sibling[1])):
             for change in read.changes:
                 _follow(change, tables, columns, found)
         for table, column in read.said:  # said before its renames, or after them
@@ -417,7 +456,7 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     listing = _listing(*layout(path))
     if listing is None:
         return name, reason
-    at = bisect.bisect_left(listing, in_version_order(step_name(path)), key=lambda e: e[0])
+    at = bisect.bisect_left(listing, order_key(path), key=lambda e: e[0])
     ask = MAX_FILES_ASKED + 1  # the file itself among them
     nearest = [*listing[max(0, at - ask) : at][::-1], *listing[at : at + ask]]  # earlier ones nearest first
     siblings = [Path(e[2]) for e in nearest if e[1] != step_name(path)][:MAX_FILES_ASKED]

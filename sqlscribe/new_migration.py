@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe import __version__, atlas
+from sqlscribe import __version__, atlas, sqitch
 from sqlscribe.ddl import (
     Column,
     Comment,
@@ -342,7 +342,7 @@ def new_migration(
     names = [_shown(Path(o.path)) for o in outcomes]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
     header = _header(span, "they leave undocumented", overwrite, model)
-    tool = tool_for([o.parsed.text for o in outcomes])
+    tool = tool_for([o.parsed.text for o in outcomes], target)
     return _write(tables, header, tool, target)
 
 
@@ -403,9 +403,9 @@ def database_migration(
         reverted = _statements(entry, undo=True)
         if not isinstance(reverted, str):
             undo.insert(0, "\n".join(reversed(reverted)))
-    body = _header(label, "it lacks", overwrite, model) + "\n".join(statements) + "\n"
-    tool = tool_for(_first_lines(target.parent))
-    text, undo_text = _compose(body, undo, tool, target)
+    header = _header(label, "it lacks", overwrite, model)
+    tool = tool_for(_first_lines(target.parent), target)
+    text, undo_text = _compose(header, "\n".join(statements) + "\n", undo, tool, target)
     return NewMigration(text, len(statements), tables, [], _name(tool), undo_text, "\n\n".join(undo))
 
 
@@ -437,7 +437,8 @@ def _write(tables: list[_Table], header: str, tool: MigrationTool | None, target
         count += len(statements)
     if not blocks:
         return NewMigration("", 0, [], notes)
-    text = header + "\n\n".join(blocks) + "\n"
+    body = "\n\n".join(blocks) + "\n"
+    text = header + body
     # Every comment must read back from the text as written, or no file is written at all.
     expected = {
         (entry.table.short_name.lower(), name)
@@ -448,7 +449,7 @@ def _write(tables: list[_Table], header: str, tool: MigrationTool | None, target
     if missing:
         named = ", ".join(sorted(f"{t}.{c}" if c else t for t, c in missing))
         raise NewMigrationError(f"the statements written do not read back as comments on {named}")
-    text, undo_text = _compose(text, undo, tool, target)
+    text, undo_text = _compose(header, body, undo, tool, target)
     return NewMigration(text, count, [e.table for e in written], notes, _name(tool), undo_text, "\n\n".join(undo))
 
 
@@ -629,6 +630,9 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     """The name the folder's next migration takes in its own scheme, for a migration that
     documents the tables (``--to FOLDER``), relative to the folder (``NEW/migration.sql`` where each
     migration is a folder of its own); None when its names follow none that is known."""
+    project = sqitch.project_of(folder)
+    if project is not None:  # a Sqitch change: named, not numbered
+        return f"{sqitch.new_change(project, NEW_NAME)}.sql"
     files = [f for f in sql_files(folder) if not is_repeatable_name(f.name)]  # Flyway's R__: no version
     if not files:
         return None
@@ -705,8 +709,14 @@ TOOLS = (
 )
 
 
-def tool_for(folder_texts: Sequence[str]) -> MigrationTool | None:
-    """The tool whose markers the files beside the new one have (``TOOLS``), if any."""
+SQITCH = MigrationTool("sqitch", re.compile(r"(?!)"), "")  # known by its plan, not by markers
+
+
+def tool_for(folder_texts: Sequence[str], target: Path | None = None) -> MigrationTool | None:
+    """The tool whose markers the files beside the new one have (``TOOLS``), or Sqitch, whose plan
+    is beside its deploy folder; None for none."""
+    if target is not None and sqitch.project_of(target.parent) is not None:
+        return SQITCH
     return next((tool for tool in TOOLS if any(tool.marks.search(text) for text in folder_texts)), None)
 
 
@@ -721,6 +731,8 @@ def undo_path(target: Path) -> Path | None:
     (Flyway's paid editions run them); None for any other name."""
     if target.name.lower() == "up.sql":
         return target.with_name("down.sql")
+    if sqitch.project_of(target.parent) is not None:  # a Sqitch change's revert script
+        return target.parent.parent / "revert" / target.name
     if target.name.lower().endswith(".up.sql"):
         return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
     if _FLYWAY.fullmatch(target.name):
@@ -733,11 +745,18 @@ def undo_path(target: Path) -> Path | None:
     return None
 
 
-def _compose(body: str, undo: Sequence[str], tool: MigrationTool | None, target: Path | None) -> tuple[str, str]:
-    """The new migration's text (``body``: its header and statements) as its tool wants it, with
-    ``undo`` (blocks of statements) where the tool keeps it; and the text of its undo file, empty
-    where it has none."""
+def _compose(
+    header: str, statements: str, undo: Sequence[str], tool: MigrationTool | None, target: Path | None
+) -> tuple[str, str]:
+    """The new migration's text (its ``header`` comment, then its ``statements``) as its tool wants
+    it, with ``undo`` (blocks of statements) where the tool keeps it; and the text of its undo file,
+    empty where it has none."""
     undone = "\n\n".join(undo) + "\n"
+    body = header + statements
+    project = sqitch.project_of(target.parent) if tool is SQITCH and target is not None else None
+    if project is not None and target is not None:  # a change's deploy and revert scripts
+        deploy, revert, _ = sqitch.scripts_for(project, target.stem, statements, undone, header)
+        return deploy, revert
     if tool is None:
         if target is None or undo_path(target) is None:
             return body, ""
@@ -774,6 +793,15 @@ def files_of(
     undo = undo_path(target) if migration.undo else None
     if undo is not None:
         changes.append(FileChange(undo, "", migration.undo, True, UNDOES))
+    project = sqitch.project_of(target.parent) if migration.tool == SQITCH.name else None
+    if project is not None:  # its verify script, and its line in the plan
+        verify = sqitch.scripts_for(project, target.stem, "", "", "")[2]
+        changes.append(FileChange(project.top / "verify" / target.name, "", verify, True, "which verifies it"))
+        plan = project.top / sqitch.PLAN
+        old = (buffers or {}).get(str(plan)) or plan.read_bytes().decode("utf-8")
+        line = sqitch.plan_line(target.stem, project.top, "Comments for the tables and columns, by sqlscribe")
+        new = old + ("" if old.endswith("\n") or not old else "\n") + line + "\n"
+        changes.append(FileChange(plan, old, new, False, "which plans it"))
     # Liquibase's changelog: formatted SQL is included; plain SQL that changesets run gets one
     changelog, note = changelog_for(target, buffers, undo=migration.rollback, formatted=migration.liquibase)
     if changelog is not None:

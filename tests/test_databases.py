@@ -25,6 +25,7 @@ from in_process import run
 from sqlscribe.databases import POSTGRES_RESERVED, DatabaseError, connect, document_database, masked, quote
 from sqlscribe.ddl import parse_sql
 from sqlscribe.generate import HeuristicBackend
+from sqlscribe.migrations import plan_in_folder
 
 SCHEMA = """
 CREATE SCHEMA shop;
@@ -564,6 +565,31 @@ def test_a_live_databases_new_migration_in_dbmates_form_is_undone_by_its_down_se
     assert comments(pg) == before
 
 
+def schema_comments(url: str, schema: str = "public") -> dict[str, str]:
+    """Every comment on a table or column of ``schema``, by ``table`` or ``table.column``."""
+    query = (
+        "SELECT c.relname || coalesce('.' || a.attname, ''), d.description FROM pg_description d"
+        " JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass"
+        " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0"
+        f" WHERE c.relnamespace = '{schema}'::regnamespace"
+    )
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute(query.encode()).fetchall())
+
+
+@contextlib.contextmanager
+def scratch_database(server: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """An empty database on the server, dropped afterwards: its name and URL."""
+    name = f"{prefix}_{os.urandom(4).hex()}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}".encode())
+    try:
+        yield name, server.replace("/postgres?", f"/{name}?")
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)".encode())
+
+
 TOOLS = Path(__file__).parent / "tools"  # migration tools from npm, exact versions in its package.json
 
 
@@ -598,40 +624,23 @@ def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: st
         "-- migrate:down\nALTER TABLE customers RENAME COLUMN email TO mail;\nDROP TABLE orders;\n",
         encoding="utf-8",
     )
-    name = f"dbmate_{os.urandom(4).hex()}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}".encode())
-    url = server.replace("/postgres?", f"/{name}?")
-    host, port = url.split("host=")[1].split("&port=")
-    env = {**os.environ, "DATABASE_URL": f"postgres://sqlscribe@/{name}?host={host}&port={port}&sslmode=disable"}
+    with scratch_database(server, "dbmate") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        env = {**os.environ, "DATABASE_URL": f"postgres://sqlscribe@/{name}?host={host}&port={port}&sslmode=disable"}
 
-    def run_dbmate(*args: str) -> str:
-        done = subprocess.run(
-            [dbmate, "--migrations-dir", str(folder), "--no-dump-schema", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+        def run_dbmate(*args: str) -> str:
+            command = [dbmate, "--migrations-dir", str(folder), "--no-dump-schema", *args]
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done.stdout
 
-    query = (
-        "SELECT c.relname || coalesce('.' || a.attname, ''), d.description FROM pg_description d"
-        " JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass"
-        " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0"
-        " WHERE c.relnamespace = 'public'::regnamespace"
-    )
-    try:
         run_dbmate("up")
-        with psycopg.connect(url) as conn:
-            before = dict(conn.execute(query.encode()).fetchall())
+        before = schema_comments(url)
         code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
         assert code == 0, err
         (new,) = [p for p in folder.iterdir() if not p.name.startswith("2024")]
         assert "Applying: " + new.name in run_dbmate("up")
-        with psycopg.connect(url) as conn:
-            documented = dict(conn.execute(query.encode()).fetchall())
+        documented = schema_comments(url)
         assert set(documented) == {
             "customers",
             "customers.id",
@@ -644,13 +653,93 @@ def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: st
         }
         assert documented["customers.plan"] == before["customers.plan"] == "Billing plan: free, pro or team."
         assert "Rolling back: " + new.name in run_dbmate("rollback")
-        with psycopg.connect(url) as conn:
-            assert dict(conn.execute(query.encode()).fetchall()) == before
-        code, out, err = run("document", str(folder), "--check")
-        assert code == 0, out + err
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE {name} WITH (FORCE)".encode())
+        assert schema_comments(url) == before
+    code, out, err = run("document", str(folder), "--check")
+    assert code == 0, out + err
+
+
+def test_sqitch_deploys_the_new_change_in_plan_order_and_reverts_it(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Sqitch project: the plan, not the scripts' names, orders the changes (add_phone's ALTER
+    knows the users table, though it sorts first by name); `--to deploy/` adds a change of its own
+    (deploy, revert and verify scripts and a plan line), which Sqitch itself deploys and reverts on
+    a real PostgreSQL server, leaving the comments as they were."""
+    sqitch_command = shutil.which("sqitch")
+    if sqitch_command is None:
+        pytest.skip("Sqitch is not installed (Debian: apt-get install sqitch libdbd-pg-perl)")
+    top = tmp_path / "shop"
+    for folder in ("deploy", "revert", "verify"):
+        (top / folder).mkdir(parents=True)
+    (top / "sqitch.conf").write_text("[core]\n\tengine = pg\n", encoding="utf-8")
+    (top / "sqitch.plan").write_text(
+        "%syntax-version=1.0.0\n%project=shop\n\n"
+        "users 2024-01-01T00:00:00Z Ana <ana@example.com> # Users.\n"
+        "orders [users] 2024-01-02T00:00:00Z Ana <ana@example.com> # Orders.\n"
+        "add_phone [users] 2024-01-03T00:00:00Z Ana <ana@example.com> # A phone number.\n",
+        encoding="utf-8",
+    )
+    scripts = {
+        "users": ("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);", "DROP TABLE users;"),
+        "orders": (
+            "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
+            "COMMENT ON COLUMN orders.user_id IS 'Who placed the order.';",
+            "DROP TABLE orders;",
+        ),
+        "add_phone": ("ALTER TABLE users ADD COLUMN phone text;", "ALTER TABLE users DROP COLUMN phone;"),
+    }
+    for change, (deploy, revert) in scripts.items():
+        (top / "deploy" / f"{change}.sql").write_text(f"BEGIN;\n{deploy}\nCOMMIT;\n", encoding="utf-8")
+        (top / "revert" / f"{change}.sql").write_text(f"BEGIN;\n{revert}\nCOMMIT;\n", encoding="utf-8")
+        (top / "verify" / f"{change}.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    for key, value in {  # who plans the change, for Sqitch and for sqlscribe alike
+        "SQITCH_USER_CONFIG": str(tmp_path / "none.conf"),
+        "SQITCH_FULLNAME": "Ana",
+        "SQITCH_EMAIL": "ana@example.com",
+    }.items():
+        monkeypatch.setenv(key, value)
+    deploy = top / "deploy"
+    alter = plan_in_folder(deploy / "add_phone.sql", scripts["add_phone"][0], None)
+    (record,) = alter.parsed.tables
+    assert record.base is not None and [c.name for c in record.base.columns] == ["id", "email"]
+    with scratch_database(server, "sqitch") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        env = {**os.environ, "PGHOST": host, "PGPORT": port, "PGUSER": "sqlscribe"}
+
+        def run_sqitch(*args: str) -> str:
+            command = [sqitch_command, *args, f"db:pg:{name}"]
+            done = subprocess.run(command, cwd=top, env=env, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done.stdout
+
+        run_sqitch("deploy")
+        before = schema_comments(url)
+        assert before == {"orders.user_id": "Who placed the order."}
+        code, _, err = run("document", str(deploy), "--backend", "heuristic", "--to", str(deploy), "--write")
+        assert code == 0, err
+        assert (top / "revert" / "document_comments.sql").is_file()
+        assert (top / "verify" / "document_comments.sql").is_file()
+        plan = (top / "sqitch.plan").read_text(encoding="utf-8").splitlines()
+        assert plan[-1].startswith("document_comments ") and "Ana <ana@example.com> # " in plan[-1]
+        script = (deploy / "document_comments.sql").read_text(encoding="utf-8")
+        assert script.startswith("-- Deploy shop:document_comments to pg\n")
+        assert "+ document_comments" in run_sqitch("deploy")
+        documented = schema_comments(url)
+        assert set(documented) == {
+            "users",
+            "users.id",
+            "users.email",
+            "users.phone",
+            "orders",
+            "orders.id",
+            "orders.user_id",
+        }
+        assert documented["orders.user_id"] == "Who placed the order."
+        run_sqitch("verify")
+        assert "- document_comments" in run_sqitch("revert", "-y", "--to", "@HEAD^")
+        assert schema_comments(url) == before
+    code, out, err = run("document", str(deploy), "--check")
+    assert code == 0, out + err
 
 
 def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: str, tmp_path: Path) -> None:

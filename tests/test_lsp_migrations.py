@@ -194,3 +194,31 @@ async def test_flyways_repeatable_migration_is_documented_in_place_with_the_new_
     assert "customer_emails" not in (tmp_path / "V2__document_comments.sql").read_text(encoding="utf-8")
     assert "COMMENT ON VIEW customer_emails IS" in editor.texts[views.as_uri()]  # the editor's buffer
     assert views.read_text(encoding="utf-8") == view  # until the user saves it
+
+
+async def test_a_sqitch_change_is_documented_into_a_new_change(client: LanguageClient, tmp_path: Path):
+    """In a Sqitch project the action is offered in a deploy script, and the new change comes with
+    its revert and verify scripts and its line in the plan, all in one edit."""
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
+    for folder in ("deploy", "revert", "verify"):
+        (tmp_path / folder).mkdir()
+    plan = "%project=shop\n\nusers 2024-01-01T00:00:00Z Ana <ana@example.com> # Users.\n"
+    (tmp_path / "sqitch.plan").write_text(plan, encoding="utf-8")
+    users = tmp_path / "deploy" / "users.sql"
+    users.write_text("BEGIN;\nCREATE TABLE users (id INTEGER, email TEXT);\nCOMMIT;\n", encoding="utf-8")
+    editor.open(users.as_uri(), users.read_text(encoding="utf-8"))
+    actions = await editor.code_actions(users.as_uri(), 0, only=["source"])
+    (action,) = [a for a in actions if a.kind == "source.sqlscribe.documentMigrations"]
+    assert action.title == "Document the migrations' missing comments into document_comments.sql"
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result["problems"] == [] and result["statements"] == 3, result
+    assert result["undo"].endswith("/revert/document_comments.sql")
+    assert (
+        (tmp_path / "deploy" / "document_comments.sql")
+        .read_text(encoding="utf-8")
+        .startswith("-- Deploy shop:document_comments to pg\n")
+    )
+    assert (tmp_path / "verify" / "document_comments.sql").is_file()
+    assert (tmp_path / "sqitch.plan").read_text(encoding="utf-8").startswith(plan + "document_comments ")

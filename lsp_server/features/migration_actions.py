@@ -11,7 +11,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from sqlscribe.migrations import is_migration_name, layout, step_name
+from sqlscribe.migrations import is_step, layout
 from sqlscribe.new_migration import next_name
 
 KIND_MIGRATIONS = types.CodeActionKind.Source + ".sqlscribe.documentMigrations"
@@ -23,7 +23,7 @@ def migrations_action(uri: str) -> types.CodeAction | None:
     no scheme that names its next migration."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
     file = Path(path) if path else None
-    if file is None or not is_migration_name(step_name(file)):
+    if file is None or not is_step(file):  # a version first, or a Sqitch change's deploy script
         return None
     folder = layout(file)[0]  # its folder, or the one above a migration's own folder (Prisma's)
     name = next_name(folder)
