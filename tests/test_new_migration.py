@@ -17,6 +17,7 @@ import pytest
 import sqlglot
 from in_process import run
 
+from sqlscribe import sqitch
 from sqlscribe.databases import alter_statements
 from sqlscribe.ddl import SchemaChange, parse_sql
 from sqlscribe.ddl.model import DROPPED
@@ -752,3 +753,24 @@ def test_mysql_8s_versioned_attributes_are_restated_by_a_live_databases_migratio
     (tmp_path / "000001_init.up.sql").write_text("SELECT 1;\n", encoding="utf-8")
     migration = database_migration("mysql://db", outcome, statements, target=tmp_path / "000002_docs.up.sql")
     assert "MODIFY COLUMN `secret` varchar(20) DEFAULT NULL /*!80023 INVISIBLE */ COMMENT ''" in migration.undo
+
+
+def test_a_sqitch_plan_orders_its_changes_and_names_a_reworked_ones_earlier_script(tmp_path: Path) -> None:
+    plan = (
+        "%syntax-version=1.0.0\n%project=shop\n\n"
+        "users 2024-01-01T00:00:00Z Ana <ana@example.com> # Users.\n"
+        "orders [users] 2024-01-02T00:00:00Z Ana <ana@example.com> # Orders.\n"
+        "@v1.0 2024-01-03T00:00:00Z Ana <ana@example.com> # Tag.\n\n"
+        "# a comment\n"
+        "users [users@v1.0] 2024-01-04T00:00:00Z Ana <ana@example.com> # Reworked.\n"
+        "+document_comments 2024-01-05T00:00:00Z Ana <ana@example.com> # Comments.\n"
+    )
+    project = sqitch.read_plan(plan, tmp_path, "pg")
+    assert project.name == "shop"
+    assert project.scripts == ["users@v1.0", "orders", "users", "document_comments"]
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "sqitch.plan").write_text(plan, encoding="utf-8")
+    for script in project.scripts:
+        (tmp_path / "deploy" / f"{script}.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    assert [p.name for p in sql_files(tmp_path / "deploy")] == [f"{s}.sql" for s in project.scripts]
+    assert next_name(tmp_path / "deploy") == "document_comments_2.sql"  # the name is taken in the plan
