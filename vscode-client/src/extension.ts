@@ -235,24 +235,36 @@ export class Extension implements vscode.Disposable {
     }
     const result = await this.withServerProgress<{
       file: string | null;
+      undo?: string | null;
+      in_place?: string[];
       statements: number;
       tables: string[];
       cancelled: boolean;
       problems: string[];
+      notes?: string[];
     }>("sqlscribe.documentMigrations", target.toString());
     if (!result || result.problems.length > 0) {
       return; // the server has said what went wrong
     }
+    const repeatable = result.in_place?.length ?? 0;
     if (result.cancelled) {
       void vscode.window.showInformationMessage("sqlscribe: Cancelled; nothing created.");
     } else if (result.file) {
       const name = result.file.slice(result.file.lastIndexOf("/") + 1);
       await vscode.window.showTextDocument(vscode.Uri.parse(result.file), { preview: true }); // to review
+      const undone = result.undo ? ", with the migration that undoes it" : "";
+      const inPlace = repeatable ? `; ${repeatable} repeatable migrations documented in place` : "";
       void vscode.window.showInformationMessage(
-        `sqlscribe: ${name}: ${result.statements} statements for ${result.tables.length} tables.`,
+        `sqlscribe: ${name}: ${result.statements} statements for ${result.tables.length} tables${undone}${inPlace}.`,
       );
+    } else if (repeatable) {
+      void vscode.window.showInformationMessage(`sqlscribe: ${repeatable} repeatable migrations documented in place.`);
     } else {
       void vscode.window.showInformationMessage("sqlscribe: the migrations are documented; nothing to add.");
+    }
+    if (!result.cancelled && result.notes?.length) {
+      // what is left to do by hand (a changelog to edit, a checksum to make), or left undocumented
+      void vscode.window.showWarningMessage(`sqlscribe: ${result.notes.join("; ")}`);
     }
   }
 

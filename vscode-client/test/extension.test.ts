@@ -211,6 +211,39 @@ describe("commands", () => {
     expect(recorded.infos).toContain("sqlscribe: the migrations are documented; nothing to add.");
   });
 
+  it("Document Migrations says what came with the new file and what is left to do by hand", async () => {
+    await activate(context());
+    behaviour.responses.set("sqlscribe.documentMigrations", () => ({
+      file: "file:///w/m/000003_document_comments.up.sql",
+      undo: "file:///w/m/000003_document_comments.down.sql",
+      in_place: [],
+      statements: 2,
+      tables: ["t"],
+      cancelled: false,
+      problems: [],
+      notes: ["atlas.sum does not match the files as hashed here: run `atlas migrate hash` once it is written"],
+    }));
+    const folder = { scheme: "file", fsPath: "/w/m", toString: () => "file:///w/m" };
+    await recorded.commands.get(COMMANDS.documentMigrations)?.(folder);
+    expect(recorded.infos).toContain(
+      "sqlscribe: 000003_document_comments.up.sql: 2 statements for 1 tables, with the migration that undoes it.",
+    );
+    expect(recorded.warnings).toContain(
+      "sqlscribe: atlas.sum does not match the files as hashed here: run `atlas migrate hash` once it is written",
+    );
+    behaviour.responses.set("sqlscribe.documentMigrations", () => ({
+      file: null,
+      in_place: ["/w/m/R__views.sql"],
+      statements: 0,
+      tables: [],
+      cancelled: false,
+      problems: [],
+      notes: [],
+    }));
+    await recorded.commands.get(COMMANDS.documentMigrations)?.(folder);
+    expect(recorded.infos).toContain("sqlscribe: 1 repeatable migrations documented in place.");
+  });
+
   it("Document Migrations without a folder or an open file says what to do", async () => {
     await activate(context());
     await recorded.commands.get(COMMANDS.documentMigrations)?.();
