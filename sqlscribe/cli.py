@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from sqlscribe.databases import DatabaseError, DatabaseOutcome, connect, document_database, is_database_url
+from sqlscribe.databases import (
+    DatabaseError,
+    DatabaseOutcome,
+    connect,
+    document_database,
+    is_database_url,
+    plan_database,
+)
 from sqlscribe.dbt_project import (
     DbtError,
     DbtOutcome,
@@ -665,9 +672,14 @@ def _new_migration_path(
         if name is None:
             raise UsageError(
                 f"{target}: its files' names follow no migration scheme known here (V7__name.sql, 0007_name.sql,"
-                " 20240131120000_name.sql); name the new file"
+                " 20240131120000_name.sql, an Alembic versions folder, a Sqitch deploy folder); name the new file"
             )
         target = target / name
+    if target.suffix.lower() == ".py" and not databases:
+        raise UsageError(
+            f"{target.parent}: an Alembic revision holds Python; document a database into it"
+            " (sqlscribe document postgresql://… --to FOLDER), or its SQL files into SQL migrations"
+        )
     undo = undo_path(target)
     for path in [target, *([undo] if undo else [])]:
         if path.exists():
@@ -837,7 +849,7 @@ def check_documented(
         try:
             db = connect(url)
             try:
-                report(plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect))
+                report(plan_database(db, schemas))
             finally:
                 db.close()
         except DatabaseError as error:

@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe import __version__, atlas, sqitch
+from sqlscribe import __version__, alembic_versions, atlas, sqitch
 from sqlscribe.ddl import (
     Column,
     Comment,
@@ -381,7 +381,8 @@ def database_migration(
         raise NewMigrationError(why)
     if not statements:
         return NewMigration("", 0, [], [])
-    undo: list[str] = []
+    undo: list[str] = []  # by table, the last table's first
+    undoing: list[str] = []  # the same, statement by statement
     tables: list[Table] = []
     source = outcome.parsed.text
     for result in outcome.tables:
@@ -403,6 +404,16 @@ def database_migration(
         reverted = _statements(entry, undo=True)
         if not isinstance(reverted, str):
             undo.insert(0, "\n".join(reversed(reverted)))
+            undoing[:0] = reversed(reverted)
+    if target.suffix == ".py":  # an Alembic revision
+        lacking = "in place of what they say" if overwrite else "that it lacks"
+        try:
+            after = alembic_versions.head(target.parent)
+        except alembic_versions.AlembicError as error:
+            raise NewMigrationError(str(error)) from None
+        message = f"Comments for the tables and columns of {label} {lacking}"
+        text = alembic_versions.revision_text(target, after, message, statements, undoing, model)
+        return NewMigration(text, len(statements), tables, [], "alembic", "", "\n".join(undoing))
     header = _header(label, "it lacks", overwrite, model)
     tool = tool_for(_first_lines(target.parent), target)
     text, undo_text = _compose(header, "\n".join(statements) + "\n", undo, tool, target)
@@ -633,6 +644,8 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     project = sqitch.project_of(folder)
     if project is not None:  # a Sqitch change: named, not numbered
         return f"{sqitch.new_change(project, NEW_NAME)}.sql"
+    if alembic_versions.is_versions_folder(folder):  # a revision of Alembic's (a database's comments)
+        return alembic_versions.new_name()
     files = [f for f in sql_files(folder) if not is_repeatable_name(f.name)]  # Flyway's R__: no version
     if not files:
         return None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -742,6 +744,66 @@ def test_sqitch_deploys_the_new_change_in_plan_order_and_reverts_it(
     assert code == 0, out + err
 
 
+def _alembic(project: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_an_alembic_revision_holds_a_databases_comments_and_its_downgrade_sets_them_back(
+    pg: str, tmp_path: Path
+) -> None:
+    """`document postgresql://… --to migrations/versions`: a revision after the head, which Alembic
+    itself upgrades to and downgrades from (a comment "since 10:30" is no bind parameter either
+    way); Alembic's own alembic_version table is left undocumented."""
+    project = tmp_path / "app"
+    project.mkdir()
+    _alembic(project, "init", "migrations")
+    host, port = pg.split("host=")[1].split("&port=")
+    database = pg.split("/")[3].split("?")[0]
+    ini = project / "alembic.ini"
+    url = f"postgresql+psycopg://sqlscribe@/{database}?host={host}&port={port}"
+    ini.write_text(
+        re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {url}", ini.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    versions = project / "migrations" / "versions"
+    (versions / "0001_base.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n'
+        "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n"
+        "    op.execute(sa.text(\"COMMENT ON TABLE shop.customers IS 'Buyers, counted since 10\\\\:30.'\"))\n\n\n"
+        "def downgrade():\n    op.execute(sa.text('COMMENT ON TABLE shop.customers IS NULL'))\n",
+        encoding="utf-8",
+    )
+    _alembic(project, "upgrade", "head")
+    before = comments(pg)
+    assert before["shop.customers"] == "Buyers, counted since 10:30."
+    code, _, err = run(
+        "document", pg, "--backend", "heuristic", "--to", str(versions), "--write", "--overwrite-existing"
+    )
+    assert code == 0, err
+    (new,) = [p for p in versions.glob("*.py") if p.name != "0001_base.py"]
+    assert new.name.endswith("_document_comments.py") and 'down_revision: str | Sequence[str] | None = "0001"' in (
+        new.read_text(encoding="utf-8").replace("'", '"')
+    )
+    assert "COMMENT ON" in _alembic(project, "upgrade", "0001:head", "--sql")  # offline, as SQL
+    _alembic(project, "upgrade", "head")
+    documented = comments(pg)
+    assert documented["shop.customers"] != before["shop.customers"] and len(documented) > len(before)
+    assert not any("alembic_version" in key for key in documented)  # Alembic's own table
+    _alembic(project, "downgrade", "-1")
+    assert comments(pg) == before
+    (versions / "0002_branch.py").write_text(
+        'revision = "0002"\ndown_revision = "0001"\n', encoding="utf-8"
+    )  # a second head beside the new revision
+    code, _, err = run("document", pg, "--backend", "heuristic", "--to", str(versions))
+    assert code == 1 and "2 heads" in err and "merge them first" in err, err
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(versions))
+    assert code == 2 and "an Alembic revision holds Python" in err
+
+
 def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: str, tmp_path: Path) -> None:
     """`--to` a golang-migrate folder writes the .up.sql and the .down.sql that undoes it; the
     folder's own .down.sql files are no step of its schema."""
@@ -777,3 +839,28 @@ def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: st
     assert before == {"plan": "Billing plan: free, pro or team."}
     assert set(documented) == {"accounts", "id", "login_email", "plan"} and documented["plan"] == before["plan"]
     assert undone == before
+
+
+def test_a_migration_tools_own_tables_are_left_undocumented(tmp_path: Path) -> None:
+    """flyway_schema_history, schema_migrations and the like are the tool's records, not the
+    application's schema: not checked, not documented."""
+    path = tmp_path / "app.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        'CREATE TABLE flyway_schema_history ("installed_rank" INTEGER, "version" VARCHAR, "script" VARCHAR);'
+        "CREATE TABLE schema_migrations (version BIGINT, dirty BOOLEAN);"
+        "CREATE TABLE customers (id INTEGER, email VARCHAR);"
+    )
+    con.close()
+    code, out, err = run("document", f"duckdb:{path}", "--check")
+    assert code == 1 and "customers" in out and "flyway_schema_history" not in out + err
+    assert "schema_migrations" not in out + err and "1 of 1 table lacks comments" in err, out + err
+    code, _, err = run("document", f"duckdb:{path}", "--backend", "heuristic", "--write")
+    assert code == 0, err
+    con = duckdb.connect(str(path))
+    described = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    assert described == {
+        "customers": "Customers, one row per customer.",
+        "flyway_schema_history": None,
+        "schema_migrations": None,
+    }
