@@ -40,7 +40,7 @@ from sqlscribe.migrations import (
     in_folder_order,
     in_version_order,
     is_repeatable_name,
-    is_undo_name,
+    is_undo_path,
     layout,
     order_key,
     plan_in_folder,
@@ -419,7 +419,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
         )
     if args.to is not None:
-        files = [f for f in files if not is_undo_name(f.name)]  # a rollback is no step of the schema
+        files = [f for f in files if not is_undo_path(f)]  # a rollback is no step of the schema
         args.to = _new_migration_path(args.to, files, databases, from_stdin or bool(projects), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")

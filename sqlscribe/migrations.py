@@ -55,6 +55,14 @@ def is_undo_name(name: str) -> bool:
     return lowered.endswith(".down.sql") or lowered == "down.sql" or _FLYWAY_UNDO.match(name) is not None
 
 
+def is_undo_path(path: Path) -> bool:
+    """Whether a file only undoes or checks a migration: an undo file (``is_undo_name``), or a
+    Sqitch project's revert or verify script."""
+    return is_undo_name(path.name) or (
+        path.parent.name in ("revert", "verify") and (path.parent.parent / sqitch.PLAN).is_file()
+    )
+
+
 # Flyway's repeatable migration (``R__views.sql``): run again, after the versioned ones, whenever
 # its checksum changes, so it is documented in place even with ``--to``.
 _REPEATABLE = re.compile(r"[rR]__")

@@ -774,3 +774,27 @@ def test_a_sqitch_plan_orders_its_changes_and_names_a_reworked_ones_earlier_scri
         (tmp_path / "deploy" / f"{script}.sql").write_text("SELECT 1;\n", encoding="utf-8")
     assert [p.name for p in sql_files(tmp_path / "deploy")] == [f"{s}.sql" for s in project.scripts]
     assert next_name(tmp_path / "deploy") == "document_comments_2.sql"  # the name is taken in the plan
+
+
+def test_a_sqitch_projects_revert_and_verify_scripts_are_no_step_of_it(tmp_path: Path) -> None:
+    """Given the whole project, `--to deploy/` reads deploy/ in the plan's order and leaves the
+    revert scripts (a DROP TABLE each) and the verify scripts out of the schema."""
+    for folder in ("deploy", "revert", "verify"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "sqitch.plan").write_text(
+        "%project=shop\n\nusers 2024-01-01T00:00:00Z A <a@b.c> # U.\nadd_phone 2024-01-02T00:00:00Z A <a@b.c> # P.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "deploy" / "users.sql").write_text("CREATE TABLE users (id INTEGER);\n", encoding="utf-8")
+    (tmp_path / "deploy" / "add_phone.sql").write_text(
+        "ALTER TABLE users ADD COLUMN phone VARCHAR;\n", encoding="utf-8"
+    )
+    (tmp_path / "revert" / "users.sql").write_text("DROP TABLE users;\n", encoding="utf-8")
+    (tmp_path / "revert" / "add_phone.sql").write_text("ALTER TABLE users DROP COLUMN phone;\n", encoding="utf-8")
+    (tmp_path / "verify" / "users.sql").write_text("SELECT id FROM users WHERE FALSE;\n", encoding="utf-8")
+    code, out, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "postgres", "--to", str(tmp_path / "deploy")
+    )
+    assert code == 0, err
+    assert "+COMMENT ON COLUMN users.phone IS" in out and "+COMMENT ON TABLE users IS" in out
+    assert "of users.sql to add_phone.sql that" in out  # the plan's order, deploy/ only
