@@ -39,13 +39,11 @@ _YAML_PATH = re.compile(rf"\bpath{_YAML_VALUE}")
 _YAML_INCLUDE_ALL = re.compile(r"\bincludeAll\s*:[^\n]*(?:\n[ \t]+[^\n]*)*?\bpath\s*:\s*[\"']?([^\"'\s,}]+)")
 
 
-def _yaml_item_pattern(key: str) -> re.Pattern[str]:
-    return re.compile(rf"^(?P<indent>[ \t]*)-[ \t]+\{{?[ \t]*{key}[ \t]*:", re.MULTILINE)
-
-
-_YAML_INCLUDE_ITEM = _yaml_item_pattern("include")
-_YAML_SQL_FILE_ITEM = _yaml_item_pattern("sqlFile")
-_YAML_CHANGESET_ITEM = _yaml_item_pattern("changeSet")
+# The start of a YAML list item ``- include:``, ``- sqlFile:``, ``- changeSet:``, by its key.
+_YAML_ITEMS = {
+    key: re.compile(rf"^(?P<indent>[ \t]*)-[ \t]+\{{?[ \t]*{key}[ \t]*:", re.MULTILINE)
+    for key in ("include", "sqlFile", "changeSet")
+}
 
 
 @dataclass
@@ -155,7 +153,7 @@ def include_new_file(
     if last.kind == "include":
         start, end = _line_start(text, last.match.start()), last.match.end()
         if not xml:
-            start, end = _yaml_item(text, last.match.start(), _YAML_INCLUDE_ITEM)
+            start, end = _yaml_item(text, last.match.start(), "include")
         end = _line_end(text, end)
         added = _replaced(text[start:end], last.match, start, new_reference)
     elif xml:
@@ -213,7 +211,7 @@ def _yaml_changeset(text: str, match: re.Match[str], new_reference: str, target:
     """Where a new ``- changeSet:`` item goes (after the one that runs ``match``'s file) and its
     text: its id and author, the same ``- sqlFile:`` item for the new file, and ``undo`` as its
     rollback."""
-    start, end = _yaml_item(text, match.start(), _YAML_CHANGESET_ITEM)
+    start, end = _yaml_item(text, match.start(), "changeSet")
     nl = _newline(text)
     first = text[start : _line_end(text, start)]
     key_line = text[_line_end(text, start) + 1 : _line_end(text, _line_end(text, start) + 1)]
@@ -221,7 +219,7 @@ def _yaml_changeset(text: str, match: re.Match[str], new_reference: str, target:
     key = key_line[: len(key_line) - len(key_line.lstrip())]
     if len(key) <= len(dash):
         raise ChangelogError("its changeSet's keys are not on lines of their own")
-    item_start, item_end = _yaml_item(text, match.start(), _YAML_SQL_FILE_ITEM)
+    item_start, item_end = _yaml_item(text, match.start(), "sqlFile")
     if not start < item_start < item_end <= end:
         raise ChangelogError("its sqlFile is not inside a changeSet")
     item = _replaced(text[item_start:item_end], match, item_start, new_reference).replace("\r", "")
@@ -233,15 +231,14 @@ def _yaml_changeset(text: str, match: re.Match[str], new_reference: str, target:
     return end, nl.join(lines)
 
 
-def _yaml_item(text: str, at: int, pattern: re.Pattern[str]) -> tuple[int, int]:
-    """The span of the YAML list item (``- include: …``, as ``pattern`` finds one) that holds
-    offset ``at``: from its dash's line to the end of its last line (the lines indented deeper
-    than its dash; a blank one ends it)."""
+def _yaml_item(text: str, at: int, key: str) -> tuple[int, int]:
+    """The span of the YAML list item ``- <key>: …`` that holds offset ``at``: from its dash's line
+    to the end of its last line (the lines indented deeper than its dash; a blank one ends it)."""
     item = None
-    for found in pattern.finditer(text, 0, at + 1):
+    for found in _YAML_ITEMS[key].finditer(text, 0, at + 1):
         item = found
     if item is None:
-        raise ChangelogError(f"its entry is not a `{pattern.pattern.split('*', 2)[-1]}` item")
+        raise ChangelogError(f"its entry is not in a `- {key}:` item")
     indent = len(item["indent"].expandtabs())
     end = _line_end(text, at)
     while end < len(text):
