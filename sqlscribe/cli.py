@@ -89,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files or folders (folders: every *.sql inside), - for standard input (documented SQL to standard"
-        " output), databases: postgresql://…, mysql://…, duckdb:file.db, sqlite:file.db, or dbt projects:"
-        " dbt:path/to/project (after `dbt docs generate`; the docs go into its YAML property files)",
+        help="files or folders (folders: every *.sql inside but undo files: .down.sql, U7__, Sqitch revert/), - for"
+        " standard input (documented SQL to standard output), databases: postgresql://…, mysql://…,"
+        " duckdb:file.db, sqlite:file.db, or dbt projects: dbt:path/to/project (after `dbt docs generate`;"
+        " the docs go into its YAML property files)",
     )
     doc.add_argument("--dialect", help=f"SQL dialect ({', '.join(sorted(DIALECTS))}); default: detect per file")
     doc.add_argument("--write", action="store_true", help="edit files in place instead of printing a diff")
@@ -220,8 +221,9 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                     (d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | generated), key=in_version_order
                 )
                 for name in sorted(files, key=in_version_order):
-                    if name.lower().endswith(SQL_SUFFIXES):
-                        yield Path(root) / name
+                    found = Path(root) / name
+                    if name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found):  # a rollback: not schema
+                        yield found
         elif path.exists():
             yield path
         else:

@@ -798,3 +798,19 @@ def test_a_sqitch_projects_revert_and_verify_scripts_are_no_step_of_it(tmp_path:
     assert code == 0, err
     assert "+COMMENT ON COLUMN users.phone IS" in out and "+COMMENT ON TABLE users IS" in out
     assert "of users.sql to add_phone.sql that" in out  # the plan's order, deploy/ only
+
+
+def test_a_folders_undo_files_are_neither_checked_nor_documented_in_place(tmp_path: Path) -> None:
+    """A .down.sql that re-creates what its migration dropped is a rollback, not the schema: a
+    folder's --check and in-place run leave it alone (named on its own, it is documented)."""
+    (tmp_path / "000001_users.up.sql").write_text("CREATE TABLE users (id INTEGER);\n", encoding="utf-8")
+    (tmp_path / "000002_drop_legacy.up.sql").write_text("SELECT 1;\n", encoding="utf-8")
+    restore = "CREATE TABLE legacy (id INTEGER, payload VARCHAR);\n"
+    (tmp_path / "000002_drop_legacy.down.sql").write_text(restore, encoding="utf-8")
+    code, out, _ = run("document", str(tmp_path), "--check", "--dialect", "postgres")
+    assert code == 1 and "users" in out and "legacy" not in out
+    code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--dialect", "postgres", "--write")
+    assert code == 0, err
+    assert (tmp_path / "000002_drop_legacy.down.sql").read_text(encoding="utf-8") == restore
+    code, out, _ = run("document", str(tmp_path / "000002_drop_legacy.down.sql"), "--check", "--dialect", "postgres")
+    assert code == 1 and "legacy" in out
