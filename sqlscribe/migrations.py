@@ -93,13 +93,14 @@ def step_name(path: Path) -> str:
     return path.parent.name if layout(path)[1] else path.name
 
 
-def order_key(path: Path) -> tuple[str | int, ...]:
-    """A migration's place among its folder's (``_listing``'s order): its name's version, or, in a
-    Sqitch project, its change's place in the plan (after every change there when it is in none)."""
+def order_key(path: Path, listing: list[_Entry] | None = None) -> tuple[str | int, ...]:
+    """A migration's place among its folder's (``_listing``'s order, given or read): its name's
+    version, or, in a Sqitch project, its change's place in the plan (after every change there
+    when it is in none)."""
     folder, inner = layout(path)
     if inner is None and sqitch.project_of(folder) is not None:
-        listing = _listing(folder) or []
-        return next((order for order, name, _ in listing if name == path.name), (1 << 62,))
+        entries = listing if listing is not None else _listing(folder) or []
+        return next((order for order, name, _ in entries if name == path.name), (1 << 62,))
     return in_version_order(step_name(path))
 
 
@@ -250,7 +251,7 @@ def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_
     listing = _listing(*layout(path))
     if listing is None:
         return None
-    key = order_key(path)
+    key = order_key(path, listing)
     if before:
         chosen = listing[: bisect.bisect_left(listing, key, key=lambda e: e[0])]
     else:
@@ -464,7 +465,7 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     listing = _listing(*layout(path))
     if listing is None:
         return name, reason
-    at = bisect.bisect_left(listing, order_key(path), key=lambda e: e[0])
+    at = bisect.bisect_left(listing, order_key(path, listing), key=lambda e: e[0])
     ask = MAX_FILES_ASKED + 1  # the file itself among them
     nearest = [*listing[max(0, at - ask) : at][::-1], *listing[at : at + ask]]  # earlier ones nearest first
     siblings = [Path(e[2]) for e in nearest if e[1] != step_name(path)][:MAX_FILES_ASKED]

@@ -30,17 +30,29 @@ class Project:
     scripts: list[str]  # the deploy script of each, without .sql (name@tag for a reworked one's earlier)
 
 
+_READ: dict[str, tuple[tuple[int, int, int], Project]] = {}  # by plan: its and sqitch.conf's stamps
+
+
 def project_of(deploy: Path) -> Project | None:
     """The Sqitch project whose deploy scripts are in ``deploy`` (its default layout: ``deploy/``
-    beside ``sqitch.plan``); None for any other folder."""
+    beside ``sqitch.plan``); None for any other folder. Read again only once the plan or
+    sqitch.conf changes (every file of a folder asks)."""
     if deploy.name != "deploy":
         return None
     plan = deploy.parent / PLAN
     try:
+        stat = plan.stat()
+        config = (deploy.parent / CONFIG).stat().st_mtime_ns if (deploy.parent / CONFIG).exists() else 0
+        stamp = (stat.st_mtime_ns, stat.st_size, config)
+        known = _READ.get(str(plan))
+        if known is not None and known[0] == stamp:
+            return known[1]
         text = plan.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return None
-    return read_plan(text, deploy.parent, _engine(deploy.parent))
+    project = read_plan(text, deploy.parent, _engine(deploy.parent))
+    _READ[str(plan)] = (stamp, project)
+    return project
 
 
 def read_plan(text: str, top: Path, engine: str = "") -> Project:
