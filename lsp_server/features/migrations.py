@@ -159,7 +159,9 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     # the open documents as they are now: a changelog open in the editor is edited as it holds it,
     # and the edit names that version
     held = {uri: (doc.version, str(doc.source)) for uri, doc in ls.workspace.text_documents.items()}
-    files, by_hand = files_of(migration, target, ls.open_texts()) if migration.text else ([], [])
+    files, by_hand = (  # on a thread: it looks for a changelog in the folders above
+        await asyncio.to_thread(files_of, migration, target, ls.open_texts()) if migration.text else ([], [])
+    )
     notes = [*migration.notes, *by_hand]
     for note in notes:
         ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {note}"))
