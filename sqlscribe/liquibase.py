@@ -75,8 +75,10 @@ def _names_folder(reference: Sequence[str], changelog: Path, folder: Path) -> bo
     return len(reference) <= len(parts) and tuple(parts[-len(reference) :]) == tuple(reference)
 
 
-def _changelogs(folder: Path) -> list[Path]:
-    """The XML and YAML changelogs in ``folder`` and the folders above it (LEVELS_UP of them)."""
+def _changelogs(folder: Path, buffers: Mapping[str, str] | None = None) -> list[tuple[Path, str]]:
+    """The XML and YAML changelogs in ``folder`` and the folders above it (LEVELS_UP of them), each
+    with its text (its line ends kept): the editor's, from ``buffers``, for an open one. Raises
+    ChangelogError for a changelog that is not UTF-8, which could not be edited as it is."""
     found = []
     for level, place in enumerate([folder, *folder.resolve().parents]):
         if level > LEVELS_UP:
@@ -86,14 +88,24 @@ def _changelogs(folder: Path) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if entry.suffix.lower() in CHANGELOG_SUFFIXES and entry.is_file():
+            if entry.suffix.lower() not in CHANGELOG_SUFFIXES or not entry.is_file():
+                continue
+            text = (buffers or {}).get(str(entry))
+            if text is None:
                 try:
-                    if entry.stat().st_size <= MAX_CHANGELOG_BYTES and "databaseChangeLog" in entry.read_text(
-                        encoding="utf-8", errors="replace"
-                    ):
-                        found.append(entry)
+                    if entry.stat().st_size > MAX_CHANGELOG_BYTES:
+                        continue
+                    data = entry.read_bytes()
                 except OSError:
                     continue
+                if b"databaseChangeLog" not in data:
+                    continue
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise ChangelogError(f"{entry.name} is not UTF-8") from None
+            if "databaseChangeLog" in text:
+                found.append((entry, text))
         if (place / ".git").exists():
             break
     return found
@@ -133,9 +145,7 @@ def include_new_file(
     folder = target.parent
     names = {f.name for f in files}
     best: tuple[Path, str, list[_Named]] | None = None
-    for changelog in _changelogs(folder):
-        held = (buffers or {}).get(str(changelog))
-        text = held if held is not None else changelog.read_bytes().decode("utf-8")  # its line ends kept
+    for changelog, text in _changelogs(folder, buffers):
         xml = changelog.suffix.lower() == ".xml"
         every = _XML_INCLUDE_ALL.finditer(text) if xml else _YAML_INCLUDE_ALL.finditer(text)
         if any(_names_folder(_parts(m.group(m.lastindex or 1)), changelog, folder) for m in every):
@@ -295,7 +305,7 @@ def changelog_for(
 
     try:
         return include_new_file(target, sql_files(target.parent), buffers, undo=undo), None
-    except (ChangelogError, OSError, UnicodeDecodeError) as error:
+    except (ChangelogError, OSError) as error:
         if not formatted and str(error).startswith("no changelog"):
             return None, None
         return None, f"add it to the Liquibase changelog ({error})"

@@ -209,3 +209,28 @@ def test_plain_sql_run_by_changesets_gets_a_changeset_with_its_rollback(tmp_path
     assert con.execute(query).fetchone() == (4,)
     con.execute(found[-1][2])  # Liquibase's rollback of the new changeset
     assert con.execute(query).fetchone() == (0,)
+
+
+def test_an_open_changelog_is_read_as_the_editor_holds_it_and_one_not_in_utf8_is_left_to_the_user(
+    tmp_path: Path,
+) -> None:
+    changes, changelog = _project(tmp_path, XML, "db.changelog-master.xml")
+    held = XML.replace('    <include file="other/V9__elsewhere.sql" relativeToChangelogFile="true"/>\n', "")
+    edit = include_new_file(changes / "V3__x.sql", sorted(changes.iterdir()), {str(changelog): held})
+    assert edit is not None and edit.old == held and "V9__elsewhere" not in edit.new
+    assert '<include file="db/changelog/changes/V3__x.sql"/>' in edit.new
+    # the editor's text is what counts: a changelog emptied there (not yet saved) names nothing
+    with pytest.raises(ChangelogError, match="no changelog"):
+        include_new_file(changes / "V3__x.sql", sorted(changes.iterdir()), {str(changelog): ""})
+    changelog.write_bytes(
+        XML.replace("\n</databaseChangeLog>", "<!-- caf\xe9 -->\n</databaseChangeLog>").encode("latin-1")
+    )
+    before = changelog.read_bytes()
+    with pytest.raises(ChangelogError, match="is not UTF-8"):
+        include_new_file(changes / "V3__x.sql", sorted(changes.iterdir()))
+    code, _, err = run(
+        "document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes), "--write"
+    )
+    assert code == 0 and "add it to the Liquibase changelog (db.changelog-master.xml is not UTF-8)" in err, err
+    assert changelog.read_bytes() == before
+    assert (changes / "V3__document_comments.sql").exists()
