@@ -18,7 +18,6 @@ documented text replaces the stored one by SQLite's procedure for such changes.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import re
@@ -32,7 +31,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokenizer_core import TokenType
 
-from sqlscribe.ddl import Table, TextEdit, apply_edits, get_dialect, parse_sql
+from sqlscribe.ddl import TextEdit, apply_edits, get_dialect, parse_sql
 from sqlscribe.ddl.edit import comment_statements, wanted_comments
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, plan_file
@@ -646,44 +645,10 @@ class DatabaseOutcome:
     problems: list[str]  # after writing: comments that do not read back as planned
 
 
-# The tables migration tools keep their own records in, and the schemas some keep them in: no
-# part of the application's schema, and left undocumented.
-BOOKKEEPING_TABLES = frozenset(
-    {
-        "flyway_schema_history",  # Flyway
-        "databasechangelog",  # Liquibase
-        "databasechangeloglock",
-        "alembic_version",  # Alembic
-        "schema_migrations",  # golang-migrate, dbmate, Rails
-        "ar_internal_metadata",  # Rails
-        "goose_db_version",  # goose
-        "gorp_migrations",  # sql-migrate
-        "_prisma_migrations",  # Prisma
-        "__diesel_schema_migrations",  # Diesel
-        "knex_migrations",  # Knex
-        "knex_migrations_lock",
-        "__efmigrationshistory",  # Entity Framework
-        "sequelizemeta",  # Sequelize
-    }
-)
-BOOKKEEPING_SCHEMAS = frozenset({"sqitch", "atlas_schema_revisions", "hdb_catalog"})  # Sqitch, Atlas, Hasura
-
-
-def is_bookkeeping(table: Table) -> bool:
-    """Whether a table is a migration tool's own record (``BOOKKEEPING_TABLES``)."""
-    parts = [p.lower() for p in table.name.split(".")]
-    return parts[-1] in BOOKKEEPING_TABLES or (len(parts) > 1 and parts[-2] in BOOKKEEPING_SCHEMAS)
-
-
 def plan_database(db: Database, schemas: Sequence[str] = (), *, overwrite: bool = False) -> FilePlan:
-    """The database's tables read as DDL and planned, but a migration tool's own (``is_bookkeeping``)."""
-    plan = plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect, overwrite=overwrite)
-    tables = plan.parsed.tables
-    return dataclasses.replace(
-        plan,
-        work=[(i, r) for i, r in plan.work if not is_bookkeeping(tables[i])],
-        todo=[(i, r) for i, r in plan.todo if not is_bookkeeping(tables[i])],
-    )
+    """The database's tables read as DDL and planned (a migration tool's own, ``Table.bookkeeping``,
+    ask for nothing)."""
+    return plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect, overwrite=overwrite)
 
 
 def document_database(

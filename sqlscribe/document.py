@@ -61,10 +61,11 @@ Asking = Callable[[DocRequest], tuple[DocRequest, Callable[[Generated], Generate
 
 
 def requests_for(parsed: ParsedFile, *, overwrite: bool = False) -> list[tuple[int, DocRequest]]:
-    """One request per complete table that lacks something (or everything when ``overwrite``)."""
+    """One request per complete table that lacks something (or everything when ``overwrite``), but
+    a migration tool's own (``Table.bookkeeping``)."""
     out = []
     for index, table in enumerate(parsed.tables):
-        if not table.complete:
+        if not table.complete or table.bookkeeping:
             continue
         request = DocRequest.for_table(table, default_context(parsed.tables, index), overwrite=overwrite)
         out.append((index, request))

@@ -81,6 +81,12 @@ def needs_docs(table: Table, *, overwrite: bool = False) -> bool:
     return not DocRequest.for_table(table, Context(), overwrite=overwrite).empty
 
 
+def documented_in_bulk(table: Table, *, overwrite: bool = False) -> bool:
+    """Whether documenting a whole file documents the table: a complete statement that lacks
+    something, and no migration tool's own table (asked for by name alone)."""
+    return table.complete and not table.bookkeeping and needs_docs(table, overwrite=overwrite)
+
+
 def undocumented_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.wants_comment()]
 

@@ -236,6 +236,37 @@ def test_check_lists_what_lacks_comments_without_a_model_and_fails(project: Path
     assert err.strip() == "sqlscribe: 2 tables checked, every table and column documented"
 
 
+def test_a_schema_dumps_migration_bookkeeping_is_neither_documented_nor_checked(tmp_path: Path) -> None:
+    """A Rails structure.sql (pg_dump's output) holds the tables Rails keeps its own records in.
+    They are no part of the application's schema: `document` says so and leaves them alone, and
+    `--check` passes once the application's tables are documented."""
+    structure = tmp_path / "db" / "structure.sql"
+    structure.parent.mkdir()
+    structure.write_text(
+        "CREATE TABLE public.ar_internal_metadata (key character varying NOT NULL, value character varying);\n"
+        "CREATE TABLE public.schema_migrations (version character varying NOT NULL);\n"
+        "CREATE TABLE public.users (id bigint NOT NULL, email character varying NOT NULL);\n"
+        "INSERT INTO \"schema_migrations\" (version) VALUES ('20240101000000');\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("document", "--check", "--dialect", "postgres", str(structure))
+    assert code == 1 and out.splitlines() == [
+        f"{structure}:3:1: table public.users: no description; 2 of 2 columns without a comment: id, email"
+    ]
+    code, out, err = run("document", "--backend", "heuristic", "--dialect", "postgres", "--write", str(structure))
+    assert code == 0, err
+    assert (
+        f"{structure}:2:14: table public.schema_migrations: a migration tool's own bookkeeping, no part of the"
+        " application's schema (not documented)" in err
+    )
+    text = structure.read_text(encoding="utf-8")
+    assert "COMMENT ON TABLE public.users IS" in text and "schema_migrations IS" not in text
+    assert "ar_internal_metadata IS" not in text and "ar_internal_metadata.key IS" not in text
+    code, out, err = run("document", "--check", "--dialect", "postgres", str(structure))
+    assert (code, out) == (0, ""), out + err
+    assert err.strip() == "sqlscribe: 1 table checked, every table and column documented"
+
+
 def test_check_annotates_the_pull_request_in_github_actions(project: Path, tmp_path: Path) -> None:
     """Under GitHub Actions each finding is also a workflow command, so the pull request's diff
     shows it on the table's line: the path relative to the workspace, the text escaped."""

@@ -257,6 +257,49 @@ async def test_document_file_reports_progress_and_applies_table_by_table(editor:
     assert again["total"] == 0 and len(editor.applied) == 2
 
 
+RAILS_STRUCTURE = """-- dialect: postgres
+CREATE TABLE public.schema_migrations (
+    version character varying NOT NULL
+);
+
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    email character varying NOT NULL
+);
+"""
+
+
+async def test_a_migration_tools_own_table_is_explained_and_left_out_of_the_whole_file(editor: Editor):
+    """A Rails structure.sql (a schema dump) holds schema_migrations: the tool's record, not the
+    application's. It gets a note instead of hints, the whole file leaves it out, and it is
+    documented only when asked for by name."""
+    uri = (TMP / "structure.sql").as_uri()
+    editor.open(uri, RAILS_STRUCTURE)
+    await wait_for(lambda: uri in editor.client.diagnostics)
+    found = editor.client.diagnostics[uri]
+    notes = [d for d in found if d.severity == types.DiagnosticSeverity.Information]
+    assert [d.message for d in notes] == [
+        "table public.schema_migrations: a migration tool's own bookkeeping, no part of the application's schema"
+    ]
+    assert sorted(d.message for d in found if d.severity == types.DiagnosticSeverity.Hint) == [
+        "Column email has no comment",
+        "Column id has no comment",
+        "Table public.users has no description",
+    ]
+    actions = await editor.code_actions(uri, RAILS_STRUCTURE.index("schema_migrations"))
+    assert [a.title for a in actions] == [
+        "Document table `public.schema_migrations` (1 column)",
+        "Document this file (1 table)",
+    ]
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="sqlscribe.documentFile", arguments=[uri])
+    )
+    assert result["documented"] == 1 and result["total"] == 1
+    after = comments(editor.texts[uri], "postgres")
+    assert set(after["public.schema_migrations"].values()) == {None}
+    assert all(after["public.users"].values())
+
+
 async def test_cancelling_document_file_keeps_what_was_done(editor: Editor):
     uri = (TMP / "many.sql").as_uri()
     text = "\n".join(

@@ -24,7 +24,15 @@ from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import counted_tables
-from sqlscribe.suggest import SuggestionError, Target, find_table, needs_docs, plan_target, request_for
+from sqlscribe.suggest import (
+    SuggestionError,
+    Target,
+    documented_in_bulk,
+    find_table,
+    needs_docs,
+    plan_target,
+    request_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +95,7 @@ def list_actions(
             actions.append(make(f"Document {table.noun} `{table.name}` ({counted(n, 'column')})", KIND_TABLE, None))
     if _wanted(KIND_FILE, only):
         if snap.window is None:
-            lacking = [t for t in parsed.tables if t.complete and needs_docs(t, overwrite=overwrite)]
+            lacking = [t for t in parsed.tables if documented_in_bulk(t, overwrite=overwrite)]
             k = len(lacking)
             title = f"Document this file ({counted_tables(lacking)})"
         else:  # a large file still being read as a whole: count later

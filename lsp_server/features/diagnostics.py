@@ -112,7 +112,7 @@ def diagnostics_for(snap: Snapshot, *, undocumented: bool = True) -> list[types.
         return out[:MAX_DIAGNOSTICS]
     undocumented_objects: list[tuple[Span, str, str]] = []
     for table in snap.parsed.tables:
-        if not table.complete:
+        if not table.complete or table.bookkeeping:
             continue
         if table.wants_description():
             undocumented_objects.append((table.name_span, f"Table {table.name} has no description", UNDOCUMENTED_TABLE))

@@ -25,7 +25,7 @@ from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_
 from lsp_server.server import SqlscribeServer
 from sqlscribe.docs import counted
 from sqlscribe.generate import Generated, GenerationError
-from sqlscribe.suggest import SuggestionError, Target, needs_docs, request_for
+from sqlscribe.suggest import SuggestionError, Target, documented_in_bulk, request_for
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
         ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
         return {"documented": 0, "total": 0, "cancelled": False, "failed": []}
     tables = snap.parsed.tables
-    todo = [i for i, t in enumerate(tables) if t.complete and needs_docs(t, overwrite=overwrite)]
+    todo = [i for i, t in enumerate(tables) if documented_in_bulk(t, overwrite=overwrite)]
     total = len(todo)
     progress = await _Progress.start(ls, f"Documenting {uri.rsplit('/', 1)[-1]}", total, token)
     documented = 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Table
-from sqlscribe.suggest import needs_docs, request_for
+from sqlscribe.suggest import documented_in_bulk, request_for
 
 # Tables prepared per document: the cursor's own and its nearest neighbours.
 MAX_TABLES = 8
@@ -69,9 +69,7 @@ async def plan(ls: SqlscribeServer, uri: str) -> None:
     overwrite = ls.settings.overwriteExisting
     at = ls.session.focus.get(uri, (0, None))[0]
     todo = [
-        (_distance(t, at), i)
-        for i, t in enumerate(snap.parsed.tables)
-        if t.complete and needs_docs(t, overwrite=overwrite)
+        (_distance(t, at), i) for i, t in enumerate(snap.parsed.tables) if documented_in_bulk(t, overwrite=overwrite)
     ]
     nearest = sorted(todo)[:MAX_TABLES]
     ls.engine.prefetch(uri, [request_for(snap.parsed, index, overwrite=overwrite) for _, index in nearest])

@@ -120,6 +120,42 @@ class Column:
         return out
 
 
+# The tables migration tools keep their own records in, and the schemas some keep them in: no
+# part of the application's schema, and left undocumented.
+BOOKKEEPING_TABLES = frozenset(
+    {
+        "flyway_schema_history",  # Flyway
+        "databasechangelog",  # Liquibase
+        "databasechangeloglock",
+        "alembic_version",  # Alembic
+        "schema_migrations",  # golang-migrate, dbmate, Rails
+        "ar_internal_metadata",  # Rails
+        "goose_db_version",  # goose
+        "gorp_migrations",  # sql-migrate
+        "_prisma_migrations",  # Prisma
+        "__diesel_schema_migrations",  # Diesel
+        "knex_migrations",  # Knex
+        "knex_migrations_lock",
+        "__efmigrationshistory",  # Entity Framework
+        "sequelizemeta",  # Sequelize
+        "django_migrations",  # Django
+        "doctrine_migration_versions",  # Doctrine (Symfony)
+        "phinxlog",  # Phinx (CakePHP)
+        "_sqlx_migrations",  # sqlx
+        "seaql_migrations",  # SeaORM
+        "refinery_schema_history",  # refinery
+        "mikro_orm_migrations",  # MikroORM
+        "pgmigrations",  # node-pg-migrate
+        "kysely_migration",  # Kysely
+        "kysely_migration_lock",
+        "__drizzle_migrations",  # Drizzle
+        "atlas_schema_revisions",  # Atlas
+    }
+)
+# Sqitch, Atlas, Hasura, Drizzle
+BOOKKEEPING_SCHEMAS = frozenset({"sqitch", "atlas_schema_revisions", "hdb_catalog", "drizzle"})
+
+
 @dataclass
 class Table:
     name: str  # dotted name without quotes, e.g. "sales.orders"
@@ -170,6 +206,16 @@ class Table:
     @property
     def is_view(self) -> bool:
         return self.kind != "table"
+
+    @property
+    def bookkeeping(self) -> bool:
+        """Whether the table is a migration tool's own record of what it ran (``BOOKKEEPING_TABLES``,
+        or a table in one of ``BOOKKEEPING_SCHEMAS``): no part of the application's schema, and
+        documented only when asked for by name (never by a whole file, folder or database)."""
+        parts = [p.lower() for p in self.name.split(".")]
+        return not self.is_view and (
+            parts[-1] in BOOKKEEPING_TABLES or (len(parts) > 1 and parts[-2] in BOOKKEEPING_SCHEMAS)
+        )
 
     @property
     def describable(self) -> bool:

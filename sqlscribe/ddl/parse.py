@@ -1746,6 +1746,13 @@ def _problem(table: Table, lines: _Lines) -> Diagnostic:
     return Diagnostic(f"{table.noun} {table.name}: {table.problem}", table.span, line, col, _severity(table))
 
 
+def _bookkeeping_note(table: Table, lines: _Lines) -> Diagnostic:
+    """Why a migration tool's own table (a schema dump's ``schema_migrations``) asks for nothing."""
+    line, col = lines.position(table.name_span.start)
+    message = f"table {table.name}: a migration tool's own bookkeeping, no part of the application's schema"
+    return Diagnostic(message, table.name_span, line, col, "info")
+
+
 def _parse_failure(source: str, dialect: str) -> Exception | None:
     """Why sqlglot does not read ``source`` as a CREATE statement; None when it does. Any
     exception counts, sqlglot's own bugs on odd input included (a TypeError on mangled options)."""
@@ -1861,6 +1868,8 @@ def parse_sql(
                 if problem is not None:
                     table.complete = False
                     diagnostics.append(problem)
+            if table.bookkeeping:
+                diagnostics.append(_bookkeeping_note(table, lines))
             tables.append(table)
         elif first == "COMMENT":
             record = _read_comment_on(stmt, semicolon)
