@@ -244,7 +244,11 @@ class Documents:
         if path is None or not (parsed.alters_elsewhere or lacking):
             return None, [], set()
         buffers = self._buffers()
-        known = earlier_tables(path, dialect, parsed.text, buffers=buffers) if parsed.alters_elsewhere else []
+        known = (
+            earlier_tables(path, dialect, parsed.text, buffers=buffers, names=parsed.altered_elsewhere)
+            if parsed.alters_elsewhere
+            else []
+        )
         later = later_comments(path, dialect, buffers=buffers, about=parsed.tables) if lacking else set()
         return self.generation, known, later
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import itertools
 import os
 import re
 import time
@@ -214,11 +215,15 @@ def steady_files() -> Iterator[None]:
     global _STEADY
     previous, _STEADY = _STEADY, {}
     _LISTINGS.clear()  # listings kept within the run are trusted: none from before it, none after
+    _SIBLINGS.clear()
+    _FOLLOWED.clear()
     try:
         yield
     finally:
         _STEADY = previous
         _LISTINGS.clear()
+        _SIBLINGS.clear()
+        _FOLLOWED.clear()
 
 
 def forget(path: Path) -> None:
@@ -227,6 +232,7 @@ def forget(path: Path) -> None:
     if _STEADY is not None:
         _STEADY.pop(os.fspath(path), None)
         folder, inner = layout(path)
+        _SIBLINGS.pop((str(folder), inner), None)
         known = _LISTINGS.get((str(folder), inner))
         if known is not None and all(name != step_name(path) for _, name, _ in known[1]):
             del _LISTINGS[str(folder), inner]
@@ -243,15 +249,48 @@ def _stamp(name: str) -> tuple[int, int]:
 
 
 _Sibling = tuple[tuple[str | int, ...], str, tuple[int, int] | str, int]  # order, path, stamp (or text), size
+# Within a command-line run (``steady_files``): a folder's SQL files with their stamps and the
+# running sums of their sizes, for the listing they were made of (each file of the folder asks).
+_SIBLINGS: dict[tuple[str, str | None], tuple[list[_Entry], list[_Sibling], list[int]]] = {}
 
 
-def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_Sibling] | None:
+@dataclass
+class _Beside:
+    """The SQL files beside a file, before it in version order or after it (``_siblings``)."""
+
+    folder: tuple[str, str | None]  # where they are listed (``layout``)
+    files: list[_Sibling]
+    size: int  # their bytes
+    every: list[_Sibling] | None  # within a command-line run: the folder's, of which ``files`` is a slice
+    at: int  # where the file's place is in ``every``
+
+
+def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> _Beside | None:
     """The SQL files beside ``path`` before it in version order (or after it), in that order;
     None when the folder cannot be listed."""
-    listing = _listing(*layout(path))
+    folder, inner = layout(path)
+    listing = _listing(folder, inner)
     if listing is None:
         return None
     key = order_key(path, listing)
+    if _STEADY is not None and not buffers:  # the folder's, once per run: a slice of it per file
+        known = _SIBLINGS.get((str(folder), inner))
+        if known is None or known[0] is not listing:
+            every: list[_Sibling] = []
+            for order, _, name in listing:
+                try:
+                    stamp = _stamp(name)
+                except OSError:
+                    continue  # gone since the folder was listed
+                every.append((order, name, stamp, stamp[1]))
+            sums = list(itertools.accumulate((e[3] for e in every), initial=0))
+            known = _SIBLINGS[str(folder), inner] = (listing, every, sums)
+        _, every, sums = known
+        if before:
+            at = bisect.bisect_left(every, key, key=lambda e: e[0])
+            return _Beside((str(folder), inner), every[:at], sums[at], every, at)
+        at = bisect.bisect_right(every, key, key=lambda e: e[0])
+        return _Beside((str(folder), inner), every[at:], sums[-1] - sums[at], every, at)
     if before:
         chosen = listing[: bisect.bisect_left(listing, key, key=lambda e: e[0])]
     else:
@@ -267,7 +306,7 @@ def _siblings(path: Path, *, before: bool, buffers: Mapping[str, str]) -> list[_
         except OSError:
             continue  # gone since the folder was listed
         siblings.append((order, name, stamp, stamp[1]))
-    return siblings
+    return _Beside((str(folder), inner), siblings, sum(size for *_, size in siblings), None, 0)
 
 
 def _source(sibling: _Sibling) -> str | None:
@@ -295,10 +334,16 @@ class _Read:
 
 _READ: dict[tuple[str, str], _Read] = {}
 # (folder, inner file name, dialect) -> the earlier files last read (path, stamp, where its
-# tables start in the next), their tables, those by short name
+# tables start in the next), their tables, those by short name, and within a command-line run the
+# folder's files they were read from (``_Beside.every``)
 _PREFIX: dict[
     tuple[str, str | None, str],
-    tuple[list[tuple[str, tuple[int, int] | str, int]], list[Table], dict[str, list[tuple[int, Table]]]],
+    tuple[
+        list[tuple[str, tuple[int, int] | str, int]],
+        list[Table],
+        dict[str, list[tuple[int, Table]]],
+        list[_Sibling] | None,
+    ],
 ] = {}
 
 
@@ -309,24 +354,29 @@ def earlier_tables(
     limit: int = MAX_EARLIER_BYTES,
     files: int | None = MAX_EARLIER_FILES,
     buffers: Mapping[str, str] | None = None,
+    names: Collection[str] | None = None,
 ) -> list[Table]:
     """The tables and ALTER records of the SQL files beside ``path`` that come before it in version
     order, each file read with those before it; empty when ``text`` alters no table, or when the
     earlier files hold more than ``limit`` bytes, are more than ``files`` or cannot be listed.
     ``buffers``: the editor's texts of open files, by path, read instead of what is on disk (edits
-    not yet saved)."""
+    not yet saved); ``names``: only those of the tables of these short names, lower case
+    (``ParsedFile.altered_elsewhere``: what the file's ALTERs need, however long the folder)."""
     if not _ALTER_TABLE.search(text):
         return []
-    siblings = _siblings(path, before=True, buffers=buffers or {})
-    if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
+    beside = _siblings(path, before=True, buffers=buffers or {})
+    if beside is None or beside.size > limit or (files is not None and len(beside.files) > files):
         return []
+    siblings = beside.files
     # The files read for the file before this one, when they are the first of these (a folder
     # read in order): only the rest is added (else a folder of n files costs n² steps).
     folder, inner = layout(path)
-    done, known, by_name = _PREFIX.get((str(folder), inner, dialect), ([], [], {}))
-    same = next((n for n, (d, s) in enumerate(zip(done, siblings, strict=False)) if d[:2] != (s[1], s[2])), None)
-    if same is None:
+    done, known, by_name, of = _PREFIX.get((str(folder), inner, dialect), ([], [], {}, None))
+    if of is not None and of is beside.every:  # read from the same files, unchanged: a prefix of these
         same = min(len(done), len(siblings))
+    else:
+        changed = (n for n, (d, s) in enumerate(zip(done, siblings, strict=False)) if d[:2] != (s[1], s[2]))
+        same = next(changed, min(len(done), len(siblings)))
     if same < len(done):  # a file changed (the command line wrote it) or the folder did: from there on
         cut = done[same][2]
         done, known = done[:same], known[:cut]
@@ -341,15 +391,17 @@ def earlier_tables(
                 continue
             parsed = parse_sql(source, dialect, validate=False)
             if parsed.alters_elsewhere:  # again, with the records of the tables it alters
-                names = {t.short_name.lower() for t in parsed.tables if t.from_alter and t.base is None}
-                tables = sorted((found for name in names for found in by_name.get(name, ())), key=lambda f: f[0])
+                altered = parsed.altered_elsewhere
+                tables = sorted((found for name in altered for found in by_name.get(name, ())), key=lambda f: f[0])
                 parsed = parse_sql(source, dialect, validate=False, known=[t for _, t in tables])
             read = _READ[sibling, dialect] = _Read(stamp, [t for t in parsed.tables if not t.is_view])
         for table in read.tables:
             by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
             known.append(table)
-    _PREFIX[str(folder), inner, dialect] = (done, known, by_name)
-    return list(known)
+    _PREFIX[str(folder), inner, dialect] = (done, known, by_name, beside.every)
+    if names is None:
+        return list(known)
+    return [t for _, t in sorted((found for name in names for found in by_name.get(name, ())), key=lambda f: f[0])]
 
 
 @dataclass
@@ -397,24 +449,14 @@ def later_comments(
     as ``(table, DROPPED)`` for a table and ``(table, column)`` for a column (nothing is wanted of
     what the schema no longer has), and names are followed through later renames: a comment on
     ``clients.email`` after ``customers`` is renamed ``clients`` documents ``customers.email``."""
-    siblings = _siblings(path, before=False, buffers=buffers or {})
-    if siblings is None or sum(size for *_, size in siblings) > limit or (files is not None and len(siblings) > files):
+    beside = _siblings(path, before=False, buffers=buffers or {})
+    if beside is None or beside.size > limit or (files is not None and len(beside.files) > files):
         return set()
     found: set[tuple[str, str | None]] = set()
     tables: dict[str, str] = {}  # a table's short name now -> its name in the file at ``path``
     columns: dict[tuple[str, str], str] = {}  # (that name, a column's name now) -> the column's there
     versioned = is_step(path)
-    for sibling in siblings:
-        read = _LATER.get((sibling[1], dialect))
-        if read is None or read.stamp != sibling[2]:
-            source = _source(sibling)
-            read = _Later(sibling[2], set(), [])
-            if source is not None and _LATER_STATEMENT.search(source):
-                parsed = parse_sql(source, dialect, validate=False)
-                read.said, read.changes = parsed.comments_elsewhere, parsed.schema_changes
-            _LATER[sibling[1], dialect] = read
-        if not read.said and not read.changes:
-            continue  # most files: nothing to follow
+    for sibling, read in _said_or_changed(beside, dialect):
         before = dict(tables), dict(columns)
         if read.changes and versioned and is_step(Path(sibling[1])):
             for change in read.changes:
@@ -427,6 +469,49 @@ def later_comments(
         names = {t.short_name.lower() for t in about}
         found = {said for said in found if said[0] in names}
     return found
+
+
+# Within a command-line run: (folder, inner file name, dialect) -> the folder's files
+# (``_Beside.every``), from which place on they were read, and the places among those of the ones
+# that comment, drop or rename anything.
+_FOLLOWED: dict[tuple[str, str | None, str], tuple[list[_Sibling], int, list[int]]] = {}
+
+
+def _said_or_changed(beside: _Beside, dialect: str) -> Iterator[tuple[_Sibling, _Later]]:
+    """The files of ``beside`` that comment, drop or rename anything, in order, with what they do.
+    Within a command-line run the folder's are found once, and each file takes those after it
+    (else a folder of n files costs n² steps)."""
+    if beside.every is None:
+        for sibling in beside.files:
+            read = _later_read(sibling, dialect)
+            if read.said or read.changes:
+                yield sibling, read
+        return
+    every = beside.every
+    known = _FOLLOWED.get((*beside.folder, dialect))
+    if known is None or known[0] is not every:
+        known = (every, len(every), [])
+    _, start, places = known
+    if beside.at < start:  # the files from here to those found before (all of them, the first time)
+        more = (n for n in range(beside.at, start) if (read := _later_read(every[n], dialect)).said or read.changes)
+        places = [*more, *places]
+        _FOLLOWED[(*beside.folder, dialect)] = (every, beside.at, places)
+    for n in places[bisect.bisect_left(places, beside.at) :]:
+        yield every[n], _later_read(every[n], dialect)
+
+
+def _later_read(sibling: _Sibling, dialect: str) -> _Later:
+    """What a file comments of tables it does not create, and its DROPs and RENAMEs (kept while
+    the file is unchanged)."""
+    read = _LATER.get((sibling[1], dialect))
+    if read is None or read.stamp != sibling[2]:
+        source = _source(sibling)
+        read = _Later(sibling[2], set(), [])
+        if source is not None and _LATER_STATEMENT.search(source):
+            parsed = parse_sql(source, dialect, validate=False)
+            read.said, read.changes = parsed.comments_elsewhere, parsed.schema_changes
+        _LATER[sibling[1], dialect] = read
+    return read
 
 
 def _follow(
@@ -468,7 +553,8 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     at = bisect.bisect_left(listing, order_key(path, listing), key=lambda e: e[0])
     ask = MAX_FILES_ASKED + 1  # the file itself among them
     nearest = [*listing[max(0, at - ask) : at][::-1], *listing[at : at + ask]]  # earlier ones nearest first
-    siblings = [Path(e[2]) for e in nearest if e[1] != step_name(path)][:MAX_FILES_ASKED]
+    own = step_name(path)
+    siblings = [e[2] for e in nearest if e[1] != own][:MAX_FILES_ASKED]
     votes: Counter[str] = Counter()
     for sibling in siblings:
         shown = _shown_dialect(sibling)
@@ -480,20 +566,19 @@ def detect_beside(path: Path, text: str) -> tuple[str, str]:
     return best, f"as {count} of the SQL files beside it show"
 
 
-def _shown_dialect(path: Path) -> str | None:
+def _shown_dialect(path: str) -> str | None:
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        known = _DETECTED.get(str(path))
+        stamp = _stamp(path)
+        known = _DETECTED.get(path)
         if known is not None and known[0] == stamp:
             return known[1]
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             head = handle.read(200_000).decode("utf-8", errors="replace")
     except OSError:
         return None
-    shown, why = detect_dialect(head, str(path))
-    _DETECTED[str(path)] = (stamp, None if why == DEFAULT_REASON else shown)
-    return _DETECTED[str(path)][1]
+    shown, why = detect_dialect(head, path)
+    _DETECTED[path] = (stamp, None if why == DEFAULT_REASON else shown)
+    return _DETECTED[path][1]
 
 
 def plan_in_folder(
@@ -511,7 +596,9 @@ def plan_in_folder(
     name, reason = (dialect, "given") if dialect else detect_beside(path, text)
     plan = plan_file(text, path=str(path), dialect=name, overwrite=overwrite, dialect_reason=reason)
     known = (
-        earlier_tables(path, name, text, FOLDER_BYTES_CLI, files=None, buffers=buffers)
+        earlier_tables(
+            path, name, text, FOLDER_BYTES_CLI, files=None, buffers=buffers, names=plan.parsed.altered_elsewhere
+        )
         if plan.parsed.alters_elsewhere
         else []
     )

@@ -16,6 +16,7 @@ from in_process import run
 from sqlscribe.cli import FileEncoding, write_atomically
 from sqlscribe.ddl import apply_edits, parse_sql, plan_table_edits
 from sqlscribe.ddl.dialects import DEFAULT_REASON
+from sqlscribe.ddl.model import DROPPED
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import document_text, plan_file, requests_for
 from sqlscribe.generate import HeuristicBackend
@@ -468,3 +469,44 @@ def test_a_command_line_run_reads_each_file_once_and_what_it_writes_again(tmp_pa
         assert [c.name for c in tables[0].columns] == ["id", "z"]
         assert [t.name for t in tables] == ["a", "b", "d", "e"]
     assert [t.name for t in earlier_tables(later, "postgres", alter)] == ["a", "b", "d", "e"]  # outside: as always
+
+
+def test_a_command_line_run_reads_the_folder_once_and_answers_every_file_as_the_editor_would(tmp_path: Path) -> None:
+    """Within a command-line run each file's earlier tables and later comments are slices of the
+    folder read once (else a folder of n files costs n² steps); they are what the editor, reading
+    the folder afresh for each file, gets, in any order the files are asked, and after the run
+    rewrites one of them (``forget``)."""
+    files = {
+        "V1__a.sql": "CREATE TABLE a (id INT, note TEXT);\n",
+        "V2__b.sql": "CREATE TABLE b (id INT, a_id INT);\nALTER TABLE a ADD COLUMN x INT;\n",
+        "V3__c.sql": "COMMENT ON TABLE a IS 'The a.';\nCOMMENT ON COLUMN b.a_id IS 'Its a.';\n",
+        "V4__d.sql": "ALTER TABLE b ADD COLUMN y INT;\nALTER TABLE a ADD COLUMN z INT;\n",
+        "V5__e.sql": "ALTER TABLE b RENAME TO bee;\nALTER TABLE a DROP COLUMN note;\n",
+        "V6__f.sql": "COMMENT ON COLUMN bee.y IS 'Why.';\nDROP TABLE a;\n",
+        "V7__g.sql": "ALTER TABLE bee ADD COLUMN w INT;\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def answers() -> list[tuple[list[tuple[str, list[str]]], set[tuple[str, str | None]]]]:
+        out = []
+        for name in [*files, *reversed(files)]:
+            path, text = tmp_path / name, (tmp_path / name).read_text(encoding="utf-8")
+            names = parse_sql(text, "postgres").altered_elsewhere
+            known = earlier_tables(path, "postgres", text, names=names)
+            assert {t.short_name for t in known} <= names
+            out.append(([(t.name, [c.name for c in t.columns]) for t in known], later_comments(path, "postgres")))
+        return out
+
+    afresh = answers()
+    # V4 alters a and b: their CREATEs and V2's ALTER of a, in the folder's order
+    assert afresh[3][0] == [("a", ["id", "note"]), ("b", ["id", "a_id"]), ("a", ["x"])]
+    # after V1: V3's comments, V5's drop of a column and V6's of the table, V6's comment on b by its new name
+    assert afresh[0][1] == {("a", None), ("b", "a_id"), ("a", "note"), ("a", DROPPED), ("b", "y")}
+    assert afresh[2][1] == {("a", "note"), ("a", DROPPED), ("b", "y")}  # after V3: not its own comments
+    with steady_files():
+        assert answers() == afresh
+        write_atomically(tmp_path / "V2__b.sql", "CREATE TABLE b (id INT, a_id INT, v INT);\n", FileEncoding())
+        rewritten = answers()
+    assert rewritten != afresh
+    assert answers() == rewritten  # outside the run, afresh

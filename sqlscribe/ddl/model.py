@@ -320,6 +320,11 @@ class ParsedFile:
         (a migration: ``parse_sql(known=…)`` with the files before it shows the table whole)."""
         return any(t.from_alter and t.base is None for t in self.tables)
 
+    @property
+    def altered_elsewhere(self) -> set[str]:
+        """The short names (lower case) of the tables those ALTERs define columns of (``alters_elsewhere``)."""
+        return {t.short_name.lower() for t in self.tables if t.from_alter and t.base is None}
+
     def table_at(self, offset: int) -> Table | None:
         for table in self.tables:
             if table.span.start <= offset <= table.statement_end:
