@@ -1,5 +1,5 @@
-"""A new migration in a Liquibase changelog: Liquibase runs only what a changelog (XML or YAML)
-names, so a new migration written into a folder of its SQL files (``document --to``) is added to
+"""A new migration in a Liquibase changelog: Liquibase runs only what a changelog (XML, YAML or
+JSON) names, so a new migration written into a folder of its SQL files (``document --to``) is added to
 the changelog that names the folder's files, right after the last of them:
 
 - a folder of Liquibase formatted SQL, whose files the changelog includes (``<include file=…/>``,
@@ -10,21 +10,25 @@ the changelog that names the folder's files, right after the last of them:
   changeset of its own (id ``sqlscribe-<file>``, author ``sqlscribe``) that runs the new file as
   the last one's does, with a rollback that holds the statements undoing it.
 
-The edited changelog is parsed again (an XML or YAML parser) and must name what it named, with the
-one file more, right after the one copied."""
+In a JSON changelog the new entry follows the one copied after a comma and the same spacing; a
+new changeset is written by ``json`` with the changelog's indentation.
+
+The edited changelog is parsed again (an XML, YAML or JSON parser) and must name what it named,
+with the one file more, right after the one copied."""
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import yaml
 
-CHANGELOG_SUFFIXES = (".xml", ".yaml", ".yml")
+CHANGELOG_SUFFIXES = (".xml", ".yaml", ".yml", ".json")
 MAX_CHANGELOG_BYTES = 2_000_000
 LEVELS_UP = 4  # how far above the folder a changelog is looked for (a Maven project's resources)
 AUTHOR = "sqlscribe"
@@ -37,6 +41,9 @@ _YAML_VALUE = r"\s*:\s*(?P<q>[\"']?)(?P<file>[^\"'\s,}]+)(?P=q)"
 _YAML_FILE = re.compile(rf"\bfile{_YAML_VALUE}")
 _YAML_PATH = re.compile(rf"\bpath{_YAML_VALUE}")
 _YAML_INCLUDE_ALL = re.compile(r"\bincludeAll\s*:[^\n]*(?:\n[ \t]+[^\n]*)*?\bpath\s*:\s*[\"']?([^\"'\s,}]+)")
+_JSON_FILE = re.compile(r'"file"\s*:\s*"(?P<file>[^"\\]+)"')
+_JSON_PATH = re.compile(r'"path"\s*:\s*"(?P<file>[^"\\]+)"')
+_JSON_INCLUDE_ALL = re.compile(r'"includeAll"\s*:\s*\{[^{}]*?"path"\s*:\s*"([^"\\]+)"')
 
 
 # The start of a YAML list item ``- include:``, ``- sqlFile:``, ``- changeSet:``, by its key.
@@ -119,9 +126,22 @@ class _Named:
     kind: str  # "include" or "sqlFile"
 
 
+def _format(changelog: Path) -> str:
+    """ "xml", "json" or "yaml", by the changelog's suffix."""
+    suffix = changelog.suffix.lower()
+    return suffix[1:] if suffix in (".xml", ".json") else "yaml"
+
+
+_INCLUDE_ALL = {"xml": _XML_INCLUDE_ALL, "yaml": _YAML_INCLUDE_ALL, "json": _JSON_INCLUDE_ALL}
+_NAMING = {
+    "xml": (("include", _XML_INCLUDE), ("sqlFile", _XML_SQL_FILE)),
+    "yaml": (("include", _YAML_FILE), ("sqlFile", _YAML_PATH)),
+    "json": (("include", _JSON_FILE), ("sqlFile", _JSON_PATH)),
+}
+
+
 def _named(changelog: Path, text: str, folder: Path, names: set[str]) -> list[_Named]:
-    xml = changelog.suffix.lower() == ".xml"
-    kinds = [("include", _XML_INCLUDE if xml else _YAML_FILE), ("sqlFile", _XML_SQL_FILE if xml else _YAML_PATH)]
+    kinds = _NAMING[_format(changelog)]
     return [
         _Named(m, kind)
         for kind, pattern in kinds
@@ -146,31 +166,33 @@ def include_new_file(
     names = {f.name for f in files}
     best: tuple[Path, str, list[_Named]] | None = None
     for changelog, text in _changelogs(folder, buffers):
-        xml = changelog.suffix.lower() == ".xml"
-        every = _XML_INCLUDE_ALL.finditer(text) if xml else _YAML_INCLUDE_ALL.finditer(text)
+        every = _INCLUDE_ALL[_format(changelog)].finditer(text)
         if any(_names_folder(_parts(m.group(m.lastindex or 1)), changelog, folder) for m in every):
             return None
         named = _named(changelog, text, folder, names)
         if named and (best is None or len(named) > len(best[2])):
             best = (changelog, text, named)
     if best is None:
-        raise ChangelogError("no changelog (XML or YAML) near the folder names its files")
+        raise ChangelogError("no changelog (XML, YAML or JSON) near the folder names its files")
     changelog, text, named = best
     last = max(named, key=lambda n: n.match.start())
     reference = last.match["file"]
     new_reference = reference[: len(reference) - len(_parts(reference)[-1])] + target.name
-    xml = changelog.suffix.lower() == ".xml"
-    if last.kind == "include":
+    form = _format(changelog)
+    joint = "\n"  # what goes between the entry copied and the one added
+    if form == "json":
+        end, joint, added = _json_entry(text, last, new_reference, target, undo)
+    elif last.kind == "include":
         start, end = _line_start(text, last.match.start()), last.match.end()
-        if not xml:
+        if form == "yaml":
             start, end = _yaml_item(text, last.match.start(), "include")
         end = _line_end(text, end)
         added = _replaced(text[start:end], last.match, start, new_reference)
-    elif xml:
+    elif form == "xml":
         end, added = _xml_changeset(text, last.match, new_reference, target, undo)
     else:
         end, added = _yaml_changeset(text, last.match, new_reference, target, undo)
-    new = text[:end] + "\n" + added + text[end:]
+    new = text[:end] + joint + added + text[end:]
     _verify(changelog, last.kind, text, new, reference, new_reference)
     return ChangelogEdit(changelog, text, new, added)
 
@@ -241,6 +263,144 @@ def _yaml_changeset(text: str, match: re.Match[str], new_reference: str, target:
     return end, nl.join(lines)
 
 
+def _json_entry(text: str, named: _Named, new_reference: str, target: Path, undo: str) -> tuple[int, str, str]:
+    """Where a new entry of a JSON changelog's ``databaseChangeLog`` list goes (after the one that
+    names ``named``'s file), what separates it from that one (a comma and the same spacing), and
+    its text: a copy of the include, or a changeset that runs the new file with the same
+    ``sqlFile`` and ``undo`` as its rollback."""
+    entries = _json_entries(text)
+    at = named.match.start()
+    span = next(((start, end) for start, end in entries if start <= at < end), None)
+    if span is None:
+        raise ChangelogError("its entry is not in the databaseChangeLog list")
+    start, end = span
+    n = entries.index(span)
+    lead = text[_line_start(text, start) : start]
+    if n:  # the spacing between the entry before it and it
+        joint = "," + text[entries[n - 1][1] : start].lstrip().removeprefix(",")
+    else:
+        joint = "," + (_newline(text) + lead if not lead.strip() else " ")
+    if named.kind == "include":
+        return end, joint, _replaced(text[start:end], named.match, start, new_reference)
+    entry = json.loads(text[start:end])
+    changes = entry.get("changeSet", {}).get("changes") if isinstance(entry, dict) else None
+    runs = [c["sqlFile"] for c in changes or [] if isinstance(c, dict) and isinstance(c.get("sqlFile"), dict)]
+    if len(runs) != 1:
+        raise ChangelogError("its changeSet does not run one sqlFile")
+    changeset: dict[str, object] = {
+        "id": f"{AUTHOR}-{target.stem}",
+        "author": AUTHOR,
+        "changes": [{"sqlFile": {**runs[0], "path": new_reference}}],
+    }
+    if undo.strip():
+        changeset["rollback"] = [{"sql": {"sql": undo.strip()}}]
+    indent = lead if not lead.strip() else ""
+    inner = re.search(r"\n([ \t]*)\S", text[start:end])
+    step = inner[1][len(indent) :] if inner and inner[1].startswith(indent) and inner[1] != indent else "  "
+    written = json.dumps({"changeSet": changeset}, indent=step, ensure_ascii=False)
+    lines = written.split("\n")
+    added = _newline(text).join([lines[0], *(indent + line for line in lines[1:])])
+    return end, joint, added
+
+
+def _json_entries(text: str) -> list[tuple[int, int]]:
+    """The spans of the entries of a JSON changelog's top-level ``databaseChangeLog`` list."""
+    scanner = _JsonScanner(text)
+    try:
+        return scanner.changelog()
+    except (IndexError, ValueError):
+        raise ChangelogError("it does not read as JSON") from None
+
+
+class _JsonScanner:
+    """Just enough of a JSON reader to tell where a value starts and ends."""
+
+    _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+    _SCALAR = re.compile(r"[^,\]\}\s]+")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+
+    def _space(self) -> None:
+        while self.at < len(self.text) and self.text[self.at] in " \t\r\n\ufeff":
+            self.at += 1
+
+    def _expect(self, char: str) -> None:
+        self._space()
+        if self.text[self.at] != char:
+            raise ValueError(f"expected {char!r} at {self.at}")
+        self.at += 1
+
+    def _string(self) -> str:
+        self._space()
+        found = self._STRING.match(self.text, self.at)
+        if found is None:
+            raise ValueError(f"expected a string at {self.at}")
+        self.at = found.end()
+        return str(json.loads(found.group(0)))
+
+    def _members(self, close: str, each: Callable[[], None]) -> None:
+        self._space()
+        if self.text[self.at] == close:
+            self.at += 1
+            return
+        while True:
+            each()
+            self._space()
+            char = self.text[self.at]
+            self.at += 1
+            if char == close:
+                return
+            if char != ",":
+                raise ValueError(f"expected ',' at {self.at - 1}")
+
+    def value(self) -> None:
+        self._space()
+        char = self.text[self.at]
+        if char == "{":
+            self.at += 1
+            self._members("}", self._member)
+        elif char == "[":
+            self.at += 1
+            self._members("]", self.value)
+        elif char == '"':
+            self._string()
+        else:
+            found = self._SCALAR.match(self.text, self.at)
+            if found is None:
+                raise ValueError(f"unexpected {char!r} at {self.at}")
+            self.at = found.end()
+
+    def _member(self) -> None:
+        self._string()
+        self._expect(":")
+        self.value()
+
+    def changelog(self) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+
+        def entry() -> None:
+            self._space()
+            start = self.at
+            self.value()
+            spans.append((start, self.at))
+
+        def member() -> None:
+            key = self._string()
+            self._expect(":")
+            self._space()
+            if key == "databaseChangeLog" and self.text[self.at] == "[":
+                self.at += 1
+                self._members("]", entry)
+            else:
+                self.value()
+
+        self._expect("{")
+        self._members("}", member)
+        return spans
+
+
 def _yaml_item(text: str, at: int, key: str) -> tuple[int, int]:
     """The span of the YAML list item ``- <key>: …`` that holds offset ``at``: from its dash's line
     to the end of its last line (the lines indented deeper than its dash; a blank one ends it)."""
@@ -268,8 +428,8 @@ def _named_files(path: Path, kind: str, text: str) -> list[str]:
             root = ET.fromstring(text)
             attribute = "file" if kind == "include" else "path"
             return [e.get(attribute, "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == kind]
-        data = yaml.safe_load(text)
-    except (ET.ParseError, yaml.YAMLError) as error:
+        data = json.loads(text.removeprefix("\ufeff")) if _format(path) == "json" else yaml.safe_load(text)
+    except (ET.ParseError, yaml.YAMLError, ValueError) as error:
         raise ChangelogError(f"{path.name} does not parse ({error})") from None
     items = data.get("databaseChangeLog") if isinstance(data, dict) else None
     out = []

@@ -356,8 +356,10 @@ def _said(comment: Comment | None) -> str | None:
 
 
 def _header(source: str, lacking: str, overwrite: bool, model: str) -> str:
+    """The new migration's first comment lines. (Not "-- Comments …": Liquibase reads a formatted
+    SQL line that starts ``--comment`` as its directive and refuses the file as misformatted.)"""
     return (
-        f"-- Comments for the tables and columns of {source}"
+        f"-- Describes the tables and columns of {source}"
         f"{', in place of what they say' if overwrite else f' that {lacking}'},\n"
         f"-- written by sqlscribe {__version__}{f' (model {model})' if model else ''}.\n\n"
     )

@@ -73,7 +73,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a Unix socket; its URL."""
+    """A throwaway PostgreSQL cluster on a Unix socket (and 127.0.0.1); its URL, by the socket."""
     initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
     if initdb is None or pg_ctl is None:
         pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -88,7 +88,8 @@ def server() -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    options = f"-k {root} -c listen_addresses='' -p {port} -c fsync=off"
+    # A Unix socket, and the loopback address for clients that take no socket (Liquibase's JDBC driver)
+    options = f"-k {root} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off"
     start = [*as_owner, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
     subprocess.run(start, check=True, capture_output=True)
     try:
@@ -534,7 +535,7 @@ def test_a_live_databases_missing_comments_go_into_a_new_migration(pg: str, tmp_
     assert code == 0, err
     assert out == "" and comments(pg) == before  # nothing run
     written = (tmp_path / "V2__document_comments.sql").read_text(encoding="utf-8")
-    assert written.startswith(f"-- Comments for the tables and columns of {masked(pg)} that it lacks,\n")
+    assert written.startswith(f"-- Describes the tables and columns of {masked(pg)} that it lacks,\n")
     assert "COMMENT ON COLUMN shop.customers.id IS" in written
     with psycopg.connect(pg, autocommit=True) as conn:
         conn.execute(written.encode())
@@ -557,7 +558,7 @@ def test_a_live_databases_new_migration_in_dbmates_form_is_undone_by_its_down_se
     assert code == 0, err
     (written,) = [p for p in tmp_path.iterdir() if p.name != "20240101000000_shop.sql"]
     up, down = written.read_text(encoding="utf-8").split("-- migrate:down\n")
-    assert up.startswith("-- migrate:up\n-- Comments for the tables and columns of ")
+    assert up.startswith("-- migrate:up\n-- Describes the tables and columns of ")
     with psycopg.connect(pg, autocommit=True) as conn:
         conn.execute(up.encode())
     after = comments(pg)
@@ -596,15 +597,29 @@ TOOLS = Path(__file__).parent / "tools"  # migration tools from npm, exact versi
 
 
 @pytest.fixture(scope="module")
-def dbmate() -> str:
-    """dbmate's own binary (npm's dbmate package)."""
+def tools() -> Path:
+    """The migration tools of tests/tools installed from npm; their node_modules folder."""
     npm = shutil.which("npm")
-    assert npm is not None, "npm is needed to install dbmate for the tests (Node.js 20+)"
+    assert npm is not None, "npm is needed to install the migration tools for the tests (Node.js 20+)"
     installed = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True, text=True, timeout=600
+        [npm, "install", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True, text=True, timeout=900
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    return str(TOOLS / "node_modules" / ".bin" / "dbmate")
+    return TOOLS / "node_modules"
+
+
+@pytest.fixture(scope="module")
+def dbmate(tools: Path) -> str:
+    """dbmate's own binary (npm's dbmate package)."""
+    return str(tools / ".bin" / "dbmate")
+
+
+@pytest.fixture(scope="module")
+def liquibase(tools: Path) -> str:
+    """Liquibase's own command (npm's liquibase package ships its distribution), on the machine's Java."""
+    if shutil.which("java") is None:
+        pytest.skip("Liquibase runs on Java (Debian: apt-get install default-jre-headless)")
+    return str(tools / "liquibase" / "dist" / "liquibase" / "liquibase")
 
 
 def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: str, tmp_path: Path) -> None:
@@ -655,6 +670,119 @@ def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: st
         }
         assert documented["customers.plan"] == before["customers.plan"] == "Billing plan: free, pro or team."
         assert "Rolling back: " + new.name in run_dbmate("rollback")
+        assert schema_comments(url) == before
+    code, out, err = run("document", str(folder), "--check")
+    assert code == 0, out + err
+
+
+FORMATTED = {
+    "V1__customers.sql": "--liquibase formatted sql\n\n--changeset ana:1\n"
+    "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL, plan text);\n"
+    "COMMENT ON COLUMN customers.plan IS 'Billing plan: free, pro or team.';\n"
+    "--rollback DROP TABLE customers;\n",
+    "V2__orders.sql": "--liquibase formatted sql\n\n--changeset ana:2\n"
+    "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers (id),"
+    " total_cents integer NOT NULL);\n--rollback DROP TABLE orders;\n",
+}
+PLAIN_SQL = {  # what changesets run with sqlFile
+    name: "\n".join(line for line in text.splitlines()[3:] if not line.startswith("--rollback")) + "\n"
+    for name, text in FORMATTED.items()
+}
+LIQUIBASE_PROJECTS = {
+    "xml-includes": (
+        "changelog.xml",
+        FORMATTED,
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"\n'
+        '    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n'
+        '    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog'
+        ' http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">\n'
+        '    <include file="changes/V1__customers.sql" relativeToChangelogFile="true"/>\n'
+        '    <include file="changes/V2__orders.sql" relativeToChangelogFile="true"/>\n'
+        "</databaseChangeLog>\n",
+    ),
+    "yaml-sql-files": (
+        "changelog.yaml",
+        PLAIN_SQL,
+        "databaseChangeLog:\n"
+        + "".join(
+            f"  - changeSet:\n      id: {n}\n      author: ana\n      changes:\n        - sqlFile:\n"
+            f"            path: changes/{name}\n            relativeToChangelogFile: true\n"
+            f"      rollback: DROP TABLE {table};\n"
+            for n, name, table in ((1, "V1__customers.sql", "customers"), (2, "V2__orders.sql", "orders"))
+        ),
+    ),
+    "json-includes": (
+        "changelog.json",
+        FORMATTED,
+        '{\n  "databaseChangeLog": [\n'
+        '    {"include": {"file": "changes/V1__customers.sql", "relativeToChangelogFile": true}},\n'
+        '    {"include": {"file": "changes/V2__orders.sql", "relativeToChangelogFile": true}}\n  ]\n}\n',
+    ),
+    "json-sql-files": (
+        "changelog.json",
+        PLAIN_SQL,
+        '{"databaseChangeLog": [\n'
+        + ",\n".join(
+            f'  {{"changeSet": {{"id": "{n}", "author": "ana", "changes": [{{"sqlFile": {{"path": "changes/{name}",'
+            f' "relativeToChangelogFile": true}}}}], "rollback": [{{"sql": {{"sql": "DROP TABLE {table};"}}}}]}}}}'
+            for n, name, table in ((1, "V1__customers.sql", "customers"), (2, "V2__orders.sql", "orders"))
+        )
+        + "\n]}\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("project", list(LIQUIBASE_PROJECTS))
+def test_liquibase_updates_with_the_new_changeset_and_rolls_it_back(
+    server: str, liquibase: str, tmp_path: Path, project: str
+) -> None:
+    """A Liquibase project documented with `--to`: Liquibase itself reads the edited changelog
+    (XML, YAML or JSON; the folder's files included as formatted SQL, or run by changesets with
+    sqlFile), applies the new changeset, and `rollback-count 1` leaves the comments as they were."""
+    changelog, files, text = LIQUIBASE_PROJECTS[project]
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    for name, sql in files.items():
+        (folder / name).write_text(sql, encoding="utf-8")
+    (tmp_path / changelog).write_text(text, encoding="utf-8")
+    with scratch_database(server, "liquibase") as (name, url):
+        port = url.split("&port=")[1]
+
+        def run_liquibase(*args: str) -> str:
+            command = [
+                liquibase,
+                "--show-banner=false",
+                f"--changelog-file={changelog}",
+                f"--url=jdbc:postgresql://127.0.0.1:{port}/{name}",
+                "--username=sqlscribe",
+                *args,
+            ]
+            done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done.stdout + done.stderr
+
+        run_liquibase("update")
+        before = schema_comments(url)
+        assert before == {"customers.plan": "Billing plan: free, pro or team."}
+        code, _, err = run(
+            "document", str(folder), "--backend", "heuristic", "--dialect", "postgres", "--to", str(folder), "--write"
+        )
+        assert code == 0 and f"wrote {tmp_path / changelog}, which runs it" in err, err
+        assert "Update has been successful. Rows affected: 1" in run_liquibase("update")
+        documented = schema_comments(url)
+        assert set(documented) == {
+            "customers",
+            "customers.id",
+            "customers.email",
+            "customers.plan",
+            "orders",
+            "orders.id",
+            "orders.customer_id",
+            "orders.total_cents",
+        }
+        assert documented["customers.plan"] == before["customers.plan"]
+        run_liquibase("rollback-count", "--count=1")
         assert schema_comments(url) == before
     code, out, err = run("document", str(folder), "--check")
     assert code == 0, out + err

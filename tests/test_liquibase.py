@@ -5,6 +5,7 @@ folder's. A changelog whose includeAll takes the folder is left alone."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def test_include_all_needs_nothing_and_no_changelog_is_said(tmp_path: Path) -> N
     )
     assert (
         code == 0
-        and "add it to the Liquibase changelog (no changelog (XML or YAML) near the folder names its files)" in err
+        and "add it to the Liquibase changelog (no changelog (XML, YAML or JSON) near the folder names its files)"
+        in err
     ), err
 
 
@@ -150,6 +152,20 @@ YAML_CHANGESETS = """databaseChangeLog:
             relativeToChangelogFile: true
 """
 
+JSON_CHANGESETS = """{"databaseChangeLog": [
+    {"changeSet": {"id": "1", "author": "ana",
+        "changes": [{"sqlFile": {"path": "changes/V1__init.sql", "relativeToChangelogFile": true}}]}},
+    {"changeSet": {
+        "id": "2",
+        "author": "ana",
+        "changes": [{"sqlFile": {"path": "changes/V2__more.sql", "relativeToChangelogFile": true}}],
+        "rollback": [{"sql": {"sql": "DROP TABLE t2;"}}]
+    }}
+]}
+"""
+
+CHANGESETS = {".xml": XML_CHANGESETS, ".yaml": YAML_CHANGESETS, ".json": JSON_CHANGESETS}
+
 PLAIN = "CREATE TABLE t{n} (id INTEGER, label VARCHAR);\n"
 
 
@@ -169,7 +185,8 @@ def _sql_files_and_rollbacks(path: Path) -> list[tuple[str, str, str]]:
             rollback = "".join(e.text or "" for e in change.iter() if e.tag.endswith(("}rollback", "}sql")))
             out.append((change.get("id", ""), sql_file.get("path", ""), rollback.strip()))
         return out
-    items = yaml.safe_load(path.read_text(encoding="utf-8"))["databaseChangeLog"]
+    text = path.read_text(encoding="utf-8")
+    items = (json.loads(text) if path.suffix == ".json" else yaml.safe_load(text))["databaseChangeLog"]
     return [
         (
             str(item["changeSet"]["id"]),
@@ -180,11 +197,11 @@ def _sql_files_and_rollbacks(path: Path) -> list[tuple[str, str, str]]:
     ]
 
 
-@pytest.mark.parametrize("name", ["db.changelog-master.xml", "db.changelog-master.yaml"])
+@pytest.mark.parametrize("name", ["db.changelog-master.xml", "db.changelog-master.yaml", "db.changelog-master.json"])
 def test_plain_sql_run_by_changesets_gets_a_changeset_with_its_rollback(tmp_path: Path, name: str) -> None:
     """A changelog whose changesets run plain SQL files (sqlFile) gets a changeset that runs the
     new file as the last one does, whose rollback, run in DuckDB, takes the comments away."""
-    changes, changelog = _plain_project(tmp_path, XML_CHANGESETS if name.endswith(".xml") else YAML_CHANGESETS, name)
+    changes, changelog = _plain_project(tmp_path, CHANGESETS[Path(name).suffix], name)
     code, _, err = run(
         "document", str(changes), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(changes), "--write"
     )
@@ -234,3 +251,61 @@ def test_an_open_changelog_is_read_as_the_editor_holds_it_and_one_not_in_utf8_is
     assert code == 0 and "add it to the Liquibase changelog (db.changelog-master.xml is not UTF-8)" in err, err
     assert changelog.read_bytes() == before
     assert (changes / "V3__document_comments.sql").exists()
+
+
+JSON = """{
+  "databaseChangeLog": [
+    {
+      "include": {
+        "file": "changes/V1__init.sql",
+        "relativeToChangelogFile": true
+      }
+    },
+    {
+      "include": { "file": "changes/V2__more.sql", "relativeToChangelogFile": true }
+    },
+    {
+      "changeSet": {
+        "id": "tag-1",
+        "author": "ana",
+        "changes": [{ "tagDatabase": { "tag": "v1, \\"quoted\\" ]}" } }]
+      }
+    }
+  ]
+}
+"""
+
+
+def test_a_json_changelog_gets_an_entry_like_the_last_one_after_a_comma(tmp_path: Path) -> None:
+    changes, changelog = _project(tmp_path, JSON.replace("\n", "\r\n"), "db.changelog-master.json")
+    code, _, err = run(
+        "document", str(changes), "--backend", "heuristic", "--dialect", "postgres", "--to", str(changes), "--write"
+    )
+    assert code == 0 and f"wrote {changelog}, which runs it" in err, err
+    data = changelog.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout, as it was
+    items = json.loads(data)["databaseChangeLog"]
+    assert [list(item) for item in items] == [["include"], ["include"], ["include"], ["changeSet"]]
+    assert items[2]["include"] == {"file": "changes/V3__document_comments.sql", "relativeToChangelogFile": True}
+    assert items[3]["changeSet"]["changes"][0]["tagDatabase"]["tag"] == 'v1, "quoted" ]}'  # untouched
+    added = '{ "file": "changes/V3__document_comments.sql", "relativeToChangelogFile": true }'
+    assert f'    }},\r\n    {{\r\n      "include": {added}\r\n    }},\r\n' in data.decode()
+    # A list of one entry on the line of its bracket: the new one follows on that line.
+    alone = tmp_path / "alone"
+    (alone / "changes").mkdir(parents=True)
+    (alone / "changes" / "V1__init.sql").write_text(CHANGESET.format(n=1), encoding="utf-8")
+    one = '{"databaseChangeLog": [{"include": {"file": "changes/V1__init.sql", "relativeToChangelogFile": true}}]}'
+    (alone / "changelog.json").write_text(one, encoding="utf-8")
+    edit = include_new_file(alone / "changes" / "V2__x.sql", [alone / "changes" / "V1__init.sql"])
+    assert edit is not None
+    assert edit.new == one.replace(
+        "}}]}", '}}, {"include": {"file": "changes/V2__x.sql", "relativeToChangelogFile": true}}]}'
+    )
+    every = '{"databaseChangeLog": [{"includeAll": {"path": "changes/", "relativeToChangelogFile": true}}]}'
+    (alone / "changelog.json").write_text(every, encoding="utf-8")
+    assert include_new_file(alone / "changes" / "V2__x.sql", [alone / "changes" / "V1__init.sql"]) is None
+    # One that is no JSON is left to the user, unchanged.
+    broken = JSON.replace('"author": "ana",', '"author": "ana"')
+    changelog.write_text(broken, encoding="utf-8")
+    with pytest.raises(ChangelogError, match="does not read as JSON"):
+        include_new_file(changes / "V4__x.sql", sorted(changes.iterdir()))

@@ -408,7 +408,7 @@ def test_to_a_folder_writes_its_next_migration_and_liquibase_gets_its_changeset(
     code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
     assert code == 0, err
     written = (folder / "V2__document_comments.sql").read_text(encoding="utf-8")
-    assert written.startswith("--liquibase formatted sql\n\n--changeset sqlscribe:V2__document_comments\n-- Comments")
+    assert written.startswith("--liquibase formatted sql\n\n--changeset sqlscribe:V2__document_comments\n-- Describes")
     assert read_back(written, "postgres") == {("t", None), ("t", "a")}
     code, _, err = run("document", str(tmp_path / "changes"), "--dialect", "duckdb", "--check")
     assert code == 0, err
@@ -605,7 +605,7 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
             f"--liquibase formatted sql\n\n--changeset sqlscribe:{new.stem}"
         )
     elif tool not in ("golang-migrate", "flyway-undo"):
-        assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Comments for")
+        assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Describes the")
     code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")  # its undo is no comment
     assert code == 0, out + err
 
