@@ -40,6 +40,7 @@ from sqlscribe.migrations import (
     in_folder_order,
     in_version_order,
     is_repeatable_name,
+    is_step,
     is_undo_path,
     layout,
     order_key,
@@ -433,6 +434,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     documented: list[Table] = []
     window: list[tuple[str, Path, FileEncoding, FilePlan]] = []  # label, path, encoding, plan
     migrated: list[FileOutcome] = []  # with --to: each file's outcome, its comments going to the new file
+    steps: list[Path] = []  # versioned migrations changed in place, which a database that ran them never runs again
     migrated_database: list[DatabaseOutcome] = []  # or the database's statements
     sums: dict[Path, str | None] = {}  # Atlas directories written in: None, or why its atlas.sum is left
 
@@ -493,6 +495,8 @@ def cmd_document(args: argparse.Namespace) -> int:
         elif outcome.changed:
             if args.to is not None and not args.quiet:  # Flyway runs it again once it changes
                 print(f"{path}: a repeatable migration: documented in place", file=sys.stderr)
+            elif isinstance(path, Path) and is_step(path) and not is_repeatable_name(path.name):
+                steps.append(path)
             changed_files += 1
             if args.write:
                 _check_sum(Path(path).parent, sums)  # before the first write there
@@ -607,6 +611,8 @@ def cmd_document(args: argparse.Namespace) -> int:
         backend.close()
         return EXIT_FAILED if failed or written is None else EXIT_OK
     _rehash(sums)
+    if steps and not args.quiet:
+        print(_applied_migrations_note(steps, written=args.write), file=sys.stderr)
     if args.format == "dbt":
         from sqlscribe.dbt import dbt_sources
 
@@ -625,6 +631,22 @@ def cmd_document(args: argparse.Namespace) -> int:
         )
     backend.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _applied_migrations_note(steps: list[Path], *, written: bool) -> str:
+    """What changing versioned migrations in place means, and how not to: a database that ran them
+    never runs them again (Flyway and Liquibase refuse a changed checksum), where ``--to`` writes a
+    new migration."""
+    one = len(steps) == 1
+    named = steps[0].name if one else f"{steps[0].name} and {len(steps) - 1} more"
+    what = "is a migration (its name starts" if one else "are migrations (their names start"
+    done = ("was" if one else "were") if written else "would be"
+    it, its = ("it", "its changed checksum") if one else ("them", "their changed checksums")
+    return (
+        f"sqlscribe: note: {named} {what} with a version) and {done} changed in place: a database that"
+        f" ran {it} will not run {it} again, and Flyway and Liquibase refuse {its}; `--to {steps[0].parent}`"
+        " puts the comments in a new migration instead"
+    )
 
 
 def _check_sum(folder: Path, sums: dict[Path, str | None]) -> None:

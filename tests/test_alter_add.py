@@ -510,3 +510,34 @@ def test_a_command_line_run_reads_the_folder_once_and_answers_every_file_as_the_
         rewritten = answers()
     assert rewritten != afresh
     assert answers() == rewritten  # outside the run, afresh
+
+
+def test_changing_versioned_migrations_in_place_says_what_it_means_and_names_the_way_not_to(tmp_path: Path) -> None:
+    """A database that ran a migration never runs it again (and Flyway and Liquibase refuse its
+    changed checksum): `document` changing one in place, as a diff or written, says so and names
+    `--to`. A repeatable migration (Flyway runs it again) and a file that is no migration do not."""
+    folder, scripts = tmp_path / "db", tmp_path / "scripts"
+    folder.mkdir()
+    scripts.mkdir()
+    (folder / "V1__a.sql").write_text("CREATE TABLE a (id INT);\n", encoding="utf-8")
+    (folder / "V2__b.sql").write_text("ALTER TABLE a ADD COLUMN b INT;\n", encoding="utf-8")
+    (folder / "R__views.sql").write_text("CREATE VIEW v AS SELECT id FROM a;\n", encoding="utf-8")
+    (scripts / "schema.sql").write_text("CREATE TABLE c (id INT);\n", encoding="utf-8")
+    argv = ["document", "--backend", "heuristic", "--dialect", "postgres"]
+    code, _, err = run(*argv, str(tmp_path))
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("sqlscribe: note:")]
+    assert notes == [
+        "sqlscribe: note: V1__a.sql and 1 more are migrations (their names start with a version) and would be"
+        " changed in place: a database that ran them will not run them again, and Flyway and Liquibase refuse"
+        f" their changed checksums; `--to {folder}` puts the comments in a new migration instead"
+    ]
+    code, _, err = run(*argv, str(folder / "V2__b.sql"), "--write")
+    assert code == 0 and "V2__b.sql is a migration (its name starts with a version) and was changed in place" in err
+    for quiet in (
+        [str(scripts), str(folder / "R__views.sql")],
+        [str(tmp_path), "-q"],
+        [str(folder), "--to", str(folder)],
+    ):
+        code, _, err = run(*argv, *quiet)
+        assert code == 0 and "note:" not in err, err
