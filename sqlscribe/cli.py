@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave the files as they are and put the statements that comment what they lack into NEW_FILE, a"
         " new migration that runs after them (applied migrations keep their checksums), or a database's into"
         " one for the migration tool to run; a folder: its next migration, named as its files are"
-        " (V8__document_comments.sql), in its tool's form with what undoes it (a .down.sql, a down"
+        " (V8__document_comments.sql), in its tool's form with what undoes it (a .down.sql, a .rollback.sql, a down"
         " section, Liquibase's rollback and changelog, a Sqitch change, an Alembic revision for a"
         " database); with --write it is written, else its diff is printed",
     )

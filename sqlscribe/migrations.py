@@ -50,10 +50,14 @@ _FLYWAY_UNDO = re.compile(r"[uU]\d+(?:[._]\d+)*__")
 
 
 def is_undo_name(name: str) -> bool:
-    """Whether a file's name is that of a migration's undo (``_FLYWAY_UNDO``, ``.down.sql``, and
-    Diesel's ``down.sql`` in a migration's own folder)."""
+    """Whether a file's name is that of a migration's undo (``_FLYWAY_UNDO``, ``.down.sql``, yoyo's
+    ``.rollback.sql``, and Diesel's ``down.sql`` in a migration's own folder)."""
     lowered = name.lower()
-    return lowered.endswith(".down.sql") or lowered == "down.sql" or _FLYWAY_UNDO.match(name) is not None
+    return (
+        lowered.endswith((".down.sql", ".rollback.sql"))
+        or lowered == "down.sql"
+        or _FLYWAY_UNDO.match(name) is not None
+    )
 
 
 def is_undo_path(path: Path) -> bool:

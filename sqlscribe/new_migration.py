@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import os
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -630,7 +633,9 @@ def summary(migration: NewMigration) -> str:
 # (golang-migrate's 000007_name.up.sql, sqlx's, Knex's), a timestamp's (dbmate's, Rails'
 # 20240131120000_name.sql).
 _FLYWAY = re.compile(r"(?P<prefix>[vV])(?P<version>\d+(?:[._]\d+)*)__(?P<rest>.+)")
-_NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_-])(?P<rest>.+?)(?P<suffix>\.up\.sql|\.sql)", re.IGNORECASE)
+_NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_.-])(?P<rest>.+?)(?P<suffix>\.up\.sql|\.sql)", re.IGNORECASE)
+# What ``yoyo new`` names a migration: its day, the day's sequence, five random letters, a slug.
+_YOYO_NEW = re.compile(r"(?P<day>\d{8})_(?P<seq>\d{2})_(?P<rand>[A-Za-z0-9]{5})-(?P<slug>.+)\.sql")
 NEW_NAME = "document_comments"
 
 
@@ -670,6 +675,13 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
             following = head + str(int(digits) + 1).zfill(len(digits))
         return f"{following}_{NEW_NAME}/{files[-1].name}"
     last = files[-1].name
+    yoyo = _YOYO_NEW.fullmatch(last)
+    if yoyo:  # as `yoyo new` names it: today's next, its letters drawn from its day and place
+        day = max((now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d"), yoyo["day"])
+        seq = int(yoyo["seq"]) + 1 if day == yoyo["day"] else 1
+        drawn = hashlib.sha256(f"sqlscribe {day} {seq}".encode()).digest()
+        letters = "".join(_LETTERS[b % len(_LETTERS)] for b in drawn[:5])
+        return f"{day}_{seq:02d}_{letters}-{NEW_NAME.replace('_', '-')}.sql"
     flyway = _FLYWAY.fullmatch(last)
     if flyway:
         parts = re.split(r"([._])", flyway["version"])
@@ -707,6 +719,11 @@ LIQUIBASE = MigrationTool(
     "--liquibase formatted sql\n\n--changeset sqlscribe:{name}\n",
     undo_prefix="--rollback ",
 )
+# yoyo (``yoyo-migrations``): plain SQL whose leading comments say what each runs after
+# (``-- depends: 0002.orders``), and a ``….rollback.sql`` beside it that undoes it.
+_YOYO_DEPENDS = re.compile(r"^\s*--\s*depends\s*:\s*(?P<ids>.*)$")
+YOYO = MigrationTool("yoyo", re.compile(r"^[ \t]*--[ \t]*depends[ \t]*:", re.M), "")
+_LETTERS = string.ascii_letters + string.digits
 TOOLS = (
     LIQUIBASE,
     MigrationTool(
@@ -721,6 +738,7 @@ TOOLS = (
         "-- +migrate Up\n",
         "-- +migrate Down\n",
     ),
+    YOYO,
 )
 
 
@@ -729,10 +747,14 @@ SQITCH = MigrationTool("sqitch", re.compile(r"(?!)"), "")  # known by its plan, 
 
 def tool_for(folder_texts: Sequence[str], target: Path | None = None) -> MigrationTool | None:
     """The tool whose markers the files beside the new one have (``TOOLS``), or Sqitch, whose plan
-    is beside its deploy folder; None for none."""
+    is beside its deploy folder, or yoyo, whose files name what they depend on or keep rollback
+    files beside them; None for none."""
     if target is not None and sqitch.project_of(target.parent) is not None:
         return SQITCH
-    return next((tool for tool in TOOLS if any(tool.marks.search(text) for text in folder_texts)), None)
+    found = next((tool for tool in TOOLS if any(tool.marks.search(text) for text in folder_texts)), None)
+    if found is None and target is not None and _keeps(target.parent, _is_yoyo_rollback):
+        return YOYO
+    return found
 
 
 def _name(tool: MigrationTool | None) -> str:
@@ -743,7 +765,8 @@ def undo_path(target: Path) -> Path | None:
     """Where a new migration's undo goes in a file of its own: golang-migrate's (and sqlx's) pair
     ``….up.sql`` and ``….down.sql``; Diesel's ``up.sql`` and ``down.sql`` in the migration's
     folder; Flyway's ``U8__….sql`` for ``V8__….sql`` where the folder keeps undo migrations
-    (Flyway's paid editions run them); None for any other name."""
+    (Flyway's paid editions run them); yoyo's ``….rollback.sql`` where the folder keeps rollback
+    files; None for any other name."""
     if target.name.lower() == "up.sql":
         return target.with_name("down.sql")
     if sqitch.project_of(target.parent) is not None:  # a Sqitch change's revert script
@@ -751,13 +774,48 @@ def undo_path(target: Path) -> Path | None:
     if target.name.lower().endswith(".up.sql"):
         return target.with_name(target.name[: -len(".up.sql")] + ".down.sql")
     if _FLYWAY.fullmatch(target.name):
-        try:
-            kept = any(is_undo_name(p.name) and p.name[0] in "uU" for p in target.parent.iterdir())
-        except OSError:
-            kept = False
-        if kept:
+        if _keeps(target.parent, lambda name: is_undo_name(name) and name[0] in "uU"):
             return target.with_name(("U" if target.name[0] == "V" else "u") + target.name[1:])
+    elif target.name.lower().endswith(".sql") and _keeps(target.parent, _is_yoyo_rollback):
+        return target.with_name(target.name[: -len(".sql")] + ".rollback.sql")
     return None
+
+
+def _is_yoyo_rollback(name: str) -> bool:
+    return name.lower().endswith(".rollback.sql")
+
+
+def _keeps(folder: Path, kind: Callable[[str], bool]) -> bool:
+    """Whether ``folder`` holds a file whose name is of ``kind``."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(kind(e.name) for e in entries)
+    except OSError:
+        return False
+
+
+def yoyo_heads(folder: Path, leaving: Path | None = None) -> list[str]:
+    """The migrations of a yoyo folder that no other one depends on (``-- depends:`` in its leading
+    comments), by id (the file's name without ``.sql``), as ``yoyo new`` lists them for a new
+    one; ``leaving`` out. Python migrations (``__depends__``) are not read."""
+    ids: list[str] = []
+    named: set[str] = set()
+    for path in sql_files(folder):
+        if path == leaving or path.name.lower().startswith("post-apply"):
+            continue
+        ids.append(path.stem)
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(65536).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in head.splitlines():
+            found = _YOYO_DEPENDS.match(line)
+            if found:
+                named.update(found["ids"].split())
+            elif line.strip() and not line.lstrip().startswith("--"):
+                break  # past the leading comments
+    return sorted(i for i in ids if i not in named)
 
 
 def _compose(
@@ -772,6 +830,11 @@ def _compose(
     if project is not None and target is not None:  # a change's deploy and revert scripts
         deploy, revert, _ = sqitch.scripts_for(project, target.stem, statements, undone, header)
         return deploy, revert
+    if tool is YOYO and target is not None:  # after the migrations it runs after, by id
+        heads = yoyo_heads(target.parent, leaving=target)
+        if heads:
+            body = f"{header.rstrip()}\n-- depends: {' '.join(heads)}\n\n{statements}"
+        tool = None
     if tool is None:
         if target is None or undo_path(target) is None:
             return body, ""

@@ -788,6 +788,75 @@ def test_liquibase_updates_with_the_new_changeset_and_rolls_it_back(
     assert code == 0, out + err
 
 
+def test_yoyo_applies_the_new_migration_after_its_heads_and_rolls_it_back(server: str, tmp_path: Path) -> None:
+    """A yoyo folder (files named as `yoyo new` names them, each with its `-- depends:` and a
+    rollback file) documented with `--to`: the new migration is named as yoyo would name it, runs
+    after every head, and its rollback file undoes it. yoyo itself applies and rolls back; its
+    own tables are neither documented nor checked."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    steps = {
+        "20240105_01_AbCdE-create-customers": (
+            "",
+            "CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL);\n"
+            "COMMENT ON COLUMN customers.email IS 'Where receipts go.';",
+            "DROP TABLE customers;",
+        ),
+        "20240106_01_FgHiJ-create-orders": (
+            "20240105_01_AbCdE-create-customers",
+            "CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers (id));",
+            "DROP TABLE orders;",
+        ),
+        "20240106_02_KlMnO-add-plan": (
+            "20240105_01_AbCdE-create-customers",
+            "ALTER TABLE customers ADD COLUMN plan text;",
+            "ALTER TABLE customers DROP COLUMN plan;",
+        ),
+    }
+    for name, (depends, up, down) in steps.items():
+        (folder / f"{name}.sql").write_text(f"-- {name}\n-- depends: {depends}\n\n{up}\n", encoding="utf-8")
+        (folder / f"{name}.rollback.sql").write_text(down + "\n", encoding="utf-8")
+    with scratch_database(server, "yoyo") as (name, url):
+        port = url.split("&port=")[1]
+        database = f"postgresql+psycopg://sqlscribe@127.0.0.1:{port}/{name}"
+
+        def run_yoyo(*args: str) -> str:
+            command = [str(Path(sys.executable).with_name("yoyo")), *args, "--batch", "--no-config-file"]
+            done = subprocess.run([*command, "--database", database, str(folder)], capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done.stdout
+
+        run_yoyo("apply")
+        before = schema_comments(url)
+        assert before == {"customers.email": "Where receipts go."}
+        code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
+        assert code == 0, err
+        (new,) = [p for p in folder.glob("*.sql") if not p.name.startswith("2024") and ".rollback" not in p.name]
+        assert re.fullmatch(r"\d{8}_01_[A-Za-z0-9]{5}-document-comments\.sql", new.name), new.name
+        assert "-- depends: 20240106_01_FgHiJ-create-orders 20240106_02_KlMnO-add-plan\n" in new.read_text()
+        assert new.with_name(new.stem + ".rollback.sql").is_file()
+        run_yoyo("apply")
+        listed = run_yoyo("list").splitlines()
+        assert listed[-1].split()[:2] == ["A", new.stem]  # applied, after every other one
+        documented = schema_comments(url)
+        assert set(documented) == {
+            "customers",
+            "customers.id",
+            "customers.email",
+            "customers.plan",
+            "orders",
+            "orders.id",
+            "orders.customer_id",
+        }
+        assert documented["customers.email"] == "Where receipts go."
+        code, out, err = run("document", url, "--check")
+        assert code == 0 and "yoyo" not in out + err, out + err  # its own tables: not asked for
+        run_yoyo("rollback")
+        assert schema_comments(url) == before
+    code, out, err = run("document", str(folder), "--check")
+    assert code == 0, out + err
+
+
 def test_sqitch_deploys_the_new_change_in_plan_order_and_reverts_it(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -374,6 +374,13 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
         (["20240131120000_init.sql", "20250101000000_more.sql"], "20261207083000_document_comments.sql"),
         (["29990101000000_future.sql"], "29990101000001_document_comments.sql"),  # never before the last
         (["schema.sql", "seed.sql"], None),
+        (["0001.create.sql", "0001.create.rollback.sql", "0002.more.sql"], "0003.document_comments.sql"),  # yoyo
+        (  # as `yoyo new` names them: the day, its sequence, five letters (drawn from those two here)
+            ["20240105_01_AbCdE-init.sql", "20240105_01_AbCdE-init.rollback.sql"],
+            "20261207_01_fEEjs-document-comments.sql",
+        ),
+        (["20261207_01_AbCdE-init.sql"], "20261207_02_j391a-document-comments.sql"),
+        (["29990101_03_AbCdE-x.sql"], "29990101_04_czASa-document-comments.sql"),
         (  # Prisma: a folder each
             ["20240101000000_init/migration.sql", "20240102000000_more/migration.sql", "migration_lock.toml"],
             "20261207083000_document_comments/migration.sql",

@@ -150,6 +150,10 @@ BOOKKEEPING_TABLES = frozenset(
         "kysely_migration_lock",
         "__drizzle_migrations",  # Drizzle
         "atlas_schema_revisions",  # Atlas
+        "_yoyo_migration",  # yoyo
+        "_yoyo_log",
+        "_yoyo_version",
+        "yoyo_lock",
     }
 )
 # Sqitch, Atlas, Hasura, Drizzle
