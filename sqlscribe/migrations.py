@@ -38,9 +38,12 @@ def in_version_order(name: str) -> tuple[str | int, ...]:
     """A file name's sort key with its numbers read as numbers: ``V2__…`` before ``V10__…``, as
     migration tools apply them (remembered: a folder's names are compared again for each file).
     Flyway's repeatable migrations (``R__views.sql``) come after every versioned one, as Flyway
-    runs them."""
+    runs them, and schemachange's always-run scripts (``A__grants.sql``) after those."""
     key = tuple(int(part) if n % 2 else part for n, part in enumerate(re.split(r"(\d+)", name)))
-    return ("\uffff", *key) if _REPEATABLE.match(name) else key
+    repeatable = _REPEATABLE.match(name)
+    if repeatable is None:
+        return key
+    return ("\uffff" if repeatable[0][0] in "rR" else "\uffff\uffff", *key)
 
 
 # A migration's undo in a file of its own: golang-migrate's and sqlx's ``000007_….down.sql``,
@@ -69,8 +72,9 @@ def is_undo_path(path: Path) -> bool:
 
 
 # Flyway's repeatable migration (``R__views.sql``): run again, after the versioned ones, whenever
-# its checksum changes, so it is documented in place even with ``--to``.
-_REPEATABLE = re.compile(r"[rR]__")
+# its checksum changes, so it is documented in place even with ``--to``; and schemachange's
+# always-run script (``A__grants.sql``), run after those on every deploy.
+_REPEATABLE = re.compile(r"[rRaA]__")
 
 
 def is_repeatable_name(name: str) -> bool:

@@ -821,3 +821,26 @@ def test_a_folders_undo_files_are_neither_checked_nor_documented_in_place(tmp_pa
     assert (tmp_path / "000002_drop_legacy.down.sql").read_text(encoding="utf-8") == restore
     code, out, _ = run("document", str(tmp_path / "000002_drop_legacy.down.sql"), "--check", "--dialect", "postgres")
     assert code == 1 and "legacy" in out
+
+
+def test_schemachanges_always_scripts_run_after_its_repeatable_ones_and_are_documented_in_place(
+    tmp_path: Path,
+) -> None:
+    """schemachange (Snowflake) runs V1.1__ scripts in version order, then R__ ones, then A__ ones
+    (always, on every deploy): an A__ script's comment counts for the tables before it, and with
+    --to it is documented in place, not in the new versioned script."""
+    (tmp_path / "V1.1__init.sql").write_text("CREATE TABLE orders (id INTEGER, total NUMBER);\n", encoding="utf-8")
+    (tmp_path / "A__comments.sql").write_text("COMMENT ON COLUMN orders.total IS 'In cents.';\n", encoding="utf-8")
+    (tmp_path / "R__views.sql").write_text("CREATE OR REPLACE VIEW big AS SELECT id FROM orders;\n", encoding="utf-8")
+    assert [p.name for p in sql_files(tmp_path)] == ["V1.1__init.sql", "R__views.sql", "A__comments.sql"]
+    assert next_name(tmp_path) == "V1.2__document_comments.sql"
+    code, out, _ = run("document", str(tmp_path), "--check", "--dialect", "snowflake")
+    assert code == 1 and "table orders: no description; 1 of 2 columns without a comment: id" in out
+    (tmp_path / "A__comments.sql").write_text("CREATE VIEW totals AS SELECT total FROM orders;\n", encoding="utf-8")
+    code, out, err = run(
+        "document", str(tmp_path), "--backend", "heuristic", "--dialect", "snowflake", "--to", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "A__comments.sql: a repeatable migration: documented in place" in err
+    assert f"+++ b/{tmp_path / 'A__comments.sql'}" in out
+    assert "totals" not in out.split(f"+++ b/{tmp_path / 'V1.2__document_comments.sql'}")[1]
