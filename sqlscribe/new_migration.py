@@ -690,8 +690,11 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
     numbered = _NUMBERED.fullmatch(last)
     if numbered:
         number = numbered["number"]
-        if len(number) >= 12:  # a timestamp: now, as wide
-            stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d%H%M%S%f")[: len(number)]
+        clock = now or datetime.datetime.now(datetime.UTC)
+        if len(number) == 13 and number[0] != "0":  # milliseconds since 1970 (node-pg-migrate's)
+            following = max(str(int(clock.timestamp() * 1000)), str(int(number) + 1))
+        elif len(number) >= 12:  # a timestamp: now, as wide
+            stamp = clock.strftime("%Y%m%d%H%M%S%f")[: len(number)]
             following = stamp if stamp > number else str(int(number) + 1)
         else:
             following = str(int(number) + 1).zfill(len(number))
@@ -737,6 +740,12 @@ TOOLS = (
         re.compile(r"^[ \t]*--[ \t]*\+migrate[ \t]+up\b", re.I | re.M),
         "-- +migrate Up\n",
         "-- +migrate Down\n",
+    ),
+    MigrationTool(
+        "node-pg-migrate",
+        re.compile(r"^[ \t]*--[ \t-]*up[ \t]+migration\b", re.I | re.M),
+        "-- Up Migration\n",
+        "-- Down Migration\n",
     ),
     YOYO,
 )

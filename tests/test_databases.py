@@ -675,6 +675,58 @@ def test_dbmate_runs_the_new_migration_and_rolls_it_back(server: str, dbmate: st
     assert code == 0, out + err
 
 
+def test_node_pg_migrate_runs_the_new_sql_migration_and_rolls_it_back(server: str, tools: Path, tmp_path: Path) -> None:
+    """node-pg-migrate's SQL migrations keep their undo after `-- Down Migration`: the folder's own
+    (a DROP TABLE each) are no part of its schema, and the new migration, named with the
+    milliseconds since 1970 as its files are, has both sections. node-pg-migrate itself runs it up,
+    then down, which leaves the comments as they were."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "1706702400000_create-customers.sql").write_text(
+        "-- Up Migration\nCREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL, plan text);\n"
+        "COMMENT ON COLUMN customers.plan IS 'Billing plan: free, pro or team.';\n\n"
+        "-- Down Migration\nDROP TABLE customers;\n",
+        encoding="utf-8",
+    )
+    (folder / "1706788800000_create-orders.sql").write_text(
+        "-- Up Migration\nCREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers (id));\n"
+        "-- Down Migration\nDROP TABLE orders;\n",
+        encoding="utf-8",
+    )
+    with scratch_database(server, "npgm") as (name, url):
+        port = url.split("&port=")[1]
+        env = {**os.environ, "DATABASE_URL": f"postgres://sqlscribe@127.0.0.1:{port}/{name}"}
+
+        def run_node_pg_migrate(*args: str) -> str:
+            command = [str(tools / ".bin" / "node-pg-migrate"), *args, "--migrations-dir", str(folder)]
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done.stdout
+
+        run_node_pg_migrate("up")
+        before = schema_comments(url)
+        code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
+        assert code == 0, err
+        (new,) = [p for p in folder.iterdir() if not p.name.startswith("1706")]
+        assert re.fullmatch(r"\d{13}_document_comments\.sql", new.name) and new.name > "1706788800000", new.name
+        assert f"### MIGRATION {new.stem} (UP) ###" in run_node_pg_migrate("up")
+        documented = schema_comments(url)
+        assert set(documented) == {
+            "customers",
+            "customers.id",
+            "customers.email",
+            "customers.plan",
+            "orders",
+            "orders.id",
+            "orders.customer_id",
+        }
+        assert documented["customers.plan"] == before["customers.plan"] == "Billing plan: free, pro or team."
+        run_node_pg_migrate("down")
+        assert schema_comments(url) == before
+    code, out, err = run("document", str(folder), "--check")
+    assert code == 0, out + err
+
+
 FORMATTED = {
     "V1__customers.sql": "--liquibase formatted sql\n\n--changeset ana:1\n"
     "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL, plan text);\n"

@@ -371,6 +371,8 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
         (["v2.9__x.sql"], "v2.10__document_comments.sql"),
         (["000001_init.up.sql", "000001_init.down.sql", "000009_more.up.sql"], "000010_document_comments.up.sql"),
         (["0001-init.sql", "0002-more.sql"], "0003-document_comments.sql"),
+        (["1706702400000_init.sql"], "1796632200000_document_comments.sql"),  # node-pg-migrate: milliseconds
+        (["9796702400000_future.sql"], "9796702400001_document_comments.sql"),
         (["20240131120000_init.sql", "20250101000000_more.sql"], "20261207083000_document_comments.sql"),
         (["29990101000000_future.sql"], "29990101000001_document_comments.sql"),  # never before the last
         (["schema.sql", "seed.sql"], None),
@@ -535,6 +537,8 @@ _TOOL_FILES = {
     "dbmate": ("-- migrate:up\n{up}\n-- migrate:down\n{down}", "20240101000000_init.sql"),
     "goose": ("-- +goose Up\n{up}\n-- +goose Down\n{down}", "00001_init.sql"),
     "sql-migrate": ("-- +migrate Up\n{up}\n-- +migrate Down\n{down}", "1_init.sql"),
+    "node-pg-migrate": ("-- Up Migration\n{up}\n-- Down Migration\n{down}", "1706702400000_init.sql"),
+    "yoyo": ("-- init\n-- depends:\n{up}", "0001.init.sql"),  # and 0001.init.rollback.sql
     "liquibase": ("--liquibase formatted sql\n\n--changeset ana:1\n{up}\n--rollback {down}", "V1__init.sql"),
     "golang-migrate": ("{up}", "000001_init.up.sql"),
     "flyway": ("{up}", "V1__init.sql"),
@@ -555,7 +559,14 @@ def _up_and_down(tool: str, path: Path) -> tuple[str, str]:
         return text, path.with_name(path.name.replace(".up.sql", ".down.sql")).read_text(encoding="utf-8")
     if tool == "flyway-undo":
         return text, path.with_name("U" + path.name[1:]).read_text(encoding="utf-8")
-    marker = {"dbmate": "-- migrate:down\n", "goose": "-- +goose Down\n", "sql-migrate": "-- +migrate Down\n"}[tool]
+    if tool == "yoyo":
+        return text, path.with_name(path.stem + ".rollback.sql").read_text(encoding="utf-8")
+    marker = {
+        "dbmate": "-- migrate:down\n",
+        "goose": "-- +goose Down\n",
+        "sql-migrate": "-- +migrate Down\n",
+        "node-pg-migrate": "-- Down Migration\n",
+    }[tool]
     up, down = text.split(marker)
     return up, down
 
@@ -582,6 +593,8 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
         (tmp_path / "000001_init.down.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
     if tool == "flyway-undo":
         (tmp_path / "U1__init.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
+    if tool == "yoyo":
+        (tmp_path / "0001.init.rollback.sql").write_text("DROP TABLE customers;\n", encoding="utf-8")
     argv = ["document", str(tmp_path), "--backend", "heuristic", "--dialect", "duckdb", "--to", str(tmp_path)]
     code, _, err = run(*argv, "--overwrite-existing", "--write")
     assert code == 0, err
@@ -611,6 +624,8 @@ def test_the_new_migration_takes_its_tools_form_and_what_undoes_it_sets_the_comm
         assert new.read_text(encoding="utf-8").startswith(
             f"--liquibase formatted sql\n\n--changeset sqlscribe:{new.stem}"
         )
+    elif tool == "yoyo":
+        assert "\n-- depends: 0001.init\n\n" in new.read_text(encoding="utf-8")
     elif tool not in ("golang-migrate", "flyway-undo"):
         assert new.read_text(encoding="utf-8").startswith(_TOOL_FILES[tool][0].split("\n")[0] + "\n-- Describes the")
     code, out, err = run("document", str(tmp_path), "--dialect", "duckdb", "--check")  # its undo is no comment

@@ -212,11 +212,13 @@ def _blank_copy_data(text: str) -> str:
 
 
 # Migration tools that keep a migration's undo in its own file, after a marker line: dbmate's
-# ``-- migrate:down``, goose's ``-- +goose Down``, sql-migrate's ``-- +migrate Down``. What follows
+# ``-- migrate:down``, goose's ``-- +goose Down``, sql-migrate's ``-- +migrate Down``,
+# node-pg-migrate's ``-- Down Migration``. What follows
 # the marker (up to an up marker) runs only to roll the migration back: it is not the schema the
 # file leaves, and a DROP TABLE there drops nothing that later files or a new migration see.
 _SECTION = re.compile(
-    r"^[ \t]*--[ \t]*(?:migrate:(?P<dbmate>up|down)|\+(?:goose|migrate)[ \t]+(?P<annotated>up|down))\b",
+    r"^[ \t]*--[ \t]*(?:migrate:(?P<dbmate>up|down)|\+(?:goose|migrate)[ \t]+(?P<annotated>up|down))\b"
+    r"|^[ \t]*--[ \t-]*(?P<node>up|down)[ \t]+migration\b",  # node-pg-migrate's `-- Up Migration`
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -224,12 +226,12 @@ _SECTION = re.compile(
 def down_sections(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds a migration's undo (``_SECTION``): each from its marker to the next up
     marker or the end."""
-    if not any(word in text for word in ("migrate", "goose", "MIGRATE", "GOOSE", "Migrate", "Goose")):
+    if not any(word in text for word in ("igrat", "goose", "IGRAT", "GOOSE", "Goose")):
         return []
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     for marker in _SECTION.finditer(text):
-        down = (marker["dbmate"] or marker["annotated"]).lower() == "down"
+        down = (marker["dbmate"] or marker["annotated"] or marker["node"]).lower() == "down"
         if down and opened is None:
             opened = marker.start()
         elif not down and opened is not None:
