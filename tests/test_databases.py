@@ -726,6 +726,44 @@ def test_node_pg_migrate_runs_the_new_sql_migration_and_rolls_it_back(server: st
     assert code == 0, out + err
 
 
+def test_sql_migrate_runs_the_new_migration_and_rolls_it_back(server: str, tmp_path: Path) -> None:
+    """sql-migrate (Debian's) applies a documented folder's new migration, whose `-- +migrate Down`
+    section it runs to roll back: the comments are as they were."""
+    program = shutil.which("sql-migrate")
+    if program is None:
+        pytest.skip("sql-migrate is not installed (Debian: apt-get install sql-migrate)")
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "1_customers.sql").write_text(
+        "-- +migrate Up\nCREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL);\n"
+        "COMMENT ON COLUMN customers.email IS 'Where receipts go.';\n\n-- +migrate Down\nDROP TABLE customers;\n",
+        encoding="utf-8",
+    )
+    (folder / "2_orders.sql").write_text(
+        "-- +migrate Up\nCREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers (id));\n"
+        "-- +migrate Down\nDROP TABLE orders;\n",
+        encoding="utf-8",
+    )
+    with scratch_database(server, "sqlmigrate") as (name, url):
+        port = url.split("&port=")[1]
+        (tmp_path / "dbconfig.yml").write_text(
+            f"development:\n  dialect: postgres\n  dir: migrations\n  datasource: host=127.0.0.1 port={port}"
+            f" dbname={name} user=sqlscribe sslmode=disable\n",
+            encoding="utf-8",
+        )
+        run_sql_migrate = tool_runner(program, cwd=tmp_path)
+        run_sql_migrate("up")
+        before = schema_comments(url)
+        code, _, err = run("document", str(folder), "--backend", "heuristic", "--to", str(folder), "--write")
+        assert code == 0, err
+        assert "Applied 1 migration" in run_sql_migrate("up")
+        documented = schema_comments(url)
+        assert set(documented) == documentable(url) and documented["customers.email"] == "Where receipts go."
+        assert "3_document_comments.sql" in run_sql_migrate("status")
+        run_sql_migrate("down")
+        assert schema_comments(url) == before == {"customers.email": "Where receipts go."}
+
+
 FORMATTED = {
     "V1__customers.sql": "--liquibase formatted sql\n\n--changeset ana:1\n"
     "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL, plan text);\n"
