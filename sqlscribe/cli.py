@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         " new migration that runs after them (applied migrations keep their checksums), or a database's into"
         " one for the migration tool to run; a folder: its next migration, named as its files are"
         " (V8__document_comments.sql), in its tool's form with what undoes it (a .down.sql, a .rollback.sql, a down"
-        " section, Liquibase's rollback and changelog, a Sqitch change, an Alembic revision for a"
+        " section, Liquibase's rollback and changelog, a Sqitch change, an Alembic revision or a Django migration for a"
         " database); with --write it is written, else its diff is printed",
     )
     doc.add_argument(
@@ -581,6 +581,7 @@ def cmd_document(args: argparse.Namespace) -> int:
                 overwrite=args.overwrite_existing,
                 write=args.write and args.to is None,  # with --to, the migration tool runs them
                 progress=report_for(db.label),
+                only=_django_app_tables(args.to, quiet=args.quiet),
             )
         except DatabaseError as error:
             progress.clear()
@@ -698,13 +699,14 @@ def _new_migration_path(
         if name is None:
             raise UsageError(
                 f"{target}: its files' names follow no migration scheme known here (V7__name.sql, 0007_name.sql,"
-                " 20240131120000_name.sql, an Alembic versions folder, a Sqitch deploy folder); name the new file"
+                " 20240131120000_name.sql, an Alembic versions folder, a Django app's migrations, a Sqitch deploy"
+                " folder); name the new file"
             )
         target = target / name
     if target.suffix.lower() == ".py" and not databases:
         raise UsageError(
-            f"{target.parent}: an Alembic revision holds Python; document a database into it"
-            " (sqlscribe document postgresql://… --to FOLDER), or its SQL files into SQL migrations"
+            f"{target.parent}: an Alembic revision or a Django migration holds Python; document a database into"
+            " it (sqlscribe document postgresql://… --to FOLDER), or its SQL files into SQL migrations"
         )
     undo = undo_path(target)
     for path in [target, *([undo] if undo else [])]:
@@ -727,6 +729,26 @@ def _new_migration_path(
             " give it the next version"
         )
     return target
+
+
+def _django_app_tables(target: Path | None, *, quiet: bool) -> Callable[[str], bool] | None:
+    """For a new migration of a Django app (``--to`` its migrations folder): which of the
+    database's tables are the app's, which alone it documents (another app's may not exist yet
+    when a fresh database runs this app's migrations); None for any other target."""
+    from sqlscribe import django_migrations
+    from sqlscribe.docs import counted
+
+    if target is None or target.suffix != ".py" or not django_migrations.is_migrations_folder(target.parent):
+        return None
+    label = django_migrations.app_label(target.parent)
+    tables = django_migrations.app_tables(target.parent, label)
+    if not quiet:
+        print(
+            f"{target.parent}: the app {label}'s migrations create {counted(len(tables), 'table')}; those alone"
+            " (and their many-to-many tables) are documented there, each other app's in its own migrations",
+            file=sys.stderr,
+        )
+    return lambda name: django_migrations.owns(tables, name)
 
 
 def _write_new_migration(

@@ -18,10 +18,11 @@ documented text replaces the stored one by SQLite's procedure for such changes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
@@ -645,10 +646,24 @@ class DatabaseOutcome:
     problems: list[str]  # after writing: comments that do not read back as planned
 
 
-def plan_database(db: Database, schemas: Sequence[str] = (), *, overwrite: bool = False) -> FilePlan:
+def plan_database(
+    db: Database,
+    schemas: Sequence[str] = (),
+    *,
+    overwrite: bool = False,
+    only: Callable[[str], bool] | None = None,
+) -> FilePlan:
     """The database's tables read as DDL and planned (a migration tool's own, ``Table.bookkeeping``,
-    ask for nothing)."""
-    return plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect, overwrite=overwrite)
+    ask for nothing); with ``only``, just the tables whose names it takes."""
+    plan = plan_file(db.ddl(schemas), path=db.label, dialect=db.dialect, overwrite=overwrite)
+    if only is None:
+        return plan
+    tables = plan.parsed.tables
+    return dataclasses.replace(
+        plan,
+        work=[(i, r) for i, r in plan.work if only(tables[i].name)],
+        todo=[(i, r) for i, r in plan.todo if only(tables[i].name)],
+    )
 
 
 def document_database(
@@ -659,9 +674,11 @@ def document_database(
     overwrite: bool = False,
     write: bool = False,
     progress: Progress | None = None,
+    only: Callable[[str], bool] | None = None,
 ) -> DatabaseOutcome:
-    """Document the database's tables; with ``write``, run the statements and read them back."""
-    plan = plan_database(db, schemas, overwrite=overwrite)
+    """Document the database's tables (those ``only`` takes, when given); with ``write``, run the
+    statements and read them back."""
+    plan = plan_database(db, schemas, overwrite=overwrite, only=only)
     (outcome,) = document_plans([plan], backend, [progress])
     statements = db.statements(outcome)  # new comments and changed ones
     problems: list[str] = []

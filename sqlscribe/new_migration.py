@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.tokenizer_core import Token, TokenType
 
-from sqlscribe import __version__, alembic_versions, atlas, sqitch
+from sqlscribe import __version__, alembic_versions, atlas, django_migrations, sqitch
 from sqlscribe.ddl import (
     Column,
     Comment,
@@ -410,6 +410,16 @@ def database_migration(
         if not isinstance(reverted, str):
             undo.insert(0, "\n".join(reversed(reverted)))
             undoing[:0] = reversed(reverted)
+    if target.suffix == ".py" and django_migrations.is_migrations_folder(target.parent):  # a Django migration
+        lacking = "in place of what they say" if overwrite else "that it lacks"
+        app = django_migrations.app_label(target.parent)
+        try:
+            after = django_migrations.leaf(target.parent, app)
+        except django_migrations.DjangoError as error:
+            raise NewMigrationError(str(error)) from None
+        message = f"Describes the tables and columns of the app {app} in {label} {lacking}."
+        text = django_migrations.migration_text(app, after, message, statements, undoing, model)
+        return NewMigration(text, len(statements), tables, [], "django", "", "\n".join(undoing))
     if target.suffix == ".py":  # an Alembic revision
         lacking = "in place of what they say" if overwrite else "that it lacks"
         try:
@@ -653,6 +663,8 @@ def next_name(folder: Path, now: datetime.datetime | None = None) -> str | None:
         return f"{sqitch.new_change(project, NEW_NAME)}.sql"
     if alembic_versions.is_versions_folder(folder):  # a revision of Alembic's (a database's comments)
         return alembic_versions.new_name()
+    if django_migrations.is_migrations_folder(folder):  # a Django app's migration (a database's comments)
+        return django_migrations.new_name(folder)
     files = [f for f in sql_files(folder) if not is_repeatable_name(f.name)]  # Flyway's R__: no version
     if not files:
         return None

@@ -764,6 +764,65 @@ def test_sql_migrate_runs_the_new_migration_and_rolls_it_back(server: str, tmp_p
         assert schema_comments(url) == before == {"customers.email": "Where receipts go."}
 
 
+DJANGO_MODELS = """from django.conf import settings
+from django.db import models
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=40)
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    total_cents = models.IntegerField(db_comment="Total, tax included, in cents.")
+    placed_at = models.DateTimeField()
+    tags = models.ManyToManyField(Tag)
+
+    class Meta:
+        db_table = "shop_orders"
+"""
+
+
+def test_django_migrates_through_the_apps_new_migration_and_back(server: str, tmp_path: Path) -> None:
+    """A live database documented into a Django app's migrations (`--to shop/migrations`): a
+    RunSQL migration after the app's leaf, for the app's own tables alone (its models' tables, a
+    db_table of their own and a many-to-many table included; not auth's). Django itself makes the
+    app's first migration, migrates forward through the new one, finds no model change to make,
+    and migrates back to the exact comments."""
+    app = tmp_path / "shop"
+    (app / "migrations").mkdir(parents=True)
+    for init in (app / "__init__.py", app / "migrations" / "__init__.py"):
+        init.write_text("", encoding="utf-8")
+    (app / "models.py").write_text(DJANGO_MODELS, encoding="utf-8")
+    with scratch_database(server, "django") as (name, url):
+        port = url.split("&port=")[1]
+        (tmp_path / "settings.py").write_text(
+            'SECRET_KEY = "test"\nINSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "shop"]\n'
+            f'DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "{name}",'
+            f' "USER": "sqlscribe", "HOST": "127.0.0.1", "PORT": "{port}"}}}}\n'
+            'USE_TZ = True\nDEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "settings"}
+        run_django = tool_runner(sys.executable, "-m", "django", env=env, cwd=tmp_path)
+        run_django("makemigrations", "shop")
+        run_django("migrate")
+        before = schema_comments(url)
+        assert before == {"shop_orders.total_cents": "Total, tax included, in cents."}
+        code, _, err = run("document", url, "--backend", "heuristic", "--to", str(app / "migrations"), "--write")
+        assert code == 0, err
+        assert "the app shop's migrations create 2 tables" in err
+        new = app / "migrations" / "0002_document_comments.py"
+        assert '("shop", "0001_initial"),' in new.read_text(encoding="utf-8")
+        assert "Applying shop.0002_document_comments... OK" in run_django("migrate")
+        documented = schema_comments(url)
+        ours = {n for n in documentable(url) if n.split(".")[0] in ("shop_orders", "shop_orders_tags", "shop_tag")}
+        assert set(documented) == ours and documented["shop_orders.total_cents"] == before["shop_orders.total_cents"]
+        assert "No changes detected" in run_django("makemigrations", "--check", "--dry-run")
+        assert "Unapplying shop.0002_document_comments... OK" in run_django("migrate", "shop", "0001")
+        assert schema_comments(url) == before
+
+
 FORMATTED = {
     "V1__customers.sql": "--liquibase formatted sql\n\n--changeset ana:1\n"
     "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL, plan text);\n"
@@ -1055,7 +1114,7 @@ def test_an_alembic_revision_holds_a_databases_comments_and_its_downgrade_sets_t
     code, _, err = run("document", pg, "--backend", "heuristic", "--to", str(versions))
     assert code == 1 and "2 heads" in err and "merge them first" in err, err
     code, _, err = run("document", str(tmp_path), "--backend", "heuristic", "--to", str(versions))
-    assert code == 2 and "an Alembic revision holds Python" in err
+    assert code == 2 and "an Alembic revision or a Django migration holds Python" in err
 
 
 def test_golang_migrates_down_file_undoes_the_new_migration_in_postgresql(pg: str, tmp_path: Path) -> None:
