@@ -154,10 +154,10 @@ def app_tables(folder: Path, label: str) -> set[str]:
     tables: dict[str, str] = {}  # model (lower case) -> its table
     custom: set[str] = set()  # models with a db_table of their own: a rename keeps it
     for _, tree in _parsed(folder):
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-                continue
-            operation = node.func.attr
+        calls = [
+            (n, n.func.attr) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+        ]
+        for node, operation in sorted(calls, key=lambda c: (c[0].lineno, c[0].col_offset)):  # as written
             model = (_text(_keyword(node, "name", 0)) or "").lower()
             if operation == "CreateModel" and model:
                 options = _keyword(node, "options", 2)
