@@ -222,3 +222,28 @@ async def test_a_sqitch_change_is_documented_into_a_new_change(client: LanguageC
     )
     assert (tmp_path / "verify" / "document_comments.sql").is_file()
     assert (tmp_path / "sqitch.plan").read_text(encoding="utf-8").startswith(plan + "document_comments ")
+
+
+async def test_a_yoyo_folder_gets_its_next_migration_after_its_heads_with_its_rollback_file(
+    client: LanguageClient, tmp_path: Path
+):
+    editor = await start_editor(client, {"backend": "heuristic", "dialect": "duckdb"})
+    first = tmp_path / "0001.init.sql"
+    first.write_text("-- init\n-- depends:\n\nCREATE TABLE t (a INTEGER);\n", encoding="utf-8")
+    (tmp_path / "0001.init.rollback.sql").write_text("DROP TABLE t;\n", encoding="utf-8")
+    editor.open(first.as_uri(), first.read_text(encoding="utf-8"))
+    (action,) = [a for a in await editor.code_actions(first.as_uri(), 0, only=["source"]) if "migrations" in a.title]
+    assert action.title == "Document the migrations' missing comments into 0002.document_comments.sql"
+    result = await document(client, tmp_path.as_uri())
+    assert result["problems"] == [] and result["statements"] == 2, result
+    assert result["undo"].endswith("/0002.document_comments.rollback.sql")
+    kinds = [type(c).__name__ for c in editor.applied[0].document_changes or []]
+    assert kinds == ["CreateFile", "TextDocumentEdit", "CreateFile", "TextDocumentEdit"]
+    new = (tmp_path / "0002.document_comments.sql").read_text(encoding="utf-8")
+    assert "\n-- depends: 0001.init\n\n" in new
+    con = duckdb.connect()
+    con.execute(first.read_text(encoding="utf-8"))
+    con.execute(new)
+    assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 't'").fetchall() != [(None,)]
+    con.execute((tmp_path / "0002.document_comments.rollback.sql").read_text(encoding="utf-8"))
+    assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 't'").fetchall() == [(None,)]
