@@ -741,7 +741,10 @@ def _django_app_tables(target: Path | None, *, quiet: bool) -> Callable[[str], b
     if target is None or target.suffix != ".py" or not django_migrations.is_migrations_folder(target.parent):
         return None
     label = django_migrations.app_label(target.parent)
-    tables = django_migrations.app_tables(target.parent, label)
+    try:
+        tables = django_migrations.app_tables(target.parent, label)
+    except django_migrations.DjangoError as error:
+        raise UsageError(f"{target.parent}: {error}; the app's tables cannot be told") from None
     if not quiet:
         print(
             f"{target.parent}: the app {label}'s migrations create {counted(len(tables), 'table')}; those alone"

@@ -134,7 +134,10 @@ def leaf(folder: Path, label: str) -> str | None:
 
 def new_name(folder: Path) -> str:
     """The next migration's file name, numbered as ``makemigrations`` numbers it."""
-    numbers = [int(m["number"]) for p, _ in _migration_files(folder) if (m := _MIGRATION_FILE.fullmatch(p.name))]
+    try:
+        numbers = [int(m["number"]) for p in folder.iterdir() if (m := _MIGRATION_FILE.fullmatch(p.name))]
+    except OSError:
+        numbers = []
     return f"{max(numbers, default=0) + 1:04d}_{SLUG}.py"
 
 

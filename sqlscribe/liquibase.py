@@ -282,7 +282,10 @@ def _json_entry(text: str, named: _Named, new_reference: str, target: Path, undo
         joint = "," + (_newline(text) + lead if not lead.strip() else " ")
     if named.kind == "include":
         return end, joint, _replaced(text[start:end], named.match, start, new_reference)
-    entry = json.loads(text[start:end])
+    try:
+        entry = json.loads(text[start:end])
+    except (ValueError, RecursionError):
+        raise ChangelogError("its changeSet does not read as JSON") from None
     changes = entry.get("changeSet", {}).get("changes") if isinstance(entry, dict) else None
     runs = [c["sqlFile"] for c in changes or [] if isinstance(c, dict) and isinstance(c.get("sqlFile"), dict)]
     if len(runs) != 1:
@@ -308,7 +311,7 @@ def _json_entries(text: str) -> list[tuple[int, int]]:
     scanner = _JsonScanner(text)
     try:
         return scanner.changelog()
-    except (IndexError, ValueError):
+    except (IndexError, ValueError, RecursionError):  # RecursionError: nested past Python's stack
         raise ChangelogError("it does not read as JSON") from None
 
 
@@ -429,7 +432,7 @@ def _named_files(path: Path, kind: str, text: str) -> list[str]:
             attribute = "file" if kind == "include" else "path"
             return [e.get(attribute, "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == kind]
         data = json.loads(text.removeprefix("\ufeff")) if _format(path) == "json" else yaml.safe_load(text)
-    except (ET.ParseError, yaml.YAMLError, ValueError) as error:
+    except (ET.ParseError, yaml.YAMLError, ValueError, RecursionError) as error:
         raise ChangelogError(f"{path.name} does not parse ({error})") from None
     items = data.get("databaseChangeLog") if isinstance(data, dict) else None
     out = []

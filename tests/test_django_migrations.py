@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import duckdb
 import pytest
 from in_process import run
 
@@ -152,3 +153,21 @@ def test_files_are_not_documented_into_a_django_migration(tmp_path: Path) -> Non
     sql.write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
     code, _, err = run("document", str(sql), "--backend", "heuristic", "--to", str(folder))
     assert code == 2 and "an Alembic revision or a Django migration holds Python; document a database" in err
+
+
+def test_a_migration_that_does_not_parse_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    broken = "from django.db import migrations\n\n\nclass Migration(migrations.Migration:\n"
+    folder = _app(tmp_path, {"0001_initial.py": INITIAL, "0002_broken.py": broken, "0003_notes.py": "# none\n"})
+    assert new_name(folder) == "0004_document_comments.py"  # after every numbered file
+    database = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("CREATE TABLE shop_tag (id INTEGER, label VARCHAR)")
+    con.close()
+    code, _, err = run("document", f"duckdb:{database}", "--backend", "heuristic", "--to", str(folder), "--write")
+    assert code == 2 and "0002_broken.py does not parse; the app's tables cannot be told" in err, err
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0001_initial.py",
+        "0002_broken.py",
+        "0003_notes.py",
+        "__init__.py",
+    ]

@@ -304,7 +304,11 @@ def test_a_json_changelog_gets_an_entry_like_the_last_one_after_a_comma(tmp_path
     every = '{"databaseChangeLog": [{"includeAll": {"path": "changes/", "relativeToChangelogFile": true}}]}'
     (alone / "changelog.json").write_text(every, encoding="utf-8")
     assert include_new_file(alone / "changes" / "V2__x.sql", [alone / "changes" / "V1__init.sql"]) is None
-    # One that is no JSON is left to the user, unchanged.
+    # One nested deeper than Python's stack, or no JSON at all, is left to the user, unchanged.
+    deep = JSON.replace('"author": "ana",', '"author": "ana", "x": ' + "[" * 100_000 + "]" * 100_000 + ",")
+    changelog.write_text(deep, encoding="utf-8")
+    with pytest.raises(ChangelogError, match="does not read as JSON"):
+        include_new_file(changes / "V4__x.sql", sorted(changes.iterdir()))
     broken = JSON.replace('"author": "ana",', '"author": "ana"')
     changelog.write_text(broken, encoding="utf-8")
     with pytest.raises(ChangelogError, match="does not read as JSON"):
