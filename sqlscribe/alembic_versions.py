@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlscribe import __version__
+from sqlscribe.migrations import NEW_NAME, texts_in
 
 _REVISION = re.compile(r"^revision\s*(?::[^=\n]+)?=", re.MULTILINE)
-SLUG = "document_comments"
 
 
 class AlembicError(Exception):
@@ -28,19 +28,9 @@ class AlembicError(Exception):
 
 
 def _revision_files(folder: Path) -> list[tuple[Path, str]]:
-    out = []
-    try:
-        paths = sorted(folder.glob("*.py"))
-    except OSError:
-        return []
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if _REVISION.search(text) and "down_revision" in text:
-            out.append((path, text))
-    return out
+    return texts_in(
+        folder, lambda name: name.endswith(".py"), lambda text: bool(_REVISION.search(text)) and "down_revision" in text
+    )
 
 
 def is_versions_folder(folder: Path) -> bool:
@@ -88,7 +78,7 @@ def head(folder: Path) -> str | None:
 
 def new_name() -> str:
     """A new revision's file name, as Alembic's default ``file_template`` (``%(rev)s_%(slug)s``)."""
-    return f"{uuid.uuid4().hex[-12:]}_{SLUG}.py"
+    return f"{uuid.uuid4().hex[-12:]}_{NEW_NAME}.py"
 
 
 def _call(statement: str) -> str:

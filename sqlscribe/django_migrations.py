@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlscribe import __version__
+from sqlscribe.migrations import NEW_NAME, texts_in
 
 _MIGRATION_FILE = re.compile(r"(?P<number>\d{4,})_\w+\.py")
-SLUG = "document_comments"
 
 
 class DjangoError(Exception):
@@ -31,19 +31,11 @@ class DjangoError(Exception):
 
 def _migration_files(folder: Path) -> list[tuple[Path, str]]:
     """The folder's migrations (``0001_initial.py``, …) with their texts, in name order."""
-    out = []
-    try:
-        paths = sorted(p for p in folder.iterdir() if _MIGRATION_FILE.fullmatch(p.name))
-    except OSError:
-        return []
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if "Migration" in text and "migrations" in text:
-            out.append((path, text))
-    return out
+    return texts_in(
+        folder,
+        lambda name: _MIGRATION_FILE.fullmatch(name) is not None,
+        lambda text: "Migration" in text and "migrations" in text,
+    )
 
 
 def is_migrations_folder(folder: Path) -> bool:
@@ -138,7 +130,7 @@ def new_name(folder: Path) -> str:
         numbers = [int(m["number"]) for p in folder.iterdir() if (m := _MIGRATION_FILE.fullmatch(p.name))]
     except OSError:
         numbers = []
-    return f"{max(numbers, default=0) + 1:04d}_{SLUG}.py"
+    return f"{max(numbers, default=0) + 1:04d}_{NEW_NAME}.py"
 
 
 def _keyword(call: ast.Call, name: str, position: int) -> ast.expr | None:

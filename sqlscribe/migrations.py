@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,6 +323,29 @@ def _source(sibling: _Sibling) -> str | None:
     return stamp if isinstance(stamp, str) else read_source(name)
 
 
+# What a new migration that documents the tables is called, in each tool's scheme of names.
+NEW_NAME = "document_comments"
+
+
+def texts_in(folder: Path, named: Callable[[str], bool], holding: Callable[[str], bool]) -> list[tuple[Path, str]]:
+    """The files of ``folder`` whose names ``named`` takes and whose texts (undecodable bytes
+    replaced) ``holding`` takes, with those texts, in name order: an Alembic versions folder's
+    revisions, a Django app's migrations. Empty when the folder cannot be listed."""
+    try:
+        paths = sorted(p for p in folder.iterdir() if named(p.name))
+    except OSError:
+        return []
+    out = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if holding(text):
+            out.append((path, text))
+    return out
+
+
 def read_source(path: str) -> str | None:
     """A SQL file's text (undecodable bytes replaced); None for a binary or unreadable one."""
     try:
@@ -378,8 +401,7 @@ def earlier_tables(
     siblings = beside.files
     # The files read for the file before this one, when they are the first of these (a folder
     # read in order): only the rest is added (else a folder of n files costs n² steps).
-    folder, inner = layout(path)
-    done, known, by_name, of = _PREFIX.get((str(folder), inner, dialect), ([], [], {}, None))
+    done, known, by_name, of = _PREFIX.get((*beside.folder, dialect), ([], [], {}, None))
     if of is not None and of is beside.every:  # read from the same files, unchanged: a prefix of these
         same = min(len(done), len(siblings))
     else:
@@ -399,16 +421,18 @@ def earlier_tables(
                 continue
             parsed = parse_sql(source, dialect, validate=False)
             if parsed.alters_elsewhere:  # again, with the records of the tables it alters
-                altered = parsed.altered_elsewhere
-                tables = sorted((found for name in altered for found in by_name.get(name, ())), key=lambda f: f[0])
-                parsed = parse_sql(source, dialect, validate=False, known=[t for _, t in tables])
+                known_here = _named_in(by_name, parsed.altered_elsewhere)
+                parsed = parse_sql(source, dialect, validate=False, known=known_here)
             read = _READ[sibling, dialect] = _Read(stamp, [t for t in parsed.tables if not t.is_view])
         for table in read.tables:
             by_name.setdefault(table.short_name.lower(), []).append((len(known), table))
             known.append(table)
-    _PREFIX[str(folder), inner, dialect] = (done, known, by_name, beside.every)
-    if names is None:
-        return list(known)
+    _PREFIX[(*beside.folder, dialect)] = (done, known, by_name, beside.every)
+    return list(known) if names is None else _named_in(by_name, names)
+
+
+def _named_in(by_name: dict[str, list[tuple[int, Table]]], names: Collection[str]) -> list[Table]:
+    """The tables and ALTER records of these short names (lower case), in the order they were read."""
     return [t for _, t in sorted((found for name in names for found in by_name.get(name, ())), key=lambda f: f[0])]
 
 

@@ -49,7 +49,7 @@ from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import FileOutcome, FilePlan
 from sqlscribe.generate import DocRequest, Generated
 from sqlscribe.liquibase import changelog_for
-from sqlscribe.migrations import is_repeatable_name, is_undo_name, layout, sql_files
+from sqlscribe.migrations import NEW_NAME, is_repeatable_name, is_undo_name, layout, sql_files
 
 
 class NewMigrationError(Exception):
@@ -646,7 +646,6 @@ _FLYWAY = re.compile(r"(?P<prefix>[vV])(?P<version>\d+(?:[._]\d+)*)__(?P<rest>.+
 _NUMBERED = re.compile(r"(?P<number>\d+)(?P<sep>[_.-])(?P<rest>.+?)(?P<suffix>\.up\.sql|\.sql)", re.IGNORECASE)
 # What ``yoyo new`` names a migration: its day, the day's sequence, five random letters, a slug.
 _YOYO_NEW = re.compile(r"(?P<day>\d{8})_(?P<seq>\d{2})_(?P<rand>[A-Za-z0-9]{5})-(?P<slug>.+)\.sql")
-NEW_NAME = "document_comments"
 
 
 # A migration's own folder: Prisma's 20240131120000_name, Diesel's 2024-01-31-120000_name,
