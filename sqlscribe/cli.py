@@ -24,7 +24,6 @@ from sqlscribe.databases import (
 )
 from sqlscribe.dbt_project import (
     DbtError,
-    DbtOutcome,
     Project,
     document_project,
     find_project,
@@ -33,6 +32,8 @@ from sqlscribe.dbt_project import (
     read_project,
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
+from sqlscribe.django_migrations import DjangoError
+from sqlscribe.django_models import ModelsFile, document_models, holds_models, is_models_path, plan_models, read_models
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.migrations import (
     SQL_SUFFIXES,
@@ -51,7 +52,7 @@ from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 
 if TYPE_CHECKING:
-    from sqlscribe.document import FileOutcome, FilePlan
+    from sqlscribe.document import EditedSources, FileOutcome, FilePlan
     from sqlscribe.new_migration import NewMigration
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -223,12 +224,32 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                 )
                 for name in sorted(files, key=in_version_order):
                     found = Path(root) / name
-                    if name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found):  # a rollback: not schema
+                    sql = name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found)  # a rollback: not schema
+                    if sql or (is_models_path(found) and _holds_models(found)):  # or a Django app's models
                         yield found
         elif path.exists():
             yield path
         else:
             raise UsageError(f"{raw}: no such file or directory")
+
+
+def _holds_models(path: Path) -> bool:
+    try:
+        return holds_models(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return False
+
+
+def _read_models(path: Path) -> ModelsFile:
+    """A Python file named to be documented: a Django app's models. Raises FileReadError for one
+    that cannot be read or holds none."""
+    text, _ = read_sql(path)
+    if not holds_models(text):
+        raise FileReadError(f"{path}:1:1: a Python file with no Django models (fields of a models.Model), skipped")
+    try:
+        return read_models(path, text)
+    except DjangoError as error:
+        raise FileReadError(f"{error}, skipped") from None
 
 
 class FileReadError(Exception):
@@ -393,6 +414,8 @@ def cmd_document(args: argparse.Namespace) -> int:
     projects: list[DbtSpec] = [(p, ()) for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else in_folder_order(list(iter_sql_files(named)))  # a Sqitch plan's order
+    python = [f for f in files if f.suffix == ".py"]  # Django models, documented in their fields
+    files = [f for f in files if f.suffix != ".py"]
     models = {} if from_stdin else dbt_models_named(named, args.dialect)
     for root, chosen in models.items():
         projects.append((f"dbt:{root}", tuple(chosen)))
@@ -419,11 +442,11 @@ def cmd_document(args: argparse.Namespace) -> int:
                 "--check only reports what lacks comments: no --write, --format, --to or --overwrite-existing"
             )
         return check_documented(
-            files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects
+            files, databases, from_stdin, args.dialect, args.schema, quiet=args.quiet, projects=projects, python=python
         )
     if args.to is not None:
         files = [f for f in files if not is_undo_path(f)]  # a rollback is no step of the schema
-        args.to = _new_migration_path(args.to, files, databases, from_stdin or bool(projects), args.format)
+        args.to = _new_migration_path(args.to, files, databases, from_stdin or bool(projects or python), args.format)
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
@@ -450,7 +473,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         original: str,
         outcome: FileOutcome,
         database: DatabaseOutcome | None = None,
-        dbt: DbtOutcome | None = None,
+        edited: EditedSources | None = None,
     ) -> None:
         nonlocal failed, changed_files, documented
         progress.clear()
@@ -470,12 +493,12 @@ def cmd_document(args: argparse.Namespace) -> int:
             changed_files += outcome.changed
             if args.format == "diff":
                 sys.stdout.write(outcome.new_text)
-        elif dbt is not None:  # a dbt project: its property files are the change
-            for message in dbt.problems + ([] if args.quiet else dbt.notes):
+        elif edited is not None:  # a dbt project or Django models: their source files are the change
+            for message in edited.problems + ([] if args.quiet else edited.notes):
                 print(message, file=sys.stderr)
-            failed = failed or bool(dbt.problems)
-            changed_files += bool(dbt.changes)
-            for change in dbt.changes:
+            failed = failed or bool(edited.problems)
+            changed_files += bool(edited.changes)
+            for change in edited.changes:
                 if args.write:
                     write_atomically(change.path, change.new, FileEncoding())
                 elif args.format == "diff":
@@ -506,8 +529,8 @@ def cmd_document(args: argparse.Namespace) -> int:
         if args.format in ("json", "dbt"):
             for table in outcome.tables:
                 source = table.sources()
-                if dbt is not None and table.table.name in dbt.carried:  # described as the upstream column is
-                    carried = dict.fromkeys(dbt.carried[table.table.name], "carried")
+                if edited is not None and table.table.name in edited.carried:  # described as the upstream column is
+                    carried = dict.fromkeys(edited.carried[table.table.name], "carried")
                     source["columns"] = {**cast("dict[str, str]", source["columns"]), **carried}
                 record: dict[str, object] = {
                     "file": str(path),
@@ -603,7 +626,17 @@ def cmd_document(args: argparse.Namespace) -> int:
             failed = True
             continue
         outcome = documented_project.outcome
-        finish(spec, FileEncoding(), outcome.parsed.text, outcome, dbt=documented_project)
+        finish(spec, FileEncoding(), outcome.parsed.text, outcome, edited=documented_project)
+    for path in python:
+        try:
+            app = _read_models(path)
+        except FileReadError as error:
+            progress.clear()
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        edited = document_models(app, backend, overwrite=args.overwrite_existing, progress=report_for(path.name))
+        finish(path, FileEncoding(), edited.outcome.parsed.text, edited.outcome, edited=edited)
     if args.to is not None:
         progress.clear()
         written = _write_new_migration(
@@ -626,7 +659,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         noun = "source" if databases or projects else "file"
         print(
             f"sqlscribe: documented {counted_tables(documented)}; {verb} {changed_files} of "
-            f"{counted(len(files) + len(databases) + len(projects) + from_stdin, noun)}"
+            f"{counted(len(files) + len(python) + len(databases) + len(projects) + from_stdin, noun)}"
             f" (model {backend.model_id})",
             file=sys.stderr,
         )
@@ -691,7 +724,9 @@ def _new_migration_path(
     from sqlscribe.new_migration import next_name, undo_path
 
     if other or output != "diff":
-        raise UsageError("--to writes a new migration for SQL files or folders, or a database: no -, dbt or --format")
+        raise UsageError(
+            "--to writes a new migration for SQL files or folders, or a database: no -, dbt, Django models or --format"
+        )
     if databases and (files or len(databases) > 1):
         raise UsageError("--to writes one database's statements, or the files', into a new migration: not both")
     if target.is_dir():
@@ -835,6 +870,7 @@ def check_documented(
     *,
     quiet: bool,
     projects: Sequence[DbtSpec] = (),
+    python: Sequence[Path] = (),
 ) -> int:
     """`document --check`: every table and column that `document` would document, one line each
     table (``path:line:1: table t: …``, as compilers and linters write, so that editors and CI
@@ -850,9 +886,9 @@ def check_documented(
     failed = False
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
 
-    def report(plan: FilePlan, project: Project | None = None) -> None:
+    def report(plan: FilePlan, project: Project | None = None, models: ModelsFile | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
-        property file that declares it (else the resource's own file)."""
+        property file that declares it (else the resource's own file), Django's the model's class."""
         nonlocal undeclared, lacking, failed, columns, bare_columns, bare_tables
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
@@ -865,7 +901,12 @@ def check_documented(
         bare_columns += sum(len(request.columns) for _, request in plan.todo)
         bare_tables += sum(request.want_description for _, request in plan.todo)
         found: list[tuple[str, int, str, str]] = []  # path, line, what, what it lacks
-        if project is None:
+        if models is not None:
+            for index, request in plan.todo:
+                model = models.models[index]
+                missing = lacks(request, plan.parsed.tables[index]).replace("no description", "no db_table_comment")
+                found.append((str(models.path), model.node.lineno, f"model {model.name} ({model.table})", missing))
+        elif project is None:
             for index, request in plan.todo:
                 table = plan.parsed.tables[index]
                 what = f"{table.noun} {table.name}"
@@ -916,6 +957,14 @@ def check_documented(
         for message in [] if quiet else project.notes:
             print(message, file=sys.stderr)
         report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
+    for path in python:
+        try:
+            read = _read_models(path)
+        except FileReadError as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        report(plan_models(read, check=True), models=read)
     tables = sum(t.describable for t in checked) + undeclared  # those checked for a description
     if not quiet:
         if lacking:

@@ -41,7 +41,16 @@ from typing import Any
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
 from sqlscribe.ddl import UnknownDialectError, get_dialect
 from sqlscribe.docs import TableDocs
-from sqlscribe.document import FileOutcome, FilePlan, Progress, document_plans, lacks, plan_file
+from sqlscribe.document import (
+    EditedSources,
+    FileChange,
+    FileOutcome,
+    FilePlan,
+    Progress,
+    document_plans,
+    lacks,
+    plan_file,
+)
 
 SCHEME = "dbt:"
 KINDS = ("model", "seed", "snapshot")  # the nodes whose properties live under `<kind>s:`
@@ -276,24 +285,6 @@ class Project:
                 if passed is not None:
                     resource.carried[name.lower()] = passed
                     known[resource.uid][name.lower()] = passed[0]
-
-
-@dataclass
-class YamlChange:
-    path: Path
-    old: str  # "" for a new file
-    new: str
-    created: bool = False  # no such file yet
-
-
-@dataclass
-class DbtOutcome:
-    label: str
-    outcome: FileOutcome  # the project read as DDL, documented
-    changes: list[YamlChange]  # the property files to write, each verified
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # said on stderr, not failures
-    carried: dict[str, list[str]] = field(default_factory=dict)  # table -> columns described from upstream
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -883,7 +874,7 @@ def edit_property_file(
 
 def document_project(
     project: Project, backend: Any, *, overwrite: bool = False, progress: Progress | None = None
-) -> DbtOutcome:
+) -> EditedSources:
     """Document the project's resources and plan the property files that record it."""
     plan = plan_project(project, overwrite=overwrite)
     (outcome,) = document_plans([plan], backend, [progress])
@@ -960,14 +951,14 @@ def record_project(
     *,
     overwrite: bool = False,
     read: Callable[[Path], str | None] = read_from_disk,
-) -> DbtOutcome:
+) -> EditedSources:
     """The property files' changes that record what ``outcome`` documented. ``read`` gives a
     file's text (None when there is none): the editor's own, for files open in it."""
     problems: list[str] = []
     notes: list[str] = []
     if len(outcome.parsed.tables) != len(project.chosen):
         problems.append(f"{project.label}: the catalog's tables did not all read back as DDL; nothing written")
-        return DbtOutcome(project.label, outcome, [], problems, project.notes)
+        return EditedSources(project.label, outcome, [], problems, project.notes)
     position = {id(table): i for i, table in enumerate(outcome.parsed.tables)}
     project.lineage.trace(project.resources, project.dialect)
     # every column's description as it will read, upstream models' first: what passes through
@@ -1009,7 +1000,7 @@ def record_project(
             f"{project.label}: {len(carried)} column description{'s' if len(carried) > 1 else ''} carried from the"
             f" column each passes through unchanged: {listed}"
         )
-    changes: list[YamlChange] = []
+    changes: list[FileChange] = []
     inside = project.root.resolve()
     for relative, planned in by_file.items():
         path = project.root / relative
@@ -1022,9 +1013,9 @@ def record_project(
             new, kept = edit_property_file(str(path), old, planned, overwrite=overwrite)
             notes.extend(f"{path}: {what}: described since dbt read the file; kept" for what in kept)
             if new != old:
-                changes.append(YamlChange(path, old, new, created=found is None))
+                changes.append(FileChange(path, old, new, created=found is None))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")
         except DbtError as error:
             problems.append(str(error))
-    return DbtOutcome(project.label, outcome, changes, problems, project.notes + notes, described_from_upstream)
+    return EditedSources(project.label, outcome, changes, problems, project.notes + notes, described_from_upstream)

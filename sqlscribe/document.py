@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlscribe.ddl import (
     EditConflictError,
@@ -54,6 +55,31 @@ class FileOutcome:
     @property
     def changed(self) -> bool:
         return self.new_text != self.parsed.text
+
+
+@dataclass
+class FileChange:
+    """A file a job writes or creates besides the SQL it documents: a dbt property file, a new
+    migration's files, a Django models file."""
+
+    path: Path
+    old: str  # "" for a new file
+    new: str
+    created: bool = False  # no such file yet
+
+
+@dataclass
+class EditedSources:
+    """Tables documented where their source of truth is no DDL (a dbt project's property files,
+    a Django app's models): the tables read as DDL and documented, and the source files that
+    record it."""
+
+    label: str
+    outcome: FileOutcome  # the sources read as DDL, documented
+    changes: list[FileChange]  # the files to write, each verified
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said on stderr, not failures
+    carried: dict[str, list[str]] = field(default_factory=dict)  # table -> columns described from upstream
 
 
 Progress = Callable[[int, int, Table], None]

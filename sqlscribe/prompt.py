@@ -18,8 +18,9 @@ from sqlscribe.generate.heuristic import TableShape, describe_column, describe_t
 # Part of every cached answer's key: raised when the prompt or the checks an answer goes
 # through change (2: references to tables not in sight are dropped; 3: texts the answer's length
 # limit cut off end at their last full sentence; 4: a primary key of several columns is one line
-# of its own, and a text that calls a column the rows' key when it is not is the heuristic's).
-PROMPT_VERSION = 4
+# of its own, and a text that calls a column the rows' key when it is not is the heuristic's;
+# 5: a column's text that is word for word another column's comment in sight is the heuristic's).
+PROMPT_VERSION = 5
 
 # The longest table description or column comment the answer's JSON schema lets a model write.
 MAX_CHARS = 200
@@ -229,19 +230,41 @@ def parse_answer(text: str, request: DocRequest) -> tuple[TableDocs, list[str | 
     columns: dict[str, str] = {}
     missing: list[str | None] = []
     key = request.table.key_columns or list(request.table.grain)  # a grouped query's row: one per its GROUP BY
+    shown = _shown_comments(request)
     for name in request.columns:
         col = request.table.column(name)
         inherited = col.source_comment if col is not None else None
         value = inherited or raw_columns.get(name)
         if isinstance(value, str) and inherited is None:
             value = drop_unknown_references(end_cut_text(clean_text(value)), known)
-        if isinstance(value, str) and _meaningful(value) and not false_key_claim(value, name, request.table, key):
+        if (
+            isinstance(value, str)
+            and _meaningful(value)
+            and not false_key_claim(value, name, request.table, key)
+            and (inherited is not None or shown.get(_plain(value), name) == name)
+        ):
             columns[name] = value
         else:
             missing.append(name)
     if request.want_description and description is None:
         missing.insert(0, None)
     return TableDocs(description, columns), missing
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def _shown_comments(request: DocRequest) -> dict[str, str]:
+    """The comments the prompt shows (the table's documented columns, the house style's
+    examples), each with its column: a small model asked about another column sometimes copies
+    one word for word ("Name shown to customers." for a tag's label), which says nothing true of
+    that column."""
+    shown = {_plain(text): column for column, text in request.context.style_examples}
+    for col in request.table.columns:
+        if col.comment is not None and col.name not in request.columns:
+            shown[_plain(col.comment.text)] = col.name
+    return shown
 
 
 # A full stop that ends a sentence: followed by a capital or by nothing ("e.g. 'A'" is not one).

@@ -62,6 +62,28 @@ def test_references_to_tables_the_schema_does_not_show_are_dropped() -> None:
     assert Canned(answer).document(request).docs.columns["order_id"] == "Free text that references the order."
 
 
+def test_a_comment_copied_word_for_word_from_another_column_in_sight_is_the_heuristics() -> None:
+    sql = (
+        "CREATE TABLE products (id INT PRIMARY KEY, title TEXT);\n"
+        "COMMENT ON COLUMN products.title IS 'Name shown to customers.';\n"
+        "CREATE TABLE tags (id INT PRIMARY KEY, label TEXT, name TEXT);\n"
+        "COMMENT ON COLUMN tags.name IS 'Name of the tag.';\n"
+    )
+    request = request_for(parse_sql(sql, "postgres"), 1)
+    assert request.columns == ("id", "label") and "; title: Name shown to customers." in (prompt.render_table(request))
+    answer = {
+        "table": "Tags.",
+        "columns": {"id": "name of the tag", "label": "Name shown to customers"},  # copied, but for case and stop
+    }
+    generated = Canned(answer).document(request)
+    assert generated.fallback_columns == ["id", "label"]
+    assert generated.docs.columns == {k: heuristic_docs(request).columns[k] for k in ("id", "label")}
+    # the same words about the column they were written for are its own
+    titles = request_for(parse_sql(sql.replace("'Name shown to customers.'", "NULL"), "postgres"), 0)
+    copied = {"table": "Products.", "columns": {"id": "Product id.", "title": "Name shown to customers."}}
+    assert Canned(copied).document(titles).docs.columns["title"] == "Name shown to customers."
+
+
 def test_a_text_the_length_limit_cut_off_ends_at_its_last_full_sentence() -> None:
     parsed = parse_sql(SQL, "postgres")
     request = request_for(parsed, 1)

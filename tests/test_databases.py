@@ -28,6 +28,7 @@ from in_process import run
 from sqlscribe.databases import POSTGRES_RESERVED, DatabaseError, connect, document_database, masked, quote
 from sqlscribe.ddl import parse_sql
 from sqlscribe.ddl.model import BOOKKEEPING_TABLES
+from sqlscribe.django_models import read_models
 from sqlscribe.generate import HeuristicBackend
 from sqlscribe.migrations import plan_in_folder
 
@@ -783,6 +784,52 @@ class Order(models.Model):
 """
 
 
+def django_project(app: Path, name: str, url: str) -> Callable[..., str]:
+    """A Django project beside ``app`` (with DJANGO_MODELS, and a migrations package) that runs
+    on the database ``name`` at ``url``: its ``python -m django`` command."""
+    (app / "migrations").mkdir(parents=True)
+    for init in (app / "__init__.py", app / "migrations" / "__init__.py"):
+        init.write_text("", encoding="utf-8")
+    (app / "models.py").write_text(DJANGO_MODELS, encoding="utf-8")
+    port = url.split("&port=")[1]
+    (app.parent / "settings.py").write_text(
+        'SECRET_KEY = "test"\nINSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "shop"]\n'
+        f'DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "{name}",'
+        f' "USER": "sqlscribe", "HOST": "127.0.0.1", "PORT": "{port}"}}}}\n'
+        'USE_TZ = True\nDEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(app.parent), "DJANGO_SETTINGS_MODULE": "settings"}
+    return tool_runner(sys.executable, "-m", "django", env=env, cwd=app.parent)
+
+
+def test_django_carries_documented_models_into_the_database(server: str, tmp_path: Path) -> None:
+    """Models documented in place (`document shop/`): Django's checks find nothing wrong with what
+    is written, `makemigrations` turns it into the app's next migration and `migrate` puts every
+    comment written into the database, word for word; the database's comments are the models'."""
+    app = tmp_path / "shop"
+    with scratch_database(server, "djmodels") as (name, url):
+        run_django = django_project(app, name, url)
+        run_django("makemigrations", "shop")
+        run_django("migrate")
+        code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))
+        assert code == 0, err
+        assert "makemigrations" in err
+        assert "System check identified no issues" in run_django("check")
+        made = run_django("makemigrations", "shop")
+        assert "0002_" in made and "Alter field placed_at on order" in made
+        run_django("migrate")
+        models = read_models(app / "models.py", (app / "models.py").read_text(encoding="utf-8"))
+        written = {m.table: m for m in models.models}
+        assert set(written) == {"shop_tag", "shop_orders"}
+        expected = {t: m.comment for t, m in written.items()}
+        expected |= {f"{t}.{f.column}": f.comment for t, m in written.items() for f in m.fields}
+        assert None not in expected.values() and schema_comments(url) == expected
+        assert expected["shop_orders.total_cents"] == "Total, tax included, in cents."  # the authors' own
+        code, _, err = run("document", "--check", str(app))
+        assert code == 0, err
+
+
 def test_django_migrates_through_the_apps_new_migration_and_back(server: str, tmp_path: Path) -> None:
     """A live database documented into a Django app's migrations (`--to shop/migrations`): a
     RunSQL migration after the app's leaf, for the app's own tables alone (its models' tables, a
@@ -790,21 +837,8 @@ def test_django_migrates_through_the_apps_new_migration_and_back(server: str, tm
     app's first migration, migrates forward through the new one, finds no model change to make,
     and migrates back to the exact comments."""
     app = tmp_path / "shop"
-    (app / "migrations").mkdir(parents=True)
-    for init in (app / "__init__.py", app / "migrations" / "__init__.py"):
-        init.write_text("", encoding="utf-8")
-    (app / "models.py").write_text(DJANGO_MODELS, encoding="utf-8")
     with scratch_database(server, "django") as (name, url):
-        port = url.split("&port=")[1]
-        (tmp_path / "settings.py").write_text(
-            'SECRET_KEY = "test"\nINSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "shop"]\n'
-            f'DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "{name}",'
-            f' "USER": "sqlscribe", "HOST": "127.0.0.1", "PORT": "{port}"}}}}\n'
-            'USE_TZ = True\nDEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n',
-            encoding="utf-8",
-        )
-        env = {**os.environ, "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "settings"}
-        run_django = tool_runner(sys.executable, "-m", "django", env=env, cwd=tmp_path)
+        run_django = django_project(app, name, url)
         run_django("makemigrations", "shop")
         run_django("migrate")
         before = schema_comments(url)

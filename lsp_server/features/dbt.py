@@ -31,9 +31,7 @@ from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import (
     DbtError,
-    DbtOutcome,
     Project,
-    YamlChange,
     find_project,
     plan_project,
     read_from_disk,
@@ -41,7 +39,7 @@ from sqlscribe.dbt_project import (
     record_project,
 )
 from sqlscribe.docs import counted
-from sqlscribe.document import FilePlan, finish_file
+from sqlscribe.document import EditedSources, FileChange, FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
 
 log = logging.getLogger(__name__)
@@ -100,7 +98,7 @@ async def run(
     stop = threading.Event()
     answers: list[asyncio.Future[Generated]] = []
     results: list[Generated | GenerationError] = []
-    outcome: DbtOutcome | None = None
+    outcome: EditedSources | None = None
     held: Held = {}
     try:
         answers = ls.engine.generate_many([request for _, request in plan.todo], stop)
@@ -163,7 +161,7 @@ def _read(label: str, overwrite: bool) -> tuple[Project, FilePlan]:
 
 def _record(
     project: Project, plan: FilePlan, results: list[Generated | GenerationError], overwrite: bool, held: Held
-) -> DbtOutcome:
+) -> EditedSources:
     """The answers applied to the project's DDL and recorded in its property files: each as the
     editor holds it when it is open there, else as the disk does."""
 
@@ -183,7 +181,7 @@ def _end(text: str) -> types.Position:
     return types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
 
 
-def files_edit(ls: SqlscribeServer, changes: Sequence[YamlChange], held: Held) -> types.WorkspaceEdit:
+def files_edit(ls: SqlscribeServer, changes: Sequence[FileChange], held: Held) -> types.WorkspaceEdit:
     """One edit over every changed file: each replaced whole (against the version the editor
     held when it was read, when open), new ones created first. A client that cannot create
     files in an edit (or takes no versioned edits) gets plain ones, its new files made empty on

@@ -27,8 +27,7 @@ from lsp_server.features.dbt import files_edit
 from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.features.migration_actions import COMMAND_DOCUMENT_MIGRATIONS
 from lsp_server.server import SqlscribeServer
-from sqlscribe.dbt_project import YamlChange
-from sqlscribe.document import FilePlan, finish_file
+from sqlscribe.document import FileChange, FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
 from sqlscribe.migrations import is_repeatable_name, layout, plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
@@ -173,13 +172,13 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
             if open_now is not None and open_now[1] != outcome.parsed.text:
                 problems.append(f"{Path(outcome.path).name} changed while it was documented; not documented")
                 continue
-            in_place.append(YamlChange(Path(outcome.path), outcome.parsed.text, outcome.new_text))
+            in_place.append(FileChange(Path(outcome.path), outcome.parsed.text, outcome.new_text))
     if not migration.text and not in_place:
         progress.end("Nothing to document")
         return _nothing(problems=problems, notes=notes)
     # its undo file, Liquibase's changelog, Atlas's atlas.sum: one edit with the migration; and the
     # repeatable migrations documented in place (Flyway runs one again once it changes)
-    changes = [YamlChange(f.path, f.old, f.new, created=f.created) for f in files] + in_place
+    changes = [FileChange(f.path, f.old, f.new, created=f.created) for f in files] + in_place
     undo = next((f.path for f in files if f.role == UNDOES), None)
     made = bool(migration.text) and not target.parent.exists()  # a migration that is a folder of its own
     if made:  # (Prisma's): made here, as not every client makes the folders of a file it creates

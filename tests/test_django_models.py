@@ -1,0 +1,260 @@
+"""A Django app's models documented in place (``db_comment``, ``Meta.db_table_comment``), read with
+``ast`` as Django would make their tables. Django itself makes and runs the migrations of what is
+written in tests/test_databases.py."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from in_process import run
+
+from sqlscribe.django_migrations import DjangoError
+from sqlscribe.django_models import (
+    ABSTRACT,
+    IMPLICIT_KEY,
+    _Planned,
+    edit_models,
+    line_length,
+    plan_models,
+    read_models,
+)
+
+MODELS = '''from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+STATES = [("o", "Open"), ("c", "Closed")]
+
+
+class Stamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Category(models.Model):
+    """A group of products shown together.
+
+    Longer notes that are no part of the description."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField()
+
+    def __str__(self):
+        return self.name
+
+
+class Product(Stamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+
+    sku = models.CharField(max_length=32, primary_key=True)
+    title = models.CharField(
+        max_length=200,
+        help_text=_("Name shown to customers."),
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, db_column="cat")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    state = models.CharField(max_length=1, choices=STATES, default="o")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True  # may be unset
+    )
+    stock = models.PositiveIntegerField(db_comment="Units in the warehouse.")
+    tags = models.ManyToManyField("Tag")
+
+    class Meta:
+        db_table = "catalogue_product"
+        ordering = ["title"]
+
+
+class Featured(Product):
+    class Meta:
+        proxy = True
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+'''
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "apps.py").write_text(
+        'from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n    name = "apps.shop"\n'
+        '    label = "store"\n',
+        encoding="utf-8",
+    )
+    (folder / "models.py").write_text(MODELS, encoding="utf-8")
+    (folder / "views.py").write_text("from django.db import models\nx = models.CharField()\n", encoding="utf-8")
+    return folder
+
+
+def test_models_are_read_as_the_tables_django_makes_of_them(app: Path) -> None:
+    path = app / "models.py"
+    models = read_models(path, MODELS)
+    assert models.label == "store"  # apps.py's label
+    assert [(m.name, m.table, m.abstract, m.implicit_key) for m in models.models] == [
+        ("Stamped", "store_stamped", True, False),
+        ("Category", "store_category", False, True),
+        ("Product", "catalogue_product", False, False),  # its db_table; Featured, a proxy, has none
+        ("Tag", "store_tag", False, True),
+    ]
+    product = models.models[2]
+    columns = {f.column: f for f in product.fields}
+    assert list(columns) == ["sku", "title", "cat", "price", "status", "state", "owner_id", "stock"]  # no m2m
+    assert columns["cat"].references == "store_category" and columns["owner_id"].references == "auth_user"
+    assert not columns["owner_id"].not_null and columns["price"].data_type == "numeric(10, 2)"
+    assert columns["status"].check == "status IN ('draft', 'live')" and columns["state"].default == "'o'"
+    assert columns["stock"].check == "stock >= 0" and columns["stock"].comment == "Units in the warehouse."
+    assert columns["title"].help_text == "Name shown to customers."
+    assert models.models[1].docstring == "A group of products shown together."
+    tables = plan_models(models).parsed.tables
+    assert [t.name for t in tables] == [f"public.{m.table}" for m in models.models]
+    assert tables[0].comment is not None and tables[0].comment.text == ABSTRACT  # asked for its fields alone
+    category = tables[1]
+    assert category.comment is not None and category.comment.text == "A group of products shown together."
+    assert category.key_columns == ["id"] and category.column("id").comment.text == IMPLICIT_KEY  # type: ignore[union-attr]
+    assert tables[2].key_columns == ["sku"] and tables[2].column("title").comment.text == "Name shown to customers."  # type: ignore[union-attr]
+    # --check: what the database will hold, so help_text and docstrings lend nothing
+    checked = plan_models(models, check=True)
+    assert [(i, r.want_description, r.columns) for i, r in checked.todo] == [
+        (0, False, ("created",)),
+        (1, True, ("name", "slug")),
+        (2, True, ("sku", "title", "cat", "price", "status", "state", "owner_id")),
+        (3, True, ("label",)),
+    ]
+
+
+def test_document_writes_db_comment_and_db_table_comment_in_the_files_layout(app: Path) -> None:
+    path = app / "models.py"
+    code, out, err = run("document", "--backend", "heuristic", str(app))
+    assert code == 0, err
+    assert out.startswith(f"--- a/{path}") and path.read_text(encoding="utf-8") == MODELS  # views.py is no models file
+    assert "2 comments copied from the help_text or docstring" in err and "makemigrations" in err
+    code, _, err = run("document", "--backend", "heuristic", "--write", "-q", str(path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    ast.parse(text)
+    # a call that stays within 88 characters gets the keyword on its line
+    assert '    slug = models.SlugField(db_comment="Slug of the store category.")\n' in text
+    # a longer one is split as black splits it
+    assert (
+        "    name = models.CharField(\n"
+        '        max_length=100, unique=True, db_comment="Name of the store category."\n'
+        "    )\n"
+    ) in text
+    assert (
+        "    category = models.ForeignKey(\n        Category,\n        on_delete=models.CASCADE,\n"
+        '        db_column="cat",\n        db_comment="' in text
+    )
+    # a call laid out one argument a line gets one more line; the help_text is the comment
+    assert (
+        '        help_text=_("Name shown to customers."),\n        db_comment="Name shown to customers.",\n    )'
+        in text
+    )
+    assert '        null=True,  # may be unset\n        db_comment="' in text  # its comma, before the comment
+    assert 'stock = models.PositiveIntegerField(db_comment="Units in the warehouse.")' in text  # kept
+    # the docstring is the table's comment, in a new Meta after the fields and before the methods
+    assert (
+        '    slug = models.SlugField(db_comment="Slug of the store category.")\n\n    class Meta:\n'
+        '        db_table_comment = "A group of products shown together."\n\n    def __str__(self):'
+    ) in text
+    assert '        ordering = ["title"]\n        db_table_comment = "' in text  # an existing Meta: a line at its end
+    assert text.count("db_table_comment") == 3  # not the abstract model, nor the proxy
+    assert text.count("db_comment=") == 12
+    assert 'tags = models.ManyToManyField("Tag")\n' in text  # no column to comment
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
+    code, out, _ = run("document", "--backend", "heuristic", str(path))
+    assert code == 0 and out == ""  # nothing left to do
+
+
+def test_check_names_each_model_that_lacks_a_comment_at_its_class(app: Path) -> None:
+    code, out, _ = run("document", "--check", str(app))
+    assert code == 1
+    path = app / "models.py"
+    assert out.splitlines()[1] == (
+        f"{path}:15:1: model Category (store_category): no db_table_comment;"
+        " 2 of 3 columns without a comment: name, slug"
+    )
+    assert f"{path}:8:1: model Stamped (store_stamped): 1 of 1 column without a comment: created" in out
+    assert "title" in out.splitlines()[2]  # its help_text is no comment in the database
+
+
+def test_a_python_file_that_is_no_models_file_or_does_not_parse_is_named_and_left(app: Path) -> None:
+    views = app / "views.py"
+    views.write_text("print('hello')\n", encoding="utf-8")
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(views))
+    assert code == 1 and "a Python file with no Django models" in err
+    broken = app / "models.py"
+    broken.write_text(MODELS.replace("class Tag(models.Model):", "class Tag(models.Model)"), encoding="utf-8")
+    for args in (("--backend", "heuristic", "--write"), ("--check",)):
+        code, _, err = run("document", *args, str(broken))
+        assert code == 1 and f"{broken}:59:1: does not parse as Python" in err
+    assert "class Tag(models.Model)\n" in broken.read_text(encoding="utf-8")
+    with pytest.raises(DjangoError):
+        read_models(broken, broken.read_text(encoding="utf-8"))
+    code, _, err = run("document", "--backend", "heuristic", str(app), "--to", str(app / "new.sql"))
+    assert code == 2 and "Django models" in err
+
+
+def test_edits_keep_line_ends_and_existing_comments_unless_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    text = (
+        "from django.db import models\r\n\r\n\r\nclass Note(models.Model):\r\n"
+        '    body = models.TextField(db_comment="Old.")\r\n    seen = models.BooleanField()\r\n'
+        '\r\n    class Meta:\r\n        db_table_comment = "Old notes."\r\n'
+    )
+    models = read_models(path, text, "notes")
+    (note,) = models.models
+    planned = [_Planned(note, "Notes people leave.", {"body": "What the note says.", "seen": "Whether it was read."})]
+    new, notes = edit_models(models, planned)
+    assert notes == []
+    assert '    body = models.TextField(db_comment="Old.")\r\n' in new  # kept
+    assert '    seen = models.BooleanField(db_comment="Whether it was read.")\r\n' in new
+    assert '        db_table_comment = "Old notes."\r\n' in new and "\n" not in new.replace("\r\n", "")
+    new, _ = edit_models(models, planned, overwrite=True)
+    assert 'db_comment="What the note says."' in new and 'db_table_comment = "Notes people leave."' in new
+    # quotes and backslashes stay what they say
+    tricky = 'Say "hi" \\ then a line'
+    new, _ = edit_models(models, [_Planned(note, None, {"seen": tricky})])
+    assert read_models(path, new, "notes").models[0].fields[1].comment == tricky
+    # a Meta written on one line is left to the user, with a note
+    one_line = text.replace('\r\n    class Meta:\r\n        db_table_comment = "Old notes."\r\n', "").replace(
+        "class Note(models.Model):", 'class Note(models.Model):\r\n    class Meta: db_table = "n"\r\n'
+    )
+    models = read_models(path, one_line, "notes")
+    new, notes = edit_models(models, [_Planned(models.models[0], "Notes.", {})])
+    assert new == one_line and "its Meta is written on one line" in notes[0]
+
+
+def test_the_projects_line_length_decides_where_a_call_is_split(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "src" / "shop"
+    app.mkdir(parents=True)
+    path = app / "models.py"
+    assert line_length(path) == 88
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 120\n", encoding="utf-8")
+    assert line_length(path) == 120
+    (tmp_path / "src" / "ruff.toml").write_text("line-length = 100\n", encoding="utf-8")
+    assert line_length(path) == 100
+    text = "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n"
+    models = read_models(path, text, "shop")
+    comment = "Total of the order, tax included, in cents."
+    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": comment})])
+    assert f'    total = models.IntegerField(db_comment="{comment}")\n' in new  # 89 characters: within 100
+    (tmp_path / "src" / "ruff.toml").write_text("line-length = 79\n", encoding="utf-8")
+    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": comment})])
+    assert f'    total = models.IntegerField(\n        db_comment="{comment}"\n    )\n' in new
+    long = comment * 2  # the keyword alone is longer than the line: one argument a line
+    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": long})])
+    assert f'    total = models.IntegerField(\n        db_comment="{long}",\n    )\n' in new
