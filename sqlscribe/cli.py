@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files or folders (folders: every *.sql inside but undo files: .down.sql, U7__, Sqitch revert/), - for"
+        help="files or folders (folders: every *.sql inside but undo files: .down.sql, U7__, Sqitch revert/, and"
+        " Django apps' models.py, documented in their fields' db_comment and Meta.db_table_comment), - for"
         " standard input (documented SQL to standard output), databases: postgresql://…, mysql://…,"
         " duckdb:file.db, sqlite:file.db, or dbt projects: dbt:path/to/project (after `dbt docs generate`;"
         " the docs go into its YAML property files)",
