@@ -121,6 +121,8 @@ class SqlscribeServer(LanguageServer):
         )
 
     def _source(self, uri: str) -> tuple[int | None, str]:
+        if uri.lower().endswith((".py", ".pyi")):  # a Django models file: its own action and hints alone
+            raise DocumentUnavailable(f"{uri} is Python, not SQL")
         doc = self.workspace.get_text_document(uri)
         try:
             return doc.version, doc.source  # a document the client never opened is read from disk
@@ -190,6 +192,7 @@ def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
         configuration,
         dbt,
         diagnostics,
+        django,
         document_file,
         hover,
         inline,
@@ -197,6 +200,7 @@ def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
     )
 
     server = SqlscribeServer(acceptance_path=acceptance_path)
-    for feature in (configuration, diagnostics, actions, document_file, dbt, migrations, hover, inline, acceptance):
+    features = (configuration, diagnostics, actions, document_file, dbt, django, migrations, hover, inline, acceptance)
+    for feature in features:
         feature.register(server)
     return server

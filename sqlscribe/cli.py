@@ -241,12 +241,15 @@ def _holds_models(path: Path) -> bool:
         return False
 
 
-def _read_models(path: Path) -> ModelsFile:
-    """A Python file named to be documented: a Django app's models. Raises FileReadError for one
-    that cannot be read or holds none."""
+def _read_models(path: Path, *, quiet: bool) -> ModelsFile | None:
+    """A Python file named to be documented: a Django app's models; None (said unless ``quiet``)
+    for one that holds none, such as another ORM's ``models.py`` that pre-commit passes. Raises
+    FileReadError for one that cannot be read or parsed."""
     text, _ = read_sql(path)
     if not holds_models(text):
-        raise FileReadError(f"{path}:1:1: a Python file with no Django models (fields of a models.Model), skipped")
+        if not quiet:
+            print(f"{path}: no Django models (fields of a models.Model) in it; skipped", file=sys.stderr)
+        return None
     try:
         return read_models(path, text)
     except DjangoError as error:
@@ -630,11 +633,13 @@ def cmd_document(args: argparse.Namespace) -> int:
         finish(spec, FileEncoding(), outcome.parsed.text, outcome, edited=documented_project)
     for path in python:
         try:
-            app = _read_models(path)
+            app = _read_models(path, quiet=args.quiet)
         except FileReadError as error:
             progress.clear()
             print(error, file=sys.stderr)
             failed = True
+            continue
+        if app is None:
             continue
         edited = document_models(app, backend, overwrite=args.overwrite_existing, progress=report_for(path.name))
         finish(path, FileEncoding(), edited.outcome.parsed.text, edited.outcome, edited=edited)
@@ -960,12 +965,13 @@ def check_documented(
         report(plan_file(project.ddl(), path=spec, dialect=project.dialect), project)
     for path in python:
         try:
-            read = _read_models(path)
+            read = _read_models(path, quiet=quiet)
         except FileReadError as error:
             print(error, file=sys.stderr)
             failed = True
             continue
-        report(plan_models(read, check=True), models=read)
+        if read is not None:
+            report(plan_models(read, check=True), models=read)
     tables = sum(t.describable for t in checked) + undeclared  # those checked for a description
     if not quiet:
         if lacking:

@@ -22,6 +22,10 @@ STAGED = {
     "models/done.sql": "CREATE TABLE notes (id INT PRIMARY KEY COMMENT 'The note.') COMMENT 'Notes.';\n",
     "ddl/tags.ddl": "CREATE TABLE tags (tag_id INT PRIMARY KEY, label VARCHAR(40));\n",
     "README.md": "CREATE TABLE not_sql (a INT);\n",  # not the hook's: pre-commit never passes it
+    "shop/models.py": "from django.db import models\n\n\nclass Tag(models.Model):\n"
+    "    label = models.CharField(max_length=40)\n",
+    "api/models.py": "from pydantic import BaseModel\n\n\nclass Tag(BaseModel):\n    label: str\n",  # skipped
+    "shop/views.py": "from django.db import models\nx = models.CharField()\n",  # not the hook's
 }
 
 
@@ -54,6 +58,7 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
         "ddl/tags.ddl:1:1: table tags: no description; 2 of 2 columns without a comment: tag_id, label",
         "models/orders.sql:1:1: table orders: no description; 3 of 3 columns without a comment:"
         " order_id, cust_id, placed_at",
+        "shop/models.py:4:1: model Tag (shop_tag): no db_table_comment; 1 of 2 columns without a comment: label",
     ]
 
     document = run_hook(found["sqlscribe-document"], tmp_path)  # the embedded model
@@ -61,6 +66,9 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
     assert (tmp_path / "models/done.sql").read_text(encoding="utf-8") == STAGED["models/done.sql"]
     assert (tmp_path / "models/orders.sql").read_text(encoding="utf-8") != STAGED["models/orders.sql"]
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == STAGED["README.md"]
+    for kept in ("api/models.py", "shop/views.py"):
+        assert (tmp_path / kept).read_text(encoding="utf-8") == STAGED[kept]
+    assert "db_comment=" in (tmp_path / "shop/models.py").read_text(encoding="utf-8")
 
     again = run_hook(found["sqlscribe-check"], tmp_path)
     assert (again.returncode, again.stdout) == (0, "")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server.features.dbt_actions import COMMAND_DOCUMENT_DBT
-from lsp_server.features.document_file import _Progress, _retrieved
+from lsp_server.features.document_file import _Progress, answer_all
 from lsp_server.server import SqlscribeServer
 from sqlscribe.dbt_project import (
     DbtError,
@@ -95,33 +94,14 @@ async def run(
         else f"Documenting the dbt project {root.name}"
     )
     progress = await _Progress.start(ls, title, total, token)
-    stop = threading.Event()
-    answers: list[asyncio.Future[Generated]] = []
-    results: list[Generated | GenerationError] = []
     outcome: EditedSources | None = None
     held: Held = {}
-    try:
-        answers = ls.engine.generate_many([request for _, request in plan.todo], stop)
-        for i, ((index, _), answer) in enumerate(zip(plan.todo, answers, strict=True), start=1):
-            progress.report(f"{i} of {total}: {plan.parsed.tables[index].name}", i - 1)
-            try:
-                got = await progress.unless_cancelled(answer)
-            except GenerationError as error:
-                got = error
-            if got is None:  # cancelled: nothing is written
-                break
-            results.append(got)
-        else:
-            # the open documents as they are now; the edit names these versions, so that the
-            # editor refuses it if one changes while the files are edited on a thread
-            held = {
-                uri: (document.version, str(document.source)) for uri, document in ls.workspace.text_documents.items()
-            }
-            outcome = await asyncio.to_thread(_record, project, plan, results, overwrite, held)
-    finally:
-        stop.set()
-        for answer in answers:
-            answer.add_done_callback(_retrieved)
+    results = await answer_all(ls, plan, progress)
+    if results is not None:
+        # the open documents as they are now; the edit names these versions, so that the editor
+        # refuses it if one changes while the files are edited on a thread
+        held = {uri: (document.version, str(document.source)) for uri, document in ls.workspace.text_documents.items()}
+        outcome = await asyncio.to_thread(_record, project, plan, results, overwrite, held)
     if outcome is None:
         progress.end("Cancelled; nothing changed")
         return {"documented": 0, "total": total, "files": [], "cancelled": True, "problems": []}

@@ -24,6 +24,7 @@ from lsp_server.engine import covers
 from lsp_server.features.actions import COMMAND_DOCUMENT_FILE, COMMAND_DOCUMENT_TARGET, edit_for, locate
 from lsp_server.server import SqlscribeServer
 from sqlscribe.docs import counted
+from sqlscribe.document import FilePlan
 from sqlscribe.generate import Generated, GenerationError
 from sqlscribe.suggest import SuggestionError, Target, documented_in_bulk, request_for
 
@@ -103,6 +104,33 @@ def _retrieved(answer: asyncio.Future[Any]) -> None:
     """Mark an answer nobody awaited as read, so that asyncio does not log its error."""
     if not answer.cancelled():
         answer.exception()
+
+
+async def answer_all(
+    ls: SqlscribeServer, plan: FilePlan, progress: _Progress
+) -> list[Generated | GenerationError] | None:
+    """Every request of a plan read as DDL (a dbt project's, a Django models file's) sent to the
+    model together, their answers in order, with progress by table; None as soon as the user
+    cancels, the model's work on the rest stopped."""
+    stop = threading.Event()
+    answers: list[asyncio.Future[Generated]] = []
+    results: list[Generated | GenerationError] = []
+    try:
+        answers = ls.engine.generate_many([request for _, request in plan.todo], stop)
+        for i, ((index, _), answer) in enumerate(zip(plan.todo, answers, strict=True), start=1):
+            progress.report(f"{i} of {len(plan.todo)}: {plan.parsed.tables[index].name}", i - 1)
+            try:
+                got = await progress.unless_cancelled(answer)
+            except GenerationError as error:
+                got = error
+            if got is None:  # cancelled: nothing is written
+                return None
+            results.append(got)
+        return results
+    finally:
+        stop.set()
+        for answer in answers:
+            answer.add_done_callback(_retrieved)
 
 
 async def _document(

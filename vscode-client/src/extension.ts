@@ -129,6 +129,10 @@ export class Extension implements vscode.Disposable {
       documentSelector: [
         { scheme: "file", language: "sql" },
         { scheme: "untitled", language: "sql" },
+        // Django apps' models: documented in their fields' db_comment (the server offers nothing
+        // else in a Python file)
+        { scheme: "file", language: "python", pattern: "**/models.py" },
+        { scheme: "file", language: "python", pattern: "**/models/*.py" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },

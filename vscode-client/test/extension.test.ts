@@ -52,10 +52,15 @@ describe("activation", () => {
     const options = clients[0].clientOptions as {
       initializationOptions: { sqlscribe: Record<string, unknown> };
       synchronize: { configurationSection: string };
-      documentSelector: { language: string }[];
+      documentSelector: { language: string; pattern?: string }[];
     };
     expect(options.synchronize.configurationSection).toBe("sqlscribe");
-    expect(options.documentSelector.every((d) => d.language === "sql")).toBe(true);
+    // SQL files, and of Python files only Django apps' models
+    const python = options.documentSelector.filter((d) => d.language !== "sql");
+    expect(python.map((d) => [d.language, d.pattern])).toEqual([
+      ["python", "**/models.py"],
+      ["python", "**/models/*.py"],
+    ]);
     const sent = options.initializationOptions.sqlscribe;
     expect(Object.keys(sent).sort()).toEqual(Object.keys(SERVER_SETTINGS).sort());
     expect(sent.backend).toBe("heuristic");

@@ -1,0 +1,82 @@
+"""A Django app's models in the editor: the source action "Document the Django models in this
+file" (``sqlscribe.documentDjangoModels``) and a hint at each model that lacks a comment.
+
+The editor's side of ``sqlscribe document shop/models.py`` (sqlscribe/django_models.py): the
+models are read from the text the editor holds, unsaved edits included; their tables go to the
+model together, and what they lacked comes back as one edit of the file (``db_comment`` on each
+field, ``db_table_comment`` in each ``Meta``), against the version that was read, which the
+editor applies, shows and can undo as one step. Cancel (through the progress token) stops the
+model and changes nothing. The action and the hints are in ``django_actions``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from lsp_server.features.django_actions import COMMAND_DOCUMENT_DJANGO, models_path
+from lsp_server.features.document_file import _Progress, _uri_argument, answer_all
+from lsp_server.server import SqlscribeServer
+from sqlscribe.django_migrations import DjangoError
+from sqlscribe.django_models import ModelsFile, plan_models, read_models, record_models
+from sqlscribe.docs import counted
+from sqlscribe.document import FilePlan, finish_file
+
+
+def register(server: SqlscribeServer) -> None:
+    @server.command(COMMAND_DOCUMENT_DJANGO)
+    async def document_django_models(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
+        uri = _uri_argument(args)
+        if uri is None or models_path(uri) is None:
+            raise ValueError(f"{COMMAND_DOCUMENT_DJANGO} needs the URI of a Django models file, got {args!r}")
+        options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        token = options.get("workDoneToken")
+        return await run(ls, uri, token if isinstance(token, str | int) else None)
+
+
+async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> dict[str, object]:
+    """Document the models of the file at ``uri`` as the editor holds it (else as the disk does)."""
+    path = models_path(uri)
+    overwrite = ls.settings.overwriteExisting
+    document = ls.workspace.get_text_document(uri)
+    try:
+        version, text = document.version, document.source
+        models, plan = await asyncio.to_thread(_read, path or Path(uri), text, overwrite)
+    except (OSError, UnicodeDecodeError, DjangoError) as error:
+        ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
+        return {"documented": 0, "total": 0, "cancelled": False, "problems": [str(error)]}
+    total = len(plan.todo)
+    progress = await _Progress.start(ls, f"Documenting the Django models of {Path(path or uri).name}", total, token)
+    results = await answer_all(ls, plan, progress)
+    if results is None:
+        progress.end("Cancelled; nothing changed")
+        return {"documented": 0, "total": total, "cancelled": True, "problems": []}
+    outcome = record_models(models, finish_file(plan, iter(results)), overwrite=overwrite)
+    applied = True
+    if outcome.changes:
+        from lsp_server.features.dbt import files_edit
+
+        (change,) = outcome.changes
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(
+                edit=files_edit(ls, [change], {uri: (version, text)}), label=f"sqlscribe: document {change.path.name}"
+            )
+        )
+        applied = result.applied
+        if not applied:
+            outcome.problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
+    documented = sum(1 for t in outcome.outcome.tables if t.edits) if applied and outcome.changes else 0
+    progress.end(f"Documented {documented} of {counted(len(models.models), 'model')}")
+    for message in outcome.problems:
+        ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
+    for message in outcome.notes:
+        ls.window_log_message(types.LogMessageParams(type=types.MessageType.Info, message=f"sqlscribe: {message}"))
+    return {"documented": documented, "total": total, "cancelled": False, "problems": outcome.problems}
+
+
+def _read(path: Path, text: str, overwrite: bool) -> tuple[ModelsFile, FilePlan]:
+    models = read_models(path, text)
+    return models, plan_models(models, overwrite=overwrite)

@@ -1,0 +1,105 @@
+"""A Django app's models file in the editor, over LSP: a hint at each model that lacks a comment,
+the source action "Document the Django models in this file", and its one edit of the file as the
+editor holds it (unsaved text included), which leaves the file as `sqlscribe document --write`
+would and reads back as documented. The file is never read as SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from sqlscribe.django_models import plan_models, read_models
+
+from lsp_editor import scratch_dir, server_config, start_editor, stop, wait_for
+
+TMP = scratch_dir("sqlscribe-lsp-django-")
+
+MODELS = '''from django.db import models
+
+
+class Author(models.Model):
+    """Someone who writes for the magazine."""
+
+    name = models.CharField(max_length=120)
+
+
+class Article(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    headline = models.CharField(
+        max_length=200,
+        help_text="Shown above the article.",
+    )
+    published_on = models.DateField(null=True)
+
+    def __str__(self):
+        return self.headline
+'''
+
+
+@pytest_lsp.fixture(config=server_config(TMP))
+async def client(lsp_client: LanguageClient):
+    yield
+    await stop(lsp_client)
+
+
+async def test_the_models_file_gets_hints_and_one_edit_that_keeps_unsaved_text(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic"})
+    app = tmp_path / "magazine"
+    app.mkdir()
+    path = app / "models.py"
+    path.write_text(MODELS, encoding="utf-8")
+    unsaved = MODELS.replace(
+        "    published_on = models.DateField(null=True)\n",
+        "    published_on = models.DateField(null=True)\n    word_count = models.IntegerField(default=0)\n",
+    )
+    uri = path.as_uri()
+    editor.open(uri, unsaved, language="python")
+
+    await wait_for(lambda: uri in client.diagnostics)
+    hints = client.diagnostics[uri]
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in hints] == [
+        (3, 6, 12),
+        (9, 6, 13),
+    ]
+    assert hints[1].message == (
+        "Model Article (magazine_article): no db_table_comment;"
+        " 4 of 5 columns without a comment: author_id, headline, published_on, word_count"
+    )
+    assert {d.severity for d in hints} == {types.DiagnosticSeverity.Hint}  # nothing read as SQL: no warnings
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=6)
+        )
+    )
+    assert hover is None
+
+    actions = await editor.code_actions(uri, unsaved.index("headline"))
+    assert [a.title for a in actions] == ["Document the Django models in this file (2 models)"]
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 2, "total": 2, "cancelled": False, "problems": []}
+    assert len(editor.applied) == 1
+    text = editor.texts[uri]
+    assert "word_count = models.IntegerField(default=0, db_comment=" in text  # the unsaved field, documented
+    assert '        help_text="Shown above the article.",\n        db_comment="Shown above the article.",\n' in text
+    assert '    class Meta:\n        db_table_comment = "Someone who writes for the magazine."\n' in text
+    assert path.read_text(encoding="utf-8") == MODELS  # the editor holds the change, unsaved
+    assert plan_models(read_models(path, text), check=True).todo == []  # nothing left to document
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)  # every model documented: no hint left
+
+    assert await editor.code_actions(uri, 0) == []  # nothing left to do
+    editor.replace(uri, MODELS)
+    await wait_for(lambda: len(client.diagnostics[uri]) == 2)
+    assert await editor.code_actions(uri, 0, only=["refactor"]) == []
+    assert [a.title for a in await editor.code_actions(uri, 0, only=["source"])] == [actions[0].title]
+    broken = MODELS.replace("class Article(models.Model):", "class Article(models.Model)")
+    editor.replace(uri, broken)  # half-typed: no action, no hint, nothing read as SQL
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+    assert await editor.code_actions(uri, 0) == []
+    other = app / "views.py"
+    editor.open(other.as_uri(), "from django.shortcuts import render\n", language="python")
+    assert await editor.code_actions(other.as_uri(), 0) == []
