@@ -85,6 +85,7 @@ _TYPES: dict[str, str] = {
 }
 _MAX_LENGTH = {"SlugField": 50, "EmailField": 254, "URLField": 200, "FileField": 100, "ImageField": 100}
 _MAX_LENGTH |= {"FilePathField": 100, "CharField": 255}
+MAX_CHOICES = 24  # a field's choices shown as the values it holds, up to so many
 _POSITIVE = ("PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField")
 # Relations that are a column of the model's table (``<name>_id``), and fields that are none.
 _RELATIONS = ("ForeignKey", "OneToOneField", "ParentalKey")
@@ -215,11 +216,13 @@ def _sql_literal(value: object) -> str | None:
     return None
 
 
-def _choice_values(node: ast.expr | None, named: dict[str, ast.expr], enums: dict[str, list[object]]) -> list[object]:
+def _choice_values(
+    node: ast.expr | None, named: dict[str, ast.expr], enums: dict[str, dict[str, object]]
+) -> list[object]:
     """The stored values of a field's ``choices``: a literal list of pairs (or a name bound to
     one), or ``Status.choices`` of a ``TextChoices`` / ``IntegerChoices`` class in the file."""
     if isinstance(node, ast.Attribute) and node.attr == "choices" and isinstance(node.value, ast.Name):
-        return enums.get(node.value.id, [])
+        return list(enums.get(node.value.id, {}).values())
     if isinstance(node, ast.Name) and node.id in named:
         node = named[node.id]
     if not isinstance(node, ast.List | ast.Tuple):
@@ -236,19 +239,33 @@ def _choice_values(node: ast.expr | None, named: dict[str, ast.expr], enums: dic
     return values
 
 
-def _enum_values(node: ast.ClassDef) -> list[object] | None:
-    """A ``TextChoices`` / ``IntegerChoices`` class's stored values (``DRAFT = "draft", "Draft"``)."""
+def _enum_values(node: ast.ClassDef) -> dict[str, object] | None:
+    """A ``TextChoices`` / ``IntegerChoices`` class's members and their stored values
+    (``DRAFT = "draft", "Draft"``)."""
     if not any(_name(b) in ("TextChoices", "IntegerChoices", "Choices") for b in node.bases):
         return None
-    values = []
+    values = {}
     for statement in node.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
             value = statement.value
             first = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
             constant = _constant(first)
             if constant is not None:
-                values.append(constant)
+                values[statement.targets[0].id] = constant
     return values
+
+
+def _default(node: ast.expr | None, enums: dict[str, dict[str, object]]) -> str | None:
+    """A field's default as SQL: a constant, or a member of a choices class of the file
+    (``Status.DRAFT``, ``Order.Status.DRAFT``)."""
+    if isinstance(node, ast.Attribute):
+        owner = _name(node.value)
+        return _sql_literal(enums.get(owner or "", {}).get(node.attr))
+    return _sql_literal(_constant(node))
 
 
 def _target_table(node: ast.expr | None, label: str, tables: dict[str, str], own: str) -> str | None:
@@ -316,7 +333,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
         raise DjangoError(f"{path}:{error.lineno or 1}:1: does not parse as Python: {error.msg}") from None
     label = label or app_label(app_folder(path) / "migrations")
     named: dict[str, ast.expr] = {}  # module-level and class-level constants: choices lists
-    enums: dict[str, list[object]] = {}
+    enums: dict[str, dict[str, object]] = {}
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -363,8 +380,8 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
             column = column or field_name
             choices = _choice_values(_keyword(call, "choices"), named, enums)
             check = None
-            if choices and all(_sql_literal(v) for v in choices):
-                check = f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in choices[:12])})"
+            if choices and len(choices) <= MAX_CHOICES and all(_sql_literal(v) for v in choices):
+                check = f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in choices)})"
             elif kind in _POSITIVE:
                 check = f"{quote(column, DIALECT)} >= 0"
             default = _keyword(call, "default")
@@ -378,7 +395,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
                     _constant(_keyword(call, "null")) is not True,
                     _constant(_keyword(call, "primary_key")) is True,
                     _constant(_keyword(call, "unique")) is True or kind == "OneToOneField",
-                    _sql_literal(_constant(default)) if default is not None else None,
+                    _default(default, enums),
                     check,
                     target,
                     _text(comment_node),
@@ -608,24 +625,6 @@ def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool 
         wrong = again is None or len(again.fields) != len(plan.model.fields)
         if wrong or any(found.get(column) != text for (model, column), text in expected.items() if model == name):
             raise DjangoError(f"{models.path}: model {name}: comments do not read back as planned; left unchanged")
-    return new, notes
-    try:
-        after = read_models(models.path, new, models.label)
-    except DjangoError:
-        raise DjangoError(f"{models.path}: the edit would not parse as Python; left unchanged") from None
-    written = {m.name: m for m in after.models}
-    for plan in planned:
-        again = written.get(plan.model.name)
-        ok = again is not None and len(again.fields) == len(plan.model.fields)
-        if ok and again is not None and plan.description is not None and again.comment != plan.description:
-            ok = again.comment == plan.model.comment and not overwrite  # a one-line Meta: left
-        for f in again.fields if ok and again is not None else []:
-            if f.column in plan.columns and f.comment != plan.columns[f.column]:
-                ok = False
-        if not ok:
-            raise DjangoError(
-                f"{models.path}: model {plan.model.name}: comments do not read back as planned; left unchanged"
-            )
     return new, notes
 
 

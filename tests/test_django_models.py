@@ -59,7 +59,7 @@ class Product(Stamped):
     )
     category = models.ForeignKey(Category, on_delete=models.CASCADE, db_column="cat")
     price = models.DecimalField(max_digits=10, decimal_places=2)
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
     state = models.CharField(max_length=1, choices=STATES, default="o")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,7 +113,8 @@ def test_models_are_read_as_the_tables_django_makes_of_them(app: Path) -> None:
     assert list(columns) == ["sku", "title", "cat", "price", "status", "state", "owner_id", "stock"]  # no m2m
     assert columns["cat"].references == "store_category" and columns["owner_id"].references == "auth_user"
     assert not columns["owner_id"].not_null and columns["price"].data_type == "numeric(10, 2)"
-    assert columns["status"].check == "status IN ('draft', 'live')" and columns["state"].default == "'o'"
+    assert columns["status"].check == "status IN ('draft', 'live')" and columns["status"].default == "'live'"
+    assert columns["state"].check == "state IN ('o', 'c')" and columns["state"].default == "'o'"
     assert columns["stock"].check == "stock >= 0" and columns["stock"].comment == "Units in the warehouse."
     assert columns["title"].help_text == "Name shown to customers."
     assert models.models[1].docstring == "A group of products shown together."
