@@ -248,7 +248,7 @@ def _read_models(path: Path, *, quiet: bool) -> ModelsFile | None:
     text, _ = read_sql(path)
     if not holds_models(text):
         if not quiet:
-            print(f"{path}: no Django models (fields of a models.Model) in it; skipped", file=sys.stderr)
+            print(f"{path}: no fields of Django models in it; skipped", file=sys.stderr)
         return None
     try:
         return read_models(path, text)

@@ -268,6 +268,13 @@ def _default(node: ast.expr | None, enums: dict[str, dict[str, object]]) -> str 
     return _sql_literal(_constant(node))
 
 
+def _abstract_name(name: str) -> str:
+    """What an abstract model's fields belong to, by its class's name: ``AbstractUser`` is a
+    user's, ``PermissionsMixin`` permissions', ``TimeStampedModel`` time stamped rows'."""
+    core = re.sub(r"^(Abstract|Base)(?=[A-Z])|(?<=[a-z0-9])(Mixin|Base|Model)$", "", name) or name
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", core).lower()
+
+
 def _target_table(node: ast.expr | None, label: str, tables: dict[str, str], own: str) -> str | None:
     """The table a relation points at: ``"self"``, a model of the file, ``"app.Model"``, or the
     user model (``settings.AUTH_USER_MODEL``, which is ``auth_user`` unless swapped)."""
@@ -353,7 +360,10 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
     for name, node in models.items():
         meta, opts = _meta(node)
         options[name] = opts
-        tables[name] = _text(opts.get("db_table")) or f"{label}_{name}".lower()
+        if _constant(opts.get("abstract")) is True:  # no table: named for what its fields describe
+            tables[name] = _abstract_name(name)
+        else:
+            tables[name] = _text(opts.get("db_table")) or f"{label}_{name}".lower()
     found = ModelsFile(path, text, label)
     for name, node in models.items():
         meta, opts = _meta(node)

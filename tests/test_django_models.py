@@ -103,7 +103,7 @@ def test_models_are_read_as_the_tables_django_makes_of_them(app: Path) -> None:
     models = read_models(path, MODELS)
     assert models.label == "store"  # apps.py's label
     assert [(m.name, m.table, m.abstract, m.implicit_key) for m in models.models] == [
-        ("Stamped", "store_stamped", True, False),
+        ("Stamped", "stamped", True, False),  # abstract: no table, named for what it describes
         ("Category", "store_category", False, True),
         ("Product", "catalogue_product", False, False),  # its db_table; Featured, a proxy, has none
         ("Tag", "store_tag", False, True),
@@ -187,7 +187,7 @@ def test_check_names_each_model_that_lacks_a_comment_at_its_class(app: Path) -> 
         f"{path}:15:1: model Category (store_category): no db_table_comment;"
         " 2 of 3 columns without a comment: name, slug"
     )
-    assert f"{path}:8:1: model Stamped (store_stamped): 1 of 1 column without a comment: created" in out
+    assert f"{path}:8:1: model Stamped (stamped): 1 of 1 column without a comment: created" in out
     assert "title" in out.splitlines()[2]  # its help_text is no comment in the database
 
 
@@ -195,7 +195,7 @@ def test_a_python_file_without_models_is_skipped_and_one_that_does_not_parse_nam
     views = app / "views.py"
     views.write_text("print('hello')\n", encoding="utf-8")
     code, _, err = run("document", "--backend", "heuristic", "--write", str(views))
-    assert code == 0 and f"{views}: no Django models (fields of a models.Model) in it; skipped" in err
+    assert code == 0 and f"{views}: no fields of Django models in it; skipped" in err
     assert views.read_text(encoding="utf-8") == "print('hello')\n"
     broken = app / "models.py"
     broken.write_text(MODELS.replace("class Tag(models.Model):", "class Tag(models.Model)"), encoding="utf-8")
@@ -237,6 +237,17 @@ def test_edits_keep_line_ends_and_existing_comments_unless_overwritten(tmp_path:
     models = read_models(path, one_line, "notes")
     new, notes = edit_models(models, [_Planned(models.models[0], "Notes.", {})])
     assert new == one_line and "its Meta is written on one line" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "described"),
+    [("AbstractUser", "user"), ("PermissionsMixin", "permissions"), ("TimeStampedModel", "time_stamped"),
+     ("BaseModel", "base_model"), ("Model", "model")],
+)  # fmt: skip
+def test_an_abstract_models_fields_are_named_for_what_they_describe(name: str, described: str) -> None:
+    text = f"from django.db import models\n\n\nclass {name}(models.Model):\n    x = models.IntegerField()\n"
+    text += "\n    class Meta:\n        abstract = True\n"
+    assert read_models(Path("models.py"), text, "app").models[0].table == described
 
 
 def test_the_projects_line_length_decides_where_a_call_is_split(tmp_path: Path) -> None:
