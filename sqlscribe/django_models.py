@@ -320,6 +320,14 @@ def _field_call(statement: ast.stmt) -> tuple[str, ast.Call] | None:
     return target.id, value
 
 
+def _of_django(func: ast.expr, imported: set[str]) -> bool:
+    """Whether a field's class is Django's: ``models.CharField``, or a name imported from
+    ``django.db.models``."""
+    if isinstance(func, ast.Attribute):
+        return _name(func.value) == "models"
+    return isinstance(func, ast.Name) and func.id in imported
+
+
 def _data_type(kind: str, call: ast.Call) -> str:
     pattern = _TYPES.get(kind, "text")
     if "%s" not in pattern:
@@ -348,11 +356,18 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
         elif isinstance(node, ast.ClassDef) and (values := _enum_values(node)) is not None:
             enums[node.name] = values
     # which classes are models: a base is models.Model or a model of the file, or (a base from
-    # elsewhere: AbstractUser, TimeStampedModel) the class declares fields
+    # elsewhere: AbstractUser, TimeStampedModel) the class declares Django's fields (a form's
+    # forms.CharField is none)
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in ("django.db.models", "django.db.models.fields")
+        for alias in node.names
+    }
     models: dict[str, ast.ClassDef] = {}
     for node in classes:
         bases = [_name(b) for b in node.bases]
-        declares = any(_field_call(s) for s in node.body)
+        declares = any((pair := _field_call(s)) and _of_django(pair[1].func, imported) for s in node.body)
         if node.name not in enums and ("Model" in bases or any(b in models for b in bases) or (declares and bases)):
             models[node.name] = node
     tables: dict[str, str] = {}

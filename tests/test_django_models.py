@@ -21,8 +21,11 @@ from sqlscribe.django_models import (
     read_models,
 )
 
-MODELS = '''from django.conf import settings
+MODELS = '''from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import CharField
 from django.utils.translation import gettext_lazy as _
 
 STATES = [("o", "Open"), ("c", "Closed")]
@@ -81,6 +84,14 @@ class Featured(Product):
 
 class Tag(models.Model):
     label = models.CharField(max_length=50)
+
+
+class TagForm(forms.Form):  # no model, though it declares fields
+    label = forms.CharField(max_length=50)
+
+
+class Profile(AbstractUser):  # a model: Django's fields on a base from elsewhere
+    nickname = CharField(max_length=30)
 '''
 
 
@@ -107,6 +118,7 @@ def test_models_are_read_as_the_tables_django_makes_of_them(app: Path) -> None:
         ("Category", "store_category", False, True),
         ("Product", "catalogue_product", False, False),  # its db_table; Featured, a proxy, has none
         ("Tag", "store_tag", False, True),
+        ("Profile", "store_profile", False, True),  # not TagForm
     ]
     product = models.models[2]
     columns = {f.column: f for f in product.fields}
@@ -132,6 +144,7 @@ def test_models_are_read_as_the_tables_django_makes_of_them(app: Path) -> None:
         (1, True, ("name", "slug")),
         (2, True, ("sku", "title", "cat", "price", "status", "state", "owner_id")),
         (3, True, ("label",)),
+        (4, True, ("nickname",)),
     ]
 
 
@@ -170,8 +183,8 @@ def test_document_writes_db_comment_and_db_table_comment_in_the_files_layout(app
         '        db_table_comment = "A group of products shown together."\n\n    def __str__(self):'
     ) in text
     assert '        ordering = ["title"]\n        db_table_comment = "' in text  # an existing Meta: a line at its end
-    assert text.count("db_table_comment") == 3  # not the abstract model, nor the proxy
-    assert text.count("db_comment=") == 12
+    assert text.count("db_table_comment") == 4  # not the abstract model, the proxy or the form
+    assert text.count("db_comment=") == 13
     assert 'tags = models.ManyToManyField("Tag")\n' in text  # no column to comment
     code, _, err = run("document", "--check", str(app))
     assert code == 0, err
@@ -184,10 +197,10 @@ def test_check_names_each_model_that_lacks_a_comment_at_its_class(app: Path) -> 
     assert code == 1
     path = app / "models.py"
     assert out.splitlines()[1] == (
-        f"{path}:15:1: model Category (store_category): no db_table_comment;"
+        f"{path}:18:1: model Category (store_category): no db_table_comment;"
         " 2 of 3 columns without a comment: name, slug"
     )
-    assert f"{path}:8:1: model Stamped (stamped): 1 of 1 column without a comment: created" in out
+    assert f"{path}:11:1: model Stamped (stamped): 1 of 1 column without a comment: created" in out
     assert "title" in out.splitlines()[2]  # its help_text is no comment in the database
 
 
@@ -201,7 +214,7 @@ def test_a_python_file_without_models_is_skipped_and_one_that_does_not_parse_nam
     broken.write_text(MODELS.replace("class Tag(models.Model):", "class Tag(models.Model)"), encoding="utf-8")
     for args in (("--backend", "heuristic", "--write"), ("--check",)):
         code, _, err = run("document", *args, str(broken))
-        assert code == 1 and f"{broken}:59:1: does not parse as Python" in err
+        assert code == 1 and f"{broken}:62:1: does not parse as Python" in err
     assert "class Tag(models.Model)\n" in broken.read_text(encoding="utf-8")
     with pytest.raises(DjangoError):
         read_models(broken, broken.read_text(encoding="utf-8"))
