@@ -193,7 +193,7 @@ def owns(tables: set[str], name: str) -> bool:
     return lowered in tables or any(lowered.startswith(f"{t}_") for t in tables)
 
 
-def _literal(text: str) -> str:
+def python_literal(text: str) -> str:
     """A Python string literal of ``text`` in double quotes, as ``makemigrations`` writes them (a
     JSON string is one)."""
     return json.dumps(text, ensure_ascii=False)
@@ -214,7 +214,7 @@ def migration_text(
     written = f"sqlscribe {__version__}{f' (model {model})' if model else ''}"
 
     def listed(statements: Sequence[str]) -> list[str]:
-        return [f"                {_literal(s.strip())}," for s in statements]
+        return [f"                {python_literal(s.strip())}," for s in statements]
 
     return "\n".join(
         [
@@ -226,7 +226,7 @@ def migration_text(
             "",
             "class Migration(migrations.Migration):",
             "    dependencies = [",
-            *([f"        ({_literal(label)}, {_literal(after)}),"] if after else []),
+            *([f"        ({python_literal(label)}, {python_literal(after)}),"] if after else []),
             "    ]",
             "",
             "    operations = [",

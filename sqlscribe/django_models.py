@@ -21,17 +21,25 @@ after the fields where there is none), touches nothing else, and is read back be
 from __future__ import annotations
 
 import ast
-import json
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
-from sqlscribe.django_migrations import DjangoError, app_label
-from sqlscribe.document import EditedSources, FileChange, FileOutcome, FilePlan, document_plans, plan_file
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
+from sqlscribe.django_migrations import DjangoError, app_label, python_literal
+from sqlscribe.document import (
+    EditedSources,
+    FileChange,
+    FileOutcome,
+    FilePlan,
+    Progress,
+    document_plans,
+    plan_file,
+)
+from sqlscribe.generate import Backend
 
 DIALECT = "postgres"  # the types below are those of Django's PostgreSQL backend
 REASON = "the types Django's PostgreSQL backend gives the models' fields"
@@ -212,7 +220,7 @@ def _sql_literal(value: object) -> str | None:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
+        return get_dialect(DIALECT).literal(value)
     return None
 
 
@@ -371,17 +379,16 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
         if node.name not in enums and ("Model" in bases or any(b in models for b in bases) or (declares and bases)):
             models[node.name] = node
     tables: dict[str, str] = {}
-    options: dict[str, dict[str, ast.expr]] = {}
-    for name, node in models.items():
-        meta, opts = _meta(node)
-        options[name] = opts
+    metas = {name: _meta(node) for name, node in models.items()}  # (class Meta, its options)
+    options = {name: opts for name, (_, opts) in metas.items()}
+    for name, opts in options.items():
         if _constant(opts.get("abstract")) is True:  # no table: named for what its fields describe
             tables[name] = _abstract_name(name)
         else:
             tables[name] = _text(opts.get("db_table")) or f"{label}_{name}".lower()
     found = ModelsFile(path, text, label)
     for name, node in models.items():
-        meta, opts = _meta(node)
+        meta, opts = metas[name]
         if _constant(opts.get("proxy")) is True:
             continue  # a proxy has the table of the model it stands for
         abstract = _constant(opts.get("abstract")) is True
@@ -450,11 +457,6 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
 # Writing
 
 
-def _literal(text: str) -> str:
-    """A Python string literal in double quotes, as black writes them (a JSON string is one)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 class _Source:
     """Offsets in the text from ``ast``'s line numbers and UTF-8 byte columns."""
 
@@ -466,12 +468,17 @@ class _Source:
 
     def offset(self, line: int, column: int) -> int:
         start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
-        return start + len(self.text[start:end].encode("utf-8")[:column].decode("utf-8", errors="replace"))
+        return start + len(self.text[start : self.line_end(line)].encode("utf-8")[:column].decode("utf-8", "replace"))
 
     def line_end(self, line: int) -> int:
         """The offset just after the line's end of line (the text's end for its last line)."""
         return self.starts[line] if line < len(self.starts) else len(self.text)
+
+    def after_line(self, line: int) -> tuple[int, str]:
+        """Where a new line goes after ``line``, and the end of line it needs first (the text's
+        last line may have none)."""
+        at = self.line_end(line)
+        return at, self.newline if at == len(self.text) and not self.text.endswith(("\n", "\r")) else ""
 
     def indentation(self, line: int) -> str:
         start = self.starts[line - 1]
@@ -520,7 +527,7 @@ def _span(source: _Source, node: ast.expr | ast.keyword) -> tuple[int, int]:
     return start, source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
 
 
-def _keyword_edits(source: _Source, call: ast.Call, keyword: str, limit: int) -> list[tuple[int, int, str]]:
+def _keyword_edits(source: _Source, call: ast.Call, keyword: str, limit: int) -> list[TextEdit]:
     """The edits that give ``call`` one more keyword argument, in its layout: on a line of its own
     before a closing parenthesis that has one (the argument before it given its comma), else
     after the last argument; a call on one line that would grow past ``limit`` characters is
@@ -540,11 +547,13 @@ def _keyword_edits(source: _Source, call: ast.Call, keyword: str, limit: int) ->
         # ")" on a line of its own: the keyword gets one too, indented as the last argument
         last = arguments[-1]
         indent = source.indentation(last.lineno) if last.lineno > call.lineno else text[close_line_start:close] + "    "
-        edits = [] if comma else [(after, after, ",")]
-        return [*edits, (close_line_start, close_line_start, f"{indent}{keyword},{nl}")]
-    inline = (after, after, f" {keyword}" if comma and arguments else keyword if not arguments else f", {keyword}")
-    line_end = source.line_end(call.lineno)
-    width = len(text[source.starts[call.lineno - 1] : line_end].rstrip("\r\n")) + len(inline[2])
+        edits = [] if comma else [TextEdit(after, after, ",")]
+        return [*edits, TextEdit(close_line_start, close_line_start, f"{indent}{keyword},{nl}")]
+    inline = TextEdit(
+        after, after, f" {keyword}" if comma and arguments else keyword if not arguments else f", {keyword}"
+    )
+    line = text[source.starts[call.lineno - 1] : source.line_end(call.lineno)]
+    width = len(line.rstrip("\r\n")) + len(inline.new_text)
     if call.end_lineno != call.lineno or width <= limit:
         return [inline]
     items = [text[slice(*_span(source, a))] for a in arguments] + [keyword]
@@ -552,27 +561,24 @@ def _keyword_edits(source: _Source, call: ast.Call, keyword: str, limit: int) ->
     opening = text.index("(", _span(source, call.func)[1])
     one_line = f"{indent}    {', '.join(items)}"
     body = f"{one_line}{nl}" if len(one_line) <= limit else "".join(f"{indent}    {item},{nl}" for item in items)
-    return [(opening + 1, close + 1, f"{nl}{body}{indent})")]
+    return [TextEdit(opening + 1, close + 1, f"{nl}{body}{indent})")]
 
 
-def _replace(source: _Source, node: ast.expr, new: str) -> tuple[int, int, str]:
-    start = source.offset(node.lineno, node.col_offset)
-    end = source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
-    return start, end, new
+def _replace(source: _Source, node: ast.expr, new: str) -> TextEdit:
+    return TextEdit(*_span(source, node), new)
 
 
-def _table_comment_edit(source: _Source, model: DjangoModel, text: str) -> tuple[int, int, str] | None:
+def _table_comment_edit(source: _Source, model: DjangoModel, text: str) -> TextEdit | None:
     """The edit that gives the model ``Meta.db_table_comment``: a line at the end of its
     ``Meta``, or a new ``Meta`` after its fields (None where ``Meta`` is written on one line)."""
-    line = f"db_table_comment = {_literal(text)}"
+    line = f"db_table_comment = {python_literal(text)}"
     nl = source.newline
     if model.meta is not None:
         body = model.meta.body
         if body[0].lineno == model.meta.lineno:  # class Meta: db_table = "x"
             return None
-        at = source.line_end(max(s.end_lineno or s.lineno for s in body))
-        lead = nl if at == len(source.text) and not source.text.endswith(("\n", "\r")) else ""
-        return at, at, f"{lead}{source.indentation(body[0].lineno)}{line}{nl}"
+        at, lead = source.after_line(max(s.end_lineno or s.lineno for s in body))
+        return TextEdit(at, at, f"{lead}{source.indentation(body[0].lineno)}{line}{nl}")
     node = model.node
     if node.body[0].lineno == node.lineno:
         return None
@@ -583,12 +589,11 @@ def _table_comment_edit(source: _Source, model: DjangoModel, text: str) -> tuple
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             break
         before = statement
-    at = source.line_end(before.end_lineno or before.lineno)
-    lead = nl if at == len(source.text) and not source.text.endswith(("\n", "\r")) else ""
+    at, lead = source.after_line(before.end_lineno or before.lineno)
     block = f"{lead}{nl}{indent}class Meta:{nl}{indent}{unit}{line}{nl}"
     if source.text[at:].split("\n", 1)[0].strip():  # a method right after: a blank line between
         block += nl
-    return at, at, block
+    return TextEdit(at, at, block)
 
 
 @dataclass
@@ -604,14 +609,14 @@ def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool 
     edited file would not read back as planned."""
     source = _Source(models.text)
     limit = line_length(models.path)
-    edits: list[tuple[int, int, str]] = []
+    edits: list[TextEdit] = []
     notes: list[str] = []
     expected: dict[tuple[str, str | None], str] = {}  # (model, column or None for its table) -> text
     for plan in planned:
         model = plan.model
         if plan.description is not None and (model.comment_node is None or overwrite):
             edit = (
-                _replace(source, model.comment_node, _literal(plan.description))
+                _replace(source, model.comment_node, python_literal(plan.description))
                 if model.comment_node is not None
                 else _table_comment_edit(source, model, plan.description)
             )
@@ -628,13 +633,14 @@ def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool 
             if text is None or (f.comment_node is not None and not overwrite):
                 continue
             if f.comment_node is not None:
-                edits.append(_replace(source, f.comment_node, _literal(text)))
+                edits.append(_replace(source, f.comment_node, python_literal(text)))
             else:
-                edits += _keyword_edits(source, f.call, f"db_comment={_literal(text)}", limit)
+                edits += _keyword_edits(source, f.call, f"db_comment={python_literal(text)}", limit)
             expected[(model.name, f.column)] = text
-    new = models.text
-    for start, end, insert in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        new = new[:start] + insert + new[end:]
+    try:
+        new = apply_edits(models.text, edits)
+    except EditConflictError as error:
+        raise DjangoError(f"{models.path}: {error}; left unchanged") from None
     if new == models.text:
         return new, notes
     try:
@@ -667,7 +673,7 @@ def plan_models(models: ModelsFile, *, overwrite: bool = False, check: bool = Fa
 
 
 def document_models(
-    models: ModelsFile, backend: Any, *, overwrite: bool = False, progress: Callable[..., None] | None = None
+    models: ModelsFile, backend: Backend, *, overwrite: bool = False, progress: Progress | None = None
 ) -> EditedSources:
     """Document the file's models and plan the edit of the file that records it."""
     plan = plan_models(models, overwrite=overwrite)

@@ -17,6 +17,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from lsp_server.features.dbt import files_edit
 from lsp_server.features.django_actions import COMMAND_DOCUMENT_DJANGO, models_path
 from lsp_server.features.document_file import _Progress, _uri_argument, answer_all
 from lsp_server.server import SqlscribeServer
@@ -57,8 +58,6 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     outcome = record_models(models, finish_file(plan, iter(results)), overwrite=overwrite)
     applied = True
     if outcome.changes:
-        from lsp_server.features.dbt import files_edit
-
         (change,) = outcome.changes
         result = await ls.workspace_apply_edit_async(
             types.ApplyWorkspaceEditParams(
