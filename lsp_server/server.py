@@ -121,7 +121,7 @@ class SqlscribeServer(LanguageServer):
         )
 
     def _source(self, uri: str) -> tuple[int | None, str]:
-        if uri.lower().endswith((".py", ".pyi")):  # a Django models file: its own action and hints alone
+        if uri.lower().endswith((".py", ".pyi")):  # an ORM's models file: its own action and hints alone
             raise DocumentUnavailable(f"{uri} is Python, not SQL")
         doc = self.workspace.get_text_document(uri)
         try:
@@ -192,15 +192,15 @@ def create_server(*, acceptance_path: Path | None = None) -> SqlscribeServer:
         configuration,
         dbt,
         diagnostics,
-        django,
         document_file,
         hover,
         inline,
         migrations,
+        models,
     )
 
     server = SqlscribeServer(acceptance_path=acceptance_path)
-    features = (configuration, diagnostics, actions, document_file, dbt, django, migrations, hover, inline, acceptance)
+    features = (configuration, diagnostics, actions, document_file, dbt, models, migrations, hover, inline, acceptance)
     for feature in features:
         feature.register(server)
     return server

@@ -32,8 +32,6 @@ from sqlscribe.dbt_project import (
     read_project,
 )
 from sqlscribe.ddl import DIALECTS, Table, UnknownDialectError, get_dialect, parse_sql
-from sqlscribe.django_migrations import DjangoError
-from sqlscribe.django_models import ModelsFile, document_models, holds_models, is_models_path, plan_models, read_models
 from sqlscribe.generate import BACKENDS, Backend, BackendConfig, make_backend
 from sqlscribe.migrations import (
     SQL_SUFFIXES,
@@ -50,6 +48,16 @@ from sqlscribe.migrations import (
 )
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
+from sqlscribe.python_models import (
+    Models,
+    document_models,
+    holds_models,
+    is_models_path,
+    plan_models,
+    read_models,
+)
+from sqlscribe.python_models import lacking as models_lacking
+from sqlscribe.python_source import ModelsError
 
 if TYPE_CHECKING:
     from sqlscribe.document import EditedSources, FileOutcome, FilePlan
@@ -92,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH",
         help="files or folders (folders: every *.sql inside but undo files: .down.sql, U7__, Sqitch revert/, and"
-        " Django apps' models.py, documented in their fields' db_comment and Meta.db_table_comment), - for"
+        " apps' models.py: Django's, documented in their fields' db_comment and Meta.db_table_comment, and"
+        " SQLAlchemy's, in comment= and __table_args__; a Python file named on its own may be any), - for"
         " standard input (documented SQL to standard output), databases: postgresql://…, mysql://…,"
         " duckdb:file.db, sqlite:file.db, or dbt projects: dbt:path/to/project (after `dbt docs generate`;"
         " the docs go into its YAML property files)",
@@ -226,7 +235,7 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                 for name in sorted(files, key=in_version_order):
                     found = Path(root) / name
                     sql = name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found)  # a rollback: not schema
-                    if sql or (is_models_path(found) and _holds_models(found)):  # or a Django app's models
+                    if sql or (is_models_path(found) and _holds_models(found)):  # or Django's or SQLAlchemy's models
                         yield found
         elif path.exists():
             yield path
@@ -241,19 +250,18 @@ def _holds_models(path: Path) -> bool:
         return False
 
 
-def _read_models(path: Path, *, quiet: bool) -> ModelsFile | None:
-    """A Python file named to be documented: a Django app's models; None (said unless ``quiet``)
-    for one that holds none, such as another ORM's ``models.py`` that pre-commit passes. Raises
-    FileReadError for one that cannot be read or parsed."""
+def _read_models(path: Path, *, quiet: bool) -> Models | None:
+    """A Python file named to be documented: Django's models or SQLAlchemy's tables; None (said
+    unless ``quiet``) for one that holds neither, such as a pydantic ``models.py`` that
+    pre-commit passes. Raises FileReadError for one that cannot be read or parsed."""
     text, _ = read_sql(path)
-    if not holds_models(text):
-        if not quiet:
-            print(f"{path}: no fields of Django models in it; skipped", file=sys.stderr)
-        return None
     try:
-        return read_models(path, text)
-    except DjangoError as error:
+        models = read_models(path, text)
+    except ModelsError as error:
         raise FileReadError(f"{error}, skipped") from None
+    if models is None and not quiet:
+        print(f"{path}: no Django models or SQLAlchemy tables in it; skipped", file=sys.stderr)
+    return models
 
 
 class FileReadError(Exception):
@@ -418,7 +426,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     projects: list[DbtSpec] = [(p, ()) for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else in_folder_order(list(iter_sql_files(named)))  # a Sqitch plan's order
-    python = [f for f in files if f.suffix == ".py"]  # Django models, documented in their fields
+    python = [f for f in files if f.suffix == ".py"]  # Django's or SQLAlchemy's models, documented in place
     files = [f for f in files if f.suffix != ".py"]
     models = {} if from_stdin else dbt_models_named(named, args.dialect)
     for root, chosen in models.items():
@@ -731,7 +739,7 @@ def _new_migration_path(
 
     if other or output != "diff":
         raise UsageError(
-            "--to writes a new migration for SQL files or folders, or a database: no -, dbt, Django models or --format"
+            "--to writes a new migration for SQL files or folders, or a database: no -, dbt, Python models or --format"
         )
     if databases and (files or len(databases) > 1):
         raise UsageError("--to writes one database's statements, or the files', into a new migration: not both")
@@ -892,9 +900,9 @@ def check_documented(
     failed = False
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"  # as ruff does there: annotations as well
 
-    def report(plan: FilePlan, project: Project | None = None, models: ModelsFile | None = None) -> None:
+    def report(plan: FilePlan, project: Project | None = None, models: Models | None = None) -> None:
         """One line each table that lacks something; a dbt project's name the resource and the
-        property file that declares it (else the resource's own file), Django's the model's class."""
+        property file that declares it (else the resource's own file), an ORM's the model's class."""
         nonlocal undeclared, lacking, failed, columns, bare_columns, bare_tables
         for diagnostic in plan.parsed.diagnostics:
             if diagnostic.severity == "error":
@@ -908,10 +916,7 @@ def check_documented(
         bare_tables += sum(request.want_description for _, request in plan.todo)
         found: list[tuple[str, int, str, str]] = []  # path, line, what, what it lacks
         if models is not None:
-            for index, request in plan.todo:
-                model = models.models[index]
-                missing = lacks(request, plan.parsed.tables[index]).replace("no description", "no db_table_comment")
-                found.append((str(models.path), model.node.lineno, f"model {model.name} ({model.table})", missing))
+            found += [(str(models.path), lack.line, lack.label, lack.missing) for lack in models_lacking(models, plan)]
         elif project is None:
             for index, request in plan.todo:
                 table = plan.parsed.tables[index]

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from sqlscribe import __version__
 from sqlscribe.migrations import NEW_NAME, texts_in
+from sqlscribe.python_source import ModelsError
 
 _MIGRATION_FILE = re.compile(r"(?P<number>\d{4,})_\w+\.py")
 
 
-class DjangoError(Exception):
+class DjangoError(ModelsError):
     pass
 
 

@@ -22,24 +22,31 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlscribe.databases import Column, TableInfo, quote, render_ddl
 from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
 from sqlscribe.django_migrations import DjangoError, app_label, python_literal
 from sqlscribe.document import (
     EditedSources,
-    FileChange,
     FileOutcome,
     FilePlan,
-    Progress,
-    document_plans,
     plan_file,
 )
-from sqlscribe.generate import Backend
+from sqlscribe.python_source import (
+    Planned,
+    Source,
+    abstract_name,
+    constant_of,
+    keyword_edits,
+    keyword_of,
+    line_length,
+    name_of,
+    record_edit,
+    replace,
+    text_of,
+)
 
 DIALECT = "postgres"  # the types below are those of Django's PostgreSQL backend
 REASON = "the types Django's PostgreSQL backend gives the models' fields"
@@ -47,13 +54,6 @@ NEXT_STEP = "run `python manage.py makemigrations` to carry the comments into th
 # The implicit key every model without a primary key of its own gets: shown to the model with this
 # text (it has no line in the source to hold a db_comment).
 IMPLICIT_KEY = "Surrogate primary key that Django adds to the model."
-DEFAULT_LINE_LENGTH = 88
-# Where black and ruff keep their line length, by file.
-_FORMATTER_SETTINGS = (
-    ("ruff.toml", (("line-length",),)),
-    (".ruff.toml", (("line-length",),)),
-    ("pyproject.toml", (("tool", "ruff", "line-length"), ("tool", "black", "line-length"))),
-)
 ABSTRACT = "Abstract base model: the models that extend it inherit its fields."
 
 # Django's field classes and the PostgreSQL type its backend gives each (``%s`` from the
@@ -116,6 +116,10 @@ class ModelField:
     help_text: str | None
     comment_node: ast.expr | None  # db_comment's value, replaced with --overwrite-existing
 
+    @property
+    def lent(self) -> str | None:
+        return self.help_text
+
 
 @dataclass
 class DjangoModel:
@@ -129,6 +133,14 @@ class DjangoModel:
     meta: ast.ClassDef | None
     comment_node: ast.expr | None
     implicit_key: bool  # no primary key of its own, no concrete parent: Django adds ``id``
+
+    @property
+    def columns(self) -> list[ModelField]:
+        return self.fields
+
+    @property
+    def lends_columns(self) -> bool:
+        return self.abstract
 
     def info(self, *, borrow: bool) -> TableInfo:
         """The model as the table Django makes of it; with ``borrow``, its ``help_text`` and
@@ -162,12 +174,6 @@ class ModelsFile:
         return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
 
 
-def is_models_path(path: Path) -> bool:
-    """Whether a path found in a folder is where Django apps keep models: ``models.py``, or a
-    module of a ``models`` package."""
-    return path.suffix == ".py" and (path.name == "models.py" or path.parent.name == "models")
-
-
 def holds_models(text: str) -> bool:
     """Whether a Python text defines Django models, on its face (it imports ``django.db`` and
     calls a field)."""
@@ -183,35 +189,6 @@ def app_folder(path: Path) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-def _name(node: ast.expr) -> str | None:
-    """The last name of ``models.CharField`` or ``CharField``."""
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _text(node: ast.expr | None) -> str | None:
-    """A string literal, also inside ``_("…")`` / ``gettext_lazy("…")`` (a translated text)."""
-    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
-        node = node.args[0]
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _constant(node: ast.expr | None) -> object:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        return -value if isinstance(value, int | float) and not isinstance(value, bool) else None
-    return None
 
 
 def _sql_literal(value: object) -> str | None:
@@ -241,7 +218,7 @@ def _choice_values(
             if isinstance(pair.elts[1], ast.List | ast.Tuple):  # a named group of choices
                 values += _choice_values(pair.elts[1], named, enums)
                 continue
-            value = _constant(pair.elts[0])
+            value = constant_of(pair.elts[0])
             if value is not None:
                 values.append(value)
     return values
@@ -250,7 +227,7 @@ def _choice_values(
 def _enum_values(node: ast.ClassDef) -> dict[str, object] | None:
     """A ``TextChoices`` / ``IntegerChoices`` class's members and their stored values
     (``DRAFT = "draft", "Draft"``)."""
-    if not any(_name(b) in ("TextChoices", "IntegerChoices", "Choices") for b in node.bases):
+    if not any(name_of(b) in ("TextChoices", "IntegerChoices", "Choices") for b in node.bases):
         return None
     values = {}
     for statement in node.body:
@@ -261,7 +238,7 @@ def _enum_values(node: ast.ClassDef) -> dict[str, object] | None:
         ):
             value = statement.value
             first = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
-            constant = _constant(first)
+            constant = constant_of(first)
             if constant is not None:
                 values[statement.targets[0].id] = constant
     return values
@@ -271,16 +248,9 @@ def _default(node: ast.expr | None, enums: dict[str, dict[str, object]]) -> str 
     """A field's default as SQL: a constant, or a member of a choices class of the file
     (``Status.DRAFT``, ``Order.Status.DRAFT``)."""
     if isinstance(node, ast.Attribute):
-        owner = _name(node.value)
+        owner = name_of(node.value)
         return _sql_literal(enums.get(owner or "", {}).get(node.attr))
-    return _sql_literal(_constant(node))
-
-
-def _abstract_name(name: str) -> str:
-    """What an abstract model's fields belong to, by its class's name: ``AbstractUser`` is a
-    user's, ``PermissionsMixin`` permissions', ``TimeStampedModel`` time stamped rows'."""
-    core = re.sub(r"^(Abstract|Base)(?=[A-Z])|(?<=[a-z0-9])(Mixin|Base|Model)$", "", name) or name
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", core).lower()
+    return _sql_literal(constant_of(node))
 
 
 def _target_table(node: ast.expr | None, label: str, tables: dict[str, str], own: str) -> str | None:
@@ -288,9 +258,9 @@ def _target_table(node: ast.expr | None, label: str, tables: dict[str, str], own
     user model (``settings.AUTH_USER_MODEL``, which is ``auth_user`` unless swapped)."""
     if isinstance(node, ast.Attribute) and node.attr == "AUTH_USER_MODEL":
         return "auth_user"
-    if isinstance(node, ast.Call) and _name(node.func) == "get_user_model":
+    if isinstance(node, ast.Call) and name_of(node.func) == "get_user_model":
         return "auth_user"
-    name = _name(node) if isinstance(node, ast.Name) else _text(node)
+    name = name_of(node) if isinstance(node, ast.Name) else text_of(node)
     if not name:
         return None
     if name == "self":
@@ -322,7 +292,7 @@ def _field_call(statement: ast.stmt) -> tuple[str, ast.Call] | None:
         return None
     if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
         return None
-    kind = _name(value.func) or ""
+    kind = name_of(value.func) or ""
     if kind in _NO_COLUMN or not (kind.endswith("Field") or kind in _RELATIONS):
         return None
     return target.id, value
@@ -332,7 +302,7 @@ def _of_django(func: ast.expr, imported: set[str]) -> bool:
     """Whether a field's class is Django's: ``models.CharField``, or a name imported from
     ``django.db.models``."""
     if isinstance(func, ast.Attribute):
-        return _name(func.value) == "models"
+        return name_of(func.value) == "models"
     return isinstance(func, ast.Name) and func.id in imported
 
 
@@ -341,9 +311,9 @@ def _data_type(kind: str, call: ast.Call) -> str:
     if "%s" not in pattern:
         return pattern
     if kind == "DecimalField":
-        digits, places = _constant(_keyword(call, "max_digits")), _constant(_keyword(call, "decimal_places"))
+        digits, places = constant_of(keyword_of(call, "max_digits")), constant_of(keyword_of(call, "decimal_places"))
         return f"numeric({digits}, {places})" if isinstance(digits, int) and isinstance(places, int) else "numeric"
-    length = _constant(_keyword(call, "max_length"))
+    length = constant_of(keyword_of(call, "max_length"))
     return pattern % (length if isinstance(length, int) else _MAX_LENGTH.get(kind, 255))
 
 
@@ -374,7 +344,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
     }
     models: dict[str, ast.ClassDef] = {}
     for node in classes:
-        bases = [_name(b) for b in node.bases]
+        bases = [name_of(b) for b in node.bases]
         declares = any((pair := _field_call(s)) and _of_django(pair[1].func, imported) for s in node.body)
         if node.name not in enums and ("Model" in bases or any(b in models for b in bases) or (declares and bases)):
             models[node.name] = node
@@ -382,56 +352,59 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
     metas = {name: _meta(node) for name, node in models.items()}  # (class Meta, its options)
     options = {name: opts for name, (_, opts) in metas.items()}
     for name, opts in options.items():
-        if _constant(opts.get("abstract")) is True:  # no table: named for what its fields describe
-            tables[name] = _abstract_name(name)
+        if constant_of(opts.get("abstract")) is True:  # no table: named for what its fields describe
+            tables[name] = abstract_name(name)
         else:
-            tables[name] = _text(opts.get("db_table")) or f"{label}_{name}".lower()
+            tables[name] = text_of(opts.get("db_table")) or f"{label}_{name}".lower()
     found = ModelsFile(path, text, label)
     for name, node in models.items():
         meta, opts = metas[name]
-        if _constant(opts.get("proxy")) is True:
+        if constant_of(opts.get("proxy")) is True:
             continue  # a proxy has the table of the model it stands for
-        abstract = _constant(opts.get("abstract")) is True
+        abstract = constant_of(opts.get("abstract")) is True
         concrete_parent = any(
-            _name(b) in models and _constant(options[_name(b) or ""].get("abstract")) is not True for b in node.bases
+            name_of(b) in models and constant_of(options[name_of(b) or ""].get("abstract")) is not True
+            for b in node.bases
         )
         fields = []
         for statement in node.body:
             if (pair := _field_call(statement)) is None:
                 continue
             field_name, call = pair
-            kind = _name(call.func) or ""
-            column = _text(_keyword(call, "db_column"))
+            kind = name_of(call.func) or ""
+            column = text_of(keyword_of(call, "db_column"))
             target = None
             if kind in _RELATIONS:
-                target = _target_table(call.args[0] if call.args else _keyword(call, "to"), label, tables, tables[name])
+                target = _target_table(
+                    call.args[0] if call.args else keyword_of(call, "to"), label, tables, tables[name]
+                )
                 column = column or f"{field_name}_id"
                 data_type = "bigint"
             else:
                 data_type = _data_type(kind, call)
             column = column or field_name
-            choices = _choice_values(_keyword(call, "choices"), named, enums)
+            choices = _choice_values(keyword_of(call, "choices"), named, enums)
             check = None
             if choices and len(choices) <= MAX_CHOICES and all(_sql_literal(v) for v in choices):
                 check = f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in choices)})"
             elif kind in _POSITIVE:
                 check = f"{quote(column, DIALECT)} >= 0"
-            default = _keyword(call, "default")
-            comment_node = _keyword(call, "db_comment")
+            default = keyword_of(call, "default")
+            comment_node = keyword_of(call, "db_comment")
             fields.append(
                 ModelField(
                     field_name,
                     column,
                     call,
                     data_type,
-                    _constant(_keyword(call, "null")) is not True,
-                    _constant(_keyword(call, "primary_key")) is True,
-                    _constant(_keyword(call, "unique")) is True or kind == "OneToOneField",
+                    constant_of(keyword_of(call, "null")) is not True,
+                    constant_of(keyword_of(call, "primary_key")) is True,
+                    constant_of(keyword_of(call, "unique")) is True or kind == "OneToOneField",
                     _default(default, enums),
                     check,
                     target,
-                    _text(comment_node),
-                    _text(_keyword(call, "help_text")),
+                    text_of(comment_node),
+                    text_of(keyword_of(call, "help_text")),
                     comment_node,
                 )
             )
@@ -442,7 +415,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
             tables[name],
             abstract,
             fields,
-            _text(opts.get("db_table_comment")),
+            text_of(opts.get("db_table_comment")),
             " ".join(docstring.split("\n\n")[0].split()) if docstring else None,
             meta,
             opts.get("db_table_comment"),
@@ -457,118 +430,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
 # Writing
 
 
-class _Source:
-    """Offsets in the text from ``ast``'s line numbers and UTF-8 byte columns."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        # Python's own line ends (not str.splitlines's, which also splits on \x0c, \u2028, …)
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-        self.newline = "\r\n" if "\r\n" in text else "\n"
-
-    def offset(self, line: int, column: int) -> int:
-        start = self.starts[line - 1]
-        return start + len(self.text[start : self.line_end(line)].encode("utf-8")[:column].decode("utf-8", "replace"))
-
-    def line_end(self, line: int) -> int:
-        """The offset just after the line's end of line (the text's end for its last line)."""
-        return self.starts[line] if line < len(self.starts) else len(self.text)
-
-    def after_line(self, line: int) -> tuple[int, str]:
-        """Where a new line goes after ``line``, and the end of line it needs first (the text's
-        last line may have none)."""
-        at = self.line_end(line)
-        return at, self.newline if at == len(self.text) and not self.text.endswith(("\n", "\r")) else ""
-
-    def indentation(self, line: int) -> str:
-        start = self.starts[line - 1]
-        return re.match(r"[ \t]*", self.text[start:]).group(0)  # type: ignore[union-attr]
-
-
-def _last_significant(text: str, start: int, end: int) -> int:
-    """The offset after the last character of ``text[start:end]`` that is neither blank nor in a
-    comment (``start`` when there is none)."""
-    last, i = start, start
-    while i < end:
-        char = text[i]
-        if char == "#":
-            while i < end and text[i] not in "\r\n":
-                i += 1
-            continue
-        if not char.isspace():
-            last = i + 1
-        i += 1
-    return last
-
-
-def line_length(path: Path) -> int:
-    """The line length the project formats its code to: ``line-length`` of ruff's or black's
-    settings in the nearest ``ruff.toml``, ``.ruff.toml`` or ``pyproject.toml`` above the file,
-    up to the repository's root (black's and ruff's 88 where none says)."""
-    for folder in path.resolve().parents:
-        for name, keys in _FORMATTER_SETTINGS:
-            try:
-                settings = tomllib.loads((folder / name).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            for key in keys:
-                value: Any = settings
-                for part in key:
-                    value = value.get(part) if isinstance(value, dict) else None
-                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                    return value
-        if (folder / ".git").exists():
-            break
-    return DEFAULT_LINE_LENGTH
-
-
-def _span(source: _Source, node: ast.expr | ast.keyword) -> tuple[int, int]:
-    start = source.offset(node.lineno, node.col_offset)
-    return start, source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
-
-
-def _keyword_edits(source: _Source, call: ast.Call, keyword: str, limit: int) -> list[TextEdit]:
-    """The edits that give ``call`` one more keyword argument, in its layout: on a line of its own
-    before a closing parenthesis that has one (the argument before it given its comma), else
-    after the last argument; a call on one line that would grow past ``limit`` characters is
-    split as black splits it (its arguments on one indented line, else one a line)."""
-    text, nl = source.text, source.newline
-    close = source.offset(call.end_lineno or call.lineno, call.end_col_offset or 0) - 1  # the call's ")"
-    arguments: list[ast.expr | ast.keyword] = sorted(
-        [*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset)
-    )
-    close_line_start = source.starts[(call.end_lineno or call.lineno) - 1]
-    if arguments:
-        after = _last_significant(text, _span(source, arguments[-1])[1], close)
-        comma = text[after - 1] == ","
-    else:
-        after, comma = close, True  # f(): nothing to follow
-    if arguments and call.end_lineno != call.lineno and text[close_line_start:close].strip() == "":
-        # ")" on a line of its own: the keyword gets one too, indented as the last argument
-        last = arguments[-1]
-        indent = source.indentation(last.lineno) if last.lineno > call.lineno else text[close_line_start:close] + "    "
-        edits = [] if comma else [TextEdit(after, after, ",")]
-        return [*edits, TextEdit(close_line_start, close_line_start, f"{indent}{keyword},{nl}")]
-    inline = TextEdit(
-        after, after, f" {keyword}" if comma and arguments else keyword if not arguments else f", {keyword}"
-    )
-    line = text[source.starts[call.lineno - 1] : source.line_end(call.lineno)]
-    width = len(line.rstrip("\r\n")) + len(inline.new_text)
-    if call.end_lineno != call.lineno or width <= limit:
-        return [inline]
-    items = [text[slice(*_span(source, a))] for a in arguments] + [keyword]
-    indent = source.indentation(call.lineno)
-    opening = text.index("(", _span(source, call.func)[1])
-    one_line = f"{indent}    {', '.join(items)}"
-    body = f"{one_line}{nl}" if len(one_line) <= limit else "".join(f"{indent}    {item},{nl}" for item in items)
-    return [TextEdit(opening + 1, close + 1, f"{nl}{body}{indent})")]
-
-
-def _replace(source: _Source, node: ast.expr, new: str) -> TextEdit:
-    return TextEdit(*_span(source, node), new)
-
-
-def _table_comment_edit(source: _Source, model: DjangoModel, text: str) -> TextEdit | None:
+def _table_comment_edit(source: Source, model: DjangoModel, text: str) -> TextEdit | None:
     """The edit that gives the model ``Meta.db_table_comment``: a line at the end of its
     ``Meta``, or a new ``Meta`` after its fields (None where ``Meta`` is written on one line)."""
     line = f"db_table_comment = {python_literal(text)}"
@@ -596,18 +458,13 @@ def _table_comment_edit(source: _Source, model: DjangoModel, text: str) -> TextE
     return TextEdit(at, at, block)
 
 
-@dataclass
-class _Planned:
-    model: DjangoModel
-    description: str | None
-    columns: dict[str, str]  # column -> comment
-
-
-def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool = False) -> tuple[str, list[str]]:
+def edit_models(
+    models: ModelsFile, planned: list[Planned[DjangoModel]], *, overwrite: bool = False
+) -> tuple[str, list[str]]:
     """The file's new text with the planned comments (a comment the file has is replaced only with
     ``overwrite``), and the notes of what could not be written; raises DjangoError where the
     edited file would not read back as planned."""
-    source = _Source(models.text)
+    source = Source(models.text)
     limit = line_length(models.path)
     edits: list[TextEdit] = []
     notes: list[str] = []
@@ -616,7 +473,7 @@ def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool 
         model = plan.model
         if plan.description is not None and (model.comment_node is None or overwrite):
             edit = (
-                _replace(source, model.comment_node, python_literal(plan.description))
+                replace(source, model.comment_node, python_literal(plan.description))
                 if model.comment_node is not None
                 else _table_comment_edit(source, model, plan.description)
             )
@@ -633,9 +490,9 @@ def edit_models(models: ModelsFile, planned: list[_Planned], *, overwrite: bool 
             if text is None or (f.comment_node is not None and not overwrite):
                 continue
             if f.comment_node is not None:
-                edits.append(_replace(source, f.comment_node, python_literal(text)))
+                edits.append(replace(source, f.comment_node, python_literal(text)))
             else:
-                edits += _keyword_edits(source, f.call, f"db_comment={python_literal(text)}", limit)
+                edits += keyword_edits(source, f.call, f"db_comment={python_literal(text)}", limit)
             expected[(model.name, f.column)] = text
     try:
         new = apply_edits(models.text, edits)
@@ -672,58 +529,16 @@ def plan_models(models: ModelsFile, *, overwrite: bool = False, check: bool = Fa
     )
 
 
-def document_models(
-    models: ModelsFile, backend: Backend, *, overwrite: bool = False, progress: Progress | None = None
-) -> EditedSources:
-    """Document the file's models and plan the edit of the file that records it."""
-    plan = plan_models(models, overwrite=overwrite)
-    (outcome,) = document_plans([plan], backend, [progress])
-    return record_models(models, outcome, overwrite=overwrite)
-
-
 def record_models(models: ModelsFile, outcome: FileOutcome, *, overwrite: bool = False) -> EditedSources:
     """The change of the models file that records what ``outcome`` documented: every comment
     the file lacks (the model's, or what ``help_text`` or the docstring said)."""
-    label = str(models.path)
-    if len(outcome.parsed.tables) != len(models.models):
-        return EditedSources(label, outcome, [], [f"{label}: the models did not all read back as DDL; nothing written"])
-    planned: list[_Planned] = []
-    borrowed = 0
-    for model, done in zip(models.models, outcome.tables, strict=True):
-        description = done.docs.description
-        kept = model.comment is not None and not overwrite
-        if model.abstract or not description or kept or description == model.comment:
-            description = None
-        columns: dict[str, str] = {}
-        for f in model.fields:
-            text = done.docs.columns.get(f.column)
-            if text and text != f.comment and (f.comment is None or overwrite):
-                columns[f.column] = text
-                borrowed += text == f.help_text
-        borrowed += description is not None and description == model.docstring
-        if description is not None or columns:
-            planned.append(_Planned(model, description, columns))
-    notes: list[str] = []
-    problems: list[str] = []
-    changes: list[FileChange] = []
-    if planned:
-        try:
-            new, left = edit_models(models, planned, overwrite=overwrite)
-            notes += left
-            if new != models.text:
-                changes.append(FileChange(models.path, models.text, new))
-                if borrowed:
-                    notes.append(
-                        f"{label}: {borrowed} comment{'s' if borrowed > 1 else ''} copied from the help_text or"
-                        " docstring that the authors wrote"
-                    )
-                notes.append(f"{label}: {NEXT_STEP}")
-        except DjangoError as error:
-            problems.append(str(error))
-    return EditedSources(label, outcome, changes, problems, notes)
-
-
-def lacking(models: ModelsFile, plan: FilePlan) -> list[tuple[DjangoModel, int]]:
-    """`--check`: each model that lacks a comment (by ``plan_models(check=True)``), with the
-    table's index in the plan."""
-    return [(models.models[index], index) for index, _ in plan.todo]
+    return record_edit(
+        models.path,
+        models.text,
+        models.models,
+        outcome,
+        lambda planned: edit_models(models, planned, overwrite=overwrite),
+        overwrite=overwrite,
+        lent_by="help_text or docstring",
+        next_step=NEXT_STEP,
+    )

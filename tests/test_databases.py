@@ -31,6 +31,7 @@ from sqlscribe.ddl.model import BOOKKEEPING_TABLES
 from sqlscribe.django_models import read_models
 from sqlscribe.generate import HeuristicBackend
 from sqlscribe.migrations import plan_in_folder
+from sqlscribe.sqlalchemy_models import read_mapped
 
 SCHEMA = """
 CREATE SCHEMA shop;
@@ -1211,3 +1212,94 @@ def test_a_migration_tools_own_tables_are_left_undocumented(tmp_path: Path) -> N
         "flyway_schema_history": None,
         "schema_migrations": None,
     }
+
+
+SQLALCHEMY_MODELS = '''from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    """People who buy from the shop."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    nickname: Mapped[Optional[str]]
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (sa.Index("orders_by_customer", "customer_id"),)
+
+    id = Column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    total_cents = Column(Integer, nullable=False, comment="Total, tax included, in cents.")
+
+
+audit = Table(
+    "audit_log",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor", String(64)),
+)
+'''
+
+
+def test_alembic_carries_documented_sqlalchemy_models_into_the_database(server: str, tmp_path: Path) -> None:
+    """SQLAlchemy models documented in place (`document app/`): Alembic's autogenerate finds each
+    comment written as a change of the models, its revision puts them into the database, and the
+    database's comments are then the models' word for word (the authors' own kept)."""
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "models.py").write_text(SQLALCHEMY_MODELS, encoding="utf-8")
+    _alembic(project, "init", "migrations")
+    with scratch_database(server, "samodels") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        ini = project / "alembic.ini"
+        dsn = f"postgresql+psycopg://sqlscribe@/{name}?host={host}&port={port}"
+        ini.write_text(
+            re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {dsn}", ini.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
+        env = project / "migrations" / "env.py"
+        env.write_text(
+            env.read_text(encoding="utf-8").replace(
+                "target_metadata = None", "import models\n\ntarget_metadata = models.Base.metadata"
+            ),
+            encoding="utf-8",
+        )
+        alembic = tool_runner(sys.executable, "-m", "alembic", cwd=project, env={**os.environ, "PYTHONPATH": "."})
+        alembic("revision", "--autogenerate", "-m", "tables")
+        alembic("upgrade", "head")
+        assert schema_comments(url) == {"orders.total_cents": "Total, tax included, in cents."}
+        code, _, err = run("document", "--backend", "heuristic", "--write", str(project))
+        assert code == 0, err
+        assert "alembic revision --autogenerate" in err
+        made = alembic("revision", "--autogenerate", "-m", "comments")
+        assert "Detected column comment 'customers.email'" in made, made
+        alembic("upgrade", "head")
+        mapped = read_mapped(project / "models.py", (project / "models.py").read_text(encoding="utf-8"))
+        expected = {m.table: m.comment for m in mapped.models}
+        expected |= {f"{m.table}.{c.column}": c.comment for m in mapped.models for c in m.columns}
+        assert set(expected) - {"customers", "orders", "audit_log"} == {
+            f"{t}.{c}"
+            for t, cs in (
+                ("customers", "id email nickname"),
+                ("orders", "id customer_id total_cents"),
+                ("audit_log", "id actor"),
+            )
+            for c in cs.split()
+        }
+        assert None not in expected.values() and schema_comments(url) == expected
+        assert expected["orders.total_cents"] == "Total, tax included, in cents."
+        assert "No new upgrade operations detected" in alembic("check")  # the models and the database agree
+        code, _, err = run("document", "--check", str(project))
+        assert code == 0, err

@@ -14,12 +14,11 @@ from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import (
     ABSTRACT,
     IMPLICIT_KEY,
-    _Planned,
     edit_models,
-    line_length,
     plan_models,
     read_models,
 )
+from sqlscribe.python_source import Planned, line_length
 
 MODELS = '''from django import forms
 from django.conf import settings
@@ -208,7 +207,7 @@ def test_a_python_file_without_models_is_skipped_and_one_that_does_not_parse_nam
     views = app / "views.py"
     views.write_text("print('hello')\n", encoding="utf-8")
     code, _, err = run("document", "--backend", "heuristic", "--write", str(views))
-    assert code == 0 and f"{views}: no fields of Django models in it; skipped" in err
+    assert code == 0 and f"{views}: no Django models or SQLAlchemy tables in it; skipped" in err
     assert views.read_text(encoding="utf-8") == "print('hello')\n"
     broken = app / "models.py"
     broken.write_text(MODELS.replace("class Tag(models.Model):", "class Tag(models.Model)"), encoding="utf-8")
@@ -219,7 +218,7 @@ def test_a_python_file_without_models_is_skipped_and_one_that_does_not_parse_nam
     with pytest.raises(DjangoError):
         read_models(broken, broken.read_text(encoding="utf-8"))
     code, _, err = run("document", "--backend", "heuristic", str(app), "--to", str(app / "new.sql"))
-    assert code == 2 and "Django models" in err
+    assert code == 2 and "Python models" in err
 
 
 def test_edits_keep_line_ends_and_existing_comments_unless_overwritten(tmp_path: Path) -> None:
@@ -231,7 +230,7 @@ def test_edits_keep_line_ends_and_existing_comments_unless_overwritten(tmp_path:
     )
     models = read_models(path, text, "notes")
     (note,) = models.models
-    planned = [_Planned(note, "Notes people leave.", {"body": "What the note says.", "seen": "Whether it was read."})]
+    planned = [Planned(note, "Notes people leave.", {"body": "What the note says.", "seen": "Whether it was read."})]
     new, notes = edit_models(models, planned)
     assert notes == []
     assert '    body = models.TextField(db_comment="Old.")\r\n' in new  # kept
@@ -241,14 +240,14 @@ def test_edits_keep_line_ends_and_existing_comments_unless_overwritten(tmp_path:
     assert 'db_comment="What the note says."' in new and 'db_table_comment = "Notes people leave."' in new
     # quotes and backslashes stay what they say
     tricky = 'Say "hi" \\ then a line'
-    new, _ = edit_models(models, [_Planned(note, None, {"seen": tricky})])
+    new, _ = edit_models(models, [Planned(note, None, {"seen": tricky})])
     assert read_models(path, new, "notes").models[0].fields[1].comment == tricky
     # a Meta written on one line is left to the user, with a note
     one_line = text.replace('\r\n    class Meta:\r\n        db_table_comment = "Old notes."\r\n', "").replace(
         "class Note(models.Model):", 'class Note(models.Model):\r\n    class Meta: db_table = "n"\r\n'
     )
     models = read_models(path, one_line, "notes")
-    new, notes = edit_models(models, [_Planned(models.models[0], "Notes.", {})])
+    new, notes = edit_models(models, [Planned(models.models[0], "Notes.", {})])
     assert new == one_line and "its Meta is written on one line" in notes[0]
 
 
@@ -276,11 +275,11 @@ def test_the_projects_line_length_decides_where_a_call_is_split(tmp_path: Path) 
     text = "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n"
     models = read_models(path, text, "shop")
     comment = "Total of the order, tax included, in cents."
-    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": comment})])
+    new, _ = edit_models(models, [Planned(models.models[0], None, {"total": comment})])
     assert f'    total = models.IntegerField(db_comment="{comment}")\n' in new  # 89 characters: within 100
     (tmp_path / "src" / "ruff.toml").write_text("line-length = 79\n", encoding="utf-8")
-    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": comment})])
+    new, _ = edit_models(models, [Planned(models.models[0], None, {"total": comment})])
     assert f'    total = models.IntegerField(\n        db_comment="{comment}"\n    )\n' in new
     long = comment * 2  # the keyword alone is longer than the line: one argument a line
-    new, _ = edit_models(models, [_Planned(models.models[0], None, {"total": long})])
+    new, _ = edit_models(models, [Planned(models.models[0], None, {"total": long})])
     assert f'    total = models.IntegerField(\n        db_comment="{long}",\n    )\n' in new

@@ -341,7 +341,7 @@ def test_what_cannot_be_a_new_migration_is_refused(tmp_path: Path) -> None:
         (["--to", str(folder / "V1__init.sql")], "exists; --to writes a new file"),
         (["--to", str(folder / "V0__docs.sql")], "sorts before"),
         (["--to", str(tmp_path / "nowhere" / "V9.sql")], "no such folder"),
-        (["--to", str(folder / "V9.sql"), "--format", "json"], "no -, dbt, Django models or --format"),
+        (["--to", str(folder / "V9.sql"), "--format", "json"], "no -, dbt, Python models or --format"),
         (["--to", str(folder / "V9.sql"), "--check"], "--check only reports"),
     ]
     for extra, message in refusals:

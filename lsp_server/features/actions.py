@@ -17,10 +17,10 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_server.documents import DocumentUnavailable, Snapshot
-from lsp_server.features import dbt_actions, django_actions, migration_actions, prefetch
+from lsp_server.features import dbt_actions, migration_actions, models_actions, prefetch
 from lsp_server.features.dbt_actions import KIND_DBT, model_action
-from lsp_server.features.django_actions import KIND_DJANGO, is_python, models_action
 from lsp_server.features.migration_actions import KIND_MIGRATIONS, migrations_action
+from lsp_server.features.models_actions import KIND_MODELS, is_python, models_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
@@ -50,17 +50,17 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT, KIND_MIGRATIONS, KIND_DJANGO],
+            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT, KIND_MIGRATIONS, KIND_MODELS],
             resolve_provider=True,
         ),
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
-        if is_python(uri):  # a Django models file: the one action for the whole file
+        if is_python(uri):  # an ORM's models file: the one action for the whole file
             document = ls.workspace.text_documents.get(uri)
             overwrite = ls.settings.overwriteExisting
             action = models_action(uri, document.source, overwrite) if document is not None else None
-            if action is None or not _wanted(KIND_DJANGO, params.context.only):
+            if action is None or not _wanted(KIND_MODELS, params.context.only):
                 return None
             return _commands_unless_resolved(ls, [action])
         try:
@@ -159,8 +159,8 @@ def _eager_command(action: types.CodeAction) -> types.Command:
         return dbt_actions.command_for(action)
     if data["kind"] == "migrations":
         return migration_actions.command_for(action)
-    if data["kind"] == "django":
-        return django_actions.command_for(action)
+    if data["kind"] == "models":
+        return models_actions.command_for(action)
     return types.Command(
         title=action.title, command=COMMAND_DOCUMENT_TARGET, arguments=[data["uri"], data["table"], data["column"]]
     )
@@ -168,7 +168,7 @@ def _eager_command(action: types.CodeAction) -> types.Command:
 
 async def resolve_action(ls: SqlscribeServer, action: types.CodeAction) -> types.CodeAction:
     data: Any = action.data
-    if isinstance(data, dict) and data.get("kind") in ("file", "dbt", "migrations", "django"):
+    if isinstance(data, dict) and data.get("kind") in ("file", "dbt", "migrations", "models"):
         action.command = _eager_command(action)
         return action
     if not isinstance(data, dict) or data.get("kind") not in ("column", "table") or "uri" not in data:

@@ -16,8 +16,8 @@ from pygls.uris import to_fs_path
 from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import prefetch
 from lsp_server.features.dbt_actions import model_findings
-from lsp_server.features.django_actions import hints as django_hints
-from lsp_server.features.django_actions import is_python
+from lsp_server.features.models_actions import hints as models_hints
+from lsp_server.features.models_actions import is_python
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Span
 
@@ -74,9 +74,9 @@ async def publish(ls: SqlscribeServer, uri: str) -> None:
     if uri not in ls.workspace.text_documents:
         return
     version = ls.current_version(uri)
-    if is_python(uri):  # a Django models file: a hint at each model that lacks a comment
+    if is_python(uri):  # an ORM's models file: a hint at each model that lacks a comment
         text = ls.workspace.text_documents[uri].source
-        found = await asyncio.to_thread(django_hints, uri, text) if ls.settings.diagnostics else []
+        found = await asyncio.to_thread(models_hints, uri, text) if ls.settings.diagnostics else []
         if uri in ls.workspace.text_documents and ls.current_version(uri) == version:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=found)

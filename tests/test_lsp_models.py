@@ -1,7 +1,8 @@
-"""A Django app's models file in the editor, over LSP: a hint at each model that lacks a comment,
-the source action "Document the Django models in this file", and its one edit of the file as the
-editor holds it (unsaved text included), which leaves the file as `sqlscribe document --write`
-would and reads back as documented. The file is never read as SQL."""
+"""An ORM's models file in the editor, over LSP (Django's models, SQLAlchemy's tables): a hint at
+each model that lacks a comment, the source action "Document the Django models in this file",
+and its one edit of the file as the editor holds it (unsaved text included), which leaves the file
+as `sqlscribe document --write` would and reads back as documented. The file is never read as
+SQL."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from sqlscribe.django_models import plan_models, read_models
+from sqlscribe.python_models import plan_models as plan_any
+from sqlscribe.python_models import read_models as read_any
 
 from lsp_editor import scratch_dir, server_config, start_editor, stop, wait_for
 
-TMP = scratch_dir("sqlscribe-lsp-django-")
+TMP = scratch_dir("sqlscribe-lsp-models-")
 
 MODELS = '''from django.db import models
 
@@ -103,3 +106,50 @@ async def test_the_models_file_gets_hints_and_one_edit_that_keeps_unsaved_text(c
     other = app / "views.py"
     editor.open(other.as_uri(), "from django.shortcuts import render\n", language="python")
     assert await editor.code_actions(other.as_uri(), 0) == []
+
+
+SQLALCHEMY = """from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Author(Base):
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+tags = Table("tags", MetaData(), Column("id", Integer, primary_key=True), Column("label", String(40)))
+"""
+
+
+async def test_sqlalchemy_tables_get_hints_and_their_comments_in_one_edit(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic"})
+    path = tmp_path / "models.py"
+    path.write_text(SQLALCHEMY, encoding="utf-8")
+    uri = path.as_uri()
+    editor.open(uri, SQLALCHEMY, language="python")
+    await wait_for(lambda: uri in client.diagnostics)
+    hints = client.diagnostics[uri]
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in hints] == [
+        (8, 6, 12),
+        (15, 0, 4),
+    ]
+    assert hints[1].message == "Table tags: no table comment; 2 of 2 columns without a comment: id, label"
+    actions = await editor.code_actions(uri, SQLALCHEMY.index("name"))
+    assert [a.title for a in actions] == ["Document the SQLAlchemy tables in this file (2 tables)"]
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.command is not None and resolved.command.command == "sqlscribe.documentModels"
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 2, "total": 2, "cancelled": False, "problems": []}
+    text = editor.texts[uri]
+    assert '    __tablename__ = "authors"\n    __table_args__ = {"comment": ' in text
+    assert "    name: Mapped[str] = mapped_column(String(120), comment=" in text
+    found = read_any(path, text)
+    assert found is not None and plan_any(found, check=True).todo == []
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+    assert await editor.code_actions(uri, 0) == []

@@ -1,12 +1,14 @@
-"""A Django app's models in the editor: the source action "Document the Django models in this
-file" (``sqlscribe.documentDjangoModels``) and a hint at each model that lacks a comment.
+"""An ORM's models in the editor (Django's models, SQLAlchemy's tables): the source action
+"Document the Django models in this file" (``sqlscribe.documentModels``) and a hint at each
+model that lacks a comment.
 
-The editor's side of ``sqlscribe document shop/models.py`` (sqlscribe/django_models.py): the
+The editor's side of ``sqlscribe document shop/models.py`` (sqlscribe/python_models.py): the
 models are read from the text the editor holds, unsaved edits included; their tables go to the
-model together, and what they lacked comes back as one edit of the file (``db_comment`` on each
-field, ``db_table_comment`` in each ``Meta``), against the version that was read, which the
-editor applies, shows and can undo as one step. Cancel (through the progress token) stops the
-model and changes nothing. The action and the hints are in ``django_actions``.
+model together, and what they lacked comes back as one edit of the file (Django's ``db_comment``
+and ``db_table_comment``, SQLAlchemy's ``comment=`` and ``__table_args__``), against the version
+that was read, which the editor applies, shows and can undo as one step. Cancel (through the
+progress token) stops the model and changes nothing. The action and the hints are in
+``models_actions``.
 """
 
 from __future__ import annotations
@@ -18,24 +20,26 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_server.features.dbt import files_edit
-from lsp_server.features.django_actions import COMMAND_DOCUMENT_DJANGO, models_path
 from lsp_server.features.document_file import _Progress, _uri_argument, answer_all
+from lsp_server.features.models_actions import COMMAND_DOCUMENT_DJANGO, COMMAND_DOCUMENT_MODELS, models_path
 from lsp_server.server import SqlscribeServer
-from sqlscribe.django_migrations import DjangoError
-from sqlscribe.django_models import ModelsFile, plan_models, read_models, record_models
 from sqlscribe.docs import counted
 from sqlscribe.document import FilePlan, finish_file
+from sqlscribe.python_models import Models, orm, plan_models, read_models, record_models
+from sqlscribe.python_source import ModelsError
 
 
 def register(server: SqlscribeServer) -> None:
-    @server.command(COMMAND_DOCUMENT_DJANGO)
-    async def document_django_models(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
+    async def document_models(ls: SqlscribeServer, *args: Any) -> dict[str, object]:
         uri = _uri_argument(args)
         if uri is None or models_path(uri) is None:
-            raise ValueError(f"{COMMAND_DOCUMENT_DJANGO} needs the URI of a Django models file, got {args!r}")
+            raise ValueError(f"{COMMAND_DOCUMENT_MODELS} needs the URI of a models file, got {args!r}")
         options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
         token = options.get("workDoneToken")
         return await run(ls, uri, token if isinstance(token, str | int) else None)
+
+    server.command(COMMAND_DOCUMENT_MODELS)(document_models)
+    server.command(COMMAND_DOCUMENT_DJANGO)(document_models)
 
 
 async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> dict[str, object]:
@@ -46,11 +50,14 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     try:
         version, text = document.version, document.source
         models, plan = await asyncio.to_thread(_read, path or Path(uri), text, overwrite)
-    except (OSError, UnicodeDecodeError, DjangoError) as error:
+    except (OSError, UnicodeDecodeError, ModelsError) as error:
         ls.show_message(f"sqlscribe: {error}", types.MessageType.Warning)
         return {"documented": 0, "total": 0, "cancelled": False, "problems": [str(error)]}
     total = len(plan.todo)
-    progress = await _Progress.start(ls, f"Documenting the Django models of {Path(path or uri).name}", total, token)
+    noun = "models" if orm(models) == "Django" else "tables"
+    progress = await _Progress.start(
+        ls, f"Documenting the {orm(models)} {noun} of {Path(path or uri).name}", total, token
+    )
     results = await answer_all(ls, plan, progress)
     if results is None:
         progress.end("Cancelled; nothing changed")
@@ -68,7 +75,7 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
         if not applied:
             outcome.problems.append(f"the editor did not apply the edit ({result.failure_reason or 'no reason given'})")
     documented = sum(1 for t in outcome.outcome.tables if t.edits) if applied and outcome.changes else 0
-    progress.end(f"Documented {documented} of {counted(len(models.models), 'model')}")
+    progress.end(f"Documented {documented} of {counted(len(models.models), noun[:-1])}")
     for message in outcome.problems:
         ls.show_message(f"sqlscribe: {message}", types.MessageType.Warning)
     for message in outcome.notes:
@@ -76,6 +83,8 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
     return {"documented": documented, "total": total, "cancelled": False, "problems": outcome.problems}
 
 
-def _read(path: Path, text: str, overwrite: bool) -> tuple[ModelsFile, FilePlan]:
+def _read(path: Path, text: str, overwrite: bool) -> tuple[Models, FilePlan]:
     models = read_models(path, text)
+    if models is None:
+        raise ModelsError(f"{path}: no Django models or SQLAlchemy tables in it")
     return models, plan_models(models, overwrite=overwrite)

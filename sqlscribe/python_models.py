@@ -1,0 +1,115 @@
+"""The Python files where ORMs keep a database's documentation next to its schema: a Django
+app's models (``db_comment``, ``Meta.db_table_comment``; sqlscribe/django_models.py) and
+SQLAlchemy's mapped classes and tables (``comment=``, ``__table_args__``;
+sqlscribe/sqlalchemy_models.py). The command line and the editor go through this module: a file
+is read as whichever ORM it imports, planned as PostgreSQL DDL, and what the model answers is
+written back into the Python file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlscribe import django_models, sqlalchemy_models
+from sqlscribe.django_migrations import DjangoError
+from sqlscribe.django_models import ModelsFile
+from sqlscribe.document import EditedSources, FileOutcome, FilePlan, Progress, document_plans, lacks
+from sqlscribe.generate import Backend
+from sqlscribe.python_source import ModelsError
+from sqlscribe.sqlalchemy_models import MappedFile
+
+Models = ModelsFile | MappedFile
+
+
+def is_models_path(path: Path) -> bool:
+    """Whether a path found in a folder is where apps keep models: ``models.py``, or a module
+    of a ``models`` package."""
+    return path.suffix == ".py" and (path.name == "models.py" or path.parent.name == "models")
+
+
+def holds_models(text: str) -> bool:
+    """Whether a Python text defines Django models or SQLAlchemy tables, on its face."""
+    return django_models.holds_models(text) or sqlalchemy_models.holds_models(text)
+
+
+def _imports_sqlalchemy(text: str) -> bool:
+    return re.search(r"^\s*(from|import)\s+(sqlalchemy|flask_sqlalchemy)\b", text, re.MULTILINE) is not None
+
+
+def read_models(path: Path, text: str) -> Models | None:
+    """The file's models, read as the ORM it imports; None for a file that holds none. Raises
+    ModelsError for one that does not parse."""
+    try:
+        if django_models.holds_models(text) and not _imports_sqlalchemy(text):
+            return django_models.read_models(path, text)
+        if sqlalchemy_models.holds_models(text):
+            return sqlalchemy_models.read_mapped(path, text)
+    except DjangoError as error:
+        raise ModelsError(str(error)) from None
+    return None
+
+
+def orm(models: Models) -> str:
+    return "Django" if isinstance(models, ModelsFile) else "SQLAlchemy"
+
+
+def plan_models(models: Models, *, overwrite: bool = False, check: bool = False) -> FilePlan:
+    """The models read as a file of PostgreSQL DDL, with the requests its tables need (for
+    ``--check``, without what the authors' ``help_text`` / ``doc=`` and docstrings lend)."""
+    if isinstance(models, ModelsFile):
+        return django_models.plan_models(models, overwrite=overwrite, check=check)
+    return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
+
+
+def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = False) -> EditedSources:
+    """The change of the file that records what ``outcome`` documented."""
+    if isinstance(models, ModelsFile):
+        return django_models.record_models(models, outcome, overwrite=overwrite)
+    return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
+
+
+def document_models(
+    models: Models, backend: Backend, *, overwrite: bool = False, progress: Progress | None = None
+) -> EditedSources:
+    """Document the file's models and plan the edit of the file that records it."""
+    plan = plan_models(models, overwrite=overwrite)
+    (outcome,) = document_plans([plan], backend, [progress])
+    return record_models(models, outcome, overwrite=overwrite)
+
+
+@dataclass(frozen=True)
+class Lack:
+    """A model (or Core table) that lacks a comment, as ``--check`` and the editor name it."""
+
+    line: int  # from 1
+    column: int  # of its name, from 0
+    name: str
+    label: str  # "model Category (store_category)"
+    missing: str  # "no db_table_comment; 2 of 3 columns without a comment: name, slug"
+
+
+def lacking(models: Models, plan: FilePlan) -> list[Lack]:
+    """Each model that lacks a comment, by ``plan_models(check=True)``'s plan, in the words of
+    its ORM (Django's ``db_table_comment``; SQLAlchemy's table comment)."""
+    found = []
+    for index, request in plan.todo:
+        missing = lacks(request, plan.parsed.tables[index])
+        if isinstance(models, ModelsFile):
+            model = models.models[index]
+            node = model.node
+            found.append(
+                Lack(
+                    node.lineno,
+                    node.col_offset + len("class "),
+                    model.name,
+                    f"model {model.name} ({model.table})",
+                    missing.replace("no description", "no db_table_comment"),
+                )
+            )
+        else:
+            table = models.models[index]
+            missing = missing.replace("no description", sqlalchemy_models.TABLE_COMMENT)
+            found.append(Lack(table.line, table.column_offset, table.name, table.label, missing))
+    return found

@@ -1,0 +1,296 @@
+"""Reading and editing Python source as its authors wrote it: literals read with ``ast``, and
+edits that add a keyword argument to a call in the call's own layout (split as black splits it
+past the project's line length), placed by ``ast``'s line numbers and UTF-8 columns. Shared by the
+ORMs whose models keep a database's documentation in Python (Django's ``db_comment``,
+SQLAlchemy's ``comment``).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlscribe.ddl import TextEdit
+from sqlscribe.document import EditedSources, FileChange, FileOutcome
+
+
+class ModelsError(Exception):
+    """A models file that cannot be read or edited as planned (left unchanged)."""
+
+
+DEFAULT_LINE_LENGTH = 88
+# Where black and ruff keep their line length, by file.
+_FORMATTER_SETTINGS = (
+    ("ruff.toml", (("line-length",),)),
+    (".ruff.toml", (("line-length",),)),
+    ("pyproject.toml", (("tool", "ruff", "line-length"), ("tool", "black", "line-length"))),
+)
+
+
+def name_of(node: ast.expr) -> str | None:
+    """The last name of ``models.CharField`` or ``CharField``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def text_of(node: ast.expr | None) -> str | None:
+    """A string literal, also inside ``_("…")`` / ``gettext_lazy("…")`` (a translated text)."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def keyword_of(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def constant_of(node: ast.expr | None) -> object:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return -value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return None
+
+
+class Source:
+    """Offsets in the text from ``ast``'s line numbers and UTF-8 byte columns."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Python's own line ends (not str.splitlines's, which also splits on \x0c, \u2028, …)
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+
+    def offset(self, line: int, column: int) -> int:
+        start = self.starts[line - 1]
+        return start + len(self.text[start : self.line_end(line)].encode("utf-8")[:column].decode("utf-8", "replace"))
+
+    def line_of(self, offset: int) -> int:
+        """The line (from 1) that holds the offset."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def line_end(self, line: int) -> int:
+        """The offset just after the line's end of line (the text's end for its last line)."""
+        return self.starts[line] if line < len(self.starts) else len(self.text)
+
+    def after_line(self, line: int) -> tuple[int, str]:
+        """Where a new line goes after ``line``, and the end of line it needs first (the text's
+        last line may have none)."""
+        at = self.line_end(line)
+        return at, self.newline if at == len(self.text) and not self.text.endswith(("\n", "\r")) else ""
+
+    def indentation(self, line: int) -> str:
+        start = self.starts[line - 1]
+        return re.match(r"[ \t]*", self.text[start:]).group(0)  # type: ignore[union-attr]
+
+
+def last_significant(text: str, start: int, end: int) -> int:
+    """The offset after the last character of ``text[start:end]`` that is neither blank nor in a
+    comment (``start`` when there is none)."""
+    last, i = start, start
+    while i < end:
+        char = text[i]
+        if char == "#":
+            while i < end and text[i] not in "\r\n":
+                i += 1
+            continue
+        if not char.isspace():
+            last = i + 1
+        i += 1
+    return last
+
+
+def abstract_name(name: str) -> str:
+    """What an abstract model's (or a mixin's) fields belong to, by its class's name: ``AbstractUser`` is a
+    user's, ``PermissionsMixin`` permissions', ``TimeStampedModel`` time stamped rows'."""
+    core = re.sub(r"^(Abstract|Base)(?=[A-Z])|(?<=[a-z0-9])(Mixin|Base|Model)$", "", name) or name
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", core).lower()
+
+
+def line_length(path: Path) -> int:
+    """The line length the project formats its code to: ``line-length`` of ruff's or black's
+    settings in the nearest ``ruff.toml``, ``.ruff.toml`` or ``pyproject.toml`` above the file,
+    up to the repository's root (black's and ruff's 88 where none says)."""
+    for folder in path.resolve().parents:
+        for name, keys in _FORMATTER_SETTINGS:
+            try:
+                settings = tomllib.loads((folder / name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            for key in keys:
+                value: Any = settings
+                for part in key:
+                    value = value.get(part) if isinstance(value, dict) else None
+                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                    return value
+        if (folder / ".git").exists():
+            break
+    return DEFAULT_LINE_LENGTH
+
+
+def span(source: Source, node: ast.expr | ast.keyword) -> tuple[int, int]:
+    start = source.offset(node.lineno, node.col_offset)
+    return start, source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
+def keyword_edits(source: Source, call: ast.Call, keyword: str, limit: int) -> list[TextEdit]:
+    """The edits that give ``call`` one more keyword argument (``keyword`` is ``name=value``), in
+    the call's layout (``item_edits``)."""
+    arguments: list[ast.expr | ast.keyword] = sorted(
+        [*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset)
+    )
+    opening = source.text.index("(", span(source, call.func)[1])
+    return item_edits(source, opening, span(source, call)[1] - 1, [span(source, a) for a in arguments], keyword, limit)
+
+
+def entry_edits(source: Source, node: ast.Dict, entry: str, limit: int) -> list[TextEdit]:
+    """The edits that give a dict literal one more entry (``"key": value``), in its layout."""
+    items = []
+    for key, value in zip(node.keys, node.values, strict=True):
+        end = span(source, value)[1]
+        items.append(
+            (span(source, key)[0] if key is not None else source.text.rindex("**", 0, span(source, value)[0]), end)
+        )
+    start, end = span(source, node)
+    return item_edits(source, start, end - 1, items, entry, limit)
+
+
+def element_edits(source: Source, node: ast.Tuple | ast.List, element: str, limit: int) -> list[TextEdit] | None:
+    """The edits that give a tuple or list literal one more element, in its layout; None for a
+    tuple written without parentheses."""
+    start, end = span(source, node)
+    if source.text[start] not in "([":
+        return None
+    return item_edits(source, start, end - 1, [span(source, e) for e in node.elts], element, limit)
+
+
+def item_edits(
+    source: Source, opening: int, close: int, items: list[tuple[int, int]], new: str, limit: int
+) -> list[TextEdit]:
+    """The edits that add ``new`` to the bracketed items between ``opening`` and ``close`` (the
+    offsets of the brackets; ``items`` the spans of what is there): on a line of its own before
+    a closing bracket that has one (the item before it given its comma), else after the last
+    item; brackets on one line that would grow past ``limit`` characters are split as black
+    splits them (the items on one indented line, else one a line)."""
+    text, nl = source.text, source.newline
+    first_line, close_line = source.line_of(opening), source.line_of(close)
+    close_line_start = source.starts[close_line - 1]
+    if items:
+        after = last_significant(text, items[-1][1], close)
+        comma = text[after - 1] == ","
+    else:
+        after, comma = close, True  # f(): nothing to follow
+    if items and close_line != first_line and text[close_line_start:close].strip() == "":
+        # the bracket on a line of its own: the new item gets one too, indented as the last
+        last_line = source.line_of(items[-1][0])
+        indent = source.indentation(last_line) if last_line > first_line else text[close_line_start:close] + "    "
+        edits = [] if comma else [TextEdit(after, after, ",")]
+        return [*edits, TextEdit(close_line_start, close_line_start, f"{indent}{new},{nl}")]
+    inline = TextEdit(after, after, f" {new}" if comma and items else new if not items else f", {new}")
+    line = text[source.starts[first_line - 1] : source.line_end(first_line)]
+    width = len(line.rstrip("\r\n")) + len(inline.new_text)
+    if close_line != first_line or width <= limit:
+        return [inline]
+    parts = [text[a:b] for a, b in items] + [new]
+    indent = source.indentation(first_line)
+    one_line = f"{indent}    {', '.join(parts)}"
+    body = f"{one_line}{nl}" if len(one_line) <= limit else "".join(f"{indent}    {part},{nl}" for part in parts)
+    return [TextEdit(opening + 1, close, f"{nl}{body}{indent}")]
+
+
+def replace(source: Source, node: ast.expr, new: str) -> TextEdit:
+    return TextEdit(*span(source, node), new)
+
+
+class _Column(Protocol):
+    column: str
+    comment: str | None
+
+    @property
+    def lent(self) -> str | None:
+        """What the authors wrote that stands for the comment (Django's ``help_text``)."""
+
+
+class _Model(Protocol):
+    comment: str | None
+    docstring: str | None
+
+    @property
+    def columns(self) -> Sequence[_Column]: ...
+
+    @property
+    def lends_columns(self) -> bool:
+        """An abstract model or a mixin: its columns are other tables', and it has no table."""
+
+
+M = TypeVar("M", bound=_Model)
+
+
+@dataclass
+class Planned(Generic[M]):
+    model: M
+    description: str | None
+    columns: dict[str, str]  # column -> comment
+
+
+def record_edit(
+    path: Path,
+    text: str,
+    models: Sequence[M],
+    outcome: FileOutcome,
+    edit: Callable[[list[Planned[M]]], tuple[str, list[str]]],
+    *,
+    overwrite: bool,
+    lent_by: str,
+    next_step: str,
+) -> EditedSources:
+    """What documenting a models file comes to: every comment ``outcome`` documented that the
+    models lack (with ``overwrite``, any that differs), as the file's change that ``edit`` makes
+    of them, with its notes (how many were copied from what the authors wrote, ``lent_by``; the
+    ORM's next step), or the problem that kept it from being written."""
+    label = str(path)
+    result = EditedSources(label, outcome, [], [], [])
+    if len(outcome.parsed.tables) != len(models):
+        result.problems.append(f"{label}: the models did not all read back as DDL; nothing written")
+        return result
+    planned: list[Planned[M]] = []
+    borrowed = 0
+    for model, done in zip(models, outcome.tables, strict=True):
+        description = done.docs.description
+        kept = model.comment is not None and not overwrite
+        if model.lends_columns or not description or kept or description == model.comment:
+            description = None
+        columns: dict[str, str] = {}
+        for c in model.columns:
+            comment = done.docs.columns.get(c.column)
+            if comment and comment != c.comment and (c.comment is None or overwrite):
+                columns[c.column] = comment
+                borrowed += comment == c.lent
+        borrowed += description is not None and description == model.docstring
+        if description is not None or columns:
+            planned.append(Planned(model, description, columns))
+    if not planned:
+        return result
+    try:
+        new, left = edit(planned)
+    except ModelsError as error:
+        result.problems.append(str(error))
+        return result
+    result.notes += left
+    if new != text:
+        result.changes.append(FileChange(path, text, new))
+        if borrowed:
+            s = "s" if borrowed > 1 else ""
+            result.notes.append(f"{label}: {borrowed} comment{s} copied from the {lent_by} that the authors wrote")
+        result.notes.append(f"{label}: {next_step}")
+    return result

@@ -1,0 +1,859 @@
+"""SQLAlchemy models documented where SQLAlchemy keeps a database's documentation: each column's
+``comment=`` and each table's ``comment`` (``__table_args__`` of a declarative class, the
+``comment=`` of a ``Table(…)``), as ``sqlscribe document app/models.py`` writes them. Alembic's
+``revision --autogenerate`` then finds the comments that changed and writes the migration that
+puts them into the database (``metadata.create_all`` puts them into new tables), and the models
+stay the one source of truth.
+
+Read with ``ast``, never imported. What is read:
+
+- declarative classes with a ``__tablename__`` (1.x's ``Column`` and 2.0's ``mapped_column``
+  and bare ``Mapped[...]`` annotations, ``Annotated`` aliases included), Flask-SQLAlchemy's
+  ``db.Model`` classes (named as it names them), single-table subclasses (their columns are
+  their parent's table's), and mixins (documented in their own body, where the classes that
+  extend them inherit their columns);
+- Core's ``Table("name", metadata, Column("id", …), …)``.
+
+Each is shown to the pipeline as a PostgreSQL table of the column types (``String(80)`` is
+``varchar(80)``, ``Mapped[Optional[datetime]]`` a nullable ``timestamp``), its keys, defaults and
+an ``Enum``'s values, so that the model and the heuristic see what they see for a table in a file.
+A column's ``doc=`` and a class's docstring stand for the comments the authors did not write.
+The edit adds ``comment=`` to each column's call (``= mapped_column(comment=…)`` to a bare
+annotation) and the table's comment to its ``__table_args__`` (a new ``__table_args__`` after
+``__tablename__`` where there is none), touches nothing else, and is read back before it is kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlscribe.databases import Column, TableInfo, quote, render_ddl
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
+from sqlscribe.django_migrations import python_literal
+from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
+from sqlscribe.python_source import (
+    ModelsError,
+    Planned,
+    Source,
+    abstract_name,
+    constant_of,
+    element_edits,
+    entry_edits,
+    keyword_edits,
+    keyword_of,
+    line_length,
+    name_of,
+    record_edit,
+    replace,
+    text_of,
+)
+
+DIALECT = "postgres"
+REASON = "the PostgreSQL types of the models' SQLAlchemy column types"
+NEXT_STEP = (
+    "run `alembic revision --autogenerate` to carry the comments into the database"
+    " (`metadata.create_all` writes them with new tables)"
+)
+MIXIN = "Mixin: the mapped classes that extend it inherit its columns."
+TABLE_COMMENT = "no table comment"
+
+# SQLAlchemy's types (generic and upper-case SQL ones) and the PostgreSQL type each is
+_TYPES: dict[str, str] = {
+    "Integer": "integer",
+    "INTEGER": "integer",
+    "INT": "integer",
+    "BigInteger": "bigint",
+    "BIGINT": "bigint",
+    "SmallInteger": "smallint",
+    "SMALLINT": "smallint",
+    "Boolean": "boolean",
+    "BOOLEAN": "boolean",
+    "String": "varchar",
+    "VARCHAR": "varchar",
+    "Unicode": "varchar",
+    "NVARCHAR": "varchar",
+    "CHAR": "char",
+    "NCHAR": "char",
+    "Text": "text",
+    "UnicodeText": "text",
+    "TEXT": "text",
+    "CLOB": "text",
+    "DateTime": "timestamp",
+    "DATETIME": "timestamp",
+    "TIMESTAMP": "timestamp",
+    "Date": "date",
+    "DATE": "date",
+    "Time": "time",
+    "TIME": "time",
+    "Interval": "interval",
+    "INTERVAL": "interval",
+    "Numeric": "numeric",
+    "NUMERIC": "numeric",
+    "DECIMAL": "numeric",
+    "Float": "double precision",
+    "FLOAT": "double precision",
+    "Double": "double precision",
+    "DOUBLE": "double precision",
+    "DOUBLE_PRECISION": "double precision",
+    "REAL": "real",
+    "LargeBinary": "bytea",
+    "BLOB": "bytea",
+    "BINARY": "bytea",
+    "VARBINARY": "bytea",
+    "BYTEA": "bytea",
+    "PickleType": "bytea",
+    "JSON": "json",
+    "JSONB": "jsonb",
+    "UUID": "uuid",
+    "Uuid": "uuid",
+    "INET": "inet",
+    "CIDR": "cidr",
+    "MACADDR": "macaddr",
+    "TSVECTOR": "tsvector",
+    "HSTORE": "hstore",
+    "Enum": "varchar",
+}
+# The type a bare ``Mapped[...]`` annotation's Python type maps to (SQLAlchemy's default map)
+_PYTHON_TYPES = {
+    "int": "integer",
+    "str": "varchar",
+    "bool": "boolean",
+    "float": "double precision",
+    "Decimal": "numeric",
+    "datetime": "timestamp",
+    "date": "date",
+    "time": "time",
+    "timedelta": "interval",
+    "bytes": "bytea",
+    "UUID": "uuid",
+    "dict": "json",
+}
+_COLUMN_CALLS = ("Column", "mapped_column")
+DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
+_NOT_TYPES = ("ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint")
+MAX_VALUES = 24  # an Enum's values shown as a CHECK, up to so many
+
+
+@dataclass
+class MappedColumn:
+    attribute: str | None  # the class's attribute (None in a Core table)
+    column: str
+    call: ast.Call | None  # Column(…) / mapped_column(…); None for a bare annotation
+    annotation: ast.AnnAssign | None  # a bare ``x: Mapped[int]``, which gets ``= mapped_column(…)``
+    data_type: str
+    not_null: bool
+    primary: bool
+    unique: bool
+    default: str | None
+    check: str | None
+    references: tuple[str, str] | None  # (table, column) of a foreign key
+    comment: str | None
+    doc: str | None
+    comment_node: ast.expr | None
+
+    @property
+    def lent(self) -> str | None:
+        return self.doc
+
+
+@dataclass
+class MappedTable:
+    name: str  # the class's, or the Table's variable's
+    line: int  # where --check and the editor name it
+    column_offset: int  # of the name on that line
+    table: str
+    schema: str | None
+    kind: str  # "class", "mixin" or "table" (Core)
+    node: ast.ClassDef | ast.Call
+    columns: list[MappedColumn]
+    comment: str | None
+    docstring: str | None
+    comment_node: ast.expr | None
+    table_args: ast.expr | None  # a class's __table_args__ value
+    after: ast.stmt | None  # where a new __table_args__ goes after (its __tablename__)
+
+    @property
+    def lends_columns(self) -> bool:
+        return self.kind == "mixin"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "table":
+            return f"table {self.table}"
+        return f"{'mixin' if self.kind == 'mixin' else 'model'} {self.name} ({self.table})"
+
+    def info(self, *, borrow: bool) -> TableInfo:
+        columns = [
+            Column(
+                c.column,
+                c.data_type,
+                c.not_null and not c.primary,
+                c.default,
+                c.comment or (c.doc if borrow else None),
+                c.check,
+            )
+            for c in self.columns
+        ]
+        key = [quote(c.column, DIALECT) for c in self.columns if c.primary]
+        constraints = [f"PRIMARY KEY ({', '.join(key)})"] if key else []
+        constraints += [f"UNIQUE ({quote(c.column, DIALECT)})" for c in self.columns if c.unique and not c.primary]
+        constraints += [
+            f"FOREIGN KEY ({quote(c.column, DIALECT)}) REFERENCES {quote(c.references[0], DIALECT)}"
+            f" ({quote(c.references[1], DIALECT)})"
+            for c in self.columns
+            if c.references
+        ]
+        comment = MIXIN if self.kind == "mixin" else self.comment or (self.docstring if borrow else None)
+        return TableInfo(self.schema or "public", self.table, comment, columns, constraints)
+
+
+@dataclass
+class MappedFile:
+    path: Path
+    text: str
+    models: list[MappedTable] = field(default_factory=list)
+
+    def ddl(self, *, borrow: bool = True) -> str:
+        return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
+
+
+def holds_models(text: str) -> bool:
+    """Whether a Python text defines SQLAlchemy tables, on its face (it imports SQLAlchemy or
+    Flask-SQLAlchemy and calls ``Column``, ``mapped_column`` or ``Table``, or annotates
+    ``Mapped[…]``)."""
+    return re.search(r"\b(sqlalchemy|flask_sqlalchemy)\b", text) is not None and (
+        re.search(r"\b(Column|mapped_column|Table)\(|\bMapped\[", text) is not None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _string(node: ast.expr) -> str | None:
+    """A string literal itself (``text_of`` also reads one inside a call: ``_("…")``)."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _snake(name: str) -> str:
+    """Flask-SQLAlchemy's table name for a class: ``OrderItem`` is ``order_item``."""
+    return re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()
+
+
+def _sql_literal(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return get_dialect(DIALECT).literal(value)
+    return None
+
+
+def _check(column: str, values: list[str]) -> str | None:
+    if not values or len(values) > MAX_VALUES:
+        return None
+    return f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in values)})"
+
+
+def _default(call: ast.Call) -> str | None:
+    """A column's default as SQL: ``server_default`` (a string, ``text("…")``, ``func.now()``),
+    else a constant ``default``."""
+    server = keyword_of(call, "server_default")
+    if server is not None:
+        if isinstance(server, ast.Call) and name_of(server.func) == "text" and server.args:
+            return text_of(server.args[0])
+        if (
+            isinstance(server, ast.Call)
+            and isinstance(server.func, ast.Attribute)
+            and name_of(server.func.value) == "func"
+        ):
+            return f"{server.func.attr}()" if not server.args else None
+        return _sql_literal(text_of(server))
+    default = keyword_of(call, "default")
+    if (
+        isinstance(default, ast.Call)
+        and isinstance(default.func, ast.Attribute)
+        and name_of(default.func.value) == "func"
+    ):
+        return f"{default.func.attr}()" if not default.args else None
+    return _sql_literal(constant_of(default))
+
+
+def _unwrap_optional(node: ast.expr) -> tuple[ast.expr, bool]:
+    """``Optional[X]``, ``X | None`` and ``Union[X, None]``: X, and whether None was allowed."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return node, False
+    if isinstance(node, ast.Subscript) and name_of(node.value) == "Optional":
+        return _unwrap_optional(node.slice)[0], True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [node.left, node.right]
+        others = [s for s in sides if not (isinstance(s, ast.Constant) and s.value is None)]
+        if len(others) == 1:
+            return _unwrap_optional(others[0])[0], True
+    if isinstance(node, ast.Subscript) and name_of(node.value) == "Union" and isinstance(node.slice, ast.Tuple):
+        others = [e for e in node.slice.elts if not (isinstance(e, ast.Constant) and e.value is None)]
+        if len(others) == 1:
+            return _unwrap_optional(others[0])[0], len(others) < len(node.slice.elts)
+    return node, False
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str, tree: ast.Module) -> None:
+        self.path = path
+        self.tree = tree
+        self.enums: dict[str, list[str]] = {}  # a Python enum's member names (what Enum(cls) stores)
+        self.aliases: dict[str, ast.Subscript] = {}  # intpk = Annotated[int, mapped_column(…)]
+        self.tables: dict[str, str] = {}  # class or Table variable -> its table
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and any(
+                name_of(b) in ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag") for b in node.bases
+            ):
+                self.enums[node.name] = [
+                    s.targets[0].id
+                    for s in node.body
+                    if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                ]
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                value = node.value
+                if isinstance(value, ast.Subscript) and name_of(value.value) == "Annotated":
+                    self.aliases[node.targets[0].id] = value
+                if isinstance(value, ast.Call) and name_of(value.func) == "Table":
+                    name = _string(value.args[0]) if value.args else None
+                    if name:
+                        self.tables[node.targets[0].id] = name
+
+    def enum_check(self, column: str, type_node: ast.expr) -> str | None:
+        """``Enum("a", "b")`` or ``Enum(Status)`` (a Python enum of the file, stored by its
+        members' names) as the values the column holds."""
+        if not (isinstance(type_node, ast.Call) and name_of(type_node.func) == "Enum"):
+            return None
+        values: list[str] = []
+        for arg in type_node.args:
+            if (literal := _string(arg)) is not None:
+                values.append(literal)
+            elif isinstance(arg, ast.Name) and arg.id in self.enums:
+                values += self.enums[arg.id]
+        return _check(column, values)
+
+    def sql_type(self, node: ast.expr) -> str:
+        """A SQLAlchemy type (``String(80)``, ``sa.Numeric(10, 2)``, ``ARRAY(Integer)``) as PostgreSQL's."""
+        call = node if isinstance(node, ast.Call) else None
+        name = name_of(call.func if call else node) or ""
+        if name == "ARRAY" and call and call.args:
+            return f"{self.sql_type(call.args[0])}[]"
+        base = _TYPES.get(name, "text")
+        if call is None:
+            return base
+        numbers = [constant_of(a) for a in call.args]
+        numbers = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+        length = constant_of(keyword_of(call, "length"))
+        if base in ("varchar", "char") and (numbers or isinstance(length, int)):
+            return f"{base}({numbers[0] if numbers else length})"
+        if base == "numeric":
+            digits = numbers or [constant_of(keyword_of(call, "precision")), constant_of(keyword_of(call, "scale"))]
+            digits = [d for d in digits if isinstance(d, int)]
+            return f"numeric({', '.join(map(str, digits))})" if digits else base
+        if base in ("timestamp", "time") and constant_of(keyword_of(call, "timezone")) is True:
+            return f"{base} with time zone"
+        return base
+
+    def python_type(self, node: ast.expr) -> tuple[str, str | None] | None:
+        """A bare annotation's Python type as the SQL type SQLAlchemy maps it to (and an enum's
+        CHECK's values, by name); None for what is no column (a related class)."""
+        name = name_of(node) if isinstance(node, ast.Name | ast.Attribute) else None
+        if name in _PYTHON_TYPES:
+            return _PYTHON_TYPES[name], None
+        if name in self.enums:
+            return "varchar", name
+        return None
+
+    def column(
+        self,
+        attribute: str | None,
+        call: ast.Call | None,
+        annotation: ast.expr | None,
+        bare: ast.AnnAssign | None = None,
+    ) -> MappedColumn | None:
+        """One column, from its ``Column``/``mapped_column`` call and (2.0) its ``Mapped[…]``
+        annotation; None where neither makes a column of it."""
+        args = list(call.args) if call else []
+        name = _string(args[0]) if args else None
+        if name is not None:
+            args = args[1:]
+        alias_call: ast.Call | None = None
+        nullable_by_type: bool | None = None
+        python: tuple[str, str | None] | None = None
+        if annotation is not None and isinstance(annotation, ast.Subscript) and name_of(annotation.value) == "Mapped":
+            inner, optional = _unwrap_optional(annotation.slice)
+            if isinstance(inner, ast.Name) and inner.id in self.aliases:
+                alias = self.aliases[inner.id].slice
+                parts = alias.elts if isinstance(alias, ast.Tuple) else [alias]
+                inner, alias_optional = _unwrap_optional(parts[0])
+                optional = optional or alias_optional
+                alias_call = next(
+                    (p for p in parts[1:] if isinstance(p, ast.Call) and name_of(p.func) in _COLUMN_CALLS), None
+                )
+            python = self.python_type(inner)
+            nullable_by_type = optional
+        calls = [c for c in (call, alias_call) if c is not None]
+
+        def option(key: str) -> object:
+            for c in calls:
+                if (value := keyword_of(c, key)) is not None:
+                    return constant_of(value)
+            return None
+
+        type_node = _explicit_type(call) if call else None
+        if type_node is None and alias_call is not None:
+            type_node = _explicit_type(alias_call)
+        foreign = next(
+            (
+                a
+                for c in calls
+                for a in c.args
+                if isinstance(a, ast.Call) and name_of(a.func) == "ForeignKey" and a.args
+            ),
+            None,
+        )
+        references = self.target(foreign.args[0]) if foreign is not None else None
+        column = name or attribute
+        if column is None:
+            return None
+        check = None
+        if type_node is not None:
+            data_type = self.sql_type(type_node)
+            check = self.enum_check(column, type_node)
+        elif python is not None:
+            data_type, enum = python
+            check = _check(column, self.enums[enum]) if enum else None
+        elif references is not None:
+            data_type = "integer"  # SQLAlchemy takes the referenced column's; settled below
+        else:
+            return None  # Mapped["Order"] and the like: a relationship's, no column
+        primary = option("primary_key") is True
+        nullable = option("nullable")
+        if isinstance(nullable, bool):
+            not_null = not nullable
+        elif nullable_by_type is not None:  # 2.0: Mapped[Optional[…]] is nullable, Mapped[…] not
+            not_null = not nullable_by_type
+        else:
+            not_null = primary
+        comment_node = keyword_of(call, "comment") if call else None
+        return MappedColumn(
+            attribute,
+            column,
+            call,
+            bare,
+            data_type,
+            not_null,
+            primary,
+            option("unique") is True,
+            _default(call) if call else None,
+            check,
+            references,
+            text_of(comment_node),
+            text_of(keyword_of(call, "doc")) if call else None,
+            comment_node,
+        )
+
+    def target(self, node: ast.expr) -> tuple[str, str] | None:
+        """A foreign key's target: ``"users.id"``, ``"auth.users.id"``, ``User.id``, ``users.c.id``."""
+        literal = text_of(node)
+        if literal is not None:
+            parts = literal.split(".")
+            return (parts[-2], parts[-1]) if len(parts) >= 2 else None
+        if isinstance(node, ast.Attribute):
+            owner = node.value
+            if isinstance(owner, ast.Attribute) and owner.attr == "c":
+                owner = owner.value
+            owner_name = name_of(owner)
+            if owner_name in self.tables:
+                return self.tables[owner_name], node.attr
+            if owner_name is not None:
+                return owner_name, node.attr  # a class read later: its table is put in by read_mapped
+        return None
+
+
+def _table_args(node: ast.ClassDef) -> tuple[ast.expr | None, str | None, ast.expr | None, str | None]:
+    """A class's ``__table_args__`` value, its ``comment`` and the node of it, and its ``schema``."""
+    value = _class_value(node, "__table_args__")
+    options = value.elts[-1] if isinstance(value, ast.Tuple) and value.elts else value
+    if isinstance(options, ast.Dict):
+        found = {text_of(k): v for k, v in zip(options.keys, options.values, strict=True) if k is not None}
+        comment = found.get("comment")
+        return value, text_of(comment), comment, text_of(found.get("schema"))
+    return value, None, None, None
+
+
+def _class_value(node: ast.ClassDef, name: str) -> ast.expr | None:
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in statement.targets
+        ):
+            return statement.value
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.target.id == name
+        ):
+            return statement.value
+    return None
+
+
+def _class_statement(node: ast.ClassDef, name: str) -> ast.stmt | None:
+    return next(
+        (
+            s
+            for s in node.body
+            if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+        ),
+        None,
+    )
+
+
+def _docstring(node: ast.ClassDef) -> str | None:
+    docstring = ast.get_docstring(node)
+    return " ".join(docstring.split("\n\n")[0].split()) if docstring else None
+
+
+def read_mapped(path: Path, text: str) -> MappedFile:
+    """The file's mapped classes, mixins and Core tables, in the order written. Raises
+    ModelsError when the file does not parse."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as error:
+        raise ModelsError(f"{path}:{error.lineno or 1}:1: does not parse as Python: {error.msg}") from None
+    reader = _Reader(path, text, tree)
+    found = MappedFile(path, text)
+    mapped: dict[str, MappedTable] = {}  # class -> the table its columns are in
+    classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    keyed: set[str] = set()  # classes with a primary key column, their own or a base's
+    bases_of_models = {  # Base = declarative_base(), and classes that extend a declarative base
+        n.targets[0].id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and isinstance(n.targets[0], ast.Name)
+        and isinstance(n.value, ast.Call)
+        and name_of(n.value.func) in ("declarative_base", "generate_base")
+    }
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+            table = _core_table(reader, node, node.value)
+            if table is not None:
+                found.models.append(table)
+            continue
+        if not isinstance(node, ast.ClassDef) or node.name in reader.enums:
+            continue
+        columns = _class_columns(reader, node)
+        bases = [name_of(b) for b in node.bases]
+        parent = next((mapped[b] for b in bases if b in mapped), None)
+        tablename = text_of(_class_value(node, "__tablename__"))
+        # the declarative base itself is no table: its columns are its classes', as a mixin's
+        abstract = constant_of(_class_value(node, "__abstract__")) is True or any(b in DECLARATIVE_BASES for b in bases)
+        # mapped, though it names no table: it extends a declarative base (Flask-SQLAlchemy's
+        # db.Model names the table for it; a base's declared_attr may), or a base from elsewhere
+        # with its own key (a mixin has no base)
+        declarative = any(
+            b in bases_of_models or (isinstance(a, ast.Attribute) and a.attr == "Model")
+            for a, b in zip(node.bases, bases, strict=True)
+        )
+        # a key of its own, or a mixin's (a mapped parent's makes it the parent's single table)
+        primary = any(c.primary for c in columns) or any(b in keyed and b not in mapped for b in bases)
+        if primary:
+            keyed.add(node.name)
+        elsewhere = any(b not in ("object", None) and b not in classes for b in bases)
+        if declarative or abstract:
+            bases_of_models.add(node.name)
+        if (
+            tablename is None
+            and not abstract
+            and (parent is None or primary)
+            and (declarative or (elsewhere and primary))
+        ):
+            tablename = _snake(node.name)
+        if tablename is None and parent is not None and not abstract:
+            parent.columns += columns  # single-table inheritance: the parent's table has them
+            mapped[node.name] = parent
+            continue
+        if not columns:
+            continue
+        args, comment, comment_node, schema = _table_args(node)
+        kind = "class" if tablename else "mixin"
+        table = MappedTable(
+            node.name,
+            node.lineno,
+            node.col_offset + len("class "),
+            tablename or abstract_name(node.name),
+            schema,
+            kind,
+            node,
+            columns,
+            comment,
+            _docstring(node),
+            comment_node,
+            args,
+            _class_statement(node, "__tablename__"),
+        )
+        found.models.append(table)
+        if kind == "class":
+            mapped[node.name] = table
+            reader.tables[node.name] = table.table
+    # a foreign key to a class read after it, and a key's type taken from what it references
+    by_table = {m.table: m for m in found.models if m.kind != "mixin"}
+    for model in found.models:
+        for c in model.columns:
+            if c.references is None:
+                continue
+            owner, column = c.references
+            c.references = (reader.tables.get(owner, owner), column)
+            target = by_table.get(c.references[0])
+            referenced = next((t for t in target.columns if t.column == column), None) if target else None
+            if referenced is not None and c.call is not None and _explicit_type(c.call) is None:
+                c.data_type = referenced.data_type
+    return found
+
+
+def _explicit_type(call: ast.Call) -> ast.expr | None:
+    """The type a ``Column`` / ``mapped_column`` call names (after the column's name, not a
+    ``ForeignKey``; else its ``type_=``)."""
+    args = call.args[1:] if call.args and _string(call.args[0]) is not None else call.args
+    found = next((a for a in args if name_of(a.func if isinstance(a, ast.Call) else a) not in _NOT_TYPES), None)
+    return found or keyword_of(call, "type_")
+
+
+def _class_columns(reader: _Reader, node: ast.ClassDef) -> list[MappedColumn]:
+    columns = []
+    for statement in node.body:
+        value: ast.expr | None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value, annotation = statement.targets[0], statement.value, None
+        elif isinstance(statement, ast.AnnAssign):
+            target, value, annotation = statement.target, statement.value, statement.annotation
+        else:
+            continue
+        if not isinstance(target, ast.Name) or target.id.startswith("__"):
+            continue
+        if isinstance(value, ast.Call) and name_of(value.func) in _COLUMN_CALLS:
+            column = reader.column(target.id, value, annotation)
+        elif value is None and annotation is not None and isinstance(statement, ast.AnnAssign):
+            column = reader.column(target.id, None, annotation, statement)
+        else:
+            continue
+        if column is not None:
+            columns.append(column)
+    return columns
+
+
+def _core_table(reader: _Reader, statement: ast.Assign | ast.AnnAssign, call: ast.Call) -> MappedTable | None:
+    """``users = Table("users", metadata, Column("id", Integer, primary_key=True), …)``."""
+    if name_of(call.func) != "Table" or not call.args or _string(call.args[0]) is None:
+        return None
+    target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+    columns = []
+    for arg in call.args[1:]:
+        if isinstance(arg, ast.Call) and name_of(arg.func) == "Column" and arg.args and _string(arg.args[0]):
+            column = reader.column(None, arg, None)
+            if column is not None:
+                columns.append(column)
+    if not columns:
+        return None
+    comment_node = keyword_of(call, "comment")
+    name = name_of(target) if isinstance(target, ast.Name) else None
+    return MappedTable(
+        name or str(_string(call.args[0])),
+        target.lineno,
+        target.col_offset,
+        str(_string(call.args[0])),
+        text_of(keyword_of(call, "schema")),
+        "table",
+        call,
+        columns,
+        text_of(comment_node),
+        None,
+        comment_node,
+        None,
+        None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _mapped_column_name(tree: ast.Module) -> str | None:
+    """How the file names ``mapped_column``: imported by name, or through ``orm`` / ``so`` / ``db``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy.orm":
+            for alias in node.names:
+                if alias.name == "mapped_column":
+                    return alias.asname or alias.name
+        if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":
+            for alias in node.names:
+                if alias.name == "orm":
+                    return f"{alias.asname or 'orm'}.mapped_column"
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "sqlalchemy.orm":
+                    return f"{alias.asname}.mapped_column" if alias.asname else "sqlalchemy.orm.mapped_column"
+    return None
+
+
+def _column_edits(
+    source: Source, column: MappedColumn, text: str, limit: int, mapped_column: str | None
+) -> list[TextEdit] | None:
+    literal = python_literal(text)
+    if column.comment_node is not None:
+        return [replace(source, column.comment_node, literal)]
+    if column.call is not None:
+        return keyword_edits(source, column.call, f"comment={literal}", limit)
+    if column.annotation is None or mapped_column is None:
+        return None
+    node = column.annotation
+    end = source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+    added = f" = {mapped_column}(comment={literal})"
+    line = source.text[source.starts[node.lineno - 1] : source.line_end(node.lineno)].rstrip("\r\n")
+    if len(line) + len(added) > limit:
+        indent = source.indentation(node.lineno)
+        nl = source.newline
+        added = f" = {mapped_column}({nl}{indent}    comment={literal}{nl}{indent})"
+    return [TextEdit(end, end, added)]
+
+
+def _table_edits(source: Source, model: MappedTable, text: str, limit: int) -> list[TextEdit] | None:
+    """The edits that give the table its comment: the ``comment=`` of a Core ``Table``, an entry
+    of the class's ``__table_args__`` (its dict, or one more element of its tuple), or a new
+    ``__table_args__``; None where ``__table_args__`` is no literal (``declared_attr``)."""
+    literal = python_literal(text)
+    if model.comment_node is not None:
+        return [replace(source, model.comment_node, literal)]
+    if isinstance(model.node, ast.Call):
+        return keyword_edits(source, model.node, f"comment={literal}", limit)
+    args = model.table_args
+    entry = f'"comment": {literal}'
+    if isinstance(args, ast.Dict):
+        return entry_edits(source, args, entry, limit)
+    if isinstance(args, ast.Tuple):
+        if args.elts and isinstance(args.elts[-1], ast.Dict):
+            return entry_edits(source, args.elts[-1], entry, limit)
+        return element_edits(source, args, f"{{{entry}}}", limit)
+    if args is not None:
+        return None
+    node = model.node
+    after = model.after
+    if after is None:  # after the docstring, else before the first statement
+        first = node.body[0]
+        docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        after = first if docstring else None
+    indent = source.indentation(node.body[0].lineno)
+    if node.body[0].lineno == node.lineno:
+        return None  # class X(Base): pass
+    nl = source.newline
+    line = f"{indent}__table_args__ = {{{entry}}}"
+    if len(line) > limit:
+        line = f"{indent}__table_args__ = {{{nl}{indent}    {entry},{nl}{indent}}}"
+    if after is None:  # first in the class, set apart from its columns
+        at = source.starts[node.body[0].lineno - 1]
+        return [TextEdit(at, at, f"{line}{nl}{nl}")]
+    at, lead = source.after_line(after.end_lineno or after.lineno)
+    return [TextEdit(at, at, f"{lead}{line}{nl}")]
+
+
+def edit_mapped(
+    mapped: MappedFile, planned: list[Planned[MappedTable]], *, overwrite: bool = False
+) -> tuple[str, list[str]]:
+    """The file's new text with the planned comments (one the file has is replaced only with
+    ``overwrite``), and notes of what could not be written; raises ModelsError where the edited
+    file would not read back as planned."""
+    source = Source(mapped.text)
+    mapped_column = _mapped_column_name(ast.parse(mapped.text))
+
+    def edits_within(limit: int) -> tuple[list[TextEdit], list[str], dict[tuple[str, str | None], str]]:
+        edits: list[TextEdit] = []
+        notes: list[str] = []
+        expected: dict[tuple[str, str | None], str] = {}  # (table, column or None) -> text
+        for plan in planned:
+            model = plan.model
+            where = f"{mapped.path}:{model.line}:1: {model.label}"
+            if plan.description is not None and (model.comment_node is None or overwrite):
+                edit = _table_edits(source, model, plan.description, limit)
+                if edit is None:
+                    notes.append(f"{where}: its __table_args__ is no literal; its table comment is left for you")
+                else:
+                    edits += edit
+                    expected[(model.table, None)] = plan.description
+            for c in model.columns:
+                text = plan.columns.get(c.column)
+                if text is None or (c.comment_node is not None and not overwrite):
+                    continue
+                column_edits = _column_edits(source, c, text, limit, mapped_column)
+                if column_edits is None:
+                    notes.append(f"{where}: {c.attribute} has no mapped_column() to hold a comment; left for you")
+                    continue
+                edits += column_edits
+                expected[(model.table, c.column)] = text
+        return edits, notes, expected
+
+    edits, notes, expected = edits_within(line_length(mapped.path))
+    try:
+        new = apply_edits(mapped.text, edits)
+    except EditConflictError:
+        # calls nested on one line (a Core Table's Columns) would each be split: none is; the
+        # project's formatter lays the long line out
+        edits, notes, expected = edits_within(sys.maxsize)
+        try:
+            new = apply_edits(mapped.text, edits)
+        except EditConflictError as error:
+            raise ModelsError(f"{mapped.path}: {error}; left unchanged") from None
+    if new == mapped.text:
+        return new, notes
+    try:
+        after = read_mapped(mapped.path, new)
+    except ModelsError:
+        raise ModelsError(f"{mapped.path}: the edit would not parse as Python; left unchanged") from None
+    written = {(m.table, m.kind): m for m in after.models}
+    for plan in planned:
+        again = written.get((plan.model.table, plan.model.kind))
+        found: dict[str | None, str | None] = {None: again.comment} if again is not None else {}
+        found |= {c.column: c.comment for c in again.columns} if again is not None else {}
+        wrong = again is None or len(again.columns) != len(plan.model.columns)
+        if wrong or any(
+            found.get(column) != text for (table, column), text in expected.items() if table == plan.model.table
+        ):
+            raise ModelsError(
+                f"{mapped.path}: {plan.model.label}: comments do not read back as planned; left unchanged"
+            )
+    return new, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole job
+
+
+def plan_mapped(mapped: MappedFile, *, overwrite: bool = False, check: bool = False) -> FilePlan:
+    """The tables read as a file of PostgreSQL DDL, with the requests they need; for ``--check``
+    without what ``doc=`` and docstrings lend (the database has no comment until ``comment=``)."""
+    return plan_file(
+        mapped.ddl(borrow=not check), path=str(mapped.path), dialect=DIALECT, overwrite=overwrite, dialect_reason=REASON
+    )
+
+
+def record_mapped(mapped: MappedFile, outcome: FileOutcome, *, overwrite: bool = False) -> EditedSources:
+    """The change of the file that records what ``outcome`` documented: every comment it lacks."""
+    return record_edit(
+        mapped.path,
+        mapped.text,
+        mapped.models,
+        outcome,
+        lambda planned: edit_mapped(mapped, planned, overwrite=overwrite),
+        overwrite=overwrite,
+        lent_by="doc= or docstring",
+        next_step=NEXT_STEP,
+    )

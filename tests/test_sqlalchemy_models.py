@@ -1,0 +1,263 @@
+"""SQLAlchemy's models documented in place (``comment=``, ``__table_args__``, a Core ``Table``'s
+``comment=``), read with ``ast`` as the tables SQLAlchemy makes of them. What is written is read
+back by SQLAlchemy itself here; Alembic carries it into PostgreSQL in tests/test_databases.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from in_process import run
+
+from sqlscribe.ddl import parse_sql
+from sqlscribe.python_models import read_models
+from sqlscribe.sqlalchemy_models import MappedFile, read_mapped
+
+MODELS = '''import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(enum.Enum):
+    PENDING = "pending"
+    SHIPPED = "shipped"
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Customer(TimestampMixin, Base):
+    """People who buy from the shop.
+
+    Kept for seven years."""
+
+    __tablename__ = "customer"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    nickname: Mapped[Optional[str]]
+    orders: Mapped[List["Order"]] = relationship(back_populates="customer")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (sa.UniqueConstraint("customer_id", "number"),)
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(20), nullable=False, comment="Printed on the invoice.")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    status: Mapped[Status] = mapped_column(sa.Enum(Status), default=Status.PENDING)
+    total: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), doc="Grand total, tax included.")
+    kind: Mapped[str] = mapped_column(String(10))
+    customer: Mapped["Customer"] = relationship(back_populates="orders")
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "order"}
+
+
+class GiftOrder(Order):
+    message: Mapped[Optional[str]] = mapped_column(Text)
+
+    __mapper_args__ = {"polymorphic_identity": "gift"}
+
+
+audit = Table(
+    "audit_log",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor", String(64)),
+    Column("order_id", ForeignKey("orders.id"), nullable=False),
+)
+'''
+
+
+def _read(path: Path) -> MappedFile:
+    return read_mapped(path, path.read_text(encoding="utf-8"))
+
+
+def _import(path: Path, name: str) -> object:
+    """The module at ``path``, imported by SQLAlchemy's own rules (a fresh name each time)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_models_are_read_as_the_tables_sqlalchemy_makes(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    path.write_text(MODELS, encoding="utf-8")
+    mapped = _read(path)
+    assert [(m.label, m.kind) for m in mapped.models] == [
+        ("mixin TimestampMixin (timestamp)", "mixin"),
+        ("model Customer (customer)", "class"),
+        ("model Order (orders)", "class"),
+        ("table audit_log", "table"),
+    ]
+    (parsed,) = [parse_sql(mapped.ddl(), dialect="postgres")]
+    tables = {t.short_name: t for t in parsed.tables}
+    customer, orders, audit = tables["customer"], tables["orders"], tables["audit_log"]
+    # a bare annotation is a column (an Annotated alias's mapped_column() says it is the key);
+    # a relationship is none
+    assert [c.name for c in customer.columns] == ["id", "email", "nickname"]
+    assert "Kept for seven years" not in str(
+        customer.comment.text if customer.comment else ""
+    )  # the docstring's first paragraph
+    assert customer.comment is not None and customer.comment.text == "People who buy from the shop."
+    ddl = mapped.ddl()
+    assert "email varchar(254) NOT NULL" in ddl and "nickname varchar,\n" in ddl  # Optional[...] is nullable
+    assert "PRIMARY KEY (id),\n    UNIQUE (email)" in ddl
+    # the single-table subclass's column is in its parent's table; the enum stores its names
+    assert [c.name for c in orders.columns] == ["id", "number", "customer_id", "status", "total", "kind", "message"]
+    assert "status varchar NOT NULL CHECK (status IN ('PENDING', 'SHIPPED'))" in ddl
+    assert "total numeric(10, 2) NOT NULL" in ddl and "created_at timestamp NOT NULL DEFAULT now()" in ddl
+    assert "FOREIGN KEY (customer_id) REFERENCES customer (id)" in ddl
+    # Core: a foreign key's column takes the type of the column it references
+    assert [c.name for c in audit.columns] == ["id", "actor", "order_id"]
+    assert "order_id integer NOT NULL" in ddl and "FOREIGN KEY (order_id) REFERENCES orders (id)" in ddl
+    # the authors' comment= is the comment; doc= stands for one only while asking the model
+    assert "COMMENT ON COLUMN public.orders.\"number\" IS 'Printed on the invoice.'" in ddl
+    assert "'Grand total, tax included.'" in ddl and "'Grand total, tax included.'" not in mapped.ddl(borrow=False)
+
+
+def test_document_writes_comments_that_sqlalchemy_reads_and_check_then_passes(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    path.write_text(MODELS, encoding="utf-8")
+    code, out, _ = run("document", "--check", str(path))
+    assert code == 1
+    assert f"{path}:26:1: model Customer (customer): no table comment; 3 of 3 columns without a comment" in out
+    assert f"{path}:60:1: table audit_log: no table comment; 3 of 3 columns without a comment" in out
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    assert "alembic revision --autogenerate" in err and "2 comments copied from the doc= or docstring" in err
+    text = path.read_text(encoding="utf-8")
+    assert '    __table_args__ = {"comment": "People who buy from the shop."}\n' in text  # after __tablename__
+    assert '        sa.UniqueConstraint("customer_id", "number"),\n        {"comment": ' in text  # the tuple split
+    assert "    nickname: Mapped[Optional[str]] = mapped_column(comment=" in text  # a bare annotation
+    assert 'comment="Printed on the invoice.")' in text  # the authors' own, kept
+    module = _import(path, "documented_models")
+    metadata = module.Base.metadata  # type: ignore[attr-defined]
+    comments = {t.name: t.comment for t in metadata.sorted_tables}
+    comments |= {f"{t.name}.{c.name}": c.comment for t in metadata.sorted_tables for c in t.columns}
+    assert None not in comments.values(), comments
+    assert comments["customer"] == "People who buy from the shop."
+    assert comments["orders.total"] == "Grand total, tax included."
+    assert comments["orders.number"] == "Printed on the invoice."
+    assert comments["customer.created_at"] == comments["customer.created_at"].strip()  # the mixin's, inherited
+    # what sqlscribe reads back is what SQLAlchemy has
+    mapped = _read(path)
+    ours = {m.table: m.comment for m in mapped.models if m.kind != "mixin"}
+    ours |= {f"{m.table}.{c.column}": c.comment for m in mapped.models if m.kind != "mixin" for c in m.columns}
+    assert {k: v for k, v in comments.items() if k != "customer.created_at"} == ours
+    formatted = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--diff", "--isolated", str(path)], capture_output=True
+    )
+    assert formatted.returncode == 0, formatted.stdout.decode()  # laid out as the formatter would
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
+
+
+def test_table_args_of_every_form_and_what_cannot_hold_a_comment(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    text = (
+        "from sqlalchemy import Column, Integer, String\n"
+        "from sqlalchemy.ext.declarative import declared_attr\n"
+        "from sqlalchemy.orm import Mapped, declarative_base\n\n"
+        "Base = declarative_base()\n\n\n"
+        "class Plan(Base):\n"
+        '    __tablename__ = "plans"\n'
+        '    __table_args__ = {"schema": "billing"}\n'
+        "    id = Column(Integer, primary_key=True)\n"
+        "    code: Mapped[str]\n\n\n"
+        "class Note(Base):\n"
+        '    __tablename__ = "notes"\n\n'
+        "    @declared_attr\n"
+        "    def __table_args__(cls):\n"
+        "        return {}\n\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        '    body = Column(String, comment="Old.")\n'
+    )
+    path.write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    new = path.read_bytes().decode("utf-8")
+    assert "\n" not in new.replace("\r\n", "")  # CRLF kept
+    assert '__table_args__ = {"schema": "billing", "comment": ' in new
+    assert "code has no mapped_column() to hold a comment; left for you" in err  # not imported
+    assert "    code: Mapped[str]\r\n" in new
+    assert 'body = Column(String, comment="Old.")' in new  # kept without --overwrite-existing
+    mapped = _read(path)
+    assert mapped.models[0].schema == "billing" and mapped.models[0].comment
+    code, _, err = run("document", "--backend", "heuristic", "--write", "--overwrite-existing", str(path))
+    assert code == 0, err
+    assert 'comment="Old.")' not in path.read_text(encoding="utf-8")
+
+
+def test_flask_sqlalchemy_models_and_a_file_of_another_kind(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    text = (
+        "from flask_sqlalchemy import SQLAlchemy\n\n"
+        "db = SQLAlchemy()\n\n\n"
+        "class OrderItem(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        "    sku = db.Column(db.String(32), nullable=False)\n"
+        "    placed = db.Column(db.DateTime(timezone=True))\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    found = read_models(path, text)
+    assert isinstance(found, MappedFile)
+    assert [m.table for m in found.models] == ["order_item"]  # Flask-SQLAlchemy's name for it
+    assert "placed timestamp with time zone" in found.ddl() and "sku varchar(32) NOT NULL" in found.ddl()
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))  # found in the folder
+    assert code == 0, err
+    written = path.read_text(encoding="utf-8")
+    body = written.split("class OrderItem(db.Model):\n")[1].splitlines()
+    assert body[0].startswith('    __table_args__ = {"comment": ') and body[1] == ""  # first, set apart
+    assert '    sku = db.Column(db.String(32), nullable=False, comment="' in written
+    pydantic = tmp_path / "schemas.py"
+    pydantic.write_text("from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    sku: str\n", encoding="utf-8")
+    assert read_models(pydantic, pydantic.read_text(encoding="utf-8")) is None
+    broken = tmp_path / "broken.py"
+    broken.write_text("import sqlalchemy\nusers = Table(\n", encoding="utf-8")
+    code, _, err = run("document", "--check", str(broken))
+    assert code == 1 and f"{broken}:2:1: does not parse as Python" in err
+
+
+def test_which_classes_are_tables_and_which_lend_their_columns(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    path.write_text(
+        "from sqlalchemy import Column, Integer, String\n"
+        "from sqlalchemy.orm import DeclarativeBase, declared_attr\n\n"
+        "from app.db import Model\n\n\n"
+        "class Base(DeclarativeBase):\n"
+        "    id = Column(Integer, primary_key=True)\n\n"
+        "    @declared_attr.directive\n"
+        "    def __tablename__(cls):\n"
+        "        return cls.__name__.lower()\n\n\n"
+        "class IdMixin:\n"
+        "    key = Column(Integer, primary_key=True)\n\n\n"
+        "class Invoice(Base):\n"
+        "    number = Column(String(20))\n\n\n"
+        "class Refund(IdMixin, Model):\n"
+        "    reason = Column(String(200))\n",
+        encoding="utf-8",
+    )
+    assert [(m.name, m.kind, m.table) for m in _read(path).models] == [
+        ("Base", "mixin", "base"),  # the declarative base: its id is each table's
+        ("IdMixin", "mixin", "id"),
+        ("Invoice", "class", "invoice"),  # named by the base's declared_attr, which is not read: a guess
+        ("Refund", "class", "refund"),  # a base from elsewhere, and a key (its mixin's)
+    ]
