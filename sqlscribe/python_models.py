@@ -52,7 +52,8 @@ def read_models(path: Path, text: str) -> Models | None:
 
 
 def orm(models: Models) -> str:
-    return "Django" if isinstance(models, ModelsFile) else "SQLAlchemy"
+    """The ORM, as the editor names it: Django, SQLAlchemy or SQLModel."""
+    return "Django" if isinstance(models, ModelsFile) else models.orm
 
 
 def plan_models(models: Models, *, overwrite: bool = False, check: bool = False) -> FilePlan:

@@ -12,7 +12,10 @@ Read with ``ast``, never imported. What is read:
   ``db.Model`` classes (named as it names them), single-table subclasses (their columns are
   their parent's table's), and mixins (documented in their own body, where the classes that
   extend them inherit their columns);
-- Core's ``Table("name", metadata, Column("id", …), …)``.
+- Core's ``Table("name", metadata, Column("id", …), …)``;
+- SQLModel's ``table=True`` classes, with the fields of the bases they alone extend (the
+  comment goes into ``Field(sa_column_kwargs={"comment": …})``; an API's schemas, SQLModel
+  classes no table extends, are left alone).
 
 Each is shown to the pipeline as a PostgreSQL table of the column types (``String(80)`` is
 ``varchar(80)``, ``Mapped[Optional[datetime]]`` a nullable ``timestamp``), its keys, defaults and
@@ -49,6 +52,7 @@ from sqlscribe.python_source import (
     name_of,
     record_edit,
     replace,
+    span,
     text_of,
 )
 
@@ -154,6 +158,11 @@ class MappedColumn:
     comment: str | None
     doc: str | None
     comment_node: ast.expr | None
+    # SQLModel: the comment goes into Field(sa_column_kwargs={"comment": …}) (``call`` is the
+    # Field; ``kwargs`` its sa_column_kwargs dict; ``value`` a plain default, made a Field's)
+    field: bool = False
+    kwargs: ast.Dict | None = None
+    value: ast.expr | None = None
 
     @property
     def lent(self) -> str | None:
@@ -216,17 +225,18 @@ class MappedFile:
     path: Path
     text: str
     models: list[MappedTable] = field(default_factory=list)
+    orm: str = "SQLAlchemy"  # or "SQLModel", as the editor names the file's tables
 
     def ddl(self, *, borrow: bool = True) -> str:
         return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
 
 
 def holds_models(text: str) -> bool:
-    """Whether a Python text defines SQLAlchemy tables, on its face (it imports SQLAlchemy or
-    Flask-SQLAlchemy and calls ``Column``, ``mapped_column`` or ``Table``, or annotates
-    ``Mapped[…]``)."""
-    return re.search(r"\b(sqlalchemy|flask_sqlalchemy)\b", text) is not None and (
-        re.search(r"\b(Column|mapped_column|Table)\(|\bMapped\[", text) is not None
+    """Whether a Python text defines SQLAlchemy tables, on its face (it imports SQLAlchemy,
+    Flask-SQLAlchemy or SQLModel and calls ``Column``, ``mapped_column`` or ``Table``, annotates
+    ``Mapped[…]`` or declares a SQLModel ``table=True``)."""
+    return re.search(r"\b(sqlalchemy|flask_sqlalchemy|sqlmodel)\b", text) is not None and (
+        re.search(r"\b(Column|mapped_column|Table)\(|\bMapped\[|\btable\s*=\s*True\b", text) is not None
     )
 
 
@@ -464,6 +474,69 @@ class _Reader:
             comment_node,
         )
 
+    def field(self, attribute: str, statement: ast.AnnAssign) -> MappedColumn | None:
+        """One column of a SQLModel table: ``name: str = Field(max_length=80)``, a plain
+        default or none; ``sa_column=Column(…)`` is that Column's. None for a relationship."""
+        value = statement.value
+        call = value if isinstance(value, ast.Call) and name_of(value.func) == "Field" else None
+        if isinstance(value, ast.Call) and call is None:
+            return None  # Relationship(…), or a default computed by a call: left alone
+        if call is not None and isinstance(sa_column := keyword_of(call, "sa_column"), ast.Call):
+            return self.column(attribute, sa_column, None)
+        inner, optional = _unwrap_optional(statement.annotation)
+        python = self.python_type(inner)
+        foreign = text_of(keyword_of(call, "foreign_key")) if call else None
+        if python is None and foreign is None:
+            return None  # list["Hero"], "Team": a relationship's
+        data_type, enum = python or ("integer", None)
+
+        def option(key: str) -> object:
+            return constant_of(keyword_of(call, key)) if call else None
+
+        sa_type = keyword_of(call, "sa_type") if call else None
+        if sa_type is not None:
+            data_type = self.sql_type(sa_type)
+        elif data_type == "varchar" and isinstance(length := option("max_length"), int):
+            data_type = f"varchar({length})"
+        elif data_type == "numeric" and isinstance(digits := option("max_digits"), int):
+            places = option("decimal_places")
+            data_type = f"numeric({digits}, {places if isinstance(places, int) else 0})"
+        primary = option("primary_key") is True
+        nullable = option("nullable")
+        not_null = primary or (not nullable if isinstance(nullable, bool) else not optional)
+        kwargs = keyword_of(call, "sa_column_kwargs") if call else None
+        kwargs = kwargs if isinstance(kwargs, ast.Dict) else None
+        comment_node = None
+        if kwargs is not None:
+            comment_node = next(
+                (
+                    v
+                    for k, v in zip(kwargs.keys, kwargs.values, strict=True)
+                    if k is not None and _string(k) == "comment"
+                ),
+                None,
+            )
+        default_node = keyword_of(call, "default") if call else value
+        return MappedColumn(
+            attribute,
+            attribute,
+            call,
+            statement if value is None else None,
+            data_type,
+            not_null,
+            primary,
+            option("unique") is True,
+            _sql_literal(constant_of(default_node)),
+            _check(attribute, self.enums[enum]) if enum else None,
+            self.target(ast.Constant(foreign)) if foreign else None,
+            text_of(comment_node),
+            text_of(keyword_of(call, "description")) if call else None,
+            comment_node,
+            field=True,
+            kwargs=kwargs,
+            value=value if call is None else None,
+        )
+
     def target(self, node: ast.expr) -> tuple[str, str] | None:
         """A foreign key's target: ``"users.id"``, ``"auth.users.id"``, ``User.id``, ``users.c.id``."""
         literal = text_of(node)
@@ -544,6 +617,23 @@ def read_mapped(path: Path, text: str) -> MappedFile:
         and isinstance(n.value, ast.Call)
         and name_of(n.value.func) in ("declarative_base", "generate_base")
     }
+    # SQLModel: the classes that extend SQLModel, and those a table=True class extends (whose
+    # fields are its columns; the others are an API's schemas, no table's)
+    sqlmodels: dict[str, ast.ClassDef] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(b in ("SQLModel", *sqlmodels) for b in map(name_of, node.bases)):
+            sqlmodels[node.name] = node
+    lenders: dict[str, set[str]] = {}  # a base -> the table classes that inherit its fields
+    for node in reversed(sqlmodels.values()):
+        heirs = {node.name} if _is_sqlmodel_table(node) else lenders.get(node.name, set())
+        for base in (b for b in map(name_of, node.bases) if b in sqlmodels):
+            lenders.setdefault(str(base), set()).update(heirs)
+    # a base whose fields one table inherits is part of that table (the FastAPI tutorial's
+    # HeroBase and Hero); one that several share is documented as a mixin
+    lending = {name for name, heirs in lenders.items() if len(heirs) > 1}
+    sole = {name for name, heirs in lenders.items() if len(heirs) == 1}
+    if sqlmodels:
+        found.orm = "SQLModel"
     for node in tree.body:
         if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
             table = _core_table(reader, node, node.value)
@@ -551,6 +641,13 @@ def read_mapped(path: Path, text: str) -> MappedFile:
                 found.models.append(table)
             continue
         if not isinstance(node, ast.ClassDef) or node.name in reader.enums:
+            continue
+        if node.name in sqlmodels:
+            table = _sqlmodel_table(reader, node, sqlmodels, lends=node.name in lending, sole=sole)
+            if table is not None:
+                found.models.append(table)
+                if table.kind == "class":
+                    reader.tables[node.name] = table.table
             continue
         columns = _class_columns(reader, node)
         bases = [name_of(b) for b in node.bases]
@@ -585,29 +682,18 @@ def read_mapped(path: Path, text: str) -> MappedFile:
             continue
         if not columns:
             continue
-        args, comment, comment_node, schema = _table_args(node)
         kind = "class" if tablename else "mixin"
-        table = MappedTable(
-            node.name,
-            node.lineno,
-            node.col_offset + len("class "),
-            tablename or abstract_name(node.name),
-            schema,
-            kind,
-            node,
-            columns,
-            comment,
-            _docstring(node),
-            comment_node,
-            args,
-            _class_statement(node, "__tablename__"),
-        )
+        table = _class_table(node, tablename or abstract_name(node.name), kind, columns)
         found.models.append(table)
         if kind == "class":
             mapped[node.name] = table
             reader.tables[node.name] = table.table
-    # a foreign key to a class read after it, and a key's type taken from what it references
+    # a mixin named as a table is (TeamBase's fields, Team's table) goes by its class's name
     by_table = {m.table: m for m in found.models if m.kind != "mixin"}
+    for model in found.models:
+        if model.kind == "mixin" and model.table in by_table:
+            model.table = _snake(model.name)
+    # a foreign key to a class read after it, and a key's type taken from what it references
     for model in found.models:
         for c in model.columns:
             if c.references is None:
@@ -650,6 +736,68 @@ def _class_columns(reader: _Reader, node: ast.ClassDef) -> list[MappedColumn]:
         if column is not None:
             columns.append(column)
     return columns
+
+
+def _is_sqlmodel_table(node: ast.ClassDef) -> bool:
+    return any(k.arg == "table" and constant_of(k.value) is True for k in node.keywords)
+
+
+def _sqlmodel_table(
+    reader: _Reader, node: ast.ClassDef, classes: dict[str, ast.ClassDef], *, lends: bool, sole: set[str]
+) -> MappedTable | None:
+    """A SQLModel class: a table (``table=True``; named ``__tablename__`` or its class's name in
+    lower case, as SQLModel names it) with the fields of the bases it alone inherits, or a base
+    whose fields several tables inherit (as a mixin's)."""
+    table = _is_sqlmodel_table(node)
+    if not (table or lends):
+        return None
+    bodies: list[ast.ClassDef] = []
+    if table:  # the fields of the bases it alone inherits come first, as SQLModel orders them
+
+        def inherited(cls: ast.ClassDef) -> None:
+            for base in map(name_of, cls.bases):
+                if base in sole and base in classes and classes[base] not in bodies:
+                    inherited(classes[base])
+                    bodies.append(classes[base])
+
+        inherited(node)
+    columns = []
+    for statement in (s for body in (*bodies, node) for s in body.body):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and not statement.target.id.startswith("_")
+            and name_of(
+                statement.annotation.value if isinstance(statement.annotation, ast.Subscript) else statement.annotation
+            )
+            != "ClassVar"
+            and (column := reader.field(statement.target.id, statement)) is not None
+        ):
+            columns.append(column)
+    if not columns:
+        return None
+    name = text_of(_class_value(node, "__tablename__")) or (node.name.lower() if table else abstract_name(node.name))
+    return _class_table(node, name, "class" if table else "mixin", columns)
+
+
+def _class_table(node: ast.ClassDef, name: str, kind: str, columns: list[MappedColumn]) -> MappedTable:
+    """A class's table (or mixin), with its ``__table_args__`` and docstring."""
+    args, comment, comment_node, schema = _table_args(node)
+    return MappedTable(
+        node.name,
+        node.lineno,
+        node.col_offset + len("class "),
+        name,
+        schema,
+        kind,
+        node,
+        columns,
+        comment,
+        _docstring(node),
+        comment_node,
+        args,
+        _class_statement(node, "__tablename__"),
+    )
 
 
 def _core_table(reader: _Reader, statement: ast.Assign | ast.AnnAssign, call: ast.Call) -> MappedTable | None:
@@ -706,25 +854,66 @@ def _mapped_column_name(tree: ast.Module) -> str | None:
     return None
 
 
+def _imported(tree: ast.Module, module: str, name: str) -> str | None:
+    """The name the file gives ``name`` of ``module`` where it imports it (``from sqlmodel import Field``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == module:
+            for alias in node.names:
+                if alias.name == name:
+                    return alias.asname or alias.name
+    return None
+
+
 def _column_edits(
-    source: Source, column: MappedColumn, text: str, limit: int, mapped_column: str | None
+    source: Source, column: MappedColumn, text: str, limit: int, mapped_column: str | None, field: str | None
 ) -> list[TextEdit] | None:
+    """The edits that give a column its comment; None where nothing in the file can hold one (a
+    bare annotation, and no ``mapped_column`` / ``Field`` imported to make a call of it)."""
     literal = python_literal(text)
     if column.comment_node is not None:
         return [replace(source, column.comment_node, literal)]
-    if column.call is not None:
+    if column.field:  # SQLModel's Field(sa_column_kwargs={"comment": …})
+        if column.kwargs is not None:
+            return entry_edits(source, column.kwargs, f'"comment": {literal}', limit)
+        keyword = f'sa_column_kwargs={{"comment": {literal}}}'
+        if column.call is not None:
+            return keyword_edits(source, column.call, keyword, limit)
+        if field is None:
+            return None
+        arguments = [keyword]
+        if column.value is not None:  # x: bool = True becomes a Field with that default
+            start, end = span(source, column.value)
+            arguments.insert(0, f"default={source.text[start:end]}")
+            line = column.value.lineno
+            return [TextEdit(start, end, _call_text(source, field, arguments, line, start, end, limit))]
+        name = field
+    elif column.call is not None:
         return keyword_edits(source, column.call, f"comment={literal}", limit)
-    if column.annotation is None or mapped_column is None:
+    elif mapped_column is None:
+        return None
+    else:
+        name, arguments = mapped_column, [f"comment={literal}"]
+    if column.annotation is None:
         return None
     node = column.annotation
     end = source.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
-    added = f" = {mapped_column}(comment={literal})"
-    line = source.text[source.starts[node.lineno - 1] : source.line_end(node.lineno)].rstrip("\r\n")
-    if len(line) + len(added) > limit:
-        indent = source.indentation(node.lineno)
-        nl = source.newline
-        added = f" = {mapped_column}({nl}{indent}    comment={literal}{nl}{indent})"
-    return [TextEdit(end, end, added)]
+    return [TextEdit(end, end, " = " + _call_text(source, name, arguments, node.lineno, end + 3, end, limit))]
+
+
+def _call_text(source: Source, name: str, arguments: list[str], line: int, at: int, rest: int, limit: int) -> str:
+    """A new call written at offset ``at`` of ``line`` (the line's text from ``rest`` on follows
+    it), split as black splits one that would pass ``limit``: its arguments on one indented
+    line, else one a line."""
+    nl, indent = source.newline, source.indentation(line)
+    before = source.text[source.starts[line - 1] : at]
+    after = source.text[rest : source.line_end(line)].rstrip("\r\n")
+    one_line = f"{name}({', '.join(arguments)})"
+    if len(before) + len(one_line) + len(after) <= limit:
+        return one_line
+    inner = f"{indent}    {', '.join(arguments)}"
+    if len(inner) <= limit:
+        return f"{name}({nl}{inner}{nl}{indent})"
+    return f"{name}({nl}" + "".join(f"{indent}    {a},{nl}" for a in arguments) + f"{indent})"
 
 
 def _table_edits(source: Source, model: MappedTable, text: str, limit: int) -> list[TextEdit] | None:
@@ -763,6 +952,8 @@ def _table_edits(source: Source, model: MappedTable, text: str, limit: int) -> l
         at = source.starts[node.body[0].lineno - 1]
         return [TextEdit(at, at, f"{line}{nl}{nl}")]
     at, lead = source.after_line(after.end_lineno or after.lineno)
+    if after is not model.after:  # after the docstring: a blank line between, as before a field
+        lead += nl
     return [TextEdit(at, at, f"{lead}{line}{nl}")]
 
 
@@ -773,12 +964,14 @@ def edit_mapped(
     ``overwrite``), and notes of what could not be written; raises ModelsError where the edited
     file would not read back as planned."""
     source = Source(mapped.text)
-    mapped_column = _mapped_column_name(ast.parse(mapped.text))
+    tree = ast.parse(mapped.text)
+    mapped_column = _mapped_column_name(tree)
+    field = _imported(tree, "sqlmodel", "Field")
 
     def edits_within(limit: int) -> tuple[list[TextEdit], list[str], dict[tuple[str, str | None], str]]:
         edits: list[TextEdit] = []
         notes: list[str] = []
-        expected: dict[tuple[str, str | None], str] = {}  # (table, column or None) -> text
+        expected: dict[tuple[str, str | None], str] = {}  # (model, column or None) -> text
         for plan in planned:
             model = plan.model
             where = f"{mapped.path}:{model.line}:1: {model.label}"
@@ -788,17 +981,18 @@ def edit_mapped(
                     notes.append(f"{where}: its __table_args__ is no literal; its table comment is left for you")
                 else:
                     edits += edit
-                    expected[(model.table, None)] = plan.description
+                    expected[(model.name, None)] = plan.description
             for c in model.columns:
                 text = plan.columns.get(c.column)
                 if text is None or (c.comment_node is not None and not overwrite):
                     continue
-                column_edits = _column_edits(source, c, text, limit, mapped_column)
+                column_edits = _column_edits(source, c, text, limit, mapped_column, field)
                 if column_edits is None:
-                    notes.append(f"{where}: {c.attribute} has no mapped_column() to hold a comment; left for you")
+                    call = "Field()" if c.field else "mapped_column()"
+                    notes.append(f"{where}: {c.attribute} has no {call} to hold a comment; left for you")
                     continue
                 edits += column_edits
-                expected[(model.table, c.column)] = text
+                expected[(model.name, c.column)] = text
         return edits, notes, expected
 
     edits, notes, expected = edits_within(line_length(mapped.path))
@@ -818,14 +1012,14 @@ def edit_mapped(
         after = read_mapped(mapped.path, new)
     except ModelsError:
         raise ModelsError(f"{mapped.path}: the edit would not parse as Python; left unchanged") from None
-    written = {(m.table, m.kind): m for m in after.models}
+    written = {m.name: m for m in after.models}
     for plan in planned:
-        again = written.get((plan.model.table, plan.model.kind))
+        again = written.get(plan.model.name)
         found: dict[str | None, str | None] = {None: again.comment} if again is not None else {}
         found |= {c.column: c.comment for c in again.columns} if again is not None else {}
         wrong = again is None or len(again.columns) != len(plan.model.columns)
         if wrong or any(
-            found.get(column) != text for (table, column), text in expected.items() if table == plan.model.table
+            found.get(column) != text for (name, column), text in expected.items() if name == plan.model.name
         ):
             raise ModelsError(
                 f"{mapped.path}: {plan.model.label}: comments do not read back as planned; left unchanged"

@@ -5,6 +5,7 @@ back by SQLAlchemy itself here; Alembic carries it into PostgreSQL in tests/test
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -261,3 +262,83 @@ def test_which_classes_are_tables_and_which_lend_their_columns(tmp_path: Path) -
         ("Invoice", "class", "invoice"),  # named by the base's declared_attr, which is not read: a guess
         ("Refund", "class", "refund"),  # a base from elsewhere, and a key (its mixin's)
     ]
+
+
+SQLMODEL = '''import uuid
+from decimal import Decimal
+from typing import Optional
+
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class TeamBase(SQLModel):
+    name: str = Field(index=True, max_length=80)
+    headquarters: str
+
+
+class Team(TeamBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    heroes: list["Hero"] = Relationship(back_populates="team")
+
+
+class TeamCreate(TeamBase):
+    pass
+
+
+class Hero(SQLModel, table=True):
+    """A hero of the league."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    secret_name: str = Field(description="The name the family knows.")
+    fee: Decimal = Field(default=0, max_digits=8, decimal_places=2)
+    active: bool = True
+    token: uuid.UUID
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    team: Team | None = Relationship(back_populates="heroes")
+
+
+class HeroPublic(SQLModel):
+    id: int
+    name: str
+'''
+
+
+def test_sqlmodel_tables_get_their_comments_through_sa_column_kwargs(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    path.write_text(SQLMODEL, encoding="utf-8")
+    found = read_models(path, SQLMODEL)
+    assert isinstance(found, MappedFile)
+    # the API's schemas (TeamCreate, HeroPublic) are no tables; a base one table alone extends is
+    # part of that table, its fields first
+    assert [(m.name, m.table, [c.column for c in m.columns]) for m in found.models] == [
+        ("Team", "team", ["name", "headquarters", "id"]),
+        ("Hero", "hero", ["id", "name", "secret_name", "fee", "active", "token", "team_id"]),
+    ]
+    ddl = found.ddl()
+    assert '"name" varchar(80) NOT NULL' in ddl and "fee numeric(8, 2) NOT NULL DEFAULT 0" in ddl
+    assert "active boolean NOT NULL DEFAULT true" in ddl and "token uuid NOT NULL" in ddl
+    assert "team_id integer,\n" in ddl and "FOREIGN KEY (team_id) REFERENCES team (id)" in ddl
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert 'name: str = Field(sa_column_kwargs={"unique": True, "comment": ' in text  # its dict
+    assert 'active: bool = Field(\n        default=True,\n        sa_column_kwargs={"comment": ' in text  # a default
+    assert 'token: uuid.UUID = Field(sa_column_kwargs={"comment": ' in text  # a bare annotation
+    assert '    """A hero of the league."""\n\n    __table_args__ = {"comment": "A hero of the league."}\n' in text
+    assert "class HeroPublic(SQLModel):\n    id: int\n    name: str\n" in text  # no table's: untouched
+    # SQLModel itself makes the tables with the comments written
+    dump = (
+        "import json, models\nfrom sqlmodel import SQLModel\n"
+        "tables = SQLModel.metadata.sorted_tables\n"
+        "print(json.dumps({t.name: [t.comment, {c.name: c.comment for c in t.columns}] for t in tables}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", dump], cwd=tmp_path, capture_output=True, text=True, check=True)
+    tables = json.loads(done.stdout)
+    assert set(tables) == {"team", "hero"}
+    assert tables["hero"][0] == "A hero of the league."
+    assert tables["hero"][1]["secret_name"] == "The name the family knows."  # its description
+    again = _read(path)
+    assert {m.table: [m.comment, {c.column: c.comment for c in m.columns}] for m in again.models} == tables
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
