@@ -931,7 +931,7 @@ def _table_edits(source: Source, model: MappedTable, text: str, limit: int) -> l
         return entry_edits(source, args, entry, limit)
     if isinstance(args, ast.Tuple):
         if args.elts and isinstance(args.elts[-1], ast.Dict):
-            return entry_edits(source, args.elts[-1], entry, limit)
+            return _tuple_dict_edits(source, args, args.elts[-1], entry, limit)
         return element_edits(source, args, f"{{{entry}}}", limit)
     if args is not None:
         return None
@@ -955,6 +955,27 @@ def _table_edits(source: Source, model: MappedTable, text: str, limit: int) -> l
     if after is not model.after:  # after the docstring: a blank line between, as before a field
         lead += nl
     return [TextEdit(at, at, f"{lead}{line}{nl}")]
+
+
+def _tuple_dict_edits(source: Source, node: ast.Tuple, options: ast.Dict, entry: str, limit: int) -> list[TextEdit]:
+    """The entry added to the dict that ends ``__table_args__``'s tuple. Where the tuple is on
+    one line that would grow past ``limit``, the tuple is split (as black splits the outer
+    brackets first), the dict kept whole on its line."""
+    inline = entry_edits(source, options, entry, sys.maxsize)
+    start, end = span(source, node)
+    line = source.line_of(start)
+    width = len(source.text[source.starts[line - 1] : source.line_end(line)].rstrip("\r\n"))
+    width += sum(len(e.new_text) for e in inline)
+    if source.text[start] != "(" or source.line_of(end - 1) != line or width <= limit:
+        return entry_edits(source, options, entry, limit)
+    dict_start, dict_end = span(source, options)
+    shifted = [TextEdit(e.start - dict_start, e.end - dict_start, e.new_text) for e in inline]
+    parts = [source.text[slice(*span(source, e))] for e in node.elts[:-1]]
+    parts.append(apply_edits(source.text[dict_start:dict_end], shifted))
+    if len(parts) == 1:  # (options,): its comma kept, one element a line
+        nl, indent = source.newline, source.indentation(line)
+        return [TextEdit(start, end, f"({nl}{indent}    {parts[0]},{nl}{indent})")]
+    return [TextEdit(start, end, _call_text(source, "", parts, line, start, end, limit))]
 
 
 def edit_mapped(

@@ -342,3 +342,29 @@ def test_sqlmodel_tables_get_their_comments_through_sa_column_kwargs(tmp_path: P
     assert {m.table: [m.comment, {c.column: c.comment for c in m.columns}] for m in again.models} == tables
     code, _, err = run("document", "--check", str(path))
     assert code == 0, err
+
+
+def test_a_table_args_tuple_that_would_grow_too_long_is_split_as_black_splits_it(tmp_path: Path) -> None:
+    path = tmp_path / "models.py"
+    path.write_text(
+        "from sqlalchemy import Column, Index, Integer\nfrom sqlalchemy.orm import declarative_base\n\n"
+        "Base = declarative_base()\n\n\nclass Account(Base):\n"
+        '    __tablename__ = "accounts"\n'
+        '    __table_args__ = (Index("ix_accounts_owner", "owner_id"), {"schema": "crm"})\n\n'
+        "    id = Column(Integer, primary_key=True)\n    owner_id = Column(Integer)\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert (
+        '    __table_args__ = (\n        Index("ix_accounts_owner", "owner_id"),\n'
+        '        {"schema": "crm", "comment": "Accounts, one row per account."},\n    )\n'
+    ) in text
+    formatted = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--diff", "--isolated", str(path)], capture_output=True
+    )
+    assert formatted.returncode == 0, formatted.stdout.decode()
+    module = _import(path, "split_table_args")
+    (table,) = module.Base.metadata.sorted_tables  # type: ignore[attr-defined]
+    assert (table.schema, table.comment) == ("crm", "Accounts, one row per account.")
