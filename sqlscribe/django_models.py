@@ -54,6 +54,8 @@ NEXT_STEP = "run `python manage.py makemigrations` to carry the comments into th
 # The implicit key every model without a primary key of its own gets: shown to the model with this
 # text (it has no line in the source to hold a db_comment).
 IMPLICIT_KEY = "Surrogate primary key that Django adds to the model."
+# The key a model that extends a concrete model gets (multi-table inheritance), likewise shown
+PARENT_LINK = "Primary key, and the row of {parent} this row extends (Django's multi-table inheritance)."
 ABSTRACT = "Abstract base model: the models that extend it inherit its fields."
 
 # Django's field classes and the PostgreSQL type its backend gives each (``%s`` from the
@@ -133,6 +135,9 @@ class DjangoModel:
     meta: ast.ClassDef | None
     comment_node: ast.expr | None
     implicit_key: bool  # no primary key of its own, no concrete parent: Django adds ``id``
+    # multi-table inheritance: the key Django adds that links each row to its parent's row
+    # (``<parent>_ptr_id``) and the parent's table
+    parent_link: tuple[str, str] | None = None
 
     @property
     def columns(self) -> list[ModelField]:
@@ -149,12 +154,18 @@ class DjangoModel:
         if self.implicit_key:
             columns.append(Column("id", "bigint", False, None, IMPLICIT_KEY))
         key = [f.column for f in self.fields if f.primary] or (["id"] if self.implicit_key else [])
+        links = []
+        if self.parent_link is not None and not key:
+            link, parent = self.parent_link
+            columns.append(Column(link, "bigint", False, None, PARENT_LINK.format(parent=parent)))
+            key = [link]
+            links = [f"FOREIGN KEY ({quote(link, DIALECT)}) REFERENCES {quote(parent, DIALECT)} (id)"]
         for f in self.fields:
             comment = f.comment or (f.help_text if borrow else None)
             columns.append(Column(f.column, f.data_type, f.not_null and not f.primary, f.default, comment, f.check))
         constraints = [f"PRIMARY KEY ({', '.join(quote(c, DIALECT) for c in key)})"] if key else []
         constraints += [f"UNIQUE ({quote(f.column, DIALECT)})" for f in self.fields if f.unique and not f.primary]
-        constraints += [
+        constraints += links + [
             f"FOREIGN KEY ({quote(f.column, DIALECT)}) REFERENCES {quote(f.references, DIALECT)} (id)"
             for f in self.fields
             if f.references
@@ -362,10 +373,10 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
         if constant_of(opts.get("proxy")) is True:
             continue  # a proxy has the table of the model it stands for
         abstract = constant_of(opts.get("abstract")) is True
-        concrete_parent = any(
-            name_of(b) in models and constant_of(options[name_of(b) or ""].get("abstract")) is not True
-            for b in node.bases
-        )
+        parents = [
+            b for b in map(name_of, node.bases) if b in models and constant_of(options[b].get("abstract")) is not True
+        ]
+        concrete_parent = bool(parents)
         fields = []
         for statement in node.body:
             if (pair := _field_call(statement)) is None:
@@ -420,6 +431,7 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
             meta,
             opts.get("db_table_comment"),
             not abstract and not concrete_parent and not any(f.primary for f in fields),
+            (f"{parents[0].lower()}_ptr_id", tables[parents[0]]) if parents and parents[0] else None,
         )
         if fields or model.implicit_key:  # else no column here to document (all inherited)
             found.models.append(model)

@@ -283,3 +283,23 @@ def test_the_projects_line_length_decides_where_a_call_is_split(tmp_path: Path) 
     long = comment * 2  # the keyword alone is longer than the line: one argument a line
     new, _ = edit_models(models, [Planned(models.models[0], None, {"total": long})])
     assert f'    total = models.IntegerField(\n        db_comment="{long}",\n    )\n' in new
+
+
+def test_a_model_that_extends_a_concrete_model_is_keyed_by_its_link_to_the_parents_row(tmp_path: Path) -> None:
+    path = tmp_path / "places" / "models.py"
+    path.parent.mkdir()
+    path.write_text(
+        "from django.db import models\n\n\nclass Place(models.Model):\n    name = models.CharField(max_length=50)\n\n\n"
+        "class Restaurant(Place):\n    serves_pizza = models.BooleanField(default=False)\n",
+        encoding="utf-8",
+    )
+    ddl = read_models(path, path.read_text(encoding="utf-8")).ddl()
+    # Django's multi-table inheritance: the child's table is keyed by place_ptr_id, which has no
+    # line to hold a comment and is shown with a fixed one
+    assert "PRIMARY KEY (place_ptr_id),\n    FOREIGN KEY (place_ptr_id) REFERENCES places_place (id)" in ddl
+    assert "places_restaurant.place_ptr_id IS 'Primary key, and the row of places_place this row extends" in ddl
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    assert "ptr" not in path.read_text(encoding="utf-8")  # nothing written for it
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
