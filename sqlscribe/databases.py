@@ -22,7 +22,7 @@ import dataclasses
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
@@ -157,6 +157,22 @@ def _reserved(dialect: str) -> frozenset[str]:
     generator = sqlglot.Dialect.get_or_raise(dialect).generator_class
     words = frozenset(w.lower() for w in getattr(generator, "RESERVED_KEYWORDS", ()) or ())
     return words | POSTGRES_RESERVED if dialect in ("postgres", "duckdb") else words
+
+
+def key_constraints(
+    dialect: str,
+    key: Sequence[str] = (),
+    unique: Iterable[str] = (),
+    foreign: Iterable[tuple[str, str | tuple[str, str], str]] = (),
+) -> list[str]:
+    """A TableInfo's constraints as ``render_ddl`` writes them: its primary key, its unique
+    columns, and its foreign keys (column, referenced table or (schema, table), its column)."""
+    constraints = [f"PRIMARY KEY ({', '.join(quote(c, dialect) for c in key)})"] if key else []
+    constraints += [f"UNIQUE ({quote(c, dialect)})" for c in unique]
+    for column, table, referenced in foreign:
+        target = ".".join(quote(t, dialect) for t in table) if isinstance(table, tuple) else quote(table, dialect)
+        constraints.append(f"FOREIGN KEY ({quote(column, dialect)}) REFERENCES {target} ({quote(referenced, dialect)})")
+    return constraints
 
 
 def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:

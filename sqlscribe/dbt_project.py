@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlscribe.databases import Column, TableInfo, quote, render_ddl
+from sqlscribe.databases import Column, TableInfo, key_constraints, quote, render_ddl
 from sqlscribe.ddl import UnknownDialectError, get_dialect
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import (
@@ -126,15 +126,16 @@ class Resource:
             )
             for name, data_type in self.columns
         ]
-        constraints = [f"PRIMARY KEY ({quote(present[key], dialect)})"] if key else []
-        constraints += [f"UNIQUE ({quote(present[c], dialect)})" for c in tests.unique if c in present and c != key]
-        for column, (target, field_name) in tests.references.items():
-            if column in present and target in names:
-                schema, table = names[target]
-                constraints.append(
-                    f"FOREIGN KEY ({quote(present[column], dialect)}) REFERENCES"
-                    f" {quote(schema, dialect)}.{quote(table, dialect)} ({quote(field_name, dialect)})"
-                )
+        constraints = key_constraints(
+            dialect,
+            [present[key]] if key else [],
+            [present[c] for c in tests.unique if c in present and c != key],
+            [
+                (present[column], names[target], field_name)
+                for column, (target, field_name) in tests.references.items()
+                if column in present and target in names
+            ],
+        )
         return TableInfo(*self.qualified, self.description or None, columns, constraints)
 
 

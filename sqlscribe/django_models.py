@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlscribe.databases import Column, TableInfo, quote, render_ddl
-from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
+from sqlscribe.databases import Column, TableInfo, key_constraints, quote, render_ddl
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.django_migrations import DjangoError, app_label, python_literal
 from sqlscribe.document import (
     EditedSources,
@@ -39,12 +39,15 @@ from sqlscribe.python_source import (
     Source,
     abstract_name,
     constant_of,
+    in_check,
     keyword_edits,
     keyword_of,
     line_length,
+    misread,
     name_of,
     record_edit,
     replace,
+    sql_literal,
     text_of,
 )
 
@@ -159,17 +162,16 @@ class DjangoModel:
             link, parent = self.parent_link
             columns.append(Column(link, "bigint", False, None, PARENT_LINK.format(parent=parent)))
             key = [link]
-            links = [f"FOREIGN KEY ({quote(link, DIALECT)}) REFERENCES {quote(parent, DIALECT)} (id)"]
+            links = [(link, parent, "id")]
         for f in self.fields:
             comment = f.comment or (f.help_text if borrow else None)
             columns.append(Column(f.column, f.data_type, f.not_null and not f.primary, f.default, comment, f.check))
-        constraints = [f"PRIMARY KEY ({', '.join(quote(c, DIALECT) for c in key)})"] if key else []
-        constraints += [f"UNIQUE ({quote(f.column, DIALECT)})" for f in self.fields if f.unique and not f.primary]
-        constraints += links + [
-            f"FOREIGN KEY ({quote(f.column, DIALECT)}) REFERENCES {quote(f.references, DIALECT)} (id)"
-            for f in self.fields
-            if f.references
-        ]
+        constraints = key_constraints(
+            DIALECT,
+            key,
+            [f.column for f in self.fields if f.unique and not f.primary],
+            links + [(f.column, f.references, "id") for f in self.fields if f.references],
+        )
         comment = ABSTRACT if self.abstract else self.comment or (self.docstring if borrow else None)
         return TableInfo("public", self.table, comment, columns, constraints)
 
@@ -200,16 +202,6 @@ def app_folder(path: Path) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-def _sql_literal(value: object) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return get_dialect(DIALECT).literal(value)
-    return None
 
 
 def _choice_values(
@@ -260,8 +252,8 @@ def _default(node: ast.expr | None, enums: dict[str, dict[str, object]]) -> str 
     (``Status.DRAFT``, ``Order.Status.DRAFT``)."""
     if isinstance(node, ast.Attribute):
         owner = name_of(node.value)
-        return _sql_literal(enums.get(owner or "", {}).get(node.attr))
-    return _sql_literal(constant_of(node))
+        return sql_literal(enums.get(owner or "", {}).get(node.attr), DIALECT)
+    return sql_literal(constant_of(node), DIALECT)
 
 
 def _target_table(node: ast.expr | None, label: str, tables: dict[str, str], own: str) -> str | None:
@@ -395,10 +387,8 @@ def read_models(path: Path, text: str, label: str | None = None) -> ModelsFile:
                 data_type = _data_type(kind, call)
             column = column or field_name
             choices = _choice_values(keyword_of(call, "choices"), named, enums)
-            check = None
-            if choices and len(choices) <= MAX_CHOICES and all(_sql_literal(v) for v in choices):
-                check = f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in choices)})"
-            elif kind in _POSITIVE:
+            check = in_check(quote(column, DIALECT), choices, DIALECT, MAX_CHOICES)
+            if check is None and kind in _POSITIVE:
                 check = f"{quote(column, DIALECT)} >= 0"
             default = keyword_of(call, "default")
             comment_node = keyword_of(call, "db_comment")
@@ -516,15 +506,9 @@ def edit_models(
         after = read_models(models.path, new, models.label)
     except DjangoError:
         raise DjangoError(f"{models.path}: the edit would not parse as Python; left unchanged") from None
-    written = {m.name: m for m in after.models}
-    for plan in planned:
-        name = plan.model.name
-        again = written.get(name)
-        found: dict[str | None, str | None] = {None: again.comment} if again is not None else {}
-        found |= {f.column: f.comment for f in again.fields} if again is not None else {}
-        wrong = again is None or len(again.fields) != len(plan.model.fields)
-        if wrong or any(found.get(column) != text for (model, column), text in expected.items() if model == name):
-            raise DjangoError(f"{models.path}: model {name}: comments do not read back as planned; left unchanged")
+    wrong = misread(planned, expected, after.models)
+    if wrong is not None:
+        raise DjangoError(f"{models.path}: model {wrong.name}: comments do not read back as planned; left unchanged")
     return new, notes
 
 

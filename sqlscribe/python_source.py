@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlscribe.ddl import TextEdit
+from sqlscribe.ddl import TextEdit, get_dialect
 from sqlscribe.document import EditedSources, FileChange, FileOutcome
 
 
@@ -212,6 +212,27 @@ def replace(source: Source, node: ast.expr, new: str) -> TextEdit:
     return TextEdit(*span(source, node), new)
 
 
+def sql_literal(value: object, dialect: str) -> str | None:
+    """A Python constant of a models file (a default, a choice) as a SQL literal; None for
+    anything else."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return get_dialect(dialect).literal(value)
+    return None
+
+
+def in_check(column: str, values: Sequence[object], dialect: str, most: int) -> str | None:
+    """``column IN (…)`` for the values a column holds (``column`` quoted); None where there are
+    none, more than ``most``, or one that is no literal."""
+    literals = [sql_literal(v, dialect) for v in values]
+    if not literals or len(literals) > most or None in literals:
+        return None
+    return f"{column} IN ({', '.join(str(x) for x in literals)})"
+
+
 class _Column(Protocol):
     column: str
     comment: str | None
@@ -222,6 +243,7 @@ class _Column(Protocol):
 
 
 class _Model(Protocol):
+    name: str
     comment: str | None
     docstring: str | None
 
@@ -241,6 +263,20 @@ class Planned(Generic[M]):
     model: M
     description: str | None
     columns: dict[str, str]  # column -> comment
+
+
+def misread(planned: Sequence[Planned[M]], expected: dict[tuple[str, str | None], str], after: Sequence[M]) -> M | None:
+    """The first planned model whose comments do not read back from the edited file (``after``,
+    read again) as ``expected`` says, by (model, column or None for its table); None when all do."""
+    written = {m.name: m for m in after}
+    for plan in planned:
+        again = written.get(plan.model.name)
+        if again is None or len(again.columns) != len(plan.model.columns):
+            return plan.model
+        found: dict[str | None, str | None] = {None: again.comment} | {c.column: c.comment for c in again.columns}
+        if any(found.get(column) != text for (name, column), text in expected.items() if name == plan.model.name):
+            return plan.model
+    return None
 
 
 def record_edit(

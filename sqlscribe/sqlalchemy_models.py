@@ -34,8 +34,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlscribe.databases import Column, TableInfo, quote, render_ddl
-from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
+from sqlscribe.databases import Column, TableInfo, key_constraints, quote, render_ddl
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.django_migrations import python_literal
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
 from sqlscribe.python_source import (
@@ -46,13 +46,16 @@ from sqlscribe.python_source import (
     constant_of,
     element_edits,
     entry_edits,
+    in_check,
     keyword_edits,
     keyword_of,
     line_length,
+    misread,
     name_of,
     record_edit,
     replace,
     span,
+    sql_literal,
     text_of,
 )
 
@@ -207,15 +210,12 @@ class MappedTable:
             )
             for c in self.columns
         ]
-        key = [quote(c.column, DIALECT) for c in self.columns if c.primary]
-        constraints = [f"PRIMARY KEY ({', '.join(key)})"] if key else []
-        constraints += [f"UNIQUE ({quote(c.column, DIALECT)})" for c in self.columns if c.unique and not c.primary]
-        constraints += [
-            f"FOREIGN KEY ({quote(c.column, DIALECT)}) REFERENCES {quote(c.references[0], DIALECT)}"
-            f" ({quote(c.references[1], DIALECT)})"
-            for c in self.columns
-            if c.references
-        ]
+        constraints = key_constraints(
+            DIALECT,
+            [c.column for c in self.columns if c.primary],
+            [c.column for c in self.columns if c.unique and not c.primary],
+            [(c.column, *c.references) for c in self.columns if c.references],
+        )
         comment = MIXIN if self.kind == "mixin" else self.comment or (self.docstring if borrow else None)
         return TableInfo(self.schema or "public", self.table, comment, columns, constraints)
 
@@ -254,44 +254,30 @@ def _snake(name: str) -> str:
     return re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()
 
 
-def _sql_literal(value: object) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return get_dialect(DIALECT).literal(value)
-    return None
-
-
 def _check(column: str, values: list[str]) -> str | None:
-    if not values or len(values) > MAX_VALUES:
-        return None
-    return f"{quote(column, DIALECT)} IN ({', '.join(str(_sql_literal(v)) for v in values)})"
+    return in_check(quote(column, DIALECT), values, DIALECT, MAX_VALUES)
+
+
+def _sql_function(node: ast.expr | None) -> str | None:
+    """``func.now()`` as SQL's ``now()``; "" for a ``func`` call with arguments (not shown);
+    None for any other expression."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and name_of(node.func.value) == "func":
+        return "" if node.args else f"{node.func.attr}()"
+    return None
 
 
 def _default(call: ast.Call) -> str | None:
     """A column's default as SQL: ``server_default`` (a string, ``text("…")``, ``func.now()``),
-    else a constant ``default``."""
+    else a constant ``default`` or ``func.now()``."""
     server = keyword_of(call, "server_default")
-    if server is not None:
-        if isinstance(server, ast.Call) and name_of(server.func) == "text" and server.args:
-            return text_of(server.args[0])
-        if (
-            isinstance(server, ast.Call)
-            and isinstance(server.func, ast.Attribute)
-            and name_of(server.func.value) == "func"
-        ):
-            return f"{server.func.attr}()" if not server.args else None
-        return _sql_literal(text_of(server))
-    default = keyword_of(call, "default")
-    if (
-        isinstance(default, ast.Call)
-        and isinstance(default.func, ast.Attribute)
-        and name_of(default.func.value) == "func"
-    ):
-        return f"{default.func.attr}()" if not default.args else None
-    return _sql_literal(constant_of(default))
+    default = server if server is not None else keyword_of(call, "default")
+    if (function := _sql_function(default)) is not None:
+        return function or None
+    if server is None:
+        return sql_literal(constant_of(default), DIALECT)
+    if isinstance(server, ast.Call) and name_of(server.func) == "text" and server.args:
+        return text_of(server.args[0])
+    return sql_literal(text_of(server), DIALECT)
 
 
 def _unwrap_optional(node: ast.expr) -> tuple[ast.expr, bool]:
@@ -526,7 +512,7 @@ class _Reader:
             not_null,
             primary,
             option("unique") is True,
-            _sql_literal(constant_of(default_node)),
+            sql_literal(constant_of(default_node), DIALECT),
             _check(attribute, self.enums[enum]) if enum else None,
             self.target(ast.Constant(foreign)) if foreign else None,
             text_of(comment_node),
@@ -837,7 +823,7 @@ def _core_table(reader: _Reader, statement: ast.Assign | ast.AnnAssign, call: as
 
 
 def _mapped_column_name(tree: ast.Module) -> str | None:
-    """How the file names ``mapped_column``: imported by name, or through ``orm`` / ``so`` / ``db``."""
+    """How the file names ``mapped_column``: imported by name, or through ``sqlalchemy.orm``."""
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy.orm":
             for alias in node.names:
@@ -1033,18 +1019,9 @@ def edit_mapped(
         after = read_mapped(mapped.path, new)
     except ModelsError:
         raise ModelsError(f"{mapped.path}: the edit would not parse as Python; left unchanged") from None
-    written = {m.name: m for m in after.models}
-    for plan in planned:
-        again = written.get(plan.model.name)
-        found: dict[str | None, str | None] = {None: again.comment} if again is not None else {}
-        found |= {c.column: c.comment for c in again.columns} if again is not None else {}
-        wrong = again is None or len(again.columns) != len(plan.model.columns)
-        if wrong or any(
-            found.get(column) != text for (name, column), text in expected.items() if name == plan.model.name
-        ):
-            raise ModelsError(
-                f"{mapped.path}: {plan.model.label}: comments do not read back as planned; left unchanged"
-            )
+    wrong = misread(planned, expected, after.models)
+    if wrong is not None:
+        raise ModelsError(f"{mapped.path}: {wrong.label}: comments do not read back as planned; left unchanged")
     return new, notes
 
 
