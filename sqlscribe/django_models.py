@@ -35,6 +35,7 @@ from sqlscribe.document import (
     plan_file,
 )
 from sqlscribe.python_source import (
+    ModelsError,
     Planned,
     Source,
     abstract_name,
@@ -43,8 +44,8 @@ from sqlscribe.python_source import (
     keyword_edits,
     keyword_of,
     line_length,
-    misread,
     name_of,
+    read_back,
     record_edit,
     replace,
     sql_literal,
@@ -464,7 +465,7 @@ def edit_models(
     models: ModelsFile, planned: list[Planned[DjangoModel]], *, overwrite: bool = False
 ) -> tuple[str, list[str]]:
     """The file's new text with the planned comments (a comment the file has is replaced only with
-    ``overwrite``), and the notes of what could not be written; raises DjangoError where the
+    ``overwrite``), and the notes of what could not be written; raises ModelsError where the
     edited file would not read back as planned."""
     source = Source(models.text)
     limit = line_length(models.path)
@@ -499,16 +500,16 @@ def edit_models(
     try:
         new = apply_edits(models.text, edits)
     except EditConflictError as error:
-        raise DjangoError(f"{models.path}: {error}; left unchanged") from None
-    if new == models.text:
-        return new, notes
-    try:
-        after = read_models(models.path, new, models.label)
-    except DjangoError:
-        raise DjangoError(f"{models.path}: the edit would not parse as Python; left unchanged") from None
-    wrong = misread(planned, expected, after.models)
-    if wrong is not None:
-        raise DjangoError(f"{models.path}: model {wrong.name}: comments do not read back as planned; left unchanged")
+        raise ModelsError(f"{models.path}: {error}; left unchanged") from None
+    read_back(
+        models.path,
+        models.text,
+        new,
+        lambda text: read_models(models.path, text, models.label).models,
+        planned,
+        expected,
+        lambda model: f"model {model.name}",
+    )
     return new, notes
 
 

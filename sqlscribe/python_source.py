@@ -265,18 +265,33 @@ class Planned(Generic[M]):
     columns: dict[str, str]  # column -> comment
 
 
-def misread(planned: Sequence[Planned[M]], expected: dict[tuple[str, str | None], str], after: Sequence[M]) -> M | None:
-    """The first planned model whose comments do not read back from the edited file (``after``,
-    read again) as ``expected`` says, by (model, column or None for its table); None when all do."""
-    written = {m.name: m for m in after}
+def read_back(
+    path: Path,
+    old: str,
+    new: str,
+    reread: Callable[[str], Sequence[M]],
+    planned: Sequence[Planned[M]],
+    expected: dict[tuple[str, str | None], str],
+    describe: Callable[[M], str],
+) -> None:
+    """Raises ModelsError unless the edited text parses and every planned model's comments read
+    back from it (``reread``) as ``expected`` says, by (model, column or None for its table)."""
+    if new == old:
+        return
+    try:
+        after = {m.name: m for m in reread(new)}
+    except ModelsError:
+        raise ModelsError(f"{path}: the edit would not parse as Python; left unchanged") from None
     for plan in planned:
-        again = written.get(plan.model.name)
-        if again is None or len(again.columns) != len(plan.model.columns):
-            return plan.model
-        found: dict[str | None, str | None] = {None: again.comment} | {c.column: c.comment for c in again.columns}
-        if any(found.get(column) != text for (name, column), text in expected.items() if name == plan.model.name):
-            return plan.model
-    return None
+        again = after.get(plan.model.name)
+        wrong = again is None or len(again.columns) != len(plan.model.columns)
+        if again is not None and not wrong:
+            found: dict[str | None, str | None] = {None: again.comment} | {c.column: c.comment for c in again.columns}
+            wrong = any(
+                found.get(column) != text for (name, column), text in expected.items() if name == plan.model.name
+            )
+        if wrong:
+            raise ModelsError(f"{path}: {describe(plan.model)}: comments do not read back as planned; left unchanged")
 
 
 def record_edit(

@@ -50,8 +50,8 @@ from sqlscribe.python_source import (
     keyword_edits,
     keyword_of,
     line_length,
-    misread,
     name_of,
+    read_back,
     record_edit,
     replace,
     span,
@@ -1013,15 +1013,15 @@ def edit_mapped(
             new = apply_edits(mapped.text, edits)
         except EditConflictError as error:
             raise ModelsError(f"{mapped.path}: {error}; left unchanged") from None
-    if new == mapped.text:
-        return new, notes
-    try:
-        after = read_mapped(mapped.path, new)
-    except ModelsError:
-        raise ModelsError(f"{mapped.path}: the edit would not parse as Python; left unchanged") from None
-    wrong = misread(planned, expected, after.models)
-    if wrong is not None:
-        raise ModelsError(f"{mapped.path}: {wrong.label}: comments do not read back as planned; left unchanged")
+    read_back(
+        mapped.path,
+        mapped.text,
+        new,
+        lambda text: read_mapped(mapped.path, text).models,
+        planned,
+        expected,
+        lambda model: model.label,
+    )
     return new, notes
 
 
