@@ -51,8 +51,7 @@ from sqlscribe.prompt import PROMPT_STYLES
 from sqlscribe.python_models import (
     Models,
     document_models,
-    holds_models,
-    is_models_path,
+    found_models,
     plan_models,
     read_models,
 )
@@ -235,7 +234,8 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                 for name in sorted(files, key=in_version_order):
                     found = Path(root) / name
                     sql = name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found)  # a rollback: not schema
-                    if sql or (is_models_path(found) and _holds_models(found)):  # or Django's or SQLAlchemy's models
+                    # or a Python module with Django's models or SQLAlchemy's tables
+                    if sql or (name.endswith(".py") and _found_models(found, path)):
                         yield found
         elif path.exists():
             yield path
@@ -243,11 +243,13 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             raise UsageError(f"{raw}: no such file or directory")
 
 
-def _holds_models(path: Path) -> bool:
+def _found_models(path: Path, root: Path) -> bool:
     try:
-        return holds_models(path.read_text(encoding="utf-8", errors="replace"))
+        return found_models(path, path.read_text(encoding="utf-8", errors="replace"), root) is not None
     except OSError:
         return False
+    except ModelsError:
+        return True  # documenting it says why it does not parse
 
 
 def _read_models(path: Path, *, quiet: bool) -> Models | None:

@@ -29,9 +29,20 @@ def is_models_path(path: Path) -> bool:
     return path.suffix == ".py" and (path.name == "models.py" or path.parent.name == "models")
 
 
-def holds_models(text: str) -> bool:
-    """Whether a Python text defines Django models or SQLAlchemy tables, on its face."""
-    return django_models.holds_models(text) or sqlalchemy_models.holds_models(text)
+_TEST_MODULE = re.compile(r"(test_.*|.*_tests?|conftest)\.pyi?")
+_TEST_FOLDERS = {"tests", "test", "testing"}
+
+
+def is_test_path(path: Path, root: Path | None = None) -> bool:
+    """A test's module (``test_*.py``, ``*_test.py``, ``conftest.py``, or any in a ``tests``
+    folder below ``root``): the tables it declares are fixtures, no schema's."""
+    if _TEST_MODULE.fullmatch(path.name):
+        return True
+    try:
+        below = path.parent.relative_to(root).parts if root is not None else ()
+    except ValueError:
+        below = ()
+    return any(part in _TEST_FOLDERS for part in below)
 
 
 def _imports_sqlalchemy(text: str) -> bool:
@@ -49,6 +60,23 @@ def read_models(path: Path, text: str) -> Models | None:
     except DjangoError as error:
         raise ModelsError(str(error)) from None
     return None
+
+
+def found_models(path: Path, text: str, root: Path | None = None) -> Models | None:
+    """The models of a Python file met in a folder (``root``), or opened in the editor, that
+    sqlscribe documents, if not a test's: where a Django app keeps its models (``models.py``,
+    ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
+    (``app/db/tables.py``) or the mixins they share; None for any other file. Raises
+    ModelsError for one that does not parse."""
+    if path.suffix != ".py" or is_test_path(path, root):
+        return None
+    if is_models_path(path):
+        models = read_models(path, text)
+    elif sqlalchemy_models.holds_models(text):
+        models = sqlalchemy_models.read_mapped(path, text)
+    else:
+        return None
+    return models if models is not None and models.models else None
 
 
 def orm(models: Models) -> str:

@@ -234,9 +234,12 @@ class MappedFile:
 def holds_models(text: str) -> bool:
     """Whether a Python text defines SQLAlchemy tables, on its face (it imports SQLAlchemy,
     Flask-SQLAlchemy or SQLModel and calls ``Column``, ``mapped_column`` or ``Table``, annotates
-    ``Mapped[…]`` or declares a SQLModel ``table=True``)."""
-    return re.search(r"\b(sqlalchemy|flask_sqlalchemy|sqlmodel)\b", text) is not None and (
-        re.search(r"\b(Column|mapped_column|Table)\(|\bMapped\[|\btable\s*=\s*True\b", text) is not None
+    ``Mapped[…]`` or declares a SQLModel ``table=True``); not an Alembic revision or ``env.py``,
+    whose ``sa.Column``s are a migration's."""
+    return (
+        re.search(r"\b(sqlalchemy|flask_sqlalchemy|sqlmodel)\b", text) is not None
+        and re.search(r"\b(Column|mapped_column|Table)\(|\bMapped\[|\btable\s*=\s*True\b", text) is not None
+        and re.search(r"^\s*(from|import)\s+alembic\b", text, re.MULTILINE) is None
     )
 
 

@@ -129,8 +129,13 @@ tags = Table("tags", MetaData(), Column("id", Integer, primary_key=True), Column
 
 async def test_sqlalchemy_tables_get_hints_and_their_comments_in_one_edit(client: LanguageClient, tmp_path: Path):
     editor = await start_editor(client, {"backend": "heuristic"})
-    path = tmp_path / "models.py"
+    path = tmp_path / "app" / "db" / "tables.py"  # SQLAlchemy's tables are wherever a project keeps them
+    path.parent.mkdir(parents=True)
     path.write_text(SQLALCHEMY, encoding="utf-8")
+    fixture = tmp_path / "conftest.py"  # a test's tables: none of the schema's
+    fixture.write_text(SQLALCHEMY, encoding="utf-8")
+    editor.open(fixture.as_uri(), SQLALCHEMY, language="python")
+    assert await editor.code_actions(fixture.as_uri(), SQLALCHEMY.index("name")) == []
     uri = path.as_uri()
     editor.open(uri, SQLALCHEMY, language="python")
     await wait_for(lambda: uri in client.diagnostics)

@@ -25,7 +25,11 @@ STAGED = {
     "shop/models.py": "from django.db import models\n\n\nclass Tag(models.Model):\n"
     "    label = models.CharField(max_length=40)\n",
     "api/models.py": "from pydantic import BaseModel\n\n\nclass Tag(BaseModel):\n    label: str\n",  # skipped
-    "shop/views.py": "from django.db import models\nx = models.CharField()\n",  # not the hook's
+    "shop/views.py": "from django.db import models\nx = models.CharField()\n",  # no models in it: passed by
+    "app/db/tables.py": "from sqlalchemy import Column, Integer, MetaData, String, Table\n\n"
+    'labels = Table("labels", MetaData(), Column("id", Integer, primary_key=True), Column("text", String(40)))\n',
+    "tests/conftest.py": "from sqlalchemy import Column, Integer, MetaData, Table\n\n"
+    'fixture = Table("fixture", MetaData(), Column("id", Integer, primary_key=True))\n',  # a test's: not the hook's
 }
 
 
@@ -38,7 +42,11 @@ def run_hook(hook: dict[str, object], folder: Path) -> subprocess.CompletedProce
     assert hook["language"] == "python"
     entry = shlex.split(str(hook["entry"]))
     assert entry[0] == "sqlscribe"  # the console script `pip install` of this repository provides
-    staged = [name for name in sorted(STAGED) if re.search(str(hook["files"]), name)]
+    staged = [
+        name
+        for name in sorted(STAGED)
+        if re.search(str(hook["files"]), name) and not re.search(str(hook.get("exclude", "^$")), name)
+    ]
     command = [sys.executable, "-m", "sqlscribe", *entry[1:], *staged]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, env=os.environ.copy(), timeout=600)
 
@@ -58,6 +66,7 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
         "ddl/tags.ddl:1:1: table tags: no description; 2 of 2 columns without a comment: tag_id, label",
         "models/orders.sql:1:1: table orders: no description; 3 of 3 columns without a comment:"
         " order_id, cust_id, placed_at",
+        "app/db/tables.py:3:1: table labels: no table comment; 2 of 2 columns without a comment: id, text",
         "shop/models.py:4:1: model Tag (shop_tag): no db_table_comment; 1 of 2 columns without a comment: label",
     ]
 
@@ -66,9 +75,10 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
     assert (tmp_path / "models/done.sql").read_text(encoding="utf-8") == STAGED["models/done.sql"]
     assert (tmp_path / "models/orders.sql").read_text(encoding="utf-8") != STAGED["models/orders.sql"]
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == STAGED["README.md"]
-    for kept in ("api/models.py", "shop/views.py"):
+    for kept in ("api/models.py", "shop/views.py", "tests/conftest.py"):
         assert (tmp_path / kept).read_text(encoding="utf-8") == STAGED[kept]
     assert "db_comment=" in (tmp_path / "shop/models.py").read_text(encoding="utf-8")
+    assert "comment=" in (tmp_path / "app/db/tables.py").read_text(encoding="utf-8")
 
     again = run_hook(found["sqlscribe-check"], tmp_path)
     assert (again.returncode, again.stdout) == (0, "")

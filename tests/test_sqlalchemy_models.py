@@ -368,3 +368,84 @@ def test_a_table_args_tuple_that_would_grow_too_long_is_split_as_black_splits_it
     module = _import(path, "split_table_args")
     (table,) = module.Base.metadata.sorted_tables  # type: ignore[attr-defined]
     assert (table.schema, table.comment) == ("crm", "Accounts, one row per account.")
+
+
+TABLES = """from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+from app.db.mixins import TimestampMixin
+
+Base = declarative_base()
+
+
+class Plan(TimestampMixin, Base):
+    __tablename__ = "plans"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(20), nullable=False, unique=True)
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+
+    id = Column(Integer, primary_key=True)
+    plan_id = Column(ForeignKey("plans.id"), nullable=False)
+    renews_at = Column(DateTime(timezone=True))
+"""
+
+
+def test_a_folder_finds_the_tables_wherever_the_project_keeps_them(tmp_path: Path) -> None:
+    """SQLAlchemy's tables are in any module (``app/db/tables.py``), not only ``models.py``: a
+    folder's are found, but a test's fixtures, an Alembic revision (its ``sa.Column``s, even a
+    data migration's ``sa.Table``) and ``env.py``, and modules that only use the tables are not."""
+    files = {
+        "app/db/tables.py": TABLES,
+        "app/db/mixins.py": (
+            "from sqlalchemy import Column, DateTime, func\n\n\n"
+            "class TimestampMixin:\n"
+            "    created_at = Column(DateTime(timezone=True), server_default=func.now())\n"
+        ),
+        "app/db/session.py": (
+            "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+            'engine = create_engine("postgresql://localhost/app")\nSession = sessionmaker(engine)\n'
+        ),
+        "app/db/reflected.py": (
+            "from sqlalchemy import MetaData, Table\n\nfrom app.db.session import engine\n\n"
+            'legacy = Table("legacy_accounts", MetaData(), autoload_with=engine)\n'
+        ),
+        "alembic/env.py": (
+            "from alembic import context\n\nfrom app.db.tables import Base\n\ntarget_metadata = Base.metadata\n"
+        ),
+        "alembic/versions/1a2b_plans.py": (
+            '"""plans"""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
+            'revision = "1a2b"\ndown_revision = None\n\n\n'
+            "def upgrade():\n"
+            '    op.create_table("plans", sa.Column("id", sa.Integer(), primary_key=True))\n'
+            '    plans = sa.Table("plans", sa.MetaData(), sa.Column("code", sa.String(20)))\n'
+            '    op.bulk_insert(plans, [{"code": "free"}])\n'
+        ),
+        "tests/conftest.py": TABLES,
+        "tests/fixtures/tables.py": TABLES,
+        "app/db/test_tables.py": TABLES,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run("document", "--check", str(tmp_path))
+    assert code == 1, err
+    lacking = sorted(line.split(": ")[0].split(":")[0] for line in out.splitlines())
+    assert lacking == [str(tmp_path / "app/db/mixins.py"), *[str(tmp_path / "app/db/tables.py")] * 2], out
+    assert "mixin TimestampMixin" in out
+    before = {name: (tmp_path / name).read_text(encoding="utf-8") for name in files}
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))
+    assert code == 0, err
+    changed = {name for name in files if (tmp_path / name).read_text(encoding="utf-8") != before[name]}
+    assert changed == {"app/db/tables.py", "app/db/mixins.py"}
+    assert "wrote 2 of 2 files" in err
+    code, _, err = run("document", "--check", str(tmp_path))
+    assert code == 0, err
+    # named on its own, a test's module is read (the user asked for it); a revision never is
+    code, out, _ = run("document", "--check", str(tmp_path / "tests/conftest.py"))
+    assert code == 1 and "model Plan (plans)" in out
+    revision = tmp_path / "alembic/versions/1a2b_plans.py"
+    assert read_models(revision, revision.read_text(encoding="utf-8")) is None

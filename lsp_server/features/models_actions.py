@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sqlscribe.docs import counted
-from sqlscribe.python_models import Lack, holds_models, is_models_path, lacking, orm, plan_models, read_models
+from sqlscribe.python_models import Lack, found_models, lacking, orm, plan_models
 from sqlscribe.python_source import ModelsError
 
 COMMAND_DOCUMENT_MODELS = "sqlscribe.documentModels"
@@ -27,9 +27,10 @@ UNDOCUMENTED_MODEL = "undocumented-model"
 
 
 def models_path(uri: str) -> Path | None:
-    """The file of a URI where apps keep models (``models.py``, ``models/*.py``)."""
+    """The file of a Python module's URI: where a Django app keeps its models (``models.py``,
+    ``models/*.py``), or any module that may declare SQLAlchemy's tables."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path) if path and is_models_path(Path(path)) else None
+    return Path(path) if path and path.endswith(".py") else None
 
 
 def is_python(uri: str) -> bool:
@@ -59,10 +60,10 @@ def _lacking(uri: str, text: str) -> tuple[str, tuple[Lack, ...]] | None:
     the database will hold: a ``help_text`` or ``doc=`` is none); None for a file that holds no
     models or does not parse (the Python tools say why)."""
     path = models_path(uri)
-    if path is None or not holds_models(text):
+    if path is None:
         return None
     try:
-        models = read_models(path, text)
+        models = found_models(path, text)
     except ModelsError:
         return None
     if models is None:

@@ -129,10 +129,9 @@ export class Extension implements vscode.Disposable {
       documentSelector: [
         { scheme: "file", language: "sql" },
         { scheme: "untitled", language: "sql" },
-        // Django apps' models: documented in their fields' db_comment (the server offers nothing
-        // else in a Python file)
-        { scheme: "file", language: "python", pattern: "**/models.py" },
-        { scheme: "file", language: "python", pattern: "**/models/*.py" },
+        // Python files, for the ORMs' models: Django apps' models.py, and SQLAlchemy's tables
+        // wherever a project declares them (the server offers nothing in any other Python file)
+        { scheme: "file", language: "python" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },

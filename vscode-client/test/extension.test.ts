@@ -55,12 +55,9 @@ describe("activation", () => {
       documentSelector: { language: string; pattern?: string }[];
     };
     expect(options.synchronize.configurationSection).toBe("sqlscribe");
-    // SQL files, and of Python files only Django apps' models
+    // SQL files, and Python files saved on disk (the ORMs' models, which the server finds)
     const python = options.documentSelector.filter((d) => d.language !== "sql");
-    expect(python.map((d) => [d.language, d.pattern])).toEqual([
-      ["python", "**/models.py"],
-      ["python", "**/models/*.py"],
-    ]);
+    expect(python).toEqual([{ scheme: "file", language: "python" }]);
     const sent = options.initializationOptions.sqlscribe;
     expect(Object.keys(sent).sort()).toEqual(Object.keys(SERVER_SETTINGS).sort());
     expect(sent.backend).toBe("heuristic");
