@@ -96,9 +96,42 @@ _TYPES: dict[str, str] = {
     "GenericIPAddressField": "inet",
     "IPAddressField": "inet",
     "HStoreField": "hstore",
+    # django.contrib.postgres's (ArrayField: its base field's, as an array)
+    "CICharField": "citext",
+    "CIEmailField": "citext",
+    "CITextField": "citext",
+    "IntegerRangeField": "int4range",
+    "BigIntegerRangeField": "int8range",
+    "DecimalRangeField": "numrange",
+    "DateTimeRangeField": "tstzrange",
+    "DateRangeField": "daterange",
+    "SearchVectorField": "tsvector",
+    # fields of popular packages: django-countries, django-phonenumber-field, django-timezone-field,
+    # django-money's amount, django-model-utils', django-extensions'
+    "CountryField": "varchar(%s)",
+    "PhoneNumberField": "varchar(%s)",
+    "TimeZoneField": "varchar(%s)",
+    "MoneyField": "numeric(%s)",
+    "StatusField": "varchar(%s)",
+    "MonitorField": "timestamp with time zone",
+    "AutoCreatedField": "timestamp with time zone",
+    "AutoLastModifiedField": "timestamp with time zone",
+    "RandomCharField": "varchar(%s)",
 }
 _MAX_LENGTH = {"SlugField": 50, "EmailField": 254, "URLField": 200, "FileField": 100, "ImageField": 100}
-_MAX_LENGTH |= {"FilePathField": 100, "CharField": 255}
+_MAX_LENGTH |= {"FilePathField": 100, "CharField": 255, "CountryField": 2, "PhoneNumberField": 128}
+_MAX_LENGTH |= {"TimeZoneField": 63, "StatusField": 100}
+# GeoDjango's fields: PostGIS geometries of the field's shape, in WGS 84 unless given a srid
+_GEOMETRIES = {
+    "GeometryField": "GEOMETRY",
+    "PointField": "POINT",
+    "LineStringField": "LINESTRING",
+    "PolygonField": "POLYGON",
+    "MultiPointField": "MULTIPOINT",
+    "MultiLineStringField": "MULTILINESTRING",
+    "MultiPolygonField": "MULTIPOLYGON",
+    "GeometryCollectionField": "GEOMETRYCOLLECTION",
+}
 MAX_CHOICES = 24  # a field's choices shown as the values it holds, up to so many
 _POSITIVE = ("PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField")
 # Relations that are a column of the model's table (``<name>_id``), and fields that are none.
@@ -311,10 +344,22 @@ def _of_django(func: ast.expr, imported: set[str]) -> bool:
 
 
 def _data_type(kind: str, call: ast.Call) -> str:
+    if kind == "ArrayField" and call.args and isinstance(element := call.args[0], ast.Call):
+        size = constant_of(keyword_of(call, "size"))
+        return f"{_data_type(name_of(element.func) or '', element)}[{size if isinstance(size, int) else ''}]"
+    if kind in _GEOMETRIES:
+        srid = constant_of(keyword_of(call, "srid"))
+        base = "geography" if constant_of(keyword_of(call, "geography")) is True else "geometry"
+        return f"{base}({_GEOMETRIES[kind]}, {srid if isinstance(srid, int) else 4326})"
+    # a field of another package's by the field it extends, as its name says: AutoSlugField,
+    # CreationDateTimeField
+    ending = max((k for k in _TYPES if kind.endswith(k)), key=len, default=None)
+    if ending is not None and ending != kind:
+        kind = ending
     pattern = _TYPES.get(kind, "text")
     if "%s" not in pattern:
         return pattern
-    if kind == "DecimalField":
+    if kind in ("DecimalField", "MoneyField"):
         digits, places = constant_of(keyword_of(call, "max_digits")), constant_of(keyword_of(call, "decimal_places"))
         return f"numeric({digits}, {places})" if isinstance(digits, int) and isinstance(places, int) else "numeric"
     length = constant_of(keyword_of(call, "max_length"))

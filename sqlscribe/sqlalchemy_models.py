@@ -123,7 +123,64 @@ _TYPES: dict[str, str] = {
     "TSVECTOR": "tsvector",
     "HSTORE": "hstore",
     "Enum": "varchar",
+    "ENUM": "varchar",
+    # the dialects' own: PostgreSQL's (kept), MySQL's and SQL Server's (as PostgreSQL's)
+    "CITEXT": "citext",
+    "MONEY": "money",
+    "BIT": "bit",
+    "OID": "oid",
+    "TSQUERY": "tsquery",
+    "INT4RANGE": "int4range",
+    "INT8RANGE": "int8range",
+    "NUMRANGE": "numrange",
+    "DATERANGE": "daterange",
+    "TSRANGE": "tsrange",
+    "TSTZRANGE": "tstzrange",
+    "TINYINT": "smallint",
+    "MEDIUMINT": "integer",
+    "YEAR": "smallint",
+    "TINYTEXT": "text",
+    "MEDIUMTEXT": "text",
+    "LONGTEXT": "text",
+    "NTEXT": "text",
+    "DATETIME2": "timestamp",
+    "SMALLDATETIME": "timestamp",
+    "DATETIMEOFFSET": "timestamp with time zone",
+    "UNIQUEIDENTIFIER": "uuid",
+    # extensions' types: GeoAlchemy2's, pgvector's, SQLAlchemy-Utils'
+    "Geometry": "geometry",
+    "Geography": "geography",
+    "Raster": "raster",
+    "Vector": "vector",
+    "VECTOR": "vector",
+    "HALFVEC": "halfvec",
+    "UUIDType": "uuid",
+    "EmailType": "varchar(255)",
+    "URLType": "text",
+    "JSONType": "json",
+    "PasswordType": "bytea",
+    "PhoneNumberType": "varchar(20)",
+    "CurrencyType": "varchar(3)",
+    "CountryType": "varchar(2)",
+    "LocaleType": "varchar(10)",
+    "TimezoneType": "varchar(50)",
+    "IPAddressType": "varchar(50)",
+    "ColorType": "varchar(20)",
+    "ArrowType": "timestamp",
+    "ChoiceType": "varchar(255)",
+    "ScalarListType": "text",
+    "TSVectorType": "tsvector",
+    "LtreeType": "ltree",
+    "DateRangeType": "daterange",
+    "DateTimeRangeType": "tsrange",
+    "IntRangeType": "int4range",
+    "NumericRangeType": "numrange",
+    "StringEncryptedType": "varchar",
+    "EncryptedType": "varchar",
 }
+# A type of the project's own (a TypeDecorator imported from elsewhere) by the SQL type its
+# name ends with (``UTCDateTime``, ``TrimmedString``) or names (``JSONEncodedDict``, ``GUID``)
+_NAMED_TYPES = (("JSON", "json"), ("UUID", "uuid"), ("GUID", "uuid"))
 # The type a bare ``Mapped[...]`` annotation's Python type maps to (SQLAlchemy's default map)
 _PYTHON_TYPES = {
     "int": "integer",
@@ -247,6 +304,15 @@ def holds_models(text: str) -> bool:
 # Reading
 
 
+def _named_type(name: str) -> str:
+    """The SQL type a type that sqlscribe does not know names: ``UTCDateTime`` is a timestamp,
+    ``JSONEncodedDict`` json; text for the rest."""
+    ending = max((t for t in _TYPES if t[0].isupper() and t[1:2].islower() and name.endswith(t)), key=len, default=None)
+    if ending is not None:
+        return _TYPES[ending]
+    return next((sql for part, sql in _NAMED_TYPES if part in name.upper()), "text")
+
+
 def _string(node: ast.expr) -> str | None:
     """A string literal itself (``text_of`` also reads one inside a call: ``_("…")``)."""
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
@@ -311,7 +377,13 @@ class _Reader:
         self.enums: dict[str, list[str]] = {}  # a Python enum's member names (what Enum(cls) stores)
         self.aliases: dict[str, ast.Subscript] = {}  # intpk = Annotated[int, mapped_column(…)]
         self.tables: dict[str, str] = {}  # class or Table variable -> its table
+        self.decorators: dict[str, ast.expr] = {}  # a TypeDecorator of the file's -> its impl
+        self.resolving: set[str] = set()
         for node in tree.body:
+            if isinstance(node, ast.ClassDef) and any(name_of(b) == "TypeDecorator" for b in node.bases):
+                impl = _class_value(node, "impl")
+                if impl is not None:
+                    self.decorators[node.name] = impl
             if isinstance(node, ast.ClassDef) and any(
                 name_of(b) in ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag") for b in node.bases
             ):
@@ -332,7 +404,7 @@ class _Reader:
     def enum_check(self, column: str, type_node: ast.expr) -> str | None:
         """``Enum("a", "b")`` or ``Enum(Status)`` (a Python enum of the file, stored by its
         members' names) as the values the column holds."""
-        if not (isinstance(type_node, ast.Call) and name_of(type_node.func) == "Enum"):
+        if not (isinstance(type_node, ast.Call) and name_of(type_node.func) in ("Enum", "ENUM")):
             return None
         values: list[str] = []
         for arg in type_node.args:
@@ -343,12 +415,23 @@ class _Reader:
         return _check(column, values)
 
     def sql_type(self, node: ast.expr) -> str:
-        """A SQLAlchemy type (``String(80)``, ``sa.Numeric(10, 2)``, ``ARRAY(Integer)``) as PostgreSQL's."""
+        """A SQLAlchemy type (``String(80)``, ``sa.Numeric(10, 2)``, ``ARRAY(Integer)``) as
+        PostgreSQL's; a ``TypeDecorator`` of the file's as its ``impl``."""
         call = node if isinstance(node, ast.Call) else None
         name = name_of(call.func if call else node) or ""
         if name == "ARRAY" and call and call.args:
             return f"{self.sql_type(call.args[0])}[]"
-        base = _TYPES.get(name, "text")
+        if name in self.decorators and name not in self.resolving:
+            impl = self.decorators[name]
+            self.resolving.add(name)  # impl = OtherDecorator, and no further round
+            try:
+                # arguments given to the decorator are its impl's: TrimmedString(40) is a String(40)
+                if call is not None and not isinstance(impl, ast.Call) and (call.args or call.keywords):
+                    return self.sql_type(ast.Call(func=impl, args=call.args, keywords=call.keywords))
+                return self.sql_type(impl)
+            finally:
+                self.resolving.discard(name)
+        base = _TYPES.get(name) or _named_type(name)
         if call is None:
             return base
         numbers = [constant_of(a) for a in call.args]
@@ -356,6 +439,14 @@ class _Reader:
         length = constant_of(keyword_of(call, "length"))
         if base in ("varchar", "char") and (numbers or isinstance(length, int)):
             return f"{base}({numbers[0] if numbers else length})"
+        if base in ("vector", "halfvec", "bit") and numbers:
+            return f"{base}({numbers[0]})"
+        if base in ("geometry", "geography"):
+            shape = _string(call.args[0]) if call.args else text_of(keyword_of(call, "geometry_type"))
+            srid = constant_of(keyword_of(call, "srid"))
+            if shape and isinstance(srid, int) and srid > 0:
+                return f"{base}({shape.upper()}, {srid})"
+            return f"{base}({shape.upper()})" if shape else base
         if base == "numeric":
             digits = numbers or [constant_of(keyword_of(call, "precision")), constant_of(keyword_of(call, "scale"))]
             digits = [d for d in digits if isinstance(d, int)]
@@ -364,14 +455,18 @@ class _Reader:
             return f"{base} with time zone"
         return base
 
-    def python_type(self, node: ast.expr) -> tuple[str, str | None] | None:
-        """A bare annotation's Python type as the SQL type SQLAlchemy maps it to (and an enum's
-        CHECK's values, by name); None for what is no column (a related class)."""
+    def python_type(self, node: ast.expr) -> tuple[str, list[str]] | None:
+        """A bare annotation's Python type as the SQL type SQLAlchemy maps it to, and the values
+        of its CHECK (an enum's, by name; a ``Literal``'s); None for what is no column (a
+        related class)."""
+        if isinstance(node, ast.Subscript) and name_of(node.value) == "Literal":
+            values = [_string(v) for v in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])]
+            return "varchar", [v for v in values if v is not None] if all(values) else []
         name = name_of(node) if isinstance(node, ast.Name | ast.Attribute) else None
         if name in _PYTHON_TYPES:
-            return _PYTHON_TYPES[name], None
+            return _PYTHON_TYPES[name], []
         if name in self.enums:
-            return "varchar", name
+            return "varchar", self.enums[name]
         return None
 
     def column(
@@ -389,7 +484,7 @@ class _Reader:
             args = args[1:]
         alias_call: ast.Call | None = None
         nullable_by_type: bool | None = None
-        python: tuple[str, str | None] | None = None
+        python: tuple[str, list[str]] | None = None
         if annotation is not None and isinstance(annotation, ast.Subscript) and name_of(annotation.value) == "Mapped":
             inner, optional = _unwrap_optional(annotation.slice)
             if isinstance(inner, ast.Name) and inner.id in self.aliases:
@@ -431,8 +526,8 @@ class _Reader:
             data_type = self.sql_type(type_node)
             check = self.enum_check(column, type_node)
         elif python is not None:
-            data_type, enum = python
-            check = _check(column, self.enums[enum]) if enum else None
+            data_type, values = python
+            check = _check(column, values)
         elif references is not None:
             data_type = "integer"  # SQLAlchemy takes the referenced column's; settled below
         else:
@@ -477,7 +572,7 @@ class _Reader:
         foreign = text_of(keyword_of(call, "foreign_key")) if call else None
         if python is None and foreign is None:
             return None  # list["Hero"], "Team": a relationship's
-        data_type, enum = python or ("integer", None)
+        data_type, values = python or ("integer", [])
 
         def option(key: str) -> object:
             return constant_of(keyword_of(call, key)) if call else None
@@ -516,7 +611,7 @@ class _Reader:
             primary,
             option("unique") is True,
             sql_literal(constant_of(default_node), DIALECT),
-            _check(attribute, self.enums[enum]) if enum else None,
+            _check(attribute, values),
             self.target(ast.Constant(foreign)) if foreign else None,
             text_of(comment_node),
             text_of(keyword_of(call, "description")) if call else None,

@@ -5,11 +5,15 @@ written in tests/test_databases.py."""
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from in_process import run
 
+from sqlscribe.ddl import parse_sql
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import (
     ABSTRACT,
@@ -303,3 +307,98 @@ def test_a_model_that_extends_a_concrete_model_is_keyed_by_its_link_to_the_paren
     assert "ptr" not in path.read_text(encoding="utf-8")  # nothing written for it
     code, _, err = run("document", "--check", str(path))
     assert code == 0, err
+
+
+FIELDS = """from django.contrib.postgres.fields import ArrayField, BigIntegerRangeField, DateRangeField
+from django.contrib.postgres.fields import DateTimeRangeField, DecimalRangeField, HStoreField, IntegerRangeField
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField()
+    tags = ArrayField(models.CharField(max_length=30), size=8)
+    scores = ArrayField(models.IntegerField())
+    season = DateRangeField(null=True)
+    hours = DateTimeRangeField(null=True)
+    seats = IntegerRangeField(null=True)
+    visits = BigIntegerRangeField(null=True)
+    prices = DecimalRangeField(null=True)
+    search = SearchVectorField(null=True)
+    extra = HStoreField(null=True)
+    data = models.JSONField(default=dict)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    opened = models.DateTimeField()
+    address = models.GenericIPAddressField(null=True)
+    length = models.DurationField(null=True)
+"""
+
+DJANGO_TYPES = """
+import json, sys
+import django
+from django.conf import settings
+settings.configure(
+    DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "unused"}},
+    INSTALLED_APPS=["django.contrib.postgres", "places"],
+    DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",  # what startproject sets
+)
+django.setup()
+from django.apps import apps
+from django.db import connection
+model = apps.get_model("places", "Venue")
+print(json.dumps({f.column: f.db_type(connection) for f in model._meta.concrete_fields}))
+"""
+
+
+def test_the_types_shown_are_the_ones_django_gives_postgresql(tmp_path: Path) -> None:
+    """Django's own fields and django.contrib.postgres's, read with ``ast``, have the types
+    Django's PostgreSQL backend gives them (asked of Django itself, without a server)."""
+    path = tmp_path / "places" / "models.py"
+    path.parent.mkdir()
+    (path.parent / "__init__.py").write_text("", encoding="utf-8")
+    path.write_text(FIELDS, encoding="utf-8")
+    asked = subprocess.run(
+        [sys.executable, "-c", DJANGO_TYPES], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert asked.returncode == 0, asked.stderr
+    django = json.loads(asked.stdout)
+    (table,) = parse_sql(read_models(path, FIELDS).ddl(), "postgres").tables
+    ours = {c.name: c.data_type for c in table.columns}
+    assert ours == {column: " ".join(kind.split()) for column, kind in django.items()}
+
+
+def test_geodjangos_and_other_packages_fields_are_shown_by_the_types_they_make(tmp_path: Path) -> None:
+    path = tmp_path / "places" / "models.py"
+    path.parent.mkdir()
+    path.write_text(
+        "from django.contrib.gis.db import models\n"
+        "from django_countries.fields import CountryField\n"
+        "from django_extensions.db.fields import AutoSlugField, CreationDateTimeField\n"
+        "from djmoney.models.fields import MoneyField\n"
+        "from phonenumber_field.modelfields import PhoneNumberField\n\n\n"
+        "class Venue(models.Model):\n"
+        "    name = models.CharField(max_length=120)\n"
+        '    slug = AutoSlugField(populate_from="name")\n'
+        "    location = models.PointField()\n"
+        "    area = models.MultiPolygonField(srid=3857, null=True)\n"
+        "    country = CountryField()\n"
+        "    phone = PhoneNumberField(blank=True)\n"
+        '    price = MoneyField(max_digits=10, decimal_places=2, default_currency="EUR")\n'
+        "    created = CreationDateTimeField()\n"
+        "    mystery = SomethingField()\n",
+        encoding="utf-8",
+    )
+    (table,) = parse_sql(read_models(path, path.read_text(encoding="utf-8")).ddl(), "postgres").tables
+    assert {c.name: c.data_type for c in table.columns} == {
+        "id": "bigint",
+        "name": "varchar(120)",
+        "slug": "varchar(50)",  # a SlugField's
+        "location": "geometry(POINT, 4326)",
+        "area": "geometry(MULTIPOLYGON, 3857)",
+        "country": "varchar(2)",
+        "phone": "varchar(128)",
+        "price": "numeric(10, 2)",
+        "created": "timestamp with time zone",  # a DateTimeField's
+        "mystery": "text",
+    }

@@ -449,3 +449,52 @@ def test_a_folder_finds_the_tables_wherever_the_project_keeps_them(tmp_path: Pat
     assert code == 1 and "model Plan (plans)" in out
     revision = tmp_path / "alembic/versions/1a2b_plans.py"
     assert read_models(revision, revision.read_text(encoding="utf-8")) is None
+
+
+def test_types_of_the_dialects_the_extensions_and_the_projects_own(tmp_path: Path) -> None:
+    """What the model is shown of a column's type: a TypeDecorator of the file's as its impl
+    (with the decorator's arguments), the dialects' and extensions' own types, a project's
+    type from elsewhere by its name, and a ``Literal``'s values."""
+    text = (
+        "from typing import Literal, Optional\n\n"
+        "from geoalchemy2 import Geometry\n"
+        "from pgvector.sqlalchemy import Vector\n"
+        "from sqlalchemy import CHAR, String, TypeDecorator\n"
+        "from sqlalchemy.dialects import mysql, postgresql\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+        "from sqlalchemy_utils import EmailType\n\n"
+        "from app.types import JSONEncodedDict, UTCDateTime\n\n\n"
+        "class GUID(TypeDecorator):\n    impl = CHAR(36)\n    cache_ok = True\n\n\n"
+        "class TrimmedString(TypeDecorator):\n    impl = String\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Place(Base):\n"
+        '    __tablename__ = "places"\n\n'
+        "    id = mapped_column(GUID(), primary_key=True)\n"
+        "    name: Mapped[str] = mapped_column(TrimmedString(80))\n"
+        "    email: Mapped[Optional[str]] = mapped_column(EmailType)\n"
+        '    location = mapped_column(Geometry("POINT", srid=4326))\n'
+        "    embedding = mapped_column(Vector(384))\n"
+        "    settings = mapped_column(JSONEncodedDict)\n"
+        "    seen_at = mapped_column(UTCDateTime)\n"
+        '    kind: Mapped[Literal["cafe", "bar"]]\n'
+        "    flags = mapped_column(mysql.TINYINT(1))\n"
+        '    mood = mapped_column(postgresql.ENUM("calm", "busy", name="mood"))\n'
+        "    tags = mapped_column(postgresql.CITEXT)\n"
+    )
+    path = tmp_path / "tables.py"
+    path.write_text(text, encoding="utf-8")
+    (table,) = parse_sql(_read(path).ddl(), "postgres").tables
+    assert {c.name: c.data_type for c in table.columns} == {
+        "id": "char(36)",
+        "name": "varchar(80)",
+        "email": "varchar(255)",
+        "location": "geometry(POINT, 4326)",
+        "embedding": "vector(384)",
+        "settings": "json",
+        "seen_at": "timestamp",
+        "kind": "varchar",
+        "flags": "smallint",
+        "mood": "varchar",
+        "tags": "citext",
+    }
+    assert "kind IN ('cafe', 'bar')" in _read(path).ddl() and "mood IN ('calm', 'busy')" in _read(path).ddl()
