@@ -347,10 +347,16 @@ def false_key_claim(text: str, column: str, table: Table, key: list[str] | None 
     a primary key that is not this column alone: a part of a key of several columns (a
     reference, as a rule: "Surrogate key that uniquely identifies the search log" for
     ``log_search.ls_log_id``), or a column beside the key that is not declared unique. ``key``:
-    the table's primary key columns, when the caller has them."""
+    the table's primary key columns, when the caller has them. A reference that is neither key
+    nor unique never is the key of the rows, declared key or none (a mixin's ``tenant_id``)."""
     key = table.key_columns if key is None else key
     col = table.column(column)
-    if not key or col is None or key == [col.name] or (col.unique and not col.primary_key):
+    if col is None or key == [col.name]:
+        return False
+    if (col.unique or (col.name,) in table.unique_keys) and not col.primary_key:
+        return False  # a key of its own
+    referencing = col.references is not None or any(column in fk.columns for fk in table.foreign_keys)
+    if not key and not (referencing and not col.primary_key):
         return False
     return _ROW_KEY.search(text) is not None
 

@@ -219,6 +219,16 @@ def test_a_key_of_several_columns_is_shown_once_and_none_of_its_parts_is_called_
     # A table that declares no key: nothing to contradict.
     bare = parse_sql("CREATE TABLE sl_seqlog (seql_seqid INT, seql_origin INT);", "postgres")
     assert not prompt.false_key_claim("Surrogate key that uniquely identifies the log.", "seql_seqid", bare.tables[0])
+    # but a reference is no key of the rows, declared key or none (an ORM mixin's tenant_id)
+    mixin = parse_sql(
+        "CREATE TABLE tenant (tenant_id INT NOT NULL, FOREIGN KEY (tenant_id) REFERENCES tenants (id));\n"
+        "CREATE TABLE profile (user_id INT UNIQUE REFERENCES users (id), bio TEXT);",
+        "postgres",
+    )
+    claim = "Surrogate key that uniquely identifies the tenant."
+    assert prompt.false_key_claim(claim, "tenant_id", mixin.tables[0])
+    assert not prompt.false_key_claim("Tenant the row belongs to; references tenants.", "tenant_id", mixin.tables[0])
+    assert not prompt.false_key_claim("Uniquely identifies the user.", "user_id", mixin.tables[1])  # unique: one-to-one
 
 
 def test_the_heuristic_drops_a_prefix_every_column_shares_and_names_a_keys_parts_as_identifiers() -> None:
