@@ -235,7 +235,7 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                     found = Path(root) / name
                     sql = name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found)  # a rollback: not schema
                     # or a Python module with Django's models or SQLAlchemy's tables
-                    if sql or (name.endswith(".py") and _found_models(found, path)):
+                    if sql or (name.endswith((".py", ".rb")) and _found_models(found, path)):
                         yield found
         elif path.exists():
             yield path
@@ -262,7 +262,12 @@ def _read_models(path: Path, *, quiet: bool) -> Models | None:
     except ModelsError as error:
         raise FileReadError(f"{error}, skipped") from None
     if models is None and not quiet:
-        print(f"{path}: no Django models or SQLAlchemy tables in it; skipped", file=sys.stderr)
+        what = (
+            "no Rails schema (ActiveRecord::Schema.define)"
+            if path.suffix == ".rb"
+            else "no Django models or SQLAlchemy tables"
+        )
+        print(f"{path}: {what} in it; skipped", file=sys.stderr)
     return models
 
 
@@ -428,8 +433,9 @@ def cmd_document(args: argparse.Namespace) -> int:
     projects: list[DbtSpec] = [(p, ()) for p in args.paths if is_dbt_project(p)]
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else in_folder_order(list(iter_sql_files(named)))  # a Sqitch plan's order
-    python = [f for f in files if f.suffix == ".py"]  # Django's or SQLAlchemy's models, documented in place
-    files = [f for f in files if f.suffix != ".py"]
+    # Django's or SQLAlchemy's models, documented in place; a Rails schema, in a new migration
+    python = [f for f in files if f.suffix in (".py", ".rb")]
+    files = [f for f in files if f.suffix not in (".py", ".rb")]
     models = {} if from_stdin else dbt_models_named(named, args.dialect)
     for root, chosen in models.items():
         projects.append((f"dbt:{root}", tuple(chosen)))

@@ -175,6 +175,24 @@ def key_constraints(
     return constraints
 
 
+class _Keyed(Protocol):
+    column: str
+    primary: bool
+    unique: bool
+    references: tuple[str, str] | None  # (table, column) of a foreign key
+
+
+def column_constraints(columns: Sequence[_Keyed], dialect: str) -> list[str]:
+    """An ORM's table's key lines (``databases.key_constraints``), from what its columns say:
+    the primary key's columns, each column unique alone, each foreign key."""
+    return key_constraints(
+        dialect,
+        [c.column for c in columns if c.primary],
+        [c.column for c in columns if c.unique and not c.primary],
+        [(c.column, *c.references) for c in columns if c.references],
+    )
+
+
 def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:
     """CREATE TABLE statements for the tables (CREATE VIEW for views), each followed by the
     comments it has."""

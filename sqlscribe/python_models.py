@@ -1,9 +1,10 @@
-"""The Python files where ORMs keep a database's documentation next to its schema: a Django
-app's models (``db_comment``, ``Meta.db_table_comment``; sqlscribe/django_models.py) and
-SQLAlchemy's mapped classes and tables (``comment=``, ``__table_args__``;
-sqlscribe/sqlalchemy_models.py). The command line and the editor go through this module: a file
-is read as whichever ORM it imports, planned as PostgreSQL DDL, and what the model answers is
-written back into the Python file.
+"""The files where ORMs keep a database's documentation next to its schema: a Django app's
+models (``db_comment``, ``Meta.db_table_comment``; sqlscribe/django_models.py), SQLAlchemy's
+mapped classes and tables (``comment=``, ``__table_args__``; sqlscribe/sqlalchemy_models.py),
+and, beside these Python files, a Rails application's ``db/schema.rb`` (``comment:``, written
+into a new migration; sqlscribe/rails_schema.py). The command line and the editor go through
+this module: a file is read as whichever ORM it belongs to, planned as PostgreSQL DDL, and what
+the model answers is written back into the ORM's files.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlscribe import django_models, sqlalchemy_models
+from sqlscribe import django_models, rails_schema, sqlalchemy_models
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import ModelsFile
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, Progress, document_plans, lacks
 from sqlscribe.generate import Backend
 from sqlscribe.python_source import ModelsError
+from sqlscribe.rails_schema import RailsSchema
 from sqlscribe.sqlalchemy_models import MappedFile
 
-Models = ModelsFile | MappedFile
+Models = ModelsFile | MappedFile | RailsSchema
 
 
 def is_models_path(path: Path) -> bool:
@@ -52,6 +54,8 @@ def _imports_sqlalchemy(text: str) -> bool:
 def read_models(path: Path, text: str) -> Models | None:
     """The file's models, read as the ORM it imports; None for a file that holds none. Raises
     ModelsError for one that does not parse."""
+    if path.suffix == ".rb":
+        return rails_schema.read_schema(path, text) if rails_schema.holds_schema(text) else None
     try:
         if django_models.holds_models(text) and not _imports_sqlalchemy(text):
             return django_models.read_models(path, text)
@@ -66,11 +70,13 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
     """The models of a Python file met in a folder (``root``), or opened in the editor, that
     sqlscribe documents, if not a test's: where a Django app keeps its models (``models.py``,
     ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
-    (``app/db/tables.py``) or the mixins they share; None for any other file. Raises
-    ModelsError for one that does not parse."""
-    if path.suffix != ".py" or is_test_path(path, root):
+    (``app/db/tables.py``) or the mixins they share, or a Rails application's schema
+    (``db/schema.rb``); None for any other file. Raises ModelsError for one that does not parse."""
+    if path.suffix not in (".py", ".rb") or is_test_path(path, root):
         return None
-    if is_models_path(path):
+    if path.suffix == ".rb":
+        models = read_models(path, text) if rails_schema.is_schema_path(path) else None
+    elif is_models_path(path):
         models = read_models(path, text)
     elif sqlalchemy_models.holds_models(text):
         models = sqlalchemy_models.read_mapped(path, text)
@@ -80,7 +86,7 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
 
 
 def orm(models: Models) -> str:
-    """The ORM, as the editor names it: Django, SQLAlchemy or SQLModel."""
+    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel or Rails."""
     return "Django" if isinstance(models, ModelsFile) else models.orm
 
 
@@ -89,6 +95,8 @@ def plan_models(models: Models, *, overwrite: bool = False, check: bool = False)
     ``--check``, without what the authors' ``help_text`` / ``doc=`` and docstrings lend)."""
     if isinstance(models, ModelsFile):
         return django_models.plan_models(models, overwrite=overwrite, check=check)
+    if isinstance(models, RailsSchema):
+        return rails_schema.plan_schema(models, overwrite=overwrite, check=check)
     return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
 
 
@@ -96,6 +104,8 @@ def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = Fal
     """The change of the file that records what ``outcome`` documented."""
     if isinstance(models, ModelsFile):
         return django_models.record_models(models, outcome, overwrite=overwrite)
+    if isinstance(models, RailsSchema):
+        return rails_schema.record_schema(models, outcome, overwrite=overwrite)
     return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
 
 

@@ -294,6 +294,28 @@ def read_back(
             raise ModelsError(f"{path}: {describe(plan.model)}: comments do not read back as planned; left unchanged")
 
 
+def planned_comments(models: Sequence[M], outcome: FileOutcome, *, overwrite: bool) -> tuple[list[Planned[M]], int]:
+    """Every comment ``outcome`` documented that the models (one a table of it, in order) lack
+    (with ``overwrite``, any that differs), and how many of them the authors' own text lent."""
+    planned: list[Planned[M]] = []
+    borrowed = 0
+    for model, done in zip(models, outcome.tables, strict=True):
+        description = done.docs.description
+        kept = model.comment is not None and not overwrite
+        if model.lends_columns or not description or kept or description == model.comment:
+            description = None
+        columns: dict[str, str] = {}
+        for c in model.columns:
+            comment = done.docs.columns.get(c.column)
+            if comment and comment != c.comment and (c.comment is None or overwrite):
+                columns[c.column] = comment
+                borrowed += comment == c.lent
+        borrowed += description is not None and description == model.docstring
+        if description is not None or columns:
+            planned.append(Planned(model, description, columns))
+    return planned, borrowed
+
+
 def record_edit(
     path: Path,
     text: str,
@@ -314,22 +336,7 @@ def record_edit(
     if len(outcome.parsed.tables) != len(models):
         result.problems.append(f"{label}: the models did not all read back as DDL; nothing written")
         return result
-    planned: list[Planned[M]] = []
-    borrowed = 0
-    for model, done in zip(models, outcome.tables, strict=True):
-        description = done.docs.description
-        kept = model.comment is not None and not overwrite
-        if model.lends_columns or not description or kept or description == model.comment:
-            description = None
-        columns: dict[str, str] = {}
-        for c in model.columns:
-            comment = done.docs.columns.get(c.column)
-            if comment and comment != c.comment and (c.comment is None or overwrite):
-                columns[c.column] = comment
-                borrowed += comment == c.lent
-        borrowed += description is not None and description == model.docstring
-        if description is not None or columns:
-            planned.append(Planned(model, description, columns))
+    planned, borrowed = planned_comments(models, outcome, overwrite=overwrite)
     if not planned:
         return result
     try:

@@ -34,7 +34,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlscribe.databases import Column, TableInfo, key_constraints, quote, render_ddl
+from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
 from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.django_migrations import python_literal
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
@@ -267,12 +267,7 @@ class MappedTable:
             )
             for c in self.columns
         ]
-        constraints = key_constraints(
-            DIALECT,
-            [c.column for c in self.columns if c.primary],
-            [c.column for c in self.columns if c.unique and not c.primary],
-            [(c.column, *c.references) for c in self.columns if c.references],
-        )
+        constraints = column_constraints(self.columns, DIALECT)
         comment = MIXIN if self.kind == "mixin" else self.comment or (self.docstring if borrow else None)
         return TableInfo(self.schema or "public", self.table, comment, columns, constraints)
 

@@ -31,6 +31,7 @@ from sqlscribe.ddl.model import BOOKKEEPING_TABLES
 from sqlscribe.django_models import read_models
 from sqlscribe.generate import HeuristicBackend
 from sqlscribe.migrations import plan_in_folder
+from sqlscribe.rails_schema import read_migration
 from sqlscribe.sqlalchemy_models import read_mapped
 
 SCHEMA = """
@@ -1303,3 +1304,104 @@ def test_alembic_carries_documented_sqlalchemy_models_into_the_database(server: 
         assert "No new upgrade operations detected" in alembic("check")  # the models and the database agree
         code, _, err = run("document", "--check", str(project))
         assert code == 0, err
+
+
+RAILS_SCHEMA = """# This file is auto-generated from the current state of the database.
+
+ActiveRecord::Schema.define(version: 2024_05_02_101500) do
+
+  # These are extensions that must be enabled in order to support this database
+  enable_extension "plpgsql"
+
+  create_table "articles", force: :cascade do |t|
+    t.string "title", null: false
+    t.text "body"
+    t.bigint "author_id", null: false
+    t.decimal "price", precision: 10, scale: 2
+    t.string "tags", default: [], array: true
+    t.datetime "published_at", precision: 6
+    t.index ["author_id"], name: "index_articles_on_author_id"
+  end
+
+  create_table "users", comment: "People who sign in.", force: :cascade do |t|
+    t.string "email", default: "", null: false, comment: "Where the \\"weekly\\" digest goes."
+    t.integer "sign_in_count", default: 0, null: false
+    t.jsonb "preferences", default: {}
+    t.index ["email"], name: "index_users_on_email", unique: true
+  end
+
+  add_foreign_key "articles", "users", column: "author_id"
+end
+"""
+
+# ActiveRecord itself, as `bin/rails db:schema:load`, `db:migrate`, `db:rollback` and the
+# schema dump that db:migrate writes run it (Debian's ruby-rails and ruby-pg)
+ACTIVE_RECORD = """
+require "active_record"
+ActiveRecord::Base.establish_connection(ENV.fetch("DATABASE_URL"))
+ActiveRecord::Migration.verbose = false
+context = ActiveRecord::MigrationContext.new("db/migrate", ActiveRecord::SchemaMigration)
+case ARGV[0]
+when "load" then load "db/schema.rb"
+when "migrate" then context.migrate
+when "rollback" then context.rollback
+end
+File.open("db/schema.rb", "w") { |f| ActiveRecord::SchemaDumper.dump(ActiveRecord::Base.connection, f) }
+"""
+
+
+def _active_record() -> bool:
+    if shutil.which("ruby") is None:
+        return False
+    probe = subprocess.run(["ruby", "-e", 'require "active_record"; require "pg"'], capture_output=True)
+    return probe.returncode == 0
+
+
+def test_rails_schema_is_documented_by_a_migration_that_active_record_runs(server: str, tmp_path: Path) -> None:
+    """A Rails app's db/schema.rb documented (`document app/`): the comments go into a new
+    migration of Rails' own change_table_comment / change_column_comment, which ActiveRecord
+    runs into PostgreSQL and dumps back into schema.rb (where `--check` then finds them all), and
+    rolls back to the comments there were."""
+    if not _active_record():
+        pytest.skip("ActiveRecord and pg for Ruby are not installed (Debian: apt-get install ruby-rails ruby-pg)")
+    app = tmp_path / "app"
+    (app / "db" / "migrate").mkdir(parents=True)
+    schema = app / "db" / "schema.rb"
+    schema.write_text(RAILS_SCHEMA, encoding="utf-8")
+    with scratch_database(server, "rails") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        # libpq's own variables for the socket: ActiveRecord's URL takes no host of a folder
+        env = {**os.environ, "DATABASE_URL": f"postgresql:///{name}", "PGHOST": host, "PGPORT": port}
+        env["PGUSER"] = "sqlscribe"
+        ruby = tool_runner("ruby", "-e", ACTIVE_RECORD, cwd=app, env=env)
+        ruby("load")
+        before = schema_comments(url)
+        assert before == {"users": "People who sign in.", "users.email": 'Where the "weekly" digest goes.'}
+        code, out, _ = run("document", "--check", str(app))
+        dumped = schema.read_text(encoding="utf-8")  # as ActiveRecord dumps it
+        line = dumped[: dumped.index('create_table "articles"')].count("\n") + 1
+        assert code == 1 and f"{schema}:{line}:1: table articles: no table comment" in out, dumped
+        code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+        assert code == 0, err
+        assert "bin/rails db:migrate" in err
+        (migration,) = (app / "db" / "migrate").glob("*_document_tables.rb")
+        written = read_migration(migration.read_text(encoding="utf-8"))
+        assert ("users", "email") not in written and ("users", None) not in written  # the authors' own kept
+        assert {column for table, column in written if table == "articles"} == {
+            None,
+            "id",
+            "title",
+            "body",
+            "author_id",
+            "price",
+            "tags",
+            "published_at",
+        }
+        ruby("migrate")
+        expected = before | {f"{t}.{c}" if c else t: text for (t, c), text in written.items()}
+        assert schema_comments(url) == expected
+        code, _, err = run("document", "--check", str(app))  # the dumped schema.rb holds them all
+        assert code == 0, err
+        assert 'comment: "People who sign in."' in schema.read_text(encoding="utf-8")
+        ruby("rollback")  # from: nil, to: …: reversible
+        assert schema_comments(url) == before

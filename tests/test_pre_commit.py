@@ -58,6 +58,11 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
         (tmp_path / name).write_text(text, encoding="utf-8")
     found = hooks()
     assert set(found) == {"sqlscribe-check", "sqlscribe-document"}
+    for hook in found.values():  # a Rails schema is the hooks' (documented by a new migration), Ruby else not
+        taken = [
+            n for n in ("db/schema.rb", "db/animals_schema.rb", "config/routes.rb") if re.search(str(hook["files"]), n)
+        ]
+        assert taken == ["db/schema.rb", "db/animals_schema.rb"]
     assert found["sqlscribe-document"]["require_serial"] is True  # one model load for all the files
 
     check = run_hook(found["sqlscribe-check"], tmp_path)
