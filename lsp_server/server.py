@@ -23,6 +23,7 @@ from lsp_server.engine import Engine, Status
 from lsp_server.settings import Settings
 from sqlscribe import __version__
 from sqlscribe.acceptance import AcceptanceLog
+from sqlscribe.python_models import is_models_file
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,8 @@ class SqlscribeServer(LanguageServer):
         )
 
     def _source(self, uri: str) -> tuple[int | None, str]:
-        if uri.lower().endswith((".py", ".pyi")):  # an ORM's models file: its own action and hints alone
-            raise DocumentUnavailable(f"{uri} is Python, not SQL")
+        if is_models_file(uri):  # an ORM's models file: its own action and hints alone
+            raise DocumentUnavailable(f"{uri} is an ORM's file (Python or a Rails schema), not SQL")
         doc = self.workspace.get_text_document(uri)
         try:
             return doc.version, doc.source  # a document the client never opened is read from disk

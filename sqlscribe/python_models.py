@@ -25,6 +25,13 @@ from sqlscribe.sqlalchemy_models import MappedFile
 Models = ModelsFile | MappedFile | RailsSchema
 
 
+def is_models_file(name: str) -> bool:
+    """Whether a file (its name, path or URI) is one an ORM's documentation may be kept in, and
+    so never read as SQL: a Python file, or a Rails application's ``db/schema.rb``."""
+    base = name.lower().rsplit("/", 1)[-1]
+    return base.endswith((".py", ".pyi")) or base == "schema.rb" or base.endswith("_schema.rb")
+
+
 def is_models_path(path: Path) -> bool:
     """Whether a path found in a folder is where apps keep models: ``models.py``, or a module
     of a ``models`` package."""

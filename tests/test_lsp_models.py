@@ -15,6 +15,7 @@ from pytest_lsp import LanguageClient
 from sqlscribe.django_models import plan_models, read_models
 from sqlscribe.python_models import plan_models as plan_any
 from sqlscribe.python_models import read_models as read_any
+from sqlscribe.rails_schema import read_migration
 
 from lsp_editor import scratch_dir, server_config, start_editor, stop, wait_for
 
@@ -158,3 +159,50 @@ async def test_sqlalchemy_tables_get_hints_and_their_comments_in_one_edit(client
     assert found is not None and plan_any(found, check=True).todo == []
     await wait_for(lambda: len(client.diagnostics[uri]) == 0)
     assert await editor.code_actions(uri, 0) == []
+
+
+RAILS = """ActiveRecord::Schema[7.1].define(version: 2024_05_02_101500) do
+  create_table "articles", force: :cascade do |t|
+    t.string "title", null: false
+    t.bigint "author_id", null: false
+  end
+
+  create_table "users", comment: "People who sign in.", force: :cascade do |t|
+    t.string "email", null: false, comment: "Where mail goes."
+  end
+
+  add_foreign_key "articles", "users", column: "author_id"
+end
+"""
+
+
+async def test_a_rails_schema_gets_hints_and_a_new_migration(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic"})
+    schema = tmp_path / "db" / "schema.rb"
+    (tmp_path / "db" / "migrate").mkdir(parents=True)
+    schema.write_text(RAILS, encoding="utf-8")
+    uri = schema.as_uri()
+    editor.open(uri, RAILS, language="ruby")
+    await wait_for(lambda: uri in client.diagnostics)
+    hints = client.diagnostics[uri]
+    assert [(d.range.start.line, d.range.start.character, d.message) for d in hints] == [  # at the name, in its quotes
+        (1, 16, "Table articles: no table comment; 3 of 3 columns without a comment: id, title, author_id"),
+        (6, 16, "Table users: 1 of 2 columns without a comment: id"),
+    ]
+    actions = await editor.code_actions(uri, RAILS.index("title"))
+    assert [a.title for a in actions] == ["Document the Rails tables in a new migration (2 tables)"]
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 2, "total": 2, "cancelled": False, "problems": []}
+    (migration,) = (tmp_path / "db" / "migrate").glob("*_document_tables.rb")  # created by the editor's edit
+    text = editor.texts.get(migration.as_uri()) or migration.read_text(encoding="utf-8")
+    written = read_migration(text)
+    assert set(written) == {
+        ("articles", None),
+        ("articles", "id"),
+        ("articles", "title"),
+        ("articles", "author_id"),
+        ("users", "id"),
+    }
+    assert editor.texts[uri] == RAILS and schema.read_text(encoding="utf-8") == RAILS  # the dumped schema: never edited

@@ -20,11 +20,12 @@ from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import dbt_actions, migration_actions, models_actions, prefetch
 from lsp_server.features.dbt_actions import KIND_DBT, model_action
 from lsp_server.features.migration_actions import KIND_MIGRATIONS, migrations_action
-from lsp_server.features.models_actions import KIND_MODELS, is_python, models_action
+from lsp_server.features.models_actions import KIND_MODELS, models_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
 from sqlscribe.document import counted_tables
+from sqlscribe.python_models import is_models_file
 from sqlscribe.suggest import (
     SuggestionError,
     Target,
@@ -56,7 +57,7 @@ def register(server: SqlscribeServer) -> None:
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
-        if is_python(uri):  # an ORM's models file: the one action for the whole file
+        if is_models_file(uri):  # an ORM's models file: the one action for the whole file
             document = ls.workspace.text_documents.get(uri)
             overwrite = ls.settings.overwriteExisting
             action = models_action(uri, document.source, overwrite) if document is not None else None

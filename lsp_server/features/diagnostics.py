@@ -17,9 +17,9 @@ from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import prefetch
 from lsp_server.features.dbt_actions import model_findings
 from lsp_server.features.models_actions import hints as models_hints
-from lsp_server.features.models_actions import is_python
 from lsp_server.server import SqlscribeServer
 from sqlscribe.ddl import Span
+from sqlscribe.python_models import is_models_file
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def publish(ls: SqlscribeServer, uri: str) -> None:
     if uri not in ls.workspace.text_documents:
         return
     version = ls.current_version(uri)
-    if is_python(uri):  # an ORM's models file: a hint at each model that lacks a comment
+    if is_models_file(uri):  # an ORM's models file: a hint at each model that lacks a comment
         text = ls.workspace.text_documents[uri].source
         found = await asyncio.to_thread(models_hints, uri, text) if ls.settings.diagnostics else []
         if uri in ls.workspace.text_documents and ls.current_version(uri) == version:

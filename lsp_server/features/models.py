@@ -86,5 +86,5 @@ async def run(ls: SqlscribeServer, uri: str, token: str | int | None = None) -> 
 def _read(path: Path, text: str, overwrite: bool) -> tuple[Models, FilePlan]:
     models = read_models(path, text)
     if models is None:
-        raise ModelsError(f"{path}: no Django models or SQLAlchemy tables in it")
+        raise ModelsError(f"{path}: no Django models, SQLAlchemy tables or Rails schema in it")
     return models, plan_models(models, overwrite=overwrite)

@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sqlscribe.docs import counted
-from sqlscribe.python_models import Lack, found_models, lacking, orm, plan_models
+from sqlscribe.python_models import Lack, found_models, is_models_file, lacking, orm, plan_models
 from sqlscribe.python_source import ModelsError
 
 COMMAND_DOCUMENT_MODELS = "sqlscribe.documentModels"
@@ -27,14 +27,10 @@ UNDOCUMENTED_MODEL = "undocumented-model"
 
 
 def models_path(uri: str) -> Path | None:
-    """The file of a Python module's URI: where a Django app keeps its models (``models.py``,
-    ``models/*.py``), or any module that may declare SQLAlchemy's tables."""
+    """The file of a URI where an ORM may keep a database's documentation: a Python module
+    (Django's ``models.py``, SQLAlchemy's tables wherever declared), or a Rails schema."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path) if path and path.endswith(".py") else None
-
-
-def is_python(uri: str) -> bool:
-    return uri.lower().endswith((".py", ".pyi"))
+    return Path(path) if path and is_models_file(uri) else None
 
 
 def models_action(uri: str, text: str, overwrite: bool = False) -> types.CodeAction | None:
@@ -45,7 +41,8 @@ def models_action(uri: str, text: str, overwrite: bool = False) -> types.CodeAct
         return None
     kind, lacks = found
     noun = "model" if kind == "Django" else "table"
-    title = f"Document the {kind} {noun}s in this file" + (f" ({counted(len(lacks), noun)})" if lacks else "")
+    where = "in a new migration" if kind == "Rails" else "in this file"  # schema.rb is dumped, not written
+    title = f"Document the {kind} {noun}s {where}" + (f" ({counted(len(lacks), noun)})" if lacks else "")
     return types.CodeAction(title=title, kind=KIND_MODELS, data={"kind": "models", "uri": uri})
 
 

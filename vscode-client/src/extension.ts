@@ -132,6 +132,8 @@ export class Extension implements vscode.Disposable {
         // Python files, for the ORMs' models: Django apps' models.py, and SQLAlchemy's tables
         // wherever a project declares them (the server offers nothing in any other Python file)
         { scheme: "file", language: "python" },
+        // a Rails app's schema, documented by a new migration (db/schema.rb, db/<name>_schema.rb)
+        { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },

@@ -55,9 +55,12 @@ describe("activation", () => {
       documentSelector: { language: string; pattern?: string }[];
     };
     expect(options.synchronize.configurationSection).toBe("sqlscribe");
-    // SQL files, and Python files saved on disk (the ORMs' models, which the server finds)
-    const python = options.documentSelector.filter((d) => d.language !== "sql");
-    expect(python).toEqual([{ scheme: "file", language: "python" }]);
+    // SQL files, Python files saved on disk (the ORMs' models, which the server finds) and Rails schemas
+    const orms = options.documentSelector.filter((d) => d.language !== "sql");
+    expect(orms).toEqual([
+      { scheme: "file", language: "python" },
+      { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
+    ]);
     const sent = options.initializationOptions.sqlscribe;
     expect(Object.keys(sent).sort()).toEqual(Object.keys(SERVER_SETTINGS).sort());
     expect(sent.backend).toBe("heuristic");
