@@ -295,6 +295,12 @@ def _type(kind: str, options: dict[str, object], enums: dict[str, list[str]]) ->
     return f"{base}[]" if options.get("array") is True else base
 
 
+def _virtual_type(kind: str, options: dict[str, object]) -> str:
+    """A generated column's type is its ``type:`` (``t.virtual "full_name", type: :string``)."""
+    given = options.get("type")
+    return given.name if kind == "virtual" and isinstance(given, _Symbol) else kind
+
+
 def _default(value: object) -> str | None:
     if isinstance(value, _Expression):
         return value.sql
@@ -389,7 +395,7 @@ def read_schema(path: Path, text: str) -> RailsSchema:
             table.columns.append(
                 RailsColumn(
                     name,
-                    _type(kind, options, enums),
+                    _type(_virtual_type(kind, options), options, enums),
                     options.get("null") is False,
                     False,
                     default=_default(options.get("default")),
