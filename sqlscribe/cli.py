@@ -99,8 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH",
         help="files or folders (folders: every *.sql inside but undo files: .down.sql, U7__, Sqitch revert/, and"
-        " apps' models.py: Django's, documented in their fields' db_comment and Meta.db_table_comment, and"
-        " SQLAlchemy's, in comment= and __table_args__; a Python file named on its own may be any), - for"
+        " ORMs' files: Django apps' models.py, documented in their fields' db_comment and"
+        " Meta.db_table_comment, any module's SQLAlchemy tables, in comment= and __table_args__ (not a"
+        " test's), a Rails db/schema.rb, in a new migration of change_column_comment; a Python file named on"
+        " its own may be any), - for"
         " standard input (documented SQL to standard output), databases: postgresql://…, mysql://…,"
         " duckdb:file.db, sqlite:file.db, or dbt projects: dbt:path/to/project (after `dbt docs generate`;"
         " the docs go into its YAML property files)",
