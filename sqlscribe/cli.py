@@ -49,6 +49,7 @@ from sqlscribe.migrations import (
 from sqlscribe.models import ModelError
 from sqlscribe.prompt import PROMPT_STYLES
 from sqlscribe.python_models import (
+    ORM_SUFFIXES,
     Models,
     document_models,
     found_models,
@@ -236,8 +237,8 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
                 for name in sorted(files, key=in_version_order):
                     found = Path(root) / name
                     sql = name.lower().endswith(SQL_SUFFIXES) and not is_undo_path(found)  # a rollback: not schema
-                    # or a Python module with Django's models or SQLAlchemy's tables
-                    if sql or (name.endswith((".py", ".rb")) and _found_models(found, path)):
+                    # or an ORM's file: Django's models, SQLAlchemy's tables, a Rails schema
+                    if sql or (name.endswith(ORM_SUFFIXES) and _found_models(found, path)):
                         yield found
         elif path.exists():
             yield path
@@ -436,8 +437,8 @@ def cmd_document(args: argparse.Namespace) -> int:
     named = [p for p in args.paths if not is_database_url(p) and not is_dbt_project(p)]
     files = [] if from_stdin else in_folder_order(list(iter_sql_files(named)))  # a Sqitch plan's order
     # Django's or SQLAlchemy's models, documented in place; a Rails schema, in a new migration
-    python = [f for f in files if f.suffix in (".py", ".rb")]
-    files = [f for f in files if f.suffix not in (".py", ".rb")]
+    python = [f for f in files if f.suffix in ORM_SUFFIXES]
+    files = [f for f in files if f.suffix not in ORM_SUFFIXES]
     models = {} if from_stdin else dbt_models_named(named, args.dialect)
     for root, chosen in models.items():
         projects.append((f"dbt:{root}", tuple(chosen)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlscribe import django_models, rails_schema, sqlalchemy_models
 from sqlscribe.django_migrations import DjangoError
@@ -23,13 +23,15 @@ from sqlscribe.rails_schema import RailsSchema
 from sqlscribe.sqlalchemy_models import MappedFile
 
 Models = ModelsFile | MappedFile | RailsSchema
+# the files an ORM's documentation may be kept in, which a folder's walk reads (found_models)
+ORM_SUFFIXES = (".py", ".rb")
 
 
 def is_models_file(name: str) -> bool:
     """Whether a file (its name, path or URI) is one an ORM's documentation may be kept in, and
     so never read as SQL: a Python file, or a Rails application's ``db/schema.rb``."""
-    base = name.lower().rsplit("/", 1)[-1]
-    return base.endswith((".py", ".pyi")) or base == "schema.rb" or base.endswith("_schema.rb")
+    base = PurePosixPath(name.lower().rsplit("/", 1)[-1])
+    return base.suffix in (".py", ".pyi") or rails_schema.is_schema_path(base)
 
 
 def is_models_path(path: Path) -> bool:
@@ -79,7 +81,7 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
     ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
     (``app/db/tables.py``) or the mixins they share, or a Rails application's schema
     (``db/schema.rb``); None for any other file. Raises ModelsError for one that does not parse."""
-    if path.suffix not in (".py", ".rb") or is_test_path(path, root):
+    if path.suffix not in ORM_SUFFIXES or is_test_path(path, root):
         return None
     if path.suffix == ".rb":
         models = read_models(path, text) if rails_schema.is_schema_path(path) else None
@@ -103,7 +105,7 @@ def plan_models(models: Models, *, overwrite: bool = False, check: bool = False)
     if isinstance(models, ModelsFile):
         return django_models.plan_models(models, overwrite=overwrite, check=check)
     if isinstance(models, RailsSchema):
-        return rails_schema.plan_schema(models, overwrite=overwrite, check=check)
+        return rails_schema.plan_schema(models, overwrite=overwrite)  # schema.rb lends nothing: --check's plan too
     return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
 from sqlscribe.document import EditedSources, FileChange, FileOutcome, FilePlan, plan_file
@@ -237,6 +237,7 @@ class RailsTable:
     columns: list[RailsColumn] = field(default_factory=list)
     comment: str | None = None
     docstring: str | None = None
+    key: tuple[str, ...] = ()  # a composite primary key's columns (primary_key: [...]), declared in the block
 
     lends_columns = False
 
@@ -265,13 +266,14 @@ class RailsSchema:
     text: str
     models: list[RailsTable] = field(default_factory=list)
     version: str | None = None  # ActiveRecord::Schema[7.1]: the migrations' version
+    dumped: int | None = None  # define(version: …): the last migration the schema holds
     orm = "Rails"
 
-    def ddl(self, *, borrow: bool = True) -> str:
+    def ddl(self) -> str:
         return render_ddl([m.info() for m in self.models], DIALECT)
 
 
-def is_schema_path(path: Path) -> bool:
+def is_schema_path(path: PurePath) -> bool:
     """Where Rails dumps a database's schema: ``db/schema.rb``, or ``db/<name>_schema.rb`` for
     one of several databases."""
     return path.name == "schema.rb" or path.name.endswith("_schema.rb")
@@ -281,7 +283,7 @@ def holds_schema(text: str) -> bool:
     return re.search(r"^\s*ActiveRecord::Schema(\[[\d.]+\])?\.define\b", text, re.MULTILINE) is not None
 
 
-def _type(kind: str, options: dict[str, object], enums: dict[str, list[str]]) -> str:
+def _type(kind: str, options: dict[str, object]) -> str:
     base = _TYPES.get(kind, "text")
     limit, precision, scale = options.get("limit"), options.get("precision"), options.get("scale")
     if kind == "integer" and isinstance(limit, int):
@@ -329,6 +331,8 @@ def read_schema(path: Path, text: str) -> RailsSchema:
     found = RailsSchema(path, text)
     if (version := re.search(r"ActiveRecord::Schema\[([\d.]+)\]", text)) is not None:
         found.version = version.group(1)
+    if (dumped := re.search(r"\.define\(\s*version:\s*([\d_]+)", text)) is not None:
+        found.dumped = int(dumped.group(1).replace("_", ""))
     enums: dict[str, list[str]] = {}
     tables: dict[str, RailsTable] = {}
     table: RailsTable | None = None
@@ -359,7 +363,7 @@ def read_schema(path: Path, text: str) -> RailsSchema:
             own = kind if isinstance(kind, dict) else options
             kind = own.get("type", _Symbol("bigint")) if isinstance(kind, dict) else kind
             if kind is not False and not isinstance(key, list):
-                data_type = _type(kind.name if isinstance(kind, _Symbol) else "bigint", own, enums)
+                data_type = _type(kind.name if isinstance(kind, _Symbol) else "bigint", own)
                 said = own.get("comment") if own is not options else None
                 column = RailsColumn(
                     key if isinstance(key, str) else "id",
@@ -371,7 +375,7 @@ def read_schema(path: Path, text: str) -> RailsSchema:
                 )
                 table.columns.append(column)
             if isinstance(key, list):  # a composite key, its columns declared in the block
-                table.columns.append(RailsColumn("\0" + ",".join(map(str, key)), "", False, False))
+                table.key = tuple(map(str, key))
         elif call.group(1) == "add_foreign_key" and name and args[1:] and isinstance(args[1], str):
             owner, target = tables.get(name), args[1]
             named = options.get("column")
@@ -395,25 +399,19 @@ def read_schema(path: Path, text: str) -> RailsSchema:
             table.columns.append(
                 RailsColumn(
                     name,
-                    _type(_virtual_type(kind, options), options, enums),
+                    _type(_virtual_type(kind, options), options),
                     options.get("null") is False,
-                    False,
+                    name in table.key,
                     default=_default(options.get("default")),
                     check=in_check(quote(name, DIALECT), values, DIALECT, MAX_VALUES) if values else None,
                     comment=comment if isinstance(comment, str) else None,
                 )
             )
-    for each in found.models:  # a composite key: its columns, marked
-        marker = next((c for c in each.columns if c.column.startswith("\0")), None)
-        if marker is not None:
-            each.columns.remove(marker)
-            for c in each.columns:
-                c.primary = c.primary or c.column in marker.column[1:].split(",")
     found.models = [m for m in found.models if m.columns]
     return found
 
 
-def plan_schema(schema: RailsSchema, *, overwrite: bool = False, check: bool = False) -> FilePlan:
+def plan_schema(schema: RailsSchema, *, overwrite: bool = False) -> FilePlan:
     """The tables read as a file of PostgreSQL DDL, with the requests they need."""
     return plan_file(schema.ddl(), path=str(schema.path), dialect=DIALECT, overwrite=overwrite, dialect_reason=REASON)
 
@@ -442,9 +440,8 @@ def _new_migration_path(schema: RailsSchema, folder: Path, now: datetime.datetim
     and its class's name (unique among the folder's, as Rails requires)."""
     existing = [p.name for p in folder.glob("*.rb")] if folder.is_dir() else []
     stamps = [int(m.group(1)) for name in existing if (m := re.match(r"(\d{14})_", name))]
-    version = _version(schema)
-    if version is not None:
-        stamps.append(version)
+    if schema.dumped is not None:
+        stamps.append(schema.dumped)
     stamp = int((now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%d%H%M%S"))
     stamp = max([stamp, *(s + 1 for s in stamps)])
     taken = {re.sub(r"^\d+_", "", name)[: -len(".rb")] for name in existing}
@@ -455,18 +452,13 @@ def _new_migration_path(schema: RailsSchema, folder: Path, now: datetime.datetim
     return folder / f"{stamp}_{name}.rb", "".join(part.capitalize() for part in name.split("_"))
 
 
-def _version(schema: RailsSchema) -> int | None:
-    found = re.search(r"\.define\(\s*version:\s*([\d_]+)", schema.text)
-    return int(found.group(1).replace("_", "")) if found else None
-
-
 def _pending(schema: RailsSchema, folder: Path) -> Path | None:
     """A migration sqlscribe wrote that the schema does not hold yet (it is newer than the
     schema's version): documenting again would write its comments twice."""
-    version = _version(schema)
-    for path in sorted(folder.glob(f"*_{MIGRATION_NAME}*.rb")) if folder.is_dir() and version else []:
+    dumped = schema.dumped
+    for path in sorted(folder.glob(f"*_{MIGRATION_NAME}*.rb")) if folder.is_dir() and dumped else []:
         stamp = re.match(rf"(\d+)_{MIGRATION_NAME}(_\d+)?\.rb$", path.name)
-        if stamp is not None and version is not None and int(stamp.group(1)) > version:
+        if stamp is not None and dumped is not None and int(stamp.group(1)) > dumped:
             return path
     return None
 
