@@ -351,12 +351,10 @@ def false_key_claim(text: str, column: str, table: Table, key: list[str] | None 
     nor unique never is the key of the rows, declared key or none (a mixin's ``tenant_id``)."""
     key = table.key_columns if key is None else key
     col = table.column(column)
-    if col is None or key == [col.name]:
-        return False
-    if (col.unique or (col.name,) in table.unique_keys) and not col.primary_key:
-        return False  # a key of its own
+    if col is None or key == [col.name] or (col.unique and not col.primary_key):
+        return False  # the key, or a key of its own (the parser marks a table's UNIQUE (col) on col)
     referencing = col.references is not None or any(column in fk.columns for fk in table.foreign_keys)
-    if not key and not (referencing and not col.primary_key):
+    if not key and not referencing:
         return False
     return _ROW_KEY.search(text) is not None
 
