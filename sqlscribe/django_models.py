@@ -353,9 +353,7 @@ def _data_type(kind: str, call: ast.Call) -> str:
         return f"{base}({_GEOMETRIES[kind]}, {srid if isinstance(srid, int) else 4326})"
     # a field of another package's by the field it extends, as its name says: AutoSlugField,
     # CreationDateTimeField
-    ending = max((k for k in _TYPES if kind.endswith(k)), key=len, default=None)
-    if ending is not None and ending != kind:
-        kind = ending
+    kind = max((k for k in _TYPES if kind.endswith(k)), key=len, default=kind)
     pattern = _TYPES.get(kind, "text")
     if "%s" not in pattern:
         return pattern

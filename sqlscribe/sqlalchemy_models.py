@@ -455,8 +455,9 @@ class _Reader:
         of its CHECK (an enum's, by name; a ``Literal``'s); None for what is no column (a
         related class)."""
         if isinstance(node, ast.Subscript) and name_of(node.value) == "Literal":
-            values = [_string(v) for v in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice])]
-            return "varchar", [v for v in values if v is not None] if all(values) else []
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            values = [v for v in map(_string, items) if v is not None]
+            return "varchar", values if len(values) == len(items) else []  # strings alone make a CHECK
         name = name_of(node) if isinstance(node, ast.Name | ast.Attribute) else None
         if name in _PYTHON_TYPES:
             return _PYTHON_TYPES[name], []
