@@ -1101,6 +1101,20 @@ def _alembic(project: Path, *args: str) -> str:
     return done.stdout
 
 
+def _alembic_project(project: Path, url: str) -> None:
+    """``alembic init migrations`` in ``project``, its alembic.ini pointed at the database of
+    ``url`` (a server's, by its socket)."""
+    _alembic(project, "init", "migrations")
+    host, port = url.split("host=")[1].split("&port=")
+    database = url.split("/")[3].split("?")[0]
+    ini = project / "alembic.ini"
+    dsn = f"postgresql+psycopg://sqlscribe@/{database}?host={host}&port={port}"
+    ini.write_text(
+        re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {dsn}", ini.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+
+
 def test_an_alembic_revision_holds_a_databases_comments_and_its_downgrade_sets_them_back(
     pg: str, tmp_path: Path
 ) -> None:
@@ -1109,15 +1123,7 @@ def test_an_alembic_revision_holds_a_databases_comments_and_its_downgrade_sets_t
     way); Alembic's own alembic_version table is left undocumented."""
     project = tmp_path / "app"
     project.mkdir()
-    _alembic(project, "init", "migrations")
-    host, port = pg.split("host=")[1].split("&port=")
-    database = pg.split("/")[3].split("?")[0]
-    ini = project / "alembic.ini"
-    url = f"postgresql+psycopg://sqlscribe@/{database}?host={host}&port={port}"
-    ini.write_text(
-        re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {url}", ini.read_text(encoding="utf-8")),
-        encoding="utf-8",
-    )
+    _alembic_project(project, pg)
     versions = project / "migrations" / "versions"
     (versions / "0001_base.py").write_text(
         'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n'
@@ -1261,15 +1267,8 @@ def test_alembic_carries_documented_sqlalchemy_models_into_the_database(server: 
     project = tmp_path / "app"
     project.mkdir()
     (project / "models.py").write_text(SQLALCHEMY_MODELS, encoding="utf-8")
-    _alembic(project, "init", "migrations")
-    with scratch_database(server, "samodels") as (name, url):
-        host, port = url.split("host=")[1].split("&port=")
-        ini = project / "alembic.ini"
-        dsn = f"postgresql+psycopg://sqlscribe@/{name}?host={host}&port={port}"
-        ini.write_text(
-            re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {dsn}", ini.read_text(encoding="utf-8")),
-            encoding="utf-8",
-        )
+    with scratch_database(server, "samodels") as (_, url):
+        _alembic_project(project, url)
         env = project / "migrations" / "env.py"
         env.write_text(
             env.read_text(encoding="utf-8").replace(
