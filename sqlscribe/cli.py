@@ -269,6 +269,8 @@ def _read_models(path: Path, *, quiet: bool) -> Models | None:
             "no Rails schema (ActiveRecord::Schema.define)"
             if path.suffix == ".rb"
             else "no Django models or SQLAlchemy tables"
+            if path.suffix == ".py"
+            else "no TypeORM entities"
         )
         print(f"{path}: {what} in it; skipped", file=sys.stderr)
     return models

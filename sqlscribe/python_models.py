@@ -2,7 +2,8 @@
 models (``db_comment``, ``Meta.db_table_comment``; sqlscribe/django_models.py), SQLAlchemy's
 mapped classes and tables (``comment=``, ``__table_args__``; sqlscribe/sqlalchemy_models.py),
 and, beside these Python files, a Rails application's ``db/schema.rb`` (``comment:``, written
-into a new migration; sqlscribe/rails_schema.py). The command line and the editor go through
+into a new migration; sqlscribe/rails_schema.py), and TypeORM's entities in TypeScript
+(``comment`` in the decorators' options; sqlscribe/typeorm_entities.py). The command line and the editor go through
 this module: a file is read as whichever ORM it belongs to, planned as PostgreSQL DDL, and what
 the model answers is written back into the ORM's files.
 """
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sqlscribe import django_models, rails_schema, sqlalchemy_models
+from sqlscribe import django_models, rails_schema, sqlalchemy_models, typeorm_entities
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import ModelsFile
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, Progress, document_plans, lacks
@@ -21,17 +22,21 @@ from sqlscribe.generate import Backend
 from sqlscribe.python_source import ModelsError
 from sqlscribe.rails_schema import RailsSchema
 from sqlscribe.sqlalchemy_models import MappedFile
+from sqlscribe.typeorm_entities import EntitiesFile
 
-Models = ModelsFile | MappedFile | RailsSchema
+Models = ModelsFile | MappedFile | RailsSchema | EntitiesFile
 # the files an ORM's documentation may be kept in, which a folder's walk reads (found_models)
-ORM_SUFFIXES = (".py", ".rb")
+ORM_SUFFIXES = (".py", ".rb", ".ts", ".mts", ".cts")
 
 
 def is_models_file(name: str) -> bool:
     """Whether a file (its name, path or URI) is one an ORM's documentation may be kept in, and
-    so never read as SQL: a Python file, or a Rails application's ``db/schema.rb``."""
+    so never read as SQL: a Python file, a Rails application's ``db/schema.rb``, or a
+    TypeScript source (TypeORM's entities)."""
     base = PurePosixPath(name.lower().rsplit("/", 1)[-1])
-    return base.suffix in (".py", ".pyi") or rails_schema.is_schema_path(base)
+    return (
+        base.suffix in (".py", ".pyi") or rails_schema.is_schema_path(base) or typeorm_entities.is_entities_path(base)
+    )
 
 
 def is_models_path(path: Path) -> bool:
@@ -65,6 +70,8 @@ def read_models(path: Path, text: str) -> Models | None:
     ModelsError for one that does not parse."""
     if path.suffix == ".rb":
         return rails_schema.read_schema(path, text) if rails_schema.holds_schema(text) else None
+    if path.suffix in (".ts", ".mts", ".cts"):
+        return typeorm_entities.read_entities(path, text) if typeorm_entities.holds_entities(text) else None
     try:
         if django_models.holds_models(text) and not _imports_sqlalchemy(text):
             return django_models.read_models(path, text)
@@ -79,12 +86,15 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
     """The models of a Python file met in a folder (``root``), or opened in the editor, that
     sqlscribe documents, if not a test's: where a Django app keeps its models (``models.py``,
     ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
-    (``app/db/tables.py``) or the mixins they share, or a Rails application's schema
-    (``db/schema.rb``); None for any other file. Raises ModelsError for one that does not parse."""
+    (``app/db/tables.py``) or the mixins they share, a Rails application's schema
+    (``db/schema.rb``), or a TypeScript module of TypeORM's entities; None for any other file.
+    Raises ModelsError for one that does not parse."""
     if path.suffix not in ORM_SUFFIXES or is_test_path(path, root):
         return None
     if path.suffix == ".rb":
         models = read_models(path, text) if rails_schema.is_schema_path(path) else None
+    elif path.suffix != ".py":
+        models = read_models(path, text) if typeorm_entities.is_entities_path(path) else None
     elif is_models_path(path):
         models = read_models(path, text)
     elif sqlalchemy_models.holds_models(text):
@@ -95,7 +105,7 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
 
 
 def orm(models: Models) -> str:
-    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel or Rails."""
+    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel, Rails or TypeORM."""
     return "Django" if isinstance(models, ModelsFile) else models.orm
 
 
@@ -106,6 +116,8 @@ def plan_models(models: Models, *, overwrite: bool = False, check: bool = False)
         return django_models.plan_models(models, overwrite=overwrite, check=check)
     if isinstance(models, RailsSchema):
         return rails_schema.plan_schema(models, overwrite=overwrite)  # schema.rb lends nothing: --check's plan too
+    if isinstance(models, EntitiesFile):
+        return typeorm_entities.plan_entities(models, overwrite=overwrite, check=check)
     return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
 
 
@@ -115,6 +127,8 @@ def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = Fal
         return django_models.record_models(models, outcome, overwrite=overwrite)
     if isinstance(models, RailsSchema):
         return rails_schema.record_schema(models, outcome, overwrite=overwrite)
+    if isinstance(models, EntitiesFile):
+        return typeorm_entities.record_entities(models, outcome, overwrite=overwrite)
     return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
 
 
@@ -158,6 +172,7 @@ def lacking(models: Models, plan: FilePlan) -> list[Lack]:
             )
         else:
             table = models.models[index]
-            missing = missing.replace("no description", sqlalchemy_models.TABLE_COMMENT)
+            said = (typeorm_entities if isinstance(models, EntitiesFile) else sqlalchemy_models).TABLE_COMMENT
+            missing = missing.replace("no description", said)
             found.append(Lack(table.line, table.column_offset, table.name, table.label, missing))
     return found

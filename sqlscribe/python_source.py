@@ -94,13 +94,14 @@ class Source:
         return re.match(r"[ \t]*", self.text[start:]).group(0)  # type: ignore[union-attr]
 
 
-def last_significant(text: str, start: int, end: int) -> int:
+def last_significant(text: str, start: int, end: int, comment: str = "#") -> int:
     """The offset after the last character of ``text[start:end]`` that is neither blank nor in a
-    comment (``start`` when there is none)."""
+    comment (``comment`` to the line's end: Python's ``#``, TypeScript's ``//``; ``start`` when
+    there is none)."""
     last, i = start, start
     while i < end:
         char = text[i]
-        if char == "#":
+        if text.startswith(comment, i):
             while i < end and text[i] not in "\r\n":
                 i += 1
             continue
@@ -175,37 +176,49 @@ def element_edits(source: Source, node: ast.Tuple | ast.List, element: str, limi
 
 
 def item_edits(
-    source: Source, opening: int, close: int, items: list[tuple[int, int]], new: str, limit: int
+    source: Source,
+    opening: int,
+    close: int,
+    items: list[tuple[int, int]],
+    new: str,
+    limit: int,
+    *,
+    comment: str = "#",
+    indent: str = "    ",
+    spaced: bool = False,
 ) -> list[TextEdit]:
     """The edits that add ``new`` to the bracketed items between ``opening`` and ``close`` (the
     offsets of the brackets; ``items`` the spans of what is there): on a line of its own before
     a closing bracket that has one (the item before it given its comma), else after the last
     item; brackets on one line that would grow past ``limit`` characters are split as black
-    splits them (the items on one indented line, else one a line)."""
+    splits them (the items on one indented line, else one a line). ``comment``: what begins a
+    comment to the line's end; ``indent``: one level of indentation; ``spaced``: an empty pair
+    of brackets gets the item between spaces (a TypeScript object's ``{ a: 1 }``)."""
     text, nl = source.text, source.newline
     first_line, close_line = source.line_of(opening), source.line_of(close)
     close_line_start = source.starts[close_line - 1]
     if items:
-        after = last_significant(text, items[-1][1], close)
+        after = last_significant(text, items[-1][1], close, comment)
         comma = text[after - 1] == ","
     else:
         after, comma = close, True  # f(): nothing to follow
     if items and close_line != first_line and text[close_line_start:close].strip() == "":
         # the bracket on a line of its own: the new item gets one too, indented as the last
         last_line = source.line_of(items[-1][0])
-        indent = source.indentation(last_line) if last_line > first_line else text[close_line_start:close] + "    "
+        inner = source.indentation(last_line) if last_line > first_line else text[close_line_start:close] + indent
         edits = [] if comma else [TextEdit(after, after, ",")]
-        return [*edits, TextEdit(close_line_start, close_line_start, f"{indent}{new},{nl}")]
-    inline = TextEdit(after, after, f" {new}" if comma and items else new if not items else f", {new}")
+        return [*edits, TextEdit(close_line_start, close_line_start, f"{inner}{new},{nl}")]
+    alone = f" {new} " if spaced else new
+    inline = TextEdit(after, after, f" {new}" if comma and items else alone if not items else f", {new}")
     line = text[source.starts[first_line - 1] : source.line_end(first_line)]
     width = len(line.rstrip("\r\n")) + len(inline.new_text)
     if close_line != first_line or width <= limit:
         return [inline]
     parts = [text[a:b] for a, b in items] + [new]
-    indent = source.indentation(first_line)
-    one_line = f"{indent}    {', '.join(parts)}"
-    body = f"{one_line}{nl}" if len(one_line) <= limit else "".join(f"{indent}    {part},{nl}" for part in parts)
-    return [TextEdit(opening + 1, close, f"{nl}{body}{indent}")]
+    outer = source.indentation(first_line)
+    one_line = f"{outer}{indent}{', '.join(parts)}"
+    body = f"{one_line}{nl}" if len(one_line) <= limit else "".join(f"{outer}{indent}{part},{nl}" for part in parts)
+    return [TextEdit(opening + 1, close, f"{nl}{body}{outer}")]
 
 
 def replace(source: Source, node: ast.expr, new: str) -> TextEdit:

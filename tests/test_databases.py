@@ -33,6 +33,7 @@ from sqlscribe.generate import HeuristicBackend
 from sqlscribe.migrations import plan_in_folder
 from sqlscribe.rails_schema import read_migration
 from sqlscribe.sqlalchemy_models import read_mapped
+from sqlscribe.typeorm_entities import read_entities
 
 SCHEMA = """
 CREATE SCHEMA shop;
@@ -1404,3 +1405,151 @@ def test_rails_schema_is_documented_by_a_migration_that_active_record_runs(serve
         assert 'comment: "People who sign in."' in schema.read_text(encoding="utf-8")
         ruby("rollback")  # from: nil, to: …: reversible
         assert schema_comments(url) == before
+
+
+TYPEORM_BASE = """\
+import { CreateDateColumn, PrimaryGeneratedColumn } from "typeorm";
+
+export abstract class BaseEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt: Date;
+}
+"""
+
+TYPEORM_SHOP = """\
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany } from "typeorm";
+import { BaseEntity } from "./base.entity";
+
+export enum OrderStatus {
+  Pending = "pending",
+  Paid = "paid",
+  Shipped = "shipped",
+}
+
+/** People who buy from the shop. */
+@Entity({ name: "customers", comment: "People who buy." })
+export class Customer extends BaseEntity {
+  @Column({ length: 200, unique: true, comment: 'Where the "weekly" digest goes.' })
+  email: string;
+
+  /** The name printed on invoices. */
+  @Column({ nullable: true })
+  displayName?: string;
+
+  @OneToMany(() => Order, (order) => order.customer)
+  orders: Order[];
+
+  get label(): string {
+    return this.displayName ?? this.email.replace(/@.*$/, "");
+  }
+}
+
+@Entity("orders")
+@Index(["reference"], { unique: true })
+export class Order extends BaseEntity {
+  @Column("varchar", { length: 24 })
+  reference: string;
+
+  @Column("decimal", { precision: 12, scale: 2, default: 0 })
+  totalAmount: string;
+
+  @Column({ type: "enum", enum: OrderStatus, default: OrderStatus.Pending })
+  status: OrderStatus;
+
+  @Column("simple-array", { nullable: true })
+  tags: string[] | null;
+
+  @ManyToOne(() => Customer, (customer) => customer.orders, { nullable: false })
+  @JoinColumn({ name: "customer_id" })
+  customer: Customer;
+}
+"""
+
+TYPEORM_SYNC = """\
+require("reflect-metadata");
+const path = require("path");
+const { DataSource } = require("typeorm");
+const source = new DataSource({
+  type: "postgres",
+  host: process.env.PGHOST,
+  port: Number(process.env.PGPORT),
+  username: "sqlscribe",
+  database: process.env.PGDATABASE,
+  entities: [path.join(__dirname, "out", "**", "*.entity.js")],
+  synchronize: true,
+});
+source.initialize().then(() => source.destroy(), (error) => { console.error(error); process.exit(1); });
+"""
+
+
+def test_typeorm_entities_are_documented_in_their_decorators_and_typeorm_writes_them(
+    server: str, tools: Path, tmp_path: Path
+) -> None:
+    """A TypeORM project documented (`document app/`): the comments go into the decorators'
+    options in Prettier's own layout, TypeScript compiles the entities, and TypeORM's
+    synchronize writes exactly those comments into PostgreSQL (a base class's columns into each
+    table that extends it; a relation's join column holds its key's, as TypeORM copies it). A
+    test's entities and a module without TypeORM are left alone; `--check` then passes."""
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    app = tmp_path / "app"
+    entities = app / "src" / "entities"
+    entities.mkdir(parents=True)
+    (entities / "base.entity.ts").write_text(TYPEORM_BASE, encoding="utf-8")
+    (entities / "shop.entity.ts").write_text(TYPEORM_SHOP, encoding="utf-8")
+    spec = entities / "shop.entity.spec.ts"
+    spec.write_text('import { Entity, Column } from "typeorm";\n@Entity()\nclass Fixture { @Column() x: string; }\n')
+    (app / "node_modules").symlink_to(tools)
+    prettier = tool_runner(str(tools / ".bin" / "prettier"), cwd=app)
+    prettier("--write", "src")  # the project's files as Prettier writes them
+    shop_before = (entities / "shop.entity.ts").read_text(encoding="utf-8")
+    spec_before = spec.read_text(encoding="utf-8")
+
+    code, out, _ = run("document", "--check", str(app))
+    line = shop_before[: shop_before.index("export class Order")].count("\n") + 1
+    assert code == 1 and f"{entities / 'shop.entity.ts'}:{line}:1: entity Order (orders): no entity comment" in out, out
+    assert "spec" not in out
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+    assert code == 0, err
+    assert "typeorm migration:generate" in err
+    assert spec.read_text(encoding="utf-8") == spec_before
+    prettier("--check", "src")  # the comments in Prettier's own layout
+    shop = read_entities(entities / "shop.entity.ts", (entities / "shop.entity.ts").read_text(encoding="utf-8"))
+    base = read_entities(entities / "base.entity.ts", (entities / "base.entity.ts").read_text(encoding="utf-8"))
+    customer, order = shop.models
+    assert customer.comment == "People who buy."  # the authors' own kept
+    assert [c.comment for c in customer.columns if c.column == "email"] == ['Where the "weekly" digest goes.']
+    assert [c.comment for c in customer.columns if c.column == "displayName"] == ["The name printed on invoices."]
+    written = [c for m in (*shop.models, *base.models) for c in m.columns if c.decorator is not None]
+    assert order.comment and all(c.comment for c in written) and len(written) == 8
+
+    tool_runner(str(tools / ".bin" / "tsc"), cwd=app)(
+        "--experimentalDecorators",
+        "--emitDecoratorMetadata",
+        "--skipLibCheck",
+        "--target",
+        "es2022",
+        "--module",
+        "commonjs",
+        "--outDir",
+        "out",
+        str(entities / "base.entity.ts"),
+        str(entities / "shop.entity.ts"),
+    )
+    (app / "sync.js").write_text(TYPEORM_SYNC, encoding="utf-8")
+    with scratch_database(server, "typeorm") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        env = {**os.environ, "PGHOST": host, "PGPORT": port, "PGDATABASE": name}
+        tool_runner("node", "sync.js", cwd=app, env=env)()
+        (key,) = [c.comment for c in base.models[0].columns if c.column == "id"]
+        expected = {m.table: m.comment for m in shop.models}
+        for model in shop.models:
+            for column in [*base.models[0].columns, *model.columns]:
+                expected[f"{model.table}.{column.column}"] = column.comment or ""
+        expected["orders.customer_id"] = key  # the key's comment, which TypeORM copies
+        assert schema_comments(url) == expected
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err

@@ -1,0 +1,1071 @@
+"""TypeORM's entities (``*.entity.ts``), documented the way TypeORM keeps a database's
+documentation: ``comment`` in an entity's ``@Entity({ … })`` and in each column decorator's
+options (``@Column({ comment: "…" })``), which ``synchronize`` or ``typeorm migration:generate``
+carries into the database.
+
+The TypeScript is read, never run, by a small lexer that knows its strings, comments, template
+and regular-expression literals: each class decorated with TypeORM's ``@Entity`` (as imported
+from ``typeorm``), its column decorators with their options as literals (``{ type: "varchar",
+length: 80, nullable: true }``), the property's type where no type is given (``string`` is a
+``varchar``, as TypeORM's PostgreSQL driver makes it), the join column a ``@ManyToOne`` or an
+owning ``@OneToOne`` adds (``customerId``, TypeORM's default naming), the file's TypeScript enums
+as the values a column holds, and an abstract class's columns, documented as a mixin's. A
+relation's join column is shown to the model but not asked for: TypeORM has no comment on a
+relation. The JSDoc comment the authors wrote above a property or a class stands for its comment
+until one is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
+from sqlscribe.ddl import TextEdit, apply_edits
+from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
+from sqlscribe.python_source import (
+    ModelsError,
+    Planned,
+    Source,
+    abstract_name,
+    in_check,
+    item_edits,
+    read_back,
+    sql_literal,
+)
+from sqlscribe.python_source import record_edit as record_file_edit
+
+DIALECT = "postgres"
+REASON = "the PostgreSQL types TypeORM gives the entities' columns"
+NEXT_STEP = "run `typeorm migration:generate` (or let `synchronize` run) to carry the comments into the database"
+MIXIN = "Base class: the entities that extend it inherit its columns."
+TABLE_COMMENT = "no entity comment"
+MAX_VALUES = 24  # an enum's values shown as a CHECK, up to so many
+DEFAULT_PRINT_WIDTH = 80  # Prettier's
+
+# TypeORM's column types (``@Column("…")``, ``type: "…"``) as PostgreSQL names them
+_TYPES = {
+    "int": "integer",
+    "int4": "integer",
+    "integer": "integer",
+    "int2": "smallint",
+    "smallint": "smallint",
+    "int8": "bigint",
+    "bigint": "bigint",
+    "decimal": "numeric",
+    "numeric": "numeric",
+    "float": "double precision",
+    "float8": "double precision",
+    "double precision": "double precision",
+    "float4": "real",
+    "real": "real",
+    "varchar": "varchar",
+    "character varying": "varchar",
+    "char": "char",
+    "character": "char",
+    "text": "text",
+    "citext": "citext",
+    "uuid": "uuid",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamptz": "timestamp with time zone",
+    "timestamp with time zone": "timestamp with time zone",
+    "time": "time",
+    "timetz": "time with time zone",
+    "interval": "interval",
+    "json": "json",
+    "jsonb": "jsonb",
+    "simple-json": "text",
+    "simple-array": "text",
+    "enum": "varchar",
+    "simple-enum": "varchar",
+    "bytea": "bytea",
+    "inet": "inet",
+    "cidr": "cidr",
+    "macaddr": "macaddr",
+    "money": "money",
+    "xml": "xml",
+    "tsvector": "tsvector",
+    "point": "point",
+    "geometry": "geometry",
+    "geography": "geography",
+    "hstore": "hstore",
+    "ltree": "ltree",
+    "bit": "bit",
+    "varbit": "varbit",
+    "bit varying": "varbit",
+    "int4range": "int4range",
+    "int8range": "int8range",
+    "numrange": "numrange",
+    "tsrange": "tsrange",
+    "tstzrange": "tstzrange",
+    "daterange": "daterange",
+    "vector": "vector",
+}
+# A property's TypeScript type, where the decorator names none (emitDecoratorMetadata's)
+_DESIGN_TYPES = {"string": "varchar", "number": "integer", "boolean": "boolean", "Date": "timestamp", "Buffer": "bytea"}
+_DATE_COLUMNS = {"CreateDateColumn", "UpdateDateColumn", "DeleteDateColumn"}
+_COLUMNS = {"Column", "PrimaryColumn", "PrimaryGeneratedColumn", "VersionColumn", *_DATE_COLUMNS}
+_RELATIONS = {"ManyToOne", "OneToOne"}
+_MODIFIERS = {"public", "private", "protected", "readonly", "static", "declare", "override", "abstract", "accessor"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The lexer
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # name, string, template, number, regex, punct
+    text: str
+    start: int
+    end: int
+    newline: bool  # a line ends between the token before and this one
+    doc: str | None  # the JSDoc comment (``/** … */``) just before it
+
+
+_LEX = re.compile(
+    r"""(?P<space>\s+)
+    |(?P<comment>//[^\n]*|/\*.*?\*/)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<template>`(?:[^`\\]|\\.)*`)
+    |(?P<number>0[xXbBoO][\da-fA-F_]+n?|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?n?|\.\d+)
+    |(?P<name>[A-Za-z_$#][\w$]*)
+    |(?P<punct>=>|\.\.\.|\?\.|\?\?|[{}()\[\];,:.?!@=<>|&*+\-/%^~])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_REGEX = re.compile(r"/(?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
+# after these a ``/`` begins a regular expression, not a division
+_BEFORE_REGEX = set("(,=:[!&|?{};") | {"=>", "return", "typeof", "case"}
+
+
+def _lex(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    at, newline, doc = 0, False, None
+    while at < len(text):
+        if (
+            text[at] == "/"
+            and (not tokens or tokens[-1].text in _BEFORE_REGEX)
+            and text[at : at + 2] not in ("//", "/*")
+        ):
+            regex = _REGEX.match(text, at)
+            if regex is not None:
+                tokens.append(_Token("regex", regex.group(), at, regex.end(), newline, doc))
+                at, newline, doc = regex.end(), False, None
+                continue
+        match = _LEX.match(text, at)
+        if match is None:
+            raise ModelsError(f"unreadable text at line {text.count(chr(10), 0, at) + 1}")
+        kind, value = match.lastgroup or "", match.group()
+        if kind == "space":
+            newline = newline or "\n" in value
+        elif kind == "comment":
+            newline = newline or "\n" in value
+            if value.startswith("/**") and value != "/**/":
+                doc = _jsdoc(value)
+        else:
+            tokens.append(_Token(kind, value, at, match.end(), newline, doc))
+            newline, doc = False, None
+        at = match.end()
+    return tokens
+
+
+def _jsdoc(comment: str) -> str | None:
+    """A JSDoc comment's text, without its stars and its tags (``@deprecated``)."""
+    lines = [re.sub(r"^\s*\*? ?", "", line) for line in comment[3:-2].splitlines()]
+    text = " ".join(line.strip() for line in lines if not line.strip().startswith("@")).strip()
+    return re.sub(r"\s+", " ", text) or None
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unquote(literal: str) -> str:
+    def unescape(match: re.Match[str]) -> str:
+        escaped = match.group(1)
+        if escaped[0] in "ux" and len(escaped) > 1:
+            return chr(int(escaped[1:].strip("{}"), 16))
+        if escaped[0] in "\r\n":
+            return ""  # a line continued
+        return _ESCAPES.get(escaped, escaped)
+
+    return re.sub(
+        r"\\(u\{[\da-fA-F]+\}|u[\da-fA-F]{4}|x[\da-fA-F]{2}|\r\n|.)", unescape, literal[1:-1], flags=re.DOTALL
+    )
+
+
+def ts_string(value: str, quote_char: str = '"') -> str:
+    """A TypeScript string literal of ``value``, in the file's quotes."""
+    body = json.dumps(value, ensure_ascii=False)[1:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    if quote_char == "'":
+        body = body.replace('\\"', '"').replace("'", "\\'")
+    return f"{quote_char}{body}{quote_char}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Literals of decorators' arguments
+
+
+@dataclass
+class _Name:
+    """An identifier or a dotted name (``OrderStatus``, ``OrderStatus.Paid``)."""
+
+    name: str
+
+
+@dataclass
+class _Arrow:
+    """An arrow function: its body, read as a literal (``() => "now()"``, ``() => Customer``)."""
+
+    body: object
+
+
+@dataclass
+class _Object:
+    entries: dict[str, object]
+    spans: list[tuple[int, int]]  # each entry's (spreads' too), in order
+    values: dict[str, tuple[int, int]]  # each keyed entry's value's span
+    start: int  # the ``{``
+    end: int  # just after the ``}``
+
+
+@dataclass
+class _Expression:
+    text: str
+
+
+_OPENING = {"(": ")", "[": "]", "{": "}"}
+
+
+class _Reader:
+    def __init__(self, text: str, tokens: list[_Token]) -> None:
+        self.text, self.tokens = text, tokens
+
+    def closing(self, i: int) -> int:
+        """The index of the bracket that closes the one at ``i``."""
+        stack = []
+        for j in range(i, len(self.tokens)):
+            t = self.tokens[j].text
+            if self.tokens[j].kind != "punct":
+                continue
+            if t in _OPENING:
+                stack.append(_OPENING[t])
+            elif t in (")", "]", "}"):
+                if not stack or stack.pop() != t:
+                    raise ModelsError(f"unbalanced {t!r} at line {self.line(j)}")
+                if not stack:
+                    return j
+        raise ModelsError(f"{self.tokens[i].text!r} at line {self.line(i)} is never closed")
+
+    def line(self, i: int) -> int:
+        return self.text.count("\n", 0, self.tokens[min(i, len(self.tokens) - 1)].start) + 1
+
+    def is_punct(self, i: int, *texts: str) -> bool:
+        return i < len(self.tokens) and self.tokens[i].kind == "punct" and self.tokens[i].text in texts
+
+    def value(self, i: int, stop: int) -> tuple[object, int]:
+        """The literal starting at ``i`` (before ``stop``) up to the next ``,`` or the end; and
+        the index after it."""
+        end = i
+        while end < stop and not self.is_punct(end, ","):
+            end = self.closing(end) + 1 if self.is_punct(end, "(", "[", "{") else end + 1
+        return self.literal(i, end), end
+
+    def literal(self, i: int, end: int) -> object:
+        tokens = self.tokens
+        if i >= end:
+            return None
+        arrow = next((j for j in range(i, end) if self.is_punct(j, "=>") and self._depth0(i, j)), None)
+        if arrow is not None:
+            return _Arrow(self.literal(arrow + 1, end))
+        first = tokens[i]
+        if end - i == 1:
+            if first.kind == "string":
+                return _unquote(first.text)
+            if first.kind == "template" and "${" not in first.text:
+                return first.text[1:-1]
+            if first.kind == "number":
+                return _number(first.text)
+            if first.kind == "name":
+                return {"true": True, "false": False, "null": None, "undefined": None}.get(
+                    first.text, _Name(first.text)
+                )
+        if first.text == "-" and end - i == 2 and tokens[i + 1].kind == "number":
+            number = _number(tokens[i + 1].text)
+            return -number if number is not None else None
+        if self.is_punct(i, "{") and self.closing(i) == end - 1:
+            return self.object(i)
+        if self.is_punct(i, "[") and self.closing(i) == end - 1:
+            return self.items(i + 1, end - 1)
+        if self.is_punct(i, "(") and self.closing(i) == end - 1:
+            return self.literal(i + 1, end - 1)
+        if all(t.kind == "name" or t.text == "." for t in tokens[i:end]):
+            return _Name("".join(t.text for t in tokens[i:end]))
+        if end - i > 2 and tokens[end - 2].kind == "name" and tokens[end - 2].text == "as":
+            return self.literal(i, end - 2)  # ["a", "b"] as const
+        return _Expression(self.text[first.start : tokens[end - 1].end])
+
+    def _depth0(self, i: int, j: int) -> bool:
+        depth = 0
+        for t in self.tokens[i:j]:
+            if t.kind == "punct" and t.text in _OPENING:
+                depth += 1
+            elif t.kind == "punct" and t.text in (")", "]", "}"):
+                depth -= 1
+        return depth == 0
+
+    def items(self, i: int, end: int) -> list[object]:
+        found = []
+        while i < end:
+            value, i = self.value(i, end)
+            found.append(value)
+            i += 1  # the comma
+        return found
+
+    def spans(self, i: int, end: int) -> list[tuple[int, int]]:
+        """The text spans of the items between ``i`` and ``end`` (a list's, a call's arguments)."""
+        found = []
+        while i < end:
+            _, after = self.value(i, end)
+            if after > i:
+                found.append((self.tokens[i].start, self.tokens[after - 1].end))
+            i = after + 1
+        return found
+
+    def object(self, i: int) -> _Object:
+        close = self.closing(i)
+        found = _Object({}, [], {}, self.tokens[i].start, self.tokens[close].end)
+        j = i + 1
+        while j < close:
+            start = j
+            key: str | None = None
+            if self.is_punct(j, "..."):
+                _, j = self.value(j + 1, close)
+            else:
+                t = self.tokens[j]
+                key = _unquote(t.text) if t.kind == "string" else t.text
+                if self.is_punct(j + 1, ":"):
+                    value, after = self.value(j + 2, close)
+                    found.entries[key] = value
+                    if after > j + 2:
+                        found.values[key] = (self.tokens[j + 2].start, self.tokens[after - 1].end)
+                    j = after
+                else:
+                    value, j = self.value(j, close)  # a shorthand or a method
+                    found.entries[key] = _Expression(key)
+            if j > start:
+                found.spans.append((self.tokens[start].start, self.tokens[j - 1].end))
+            j += 1
+        return found
+
+
+def _number(text: str) -> int | float | None:
+    text = text.replace("_", "").rstrip("n")
+    try:
+        return int(text, 0) if re.fullmatch(r"0[xXbBoO][\da-fA-F]+|\d+", text) else float(text)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Decorator:
+    name: str  # TypeORM's name for it (an import's alias undone)
+    arguments: list[object]
+    spans: list[tuple[int, int]]  # each argument's
+    open: int  # the ``(`` (-1 without parentheses)
+    close: int  # the ``)``
+    line: int
+
+
+# ---------------------------------------------------------------------------------------------
+# The entities
+
+
+@dataclass
+class EntityColumn:
+    attribute: str  # the class's property
+    column: str
+    data_type: str
+    not_null: bool
+    primary: bool
+    unique: bool
+    default: str | None
+    check: str | None
+    references: tuple[str, str] | None
+    comment: str | None
+    doc: str | None  # the JSDoc comment above the property
+    decorator: _Decorator | None  # where its comment goes; None for a relation's join column
+
+    @property
+    def lent(self) -> str | None:
+        return self.doc
+
+
+@dataclass
+class Entity:
+    name: str  # the class's
+    line: int
+    column_offset: int
+    table: str
+    schema: str | None
+    decorator: _Decorator | None  # @Entity(…); None for a base class
+    columns: list[EntityColumn]
+    comment: str | None
+    docstring: str | None
+    base: str | None  # the class it extends
+
+    @property
+    def lends_columns(self) -> bool:
+        return self.decorator is None
+
+    @property
+    def label(self) -> str:
+        return f"{'entity' if self.decorator else 'base class'} {self.name} ({self.table})"
+
+    def info(self, *, borrow: bool) -> TableInfo:
+        columns = [
+            Column(
+                c.column,
+                c.data_type,
+                c.not_null and not c.primary,
+                c.default,
+                c.comment or (c.doc if borrow else None),
+                c.check,
+            )
+            for c in self.columns
+        ]
+        comment = MIXIN if self.lends_columns else self.comment or (self.docstring if borrow else None)
+        return TableInfo(
+            self.schema or "public", self.table, comment, columns, column_constraints(self.columns, DIALECT)
+        )
+
+
+@dataclass
+class EntitiesFile:
+    path: Path
+    text: str
+    models: list[Entity] = field(default_factory=list)
+    quote: str = '"'  # the quotes the file's strings are mostly written in
+    orm = "TypeORM"
+
+    def ddl(self, *, borrow: bool = True) -> str:
+        return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
+
+    def join_columns(self) -> set[tuple[str, str]]:
+        """The relations' join columns, by (table, column): no comment can be kept on them."""
+        return {(m.table.lower(), c.column.lower()) for m in self.models for c in m.columns if c.decorator is None}
+
+
+def is_entities_path(path: PurePath) -> bool:
+    """A TypeScript source (not a declaration file) that is no test's."""
+    name = path.name
+    return (
+        name.endswith((".ts", ".mts", ".cts"))
+        and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
+        and re.search(r"\.(spec|test)\.[mc]?ts$", name) is None
+        and "__tests__" not in path.parts
+    )
+
+
+def holds_entities(text: str) -> bool:
+    """Whether a TypeScript text declares TypeORM entities, on its face: it imports ``typeorm``
+    and decorates something with ``@Entity`` or a column decorator."""
+    return (
+        re.search(r"""\bfrom\s+["']typeorm["']""", text) is not None
+        and re.search(r"@\s*(\w+\s*\.\s*)?(Entity|Column|PrimaryColumn|PrimaryGeneratedColumn)\s*\(", text) is not None
+    )
+
+
+def _snake(name: str) -> str:
+    """TypeORM's table name for a class (its ``snakeCase``)."""
+    name = re.sub(r"([A-Z])([A-Z])([a-z])", r"\1_\2\3", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def _camel(name: str) -> str:
+    """TypeORM's ``camelCase``: a join column's name from ``customer_id``."""
+    return re.sub(r"^([A-Z])|[\s\-_](\w)", lambda m: m.group(2).upper() if m.group(2) else m.group(1).lower(), name)
+
+
+def _sql_type(kind: str | None, options: dict[str, object], annotation: str) -> str:
+    if kind is None:
+        base = _DESIGN_TYPES.get(annotation, "text")
+    else:
+        base = _TYPES.get(kind.lower(), kind.lower() if re.fullmatch(r"[a-z][a-z0-9 ]*", kind.lower()) else "text")
+    length, precision, scale = options.get("length"), options.get("precision"), options.get("scale")
+    if isinstance(length, str) and length.isdigit():
+        length = int(length)
+    if base in ("varchar", "char", "bit", "varbit") and isinstance(length, int):
+        base = f"{base}({length})"
+    elif base == "numeric" and isinstance(precision, int):
+        base = f"numeric({precision}, {scale if isinstance(scale, int) else 0})"
+    elif base.startswith(("timestamp", "time")) and isinstance(precision, int):
+        first, _, zone = base.partition(" ")
+        base = f"{first}({precision}) {zone}".strip()
+    return f"{base}[]" if options.get("array") is True else base
+
+
+_STRING_TYPE = re.compile(r"'[^']*'|" + r'"[^"]*"')  # a string literal's type: 'a' | "b"
+
+
+def _annotation(text: str) -> str:
+    """A property's type without ``null`` and ``undefined``; a union of strings is a string."""
+    kept = [p.strip() for p in text.split("|") if p.strip() not in ("null", "undefined", "")]
+    if kept and all(re.fullmatch(_STRING_TYPE, p) for p in kept):
+        return "string"
+    return " | ".join(kept)
+
+
+class _File:
+    """A TypeScript file's entities, as its tokens declare them."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+        self.tokens = _lex(text)
+        self.reader = _Reader(text, self.tokens)
+        self.names: dict[str, str] = {}  # local name -> TypeORM's, from ``import { … } from "typeorm"``
+        self.namespaces: set[str] = set()  # ``import * as orm from "typeorm"``
+        self.enums: dict[str, dict[str, object]] = {}
+        self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int, str | None]] = []
+
+    def read(self) -> None:
+        tokens, reader = self.tokens, self.reader
+        decorators: list[_Decorator] = []
+        doc: str | None = None
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.kind == "name" and t.text == "import" and not reader.is_punct(i + 1, "("):
+                i = self._import(i)
+            elif t.kind == "name" and t.text == "enum" and i + 2 < len(tokens) and reader.is_punct(i + 2, "{"):
+                close = reader.closing(i + 2)
+                self._enum(tokens[i + 1].text, i + 3, close)
+                i = close + 1
+            elif reader.is_punct(i, "@"):
+                doc = doc or t.doc
+                decorator, i = self._decorator(i)
+                decorators.append(decorator)
+            elif t.kind == "name" and t.text == "class" and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
+                j = i + 2
+                base = None
+                while j < len(tokens) and not reader.is_punct(j, "{"):
+                    if tokens[j].text == "extends" and j + 1 < len(tokens):
+                        base = tokens[j + 1].text
+                    j = reader.closing(j) + 1 if reader.is_punct(j, "(", "[") else j + 1
+                if j >= len(tokens):
+                    break
+                close = reader.closing(j)
+                self.classes.append((tokens[i + 1].text, i + 1, decorators, doc or t.doc, j, close, base))
+                decorators, doc = [], None
+                i = close + 1
+            else:
+                if t.kind == "name" and t.text in ("export", "default", "abstract", "declare"):
+                    doc = doc or t.doc
+                else:
+                    decorators, doc = [], None
+                i = reader.closing(i) + 1 if reader.is_punct(i, "(", "[", "{") else i + 1
+
+    def _import(self, i: int) -> int:
+        tokens, reader = self.tokens, self.reader
+        j = i + 1
+        while j < len(tokens) and not (tokens[j].kind == "string" or reader.is_punct(j, ";")):
+            j += 1
+        if j >= len(tokens) or tokens[j].kind != "string" or _unquote(tokens[j].text) != "typeorm":
+            return j + 1
+        k = i + 1
+        while k < j:
+            if reader.is_punct(k, "{"):
+                close = reader.closing(k)
+                for part in self.text[tokens[k].end : tokens[close].start].split(","):
+                    words = part.replace("type ", "").split()
+                    if len(words) == 3 and words[1] == "as":
+                        self.names[words[2]] = words[0]
+                    elif len(words) == 1:
+                        self.names[words[0]] = words[0]
+                k = close
+            elif reader.is_punct(k, "*") and k + 2 < j and tokens[k + 1].text == "as":
+                self.namespaces.add(tokens[k + 2].text)
+            k += 1
+        return j + 1
+
+    def _enum(self, name: str, i: int, close: int) -> None:
+        values: dict[str, object] = {}
+        following = 0
+        for value in self.reader.spans(i, close):
+            member, _, given = self.text[value[0] : value[1]].partition("=")
+            key = _unquote(member.strip()) if member.strip()[:1] in "'\"" else member.strip()
+            if given.strip():
+                found = self.reader.literal(*self._range(value))
+                values[key] = found
+                following = found + 1 if isinstance(found, int) else following
+            else:
+                values[key] = following
+                following += 1
+        self.enums[name] = values
+
+    def _range(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The tokens of an enum member's value (after its ``=``)."""
+        indices = [j for j, t in enumerate(self.tokens) if span[0] <= t.start < span[1]]
+        equals = next(j for j in indices if self.reader.is_punct(j, "="))
+        return equals + 1, indices[-1] + 1
+
+    def _decorator(self, i: int) -> tuple[_Decorator, int]:
+        tokens, reader = self.tokens, self.reader
+        j = i + 1
+        parts = []
+        while j < len(tokens) and tokens[j].kind == "name":
+            parts.append(tokens[j].text)
+            if not reader.is_punct(j + 1, "."):
+                j += 1
+                break
+            j += 2
+        local = parts[-1] if parts else ""
+        if len(parts) == 2 and parts[0] in self.namespaces:
+            name = local
+        elif len(parts) == 1:
+            name = self.names.get(local, "")
+        else:
+            name = ""
+        if reader.is_punct(j, "("):
+            close = reader.closing(j)
+            decorator = _Decorator(
+                name,
+                reader.items(j + 1, close),
+                reader.spans(j + 1, close),
+                tokens[j].start,
+                tokens[close].start,
+                reader.line(i),
+            )
+            return decorator, close + 1
+        return _Decorator(name, [], [], -1, -1, reader.line(i)), j
+
+    def members(self, open_: int, close: int) -> Iterator[tuple[list[_Decorator], str, str, str | None]]:
+        """A class body's properties: their decorators, name, type and JSDoc."""
+        tokens, reader = self.tokens, self.reader
+        i = open_ + 1
+        decorators: list[_Decorator] = []
+        doc: str | None = None
+        while i < close:
+            t = tokens[i]
+            if reader.is_punct(i, "@"):
+                doc = doc or t.doc
+                decorator, i = self._decorator(i)
+                decorators.append(decorator)
+                continue
+            if reader.is_punct(i, ";", ","):
+                i += 1
+                continue
+            doc = doc or t.doc
+            while t.kind == "name" and t.text in _MODIFIERS and i + 1 < close and tokens[i + 1].kind == "name":
+                i += 1
+                t = tokens[i]
+            if reader.is_punct(i, "{", "["):  # a static block, an index signature
+                i = self._skip_member(reader.closing(i) + 1, close)
+                decorators, doc = [], None
+                continue
+            name = _unquote(t.text) if t.kind == "string" else t.text
+            i += 1
+            if reader.is_punct(i, "?", "!"):
+                i += 1
+            if (
+                t.kind == "name"
+                and t.text in ("get", "set", "async", "constructor")
+                and not reader.is_punct(i, ":", "=", ";")
+            ):
+                i = self._skip_member(i, close)
+                decorators, doc = [], None
+                continue
+            if reader.is_punct(i, "(", "<"):  # a method
+                i = self._skip_member(i, close)
+                decorators, doc = [], None
+                continue
+            annotation = ""
+            if reader.is_punct(i, ":"):
+                start = i + 1
+                i = self._end_of(start, close, stop_at_equals=True)
+                annotation = self.text[tokens[start].start : tokens[i - 1].end] if i > start else ""
+            if reader.is_punct(i, "="):
+                i = self._end_of(i + 1, close, stop_at_equals=False)
+            yield decorators, name, annotation, doc
+            decorators, doc = [], None
+
+    def _end_of(self, i: int, close: int, *, stop_at_equals: bool) -> int:
+        """The index where a type or an initializer that starts at ``i`` ends: a ``;``, the
+        class's end, an ``=`` (a type's), or a new line where the text cannot go on."""
+        tokens, reader = self.tokens, self.reader
+        start = i
+        while i < close:
+            if reader.is_punct(i, ";") or (stop_at_equals and reader.is_punct(i, "=")):
+                return i
+            if i > start and tokens[i].newline and not _continues(tokens[i - 1], tokens[i]):
+                return i
+            i = reader.closing(i) + 1 if reader.is_punct(i, "(", "[", "{") else i + 1
+        return i
+
+    def _skip_member(self, i: int, close: int) -> int:
+        """Past a method (its parameters, type and body) or a block."""
+        tokens, reader = self.tokens, self.reader
+        while i < close:
+            if reader.is_punct(i, "{"):
+                return reader.closing(i) + 1
+            if reader.is_punct(i, ";"):
+                return i + 1
+            if reader.is_punct(i, "(", "["):
+                i = reader.closing(i) + 1
+                continue
+            if i > 0 and tokens[i].newline and reader.is_punct(i - 1, ")") and not reader.is_punct(i, ":", "{", "=>"):
+                return i  # an overload's signature
+            i += 1
+        return i
+
+
+def _continues(before: _Token, after: _Token) -> bool:
+    """Whether a type or expression goes on over a line end between the two tokens."""
+    joining = {"|", "&", ",", "<", "=>", ":", "?", ".", "=", "+", "-", "*", "/", "(", "[", "{", "&&", "||", "??"}
+    return (before.kind == "punct" and before.text in joining) or (
+        after.kind == "punct" and after.text in {"|", "&", ".", "=>", "?", ")", "]", "}", ">", "+", "*"}
+    )
+
+
+def _options(decorator: _Decorator) -> dict[str, object]:
+    last = decorator.arguments[-1] if decorator.arguments else None
+    return last.entries if isinstance(last, _Object) else {}
+
+
+def _values(found: _File, value: object) -> list[object] | None:
+    """An ``enum:`` option's values: a TypeScript enum of the file, or a list."""
+    if isinstance(value, _Name) and value.name in found.enums:
+        return list(found.enums[value.name].values())
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return value
+    return None
+
+
+def _default(found: _File, value: object) -> str | None:
+    if isinstance(value, _Arrow):
+        return value.body if isinstance(value.body, str) and value.body else None  # () => "now()": SQL itself
+    if isinstance(value, _Name) and "." in value.name:
+        enum, _, member = value.name.rpartition(".")
+        value = found.enums.get(enum, {}).get(member)
+    return sql_literal(value, DIALECT) if isinstance(value, str | int | float | bool) else None
+
+
+def _column(found: _File, decorator: _Decorator, prop: str, annotation: str, doc: str | None) -> EntityColumn | None:
+    """The column a column decorator declares; None for an embedded one (``@Column(() => Address)``)."""
+    kind: str | None = None
+    args = decorator.arguments
+    if args and isinstance(args[0], _Arrow):
+        return None
+    if args and isinstance(args[0], str):
+        kind = args[0]
+    options = _options(decorator)
+    given = options.get("type")
+    if isinstance(given, str):
+        kind = given
+    elif isinstance(given, _Name):
+        kind = {"String": "varchar", "Number": "integer", "Boolean": "boolean", "Date": "timestamp"}.get(given.name)
+    design = _annotation(annotation)
+    name = options.get("name")
+    column = name if isinstance(name, str) and name else prop
+    default = _default(found, options.get("default"))
+    primary = decorator.name in ("PrimaryColumn", "PrimaryGeneratedColumn") or options.get("primary") is True
+    values = _values(found, options.get("enum"))
+    if decorator.name == "PrimaryGeneratedColumn":
+        strategy = kind or "increment"
+        if strategy == "uuid":
+            kind, default = "uuid", "uuid_generate_v4()"
+        elif strategy in ("increment", "identity", "rowid"):
+            kind = given if isinstance(given, str) else "integer"
+        else:
+            kind = strategy
+    elif decorator.name in _DATE_COLUMNS:
+        kind = kind or "timestamp"
+        default = default or "now()"
+    elif decorator.name == "VersionColumn":
+        kind = kind or "integer"
+    elif values is not None and kind is None:
+        kind = "enum"
+    data_type = _sql_type(kind, options, design)
+    nullable = options.get("nullable") is True or decorator.name == "DeleteDateColumn"
+    check = None
+    if values is not None and kind in ("enum", "simple-enum"):
+        check = in_check(quote(column, DIALECT), values, DIALECT, MAX_VALUES)
+    comment = options.get("comment")
+    return EntityColumn(  # NOT NULL unless nullable: true, whatever the property's type says, as TypeORM makes it
+        prop,
+        column,
+        data_type,
+        not nullable,
+        primary,
+        options.get("unique") is True,
+        default,
+        check,
+        None,
+        comment if isinstance(comment, str) else None,
+        doc,
+        decorator,
+    )
+
+
+def _target(value: object) -> str | None:
+    """A relation's entity: ``() => Customer``, ``type => Customer``, ``"Customer"``."""
+    if isinstance(value, _Arrow):
+        value = value.body
+    if isinstance(value, _Name):
+        return value.name.rpartition(".")[2]
+    return value if isinstance(value, str) else None
+
+
+def read_entities(path: Path, text: str) -> EntitiesFile:
+    """The file's entities and base classes, in the order written. Raises ModelsError for a text
+    the lexer cannot read."""
+    try:
+        found = _File(path, text)
+        found.read()
+    except ModelsError as error:
+        raise ModelsError(f"{path}: {error}") from None
+    strings = [t.text[0] for t in found.tokens if t.kind == "string"]
+    result = EntitiesFile(path, text, quote="'" if strings.count("'") > strings.count('"') else '"')
+    relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]] = []
+    for name, name_at, decorators, doc, open_, close, base in found.classes:
+        entity_decorator = next((d for d in decorators if d.name == "Entity"), None)
+        if any(d.name in ("ViewEntity", "ChildEntity") for d in decorators):
+            continue
+        options = _options(entity_decorator) if entity_decorator else {}
+        named = options.get("name")
+        table = (
+            named
+            if isinstance(named, str)
+            else next((a for a in (entity_decorator.arguments if entity_decorator else []) if isinstance(a, str)), None)
+        )
+        schema = options.get("schema")
+        comment = options.get("comment")
+        token = found.tokens[name_at]
+        line = text.count("\n", 0, token.start) + 1
+        entity = Entity(
+            name,
+            line,
+            token.start - (text.rfind("\n", 0, token.start) + 1),
+            str(table) if table else _snake(name) if entity_decorator else abstract_name(name),
+            schema if isinstance(schema, str) else None,
+            entity_decorator,
+            [],
+            comment if isinstance(comment, str) else None,
+            doc,
+            base,
+        )
+        uniques = _class_uniques(decorators)
+        for member_decorators, prop, annotation, member_doc in found.members(open_, close):
+            by_name = {d.name: d for d in member_decorators}
+            column_decorator = next((d for d in member_decorators if d.name in _COLUMNS), None)
+            relation = next((d for d in member_decorators if d.name in _RELATIONS), None)
+            if column_decorator is not None:
+                column = _column(found, column_decorator, prop, annotation, member_doc)
+                if column is None:
+                    continue
+                index = by_name.get("Index")
+                column.unique = (
+                    column.unique or (index is not None and _options(index).get("unique") is True) or prop in uniques
+                )
+                entity.columns.append(column)
+            elif relation is not None:
+                relations.append((entity, prop, relation, by_name.get("JoinColumn"), member_doc))
+        if entity_decorator is not None or entity.columns:
+            result.models.append(entity)
+    _join_columns(result, relations)
+    result.models = [m for m in result.models if m.columns]
+    return result
+
+
+def _class_uniques(decorators: list[_Decorator]) -> set[str]:
+    """The properties a class's ``@Unique([…])`` or ``@Index([…], { unique: true })`` makes unique alone."""
+    found = set()
+    for d in decorators:
+        fields = next((a for a in d.arguments if isinstance(a, list)), None)
+        unique = d.name == "Unique" or (d.name == "Index" and _options(d).get("unique") is True)
+        if unique and fields is not None and len(fields) == 1 and isinstance(fields[0], str):
+            found.add(fields[0])
+    return found
+
+
+def _join_columns(
+    result: EntitiesFile, relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]]
+) -> None:
+    """The column each ``@ManyToOne`` (and each ``@OneToOne`` with a ``@JoinColumn``) adds, or
+    the reference of the column declared for it."""
+    by_class = {m.name: m for m in result.models}
+    for entity, prop, relation, join, doc in relations:
+        if relation.name == "OneToOne" and join is None:
+            continue  # the other side holds the column
+        target_name = _target(relation.arguments[0]) if relation.arguments else None
+        target = by_class.get(target_name or "")
+        key = next((c for c in target.columns if c.primary), None) if target else None
+        options = _options(join) if join else {}
+        if join is not None and join.arguments and isinstance(join.arguments[0], list):
+            continue  # a composite key's columns
+        referenced = options.get("referencedColumnName")
+        referenced = referenced if isinstance(referenced, str) else key.column if key else "id"
+        named = options.get("name")
+        column = named if isinstance(named, str) else _camel(f"{prop}_{referenced}")
+        table = target.table if target else _snake(target_name or prop)
+        declared = next((c for c in entity.columns if c.column == column), None)
+        if declared is not None:
+            declared.references = (table, referenced)
+            continue
+        data_type = key.data_type if key is not None and key.column == referenced else "integer"
+        relation_options = _options(relation)
+        entity.columns.append(
+            EntityColumn(
+                prop,
+                column,
+                data_type,
+                relation_options.get("nullable") is False or relation_options.get("primary") is True,
+                relation_options.get("primary") is True,
+                relation.name == "OneToOne",
+                None,
+                None,
+                (table, referenced),
+                key.comment if key is not None and key.column == referenced else None,  # TypeORM copies it there
+                doc,
+                None,
+            )
+        )
+
+
+def plan_entities(entities: EntitiesFile, *, overwrite: bool = False, check: bool = False) -> FilePlan:
+    """The entities read as a file of PostgreSQL DDL, with the requests they need (for ``--check``
+    without what the authors' JSDoc lends); a relation's join column is never asked for."""
+    return plan_file(
+        entities.ddl(borrow=not check),
+        path=str(entities.path),
+        dialect=DIALECT,
+        overwrite=overwrite,
+        dialect_reason=REASON,
+        commented_later=entities.join_columns(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def print_width(path: Path) -> int:
+    """The line width the project's Prettier formats to (``printWidth`` in the nearest
+    ``.prettierrc``/``.prettierrc.json`` or ``package.json``'s ``prettier``), Prettier's 80 where
+    none says."""
+    for folder in path.resolve().parents:
+        for name in (".prettierrc", ".prettierrc.json", "package.json"):
+            try:
+                settings = json.loads((folder / name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                continue
+            if name == "package.json":
+                settings = settings.get("prettier") if isinstance(settings, dict) else None
+            width = settings.get("printWidth") if isinstance(settings, dict) else None
+            if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+                return width
+        if (folder / ".git").exists():
+            break
+    return DEFAULT_PRINT_WIDTH
+
+
+def _indent_unit(text: str) -> str:
+    found = re.search(r"^([ \t]+)\S", text, re.MULTILINE)
+    return found.group(1) if found else "  "
+
+
+def _comment_edits(
+    source: Source, decorator: _Decorator, comment: str, quote_char: str, limit: int, indent: str
+) -> list[TextEdit] | None:
+    """The edits that give a decorator's options ``comment``: an entry of its options object
+    (its value replaced where there is one), else an options object after its other
+    arguments; None where its last argument is neither (an options variable). Brackets on one
+    line that would grow past ``limit`` are broken as Prettier breaks them: the object's entries
+    one a line, a new object hugged by the call's parentheses."""
+    literal = ts_string(comment, quote_char)
+    entry = f"comment: {literal}"
+    last = decorator.arguments[-1] if decorator.arguments else None
+    if isinstance(last, _Object):
+        if "comment" in last.values:
+            return [TextEdit(*last.values["comment"], literal)]
+        opening, close, spans, new, spaced = last.start, last.end - 1, last.spans, entry, True
+    elif decorator.open < 0 or (last is not None and not isinstance(last, str)):
+        return None
+    else:
+        opening, close, spans, new, spaced = decorator.open, decorator.close, decorator.spans, f"{{ {entry} }}", False
+    line = source.line_of(opening)
+    width = len(source.text[source.starts[line - 1] : source.line_end(line)].rstrip("\r\n")) + len(new) + 2
+    if source.line_of(close) != line or width <= limit:
+        return item_edits(source, opening, close, spans, new, limit, comment="//", indent=indent, spaced=spaced)
+    nl, outer = source.newline, source.indentation(line)
+    inner = outer + indent
+    if isinstance(last, _Object):
+        body = (
+            "".join(f"{inner}{source.text[a:b]},{nl}" for a, b in [*spans, (-1, -1)] if a >= 0) + f"{inner}{entry},{nl}"
+        )
+        return [TextEdit(opening + 1, close, f"{nl}{body}{outer}")]
+    after = spans[-1][1] if spans else opening + 1
+    return [TextEdit(after, close, f"{', ' if spans else ''}{{{nl}{inner}{entry},{nl}{outer}}}")]
+
+
+def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tuple[str, list[str]]:
+    """The file's text with the planned comments written into the decorators, and what could not be."""
+    source = Source(entities.text)
+    limit, indent = print_width(entities.path), _indent_unit(entities.text)
+    edits: list[TextEdit] = []
+    left: list[str] = []
+    expected: dict[tuple[str, str | None], str] = {}
+    for plan in planned:
+        entity = plan.model
+        if plan.description is not None and entity.decorator is not None:
+            found = _comment_edits(source, entity.decorator, plan.description, entities.quote, limit, indent)
+            if found is None:
+                left.append(
+                    f"{entities.path}:{entity.line}: {entity.label}: its options are no literal; no comment written"
+                )
+            else:
+                edits += found
+                expected[(entity.name, None)] = plan.description
+        for column in entity.columns:
+            text = plan.columns.get(column.column)
+            if text is None or column.decorator is None:
+                continue
+            found = _comment_edits(source, column.decorator, text, entities.quote, limit, indent)
+            if found is None:
+                where = f"{entities.path}:{column.decorator.line}: {column.attribute}"
+                left.append(f"{where}: its options are no literal; no comment written")
+                continue
+            edits += found
+            expected[(entity.name, column.column)] = text
+    new = apply_edits(entities.text, edits)
+    read_back(
+        entities.path,
+        entities.text,
+        new,
+        lambda again: read_entities(entities.path, again).models,
+        planned,
+        expected,
+        lambda m: m.label,
+    )
+    return new, left
+
+
+def record_entities(entities: EntitiesFile, outcome: FileOutcome, *, overwrite: bool = False) -> EditedSources:
+    """The change of the file that records what ``outcome`` documented."""
+    return record_file_edit(
+        entities.path,
+        entities.text,
+        entities.models,
+        outcome,
+        lambda planned: edit_entities(entities, planned),
+        overwrite=overwrite,
+        lent_by="JSDoc comments",
+        next_step=NEXT_STEP,
+    )
