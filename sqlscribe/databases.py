@@ -182,6 +182,36 @@ class _Keyed(Protocol):
     references: tuple[str, str] | None  # (table, column) of a foreign key
 
 
+class _Declared(Protocol):
+    column: str
+    data_type: str
+    not_null: bool
+    primary: bool
+    default: str | None
+    comment: str | None
+    check: str | None
+
+    @property
+    def lent(self) -> str | None:
+        """What the authors wrote that stands for the comment (a ``doc=``, a JSDoc comment)."""
+
+
+def declared_columns(columns: Sequence[_Declared], *, borrow: bool) -> list[Column]:
+    """An ORM's table's columns as the catalog would show them (a primary key's NOT NULL is the
+    key's), with what the authors lent for a comment where there is none and ``borrow``."""
+    return [
+        Column(
+            c.column,
+            c.data_type,
+            c.not_null and not c.primary,
+            c.default,
+            c.comment or (c.lent if borrow else None),
+            c.check,
+        )
+        for c in columns
+    ]
+
+
 def column_constraints(columns: Sequence[_Keyed], dialect: str) -> list[str]:
     """An ORM's table's key lines (``databases.key_constraints``), from what its columns say:
     the primary key's columns, each column unique alone, each foreign key."""

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
+from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
 from sqlscribe.document import EditedSources, FileChange, FileOutcome, FilePlan, plan_file
 from sqlscribe.python_source import ModelsError, Planned, in_check, planned_comments, sql_literal
 
@@ -251,10 +251,7 @@ class RailsTable:
         return schema or "public", table
 
     def info(self) -> TableInfo:
-        columns = [
-            Column(c.column, c.data_type, c.not_null and not c.primary, c.default, c.comment, c.check)
-            for c in self.columns
-        ]
+        columns = declared_columns(self.columns, borrow=False)
         constraints = column_constraints(self.columns, DIALECT)
         schema, table = self.schema_and_table
         return TableInfo(schema, table, self.comment, columns, constraints)

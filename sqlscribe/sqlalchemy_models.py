@@ -34,7 +34,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
+from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
 from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.django_migrations import python_literal
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
@@ -256,17 +256,7 @@ class MappedTable:
         return f"{'mixin' if self.kind == 'mixin' else 'model'} {self.name} ({self.table})"
 
     def info(self, *, borrow: bool) -> TableInfo:
-        columns = [
-            Column(
-                c.column,
-                c.data_type,
-                c.not_null and not c.primary,
-                c.default,
-                c.comment or (c.doc if borrow else None),
-                c.check,
-            )
-            for c in self.columns
-        ]
+        columns = declared_columns(self.columns, borrow=borrow)
         constraints = column_constraints(self.columns, DIALECT)
         comment = MIXIN if self.kind == "mixin" else self.comment or (self.docstring if borrow else None)
         return TableInfo(self.schema or "public", self.table, comment, columns, constraints)

@@ -23,7 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sqlscribe.databases import Column, TableInfo, column_constraints, quote, render_ddl
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
 from sqlscribe.ddl import TextEdit, apply_edits
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
 from sqlscribe.python_source import (
@@ -202,7 +205,11 @@ def _unquote(literal: str) -> str:
 
 
 def ts_string(value: str, quote_char: str = '"') -> str:
-    """A TypeScript string literal of ``value``, in the file's quotes."""
+    """A TypeScript string literal of ``value``, in the file's quotes (the other ones where the
+    text holds more of these, as Prettier chooses)."""
+    other = "'" if quote_char == '"' else '"'
+    if value.count(quote_char) > value.count(other):
+        quote_char = other
     body = json.dumps(value, ensure_ascii=False)[1:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     if quote_char == "'":
         body = body.replace('\\"', '"').replace("'", "\\'")
@@ -419,7 +426,6 @@ class Entity:
     columns: list[EntityColumn]
     comment: str | None
     docstring: str | None
-    base: str | None  # the class it extends
 
     @property
     def lends_columns(self) -> bool:
@@ -430,17 +436,7 @@ class Entity:
         return f"{'entity' if self.decorator else 'base class'} {self.name} ({self.table})"
 
     def info(self, *, borrow: bool) -> TableInfo:
-        columns = [
-            Column(
-                c.column,
-                c.data_type,
-                c.not_null and not c.primary,
-                c.default,
-                c.comment or (c.doc if borrow else None),
-                c.check,
-            )
-            for c in self.columns
-        ]
+        columns = declared_columns(self.columns, borrow=borrow)
         comment = MIXIN if self.lends_columns else self.comment or (self.docstring if borrow else None)
         return TableInfo(
             self.schema or "public", self.table, comment, columns, column_constraints(self.columns, DIALECT)
@@ -533,7 +529,7 @@ class _File:
         self.names: dict[str, str] = {}  # local name -> TypeORM's, from ``import { … } from "typeorm"``
         self.namespaces: set[str] = set()  # ``import * as orm from "typeorm"``
         self.enums: dict[str, dict[str, object]] = {}
-        self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int, str | None]] = []
+        self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int]] = []  # name, its token, …
 
     def read(self) -> None:
         tokens, reader = self.tokens, self.reader
@@ -554,15 +550,12 @@ class _File:
                 decorators.append(decorator)
             elif t.kind == "name" and t.text == "class" and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
                 j = i + 2
-                base = None
-                while j < len(tokens) and not reader.is_punct(j, "{"):
-                    if tokens[j].text == "extends" and j + 1 < len(tokens):
-                        base = tokens[j + 1].text
+                while j < len(tokens) and not reader.is_punct(j, "{"):  # past extends / implements
                     j = reader.closing(j) + 1 if reader.is_punct(j, "(", "[") else j + 1
                 if j >= len(tokens):
                     break
                 close = reader.closing(j)
-                self.classes.append((tokens[i + 1].text, i + 1, decorators, doc or t.doc, j, close, base))
+                self.classes.append((tokens[i + 1].text, i + 1, decorators, doc or t.doc, j, close))
                 decorators, doc = [], None
                 i = close + 1
             else:
@@ -834,7 +827,7 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
     strings = [t.text[0] for t in found.tokens if t.kind == "string"]
     result = EntitiesFile(path, text, quote="'" if strings.count("'") > strings.count('"') else '"')
     relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]] = []
-    for name, name_at, decorators, doc, open_, close, base in found.classes:
+    for name, name_at, decorators, doc, open_, close in found.classes:
         entity_decorator = next((d for d in decorators if d.name == "Entity"), None)
         if any(d.name in ("ViewEntity", "ChildEntity") for d in decorators):
             continue
@@ -859,7 +852,6 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
             [],
             comment if isinstance(comment, str) else None,
             doc,
-            base,
         )
         uniques = _class_uniques(decorators)
         for member_decorators, prop, annotation, member_doc in found.members(open_, close):
@@ -956,24 +948,36 @@ def plan_entities(entities: EntitiesFile, *, overwrite: bool = False, check: boo
 # Writing
 
 
-def print_width(path: Path) -> int:
-    """The line width the project's Prettier formats to (``printWidth`` in the nearest
-    ``.prettierrc``/``.prettierrc.json`` or ``package.json``'s ``prettier``), Prettier's 80 where
-    none says."""
+@dataclass(frozen=True)
+class PrettierSettings:
+    width: int = DEFAULT_PRINT_WIDTH
+    quote: str | None = None  # ' for singleQuote: true, " for false; None where none says
+
+
+def prettier_settings(path: Path) -> PrettierSettings:
+    """The settings of the project's Prettier that the edits follow: ``printWidth`` and
+    ``singleQuote`` of the nearest configuration above the file (``.prettierrc`` in JSON or
+    YAML, ``.prettierrc.json``/``.yaml``/``.yml``, or ``package.json``'s ``prettier``), as
+    Prettier takes the nearest one alone; Prettier's defaults where there is none."""
+    names = (".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".prettierrc.yml", "package.json")
     for folder in path.resolve().parents:
-        for name in (".prettierrc", ".prettierrc.json", "package.json"):
+        for name in names:
             try:
-                settings = json.loads((folder / name).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError):
+                settings = YAML(typ="safe", pure=True).load((folder / name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, YAMLError):
                 continue
             if name == "package.json":
                 settings = settings.get("prettier") if isinstance(settings, dict) else None
-            width = settings.get("printWidth") if isinstance(settings, dict) else None
-            if isinstance(width, int) and not isinstance(width, bool) and width > 0:
-                return width
+            if not isinstance(settings, dict):
+                continue
+            width, single = settings.get("printWidth"), settings.get("singleQuote")
+            return PrettierSettings(
+                width if isinstance(width, int) and not isinstance(width, bool) and width > 0 else DEFAULT_PRINT_WIDTH,
+                ("'" if single else '"') if isinstance(single, bool) else None,
+            )
         if (folder / ".git").exists():
             break
-    return DEFAULT_PRINT_WIDTH
+    return PrettierSettings()
 
 
 def _indent_unit(text: str) -> str:
@@ -1018,14 +1022,15 @@ def _comment_edits(
 def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tuple[str, list[str]]:
     """The file's text with the planned comments written into the decorators, and what could not be."""
     source = Source(entities.text)
-    limit, indent = print_width(entities.path), _indent_unit(entities.text)
+    prettier = prettier_settings(entities.path)
+    limit, indent, quote_char = prettier.width, _indent_unit(entities.text), prettier.quote or entities.quote
     edits: list[TextEdit] = []
     left: list[str] = []
     expected: dict[tuple[str, str | None], str] = {}
     for plan in planned:
         entity = plan.model
         if plan.description is not None and entity.decorator is not None:
-            found = _comment_edits(source, entity.decorator, plan.description, entities.quote, limit, indent)
+            found = _comment_edits(source, entity.decorator, plan.description, quote_char, limit, indent)
             if found is None:
                 left.append(
                     f"{entities.path}:{entity.line}: {entity.label}: its options are no literal; no comment written"
@@ -1037,7 +1042,7 @@ def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tup
             text = plan.columns.get(column.column)
             if text is None or column.decorator is None:
                 continue
-            found = _comment_edits(source, column.decorator, text, entities.quote, limit, indent)
+            found = _comment_edits(source, column.decorator, text, quote_char, limit, indent)
             if found is None:
                 where = f"{entities.path}:{column.decorator.line}: {column.attribute}"
                 left.append(f"{where}: its options are no literal; no comment written")

@@ -206,3 +206,61 @@ async def test_a_rails_schema_gets_hints_and_a_new_migration(client: LanguageCli
         ("users", "id"),
     }
     assert editor.texts[uri] == RAILS and schema.read_text(encoding="utf-8") == RAILS  # the dumped schema: never edited
+
+
+TYPEORM = """import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "authors" })
+export class Author {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** The name printed under the articles. */
+  @Column({ length: 120 })
+  name: string;
+}
+
+@Entity()
+export class Article {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne(() => Author)
+  author: Author;
+}
+"""
+
+
+async def test_typeorm_entities_get_hints_and_their_comments_in_one_edit(client: LanguageClient, tmp_path: Path):
+    """An entity file as the editor holds it (unsaved): hints at the classes' names, and one
+    edit that writes the comments into the decorators; a test's entities get nothing."""
+    editor = await start_editor(client, {"backend": "heuristic"})
+    path = tmp_path / "src" / "blog.entity.ts"
+    path.parent.mkdir(parents=True)
+    path.write_text("// not saved yet\n", encoding="utf-8")
+    spec = tmp_path / "src" / "blog.entity.spec.ts"
+    editor.open(spec.as_uri(), TYPEORM, language="typescript")
+    assert await editor.code_actions(spec.as_uri(), TYPEORM.index("name")) == []
+    uri = path.as_uri()
+    editor.open(uri, TYPEORM, language="typescript")
+    await wait_for(lambda: uri in client.diagnostics)
+    hints = client.diagnostics[uri]
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in hints] == [
+        (3, 13, 19),
+        (13, 13, 20),
+    ]
+    assert hints[0].message == "Entity Author (authors): no entity comment; 2 of 2 columns without a comment: id, name"
+    assert hints[1].message.endswith("1 of 2 columns without a comment: id")  # authorId: a join column, never asked
+    actions = await editor.code_actions(uri, TYPEORM.index("name"))
+    assert [a.title for a in actions] == ["Document the TypeORM tables in this file (2 tables)"]
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 2, "total": 2, "cancelled": False, "problems": []}
+    text = editor.texts[uri]
+    assert '@Column({ length: 120, comment: "The name printed under the articles." })' in text  # the JSDoc's
+    assert '@Entity({ name: "authors", comment: ' in text and "@Entity({ comment: " in text
+    found = read_any(path, text)
+    assert found is not None and plan_any(found, check=True).todo == []
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+    assert path.read_text(encoding="utf-8") == "// not saved yet\n"  # the edit is the editor's to apply and save

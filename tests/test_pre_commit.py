@@ -30,6 +30,13 @@ STAGED = {
     'labels = Table("labels", MetaData(), Column("id", Integer, primary_key=True), Column("text", String(40)))\n',
     "tests/conftest.py": "from sqlalchemy import Column, Integer, MetaData, Table\n\n"
     'fixture = Table("fixture", MetaData(), Column("id", Integer, primary_key=True))\n',  # a test's: not the hook's
+    "web/src/tag.entity.ts": 'import { Column, Entity } from "typeorm";\n\n@Entity()\nexport class Tag {\n'
+    '  @Column({ primary: true, comment: "The tag\'s key." })\n  id: number;\n\n  @Column({ length: 40 })\n'
+    "  label: string;\n}\n",
+    # no entities in it: passed by
+    "web/src/main.ts": 'import { DataSource } from "typeorm";\n\nexport const source = new DataSource({});\n',
+    # a test's: not the hook's
+    "web/src/tag.entity.spec.ts": 'import { Entity } from "typeorm";\n\n@Entity()\nexport class Fixture {}\n',
 }
 
 
@@ -63,6 +70,11 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
             n for n in ("db/schema.rb", "db/animals_schema.rb", "config/routes.rb") if re.search(str(hook["files"]), n)
         ]
         assert taken == ["db/schema.rb", "db/animals_schema.rb"]
+        typescript = ("src/tag.entity.ts", "src/tag.entity.spec.ts", "src/types.d.ts", "src/__tests__/tag.ts")
+        exclude = str(hook["exclude"])
+        assert [n for n in typescript if re.search(str(hook["files"]), n) and not re.search(exclude, n)] == [
+            "src/tag.entity.ts"
+        ]
     assert found["sqlscribe-document"]["require_serial"] is True  # one model load for all the files
 
     check = run_hook(found["sqlscribe-check"], tmp_path)
@@ -73,6 +85,7 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
         " order_id, cust_id, placed_at",
         "app/db/tables.py:3:1: table labels: no table comment; 2 of 2 columns without a comment: id, text",
         "shop/models.py:4:1: model Tag (shop_tag): no db_table_comment; 1 of 2 columns without a comment: label",
+        "web/src/tag.entity.ts:4:1: entity Tag (tag): no entity comment; 1 of 2 columns without a comment: label",
     ]
 
     document = run_hook(found["sqlscribe-document"], tmp_path)  # the embedded model
@@ -80,10 +93,17 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
     assert (tmp_path / "models/done.sql").read_text(encoding="utf-8") == STAGED["models/done.sql"]
     assert (tmp_path / "models/orders.sql").read_text(encoding="utf-8") != STAGED["models/orders.sql"]
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == STAGED["README.md"]
-    for kept in ("api/models.py", "shop/views.py", "tests/conftest.py"):
+    for kept in (
+        "api/models.py",
+        "shop/views.py",
+        "tests/conftest.py",
+        "web/src/main.ts",
+        "web/src/tag.entity.spec.ts",
+    ):
         assert (tmp_path / kept).read_text(encoding="utf-8") == STAGED[kept]
     assert "db_comment=" in (tmp_path / "shop/models.py").read_text(encoding="utf-8")
     assert "comment=" in (tmp_path / "app/db/tables.py").read_text(encoding="utf-8")
+    assert '@Column({ length: 40, comment: "' in (tmp_path / "web/src/tag.entity.ts").read_text(encoding="utf-8")
 
     again = run_hook(found["sqlscribe-check"], tmp_path)
     assert (again.returncode, again.stdout) == (0, "")

@@ -134,6 +134,8 @@ export class Extension implements vscode.Disposable {
         { scheme: "file", language: "python" },
         // a Rails app's schema, documented by a new migration (db/schema.rb, db/<name>_schema.rb)
         { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
+        // TypeScript files, for TypeORM's entities (the server offers nothing in any other)
+        { scheme: "file", language: "typescript" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },

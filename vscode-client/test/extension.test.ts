@@ -55,11 +55,13 @@ describe("activation", () => {
       documentSelector: { language: string; pattern?: string }[];
     };
     expect(options.synchronize.configurationSection).toBe("sqlscribe");
-    // SQL files, Python files saved on disk (the ORMs' models, which the server finds) and Rails schemas
+    // SQL files, Python files saved on disk (the ORMs' models, which the server finds), Rails
+    // schemas and TypeScript files (TypeORM's entities)
     const orms = options.documentSelector.filter((d) => d.language !== "sql");
     expect(orms).toEqual([
       { scheme: "file", language: "python" },
       { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
+      { scheme: "file", language: "typescript" },
     ]);
     const sent = options.initializationOptions.sqlscribe;
     expect(Object.keys(sent).sort()).toEqual(Object.keys(SERVER_SETTINGS).sort());

@@ -1,0 +1,269 @@
+"""TypeORM's entities, read from TypeScript as the PostgreSQL tables TypeORM makes of them, and
+documented in the decorators' own ``comment`` options, in the file's layout. TypeScript and
+TypeORM themselves compile and synchronize such a file into PostgreSQL in
+tests/test_databases.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from in_process import run
+
+from sqlscribe.ddl import parse_sql
+from sqlscribe.python_models import found_models
+from sqlscribe.python_source import ModelsError
+from sqlscribe.typeorm_entities import _unquote, holds_entities, read_entities, ts_string
+
+ENTITIES = r"""import { Column as Col, Entity, OneToOne, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn,
+  VersionColumn, DeleteDateColumn, Unique, ViewEntity, ViewColumn } from 'typeorm';
+import * as orm from "typeorm";
+import { IsEmail, Matches } from "class-validator";
+
+export enum Plan { Free = "free", Pro = "pro" }
+enum Level { Low = 1, Mid, High }
+const pattern = /['"{]+/g; // a regex with quotes and a brace, and a comment: @Column() fake: string;
+
+/**
+ * Accounts of the people who sign in.
+ * @see https://example.com
+ */
+@Entity({ name: "accounts", schema: "auth" })
+@Unique(["handle"])
+export class Account {
+  @PrimaryGeneratedColumn("uuid")
+  id: string;
+
+  @Col({ length: 120 }) @IsEmail()
+  email: string;
+
+  @Col()
+  handle!: string;
+
+  @Col({ type: "enum", enum: Plan, default: Plan.Pro })
+  plan: Plan;
+
+  @Col({ type: "int", enum: Level, default: Level.Mid, nullable: true })
+  level: Level | null;
+
+  @Col({ enum: ["a", "b"] as const })
+  grade: "a" | "b";
+
+  /** When the account last signed in. */
+  @Col({ name: "last_seen", type: "timestamptz", precision: 3, nullable: true })
+  lastSeen?: Date;
+
+  @Col("jsonb", { default: () => "'{}'::jsonb" })
+  settings: Record<string, unknown>;
+
+  @Col("text", { array: true, default: () => "'{}'" })
+  aliases: string[];
+
+  @Matches(/^[a-z"]+$/)
+  @Col()
+  active: boolean;
+
+  @Col(() => Address)
+  address: Address;
+
+  @VersionColumn()
+  version: number;
+
+  @DeleteDateColumn()
+  removedAt?: Date;
+
+  private cache = new Map<string, string>();
+
+  constructor(email?: string) {
+    this.email = email ?? `${"x"}@y`;
+  }
+
+  get name(): string {
+    return this.email.split("@")[0];
+  }
+
+  static of(email: string): Account {
+    return new Account(email);
+  }
+}
+
+@orm.Entity()
+export class UserProfile {
+  @orm.PrimaryGeneratedColumn({ type: "bigint" })
+  id: string;
+
+  @OneToOne(() => Account)
+  @JoinColumn()
+  account: Account;
+
+  @ManyToOne("Team", { nullable: false })
+  team: unknown;
+
+  @ManyToOne(() => Account)
+  @JoinColumn({ name: "referrer" })
+  referrer: Account;
+
+  @Col()
+  referrer_id_note: string;
+}
+
+@ViewEntity({ expression: "select 1 as one" })
+export class Ones {
+  @ViewColumn()
+  one: number;
+}
+"""
+
+
+def _read(text: str, name: str = "account.entity.ts"):  # type: ignore[no-untyped-def]
+    return read_entities(Path(name), text)
+
+
+def test_the_tables_are_read_as_typeorm_makes_them_in_postgresql() -> None:
+    entities = _read(ENTITIES)
+    account, profile = entities.models  # the view entity is no table
+    assert (account.schema, account.table, profile.table) == ("auth", "accounts", "user_profile")
+    assert account.docstring == "Accounts of the people who sign in."  # JSDoc, its tags left out
+    columns = {c.column: c for c in account.columns}
+    assert list(columns) == [
+        "id",
+        "email",
+        "handle",
+        "plan",
+        "level",
+        "grade",
+        "last_seen",
+        "settings",
+        "aliases",
+        "active",
+        "version",
+        "removedAt",
+    ]  # the embedded address, the methods, the accessor and the plain property are none
+    assert {name: c.data_type for name, c in columns.items()} == {
+        "id": "uuid",
+        "email": "varchar(120)",
+        "handle": "varchar",
+        "plan": "varchar",
+        "level": "integer",
+        "grade": "varchar",
+        "last_seen": "timestamp(3) with time zone",
+        "settings": "jsonb",
+        "aliases": "text[]",
+        "active": "boolean",
+        "version": "integer",
+        "removedAt": "timestamp",
+    }
+    assert columns["id"].primary and columns["id"].default == "uuid_generate_v4()"
+    assert columns["handle"].unique and not columns["email"].unique  # @Unique(["handle"])
+    assert columns["email"].not_null and not columns["level"].not_null and not columns["removedAt"].not_null
+    assert columns["plan"].check == "plan IN ('free', 'pro')" and columns["plan"].default == "'pro'"
+    assert columns["level"].check is None and columns["level"].default == "2"  # an int column's enum: no CHECK
+    assert columns["grade"].check == "grade IN ('a', 'b')"
+    assert columns["settings"].default == "'{}'::jsonb"
+    assert columns["last_seen"].lent == "When the account last signed in."
+    profile_columns = {c.column: c for c in profile.columns}
+    assert list(profile_columns) == ["id", "referrer_id_note", "accountId", "teamId", "referrer"]
+    assert profile_columns["id"].data_type == "bigint"
+    assert profile_columns["accountId"].references == ("accounts", "id")
+    assert profile_columns["accountId"].data_type == "uuid" and profile_columns["accountId"].unique  # one-to-one
+    assert profile_columns["teamId"].references == ("team", "id") and profile_columns["teamId"].not_null
+    assert profile_columns["referrer"].decorator is None  # a join column: no comment can be kept on it
+    tables = parse_sql(entities.ddl(), "postgres").tables
+    assert [t.short_name for t in tables] == ["accounts", "user_profile"]
+    assert not parse_sql(entities.ddl(), "postgres").diagnostics
+
+
+def test_a_file_is_documented_in_its_decorators_in_its_own_layout(tmp_path: Path) -> None:
+    """Single quotes where the file writes them, Prettier's width from .prettierrc, options
+    entries broken one a line past it, a new options object hugged by the call's parentheses,
+    and a relation's join column never asked for. Documenting again finds nothing to do."""
+    (tmp_path / ".prettierrc").write_text('{ "printWidth": 100, "singleQuote": true }', encoding="utf-8")
+    path = tmp_path / "src" / "account.entity.ts"
+    path.parent.mkdir()
+    path.write_text(ENTITIES, encoding="utf-8")
+    code, out, err = run("document", "--check", str(path))
+    assert code == 1
+    assert "entity UserProfile (user_profile): no entity comment; 2 of 5 columns without a comment: id," in out
+    assert "referrer," not in out and "accountId" not in out  # join columns are not asked for
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert "@Col({ length: 120, comment: 'Email address of the account.' }) @IsEmail()" in text
+    assert """@Entity({ name: "accounts", schema: "auth", comment: 'Accounts of the people who sign in.' })""" in text
+    assert (
+        '@Col({\n    name: "last_seen",\n' in text and "    comment: 'When the account last signed in.',\n  })" in text
+    )
+    assert """comment: "Plan of the account. Defaults to 'pro'.",""" in text  # fewer escapes, as Prettier writes it
+    assert '@orm.PrimaryGeneratedColumn({ type: "bigint", comment: ' in text
+    assert "@Col(() => Address)\n" in text and "@JoinColumn()\n" in text
+    assert len(re.findall(r"\bcomment: [\"']", text)) == 16  # 12 + 2 columns and 2 tables; not the view's
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
+
+
+def test_a_long_comment_breaks_the_call_as_prettier_does(tmp_path: Path) -> None:
+    path = tmp_path / "order.entity.ts"
+    path.write_text(
+        'import { Column, Entity } from "typeorm";\n\n@Entity("orders")\nexport class Order {\n'
+        '  @Column("decimal", { precision: 12, scale: 2 })\n  totalAmount: string;\n\n'
+        "  @Column({\n    nullable: true\n  })\n  note?: string;\n}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    assert path.read_text(encoding="utf-8") == (
+        'import { Column, Entity } from "typeorm";\n\n@Entity("orders", { comment: "Orders, one row per order." })\n'
+        'export class Order {\n  @Column("decimal", {\n    precision: 12,\n    scale: 2,\n'
+        '    comment: "Total amount of the order.",\n  })\n  totalAmount: string;\n\n'
+        '  @Column({\n    nullable: true,\n    comment: "Note of the order.",\n  })\n  note?: string;\n}\n'
+    )
+
+
+def test_options_held_in_a_variable_are_left_with_a_note_and_overwrite_replaces_a_comment(tmp_path: Path) -> None:
+    path = tmp_path / "item.entity.ts"
+    path.write_text(
+        'import { Column, Entity, PrimaryColumn } from "typeorm";\nconst money = { type: "numeric" } as const;\n\n'
+        '@Entity({ comment: "Old words." })\nexport class Item {\n  @PrimaryColumn()\n  sku: string;\n\n'
+        "  @Column(money)\n  price: string;\n}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("document", "--backend", "heuristic", "--write", "--overwrite-existing", str(path))
+    assert code == 0, err
+    assert f"{path}:9: price: its options are no literal; no comment written" in err
+    text = path.read_text(encoding="utf-8")
+    assert '@Entity({ comment: "Items, one row per item." })' in text
+    assert '@PrimaryColumn({ comment: "SKU of the item." })' in text
+    assert "@Column(money)\n" in text
+
+
+def test_files_that_are_no_entities_are_passed_by(tmp_path: Path) -> None:
+    assert not holds_entities('import { Column } from "./orm";\n@Column()\nx: string;\n')
+    assert not holds_entities('import { DataSource } from "typeorm";\nexport const source = new DataSource({});\n')
+    text = 'import { Entity, Column } from "typeorm";\n@Entity()\nexport class A { @Column() b: string; }\n'
+    assert holds_entities(text)
+    for name in ("a.entity.spec.ts", "a.test.ts", "types.d.ts", "__tests__/a.ts", "tests/a.entity.ts"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        assert found_models(tmp_path / name, text, tmp_path) is None, name
+    found = found_models(tmp_path / "src" / "a.entity.ts", text, tmp_path)
+    assert found is not None and [m.table for m in found.models] == ["a"]
+
+
+def test_an_unreadable_file_is_said_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "broken.entity.ts"
+    text = (
+        'import { Entity, Column } from "typeorm";\n@Entity()\nexport class A {\n  @Column({ length: 3 )\n'
+        "  b: string;\n}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelsError, match=r"broken.entity.ts: unbalanced '\)' at line 4"):
+        read_entities(path, text)
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code != 0 and "line 4" in err
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("value", ["plain", 'a "quoted" it\'s', "back\\slash\nnew line", "é ✓ \u2028"])
+def test_typescript_strings_round_trip(value: str) -> None:
+    for quote in ('"', "'"):
+        assert _unquote(ts_string(value, quote)) == value
