@@ -383,7 +383,8 @@ def _number(text: str) -> int | float | None:
 
 @dataclass
 class _Decorator:
-    name: str  # TypeORM's name for it (an import's alias undone)
+    name: str  # TypeORM's name for it (an import's alias undone); "" for another's
+    origin: str  # the module it is imported from and its name there: "@nestjs/swagger/ApiProperty"
     arguments: list[object]
     spans: list[tuple[int, int]]  # each argument's
     open: int  # the ``(`` (-1 without parentheses)
@@ -526,8 +527,9 @@ class _File:
         self.path, self.text = path, text
         self.tokens = _lex(text)
         self.reader = _Reader(text, self.tokens)
-        self.names: dict[str, str] = {}  # local name -> TypeORM's, from ``import { … } from "typeorm"``
-        self.namespaces: set[str] = set()  # ``import * as orm from "typeorm"``
+        # local name -> (module, its name there), from ``import { … } from "typeorm"``
+        self.names: dict[str, tuple[str, str]] = {}
+        self.namespaces: dict[str, str] = {}  # ``import * as orm from "typeorm"``: orm -> typeorm
         self.enums: dict[str, dict[str, object]] = {}
         self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int]] = []  # name, its token, …
 
@@ -570,8 +572,9 @@ class _File:
         j = i + 1
         while j < len(tokens) and not (tokens[j].kind == "string" or reader.is_punct(j, ";")):
             j += 1
-        if j >= len(tokens) or tokens[j].kind != "string" or _unquote(tokens[j].text) != "typeorm":
+        if j >= len(tokens) or tokens[j].kind != "string":
             return j + 1
+        module = _unquote(tokens[j].text)
         k = i + 1
         while k < j:
             if reader.is_punct(k, "{"):
@@ -579,12 +582,12 @@ class _File:
                 for part in self.text[tokens[k].end : tokens[close].start].split(","):
                     words = part.replace("type ", "").split()
                     if len(words) == 3 and words[1] == "as":
-                        self.names[words[2]] = words[0]
+                        self.names[words[2]] = (module, words[0])
                     elif len(words) == 1:
-                        self.names[words[0]] = words[0]
+                        self.names[words[0]] = (module, words[0])
                 k = close
             elif reader.is_punct(k, "*") and k + 2 < j and tokens[k + 1].text == "as":
-                self.namespaces.add(tokens[k + 2].text)
+                self.namespaces[tokens[k + 2].text] = module
             k += 1
         return j + 1
 
@@ -619,17 +622,17 @@ class _File:
                 j += 1
                 break
             j += 2
-        local = parts[-1] if parts else ""
+        origin = ("", "")
         if len(parts) == 2 and parts[0] in self.namespaces:
-            name = local
+            origin = (self.namespaces[parts[0]], parts[1])
         elif len(parts) == 1:
-            name = self.names.get(local, "")
-        else:
-            name = ""
+            origin = self.names.get(parts[0], origin)
+        name = origin[1] if origin[0] == "typeorm" else ""
         if reader.is_punct(j, "("):
             close = reader.closing(j)
             decorator = _Decorator(
                 name,
+                "/".join(origin),
                 reader.items(j + 1, close),
                 reader.spans(j + 1, close),
                 tokens[j].start,
@@ -637,7 +640,7 @@ class _File:
                 reader.line(i),
             )
             return decorator, close + 1
-        return _Decorator(name, [], [], -1, -1, reader.line(i)), j
+        return _Decorator(name, "/".join(origin), [], [], -1, -1, reader.line(i)), j
 
     def members(self, open_: int, close: int) -> Iterator[tuple[list[_Decorator], str, str, str | None]]:
         """A class body's properties: their decorators, name, type and JSDoc."""
@@ -750,8 +753,11 @@ def _default(found: _File, value: object) -> str | None:
     return sql_literal(value, DIALECT) if isinstance(value, str | int | float | bool) else None
 
 
-def _column(found: _File, decorator: _Decorator, prop: str, annotation: str, doc: str | None) -> EntityColumn | None:
-    """The column a column decorator declares; None for an embedded one (``@Column(() => Address)``)."""
+def _column(
+    found: _File, decorator: _Decorator, prop: str, annotation: str, doc: str | None, generated: object = None
+) -> EntityColumn | None:
+    """The column a column decorator declares (``generated``: a ``@Generated(…)``'s strategy);
+    None for an embedded one (``@Column(() => Address)``)."""
     kind: str | None = None
     args = decorator.arguments
     if args and isinstance(args[0], _Arrow):
@@ -783,12 +789,14 @@ def _column(found: _File, decorator: _Decorator, prop: str, annotation: str, doc
         default = default or "now()"
     elif decorator.name == "VersionColumn":
         kind = kind or "integer"
+    elif generated == "uuid":
+        kind, default = kind or "uuid", default or "uuid_generate_v4()"
     elif values is not None and kind is None:
         kind = "enum"
     data_type = _sql_type(kind, options, design)
     nullable = options.get("nullable") is True or decorator.name == "DeleteDateColumn"
     check = None
-    if values is not None and kind in ("enum", "simple-enum"):
+    if values is not None and kind in ("enum", "simple-enum") and options.get("array") is not True:
         check = in_check(quote(column, DIALECT), values, DIALECT, MAX_VALUES)
     comment = options.get("comment")
     return EntityColumn(  # NOT NULL unless nullable: true, whatever the property's type says, as TypeORM makes it
@@ -856,10 +864,13 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
         uniques = _class_uniques(decorators)
         for member_decorators, prop, annotation, member_doc in found.members(open_, close):
             by_name = {d.name: d for d in member_decorators}
+            member_doc = member_doc or _described(member_decorators)
             column_decorator = next((d for d in member_decorators if d.name in _COLUMNS), None)
             relation = next((d for d in member_decorators if d.name in _RELATIONS), None)
             if column_decorator is not None:
-                column = _column(found, column_decorator, prop, annotation, member_doc)
+                generated = by_name.get("Generated")
+                strategy = generated.arguments[0] if generated and generated.arguments else None
+                column = _column(found, column_decorator, prop, annotation, member_doc, strategy)
                 if column is None:
                     continue
                 index = by_name.get("Index")
@@ -874,6 +885,19 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
     _join_columns(result, relations)
     result.models = [m for m in result.models if m.columns]
     return result
+
+
+# NestJS's OpenAPI decorators, whose description the authors wrote for the property
+_DESCRIBING = ("@nestjs/swagger/ApiProperty", "@nestjs/swagger/ApiPropertyOptional")
+
+
+def _described(decorators: list[_Decorator]) -> str | None:
+    """The description of an ``@ApiProperty({ description: "…" })`` among a member's decorators."""
+    for d in decorators:
+        text = _options(d).get("description") if d.origin in _DESCRIBING else None
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return None
 
 
 def _class_uniques(decorators: list[_Decorator]) -> set[str]:

@@ -267,3 +267,27 @@ def test_an_unreadable_file_is_said_and_left_alone(tmp_path: Path) -> None:
 def test_typescript_strings_round_trip(value: str) -> None:
     for quote in ('"', "'"):
         assert _unquote(ts_string(value, quote)) == value
+
+
+def test_nestjs_descriptions_stand_for_comments_and_generated_columns_are_typed() -> None:
+    """An ``@ApiProperty({ description })`` of NestJS's OpenAPI module is what the authors wrote
+    for the property (a JSDoc comment comes first); ``@Generated("uuid")`` makes a uuid column;
+    an array of enum values gets no CHECK of single values."""
+    entities = _read(
+        'import { ApiProperty as Doc } from "@nestjs/swagger";\nimport { Description } from "./docs";\n'
+        'import { Column, Entity, Generated, PrimaryColumn } from "typeorm";\n\n'
+        "enum Role { Admin = 'admin', Ghost = 'ghost' }\n\n@Entity()\nexport class Member {\n"
+        "  @PrimaryColumn()\n  @Generated('uuid')\n  id: string;\n\n"
+        '  @Doc({ description: "Shown on the profile." })\n  @Column()\n  headline: string;\n\n'
+        '  /** Written by the member. */\n  @Doc({ description: "Shown on the profile." })\n'
+        "  @Column()\n  bio: string;\n\n"
+        '  @Description({ description: "Not NestJS\'s." })\n  @Column()\n  motto: string;\n\n'
+        "  @Column({ type: 'enum', enum: Role, array: true, default: [Role.Ghost] })\n  roles: Role[];\n}\n"
+    )
+    (member,) = entities.models
+    columns = {c.column: c for c in member.columns}
+    assert (columns["id"].data_type, columns["id"].default) == ("uuid", "uuid_generate_v4()")
+    assert columns["headline"].lent == "Shown on the profile."
+    assert columns["bio"].lent == "Written by the member."
+    assert columns["motto"].lent is None
+    assert columns["roles"].data_type == "varchar[]" and columns["roles"].check is None
