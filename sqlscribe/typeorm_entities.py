@@ -17,6 +17,7 @@ until one is written.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -254,6 +255,7 @@ _OPENING = {"(": ")", "[": "]", "{": "}"}
 class _Reader:
     def __init__(self, text: str, tokens: list[_Token]) -> None:
         self.text, self.tokens = text, tokens
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]  # each line's offset
 
     def closing(self, i: int) -> int:
         """The index of the bracket that closes the one at ``i``."""
@@ -272,7 +274,10 @@ class _Reader:
         raise ModelsError(f"{self.tokens[i].text!r} at line {self.line(i)} is never closed")
 
     def line(self, i: int) -> int:
-        return self.text.count("\n", 0, self.tokens[min(i, len(self.tokens) - 1)].start) + 1
+        return self.line_of(self.tokens[min(i, len(self.tokens) - 1)].start)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
     def is_punct(self, i: int, *texts: str) -> bool:
         return i < len(self.tokens) and self.tokens[i].kind == "punct" and self.tokens[i].text in texts
@@ -849,7 +854,7 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
         schema = options.get("schema")
         comment = options.get("comment")
         token = found.tokens[name_at]
-        line = text.count("\n", 0, token.start) + 1
+        line = found.reader.line_of(token.start)
         entity = Entity(
             name,
             line,
