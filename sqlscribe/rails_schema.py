@@ -313,12 +313,59 @@ def _default(value: object) -> str | None:
     return None
 
 
+# ActiveSupport's singular rules (inflections.rb), the last that matches first, as it applies them
+_SINGULAR_RULES = [
+    (r"s$", ""),
+    (r"(ss)$", r"\1"),
+    (r"(n)ews$", r"\1ews"),
+    (r"([ti])a$", r"\1um"),
+    (r"((a)naly|(b)a|(d)iagno|(p)arenthe|(p)rogno|(s)ynop|(t)he)(sis|ses)$", r"\1sis"),
+    (r"(^analy)(sis|ses)$", r"\1sis"),
+    (r"([^f])ves$", r"\1fe"),
+    (r"(hive)s$", r"\1"),
+    (r"(tive)s$", r"\1"),
+    (r"([lr])ves$", r"\1f"),
+    (r"([^aeiouy]|qu)ies$", r"\1y"),
+    (r"(s)eries$", r"\1eries"),
+    (r"(m)ovies$", r"\1ovie"),
+    (r"(x|ch|ss|sh)es$", r"\1"),
+    (r"^(m|l)ice$", r"\1ouse"),
+    (r"(bus)(es)?$", r"\1"),
+    (r"(o)es$", r"\1"),
+    (r"(shoe)s$", r"\1"),
+    (r"(cris|test)(is|es)$", r"\1is"),
+    (r"^(a)x[ie]s$", r"\1xis"),
+    (r"(octop|vir)(us|i)$", r"\1us"),
+    (r"(alias|status)(es)?$", r"\1"),
+    (r"^(ox)en", r"\1"),
+    (r"(vert|ind)ices$", r"\1ex"),
+    (r"(matr)ices$", r"\1ix"),
+    (r"(quiz)zes$", r"\1"),
+    (r"(database)s$", r"\1"),
+][::-1]
+_IRREGULAR = {
+    "people": "person",
+    "men": "man",
+    "children": "child",
+    "sexes": "sex",
+    "moves": "move",
+    "zombies": "zombie",
+}
+_UNCOUNTABLE = {"equipment", "information", "rice", "money", "species", "series", "fish", "sheep", "jeans", "police"}
+
+
 def _singular(table: str) -> str:
-    """Rails' column for a reference to ``table`` (``users`` → ``user``), by its commonest rules."""
+    """Rails' column for a reference to ``table`` (``users`` → ``user``, ``people`` → ``person``),
+    by ActiveSupport's English inflections, applied to the whole name as ``singularize`` does."""
     name = table.rpartition(".")[2]
-    for plural, single in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
-        if name.endswith(plural) and len(name) > len(plural):
-            return name[: -len(plural)] + single
+    if name.lower() in _UNCOUNTABLE:
+        return name
+    for plural, single in _IRREGULAR.items():
+        if name.lower().endswith(plural):
+            return name[: len(name) - len(plural)] + single
+    for pattern, replacement in _SINGULAR_RULES:
+        if re.search(pattern, name, re.IGNORECASE):
+            return re.sub(pattern, replacement, name, count=1, flags=re.IGNORECASE)
     return name
 
 

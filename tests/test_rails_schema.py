@@ -6,13 +6,14 @@ tests/test_databases.py."""
 from __future__ import annotations
 
 import datetime
+import subprocess
 from pathlib import Path
 
 import pytest
 from in_process import run
 
 from sqlscribe.ddl import parse_sql
-from sqlscribe.rails_schema import _unquote, read_migration, read_schema, ruby_string
+from sqlscribe.rails_schema import _singular, _unquote, read_migration, read_schema, ruby_string
 
 SCHEMA = r"""# This file is auto-generated from the current state of the database.
 
@@ -178,3 +179,91 @@ def test_the_migrations_timestamp_follows_the_schemas_version(tmp_path: Path) ->
     path, name = _new_migration_path(schema, tmp_path / "db" / "animals_migrate", datetime.datetime(2026, 1, 1))
     assert path == tmp_path / "db" / "animals_migrate" / "20300101000001_document_tables.rb"
     assert name == "DocumentTables"
+
+
+PLURALS = [
+    "users",
+    "people",
+    "categories",
+    "line_items",
+    "order_people",
+    "field_mice",
+    "analyses",
+    "statuses",
+    "money",
+    "data",
+    "media",
+    "salespeople",
+    "wolves",
+    "knives",
+    "buses",
+    "heroes",
+    "quizzes",
+    "vertices",
+    "matrices",
+    "octopi",
+    "news",
+    "series",
+    "mice",
+    "oxen",
+    "axes",
+    "crises",
+    "shoes",
+    "movies",
+    "hives",
+    "lives",
+    "moves",
+    "zombies",
+]
+SINGULARS = [
+    "user",
+    "person",
+    "category",
+    "line_item",
+    "order_person",
+    "field_mice",
+    "analysis",
+    "status",
+    "money",
+    "datum",
+    "medium",
+    "salesperson",
+    "wolf",
+    "knife",
+    "bus",
+    "hero",
+    "quiz",
+    "vertex",
+    "matrix",
+    "octopus",
+    "news",
+    "series",
+    "mouse",
+    "ox",
+    "axis",
+    "crisis",
+    "shoe",
+    "movie",
+    "hive",
+    "life",
+    "move",
+    "zombie",
+]
+
+
+def test_a_foreign_key_without_its_column_is_named_as_activesupport_singularizes() -> None:
+    """schema.rb leaves out ``column:`` where it is ``<to_table.singularize>_id``: the names are
+    ActiveSupport's own (checked against it where Ruby and ActiveSupport are installed)."""
+    assert [_singular(p) for p in PLURALS] == SINGULARS
+    assert _singular("crm.people") == "person"
+    try:
+        done = subprocess.run(
+            ["ruby", "-ractive_support/all", "-e", "puts ARGV.map(&:singularize)", *PLURALS],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except FileNotFoundError:
+        return
+    if done.returncode == 0:
+        assert done.stdout.split() == SINGULARS
