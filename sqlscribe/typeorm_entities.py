@@ -557,8 +557,10 @@ class _File:
                 decorators.append(decorator)
             elif t.kind == "name" and t.text == "class" and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
                 j = i + 2
-                while j < len(tokens) and not reader.is_punct(j, "{"):  # past extends / implements
-                    j = reader.closing(j) + 1 if reader.is_punct(j, "(", "[") else j + 1
+                angles = 0  # past extends / implements, and their type arguments: Base<{ id: number }>
+                while j < len(tokens) and not (angles == 0 and reader.is_punct(j, "{")):
+                    angles += reader.is_punct(j, "<") - reader.is_punct(j, ">")
+                    j = reader.closing(j) + 1 if reader.is_punct(j, "(", "[", "{") else j + 1
                 if j >= len(tokens):
                     break
                 close = reader.closing(j)

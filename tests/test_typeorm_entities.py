@@ -282,9 +282,12 @@ def test_nestjs_descriptions_stand_for_comments_and_generated_columns_are_typed(
         '  /** Written by the member. */\n  @Doc({ description: "Shown on the profile." })\n'
         "  @Column()\n  bio: string;\n\n"
         '  @Description({ description: "Not NestJS\'s." })\n  @Column()\n  motto: string;\n\n'
-        "  @Column({ type: 'enum', enum: Role, array: true, default: [Role.Ghost] })\n  roles: Role[];\n}\n"
+        "  @Column({ type: 'enum', enum: Role, array: true, default: [Role.Ghost] })\n  roles: Role[];\n}\n\n"
+        "@Entity()\nexport class Other extends Base<{ id: number }> implements Shown<{ a: 1 }> {\n"
+        "  @PrimaryColumn()\n  id: number;\n}\n"
     )
-    (member,) = entities.models
+    (member, other) = entities.models
+    assert [c.column for c in other.columns] == ["id"]  # after a type argument that holds braces
     columns = {c.column: c for c in member.columns}
     assert (columns["id"].data_type, columns["id"].default) == ("uuid", "uuid_generate_v4()")
     assert columns["headline"].lent == "Shown on the profile."
