@@ -247,22 +247,33 @@ def iter_sql_files(paths: Sequence[str]) -> Iterator[Path]:
             raise UsageError(f"{raw}: no such file or directory")
 
 
+# The models a folder's walk found, by file, with the text they were read from: documenting the
+# file takes them (once) instead of parsing it again
+_WALKED: dict[Path, tuple[str, Models]] = {}
+
+
 def _found_models(path: Path, root: Path) -> bool:
     try:
-        return found_models(path, path.read_text(encoding="utf-8", errors="replace"), root) is not None
+        text = path.read_text(encoding="utf-8", errors="replace")
+        models = found_models(path, text, root)
     except OSError:
         return False
     except ModelsError:
         return True  # documenting it says why it does not parse
+    if models is not None:
+        _WALKED[path] = (text, models)
+    return models is not None
 
 
 def _read_models(path: Path, *, quiet: bool) -> Models | None:
-    """A Python file named to be documented: Django's models or SQLAlchemy's tables; None (said
-    unless ``quiet``) for one that holds neither, such as a pydantic ``models.py`` that
-    pre-commit passes. Raises FileReadError for one that cannot be read or parsed."""
+    """An ORM's file named to be documented (or found in a folder): Django's models, SQLAlchemy's
+    tables, a Rails schema, TypeORM's entities; None (said unless ``quiet``) for one that holds
+    none, such as a pydantic ``models.py`` that pre-commit passes. Raises FileReadError for one
+    that cannot be read or parsed."""
     text, _ = read_sql(path)
+    walked = _WALKED.pop(path, None)
     try:
-        models = read_models(path, text)
+        models = walked[1] if walked is not None and walked[0] == text else read_models(path, text)
     except ModelsError as error:
         raise FileReadError(f"{error}, skipped") from None
     if models is None and not quiet:

@@ -294,3 +294,24 @@ def test_nestjs_descriptions_stand_for_comments_and_generated_columns_are_typed(
     assert columns["bio"].lent == "Written by the member."
     assert columns["motto"].lent is None
     assert columns["roles"].data_type == "varchar[]" and columns["roles"].check is None
+
+
+def test_a_folder_walk_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models a folder's walk found are the ones documented: the file is not parsed again
+    (a file named on its own is read then)."""
+    import sqlscribe.cli as cli
+    from sqlscribe import python_models
+
+    read: list[Path] = []
+
+    def reading(path: Path, text: str) -> python_models.Models | None:
+        read.append(path)
+        return python_models.read_models(path, text)
+
+    monkeypatch.setattr(cli, "read_models", reading)
+    path = tmp_path / "a.entity.ts"
+    path.write_text('import { Entity, Column } from "typeorm";\n@Entity()\nexport class A { @Column() b: string; }\n')
+    code, out, _ = run("document", "--check", str(tmp_path))
+    assert code == 1 and "entity A (a)" in out and read == []
+    code, out, _ = run("document", "--check", str(path))
+    assert code == 1 and "entity A (a)" in out and read == [path]
