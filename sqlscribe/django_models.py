@@ -184,6 +184,11 @@ class DjangoModel:
     def lends_columns(self) -> bool:
         return self.abstract
 
+    @property
+    def line(self) -> int:
+        """Where --check and the editor name it: its class."""
+        return self.node.lineno
+
     def info(self, *, borrow: bool) -> TableInfo:
         """The model as the table Django makes of it; with ``borrow``, its ``help_text`` and
         docstring stand for the comments it lacks."""

@@ -10,13 +10,17 @@ the model answers is written back into the ORM's files.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from sqlscribe import django_models, rails_schema, sqlalchemy_models, typeorm_entities
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import ModelsFile
+from sqlscribe.docs import TableDocs
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, Progress, document_plans, lacks
 from sqlscribe.generate import Backend
 from sqlscribe.python_source import ModelsError
@@ -130,6 +134,57 @@ def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = Fal
     if isinstance(models, EntitiesFile):
         return typeorm_entities.record_entities(models, outcome, overwrite=overwrite)
     return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
+
+
+class _Column(Protocol):
+    column: str
+    comment: str | None
+
+
+class _Model(Protocol):
+    """What every ORM's model (table, entity) says of itself."""
+
+    name: str
+    comment: str | None
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def columns(self) -> Sequence[_Column]: ...
+
+
+def model_lines(models: Models) -> list[tuple[str, int]]:
+    """Each model's (a table's, an entity's) name and the line it starts on, one a table of the
+    plan, in order."""
+    if isinstance(models, EntitiesFile):
+        return [(m.name, m.first_line) for m in models.models]  # its decorators are its own
+    found: list[_Model] = list(models.models)
+    return [(m.name, m.line) for m in found]
+
+
+def one_model(models: Models, plan: FilePlan, name: str) -> FilePlan | None:
+    """The plan of documenting the model (or table) named alone; None where there is none."""
+    index = next((i for i, (n, _) in enumerate(model_lines(models)) if n == name), None)
+    if index is None:
+        return None
+    return dataclasses.replace(plan, todo=[(i, r) for i, r in plan.todo if i == index])
+
+
+def kept_but(models: Models, outcome: FileOutcome, name: str) -> FileOutcome:
+    """The outcome with every model but ``name`` documented as the file has it, so that
+    recording it writes nothing for them (not even what their authors' text would lend)."""
+    found: list[_Model] = list(models.models)
+    tables = [
+        done
+        if model.name == name
+        else dataclasses.replace(
+            done,
+            docs=TableDocs(model.comment, {c.column: c.comment for c in model.columns if c.comment is not None}),
+        )
+        for model, done in zip(found, outcome.tables, strict=False)
+    ]
+    return dataclasses.replace(outcome, tables=tables)
 
 
 def document_models(

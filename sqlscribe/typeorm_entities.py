@@ -441,6 +441,11 @@ class Entity:
     def label(self) -> str:
         return f"{'entity' if self.decorator else 'base class'} {self.name} ({self.table})"
 
+    @property
+    def first_line(self) -> int:
+        """Its first line: its ``@Entity(…)``'s (a base class's own)."""
+        return min(self.line, self.decorator.line) if self.decorator else self.line
+
     def info(self, *, borrow: bool) -> TableInfo:
         columns = declared_columns(self.columns, borrow=borrow)
         comment = MIXIN if self.lends_columns else self.comment or (self.docstring if borrow else None)

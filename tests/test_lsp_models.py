@@ -81,7 +81,11 @@ async def test_the_models_file_gets_hints_and_one_edit_that_keeps_unsaved_text(c
     assert hover is None
 
     actions = await editor.code_actions(uri, unsaved.index("headline"))
-    assert [a.title for a in actions] == ["Document the Django models in this file (2 models)"]
+    assert [a.title for a in actions] == [
+        "Document model Article (magazine_article)",  # the model at the cursor
+        "Document the Django models in this file (2 models)",
+    ]
+    actions = actions[1:]
     resolved = await client.code_action_resolve_async(actions[0])
     assert resolved.command is not None
     result = await editor.execute(resolved.command)
@@ -147,7 +151,8 @@ async def test_sqlalchemy_tables_get_hints_and_their_comments_in_one_edit(client
     ]
     assert hints[1].message == "Table tags: no table comment; 2 of 2 columns without a comment: id, label"
     actions = await editor.code_actions(uri, SQLALCHEMY.index("name"))
-    assert [a.title for a in actions] == ["Document the SQLAlchemy tables in this file (2 tables)"]
+    assert [a.title for a in actions][1:] == ["Document the SQLAlchemy tables in this file (2 tables)"]
+    actions = actions[1:]
     resolved = await client.code_action_resolve_async(actions[0])
     assert resolved.command is not None and resolved.command.command == "sqlscribe.documentModels"
     result = await editor.execute(resolved.command)
@@ -190,7 +195,11 @@ async def test_a_rails_schema_gets_hints_and_a_new_migration(client: LanguageCli
         (6, 16, "Table users: 1 of 2 columns without a comment: id"),
     ]
     actions = await editor.code_actions(uri, RAILS.index("title"))
-    assert [a.title for a in actions] == ["Document the Rails tables in a new migration (2 tables)"]
+    assert [a.title for a in actions] == [
+        "Document table articles in a new migration",
+        "Document the Rails tables in a new migration (2 tables)",
+    ]
+    actions = actions[1:]
     resolved = await client.code_action_resolve_async(actions[0])
     assert resolved.command is not None
     result = await editor.execute(resolved.command)
@@ -251,12 +260,27 @@ async def test_typeorm_entities_get_hints_and_their_comments_in_one_edit(client:
     ]
     assert hints[0].message == "Entity Author (authors): no entity comment; 2 of 2 columns without a comment: id, name"
     assert hints[1].message.endswith("1 of 2 columns without a comment: id")  # authorId: a join column, never asked
-    actions = await editor.code_actions(uri, TYPEORM.index("name"))
-    assert [a.title for a in actions] == ["Document the TypeORM tables in this file (2 tables)"]
-    resolved = await client.code_action_resolve_async(actions[0])
+    actions = await editor.code_actions(uri, TYPEORM.index("author: Author"))
+    assert [a.title for a in actions] == [
+        "Document entity Article (article)",
+        "Document the TypeORM tables in this file (2 tables)",
+    ]
+    resolved = await client.code_action_resolve_async(actions[0])  # the entity at the cursor alone
     assert resolved.command is not None
     result = await editor.execute(resolved.command)
-    assert result == {"documented": 2, "total": 2, "cancelled": False, "problems": []}
+    assert result == {"documented": 1, "total": 1, "cancelled": False, "problems": []}
+    text = editor.texts[uri]
+    assert text.count("comment:") == 2 and '@Entity({ comment: "' in text  # not even the JSDoc's for Author
+    await wait_for(lambda: len(client.diagnostics[uri]) == 1)
+    actions = await editor.code_actions(uri, TYPEORM.index('name: "authors"'))  # on its decorator
+    assert [a.title for a in actions] == [
+        "Document entity Author (authors)",
+        "Document the TypeORM tables in this file (1 table)",
+    ]
+    resolved = await client.code_action_resolve_async(actions[1])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 1, "total": 1, "cancelled": False, "problems": []}
     text = editor.texts[uri]
     assert '@Column({ length: 120, comment: "The name printed under the articles." })' in text  # the JSDoc's
     assert '@Entity({ name: "authors", comment: ' in text and "@Entity({ comment: " in text

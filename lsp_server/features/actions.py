@@ -20,7 +20,7 @@ from lsp_server.documents import DocumentUnavailable, Snapshot
 from lsp_server.features import dbt_actions, migration_actions, models_actions, prefetch
 from lsp_server.features.dbt_actions import KIND_DBT, model_action
 from lsp_server.features.migration_actions import KIND_MIGRATIONS, migrations_action
-from lsp_server.features.models_actions import KIND_MODELS, models_action
+from lsp_server.features.models_actions import KIND_MODEL, KIND_MODELS, models_action, one_model_action
 from lsp_server.server import Accepted, SqlscribeServer
 from sqlscribe.ddl import Table
 from sqlscribe.docs import TableDocs, counted
@@ -51,19 +51,28 @@ def register(server: SqlscribeServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT, KIND_MIGRATIONS, KIND_MODELS],
+            code_action_kinds=[KIND_COLUMN, KIND_TABLE, KIND_FILE, KIND_DBT, KIND_MIGRATIONS, KIND_MODEL, KIND_MODELS],
             resolve_provider=True,
         ),
     )
     async def code_action(ls: SqlscribeServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
-        if is_models_file(uri):  # an ORM's models file: the one action for the whole file
+        if is_models_file(uri):  # an ORM's models file: the model at the cursor's, and the whole file's
             document = ls.workspace.text_documents.get(uri)
-            overwrite = ls.settings.overwriteExisting
-            action = models_action(uri, document.source, overwrite) if document is not None else None
-            if action is None or not _wanted(KIND_MODELS, params.context.only):
+            if document is None:
                 return None
-            return _commands_unless_resolved(ls, [action])
+            only, line = params.context.only, params.range.start.line
+            actions = [
+                action
+                for action in (
+                    one_model_action(uri, document.source, line) if _wanted(KIND_MODEL, only) else None,
+                    models_action(uri, document.source, ls.settings.overwriteExisting)
+                    if _wanted(KIND_MODELS, only)
+                    else None,
+                )
+                if action is not None
+            ]
+            return _commands_unless_resolved(ls, actions) if actions else None
         try:
             snap = await ls.snapshot_near(params.text_document.uri, params.range.start)
         except DocumentUnavailable:

@@ -16,13 +16,14 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sqlscribe.docs import counted
-from sqlscribe.python_models import Lack, found_models, is_models_file, lacking, orm, plan_models
+from sqlscribe.python_models import Lack, found_models, is_models_file, lacking, model_lines, orm, plan_models
 from sqlscribe.python_source import ModelsError
 
 COMMAND_DOCUMENT_MODELS = "sqlscribe.documentModels"
 # its first name, when it documented Django's models alone: still answered
 COMMAND_DOCUMENT_DJANGO = "sqlscribe.documentDjangoModels"
 KIND_MODELS = types.CodeActionKind.Source + ".sqlscribe.documentModels"
+KIND_MODEL = types.CodeActionKind.RefactorRewrite + ".sqlscribe.model"
 UNDOCUMENTED_MODEL = "undocumented-model"
 
 
@@ -39,23 +40,41 @@ def models_action(uri: str, text: str, overwrite: bool = False) -> types.CodeAct
     found = _lacking(uri, text)
     if found is None or not (found[1] or overwrite):
         return None
-    kind, lacks = found
+    kind, lacks, _ = found
     noun = "model" if kind == "Django" else "table"
     where = "in a new migration" if kind == "Rails" else "in this file"  # schema.rb is dumped, not written
     title = f"Document the {kind} {noun}s {where}" + (f" ({counted(len(lacks), noun)})" if lacks else "")
     return types.CodeAction(title=title, kind=KIND_MODELS, data={"kind": "models", "uri": uri})
 
 
+def one_model_action(uri: str, text: str, line: int) -> types.CodeAction | None:
+    """The action for the one model (table, entity) the cursor's line (from 0) is in, where it
+    lacks a comment: "Document entity Order (orders)"."""
+    found = _lacking(uri, text)
+    if found is None:
+        return None
+    kind, lacks, lines = found
+    here = [name for name, start in lines if start <= line + 1]
+    lack = next((lack for lack in lacks if here and lack.name == here[-1]), None)
+    if lack is None:
+        return None
+    title = f"Document {lack.label}" + (" in a new migration" if kind == "Rails" else "")
+    return types.CodeAction(title=title, kind=KIND_MODEL, data={"kind": "models", "uri": uri, "model": lack.name})
+
+
 def command_for(action: types.CodeAction) -> types.Command:
     data: Any = action.data
-    return types.Command(title=action.title, command=COMMAND_DOCUMENT_MODELS, arguments=[data["uri"]])
+    model = data.get("model")
+    arguments = [data["uri"], {"model": model}] if isinstance(model, str) else [data["uri"]]
+    return types.Command(title=action.title, command=COMMAND_DOCUMENT_MODELS, arguments=arguments)
 
 
 @functools.lru_cache(maxsize=16)  # the editor asks for code actions at each move of the cursor
-def _lacking(uri: str, text: str) -> tuple[str, tuple[Lack, ...]] | None:
-    """The file's ORM and each model that lacks a comment, as `document --check` says it (what
-    the database will hold: a ``help_text`` or ``doc=`` is none); None for a file that holds no
-    models or does not parse (the Python tools say why)."""
+def _lacking(uri: str, text: str) -> tuple[str, tuple[Lack, ...], tuple[tuple[str, int], ...]] | None:
+    """The file's ORM, each model that lacks a comment, as `document --check` says it (what
+    the database will hold: a ``help_text`` or ``doc=`` is none), and every model's name and
+    first line; None for a file that holds no models or does not parse (the Python tools say
+    why)."""
     path = models_path(uri)
     if path is None:
         return None
@@ -65,7 +84,7 @@ def _lacking(uri: str, text: str) -> tuple[str, tuple[Lack, ...]] | None:
         return None
     if models is None:
         return None
-    return orm(models), tuple(lacking(models, plan_models(models, check=True)))
+    return orm(models), tuple(lacking(models, plan_models(models, check=True))), tuple(model_lines(models))
 
 
 def hints(uri: str, text: str) -> list[types.Diagnostic]:
