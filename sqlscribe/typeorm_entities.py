@@ -28,7 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
-from sqlscribe.ddl import TextEdit, apply_edits
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
 from sqlscribe.python_source import (
     ModelsError,
@@ -1085,7 +1085,10 @@ def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tup
                 continue
             edits += found
             expected[(entity.name, column.column)] = text
-    new = apply_edits(entities.text, edits)
+    try:
+        new = apply_edits(entities.text, edits)
+    except EditConflictError as error:
+        raise ModelsError(f"{entities.path}: {error}; left unchanged") from None
     read_back(
         entities.path,
         entities.text,
