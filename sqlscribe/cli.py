@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from sqlscribe.new_migration import NewMigration
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+SKIP_DIRS = {"node_modules", "__pycache__", "site-packages", "vendor"}  # others' code
 DBT_OUTPUTS = {"target", "dbt_packages", "logs"}  # what dbt writes beside dbt_project.yml: never sources
 
 
@@ -282,6 +282,8 @@ def _read_models(path: Path, *, quiet: bool) -> Models | None:
             if path.suffix == ".rb"
             else "no Django models or SQLAlchemy tables"
             if path.suffix == ".py"
+            else "no Doctrine entities"
+            if path.suffix == ".php"
             else "no TypeORM entities"
         )
         print(f"{path}: {what} in it; skipped", file=sys.stderr)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from sqlscribe import django_models, rails_schema, sqlalchemy_models, typeorm_entities
+from sqlscribe import django_models, doctrine_entities, rails_schema, sqlalchemy_models, typeorm_entities
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import ModelsFile
 from sqlscribe.docs import TableDocs
@@ -28,18 +28,21 @@ from sqlscribe.rails_schema import RailsSchema
 from sqlscribe.sqlalchemy_models import MappedFile
 from sqlscribe.typeorm_entities import EntitiesFile
 
-Models = ModelsFile | MappedFile | RailsSchema | EntitiesFile
+Models = ModelsFile | MappedFile | RailsSchema | EntitiesFile | doctrine_entities.EntitiesFile
 # the files an ORM's documentation may be kept in, which a folder's walk reads (found_models)
-ORM_SUFFIXES = (".py", ".rb", ".ts", ".mts", ".cts")
+ORM_SUFFIXES = (".py", ".rb", ".ts", ".mts", ".cts", ".php")
 
 
 def is_models_file(name: str) -> bool:
     """Whether a file (its name, path or URI) is one an ORM's documentation may be kept in, and
     so never read as SQL: a Python file, a Rails application's ``db/schema.rb``, or a
-    TypeScript source (TypeORM's entities)."""
+    TypeScript source (TypeORM's entities), or a PHP one (Doctrine's)."""
     base = PurePosixPath(name.lower().rsplit("/", 1)[-1])
     return (
-        base.suffix in (".py", ".pyi") or rails_schema.is_schema_path(base) or typeorm_entities.is_entities_path(base)
+        base.suffix in (".py", ".pyi")
+        or rails_schema.is_schema_path(base)
+        or typeorm_entities.is_entities_path(base)
+        or doctrine_entities.is_entities_path(base)
     )
 
 
@@ -51,6 +54,7 @@ def is_models_path(path: Path) -> bool:
 
 _TEST_MODULE = re.compile(r"(test_.*|.*_tests?|conftest)\.pyi?")
 _TEST_FOLDERS = {"tests", "test", "testing"}
+_PHP_TEST = re.compile(r"Test\.php$")  # PHPUnit's
 
 
 def is_test_path(path: Path, root: Path | None = None) -> bool:
@@ -76,6 +80,8 @@ def read_models(path: Path, text: str) -> Models | None:
         return rails_schema.read_schema(path, text) if rails_schema.holds_schema(text) else None
     if path.suffix in (".ts", ".mts", ".cts"):
         return typeorm_entities.read_entities(path, text) if typeorm_entities.holds_entities(text) else None
+    if path.suffix == ".php":
+        return doctrine_entities.read_entities(path, text) if doctrine_entities.holds_entities(text) else None
     try:
         if django_models.holds_models(text) and not _imports_sqlalchemy(text):
             return django_models.read_models(path, text)
@@ -91,12 +97,15 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
     sqlscribe documents, if not a test's: where a Django app keeps its models (``models.py``,
     ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
     (``app/db/tables.py``) or the mixins they share, a Rails application's schema
-    (``db/schema.rb``), or a TypeScript module of TypeORM's entities; None for any other file.
+    (``db/schema.rb``), a TypeScript module of TypeORM's entities, or a PHP file of Doctrine's;
+    None for any other file.
     Raises ModelsError for one that does not parse."""
     if path.suffix not in ORM_SUFFIXES or is_test_path(path, root):
         return None
     if path.suffix == ".rb":
         models = read_models(path, text) if rails_schema.is_schema_path(path) else None
+    elif path.suffix == ".php":
+        models = read_models(path, text) if not _PHP_TEST.search(path.name) else None
     elif path.suffix != ".py":
         models = read_models(path, text) if typeorm_entities.is_entities_path(path) else None
     elif is_models_path(path):
@@ -109,7 +118,7 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
 
 
 def orm(models: Models) -> str:
-    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel, Rails or TypeORM."""
+    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel, Rails, TypeORM or Doctrine."""
     return "Django" if isinstance(models, ModelsFile) else models.orm
 
 
@@ -122,6 +131,8 @@ def plan_models(models: Models, *, overwrite: bool = False, check: bool = False)
         return rails_schema.plan_schema(models, overwrite=overwrite)  # schema.rb lends nothing: --check's plan too
     if isinstance(models, EntitiesFile):
         return typeorm_entities.plan_entities(models, overwrite=overwrite, check=check)
+    if isinstance(models, doctrine_entities.EntitiesFile):
+        return doctrine_entities.plan_entities(models, overwrite=overwrite, check=check)
     return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
 
 
@@ -133,6 +144,8 @@ def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = Fal
         return rails_schema.record_schema(models, outcome, overwrite=overwrite)
     if isinstance(models, EntitiesFile):
         return typeorm_entities.record_entities(models, outcome, overwrite=overwrite)
+    if isinstance(models, doctrine_entities.EntitiesFile):
+        return doctrine_entities.record_entities(models, outcome, overwrite=overwrite)
     return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
 
 
@@ -157,8 +170,8 @@ class _Model(Protocol):
 def model_lines(models: Models) -> list[tuple[str, int]]:
     """Each model's (a table's, an entity's) name and the line it starts on, one a table of the
     plan, in order."""
-    if isinstance(models, EntitiesFile):
-        return [(m.name, m.first_line) for m in models.models]  # its decorators are its own
+    if isinstance(models, EntitiesFile | doctrine_entities.EntitiesFile):
+        return [(m.name, m.first_line) for m in models.models]  # its decorators (attributes) are its own
     found: list[_Model] = list(models.models)
     return [(m.name, m.line) for m in found]
 

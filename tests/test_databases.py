@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from in_process import run
 
+from sqlscribe import doctrine_entities
 from sqlscribe.databases import POSTGRES_RESERVED, DatabaseError, connect, document_database, masked, quote
 from sqlscribe.ddl import parse_sql
 from sqlscribe.ddl.model import BOOKKEEPING_TABLES
@@ -1551,5 +1552,188 @@ def test_typeorm_entities_are_documented_in_their_decorators_and_typeorm_writes_
                 expected[f"{model.table}.{column.column}"] = column.comment or ""
         expected["orders.customer_id"] = key  # the key's comment, which TypeORM copies
         assert schema_comments(url) == expected
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
+
+
+DOCTRINE_ENTITIES = """<?php
+
+namespace App\\Entity;
+
+use App\\Repository\\OrderRepository;
+use Doctrine\\DBAL\\Types\\Types;
+use Doctrine\\ORM\\Mapping as ORM;
+
+enum OrderStatus: string
+{
+    case Pending = 'pending';
+    case Paid = 'paid';
+}
+
+#[ORM\\MappedSuperclass]
+abstract class Stamped
+{
+    #[ORM\\Column(type: Types::DATETIME_IMMUTABLE)]
+    protected ?\\DateTimeImmutable $createdAt = null;
+}
+
+/**
+ * People who buy from the shop.
+ */
+#[ORM\\Entity]
+#[ORM\\Table(name: 'customers', options: ['comment' => 'People who buy.'])]
+class Customer extends Stamped
+{
+    #[ORM\\Id]
+    #[ORM\\GeneratedValue]
+    #[ORM\\Column]
+    private ?int $id = null;
+
+    #[ORM\\Column(length: 180, unique: true, options: ['comment' => 'Where the "weekly" digest goes.'])]
+    private ?string $email = null;
+
+    /** The name printed on invoices. */
+    #[ORM\\Column(length: 100, nullable: true)]
+    private ?string $displayName = null;
+
+    public function getId(): ?int
+    {
+        return $this->id;
+    }
+}
+
+#[ORM\\Entity(repositoryClass: OrderRepository::class)]
+#[ORM\\Table(name: '`order`')]
+class Order extends Stamped
+{
+    #[ORM\\Id, ORM\\GeneratedValue, ORM\\Column(type: Types::INTEGER)]
+    private ?int $id = null;
+
+    #[ORM\\Column(type: Types::DECIMAL, precision: 12, scale: 2, options: ['default' => 0])]
+    private ?string $totalAmount = null;
+
+    #[ORM\\Column(enumType: OrderStatus::class)]
+    private ?OrderStatus $status = null;
+
+    #[ORM\\Column]
+    private array $tags = [];
+
+    #[ORM\\ManyToOne(inversedBy: 'orders')]
+    #[ORM\\JoinColumn(nullable: false)]
+    private ?Customer $customer = null;
+}
+
+#[ORM\\Entity]
+class Tag
+{
+    #[ORM\\Id]
+    #[ORM\\Column(length: 40)]
+    private ?string $label = null;
+}
+"""
+
+DOCTRINE_SCHEMA_TOOL = """<?php
+require_once 'Doctrine/ORM/autoload.php';
+
+use Doctrine\\DBAL\\DriverManager;
+use Doctrine\\ORM\\EntityManager;
+use Doctrine\\ORM\\Mapping\\UnderscoreNamingStrategy;
+use Doctrine\\ORM\\ORMSetup;
+use Doctrine\\ORM\\Tools\\SchemaTool;
+
+require_once __DIR__ . '/src/Entity/Shop.php';
+$config = ORMSetup::createAttributeMetadataConfiguration([__DIR__ . '/src/Entity'], true);
+// Symfony's recipe: doctrine.orm.naming_strategy.underscore_number_aware
+$config->setNamingStrategy(new UnderscoreNamingStrategy(CASE_LOWER, true));
+$connection = DriverManager::getConnection([
+    'driver' => 'pdo_pgsql',
+    'host' => getenv('PGHOST'),
+    'port' => (int) getenv('PGPORT'),
+    'user' => 'sqlscribe',
+    'dbname' => getenv('PGDATABASE'),
+], $config);
+$manager = new EntityManager($connection, $config);
+$tool = new SchemaTool($manager);
+$classes = $manager->getMetadataFactory()->getAllMetadata();
+if ($argv[1] === 'create') {
+    $tool->createSchema($classes);
+} else {
+    $tool->updateSchema($classes, true);  // what doctrine:migrations:diff would write
+}
+"""
+
+
+def without_type_notes(found: dict[str, str]) -> dict[str, str]:
+    """Comments without the "(DC2Type:…)" DBAL 3 appends to some types' (none left where that was all)."""
+    kept = {k: re.sub(r"\(DC2Type:[^)]*\)$", "", v) for k, v in found.items()}
+    return {k: v for k, v in kept.items() if v}
+
+
+def _doctrine() -> bool:
+    if shutil.which("php") is None:
+        return False
+    check = 'require "Doctrine/ORM/autoload.php"; exit(extension_loaded("pdo_pgsql") ? 0 : 1);'
+    return subprocess.run(["php", "-r", check], capture_output=True).returncode == 0
+
+
+def test_doctrine_entities_are_documented_in_their_attributes_and_doctrine_writes_them(
+    server: str, tmp_path: Path
+) -> None:
+    """A Symfony app's entities documented (`document app/`): the comments go into the
+    attributes' options (a new `#[ORM\\Table]` where a class has none), PHP still parses the
+    file, and Doctrine's own SchemaTool carries the column comments into an existing schema (what
+    a migration's diff does) and every comment into a new one. A mapped superclass's columns are
+    documented once, in it; a join column holds its key's comment, as Doctrine copies it; a
+    PHPUnit test's entities are left alone; `--check` then passes."""
+    if not _doctrine():
+        pytest.skip("Doctrine ORM on PHP is not installed (Debian: apt-get install php-cli php-pgsql php-doctrine-orm)")
+    app = tmp_path / "app"
+    entities = app / "src" / "Entity"
+    entities.mkdir(parents=True)
+    shop = entities / "Shop.php"
+    shop.write_text(DOCTRINE_ENTITIES, encoding="utf-8")
+    test = app / "tests" / "ShopTest.php"
+    test.parent.mkdir()
+    test.write_text(DOCTRINE_ENTITIES.replace("App\\Entity", "App\\Tests"), encoding="utf-8")
+    (app / "schema.php").write_text(DOCTRINE_SCHEMA_TOOL, encoding="utf-8")
+    with (
+        scratch_database(server, "doctrine") as (name, url),
+        scratch_database(server, "doctrine") as (fresh, fresh_url),
+    ):
+        host, port = url.split("host=")[1].split("&port=")
+        env = {**os.environ, "PGHOST": host, "PGPORT": port, "PGDATABASE": name}
+        tool_runner("php", "schema.php", cwd=app, env=env)("create")
+        before = without_type_notes(schema_comments(url))
+        assert before == {"customers": "People who buy.", "customers.email": 'Where the "weekly" digest goes.'}
+
+        code, out, _ = run("document", "--check", str(app))
+        line = DOCTRINE_ENTITIES[: DOCTRINE_ENTITIES.index("class Order ")].count("\n") + 1
+        assert code == 1 and f"{shop}:{line}:1: entity Order (order): no table comment" in out, out
+        assert "ShopTest" not in out
+        code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+        assert code == 0, err
+        assert "make:migration" in err
+        text = shop.read_text(encoding="utf-8")
+        assert "#[ORM\\Entity]\n#[ORM\\Table(options: ['comment' => " in text  # Tag had none
+        assert "private ?string $displayName" in text and "'comment' => 'The name printed on invoices.'" in text
+        assert test.read_text(encoding="utf-8") == DOCTRINE_ENTITIES.replace("App\\Entity", "App\\Tests")
+        subprocess.run(["php", "-l", str(shop)], check=True, capture_output=True)
+        documented = doctrine_entities.read_entities(shop, text)
+        (stamped, customer, order, tag) = documented.models
+        assert stamped.lends_columns and customer.comment == "People who buy."  # the authors' own kept
+
+        expected = {m.table: m.comment for m in documented.models if not m.lends_columns}
+        for model, inherited in ((customer, stamped.columns), (order, stamped.columns), (tag, [])):
+            for column in [*inherited, *model.columns]:
+                expected[f"{model.table}.{column.column}"] = column.comment or ""
+        (key,) = [c.comment for c in customer.columns if c.primary]
+        expected["order.customer_id"] = key  # the key's comment, which Doctrine copies
+
+        tool_runner("php", "schema.php", cwd=app, env=env)("update")
+        updated = without_type_notes(schema_comments(url))
+        # DBAL 3's comparator carries column comments into an existing table, not a table's own
+        assert updated == {k: v for k, v in expected.items() if "." in k or k == "customers"}
+        tool_runner("php", "schema.php", cwd=app, env={**env, "PGDATABASE": fresh})("create")
+        assert without_type_notes(schema_comments(fresh_url)) == expected
     code, _, err = run("document", "--check", str(app))
     assert code == 0, err
