@@ -288,3 +288,50 @@ async def test_typeorm_entities_get_hints_and_their_comments_in_one_edit(client:
     assert found is not None and plan_any(found, check=True).todo == []
     await wait_for(lambda: len(client.diagnostics[uri]) == 0)
     assert path.read_text(encoding="utf-8") == "// not saved yet\n"  # the edit is the editor's to apply and save
+
+
+DOCTRINE = """<?php
+
+namespace App\\Entity;
+
+use Doctrine\\ORM\\Mapping as ORM;
+
+#[ORM\\Entity]
+class Author
+{
+    #[ORM\\Id, ORM\\GeneratedValue, ORM\\Column]
+    private ?int $id = null;
+
+    /** The name printed under the articles. */
+    #[ORM\\Column(length: 120)]
+    private string $name = '';
+}
+"""
+
+
+async def test_doctrine_entities_get_hints_and_their_comments_in_one_edit(client: LanguageClient, tmp_path: Path):
+    editor = await start_editor(client, {"backend": "heuristic"})
+    path = tmp_path / "src" / "Entity" / "Author.php"
+    path.parent.mkdir(parents=True)
+    path.write_text(DOCTRINE, encoding="utf-8")
+    uri = path.as_uri()
+    editor.open(uri, DOCTRINE, language="php")
+    await wait_for(lambda: uri in client.diagnostics)
+    (hint,) = client.diagnostics[uri]
+    assert (hint.range.start.line, hint.range.start.character) == (7, 6)
+    assert hint.message == "Entity Author (author): no table comment; 2 of 2 columns without a comment: id, name"
+    actions = await editor.code_actions(uri, DOCTRINE.index("private string"))
+    assert [a.title for a in actions] == [
+        "Document entity Author (author)",
+        "Document the Doctrine tables in this file (1 table)",
+    ]
+    resolved = await client.code_action_resolve_async(actions[1])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result == {"documented": 1, "total": 1, "cancelled": False, "problems": []}
+    text = editor.texts[uri]
+    assert "#[ORM\\Entity]\n#[ORM\\Table(options: ['comment' => " in text
+    assert "#[ORM\\Column(length: 120, options: ['comment' => 'The name printed under the articles.'])]" in text
+    found = read_any(path, text)
+    assert found is not None and plan_any(found, check=True).todo == []
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)

@@ -70,10 +70,19 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
             n for n in ("db/schema.rb", "db/animals_schema.rb", "config/routes.rb") if re.search(str(hook["files"]), n)
         ]
         assert taken == ["db/schema.rb", "db/animals_schema.rb"]
-        typescript = ("src/tag.entity.ts", "src/tag.entity.spec.ts", "src/types.d.ts", "src/__tests__/tag.ts")
+        others = (
+            "src/tag.entity.ts",
+            "src/tag.entity.spec.ts",
+            "src/types.d.ts",
+            "src/__tests__/tag.ts",
+            "src/Entity/Tag.php",
+            "tests/Entity/TagTest.php",
+            "src/TagTest.php",
+        )
         exclude = str(hook["exclude"])
-        assert [n for n in typescript if re.search(str(hook["files"]), n) and not re.search(exclude, n)] == [
-            "src/tag.entity.ts"
+        assert [n for n in others if re.search(str(hook["files"]), n) and not re.search(exclude, n)] == [
+            "src/tag.entity.ts",
+            "src/Entity/Tag.php",
         ]
     assert found["sqlscribe-document"]["require_serial"] is True  # one model load for all the files
 

@@ -136,6 +136,8 @@ export class Extension implements vscode.Disposable {
         { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
         // TypeScript files, for TypeORM's entities (the server offers nothing in any other)
         { scheme: "file", language: "typescript" },
+        // PHP files, for Doctrine's entities (the server offers nothing in any other)
+        { scheme: "file", language: "php" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },
