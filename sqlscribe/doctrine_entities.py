@@ -4,7 +4,8 @@ Doctrine keeps a database's documentation: ``options: ['comment' => '…']`` in 
 ``bin/console make:migration`` (Doctrine Migrations' diff) or ``doctrine:schema:update`` carries
 into the database.
 
-The PHP is read, never run, by a small lexer that knows its strings, comments and attributes:
+The PHP is read, never run, by a small lexer that knows its strings (heredocs too), comments and
+attributes:
 each class with Doctrine's ``#[ORM\\Entity]`` (or ``#[ORM\\MappedSuperclass]``, documented as a
 mixin), as ``use`` imports its names; its columns with their types as Doctrine's DBAL makes them
 in PostgreSQL (``string`` a ``varchar(255)``, a typed property's ``?int`` an ``integer``), the
@@ -105,6 +106,7 @@ _LEX = re.compile(
     r"""(?P<space>\s+)
     |(?P<attribute>\#\[)
     |(?P<comment>(?:\#|//)[^\n]*|/\*.*?\*/)
+    |(?P<heredoc><<<[ \t]*(?P<quote>["']?)(?P<label>[A-Za-z_]\w*)(?P=quote)\r?\n.*?\n[ \t]*(?P=label)\b)
     |(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
     |(?P<number>0[xXbB][\da-fA-F_]+|\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?)
     |(?P<variable>\$[A-Za-z_]\w*)
@@ -123,8 +125,10 @@ def _lex(text: str) -> list[_Token]:
     at = at + len("<?php") if at >= 0 else 0
     for match in _LEX.finditer(text, at):
         kind, value = match.lastgroup or "", match.group()
-        if kind == "space":
+        if kind in ("space", "quote", "label"):
             continue
+        if kind == "heredoc":
+            kind = "other"  # a text of the code's, not of the mapping's
         if kind == "comment":
             if value.startswith("/**") and value != "/**/":
                 doc = _phpdoc(value)

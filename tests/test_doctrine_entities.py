@@ -89,6 +89,13 @@ class Account
     {
         return "{$this->handle}";
     }
+
+    public function query(): string
+    {
+        return <<<SQL
+            SELECT 'it's #[Column] {$this->handle}
+            SQL;
+    }
 }
 
 #[\Doctrine\ORM\Mapping\Entity]
