@@ -100,6 +100,7 @@ class _Token:
     start: int
     end: int
     doc: str | None  # the PHPDoc comment just before it
+    block: tuple[int, int] | None = None  # that comment's span, whose annotations are read too
 
 
 _LEX = re.compile(
@@ -121,6 +122,7 @@ _LEX = re.compile(
 def _lex(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     doc: str | None = None
+    block: tuple[int, int] | None = None
     at = text.find("<?php")
     at = at + len("<?php") if at >= 0 else 0
     for match in _LEX.finditer(text, at):
@@ -131,19 +133,144 @@ def _lex(text: str) -> list[_Token]:
             kind = "other"  # a text of the code's, not of the mapping's
         if kind == "comment":
             if value.startswith("/**") and value != "/**/":
-                doc = _phpdoc(value)
+                doc, block = _phpdoc(value), (match.start(), match.end())
             continue
         if kind == "attribute":
             kind = "punct"
-        tokens.append(_Token(kind, value, match.start(), match.end(), doc))
-        doc = None
+        tokens.append(_Token(kind, value, match.start(), match.end(), doc, block))
+        doc, block = None, None
     return tokens
+
+
+_ANNOTATION_LEX = re.compile(
+    r"""(?P<space>\s+)
+    |(?P<string>"(?:[^"]|"")*")
+    |(?P<number>-?\d+(?:\.\d+)?)
+    |(?P<name>@?\\?[A-Za-z_][\w\\]*(?:::[A-Za-z_]\w*)?)
+    |(?P<punct>[(){},=:])
+    |(?P<other>.)
+    """,
+    re.VERBOSE,
+)
+
+
+class _Annotations:
+    """The annotations of a docblock (Doctrine's, with ``doctrine/annotations``): a name a
+    ``@`` begins at a line's start, its arguments as named (``length=180``) and positional
+    values, ``{…}`` arrays (``options={"comment"="…"}``), nested annotations."""
+
+    def __init__(self, parser: _Parser, start: int, end: int) -> None:
+        self.parser = parser
+        text = parser.text[start:end]
+        # the docblock's own marks (``/**``, each line's ``*``, ``*/``) blanked, offsets kept
+        masked = re.sub(r"^/\*\*|\*/$", lambda m: " " * len(m.group()), text)
+        masked = re.sub(r"(?m)^([ \t]*)\*", lambda m: m.group(1) + " ", masked)
+        self.tokens = [
+            (m.lastgroup or "", m.group(), start + m.start(), start + m.end())
+            for m in _ANNOTATION_LEX.finditer(masked)
+            if m.lastgroup != "space"
+        ]
+
+    def read(self) -> list[_Attribute]:
+        found, i = [], 0
+        while i < len(self.tokens):
+            kind, text, _, _ = self.tokens[i]
+            if kind == "name" and text.startswith("@"):  # prose's "@see" or "a@b" is no mapping's
+                annotation, i = self.annotation(i)
+                found.append(annotation)
+            else:
+                i += 1
+        return found
+
+    def is_punct(self, i: int, text: str) -> bool:
+        return i < len(self.tokens) and self.tokens[i][0] == "punct" and self.tokens[i][1] == text
+
+    def closing(self, i: int) -> int:
+        depth = 0
+        for j in range(i, len(self.tokens)):
+            if self.tokens[j][0] == "punct" and self.tokens[j][1] in "({":
+                depth += 1
+            elif self.tokens[j][0] == "punct" and self.tokens[j][1] in ")}":
+                depth -= 1
+                if depth == 0:
+                    return j
+        raise ValueError("never closed")
+
+    def annotation(self, i: int) -> tuple[_Attribute, int]:
+        _, text, start, end = self.tokens[i]
+        name, line = self.parser.resolve(text[1:]), self.parser.line_of(start)
+        if not self.is_punct(i + 1, "("):
+            return _Attribute(name, [], {}, [], {}, -1, end, line, annotation=True), i + 1
+        close = self.closing(i + 1)
+        found = _Attribute(name, [], {}, [], {}, self.tokens[i + 1][2], self.tokens[close][2], line, annotation=True)
+        j = i + 2
+        while j < close:
+            after = self.end_of_value(j, close)
+            if after > j:
+                found.spans.append((self.tokens[j][2], self.tokens[after - 1][3]))
+            if self.tokens[j][0] == "name" and (self.is_punct(j + 1, "=") or self.is_punct(j + 1, ":")):
+                found.named[self.tokens[j][1]] = self.value(j + 2, after)
+                if after > j + 2:
+                    found.values[self.tokens[j][1]] = (self.tokens[j + 2][2], self.tokens[after - 1][3])
+            else:
+                found.arguments.append(self.value(j, after))
+            j = after + 1
+        return found, close + 1
+
+    def end_of_value(self, i: int, end: int) -> int:
+        while i < end and not self.is_punct(i, ","):
+            i = self.closing(i) + 1 if self.is_punct(i, "(") or self.is_punct(i, "{") else i + 1
+        return i
+
+    def value(self, i: int, end: int) -> object:
+        if i >= end:
+            return None
+        kind, text, _, _ = self.tokens[i]
+        if kind == "name" and text.startswith("@"):
+            return self.annotation(i)[0]
+        if self.is_punct(i, "{") and self.closing(i) == end - 1:
+            return self.array(i)
+        if end - i != 1:
+            return None
+        if kind == "string":
+            return text[1:-1].replace('""', '"')
+        if kind == "number":
+            return float(text) if "." in text else int(text)
+        if kind == "name":
+            return {"true": True, "false": False, "null": None}.get(text.lower(), _Name(text))
+        return None
+
+    def array(self, i: int) -> _Array:
+        close = self.closing(i)
+        found = _Array({}, [], {}, self.tokens[i][2], self.tokens[close][3])
+        j, index = i + 1, 0
+        while j < close:
+            after = self.end_of_value(j, close)
+            if after > j:
+                found.spans.append((self.tokens[j][2], self.tokens[after - 1][3]))
+                kind, text = self.tokens[j][0], self.tokens[j][1]
+                if after > j + 2 and (self.is_punct(j + 1, "=") or self.is_punct(j + 1, ":")):
+                    key = text[1:-1].replace('""', '"') if kind == "string" else text
+                    found.entries[key] = self.value(j + 2, after)
+                    found.values[key] = (self.tokens[j + 2][2], self.tokens[after - 1][3])
+                    found.colon = self.is_punct(j + 1, ":")
+                else:
+                    found.entries[index] = self.value(j, after)
+                    index += 1
+            j = after + 1
+        return found
+
+
+def annotation_string(value: str) -> str:
+    """A string of a docblock's annotation: in double quotes, doubled within, on one line."""
+    return '"' + " ".join(value.split("\n")).replace('"', '""') + '"'
 
 
 def _phpdoc(comment: str) -> str | None:
     """A PHPDoc comment's text, without its stars and its tags (``@var``, ``@ORM\\…``)."""
-    lines = [re.sub(r"^\s*\*? ?", "", line) for line in comment[3:-2].splitlines()]
-    text = " ".join(line.strip() for line in lines if not line.strip().startswith("@"))
+    lines = [re.sub(r"^\s*\*? ?", "", line).strip() for line in comment[3:-2].splitlines()]
+    tags = next((i for i, line in enumerate(lines) if line.startswith("@")), len(lines))
+    text = " ".join(lines[:tags])  # the tags (``@ORM\\Column(…)`` over several lines) after
     return re.sub(r"\s+", " ", text).strip() or None
 
 
@@ -173,6 +300,7 @@ class _Array:
     values: dict[object, tuple[int, int]]
     start: int  # the ``[``
     end: int  # just after the ``]``
+    colon: bool = False  # a docblock's array written {"key": value}
 
 
 @dataclass
@@ -185,6 +313,7 @@ class _Attribute:
     open: int  # the ``(``; -1 without parentheses
     close: int  # the ``)``; else the end of the name
     line: int
+    annotation: bool = False  # a docblock's ``@ORM\Column(…)``, not an attribute
 
     @property
     def short(self) -> str:
@@ -250,6 +379,7 @@ class _Parser:
                 i = self._use(i + 1)
             elif self.is_punct(i, "#["):
                 doc = doc or t.doc
+                attributes += self._annotations(t)
                 close = self.closing(i)
                 attributes += self._attributes(i + 1, close)
                 i = close + 1
@@ -268,12 +398,14 @@ class _Parser:
                 if j >= len(tokens):
                     break
                 close = self.closing(j)
+                attributes += self._annotations(t)
                 self.classes.append((tokens[i + 1].text, i + 1, attributes, doc or t.doc, j, close))
                 attributes, doc = [], None
                 i = close + 1
             else:
                 if t.kind == "name" and t.text in ("final", "abstract", "readonly"):
                     doc = doc or t.doc
+                    attributes += self._annotations(t)
                 else:
                     attributes, doc = [], None
                 i = self.closing(i) + 1 if self.is_punct(i, "(", "[", "{") else i + 1
@@ -318,6 +450,15 @@ class _Parser:
                 attribute = _Attribute(name, [], {}, [], {}, -1, tokens[i].end, line)
                 i += 1
             yield attribute
+
+    def _annotations(self, token: _Token) -> list[_Attribute]:
+        """The annotations of the docblock before a token (``@ORM\\Column(type="string")``)."""
+        if token.block is None:
+            return []
+        try:
+            return _Annotations(self, *token.block).read()
+        except (IndexError, ValueError):
+            raise ModelsError(f"unreadable annotation at line {self.line_of(token.block[0])}") from None
 
     def _arguments(self, attribute: _Attribute, i: int, end: int) -> None:
         tokens = self.tokens
@@ -391,11 +532,13 @@ class _Parser:
             t = tokens[i]
             if self.is_punct(i, "#["):
                 doc = doc or t.doc
+                attributes += self._annotations(t)
                 end = self.closing(i)
                 attributes += self._attributes(i + 1, end)
                 i = end + 1
                 continue
             doc = doc or t.doc
+            attributes += self._annotations(t)
             if t.kind == "name" and t.text.lower() == "function":
                 while i < close and not self.is_punct(i, "{", ";"):
                     i = self.closing(i) + 1 if self.is_punct(i, "(") else i + 1
@@ -496,7 +639,10 @@ def is_entities_path(path: PurePath) -> bool:
 def holds_entities(text: str) -> bool:
     """Whether a PHP text declares Doctrine entities, on its face: it uses Doctrine's mapping and
     has an ``#[…Entity…]`` or ``#[…MappedSuperclass…]`` attribute."""
-    return "Doctrine\\ORM\\Mapping" in text and re.search(r"#\[[^\]]*\b(Entity|MappedSuperclass)\b", text) is not None
+    return (
+        "Doctrine\\ORM\\Mapping" in text
+        and re.search(r"(#\[[^\]]*\b|@[\w\\]*\b)(Entity|MappedSuperclass)\b", text) is not None
+    )
 
 
 def _unquoted(name: object) -> object:
@@ -710,6 +856,8 @@ def _comment_edits(source: Source, mapping: _Attribute, comment: str) -> list[Te
     """The edits that give an attribute ``options: ['comment' => '…']``: an entry of its options
     array (its value replaced where there is one), else a named argument after the others (and
     the parentheses an attribute without arguments lacks)."""
+    if mapping.annotation:
+        return _annotation_edits(mapping, comment)
     literal = php_string(comment)
     options = mapping.named.get("options")
     if isinstance(options, _Array):
@@ -723,6 +871,24 @@ def _comment_edits(source: Source, mapping: _Attribute, comment: str) -> list[Te
     return item_edits(source, mapping.open, mapping.close, mapping.spans, argument, 10_000, comment="//")
 
 
+def _annotation_edits(mapping: _Attribute, comment: str) -> list[TextEdit]:
+    """The same in a docblock's annotation: ``options={"comment"="…"}``, on the lines it has."""
+    literal = annotation_string(comment)
+    options = mapping.named.get("options")
+    if isinstance(options, _Array):
+        if "comment" in options.values:
+            return [TextEdit(*options.values["comment"], literal)]
+        at = options.spans[-1][1] if options.spans else options.start + 1
+        colon = options.colon  # the array's own style: {"a": 1} rather than {"a"=1}
+        entry = f'"comment": {literal}' if colon else f'"comment"={literal}'
+        return [TextEdit(at, at, f"{', ' if options.spans else ''}{entry}")]
+    argument = f'options={{"comment"={literal}}}'
+    if mapping.open < 0:
+        return [TextEdit(mapping.close, mapping.close, f"({argument})")]
+    at = mapping.spans[-1][1] if mapping.spans else mapping.open + 1
+    return [TextEdit(at, at, f"{', ' if mapping.spans else ''}{argument}")]
+
+
 def _table_edits(source: Source, entities: EntitiesFile, model: Entity, comment: str) -> list[TextEdit]:
     """A comment in the class's ``#[ORM\\Table(…)]``, or a new ``#[ORM\\Table]`` line under its
     ``#[ORM\\Entity]``, named as the file names Doctrine's attributes."""
@@ -730,6 +896,15 @@ def _table_edits(source: Source, entities: EntitiesFile, model: Entity, comment:
         return _comment_edits(source, model.table_attribute, comment)
     assert model.entity is not None
     line = model.entity.line
+    if model.entity.annotation:  # a line of the docblock, else beside a one-line docblock's
+        table = f'@{entities.table_name}(options={{"comment"={annotation_string(comment)}}})'
+        start, end = source.starts[line - 1], source.line_end(line)
+        if "*/" in source.text[model.entity.close : end]:
+            after = model.entity.close + (1 if model.entity.open >= 0 else 0)
+            return [TextEdit(after, after, f" {table}")]
+        prefix = re.match(r"[ \t]*\*?[ \t]*", source.text[start:end])
+        at, newline = source.after_line(line)
+        return [TextEdit(at, at, f"{newline}{prefix.group() if prefix else ' * '}{table}{source.newline}")]
     at, newline = source.after_line(line)
     indent = source.indentation(line)
     attribute = f"#[{entities.table_name}(options: ['comment' => {php_string(comment)}])]"

@@ -1641,8 +1641,15 @@ use Doctrine\\ORM\\Mapping\\UnderscoreNamingStrategy;
 use Doctrine\\ORM\\ORMSetup;
 use Doctrine\\ORM\\Tools\\SchemaTool;
 
-require_once __DIR__ . '/src/Entity/Shop.php';
-$config = ORMSetup::createAttributeMetadataConfiguration([__DIR__ . '/src/Entity'], true);
+foreach (glob(__DIR__ . '/src/Entity/*.php') as $file) {
+    require_once $file;
+}
+if (getenv('MAPPING') === 'annotations') {
+    require_once 'Doctrine/Common/Annotations/autoload.php';
+}
+$config = getenv('MAPPING') === 'annotations'
+    ? ORMSetup::createAnnotationMetadataConfiguration([__DIR__ . '/src/Entity'], true)
+    : ORMSetup::createAttributeMetadataConfiguration([__DIR__ . '/src/Entity'], true);
 // Symfony's recipe: doctrine.orm.naming_strategy.underscore_number_aware
 $config->setNamingStrategy(new UnderscoreNamingStrategy(CASE_LOWER, true));
 $connection = DriverManager::getConnection([
@@ -1735,5 +1742,98 @@ def test_doctrine_entities_are_documented_in_their_attributes_and_doctrine_write
         assert updated == {k: v for k, v in expected.items() if "." in k or k == "customers"}
         tool_runner("php", "schema.php", cwd=app, env={**env, "PGDATABASE": fresh})("create")
         assert without_type_notes(schema_comments(fresh_url)) == expected
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
+
+
+DOCTRINE_ANNOTATIONS = """<?php
+
+namespace App\\Entity;
+
+use Doctrine\\ORM\\Mapping as ORM;
+
+/**
+ * People who buy from the shop.
+ *
+ * @ORM\\Entity(repositoryClass="App\\Repository\\CustomerRepository")
+ * @ORM\\Table(name="customers", options={"comment": "People who buy."})
+ */
+class Customer
+{
+    /**
+     * @ORM\\Id
+     * @ORM\\GeneratedValue
+     * @ORM\\Column(type="integer")
+     */
+    private $id;
+
+    /**
+     * The address the "weekly" digest goes to.
+     *
+     * @ORM\\Column(type="string", length=180, unique=true)
+     */
+    private $email;
+
+    /**
+     * @ORM\\Column(
+     *     type="decimal",
+     *     precision=10,
+     *     scale=2,
+     *     options={"default": 0}
+     * )
+     */
+    private $balance;
+}
+
+/** @ORM\\Entity */
+class Visit
+{
+    /** @ORM\\Id @ORM\\Column(type="bigint") */
+    private $id;
+
+    /**
+     * @ORM\\ManyToOne(targetEntity="Customer")
+     * @ORM\\JoinColumn(name="customer", referencedColumnName="id", nullable=false)
+     */
+    private $customer;
+}
+"""
+
+
+def test_doctrine_annotations_are_documented_in_their_docblocks_and_doctrine_writes_them(
+    server: str, tmp_path: Path
+) -> None:
+    """Entities mapped with docblock annotations (ORM 2's, Symfony 4 and 5 apps'): the comments go
+    into the annotations (`options={"comment"=…}`, a new `@ORM\\Table` beside a one-line
+    docblock's `@ORM\\Entity`), and Doctrine's annotation driver reads every one of them into a
+    new PostgreSQL schema."""
+    if not _doctrine():
+        pytest.skip("Doctrine ORM on PHP is not installed (Debian: apt-get install php-cli php-pgsql php-doctrine-orm)")
+    check = 'require "Doctrine/Common/Annotations/autoload.php";'
+    if subprocess.run(["php", "-r", check], capture_output=True).returncode != 0:
+        pytest.skip("Doctrine's annotations are not installed (Debian: apt-get install php-doctrine-annotations)")
+    app = tmp_path / "app"
+    entities = app / "src" / "Entity"
+    entities.mkdir(parents=True)
+    legacy = entities / "Legacy.php"
+    legacy.write_text(DOCTRINE_ANNOTATIONS, encoding="utf-8")
+    (app / "schema.php").write_text(DOCTRINE_SCHEMA_TOOL, encoding="utf-8")
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+    assert code == 0, err
+    text = legacy.read_text(encoding="utf-8")
+    assert '/** @ORM\\Entity @ORM\\Table(options={"comment"="Visits, one row per visit."}) */' in text
+    assert ' *     options={"default": 0, "comment": ' in text  # in the array's own style
+    documented = doctrine_entities.read_entities(legacy, text)
+    expected = {m.table: m.comment for m in documented.models}
+    for model in documented.models:
+        expected |= {f"{model.table}.{c.column}": c.comment or "" for c in model.columns}
+    (key,) = [c.comment for c in documented.models[0].columns if c.primary]
+    expected["visit.customer"] = key  # the key's comment, which Doctrine copies
+    assert all(expected.values())
+    with scratch_database(server, "annotations") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        env = {**os.environ, "PGHOST": host, "PGPORT": port, "PGDATABASE": name, "MAPPING": "annotations"}
+        tool_runner("php", "schema.php", cwd=app, env=env)("create")
+        assert without_type_notes(schema_comments(url)) == expected
     code, _, err = run("document", "--check", str(app))
     assert code == 0, err

@@ -225,3 +225,33 @@ def test_an_unreadable_file_is_said_and_left_alone(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["plain", "it's", "back\\slash", "two\nlines", "$not_a_variable"])
 def test_php_strings_round_trip(value: str) -> None:
     assert _unquote(php_string(value)) == value
+
+
+def test_docblock_annotations_are_read_and_written_in_their_own_syntax(tmp_path: Path) -> None:
+    """ORM 2's annotations: values in their syntax (``length=180``, ``{"a": 1}``), a docblock's
+    text before its tags is the PHPDoc (not the lines of a tag written over several), the
+    comment goes where each annotation is (a line's end, a one-line docblock), in double quotes
+    doubled within; prose's ``@see`` or an e-mail address is no annotation."""
+    text = (
+        "<?php\nuse Doctrine\\ORM\\Mapping as ORM;\n\n/**\n * Mail sent to a@b.example, see @see below.\n *\n"
+        ' * @ORM\\Entity\n * @ORM\\Table(name="mail")\n */\nclass Mail\n{\n'
+        '    /** @ORM\\Id @ORM\\Column(type="bigint") */\n    private $id;\n\n'
+        '    /**\n     * @ORM\\Column(\n     *     type="string",\n     *     length=120\n     * )\n     */\n'
+        "    private $subject;\n}\n"
+    )
+    path = tmp_path / "Mail.php"
+    path.write_text(text, encoding="utf-8")
+    (mail,) = read_entities(path, text).models
+    assert mail.docstring == "Mail sent to a@b.example, see @see below."
+    assert [(c.column, c.data_type, c.lent) for c in mail.columns] == [
+        ("id", "bigint", None),
+        ("subject", "varchar(120)", None),
+    ]
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    new = path.read_text(encoding="utf-8")
+    assert ' * @ORM\\Table(name="mail", options={"comment"="Mail sent to a@b.example, see @see below."})\n' in new
+    assert '/** @ORM\\Id @ORM\\Column(type="bigint", options={"comment"="Unique identifier of the mail."}) */' in new
+    assert '     *     length=120, options={"comment"="Subject of the mail."}\n     * )' in new
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
