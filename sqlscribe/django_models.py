@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlscribe.databases import Column, TableInfo, key_constraints, quote, render_ddl
-from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
+from sqlscribe.ddl import TextEdit
 from sqlscribe.django_migrations import DjangoError, app_label, python_literal
 from sqlscribe.document import (
     EditedSources,
@@ -35,17 +35,16 @@ from sqlscribe.document import (
     plan_file,
 )
 from sqlscribe.python_source import (
-    ModelsError,
     Planned,
     Source,
     abstract_name,
     constant_of,
+    edited_text,
     in_check,
     keyword_edits,
     keyword_of,
     line_length,
     name_of,
-    read_back,
     record_edit,
     replace,
     sql_literal,
@@ -545,14 +544,10 @@ def edit_models(
             else:
                 edits += keyword_edits(source, f.call, f"db_comment={python_literal(text)}", limit)
             expected[(model.name, f.column)] = text
-    try:
-        new = apply_edits(models.text, edits)
-    except EditConflictError as error:
-        raise ModelsError(f"{models.path}: {error}; left unchanged") from None
-    read_back(
+    new = edited_text(
         models.path,
         models.text,
-        new,
+        edits,
         lambda text: read_models(models.path, text, models.label).models,
         planned,
         expected,

@@ -26,18 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
-from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
-from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
+from sqlscribe.ddl import TextEdit
+from sqlscribe.document import EditedSources, FileOutcome, FilePlan
 from sqlscribe.python_source import (
+    DeclaredColumn,
     ModelsError,
     Planned,
     Source,
     abstract_name,
+    edited_text,
     in_check,
     item_edits,
-    read_back,
     record_edit,
     sql_literal,
+)
+from sqlscribe.python_source import (
+    plan_entities as plan_declared,
 )
 
 DIALECT = "postgres"
@@ -568,23 +572,12 @@ class _Parser:
 
 
 @dataclass
-class EntityColumn:
-    attribute: str  # the class's property
-    column: str
-    data_type: str
-    not_null: bool
-    primary: bool
-    unique: bool
-    default: str | None
-    check: str | None
-    references: tuple[str, str] | None
-    comment: str | None
-    doc: str | None
+class EntityColumn(DeclaredColumn):
     mapping: _Attribute | None  # its #[ORM\Column], where the comment goes; None for a join column
 
     @property
-    def lent(self) -> str | None:
-        return self.doc
+    def writable(self) -> bool:
+        return self.mapping is not None
 
 
 @dataclass
@@ -627,9 +620,6 @@ class EntitiesFile:
 
     def ddl(self, *, borrow: bool = True) -> str:
         return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
-
-    def join_columns(self) -> set[tuple[str, str]]:
-        return {(m.table.lower(), c.column.lower()) for m in self.models for c in m.columns if c.mapping is None}
 
 
 def is_entities_path(path: PurePath) -> bool:
@@ -842,14 +832,7 @@ def _join_columns(
 def plan_entities(entities: EntitiesFile, *, overwrite: bool = False, check: bool = False) -> FilePlan:
     """The entities read as a file of PostgreSQL DDL, with the requests they need (for ``--check``
     without what the authors' PHPDoc lends); a relation's join column is never asked for."""
-    return plan_file(
-        entities.ddl(borrow=not check),
-        path=str(entities.path),
-        dialect=DIALECT,
-        overwrite=overwrite,
-        dialect_reason=REASON,
-        commented_later=entities.join_columns(),
-    )
+    return plan_declared(entities, REASON, overwrite=overwrite, check=check)
 
 
 def _comment_edits(source: Source, mapping: _Attribute, comment: str) -> list[TextEdit]:
@@ -926,14 +909,10 @@ def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tup
                 continue
             edits += _comment_edits(source, column.mapping, text)
             expected[(model.name, column.column)] = text
-    try:
-        new = apply_edits(entities.text, edits)
-    except EditConflictError as error:
-        raise ModelsError(f"{entities.path}: {error}; left unchanged") from None
-    read_back(
+    new = edited_text(
         entities.path,
         entities.text,
-        new,
+        edits,
         lambda again: read_entities(entities.path, again).models,
         planned,
         expected,

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlscribe.ddl import TextEdit, get_dialect
-from sqlscribe.document import EditedSources, FileChange, FileOutcome
+from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits, get_dialect
+from sqlscribe.document import EditedSources, FileChange, FileOutcome, FilePlan, plan_file
 
 
 class ModelsError(Exception):
@@ -272,6 +272,65 @@ M = TypeVar("M", bound=_Model)
 
 
 @dataclass
+class DeclaredColumn:
+    """A column as an entity class declares it (TypeORM's, Doctrine's): what the table shows of
+    it, and the documentation comment its authors wrote above it, which stands for its comment."""
+
+    attribute: str  # the class's property
+    column: str
+    data_type: str
+    not_null: bool
+    primary: bool
+    unique: bool
+    default: str | None
+    check: str | None
+    references: tuple[str, str] | None
+    comment: str | None
+    doc: str | None  # the JSDoc or PHPDoc comment above the property
+
+    @property
+    def lent(self) -> str | None:
+        return self.doc
+
+    @property
+    def writable(self) -> bool:
+        """Whether its comment can be kept in the class (a relation's join column's cannot)."""
+        return True
+
+
+class _Entities(Protocol):
+    path: Path
+
+    @property
+    def models(self) -> Sequence[_EntityTable]: ...
+
+    def ddl(self, *, borrow: bool) -> str: ...
+
+
+class _EntityTable(Protocol):
+    table: str
+
+    @property
+    def columns(self) -> Sequence[DeclaredColumn]: ...
+
+
+def plan_entities(entities: _Entities, reason: str, *, overwrite: bool = False, check: bool = False) -> FilePlan:
+    """An entity classes' file read as PostgreSQL DDL (TypeORM's, Doctrine's), with the requests
+    its tables need (for ``--check``, without what the authors' doc comments lend); a column
+    whose comment cannot be kept in the class (a relation's join column) is never asked for."""
+    return plan_file(
+        entities.ddl(borrow=not check),
+        path=str(entities.path),
+        dialect="postgres",
+        overwrite=overwrite,
+        dialect_reason=reason,
+        commented_later={
+            (m.table.lower(), c.column.lower()) for m in entities.models for c in m.columns if not c.writable
+        },
+    )
+
+
+@dataclass
 class Planned(Generic[M]):
     model: M
     description: str | None
@@ -305,6 +364,25 @@ def read_back(
             )
         if wrong:
             raise ModelsError(f"{path}: {describe(plan.model)}: comments do not read back as planned; left unchanged")
+
+
+def edited_text(
+    path: Path,
+    text: str,
+    edits: list[TextEdit],
+    reread: Callable[[str], Sequence[M]],
+    planned: Sequence[Planned[M]],
+    expected: dict[tuple[str, str | None], str],
+    describe: Callable[[M], str],
+) -> str:
+    """The text with the edits made, once it reads back as planned (``read_back``). Raises
+    ModelsError for edits that overlap or a text that does not read back."""
+    try:
+        new = apply_edits(text, edits)
+    except EditConflictError as error:
+        raise ModelsError(f"{path}: {error}; left unchanged") from None
+    read_back(path, text, new, reread, planned, expected, describe)
+    return new
 
 
 def planned_comments(models: Sequence[M], outcome: FileOutcome, *, overwrite: bool) -> tuple[list[Planned[M]], int]:
