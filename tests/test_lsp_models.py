@@ -288,6 +288,11 @@ async def test_typeorm_entities_get_hints_and_their_comments_in_one_edit(client:
     assert found is not None and plan_any(found, check=True).todo == []
     await wait_for(lambda: len(client.diagnostics[uri]) == 0)
     assert path.read_text(encoding="utf-8") == "// not saved yet\n"  # the edit is the editor's to apply and save
+    editor.replace(uri, TYPEORM)
+    await wait_for(lambda: len(client.diagnostics[uri]) == 2)
+    editor.replace(uri, TYPEORM.replace("@Entity()\nexport class Article {", "@Entity(\nexport class Article {"))
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)  # half-typed: no hint, no action, no crash
+    assert await editor.code_actions(uri, TYPEORM.index("author: Author")) == []
 
 
 DOCTRINE = """<?php
