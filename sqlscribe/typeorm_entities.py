@@ -49,6 +49,8 @@ from sqlscribe.python_source import record_edit as record_file_edit
 DIALECT = "postgres"
 REASON = "the PostgreSQL types TypeORM gives the entities' columns"
 NEXT_STEP = "run `typeorm migration:generate` (or let `synchronize` run) to carry the comments into the database"
+MIKRO_REASON = "the PostgreSQL types MikroORM gives the entities' columns"
+MIKRO_NEXT_STEP = "run `npx mikro-orm migration:create` (or schema:update) to carry the comments into the database"
 MIXIN = "Base class: the entities that extend it inherit its columns."
 TABLE_COMMENT = "no entity comment"
 MAX_VALUES = 24  # an enum's values shown as a CHECK, up to so many
@@ -453,7 +455,7 @@ class EntitiesFile:
     text: str
     models: list[Entity] = field(default_factory=list)
     quote: str = '"'  # the quotes the file's strings are mostly written in
-    orm = "TypeORM"
+    orm: str = "TypeORM"  # or "MikroORM", as the file imports
 
     def ddl(self, *, borrow: bool = True) -> str:
         return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
@@ -470,12 +472,20 @@ def is_entities_path(path: PurePath) -> bool:
     )
 
 
+def _is_orm_module(module: str) -> bool:
+    """TypeORM's module, or one of MikroORM's (``@mikro-orm/core``, ``@mikro-orm/postgresql``…)."""
+    return module == "typeorm" or module.startswith("@mikro-orm/")
+
+
 def holds_entities(text: str) -> bool:
-    """Whether a TypeScript text declares TypeORM entities, on its face: it imports ``typeorm``
-    and decorates something with ``@Entity`` or a column decorator."""
+    """Whether a TypeScript text declares TypeORM or MikroORM entities, on its face: it imports
+    ``typeorm`` or ``@mikro-orm/…`` and decorates something with ``@Entity`` or a column decorator."""
     return (
-        re.search(r"""\bfrom\s+["']typeorm["']""", text) is not None
-        and re.search(r"@\s*(\w+\s*\.\s*)?(Entity|Column|PrimaryColumn|PrimaryGeneratedColumn)\s*\(", text) is not None
+        re.search(r"""\bfrom\s+["'](typeorm|@mikro-orm/[\w-]+)["']""", text) is not None
+        and re.search(
+            r"@\s*(\w+\s*\.\s*)?(Entity|Column|PrimaryColumn|PrimaryGeneratedColumn|Property|PrimaryKey)\s*\(", text
+        )
+        is not None
     )
 
 
@@ -628,7 +638,7 @@ class _File:
             origin = (self.namespaces[parts[0]], parts[1])
         elif len(parts) == 1:
             origin = self.names.get(parts[0], origin)
-        name = origin[1] if origin[0] == "typeorm" else ""
+        name = origin[1] if _is_orm_module(origin[0]) else ""
         if reader.is_punct(j, "("):
             close = reader.closing(j)
             decorator = _Decorator(
@@ -689,7 +699,9 @@ class _File:
                 i = self._end_of(start, close, stop_at_equals=True)
                 annotation = self.text[tokens[start].start : tokens[i - 1].end] if i > start else ""
             if reader.is_punct(i, "="):
-                i = self._end_of(i + 1, close, stop_at_equals=False)
+                start = i + 1
+                i = self._end_of(start, close, stop_at_equals=False)
+                annotation = annotation or _inferred(tokens[start:i])
             yield decorators, name, annotation, doc
             decorators, doc = [], None
 
@@ -721,6 +733,24 @@ class _File:
                 return i  # an overload's signature
             i += 1
         return i
+
+
+def _inferred(initializer: list[_Token]) -> str:
+    """The type TypeScript infers for a property from its initializer (``= new Date()``,
+    ``= 0``, ``= ""``), which ``emitDecoratorMetadata`` records; "" where it is no literal."""
+    if not initializer:
+        return ""
+    first = initializer[0]
+    if first.text == "new" and len(initializer) > 1:
+        return initializer[1].text
+    if len(initializer) == 1:
+        if first.kind in ("string", "template"):
+            return "string"
+        if first.kind == "number":
+            return "number"
+        if first.text in ("true", "false"):
+            return "boolean"
+    return ""
 
 
 def _continues(before: _Token, after: _Token) -> bool:
@@ -835,6 +865,10 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
         raise ModelsError(f"{path}: {error}") from None
     strings = [t.text[0] for t in found.tokens if t.kind == "string"]
     result = EntitiesFile(path, text, quote="'" if strings.count("'") > strings.count('"') else '"')
+    if any(module.startswith("@mikro-orm/") for module, _ in found.names.values()):
+        result.orm = "MikroORM"
+        _mikro_entities(found, result)
+        return result
     relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]] = []
     for name, name_at, decorators, doc, open_, close in found.classes:
         entity_decorator = next((d for d in decorators if d.name == "Entity"), None)
@@ -886,6 +920,166 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
     _join_columns(result, relations)
     result.models = [m for m in result.models if m.columns]
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# MikroORM: the same decorators' shape, its own names and types (its UnderscoreNamingStrategy,
+# its PostgreSQL platform), and a comment a relation takes too
+
+_MIKRO_COLUMNS = {"PrimaryKey", "Property", "Enum"}
+_MIKRO_RELATIONS = {"ManyToOne", "OneToOne"}
+_MIKRO_TYPES = {
+    "string": "varchar",
+    "text": "text",
+    "number": "integer",
+    "integer": "integer",
+    "int": "integer",
+    "smallint": "smallint",
+    "tinyint": "smallint",
+    "mediumint": "integer",
+    "bigint": "bigint",
+    "float": "real",
+    "double": "double precision",
+    "decimal": "numeric",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "timestamptz",
+    "time": "time",
+    "json": "jsonb",
+    "uuid": "uuid",
+    "blob": "bytea",
+    "uint8array": "bytea",
+    "interval": "interval",
+    "enum": "text",
+    "array": "text[]",
+}
+# a property's TypeScript type, where the decorator names none (reflect-metadata's)
+_MIKRO_DESIGN = {"string": "string", "number": "integer", "boolean": "boolean", "Date": "datetime", "bigint": "bigint"}
+
+
+def _underscore(name: str) -> str:
+    """MikroORM's UnderscoreNamingStrategy: ``BookTag`` is ``book_tag``, ``fullName`` ``full_name``."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def _mikro_type(options: dict[str, object], annotation: str, values: list[object] | None) -> str:
+    column_type = options.get("columnType")
+    if isinstance(column_type, str) and column_type.strip():
+        return column_type.strip().lower()
+    given = options.get("type")
+    kind = given if isinstance(given, str) else given.name.rpartition(".")[2] if isinstance(given, _Name) else None
+    if kind is None:
+        kind = "enum" if values is not None else _MIKRO_DESIGN.get(_annotation(annotation), "text")
+    base = _MIKRO_TYPES.get(kind.lower(), kind.lower() if re.fullmatch(r"[a-z][a-z0-9 ]*", kind.lower()) else "text")
+    length, precision, scale = options.get("length"), options.get("precision"), options.get("scale")
+    if base == "varchar":
+        base = f"varchar({length if isinstance(length, int) else 255})"
+    elif base == "numeric" and isinstance(precision, int):
+        base = f"numeric({precision}, {scale if isinstance(scale, int) else 0})"
+    return f"{base}[]" if options.get("array") is True and not base.endswith("[]") else base
+
+
+def _mikro_column(found: _File, decorator: _Decorator, prop: str, annotation: str, doc: str | None) -> EntityColumn:
+    first = decorator.arguments[0] if decorator.arguments else None
+    options = _options(decorator)
+    items = options.get("items", first if decorator.name == "Enum" and isinstance(first, _Arrow) else None)
+    values = _values(found, items.body if isinstance(items, _Arrow) else items) if items is not None else None
+    named = options.get("fieldName", options.get("name"))
+    column = named if isinstance(named, str) and named else _underscore(prop)
+    raw = options.get("defaultRaw")
+    default = raw if isinstance(raw, str) and raw else _default(found, options.get("default"))
+    comment = options.get("comment")
+    check = None
+    if values is not None and options.get("array") is not True:
+        check = in_check(quote(column, DIALECT), values, DIALECT, MAX_VALUES)
+    return EntityColumn(
+        prop,
+        column,
+        _mikro_type(options, annotation, values),
+        options.get("nullable") is not True,
+        decorator.name == "PrimaryKey" or options.get("primary") is True,
+        options.get("unique") is True,
+        default,
+        check,
+        None,
+        comment if isinstance(comment, str) else None,
+        doc,
+        decorator,
+    )
+
+
+def _mikro_entities(found: _File, result: EntitiesFile) -> None:
+    """MikroORM's entities (``@Entity({ tableName, comment })``, ``@Property``, ``@PrimaryKey``,
+    ``@Enum``), its abstract ones and undecorated bases as mixins, and the join column each
+    ``@ManyToOne`` (and owning ``@OneToOne``) adds, whose comment its decorator keeps."""
+    relations: list[tuple[Entity, str, _Decorator, str | None]] = []
+    for name, name_at, decorators, doc, open_, close in found.classes:
+        entity_decorator = next((d for d in decorators if d.name == "Entity"), None)
+        options = _options(entity_decorator) if entity_decorator else {}
+        if options.get("abstract") is True:
+            entity_decorator, options = None, {}
+        table = options.get("tableName", options.get("collection"))
+        schema, comment = options.get("schema"), options.get("comment")
+        token = found.tokens[name_at]
+        entity = Entity(
+            name,
+            found.reader.line_of(token.start),
+            token.start - (found.text.rfind("\n", 0, token.start) + 1),
+            table if isinstance(table, str) else _underscore(name) if entity_decorator else abstract_name(name),
+            schema if isinstance(schema, str) else None,
+            entity_decorator,
+            [],
+            comment if isinstance(comment, str) else None,
+            doc,
+        )
+        uniques = set()
+        for d in decorators:
+            fields = _options(d).get("properties") if d.name == "Unique" else None
+            fields = [fields] if isinstance(fields, str) else fields
+            if isinstance(fields, list) and len(fields) == 1 and isinstance(fields[0], str):
+                uniques.add(fields[0])
+        for member_decorators, prop, annotation, member_doc in found.members(open_, close):
+            member_doc = member_doc or _described(member_decorators)
+            column_decorator = next((d for d in member_decorators if d.name in _MIKRO_COLUMNS), None)
+            relation = next((d for d in member_decorators if d.name in _MIKRO_RELATIONS), None)
+            if column_decorator is not None:
+                column = _mikro_column(found, column_decorator, prop, annotation, member_doc)
+                column.unique = column.unique or prop in uniques
+                entity.columns.append(column)
+            elif relation is not None:
+                relations.append((entity, prop, relation, member_doc))
+        if entity_decorator is not None or entity.columns:
+            result.models.append(entity)
+    by_class = {m.name: m for m in result.models}
+    for entity, prop, relation, member_doc in relations:
+        options = _options(relation)
+        if relation.name == "OneToOne" and (options.get("mappedBy") is not None or options.get("owner") is False):
+            continue  # the other side holds the column
+        first = relation.arguments[0] if relation.arguments else None
+        target_name = _target(options.get("entity", first))
+        target = by_class.get(target_name or "")
+        key = next((c for c in target.columns if c.primary), None) if target else None
+        referenced = key.column if key else "id"
+        named = options.get("fieldName", options.get("joinColumn"))
+        join = named if isinstance(named, str) else f"{_underscore(prop)}_{referenced}"
+        comment = options.get("comment")
+        entity.columns.append(
+            EntityColumn(
+                prop,
+                join,
+                "integer" if key is None or key.data_type == "serial" else key.data_type,
+                options.get("nullable") is not True,
+                options.get("primary") is True,
+                relation.name == "OneToOne" or options.get("unique") is True,
+                None,
+                None,
+                (target.table if target else _underscore(target_name or prop), referenced),
+                comment if isinstance(comment, str) else None,
+                member_doc,
+                relation,
+            )
+        )
+    result.models = [m for m in result.models if m.columns]
 
 
 # NestJS's OpenAPI decorators, whose description the authors wrote for the property
@@ -959,7 +1153,8 @@ def _join_columns(
 def plan_entities(entities: EntitiesFile, *, overwrite: bool = False, check: bool = False) -> FilePlan:
     """The entities read as a file of PostgreSQL DDL, with the requests they need (for ``--check``
     without what the authors' JSDoc lends); a relation's join column is never asked for."""
-    return plan_declared(entities, REASON, overwrite=overwrite, check=check)
+    reason = MIKRO_REASON if entities.orm == "MikroORM" else REASON
+    return plan_declared(entities, reason, overwrite=overwrite, check=check)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1014,12 +1209,17 @@ def _comment_edits(
     literal = ts_string(comment, quote_char)
     entry = f"comment: {literal}"
     last = decorator.arguments[-1] if decorator.arguments else None
+    if decorator.name == "Enum" and isinstance(last, _Arrow) and len(decorator.arguments) == 1:
+        items = source.text[decorator.spans[0][0] : decorator.spans[0][1]]  # @Enum(() => Genre): its options now
+        return [TextEdit(*decorator.spans[0], f"{{ items: {items}, {entry} }}")]
     if isinstance(last, _Object):
         if "comment" in last.values:
             return [TextEdit(*last.values["comment"], literal)]
         opening, close, spans, new, spaced = last.start, last.end - 1, last.spans, entry, True
-    elif decorator.open < 0 or (last is not None and not isinstance(last, str)):
+    elif decorator.open < 0 or (last is not None and not isinstance(last, str | _Arrow)):
         return None
+    elif isinstance(last, _Arrow) and decorator.name not in _MIKRO_RELATIONS:
+        return None  # TypeORM's @Column(() => Address) takes no options after it
     else:
         opening, close, spans, new, spaced = decorator.open, decorator.close, decorator.spans, f"{{ {entry} }}", False
     line = source.line_of(opening)
@@ -1089,5 +1289,5 @@ def record_entities(entities: EntitiesFile, outcome: FileOutcome, *, overwrite: 
         lambda planned: edit_entities(entities, planned),
         overwrite=overwrite,
         lent_by="JSDoc comments",
-        next_step=NEXT_STEP,
+        next_step=MIKRO_NEXT_STEP if entities.orm == "MikroORM" else NEXT_STEP,
     )

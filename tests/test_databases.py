@@ -1837,3 +1837,130 @@ def test_doctrine_annotations_are_documented_in_their_docblocks_and_doctrine_wri
         assert without_type_notes(schema_comments(url)) == expected
     code, _, err = run("document", "--check", str(app))
     assert code == 0, err
+
+
+MIKRO_ENTITIES = """\
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+
+export enum Genre {
+  Novel = "novel",
+  Poetry = "poetry",
+}
+
+export abstract class Stamped {
+  @PrimaryKey()
+  id!: number;
+
+  @Property()
+  createdAt = new Date();
+}
+
+/** People who write the books. */
+@Entity({ tableName: "authors", comment: "People who write." })
+@Unique({ properties: ["penName"] })
+export class Author extends Stamped {
+  @Property({ length: 120, comment: "Full name, as on the cover." })
+  fullName!: string;
+
+  /** The name the author publishes under. */
+  @Property({ nullable: true })
+  penName?: string;
+}
+
+@Entity()
+export class Book extends Stamped {
+  @Enum(() => Genre)
+  genre!: Genre;
+
+  @Property({ type: "decimal", precision: 10, scale: 2, defaultRaw: "0" })
+  price!: string;
+
+  @ManyToOne(() => Author)
+  author!: Author;
+}
+"""
+
+MIKRO_SCHEMA = """\
+require("reflect-metadata");
+const path = require("path");
+const { MikroORM } = require("@mikro-orm/postgresql");
+const entities = require(path.join(__dirname, "out", "library.entity.js"));
+MikroORM.init({
+  entities: Object.values(entities).filter((value) => typeof value === "function"),
+  dbName: process.env.PGDATABASE,
+  host: process.env.PGHOST,
+  port: Number(process.env.PGPORT),
+  user: "sqlscribe",
+  discovery: { warnWhenNoEntities: false },
+}).then(async (orm) => {
+  // what `mikro-orm schema:create` and `schema:update` (or a migration's diff) run
+  await (process.argv[2] === "update" ? orm.schema.updateSchema() : orm.schema.createSchema());
+  await orm.close();
+}, (error) => { console.error(error); process.exit(1); });
+"""
+
+
+def test_mikro_orm_entities_are_documented_in_their_decorators_and_mikro_orm_writes_them(
+    server: str, tools: Path, tmp_path: Path
+) -> None:
+    """A MikroORM project documented (`document app/`): the comments go into the decorators'
+    options in Prettier's layout (an `@Enum(() => Genre)` becomes its options object, a relation
+    takes one after its entity), TypeScript compiles them, and MikroORM's own schema diff writes
+    every one of them into the PostgreSQL schema it had created, the join column's and the
+    tables' too; `--check` then passes."""
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    app = tmp_path / "app"
+    source = app / "src" / "library.entity.ts"
+    source.parent.mkdir(parents=True)
+    source.write_text(MIKRO_ENTITIES, encoding="utf-8")
+    (app / "node_modules").symlink_to(tools)
+    (app / "schema.js").write_text(MIKRO_SCHEMA, encoding="utf-8")
+    prettier = tool_runner(str(tools / ".bin" / "prettier"), cwd=app)
+    prettier("--write", "src")
+    compile_entities = tool_runner(
+        str(tools / ".bin" / "tsc"),
+        "--experimentalDecorators",
+        "--emitDecoratorMetadata",
+        "--skipLibCheck",
+        "--target",
+        "es2022",
+        "--module",
+        "commonjs",
+        "--outDir",
+        "out",
+        str(source),
+        cwd=app,
+    )
+    with scratch_database(server, "mikro") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        schema = tool_runner(
+            "node", "schema.js", cwd=app, env={**os.environ, "PGHOST": host, "PGPORT": port, "PGDATABASE": name}
+        )
+        compile_entities()
+        schema("create")
+        assert schema_comments(url) == {
+            "authors": "People who write.",
+            "authors.full_name": "Full name, as on the cover.",
+        }
+        code, out, _ = run("document", "--check", str(app))
+        assert code == 1 and "entity Book (book): no entity comment" in out, out
+        code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+        assert code == 0, err
+        assert "mikro-orm migration:create" in err
+        prettier("--check", "src")
+        text = source.read_text(encoding="utf-8")
+        assert "@Enum({ items: () => Genre, comment: " in text and "@ManyToOne(() => Author, {" in text
+        documented = read_entities(source, text)
+        stamped, author, book = documented.models
+        assert author.comment == "People who write." and stamped.lends_columns
+        assert [c.comment for c in author.columns if c.column == "pen_name"] == ["The name the author publishes under."]
+        expected = {m.table: m.comment for m in (author, book)}
+        for model in (author, book):
+            expected |= {f"{model.table}.{c.column}": c.comment for c in [*stamped.columns, *model.columns]}
+        assert all(expected.values())
+        compile_entities()
+        schema("update")
+        assert schema_comments(url) == expected
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
