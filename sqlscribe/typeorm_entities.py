@@ -541,6 +541,7 @@ class _File:
         self.namespaces: dict[str, str] = {}  # ``import * as orm from "typeorm"``: orm -> typeorm
         self.enums: dict[str, dict[str, object]] = {}
         self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int]] = []  # name, its token, …
+        self.bases: dict[str, str] = {}  # a class -> the class it extends ("" for none)
 
     def read(self) -> None:
         tokens, reader = self.tokens, self.reader
@@ -561,6 +562,7 @@ class _File:
                 decorators.append(decorator)
             elif t.kind == "name" and t.text == "class" and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
                 j = i + 2
+                self.bases[tokens[i + 1].text] = tokens[j + 1].text if tokens[j].text == "extends" else ""
                 angles = 0  # past extends / implements, and their type arguments: Base<{ id: number }>
                 while j < len(tokens) and not (angles == 0 and reader.is_punct(j, "{")):
                     angles += reader.is_punct(j, "<") - reader.is_punct(j, ">")
@@ -917,7 +919,7 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
                 relations.append((entity, prop, relation, by_name.get("JoinColumn"), member_doc))
         if entity_decorator is not None or entity.columns:
             result.models.append(entity)
-    _join_columns(result, relations)
+    _join_columns(result, relations, found.bases)
     result.models = [m for m in result.models if m.columns]
     return result
 
@@ -1008,6 +1010,18 @@ def _mikro_column(found: _File, decorator: _Decorator, prop: str, annotation: st
     )
 
 
+def _key(by_class: dict[str, Entity], bases: dict[str, str], name: str) -> EntityColumn | None:
+    """A class's primary key column, its own or the one a base class of the file gives it."""
+    seen = set()
+    while name in by_class and name not in seen:
+        seen.add(name)
+        key = next((c for c in by_class[name].columns if c.primary), None)
+        if key is not None:
+            return key
+        name = bases.get(name, "")
+    return None
+
+
 def _mikro_entities(found: _File, result: EntitiesFile) -> None:
     """MikroORM's entities (``@Entity({ tableName, comment })``, ``@Property``, ``@PrimaryKey``,
     ``@Enum``), its abstract ones and undecorated bases as mixins, and the join column each
@@ -1053,12 +1067,13 @@ def _mikro_entities(found: _File, result: EntitiesFile) -> None:
     by_class = {m.name: m for m in result.models}
     for entity, prop, relation, member_doc in relations:
         options = _options(relation)
-        if relation.name == "OneToOne" and (options.get("mappedBy") is not None or options.get("owner") is False):
-            continue  # the other side holds the column
+        mapped_by = relation.arguments[1] if len(relation.arguments) > 1 else options.get("mappedBy")
+        if relation.name == "OneToOne" and options.get("owner") is not True and isinstance(mapped_by, str | _Arrow):
+            continue  # the inverse side: the other one holds the column
         first = relation.arguments[0] if relation.arguments else None
         target_name = _target(options.get("entity", first))
         target = by_class.get(target_name or "")
-        key = next((c for c in target.columns if c.primary), None) if target else None
+        key = _key(by_class, found.bases, target_name or "")
         referenced = key.column if key else "id"
         named = options.get("fieldName", options.get("joinColumn"))
         join = named if isinstance(named, str) else f"{_underscore(prop)}_{referenced}"
@@ -1107,7 +1122,9 @@ def _class_uniques(decorators: list[_Decorator]) -> set[str]:
 
 
 def _join_columns(
-    result: EntitiesFile, relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]]
+    result: EntitiesFile,
+    relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]],
+    bases: dict[str, str],
 ) -> None:
     """The column each ``@ManyToOne`` (and each ``@OneToOne`` with a ``@JoinColumn``) adds, or
     the reference of the column declared for it."""
@@ -1117,7 +1134,7 @@ def _join_columns(
             continue  # the other side holds the column
         target_name = _target(relation.arguments[0]) if relation.arguments else None
         target = by_class.get(target_name or "")
-        key = next((c for c in target.columns if c.primary), None) if target else None
+        key = _key(by_class, bases, target_name or "")
         options = _options(join) if join else {}
         if join is not None and join.arguments and isinstance(join.arguments[0], list):
             continue  # a composite key's columns

@@ -315,3 +315,89 @@ def test_a_folder_walk_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.
     assert code == 1 and "entity A (a)" in out and read == []
     code, out, _ = run("document", "--check", str(path))
     assert code == 1 and "entity A (a)" in out and read == [path]
+
+
+MIKRO = """import { Entity, Enum, ManyToOne, OneToOne, PrimaryKey, Property, Unique, types } from "@mikro-orm/core";
+import { Team } from "./team";
+
+@Entity({ abstract: true })
+export abstract class Base {
+  @PrimaryKey({ type: "uuid", defaultRaw: "gen_random_uuid()" })
+  id!: string;
+}
+
+@Entity({ schema: "crm" })
+@Unique({ properties: "handle" })
+export class UserAccount extends Base {
+  @Property()
+  handle!: string;
+
+  @Property({ columnType: "varchar(40)", fieldName: "display" })
+  displayName!: string;
+
+  @Property({ type: types.json, nullable: true })
+  settings?: unknown;
+
+  @Property({ type: "bigint", default: 0 })
+  visits = 0;
+
+  @Property()
+  joinedAt = new Date();
+
+  @Enum({ items: ["admin", "member"], default: "member" })
+  role!: string;
+
+  @ManyToOne({ entity: () => Team, nullable: true })
+  team?: Team;
+
+  @OneToOne(() => Profile, (profile) => profile.account, { owner: true })
+  profile!: Profile;
+}
+
+@Entity()
+export class Profile extends Base {
+  @OneToOne(() => UserAccount, (account) => account.profile)
+  account!: UserAccount;
+
+  @Property({ type: "text" })
+  bio!: string;
+
+  @ManyToOne("UserAccount")
+  referrer!: UserAccount;
+}
+"""
+
+
+def test_mikro_orm_entities_are_read_with_its_names_and_types_and_written_in_its_decorators(tmp_path: Path) -> None:
+    entities = _read(MIKRO)
+    assert entities.orm == "MikroORM"
+    base, account, profile = entities.models
+    assert base.lends_columns and (account.schema, account.table) == ("crm", "user_account")
+    columns = {c.column: c for c in account.columns}
+    assert {name: (c.data_type, c.not_null) for name, c in columns.items()} == {
+        "handle": ("varchar(255)", True),
+        "display": ("varchar(40)", True),
+        "settings": ("jsonb", False),
+        "visits": ("bigint", True),
+        "joined_at": ("timestamptz", True),
+        "role": ("text", True),
+        "team_id": ("integer", False),  # its key is in another file
+        "profile_id": ("uuid", True),  # the owner of the one-to-one: its column, the key's type
+    }
+    assert columns["handle"].unique and columns["profile_id"].unique
+    assert columns["role"].check == "role IN ('admin', 'member')" and columns["role"].default == "'member'"
+    assert columns["team_id"].references == ("team", "id") and columns["team_id"].writable  # MikroORM keeps its comment
+    assert [c.column for c in profile.columns] == ["bio", "referrer_id"]  # not the inverse side
+    assert base.columns[0].default == "gen_random_uuid()"
+
+    path = tmp_path / "account.entity.ts"
+    path.write_text(MIKRO, encoding="utf-8")
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert "  @ManyToOne({\n    entity: () => Team,\n    nullable: true,\n    comment: " in text
+    assert '  @ManyToOne("UserAccount", {\n    comment: ' in text  # after its entity, as its options
+    assert "  @OneToOne(() => Profile, (profile) => profile.account, {\n    owner: true,\n    comment: " in text
+    assert '@Entity({ schema: "crm", comment: ' in text and "@Entity({ abstract: true })" in text
+    code, _, err = run("document", "--check", str(path))
+    assert code == 0, err
