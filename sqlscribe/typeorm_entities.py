@@ -1,7 +1,9 @@
 """TypeORM's entities (``*.entity.ts``), documented the way TypeORM keeps a database's
 documentation: ``comment`` in an entity's ``@Entity({ … })`` and in each column decorator's
 options (``@Column({ comment: "…" })``), which ``synchronize`` or ``typeorm migration:generate``
-carries into the database.
+carries into the database. MikroORM's (``@mikro-orm/core``'s ``@Entity``, ``@Property``,
+``@PrimaryKey``, ``@Enum``, relations) are the same shape and read by the same reader, with
+MikroORM's names (``full_name``, ``author_id``) and types; its relations keep a comment too.
 
 The TypeScript is read, never run, by a small lexer that knows its strings, comments, template
 and regular-expression literals: each class decorated with TypeORM's ``@Entity`` (as imported
