@@ -20,6 +20,7 @@ until one is written.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -497,6 +498,32 @@ def _snake(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+@functools.lru_cache(maxsize=64)
+def _declares_snake_naming(package: Path, stamp: float) -> bool:
+    try:
+        manifest = json.loads(package.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    sections = ("dependencies", "devDependencies", "peerDependencies")
+    return isinstance(manifest, dict) and any(
+        isinstance(manifest.get(k), dict) and "typeorm-naming-strategies" in manifest[k] for k in sections
+    )
+
+
+def snake_naming(path: Path) -> bool:
+    """Whether the project of a file names TypeORM's columns with typeorm-naming-strategies'
+    SnakeNamingStrategy (``createdAt`` is ``created_at``, a relation's ``customer_id``), as a
+    project that depends on it does: its nearest ``package.json`` lists it."""
+    for folder in path.resolve().parents:
+        package = folder / "package.json"
+        try:
+            stamp = package.stat().st_mtime
+        except OSError:
+            continue
+        return _declares_snake_naming(package, stamp)
+    return False
+
+
 def _camel(name: str) -> str:
     """TypeORM's ``camelCase``: a join column's name from ``customer_id``."""
     return re.sub(r"^([A-Z])|[\s\-_](\w)", lambda m: m.group(2).upper() if m.group(2) else m.group(1).lower(), name)
@@ -544,6 +571,7 @@ class _File:
         self.enums: dict[str, dict[str, object]] = {}
         self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int]] = []  # name, its token, …
         self.bases: dict[str, str] = {}  # a class -> the class it extends ("" for none)
+        self.snake_case = snake_naming(path)  # the project names columns with SnakeNamingStrategy
 
     def read(self) -> None:
         tokens, reader = self.tokens, self.reader
@@ -807,7 +835,7 @@ def _column(
         kind = {"String": "varchar", "Number": "integer", "Boolean": "boolean", "Date": "timestamp"}.get(given.name)
     design = _annotation(annotation)
     name = options.get("name")
-    column = name if isinstance(name, str) and name else prop
+    column = name if isinstance(name, str) and name else _snake(prop) if found.snake_case else prop
     default = _default(found, options.get("default"))
     primary = decorator.name in ("PrimaryColumn", "PrimaryGeneratedColumn") or options.get("primary") is True
     values = _values(found, options.get("enum"))
@@ -921,7 +949,7 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
                 relations.append((entity, prop, relation, by_name.get("JoinColumn"), member_doc))
         if entity_decorator is not None or entity.columns:
             result.models.append(entity)
-    _join_columns(result, relations, found.bases)
+    _join_columns(result, relations, found.bases, found.snake_case)
     result.models = [m for m in result.models if m.columns]
     return result
 
@@ -1127,6 +1155,7 @@ def _join_columns(
     result: EntitiesFile,
     relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]],
     bases: dict[str, str],
+    snake_case: bool,
 ) -> None:
     """The column each ``@ManyToOne`` (and each ``@OneToOne`` with a ``@JoinColumn``) adds, or
     the reference of the column declared for it."""
@@ -1143,7 +1172,8 @@ def _join_columns(
         referenced = options.get("referencedColumnName")
         referenced = referenced if isinstance(referenced, str) else key.column if key else "id"
         named = options.get("name")
-        column = named if isinstance(named, str) else _camel(f"{prop}_{referenced}")
+        joined = f"{prop}_{referenced}"
+        column = named if isinstance(named, str) else _snake(joined) if snake_case else _camel(joined)
         table = target.table if target else _snake(target_name or prop)
         declared = next((c for c in entity.columns if c.column == column), None)
         if declared is not None:

@@ -401,3 +401,26 @@ def test_mikro_orm_entities_are_read_with_its_names_and_types_and_written_in_its
     assert '@Entity({ schema: "crm", comment: ' in text and "@Entity({ abstract: true })" in text
     code, _, err = run("document", "--check", str(path))
     assert code == 0, err
+
+
+def test_a_project_on_snake_naming_strategy_gets_its_names(tmp_path: Path) -> None:
+    """With typeorm-naming-strategies among the project's dependencies, columns are named as its
+    SnakeNamingStrategy names them (checked against it: created_at, customer_id); else as
+    TypeORM's default does."""
+    text = (
+        'import { Column, CreateDateColumn, Entity, ManyToOne, PrimaryGeneratedColumn } from "typeorm";\n\n'
+        "@Entity()\nexport class Customer {\n  @PrimaryGeneratedColumn()\n  id: number;\n\n"
+        "  @Column({ name: 'Label' })\n  fullName: string;\n}\n\n"
+        "@Entity()\nexport class PurchaseOrder {\n  @PrimaryGeneratedColumn()\n  id: number;\n\n"
+        "  @CreateDateColumn()\n  createdAt: Date;\n\n  @ManyToOne(() => Customer)\n  customer: Customer;\n}\n"
+    )
+    path = tmp_path / "app" / "src" / "order.entity.ts"
+    path.parent.mkdir(parents=True)
+    default = read_entities(path, text)
+    assert [c.column for m in default.models for c in m.columns] == ["id", "Label", "id", "createdAt", "customerId"]
+    (tmp_path / "app" / "package.json").write_text(
+        '{"dependencies": {"typeorm": "^1.1.4", "typeorm-naming-strategies": "^4.1.0"}}', encoding="utf-8"
+    )
+    snake = read_entities(path, text)
+    assert [c.column for m in snake.models for c in m.columns] == ["id", "Label", "id", "created_at", "customer_id"]
+    assert [m.table for m in snake.models] == ["customer", "purchase_order"]
