@@ -53,6 +53,10 @@ DIALECT = "postgres"
 REASON = "the PostgreSQL types TypeORM gives the entities' columns"
 NEXT_STEP = "run `typeorm migration:generate` (or let `synchronize` run) to carry the comments into the database"
 MIKRO_REASON = "the PostgreSQL types MikroORM gives the entities' columns"
+SEQUELIZE_REASON = "the PostgreSQL types Sequelize gives the models' DataTypes"
+SEQUELIZE_NEXT_STEP = (
+    "sequelize.sync() writes the comments into a new database; an existing one takes them from a migration"
+)
 MIKRO_NEXT_STEP = "run `npx mikro-orm migration:create` (or schema:update) to carry the comments into the database"
 MIXIN = "Base class: the entities that extend it inherit its columns."
 TABLE_COMMENT = "no entity comment"
@@ -402,7 +406,7 @@ class _Decorator:
     arguments: list[object]
     spans: list[tuple[int, int]]  # each argument's
     open: int  # the ``(`` (-1 without parentheses)
-    close: int  # the ``)``
+    close: int  # the ``)``; without parentheses, the end of the name
     line: int
 
 
@@ -476,17 +480,18 @@ def is_entities_path(path: PurePath) -> bool:
 
 
 def _is_orm_module(module: str) -> bool:
-    """TypeORM's module, or one of MikroORM's (``@mikro-orm/core``, ``@mikro-orm/postgresql``…)."""
-    return module == "typeorm" or module.startswith("@mikro-orm/")
+    """TypeORM's module, one of MikroORM's (``@mikro-orm/core``, ``@mikro-orm/postgresql``…), or
+    sequelize-typescript."""
+    return module in ("typeorm", "sequelize-typescript") or module.startswith("@mikro-orm/")
 
 
 def holds_entities(text: str) -> bool:
     """Whether a TypeScript text declares TypeORM or MikroORM entities, on its face: it imports
     ``typeorm`` or ``@mikro-orm/…`` and decorates something with ``@Entity`` or a column decorator."""
     return (
-        re.search(r"""\bfrom\s+["'](typeorm|@mikro-orm/[\w-]+)["']""", text) is not None
+        re.search(r"""\bfrom\s+["'](typeorm|@mikro-orm/[\w-]+|sequelize-typescript)["']""", text) is not None
         and re.search(
-            r"@\s*(\w+\s*\.\s*)?(Entity|Column|PrimaryColumn|PrimaryGeneratedColumn|Property|PrimaryKey)\s*\(", text
+            r"@\s*(\w+\s*\.\s*)?(Entity|Column|PrimaryColumn|PrimaryGeneratedColumn|Property|PrimaryKey|Table)\b", text
         )
         is not None
     )
@@ -683,7 +688,7 @@ class _File:
                 reader.line(i),
             )
             return decorator, close + 1
-        return _Decorator(name, "/".join(origin), [], [], -1, -1, reader.line(i)), j
+        return _Decorator(name, "/".join(origin), [], [], -1, tokens[j - 1].end, reader.line(i)), j
 
     def members(self, open_: int, close: int) -> Iterator[tuple[list[_Decorator], str, str, str | None]]:
         """A class body's properties: their decorators, name, type and JSDoc."""
@@ -900,6 +905,10 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
     if any(module.startswith("@mikro-orm/") for module, _ in found.names.values()):
         result.orm = "MikroORM"
         _mikro_entities(found, result)
+        return result
+    if any(module == "sequelize-typescript" for module, _ in found.names.values()):
+        result.orm = "Sequelize"
+        _sequelize_models(found, result)
         return result
     relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]] = []
     for name, name_at, decorators, doc, open_, close in found.classes:
@@ -1127,6 +1136,222 @@ def _mikro_entities(found: _File, result: EntitiesFile) -> None:
     result.models = [m for m in result.models if m.columns]
 
 
+# ---------------------------------------------------------------------------------------------
+# sequelize-typescript: @Table and @Column with Sequelize's names (a model's table is its plural,
+# timestamps and an id added unless declared) and DataTypes; modifiers as decorators of their own
+
+_SEQUELIZE_TYPED = {"Column"}
+_SEQUELIZE_TYPES = {
+    "STRING": "varchar",
+    "CHAR": "char",
+    "TEXT": "text",
+    "CITEXT": "citext",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "SMALLINT": "smallint",
+    "MEDIUMINT": "integer",
+    "TINYINT": "smallint",
+    "FLOAT": "double precision",
+    "REAL": "real",
+    "DOUBLE": "double precision",
+    "DECIMAL": "numeric",
+    "NUMBER": "numeric",
+    "BOOLEAN": "boolean",
+    "DATE": "timestamp with time zone",
+    "DATEONLY": "date",
+    "TIME": "time",
+    "NOW": "timestamp with time zone",
+    "UUID": "uuid",
+    "UUIDV4": "uuid",
+    "JSON": "json",
+    "JSONB": "jsonb",
+    "BLOB": "bytea",
+    "ENUM": "text",
+    "INET": "inet",
+    "CIDR": "cidr",
+    "MACADDR": "macaddr",
+    "TSVECTOR": "tsvector",
+    "GEOMETRY": "geometry",
+    "GEOGRAPHY": "geography",
+    "HSTORE": "hstore",
+    "RANGE": "tstzrange",
+}
+_SEQUELIZE_DESIGN = {"string": "STRING", "number": "INTEGER", "boolean": "BOOLEAN", "Date": "DATE", "bigint": "BIGINT"}
+_DATA_TYPE = re.compile(r"(?:DataTypes?|Sequelize)\.([A-Z]+)(?:\((.*)\))?(?:\.\w+)*$", re.DOTALL)
+
+
+def _sequelize_type(expression: str | None, annotation: str) -> tuple[str, list[str] | None]:
+    """A DataType's PostgreSQL type (``DataType.STRING(80)`` a ``varchar(80)``), and an
+    ENUM's values."""
+    found = _DATA_TYPE.match(expression.strip()) if expression else None
+    kind = found.group(1) if found else _SEQUELIZE_DESIGN.get(_annotation(annotation), "TEXT")
+    arguments = found.group(2) if found and found.group(2) is not None else ""
+    if kind == "ARRAY":
+        inner, _ = _sequelize_type(arguments, "")
+        return f"{inner}[]", None
+    base = _SEQUELIZE_TYPES.get(kind, "text")
+    numbers = [int(n) for n in re.findall(r"\b\d+\b", arguments)]
+    if kind == "ENUM":
+        return base, [_unquote(v) for v in re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", arguments)]
+    if base in ("varchar", "char"):
+        return f"{base}({numbers[0] if numbers else 255})", None
+    if base == "numeric" and numbers:
+        return f"numeric({numbers[0]}, {numbers[1] if len(numbers) > 1 else 0})", None
+    return base, None
+
+
+_IRREGULAR_PLURALS = {"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice"}
+
+
+def _plural(name: str) -> str:
+    """Sequelize's table for a model (``Utils.pluralize``): ``Player`` is ``Players``,
+    ``Category`` ``Categories``, ``Person`` ``People``."""
+    for single, plural in _IRREGULAR_PLURALS.items():
+        if name.lower().endswith(single):
+            cut = name[: len(name) - len(single)]
+            tail = name[len(cut) :]
+            return cut + (plural.capitalize() if tail[:1].isupper() else plural)
+    if re.search(r"[^aeiou]y$", name):
+        return name[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", name):
+        return name + "es"
+    return name + "s"
+
+
+def _sequelize_models(found: _File, result: EntitiesFile) -> None:
+    """sequelize-typescript's models: ``@Table`` classes, their ``@Column`` properties with the
+    decorators beside (``@PrimaryKey``, ``@AllowNull(false)``, ``@Unique``, ``@Default(…)``,
+    ``@ForeignKey(() => Team)``), and what Sequelize adds of its own (an ``id`` where no key is
+    declared, ``createdAt``/``updatedAt``, a ``@BelongsTo``'s column), shown but not asked for."""
+    keys: dict[str, EntityColumn] = {}
+    pending: list[tuple[Entity, str, str, bool]] = []  # a model's @BelongsTo without its column
+    foreign: list[tuple[EntityColumn, str]] = []
+    for name, name_at, decorators, doc, open_, close in found.classes:
+        table_decorator = next((d for d in decorators if d.name == "Table"), None)
+        if table_decorator is None:
+            continue
+        options = _options(table_decorator)
+        underscored = options.get("underscored") is True
+        table = options.get("tableName")
+        model_name = options.get("modelName")
+        base = model_name if isinstance(model_name, str) else name
+        if not isinstance(table, str):
+            table = base if options.get("freezeTableName") is True else _plural(base)
+        token = found.tokens[name_at]
+        comment = options.get("comment")
+        entity = Entity(
+            name,
+            found.reader.line_of(token.start),
+            token.start - (found.text.rfind("\n", 0, token.start) + 1),
+            table,
+            options.get("schema") if isinstance(options.get("schema"), str) else None,  # type: ignore[arg-type]
+            table_decorator,
+            [],
+            comment if isinstance(comment, str) else None,
+            doc,
+        )
+        stamps = {"createdAt": "createdAt", "updatedAt": "updatedAt"}
+        for member, prop, annotation, member_doc in found.members(open_, close):
+            by_name = {d.name: d for d in member}
+            column_decorator = by_name.get("Column")
+            for stamp in ("CreatedAt", "UpdatedAt", "DeletedAt"):
+                if stamp in by_name:
+                    stamps[stamp[0].lower() + stamp[1:]] = prop
+            if column_decorator is None:
+                belongs = by_name.get("BelongsTo")
+                if belongs is not None and belongs.arguments:
+                    pending.append((entity, prop, _target(belongs.arguments[0]) or "", underscored))
+                continue
+            first = column_decorator.arguments[0] if column_decorator.arguments else None
+            column_options = _options(column_decorator)
+            given = column_options.get("type")
+            expression = (
+                given.text if isinstance(given, _Expression) else given.name if isinstance(given, _Name) else None
+            )
+            if expression is None and isinstance(first, _Expression | _Name):
+                expression = first.text if isinstance(first, _Expression) else first.name
+            data_type, values = _sequelize_type(expression, annotation)
+            field_name = column_options.get("field")
+            column = field_name if isinstance(field_name, str) else _snake(prop) if underscored else prop
+            allow = by_name.get("AllowNull")
+            allow_null = column_options.get("allowNull")
+            if allow is not None:
+                allow_null = allow.arguments[0] if allow.arguments else True
+            primary = "PrimaryKey" in by_name or column_options.get("primaryKey") is True
+            default = by_name.get("Default")
+            default_value = (
+                default.arguments[0] if default and default.arguments else column_options.get("defaultValue")
+            )
+            unique = "Unique" in by_name or column_options.get("unique") is True
+            comment_decorator = by_name.get("Comment")
+            comment = column_options.get("comment")
+            if comment_decorator is not None and comment_decorator.arguments:
+                comment = comment_decorator.arguments[0]
+            check = in_check(quote(column, DIALECT), values, DIALECT, MAX_VALUES) if values else None
+            declared = EntityColumn(
+                prop,
+                column,
+                data_type,
+                allow_null is False or primary,
+                primary,
+                unique,
+                _default(found, default_value),
+                check,
+                None,
+                comment if isinstance(comment, str) else None,
+                member_doc or _described(member),
+                column_decorator,
+            )
+            entity.columns.append(declared)
+            key_of = by_name.get("ForeignKey")
+            if key_of is not None and key_of.arguments:
+                foreign.append((declared, _target(key_of.arguments[0]) or ""))
+        if not any(c.primary for c in entity.columns):
+            added = EntityColumn("id", "id", "integer", True, True, False, None, None, None, None, None, None)
+            entity.columns.insert(0, added)
+        if options.get("timestamps") is not False:
+            wanted = ["createdAt", "updatedAt"] + (["deletedAt"] if options.get("paranoid") is True else [])
+            for stamp in wanted:
+                prop = stamps.get(stamp, stamp)
+                column = _snake(prop) if underscored else prop
+                if all(c.column != column for c in entity.columns):
+                    nullable = stamp == "deletedAt"
+                    when = "timestamp with time zone"
+                    entity.columns.append(
+                        EntityColumn(prop, column, when, not nullable, False, False, None, None, None, None, None, None)
+                    )
+        keys[name] = next(c for c in entity.columns if c.primary)
+        result.models.append(entity)
+    by_class = {m.name: m for m in result.models}
+    for declared, target in foreign:
+        other = by_class.get(target)
+        declared.references = (
+            other.table if other else _plural(target),
+            keys[target].column if target in keys else "id",
+        )
+    for entity, prop, target, underscored in pending:
+        other = by_class.get(target)
+        column = f"{prop}_id" if underscored else f"{prop}Id"
+        if all(c.column != column for c in entity.columns):
+            key = keys.get(target)
+            entity.columns.append(
+                EntityColumn(
+                    prop,
+                    column,
+                    key.data_type if key else "integer",
+                    False,
+                    False,
+                    False,
+                    None,
+                    None,
+                    (other.table if other else _plural(target), key.column if key else "id"),
+                    None,
+                    None,
+                    None,
+                )
+            )
+
+
 # NestJS's OpenAPI decorators, whose description the authors wrote for the property
 _DESCRIBING = ("@nestjs/swagger/ApiProperty", "@nestjs/swagger/ApiPropertyOptional")
 
@@ -1202,7 +1427,7 @@ def _join_columns(
 def plan_entities(entities: EntitiesFile, *, overwrite: bool = False, check: bool = False) -> FilePlan:
     """The entities read as a file of PostgreSQL DDL, with the requests they need (for ``--check``
     without what the authors' JSDoc lends); a relation's join column is never asked for."""
-    reason = MIKRO_REASON if entities.orm == "MikroORM" else REASON
+    reason = {"MikroORM": MIKRO_REASON, "Sequelize": SEQUELIZE_REASON}.get(entities.orm, REASON)
     return plan_declared(entities, reason, overwrite=overwrite, check=check)
 
 
@@ -1260,7 +1485,13 @@ def _comment_edits(
     last = decorator.arguments[-1] if decorator.arguments else None
     if decorator.name == "Enum" and isinstance(last, _Arrow) and len(decorator.arguments) == 1:
         items = source.text[decorator.spans[0][0] : decorator.spans[0][1]]  # @Enum(() => Genre): its options now
-        return [TextEdit(*decorator.spans[0], f"{{ items: {items}, {entry} }}")]
+        return _new_object(source, *decorator.spans[0], [f"items: {items}", entry], limit, indent)
+    if decorator.name in _SEQUELIZE_TYPED and len(decorator.arguments) == 1 and isinstance(last, _Expression | _Name):
+        kind = source.text[decorator.spans[0][0] : decorator.spans[0][1]]  # @Column(DataType.TEXT): its options now
+        return _new_object(source, *decorator.spans[0], [f"type: {kind}", entry], limit, indent)
+    if decorator.open < 0 and decorator.close >= 0:  # a bare @Column, @Table
+        edits = _new_object(source, decorator.close, decorator.close, [entry], limit, indent)
+        return [TextEdit(e.start, e.end, f"({e.new_text})") for e in edits]
     if isinstance(last, _Object):
         if "comment" in last.values:
             return [TextEdit(*last.values["comment"], literal)]
@@ -1284,6 +1515,19 @@ def _comment_edits(
         return [TextEdit(opening + 1, close, f"{nl}{body}{outer}")]
     after = spans[-1][1] if spans else opening + 1
     return [TextEdit(after, close, f"{', ' if spans else ''}{{{nl}{inner}{entry},{nl}{outer}}}")]
+
+
+def _new_object(source: Source, start: int, end: int, entries: list[str], limit: int, indent: str) -> list[TextEdit]:
+    """The edit that writes an options object of ``entries`` over ``start``–``end``: on one line
+    where it fits, else one entry a line, as Prettier writes it."""
+    line = source.line_of(start)
+    text = source.text[source.starts[line - 1] : source.line_end(line)].rstrip("\r\n")
+    inline = f"{{ {', '.join(entries)} }}"
+    if len(text) - (end - start) + len(inline) + 2 <= limit:  # + 2: the parentheses a bare decorator gets
+        return [TextEdit(start, end, inline)]
+    outer, nl = source.indentation(line), source.newline
+    body = "".join(f"{outer}{indent}{e},{nl}" for e in entries)
+    return [TextEdit(start, end, f"{{{nl}{body}{outer}}}")]
 
 
 def edit_entities(entities: EntitiesFile, planned: list[Planned[Entity]]) -> tuple[str, list[str]]:
@@ -1338,5 +1582,5 @@ def record_entities(entities: EntitiesFile, outcome: FileOutcome, *, overwrite: 
         lambda planned: edit_entities(entities, planned),
         overwrite=overwrite,
         lent_by="JSDoc comments",
-        next_step=MIKRO_NEXT_STEP if entities.orm == "MikroORM" else NEXT_STEP,
+        next_step={"MikroORM": MIKRO_NEXT_STEP, "Sequelize": SEQUELIZE_NEXT_STEP}.get(entities.orm, NEXT_STEP),
     )

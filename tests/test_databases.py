@@ -1964,3 +1964,127 @@ def test_mikro_orm_entities_are_documented_in_their_decorators_and_mikro_orm_wri
         assert schema_comments(url) == expected
     code, _, err = run("document", "--check", str(app))
     assert code == 0, err
+
+
+SEQUELIZE_MODELS = """\
+import {
+  AllowNull,
+  AutoIncrement,
+  BelongsTo,
+  Column,
+  DataType,
+  Default,
+  ForeignKey,
+  Model,
+  PrimaryKey,
+  Table,
+  Unique,
+} from "sequelize-typescript";
+
+@Table({ tableName: "teams", comment: "Groups of people." })
+export class Team extends Model {
+  @PrimaryKey
+  @AutoIncrement
+  @Column(DataType.INTEGER)
+  declare id: number;
+
+  /** The name shown on the scoreboard. */
+  @AllowNull(false)
+  @Column({ type: DataType.STRING(80) })
+  declare name: string;
+}
+
+@Table
+export class Player extends Model {
+  @Unique
+  @Column
+  declare nick: string;
+
+  @Default("rookie")
+  @Column(DataType.ENUM("rookie", "pro"))
+  declare rank: string;
+
+  @Column({ type: DataType.DECIMAL(10, 2), allowNull: false, comment: "Points this season." })
+  declare score: string;
+
+  @ForeignKey(() => Team)
+  @Column
+  declare teamId: number;
+
+  @BelongsTo(() => Team)
+  declare team: Team;
+}
+"""
+
+SEQUELIZE_SYNC = """\
+require("reflect-metadata");
+const path = require("path");
+const { Sequelize } = require("sequelize-typescript");
+const models = require(path.join(__dirname, "out", "team.model.js"));
+const sequelize = new Sequelize({
+  dialect: "postgres",
+  host: process.env.PGHOST,
+  port: Number(process.env.PGPORT),
+  username: "sqlscribe",
+  database: process.env.PGDATABASE,
+  logging: false,
+  models: Object.values(models).filter((value) => typeof value === "function"),
+});
+sequelize.sync().then(() => sequelize.close(), (error) => { console.error(error); process.exit(1); });
+"""
+
+
+def test_sequelize_typescript_models_are_documented_in_their_decorators_and_sequelize_writes_them(
+    server: str, tools: Path, tmp_path: Path
+) -> None:
+    """A sequelize-typescript project documented: the comments go into `@Table` and `@Column`
+    (a bare `@Column` gets its options, `@Column(DataType.X)` becomes `{ type, comment }`) in
+    Prettier's layout, and Sequelize's own `sync()` writes every one of them into a new
+    PostgreSQL database; what Sequelize adds of its own (the `Players` table's `id`,
+    `createdAt`, `updatedAt`) is shown to the model but not asked for. `--check` then passes."""
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    app = tmp_path / "app"
+    source = app / "src" / "team.model.ts"
+    source.parent.mkdir(parents=True)
+    source.write_text(SEQUELIZE_MODELS, encoding="utf-8")
+    (app / "node_modules").symlink_to(tools)
+    (app / "sync.js").write_text(SEQUELIZE_SYNC, encoding="utf-8")
+    prettier = tool_runner(str(tools / ".bin" / "prettier"), cwd=app)
+    prettier("--write", "src")
+    code, out, _ = run("document", "--check", str(app))
+    assert (
+        code == 1
+        and "entity Player (Players): no entity comment; 3 of 7 columns without a comment: nick, rank, teamId" in out
+    ), out
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
+    assert code == 0, err
+    prettier("--check", "src")
+    text = source.read_text(encoding="utf-8")
+    assert '@Table({ comment: "' in text and "  @Column({\n    type: DataType.INTEGER,\n    comment: " in text
+    documented = read_entities(source, text)
+    team, _ = documented.models
+    assert [c.comment for c in team.columns if c.column == "name"] == ["The name shown on the scoreboard."]
+    expected = {m.table: m.comment for m in documented.models}
+    expected |= {f"{m.table}.{c.column}": c.comment for m in documented.models for c in m.columns if c.writable}
+    assert all(expected.values()) and len(expected) == 2 + 2 + 4
+    tool_runner(str(tools / ".bin" / "tsc"), cwd=app)(
+        "--experimentalDecorators",
+        "--emitDecoratorMetadata",
+        "--skipLibCheck",
+        "--target",
+        "es2022",
+        "--module",
+        "commonjs",
+        "--outDir",
+        "out",
+        str(source),
+    )
+    with scratch_database(server, "sequelize") as (name, url):
+        host, port = url.split("host=")[1].split("&port=")
+        tool_runner(
+            "node", "sync.js", cwd=app, env={**os.environ, "PGHOST": host, "PGPORT": port, "PGDATABASE": name}
+        )()
+        assert schema_comments(url) == expected
+    code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
