@@ -1486,8 +1486,9 @@ def _comment_edits(
     if decorator.name == "Enum" and isinstance(last, _Arrow) and len(decorator.arguments) == 1:
         items = source.text[decorator.spans[0][0] : decorator.spans[0][1]]  # @Enum(() => Genre): its options now
         return _new_object(source, *decorator.spans[0], [f"items: {items}", entry], limit, indent)
-    if decorator.name in _SEQUELIZE_TYPED and len(decorator.arguments) == 1 and isinstance(last, _Expression | _Name):
-        kind = source.text[decorator.spans[0][0] : decorator.spans[0][1]]  # @Column(DataType.TEXT): its options now
+    kind = source.text[decorator.spans[0][0] : decorator.spans[0][1]] if decorator.spans else ""
+    if decorator.name in _SEQUELIZE_TYPED and len(decorator.arguments) == 1 and _DATA_TYPE.match(kind):
+        # sequelize-typescript's @Column(DataType.TEXT): its options now
         return _new_object(source, *decorator.spans[0], [f"type: {kind}", entry], limit, indent)
     if decorator.open < 0 and decorator.close >= 0:  # a bare @Column, @Table
         edits = _new_object(source, decorator.close, decorator.close, [entry], limit, indent)

@@ -424,3 +424,55 @@ def test_a_project_on_snake_naming_strategy_gets_its_names(tmp_path: Path) -> No
     snake = read_entities(path, text)
     assert [c.column for m in snake.models for c in m.columns] == ["id", "Label", "id", "created_at", "customer_id"]
     assert [m.table for m in snake.models] == ["customer", "purchase_order"]
+
+
+SEQUELIZE = """import { AllowNull, BelongsTo, Column, Comment, DataType, Model, PrimaryKey, Table }
+  from "sequelize-typescript";
+
+@Table({ underscored: true, paranoid: true })
+export class Category extends Model {
+  @PrimaryKey
+  @Column(DataType.UUID)
+  declare id: string;
+
+  @Comment("Shown in the menu.")
+  @Column(DataType.STRING(40))
+  declare menuLabel: string;
+
+  @AllowNull
+  @Column(DataType.ARRAY(DataType.TEXT))
+  declare aliases: string[] | null;
+}
+
+@Table({ tableName: "people", timestamps: false })
+export class Person extends Model {
+  @AllowNull(false)
+  @Column
+  declare name: string;
+
+  @BelongsTo(() => Category)
+  declare favourite: Category;
+}
+"""
+
+
+def test_sequelize_models_are_read_with_what_sequelize_adds() -> None:
+    entities = _read(SEQUELIZE, "catalog.model.ts")
+    assert entities.orm == "Sequelize"
+    category, person = entities.models
+    assert (category.table, person.table) == ("Categories", "people")  # Sequelize's plural, else as named
+    assert [(c.column, c.data_type, c.not_null, c.writable) for c in category.columns] == [
+        ("id", "uuid", True, True),
+        ("menu_label", "varchar(40)", False, True),  # underscored; NULL unless allowNull: false
+        ("aliases", "text[]", False, True),
+        ("created_at", "timestamp with time zone", True, False),  # what Sequelize adds: not asked for
+        ("updated_at", "timestamp with time zone", True, False),
+        ("deleted_at", "timestamp with time zone", False, False),  # paranoid
+    ]
+    assert category.columns[1].comment == "Shown in the menu."  # @Comment's
+    assert [(c.column, c.primary, c.references, c.writable) for c in person.columns] == [
+        ("id", True, None, False),  # no key declared: Sequelize's id
+        ("name", False, None, True),
+        ("favouriteId", False, ("Categories", "id"), False),  # a @BelongsTo's own column
+    ]
+    assert person.columns[2].data_type == "uuid" and person.columns[1].not_null
