@@ -4,6 +4,9 @@ options (``@Column({ comment: "…" })``), which ``synchronize`` or ``typeorm mi
 carries into the database. MikroORM's (``@mikro-orm/core``'s ``@Entity``, ``@Property``,
 ``@PrimaryKey``, ``@Enum``, relations) are the same shape and read by the same reader, with
 MikroORM's names (``full_name``, ``author_id``) and types; its relations keep a comment too.
+sequelize-typescript's models (``@Table``, ``@Column`` and the decorators beside it) too, with
+Sequelize's names (a model's plural table) and DataTypes, and what Sequelize adds of its own
+(``id``, ``createdAt``, ``updatedAt``) shown but not asked for.
 
 The TypeScript is read, never run, by a small lexer that knows its strings, comments, template
 and regular-expression literals: each class decorated with TypeORM's ``@Entity`` (as imported
