@@ -7,6 +7,7 @@ lack, and with --write runs them in one transaction and reads the comments back.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import re
@@ -1408,6 +1409,24 @@ def test_rails_schema_is_documented_by_a_migration_that_active_record_runs(serve
         assert schema_comments(url) == before
 
 
+def typescript_compiler(tools: Path, app: Path) -> Callable[..., str]:
+    """tests/tools' TypeScript compiler, run in ``app`` on the files it is given: decorators with
+    their metadata, as the ORMs' entities need them, compiled into ``app/out``."""
+    return tool_runner(
+        str(tools / ".bin" / "tsc"),
+        "--experimentalDecorators",
+        "--emitDecoratorMetadata",
+        "--skipLibCheck",
+        "--target",
+        "es2022",
+        "--module",
+        "commonjs",
+        "--outDir",
+        "out",
+        cwd=app,
+    )
+
+
 TYPEORM_BASE = """\
 import { CreateDateColumn, PrimaryGeneratedColumn } from "typeorm";
 
@@ -1527,19 +1546,7 @@ def test_typeorm_entities_are_documented_in_their_decorators_and_typeorm_writes_
     written = [c for m in (*shop.models, *base.models) for c in m.columns if c.decorator is not None]
     assert order.comment and all(c.comment for c in written) and len(written) == 8
 
-    tool_runner(str(tools / ".bin" / "tsc"), cwd=app)(
-        "--experimentalDecorators",
-        "--emitDecoratorMetadata",
-        "--skipLibCheck",
-        "--target",
-        "es2022",
-        "--module",
-        "commonjs",
-        "--outDir",
-        "out",
-        str(entities / "base.entity.ts"),
-        str(entities / "shop.entity.ts"),
-    )
+    typescript_compiler(tools, app)(str(entities / "base.entity.ts"), str(entities / "shop.entity.ts"))
     (app / "sync.js").write_text(TYPEORM_SYNC, encoding="utf-8")
     with scratch_database(server, "typeorm") as (name, url):
         host, port = url.split("host=")[1].split("&port=")
@@ -1918,20 +1925,7 @@ def test_mikro_orm_entities_are_documented_in_their_decorators_and_mikro_orm_wri
     (app / "schema.js").write_text(MIKRO_SCHEMA, encoding="utf-8")
     prettier = tool_runner(str(tools / ".bin" / "prettier"), cwd=app)
     prettier("--write", "src")
-    compile_entities = tool_runner(
-        str(tools / ".bin" / "tsc"),
-        "--experimentalDecorators",
-        "--emitDecoratorMetadata",
-        "--skipLibCheck",
-        "--target",
-        "es2022",
-        "--module",
-        "commonjs",
-        "--outDir",
-        "out",
-        str(source),
-        cwd=app,
-    )
+    compile_entities = functools.partial(typescript_compiler(tools, app), str(source))
     with scratch_database(server, "mikro") as (name, url):
         host, port = url.split("host=")[1].split("&port=")
         schema = tool_runner(
@@ -2068,18 +2062,7 @@ def test_sequelize_typescript_models_are_documented_in_their_decorators_and_sequ
     expected = {m.table: m.comment for m in documented.models}
     expected |= {f"{m.table}.{c.column}": c.comment for m in documented.models for c in m.columns if c.writable}
     assert all(expected.values()) and len(expected) == 2 + 2 + 4
-    tool_runner(str(tools / ".bin" / "tsc"), cwd=app)(
-        "--experimentalDecorators",
-        "--emitDecoratorMetadata",
-        "--skipLibCheck",
-        "--target",
-        "es2022",
-        "--module",
-        "commonjs",
-        "--outDir",
-        "out",
-        str(source),
-    )
+    typescript_compiler(tools, app)(str(source))
     with scratch_database(server, "sequelize") as (name, url):
         host, port = url.split("host=")[1].split("&port=")
         tool_runner(
