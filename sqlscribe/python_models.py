@@ -240,7 +240,7 @@ def lacking(models: Models, plan: FilePlan) -> list[Lack]:
             )
         else:
             table = models.models[index]
-            said = (typeorm_entities if isinstance(models, EntitiesFile) else sqlalchemy_models).TABLE_COMMENT
+            said = models.table_comment if isinstance(models, EntitiesFile) else sqlalchemy_models.TABLE_COMMENT
             missing = missing.replace("no description", said)
             found.append(Lack(table.line, table.column_offset, table.name, table.label, missing))
     return found

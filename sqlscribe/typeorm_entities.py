@@ -444,7 +444,8 @@ class Entity:
 
     @property
     def label(self) -> str:
-        return f"{'entity' if self.decorator else 'base class'} {self.name} ({self.table})"
+        kind = ("model" if self.decorator.name == "Table" else "entity") if self.decorator else "base class"
+        return f"{kind} {self.name} ({self.table})"  # a sequelize-typescript @Table's is a model
 
     @property
     def first_line(self) -> int:
@@ -469,6 +470,11 @@ class EntitiesFile:
 
     def ddl(self, *, borrow: bool = True) -> str:
         return render_ddl([m.info(borrow=borrow) for m in self.models], DIALECT)
+
+    @property
+    def table_comment(self) -> str:
+        """What ``--check`` says a table lacks, in the ORM's words."""
+        return "no table comment" if self.orm == "Sequelize" else TABLE_COMMENT
 
 
 def is_entities_path(path: PurePath) -> bool:

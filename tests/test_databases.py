@@ -2049,7 +2049,7 @@ def test_sequelize_typescript_models_are_documented_in_their_decorators_and_sequ
     code, out, _ = run("document", "--check", str(app))
     assert (
         code == 1
-        and "entity Player (Players): no entity comment; 3 of 7 columns without a comment: nick, rank, teamId" in out
+        and "model Player (Players): no table comment; 3 of 7 columns without a comment: nick, rank, teamId" in out
     ), out
     code, _, err = run("document", "--backend", "heuristic", "--write", str(app))
     assert code == 0, err
