@@ -175,31 +175,30 @@ def key_constraints(
     return constraints
 
 
-class _Keyed(Protocol):
-    column: str
-    primary: bool
-    unique: bool
-    references: tuple[str, str] | None  # (table, column) of a foreign key
-
-
 class _Declared(Protocol):
     column: str
     data_type: str
     not_null: bool
     primary: bool
+    unique: bool
     default: str | None
     comment: str | None
     check: str | None
+    references: tuple[str, str] | None  # (table, column) of a foreign key
 
     @property
     def lent(self) -> str | None:
         """What the authors wrote that stands for the comment (a ``doc=``, a JSDoc comment)."""
 
 
-def declared_columns(columns: Sequence[_Declared], *, borrow: bool) -> list[Column]:
-    """An ORM's table's columns as the catalog would show them (a primary key's NOT NULL is the
-    key's), with what the authors lent for a comment where there is none and ``borrow``."""
-    return [
+def declared_table(
+    schema: str, name: str, comment: str | None, columns: Sequence[_Declared], dialect: str, *, borrow: bool
+) -> TableInfo:
+    """An ORM's table as the catalog would show it: its columns (a primary key's NOT NULL is the
+    key's; with ``borrow``, what the authors lent for a comment where there is none), and the key
+    lines its columns say (``key_constraints``: the primary key's columns, each column unique
+    alone, each foreign key)."""
+    shown = [
         Column(
             c.column,
             c.data_type,
@@ -210,17 +209,13 @@ def declared_columns(columns: Sequence[_Declared], *, borrow: bool) -> list[Colu
         )
         for c in columns
     ]
-
-
-def column_constraints(columns: Sequence[_Keyed], dialect: str) -> list[str]:
-    """An ORM's table's key lines (``databases.key_constraints``), from what its columns say:
-    the primary key's columns, each column unique alone, each foreign key."""
-    return key_constraints(
+    constraints = key_constraints(
         dialect,
         [c.column for c in columns if c.primary],
         [c.column for c in columns if c.unique and not c.primary],
         [(c.column, *c.references) for c in columns if c.references],
     )
+    return TableInfo(schema, name, comment, shown, constraints)
 
 
 def render_ddl(tables: Sequence[TableInfo], dialect: str) -> str:

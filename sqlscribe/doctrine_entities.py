@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
+from sqlscribe.databases import TableInfo, declared_table, quote, render_ddl
 from sqlscribe.ddl import TextEdit
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan
 from sqlscribe.python_source import (
@@ -604,10 +604,7 @@ class Entity:
 
     def info(self, *, borrow: bool) -> TableInfo:
         comment = MIXIN if self.lends_columns else self.comment or (self.docstring if borrow else None)
-        columns = declared_columns(self.columns, borrow=borrow)
-        return TableInfo(
-            self.schema or "public", self.table, comment, columns, column_constraints(self.columns, DIALECT)
-        )
+        return declared_table(self.schema or "public", self.table, comment, self.columns, DIALECT, borrow=borrow)
 
 
 @dataclass

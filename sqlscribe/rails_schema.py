@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
+from sqlscribe.databases import TableInfo, declared_table, quote, render_ddl
 from sqlscribe.document import EditedSources, FileChange, FileOutcome, FilePlan, plan_file
 from sqlscribe.python_source import ModelsError, Planned, in_check, planned_comments, sql_literal
 
@@ -251,10 +251,8 @@ class RailsTable:
         return schema or "public", table
 
     def info(self) -> TableInfo:
-        columns = declared_columns(self.columns, borrow=False)
-        constraints = column_constraints(self.columns, DIALECT)
         schema, table = self.schema_and_table
-        return TableInfo(schema, table, self.comment, columns, constraints)
+        return declared_table(schema, table, self.comment, self.columns, DIALECT, borrow=False)
 
 
 @dataclass

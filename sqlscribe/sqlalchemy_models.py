@@ -34,7 +34,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
+from sqlscribe.databases import TableInfo, declared_table, quote, render_ddl
 from sqlscribe.ddl import EditConflictError, TextEdit, apply_edits
 from sqlscribe.django_migrations import python_literal
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, plan_file
@@ -256,10 +256,8 @@ class MappedTable:
         return f"{'mixin' if self.kind == 'mixin' else 'model'} {self.name} ({self.table})"
 
     def info(self, *, borrow: bool) -> TableInfo:
-        columns = declared_columns(self.columns, borrow=borrow)
-        constraints = column_constraints(self.columns, DIALECT)
         comment = MIXIN if self.kind == "mixin" else self.comment or (self.docstring if borrow else None)
-        return TableInfo(self.schema or "public", self.table, comment, columns, constraints)
+        return declared_table(self.schema or "public", self.table, comment, self.columns, DIALECT, borrow=borrow)
 
 
 @dataclass

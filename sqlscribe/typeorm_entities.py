@@ -33,7 +33,7 @@ from pathlib import Path, PurePath
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from sqlscribe.databases import TableInfo, column_constraints, declared_columns, quote, render_ddl
+from sqlscribe.databases import TableInfo, declared_table, quote, render_ddl
 from sqlscribe.ddl import TextEdit
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan
 from sqlscribe.python_source import (
@@ -453,11 +453,8 @@ class Entity:
         return min(self.line, self.decorator.line) if self.decorator else self.line
 
     def info(self, *, borrow: bool) -> TableInfo:
-        columns = declared_columns(self.columns, borrow=borrow)
         comment = MIXIN if self.lends_columns else self.comment or (self.docstring if borrow else None)
-        return TableInfo(
-            self.schema or "public", self.table, comment, columns, column_constraints(self.columns, DIALECT)
-        )
+        return declared_table(self.schema or "public", self.table, comment, self.columns, DIALECT, borrow=borrow)
 
 
 @dataclass
