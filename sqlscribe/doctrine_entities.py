@@ -383,10 +383,8 @@ class _Parser:
                 i = self._use(i + 1)
             elif self.is_punct(i, "#["):
                 doc = doc or t.doc
-                attributes += self._annotations(t)
-                close = self.closing(i)
-                attributes += self._attributes(i + 1, close)
-                i = close + 1
+                found, i = self._attribute_group(i)
+                attributes += found
             elif t.kind == "name" and t.text == "enum" and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
                 j = i + 2
                 while j < len(tokens) and not self.is_punct(j, "{"):
@@ -454,6 +452,12 @@ class _Parser:
                 attribute = _Attribute(name, [], {}, [], {}, -1, tokens[i].end, line)
                 i += 1
             yield attribute
+
+    def _attribute_group(self, i: int) -> tuple[list[_Attribute], int]:
+        """The annotations of the docblock before the ``#[`` at ``i``, the attributes it holds, and
+        the index after its ``]``."""
+        close = self.closing(i)
+        return [*self._annotations(self.tokens[i]), *self._attributes(i + 1, close)], close + 1
 
     def _annotations(self, token: _Token) -> list[_Attribute]:
         """The annotations of the docblock before a token (``@ORM\\Column(type="string")``)."""
@@ -536,10 +540,8 @@ class _Parser:
             t = tokens[i]
             if self.is_punct(i, "#["):
                 doc = doc or t.doc
-                attributes += self._annotations(t)
-                end = self.closing(i)
-                attributes += self._attributes(i + 1, end)
-                i = end + 1
+                found, i = self._attribute_group(i)
+                attributes += found
                 continue
             doc = doc or t.doc
             attributes += self._annotations(t)

@@ -582,7 +582,7 @@ class _File:
         self.enums: dict[str, dict[str, object]] = {}
         self.classes: list[tuple[str, int, list[_Decorator], str | None, int, int]] = []  # name, its token, …
         self.bases: dict[str, str] = {}  # a class -> the class it extends ("" for none)
-        self.snake_case = snake_naming(path)  # the project names columns with SnakeNamingStrategy
+        self.snake_case = False  # TypeORM's columns named by SnakeNamingStrategy (read_entities says)
 
     def read(self) -> None:
         tokens, reader = self.tokens, self.reader
@@ -916,6 +916,7 @@ def read_entities(path: Path, text: str) -> EntitiesFile:
         result.orm = "Sequelize"
         _sequelize_models(found, result)
         return result
+    found.snake_case = snake_naming(path)
     relations: list[tuple[Entity, str, _Decorator, _Decorator | None, str | None]] = []
     for name, name_at, decorators, doc, open_, close in found.classes:
         entity_decorator = next((d for d in decorators if d.name == "Entity"), None)
