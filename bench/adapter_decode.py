@@ -33,6 +33,9 @@ DDL = "CREATE TABLE orders (order_id BIGINT PRIMARY KEY, cust_id INT NOT NULL, o
 def measure(model: Path, adapter: Path | None, tokens: int, threads: int) -> tuple[float, float, float]:
     from llama_cpp import Llama
 
+    from sqlscribe.generate.llama import guard_extra_buffers
+
+    guard_extra_buffers()  # as the llama backend loads models
     started = time.perf_counter()
     llm = Llama(model_path=str(model), lora_path=str(adapter) if adapter else None, n_ctx=2048,
                 n_threads=threads, verbose=False)  # fmt: skip

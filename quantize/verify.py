@@ -91,6 +91,9 @@ def torch_greedy(model: Any, prompts: Sequence[list[int]], max_new_tokens: int, 
 def _load(model_path: Path, lora_path: Path | None, *, logits_all: bool) -> Any:
     from llama_cpp import Llama
 
+    from sqlscribe.generate.llama import guard_extra_buffers
+
+    guard_extra_buffers()
     try:
         return Llama(
             model_path=str(model_path),

@@ -27,7 +27,7 @@ from sqlscribe.generate import (
     Interrupted,
     make_backend,
 )
-from sqlscribe.generate.llama import LlamaBackend
+from sqlscribe.generate.llama import EXTRA_BUFFERS_ENV, LlamaBackend, guard_extra_buffers, use_extra_buffers
 from sqlscribe.generate.openai import OpenAIBackend
 from sqlscribe.models import resolve, spec_for
 
@@ -112,13 +112,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+SERVER = (
+    "import runpy; from sqlscribe.generate.llama import guard_extra_buffers; guard_extra_buffers();"
+    " runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)"
+)
+
+
 @pytest.fixture(scope="module")
 def openai_server() -> Iterator[str]:
     model = resolve(spec_for(None)).base_path
     port = _free_port()
     proc = subprocess.Popen(
         [
-            *(sys.executable, "-m", "llama_cpp.server", "--model", str(model)),
+            # llama-cpp-python's server, with the model parameters the llama backend loads with
+            *(sys.executable, "-c", SERVER, "--model", str(model)),
             *("--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "false"),
         ],
         stdout=subprocess.DEVNULL,
@@ -226,14 +233,16 @@ def test_adapter_scale_interpolates_between_the_base_and_the_tuned_model(
 def test_grammar_first_sampling_writes_what_the_stock_sampler_writes(llama: LlamaBackend) -> None:
     """The default sampler asks the grammar about the best token only (sqlscribe/generate/sampling.py);
     its output must be token for token what llama-cpp-python's full-vocabulary chain writes, both when
-    the model's best token is allowed and when the grammar refuses it."""
+    the model's best token is allowed and when the grammar refuses it. (Both decode one token at a
+    time: drafting, which evaluates batches, is the next test's.)"""
     from sqlscribe.generate.llama import LlamaOptions
     from sqlscribe.generate.sampling import GrammarFirstGreedy
 
     stock = LlamaBackend(llama.model, LlamaOptions(grammar_first=False))
+    fast = LlamaBackend(llama.model, LlamaOptions(draft_answer=False))
     request = DocRequest.for_table(parse_sql(TEN_COLUMNS, "postgres").tables[0])
-    fast_docs = llama.document(request).docs
-    sampler = llama.llm._sampler
+    fast_docs = fast.document(request).docs
+    sampler = fast.llm._sampler
     assert isinstance(sampler, GrammarFirstGreedy) and sampler.tokens > 50
     assert stock.document(request).docs == fast_docs
     assert not isinstance(stock.llm._sampler, GrammarFirstGreedy)
@@ -245,8 +254,8 @@ def test_grammar_first_sampling_writes_what_the_stock_sampler_writes(llama: Llam
         "properties": {"animal": {"type": "string", "enum": ["zebra", "quokka", "aardvark"]}},
         "required": ["animal"],
     }
-    fast_text, _, _ = llama.complete(messages, schema, 24)
-    refused = llama.llm._sampler.refused
+    fast_text, _, _ = fast.complete(messages, schema, 24)
+    refused = fast.llm._sampler.refused
     assert refused > 0
     assert stock.complete(messages, schema, 24)[0] == fast_text
     assert json.loads(fast_text)["animal"] in {"zebra", "quokka", "aardvark"}
@@ -282,12 +291,51 @@ def test_warming_the_prompt_leaves_only_the_table_to_read(llama: LlamaBackend) -
     assert first_batches[0] < cold.prompt_tokens - 300
 
 
+def _written(llm: Any) -> list[int]:
+    """The tokens the context holds: the prompt and the answer written after it."""
+    return [int(t) for t in llm.input_ids[: llm.n_tokens]]
+
+
+def assert_greedy_up_to_a_near_tie(llm: Any, plain: list[int], other: list[int], prompt: int) -> None:
+    """``other`` (the prompt and an answer) is what greedy decoding wrote (``plain``), or departs
+    from it only where greedy decoding's choice was a near tie: at the first token they differ, the
+    two tokens' scores (the logits after the repeat penalty, as `GrammarFirstGreedy` applies it to
+    the answer's last 64 tokens) are within 0.2, the float rounding of sums added up in another
+    order (a batch of tokens against one token at a time). What follows a departure is another
+    context's, and not compared."""
+    import numpy as np
+
+    from sqlscribe.generate.llama import REPEAT_PENALTY
+
+    assert plain[:prompt] == other[:prompt]
+    at = next((i for i, (a, b) in enumerate(zip(plain, other, strict=False)) if a != b), None)
+    if at is None:
+        assert plain == other
+        return
+    llm.reset()
+    llm.eval(plain[:at])
+    logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+    window = set(plain[max(prompt, at - 64) : at])
+
+    def score(token: int) -> float:
+        value = float(logits[token])
+        if token in window:
+            value = value / REPEAT_PENALTY if value > 0 else value * REPEAT_PENALTY
+        return value
+
+    chosen, departed = plain[at], other[at]
+    gap = abs(score(chosen) - score(departed))
+    words = llm.detokenize([chosen]), llm.detokenize([departed])
+    assert gap < 0.2, f"token {at - prompt} of the answer: {words[0]!r} against {words[1]!r}, {gap:.3f} apart"
+
+
 def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
     llama: LlamaBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The default proposes the answer's fixed JSON text in one batch (`AnswerDraft`) and keeps what
-    greedy decoding confirms: the text must be the one token-by-token decoding writes, in fewer
-    steps, and a draft the model refuses at every turn must cost nothing but time."""
+    greedy decoding confirms: the text must be the one token-by-token decoding writes (up to a near
+    tie, which the sums of a batch may round the other way), in fewer steps, and a draft the model
+    refuses at every turn must cost nothing but time."""
     import numpy as np
 
     from sqlscribe.generate import llama as llama_module
@@ -311,6 +359,7 @@ def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
     # Each from a cleared context: the prompt read in one batch, as the other reads it.
     plain.llm.reset()
     expected = plain.document(request)
+    written = _written(plain.llm)
     assert plain.llm.draft_model is None and plain.llm.answer_draft is None
 
     steps: list[int] = []
@@ -320,8 +369,7 @@ def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
     monkeypatch.setattr(llama_module, "AnswerDraft", Seen)
     llm.reset()
     drafted = llama.document(request)
-    assert drafted.docs == expected.docs
-    assert drafted.completion_tokens == expected.completion_tokens
+    drafted_tokens = _written(llm)
     (draft,) = drafts
     assert draft.batches >= len(request.columns)  # one between every two values at least
     assert len(steps) - 1 < 0.75 * drafted.completion_tokens  # the prompt, then fewer steps than tokens
@@ -330,8 +378,13 @@ def test_drafting_the_answers_fixed_text_writes_what_plain_decoding_writes(
     monkeypatch.setattr(llama_module, "AnswerDraft", Wrong)
     llm.reset()
     refused = llama.document(request)
-    assert drafts[-1].batches > 0
-    assert refused.docs == expected.docs and refused.fallback_columns == []
+    refused_tokens = _written(llm)
+    assert drafts[-1].batches > 0 and refused.fallback_columns == []
+    monkeypatch.undo()
+    for other in (drafted_tokens, refused_tokens):
+        assert_greedy_up_to_a_near_tie(plain.llm, written, other, expected.prompt_tokens)
+    if drafted_tokens == written:
+        assert drafted.docs == expected.docs and drafted.completion_tokens == expected.completion_tokens
 
 
 def test_an_interrupt_stops_llama_cpp_at_once_and_spoils_nothing(llama: LlamaBackend) -> None:
@@ -504,3 +557,53 @@ def test_document_command_decodes_a_folders_tables_together(tmp_path: Path, monk
             for column in table.columns:
                 assert column.comment is not None and column.comment.text.strip(), (table.name, column.name)
     assert names == [t.name for t in parse_sql(MANY_TABLES, "postgres").tables]
+
+
+CPUINFO = "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f {}\nmodel name\t: some CPU\n"
+
+
+@pytest.mark.parametrize(
+    ("flags", "setting", "expected"),
+    [
+        ("avx512_vnni", None, True),
+        ("amx_bf16 amx_tile amx_int8", None, False),  # AMX: the plain kernels
+        ("amx_bf16 amx_tile amx_int8", "1", True),  # unless asked for
+        ("avx512_vnni", "0", False),
+    ],
+)
+def test_extra_buffer_types_are_left_out_on_a_cpu_with_amx(
+    flags: str, setting: str | None, expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(CPUINFO.format(flags), encoding="utf-8")
+    if setting is None:
+        monkeypatch.delenv(EXTRA_BUFFERS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(EXTRA_BUFFERS_ENV, setting)
+    assert use_extra_buffers(cpuinfo) is expected
+    assert use_extra_buffers(tmp_path / "none") is (setting != "0")  # no /proc: llama.cpp's own choice
+
+
+def test_the_guard_loads_models_without_extra_buffer_types_once_and_they_still_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`guard_extra_buffers` wraps llama.cpp's default model parameters once; a model loaded with
+    them (the default's base, through llama-cpp-python itself) reads a prompt of many tokens, the
+    batch that llama.cpp's AMX kernels crash on where they do."""
+    import llama_cpp
+    import llama_cpp.llama_cpp as lib
+
+    monkeypatch.setenv(EXTRA_BUFFERS_ENV, "0")  # whatever this machine's CPU
+    current = lib.llama_model_default_params  # guarded already where an earlier test loaded a model
+    monkeypatch.setattr(lib, "llama_model_default_params", getattr(current, "sqlscribe_original", current))
+    assert lib.llama_model_default_params().use_extra_bufts
+    guard_extra_buffers()
+    guarded = lib.llama_model_default_params
+    guard_extra_buffers()
+    assert lib.llama_model_default_params is guarded and not guarded().use_extra_bufts
+    llm = llama_cpp.Llama(model_path=str(resolve(spec_for(None)).base_path), n_ctx=512, n_threads=2, verbose=False)
+    try:
+        text = llm.create_completion("CREATE TABLE orders (order_id BIGINT PRIMARY KEY, placed_at DATE);", max_tokens=4)
+        assert text["usage"]["prompt_tokens"] > 10 and text["usage"]["completion_tokens"] > 0
+    finally:
+        llm.close()

@@ -7,10 +7,12 @@ import contextlib
 import gc
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlscribe.generate.base import Interrupted
@@ -36,6 +38,47 @@ class LlamaOptions:
 
 REPEAT_PENALTY = 1.05
 
+# llama.cpp's "extra buffer types" repack a model's weights for a CPU's own kernels: on an Intel CPU
+# with AMX, for its tile instructions. Those AMX kernels crash evaluating any batch of more than one
+# token (a prompt) on some hosts: `ldtilecfg` faults in ggml_backend_amx_mul_mat, seen on a
+# Sapphire Rapids VM with llama-cpp-python 0.3.36 built there, while AMX itself works. So on a CPU
+# with AMX every model loads without them (the plain AVX-512 kernels) unless this is set to 1.
+EXTRA_BUFFERS_ENV = "SQLSCRIBE_LLAMA_EXTRA_BUFFERS"
+
+
+def use_extra_buffers(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether llama.cpp may repack weights into its extra buffer types here: where the CPU has no
+    AMX, or where ``SQLSCRIBE_LLAMA_EXTRA_BUFFERS`` says so (1 or 0)."""
+    setting = os.environ.get(EXTRA_BUFFERS_ENV, "").strip().lower()
+    if setting:
+        return setting not in ("0", "no", "false", "off")
+    try:
+        flags = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return re.search(r"^flags\s*:.*\bamx_tile\b", flags, re.MULTILINE) is None
+
+
+def guard_extra_buffers() -> None:
+    """Make every model that llama-cpp-python loads in this process from now on go without the
+    extra buffer types where `use_extra_buffers` says so. `Llama` takes no such argument: its
+    model parameters start from `llama_model_default_params`, which this wraps once."""
+    import llama_cpp.llama_cpp as lib
+
+    original = lib.llama_model_default_params
+    if getattr(original, "sqlscribe_guard", False) or use_extra_buffers():
+        return
+
+    def default_params() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    default_params.sqlscribe_guard = True  # type: ignore[attr-defined]
+    default_params.sqlscribe_original = original  # type: ignore[attr-defined]
+    lib.llama_model_default_params = default_params
+
+
 # One model load per process: every backend object for the same weights shares it.
 _lock = threading.Lock()
 
@@ -53,6 +96,7 @@ def _load(
         from llama_cpp import Llama
     except ImportError as error:  # pragma: no cover - install problem
         raise ModelError(f"llama-cpp-python is not installed ({error}); run `pip install llama-cpp-python`") from None
+    guard_extra_buffers()
     kwargs: dict[str, Any] = {
         "model_path": model_path,
         "n_ctx": options.n_ctx,
