@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         " TypeScript (and MikroORM's and sequelize-typescript's), in their decorators' comment options, and"
         " Doctrine's in PHP, in their"
         " attributes' options"
-        " (not a test's); a Python file named on"
+        " (not a test's), and a Prisma schema's models, in /// comments; a Python file named on"
         " its own may be any), - for"
         " standard input (documented SQL to standard output), databases: postgresql://…, mysql://…,"
         " duckdb:file.db, sqlite:file.db, or dbt projects: dbt:path/to/project (after `dbt docs generate`;"
@@ -287,6 +287,8 @@ def _read_models(path: Path, *, quiet: bool) -> Models | None:
             if path.suffix == ".py"
             else "no Doctrine entities"
             if path.suffix == ".php"
+            else "no Prisma models"
+            if path.suffix == ".prisma"
             else "no TypeORM entities"
         )
         print(f"{path}: {what} in it; skipped", file=sys.stderr)

@@ -3,7 +3,9 @@ models (``db_comment``, ``Meta.db_table_comment``; sqlscribe/django_models.py), 
 mapped classes and tables (``comment=``, ``__table_args__``; sqlscribe/sqlalchemy_models.py),
 and, beside these Python files, a Rails application's ``db/schema.rb`` (``comment:``, written
 into a new migration; sqlscribe/rails_schema.py), and TypeORM's entities in TypeScript
-(``comment`` in the decorators' options; sqlscribe/typeorm_entities.py). The command line and the editor go through
+(``comment`` in the decorators' options; sqlscribe/typeorm_entities.py), Doctrine's in PHP
+(sqlscribe/doctrine_entities.py) and a Prisma schema's models (``///`` comments;
+sqlscribe/prisma_schema.py). The command line and the editor go through
 this module: a file is read as whichever ORM it belongs to, planned as PostgreSQL DDL, and what
 the model answers is written back into the ORM's files.
 """
@@ -17,29 +19,31 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from sqlscribe import django_models, doctrine_entities, rails_schema, sqlalchemy_models, typeorm_entities
+from sqlscribe import django_models, doctrine_entities, prisma_schema, rails_schema, sqlalchemy_models, typeorm_entities
 from sqlscribe.django_migrations import DjangoError
 from sqlscribe.django_models import ModelsFile
 from sqlscribe.docs import TableDocs
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan, Progress, document_plans, lacks
 from sqlscribe.generate import Backend
+from sqlscribe.prisma_schema import PrismaSchema
 from sqlscribe.python_source import ModelsError
 from sqlscribe.rails_schema import RailsSchema
 from sqlscribe.sqlalchemy_models import MappedFile
 from sqlscribe.typeorm_entities import EntitiesFile
 
-Models = ModelsFile | MappedFile | RailsSchema | EntitiesFile | doctrine_entities.EntitiesFile
+Models = ModelsFile | MappedFile | RailsSchema | EntitiesFile | doctrine_entities.EntitiesFile | PrismaSchema
 # the files an ORM's documentation may be kept in, which a folder's walk reads (found_models)
-ORM_SUFFIXES = (".py", ".rb", ".ts", ".mts", ".cts", ".php")
+ORM_SUFFIXES = (".py", ".rb", ".ts", ".mts", ".cts", ".php", ".prisma")
 
 
 def is_models_file(name: str) -> bool:
     """Whether a file (its name, path or URI) is one an ORM's documentation may be kept in, and
     so never read as SQL: a Python file, a Rails application's ``db/schema.rb``, or a
-    TypeScript source (TypeORM's entities), or a PHP one (Doctrine's)."""
+    TypeScript source (TypeORM's entities), a PHP one (Doctrine's), or a Prisma schema."""
     base = PurePosixPath(name.lower().rsplit("/", 1)[-1])
     return (
         base.suffix in (".py", ".pyi")
+        or prisma_schema.is_schema_path(base)
         or rails_schema.is_schema_path(base)
         or typeorm_entities.is_entities_path(base)
         or doctrine_entities.is_entities_path(base)
@@ -82,6 +86,8 @@ def read_models(path: Path, text: str) -> Models | None:
         return typeorm_entities.read_entities(path, text) if typeorm_entities.holds_entities(text) else None
     if path.suffix == ".php":
         return doctrine_entities.read_entities(path, text) if doctrine_entities.holds_entities(text) else None
+    if path.suffix == ".prisma":
+        return prisma_schema.read_schema(path, text) if prisma_schema.holds_schema(text) else None
     try:
         if django_models.holds_models(text) and not _imports_sqlalchemy(text):
             return django_models.read_models(path, text)
@@ -97,8 +103,8 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
     sqlscribe documents, if not a test's: where a Django app keeps its models (``models.py``,
     ``models/*.py``), or any other module that declares SQLAlchemy or SQLModel tables
     (``app/db/tables.py``) or the mixins they share, a Rails application's schema
-    (``db/schema.rb``), a TypeScript module of TypeORM's entities, or a PHP file of Doctrine's;
-    None for any other file.
+    (``db/schema.rb``), a TypeScript module of TypeORM's entities, a PHP file of Doctrine's, or a
+    Prisma schema; None for any other file.
     Raises ModelsError for one that does not parse."""
     if path.suffix not in ORM_SUFFIXES or is_test_path(path, root):
         return None
@@ -106,6 +112,8 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
         models = read_models(path, text) if rails_schema.is_schema_path(path) else None
     elif path.suffix == ".php":
         models = read_models(path, text) if not _PHP_TEST.search(path.name) else None
+    elif path.suffix == ".prisma":
+        models = read_models(path, text)
     elif path.suffix != ".py":
         models = read_models(path, text) if typeorm_entities.is_entities_path(path) else None
     elif is_models_path(path):
@@ -118,7 +126,8 @@ def found_models(path: Path, text: str, root: Path | None = None) -> Models | No
 
 
 def orm(models: Models) -> str:
-    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel, Rails, TypeORM or Doctrine."""
+    """The ORM, as the editor names it: Django, SQLAlchemy, SQLModel, Rails, TypeORM, Doctrine or
+    Prisma."""
     return "Django" if isinstance(models, ModelsFile) else models.orm
 
 
@@ -133,6 +142,8 @@ def plan_models(models: Models, *, overwrite: bool = False, check: bool = False)
         return typeorm_entities.plan_entities(models, overwrite=overwrite, check=check)
     if isinstance(models, doctrine_entities.EntitiesFile):
         return doctrine_entities.plan_entities(models, overwrite=overwrite, check=check)
+    if isinstance(models, PrismaSchema):
+        return prisma_schema.plan_schema(models, overwrite=overwrite, check=check)
     return sqlalchemy_models.plan_mapped(models, overwrite=overwrite, check=check)
 
 
@@ -146,6 +157,8 @@ def record_models(models: Models, outcome: FileOutcome, *, overwrite: bool = Fal
         return typeorm_entities.record_entities(models, outcome, overwrite=overwrite)
     if isinstance(models, doctrine_entities.EntitiesFile):
         return doctrine_entities.record_entities(models, outcome, overwrite=overwrite)
+    if isinstance(models, PrismaSchema):
+        return prisma_schema.record_schema(models, outcome, overwrite=overwrite)
     return sqlalchemy_models.record_mapped(models, outcome, overwrite=overwrite)
 
 
@@ -170,8 +183,8 @@ class _Model(Protocol):
 def model_lines(models: Models) -> list[tuple[str, int]]:
     """Each model's (a table's, an entity's) name and the line it starts on, one a table of the
     plan, in order."""
-    if isinstance(models, EntitiesFile | doctrine_entities.EntitiesFile):
-        return [(m.name, m.first_line) for m in models.models]  # its decorators (attributes) are its own
+    if isinstance(models, EntitiesFile | doctrine_entities.EntitiesFile | PrismaSchema):
+        return [(m.name, m.first_line) for m in models.models]  # its decorators (attributes, ///) are its own
     found: list[_Model] = list(models.models)
     return [(m.name, m.line) for m in found]
 
@@ -240,7 +253,11 @@ def lacking(models: Models, plan: FilePlan) -> list[Lack]:
             )
         else:
             table = models.models[index]
-            said = models.table_comment if isinstance(models, EntitiesFile) else sqlalchemy_models.TABLE_COMMENT
+            said = (
+                models.table_comment
+                if isinstance(models, EntitiesFile | PrismaSchema)
+                else sqlalchemy_models.TABLE_COMMENT
+            )
             missing = missing.replace("no description", said)
             found.append(Lack(table.line, table.column_offset, table.name, table.label, missing))
     return found

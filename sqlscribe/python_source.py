@@ -314,14 +314,17 @@ class _EntityTable(Protocol):
     def columns(self) -> Sequence[DeclaredColumn]: ...
 
 
-def plan_entities(entities: _Entities, reason: str, *, overwrite: bool = False, check: bool = False) -> FilePlan:
-    """An entity classes' file read as PostgreSQL DDL (TypeORM's, Doctrine's), with the requests
-    its tables need (for ``--check``, without what the authors' doc comments lend); a column
-    whose comment cannot be kept in the class (a relation's join column) is never asked for."""
+def plan_entities(
+    entities: _Entities, reason: str, *, overwrite: bool = False, check: bool = False, dialect: str = "postgres"
+) -> FilePlan:
+    """An entity classes' file read as DDL (TypeORM's, Doctrine's: PostgreSQL's; Prisma's: its
+    provider's), with the requests its tables need (for ``--check``, without what the authors'
+    doc comments lend); a column whose comment cannot be kept in the class (a relation's join
+    column) is never asked for."""
     return plan_file(
         entities.ddl(borrow=not check),
         path=str(entities.path),
-        dialect="postgres",
+        dialect=dialect,
         overwrite=overwrite,
         dialect_reason=reason,
         commented_later={

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import glob
+import json
 import os
 import re
 import shutil
@@ -2070,4 +2071,82 @@ def test_sequelize_typescript_models_are_documented_in_their_decorators_and_sequ
         )()
         assert schema_comments(url) == expected
     code, _, err = run("document", "--check", str(app))
+    assert code == 0, err
+
+
+# Prisma's schema engine as WebAssembly (the formatter and the DMMF that `prisma format` and
+# `prisma generate` run): formats the files in place, then prints each model's and field's
+# database name and documentation as Prisma reads them
+PRISMA_ENGINE = r"""
+const engine = require("@prisma/prisma-schema-wasm");
+const fs = require("fs");
+const files = process.argv.slice(2).map((path) => [path, fs.readFileSync(path, "utf8")]);
+const params = { textDocument: { uri: "file:/dev/null" }, options: { tabSize: 2, insertSpaces: true } };
+const formatted = JSON.parse(engine.format(JSON.stringify(files), JSON.stringify(params)));
+const changed = formatted.filter(([path, text]) => text !== fs.readFileSync(path, "utf8")).map(([path]) => path);
+for (const [path, text] of formatted) fs.writeFileSync(path, text);
+const dmmf = JSON.parse(engine.get_dmmf(JSON.stringify({ prismaSchema: formatted })));
+const models = dmmf.datamodel.models.map((m) => ({
+  table: m.dbName || m.name,
+  documentation: m.documentation ?? null,
+  fields: m.fields
+    .filter((f) => f.kind !== "object")
+    .map((f) => ({ column: f.dbName || f.name, documentation: f.documentation ?? null })),
+}));
+console.log(JSON.stringify({ changed, models }));
+"""
+
+
+def test_a_documented_prisma_schema_is_as_prisma_formats_it_and_documents_what_was_planned(
+    tools: Path, tmp_path: Path
+) -> None:
+    """A Prisma schema split in two files, formatted by Prisma, then documented: Prisma's own
+    formatter leaves the documented files as they are, and its DMMF (what `prisma generate` writes
+    the client's JSDoc from) reads every model's and field's `///` comment as sqlscribe planned
+    it, under the table and column names sqlscribe read (`@@map`, `@map`). `--check` then
+    passes."""
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    from test_prisma_schema import SCHEMA
+
+    from sqlscribe.prisma_schema import read_schema
+
+    folder = tmp_path / "prisma" / "schema"
+    folder.mkdir(parents=True)
+    main, tags = folder / "schema.prisma", folder / "tags.prisma"
+    cut = SCHEMA.index("model PostTag")
+    main.write_text(SCHEMA[:cut], encoding="utf-8")
+    tags.write_text(
+        SCHEMA[cut:] + '\nmodel Label {\n  name String @id\n  note String?\n\n  @@schema("public")\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "engine.js").write_text(PRISMA_ENGINE, encoding="utf-8")
+    engine = tool_runner(
+        "node", "engine.js", str(main), str(tags), cwd=tmp_path, env={**os.environ, "NODE_PATH": str(tools)}
+    )
+    engine()  # the files as `prisma format` writes them
+    code, out, _ = run("document", "--check", str(tmp_path))
+    assert code == 1 and "model Label (Label): no /// comment; 2 of 2 columns without a comment: name, note" in out
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(tmp_path))
+    assert code == 0, err
+    read = json.loads(engine())
+    assert read["changed"] == []  # already in Prisma's own layout
+    ours = [read_schema(path, path.read_text(encoding="utf-8")) for path in (main, tags)]
+    planned = [
+        {
+            "table": m.table,
+            "documentation": m.comment,
+            "fields": [
+                {"column": c.column, "documentation": c.comment}
+                for c in m.columns
+                if not c.data_type.endswith("vector")
+            ],
+        }
+        for schema in ours
+        for m in schema.models
+    ]
+    assert read["models"] == planned  # (Prisma's DMMF leaves out an Unsupported field)
+    assert all(m["documentation"] and all(f["documentation"] for f in m["fields"]) for m in read["models"])
+    assert len(planned) == 4
+    code, _, err = run("document", "--check", str(tmp_path))
     assert code == 0, err

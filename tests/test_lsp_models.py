@@ -340,3 +340,69 @@ async def test_doctrine_entities_get_hints_and_their_comments_in_one_edit(client
     found = read_any(path, text)
     assert found is not None and plan_any(found, check=True).todo == []
     await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+
+
+PRISMA = """datasource db {
+  provider = "postgresql"
+}
+
+/// Someone who writes for the magazine.
+model Author {
+  id       Int       @id @default(autoincrement())
+  name     String    @db.VarChar(120)
+  articles Article[]
+
+  @@map("authors")
+}
+
+model Article {
+  id       Int    @id @default(autoincrement())
+  author   Author @relation(fields: [authorId], references: [id])
+  authorId Int    @map("author_id")
+  headline String /// Shown above the article.
+}
+"""
+
+
+async def test_a_prisma_schema_gets_hints_and_doc_comments_in_one_edit(client: LanguageClient, tmp_path: Path):
+    """A `.prisma` file, whatever language the editor gives it: a hint at each model that lacks
+    a `///` comment, the action for the model at the cursor (which edits that model alone) and
+    for the file; a half-typed schema gets neither, and no crash."""
+    editor = await start_editor(client, {"backend": "heuristic"})
+    path = tmp_path / "prisma" / "schema.prisma"
+    path.parent.mkdir()
+    path.write_text(PRISMA, encoding="utf-8")
+    uri = path.as_uri()
+    editor.open(uri, PRISMA, language="prisma")
+    await wait_for(lambda: uri in client.diagnostics and len(client.diagnostics[uri]) == 2)
+    first, second = client.diagnostics[uri]
+    assert (first.range.start.line, first.range.start.character) == (5, 6)
+    assert first.message == "Model Author (authors): 2 of 2 columns without a comment: id, name"
+    assert second.message == "Model Article (Article): no /// comment; 2 of 3 columns without a comment: id, author_id"
+    actions = await editor.code_actions(uri, PRISMA.index("authorId Int"))
+    assert [a.title for a in actions] == [
+        "Document model Article (Article)",
+        "Document the Prisma tables in this file (2 tables)",
+    ]
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.command is not None
+    result = await editor.execute(resolved.command)
+    assert result["documented"] == 1 and result["problems"] == []
+    text = editor.texts[uri]
+    assert "\n/// Articles, one row per article.\nmodel Article {\n  /// " in text
+    before = PRISMA[: PRISMA.index("model Article")]
+    assert text.startswith(before + "/// Articles")  # the other model is left alone
+    await wait_for(lambda: len(client.diagnostics[uri]) == 1)
+    actions = await editor.code_actions(uri, text.index("model Author"))
+    resolved = await client.code_action_resolve_async(actions[-1])
+    assert resolved.command is not None and actions[-1].title.startswith("Document the Prisma tables")
+    await editor.execute(resolved.command)
+    text = editor.texts[uri]
+    assert "  /// Shown above the article.\n" not in text and "headline String /// Shown above the article.\n" in text
+    found = read_any(path, text)
+    assert found is not None and plan_any(found, check=True).todo == []
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+    assert path.read_text(encoding="utf-8") == PRISMA  # the edit is the editor's to apply and save
+    editor.replace(uri, PRISMA.replace("model Article {", 'model Article {\n  title String @default("unclosed'))
+    await wait_for(lambda: len(client.diagnostics[uri]) == 0)
+    assert await editor.code_actions(uri, PRISMA.index("authorId Int")) == []

@@ -78,11 +78,15 @@ def test_the_check_hook_stops_a_commit_until_the_document_hook_has_written_the_c
             "src/Entity/Tag.php",
             "tests/Entity/TagTest.php",
             "src/TagTest.php",
+            "prisma/schema.prisma",
+            "prisma/schema/tags.prisma",
         )
         exclude = str(hook["exclude"])
         assert [n for n in others if re.search(str(hook["files"]), n) and not re.search(exclude, n)] == [
             "src/tag.entity.ts",
             "src/Entity/Tag.php",
+            "prisma/schema.prisma",
+            "prisma/schema/tags.prisma",
         ]
     assert found["sqlscribe-document"]["require_serial"] is True  # one model load for all the files
 

@@ -138,6 +138,8 @@ export class Extension implements vscode.Disposable {
         { scheme: "file", language: "typescript" },
         // PHP files, for Doctrine's entities (the server offers nothing in any other)
         { scheme: "file", language: "php" },
+        // a Prisma schema, whether or not an extension gives .prisma files a language
+        { scheme: "file", pattern: "**/*.prisma" },
       ],
       synchronize: { configurationSection: "sqlscribe" },
       initializationOptions: { sqlscribe: serverSettings(vscode.workspace.getConfiguration("sqlscribe")) },

@@ -56,13 +56,15 @@ describe("activation", () => {
     };
     expect(options.synchronize.configurationSection).toBe("sqlscribe");
     // SQL files, Python files saved on disk (the ORMs' models, which the server finds), Rails
-    // schemas, TypeScript files (TypeORM's entities) and PHP files (Doctrine's)
+    // schemas, TypeScript files (TypeORM's entities), PHP files (Doctrine's) and Prisma schemas,
+    // whatever their language
     const orms = options.documentSelector.filter((d) => d.language !== "sql");
     expect(orms).toEqual([
       { scheme: "file", language: "python" },
       { scheme: "file", language: "ruby", pattern: "**/db/*schema.rb" },
       { scheme: "file", language: "typescript" },
       { scheme: "file", language: "php" },
+      { scheme: "file", pattern: "**/*.prisma" },
     ]);
     const sent = options.initializationOptions.sqlscribe;
     expect(Object.keys(sent).sort()).toEqual(Object.keys(SERVER_SETTINGS).sort());
