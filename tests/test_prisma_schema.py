@@ -235,3 +235,27 @@ def test_files_that_hold_no_models_or_do_not_read_are_said_and_left_alone(tmp_pa
     broken.write_text("model A {\n  id Int @id\n}\n", encoding="utf-8")
     code, out, _ = run("document", "--check", str(tmp_path))
     assert code == 1 and "schema.prisma:1:1: model A (A)" in out and "node_modules" not in out
+
+
+def test_views_named_arguments_and_a_model_on_one_line() -> None:
+    """A ``view`` is documented as a model is; ``@@id(fields: […])`` and ``@@unique(fields: […])``
+    name their fields as the plain forms do; arguments may run over several lines."""
+    text = (
+        'view ActiveUser {\n  id   Int    @unique\n  name String\n\n  @@map("active_users")\n}\n\n'
+        'model Grant {\n  role   String\n  action String\n  scope  String   @default("all")\n'
+        "  tags   String[] @default([])\n\n  @@id(fields: [role, action])\n"
+        '  @@unique(\n    fields: [scope],\n    name: "one_scope"\n  )\n}\n'
+    )
+    schema = read_schema(Path("schema.prisma"), text)
+    view, grant = schema.models
+    assert (view.label, view.table, [c.unique for c in view.columns]) == (
+        "view ActiveUser (active_users)",
+        "active_users",
+        [True, False],
+    )
+    assert [(c.column, c.primary, c.unique, c.default) for c in grant.columns] == [
+        ("role", True, False, None),
+        ("action", True, False, None),
+        ("scope", False, True, "'all'"),
+        ("tags", False, False, None),
+    ]
