@@ -494,6 +494,8 @@ def cmd_document(args: argparse.Namespace) -> int:
     if projects and args.format == "dbt":
         raise UsageError("a dbt project's docs go into its own property files: use --format diff (or --write) or json")
     backend = backend_from_args(args)
+    if args.to is not None and not databases:
+        backend = _lent_by_prisma(args.to, backend, quiet=args.quiet)
     progress = _Progress(not args.quiet)
     failed = False
     records: list[dict[str, object]] = []
@@ -833,6 +835,22 @@ def _django_app_tables(target: Path | None, *, quiet: bool) -> Callable[[str], b
             file=sys.stderr,
         )
     return lambda name: django_migrations.owns(tables, name)
+
+
+def _lent_by_prisma(target: Path, backend: Backend, *, quiet: bool) -> Backend:
+    """For a new migration of a Prisma migrations folder, a backend that takes what the Prisma
+    schema beside it keeps in its ``///`` comments, and asks ``backend`` for the rest only."""
+    from sqlscribe.generate.lent import LentBackend
+    from sqlscribe.prisma_schema import beside_migrations, kept_docs
+
+    schema = beside_migrations(layout(target)[0])
+    kept = kept_docs(schema)
+    if not kept:
+        return backend
+    if not quiet:
+        names = ", ".join(str(p) for p in schema)
+        print(f"{target}: the /// comments of {names} go into it; the model writes what they lack", file=sys.stderr)
+    return LentBackend(backend, kept)
 
 
 def _write_new_migration(

@@ -24,6 +24,7 @@ from pathlib import Path, PurePath
 
 from sqlscribe.databases import TableInfo, declared_table, quote, render_ddl
 from sqlscribe.ddl import TextEdit
+from sqlscribe.docs import TableDocs
 from sqlscribe.document import EditedSources, FileOutcome, FilePlan
 from sqlscribe.python_source import (
     DeclaredColumn,
@@ -41,7 +42,8 @@ from sqlscribe.python_source import (
 
 NEXT_STEP = (
     "`prisma generate` carries the /// comments into Prisma Client's types; Prisma's migrations"
-    " do not put them in the database"
+    " do not put them in the database, but `sqlscribe document prisma/migrations --to"
+    " prisma/migrations` writes them into a new migration"
 )
 TABLE_COMMENT = "no /// comment"
 MAX_VALUES = 24
@@ -772,3 +774,33 @@ def record_schema(schema: PrismaSchema, outcome: FileOutcome, *, overwrite: bool
         lent_by="comments",
         next_step=NEXT_STEP,
     )
+
+
+def beside_migrations(folder: Path) -> list[Path]:
+    """The schema a Prisma migrations folder (one with Prisma's ``migration_lock.toml``) was made
+    from: the ``.prisma`` files of the folder it is in (``prisma/schema.prisma``, or the files of a
+    schema split in ``prisma/schema/``, whose migrations folder is there too)."""
+    if not (folder / "migration_lock.toml").is_file():
+        return []
+    return sorted(folder.parent.glob("*.prisma"))
+
+
+def kept_docs(paths: list[Path]) -> dict[str, TableDocs]:
+    """The ``///`` comments of a schema's files, by table, as ``generate.lent.table_keys`` looks
+    them up: by its name with its schema, and by its name alone where that schema is the default
+    one (``public``); files that do not read lend nothing."""
+    kept: dict[str, TableDocs] = {}
+    for path in paths:
+        try:
+            schema = read_schema(path, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ModelsError):
+            continue
+        for model in schema.models:
+            docs = TableDocs(model.comment, {c.column: c.comment for c in model.columns if c.comment})
+            if docs.description is None and not docs.columns:
+                continue
+            space = (model.schema or "public").lower()
+            keys = [f"{space}.{model.table.lower()}"] + ([model.table.lower()] if space == "public" else [])
+            for key in keys:
+                kept.setdefault(key, docs)
+    return kept

@@ -34,6 +34,7 @@ from sqlscribe.ddl.model import BOOKKEEPING_TABLES
 from sqlscribe.django_models import read_models
 from sqlscribe.generate import HeuristicBackend
 from sqlscribe.migrations import plan_in_folder
+from sqlscribe.prisma_schema import read_schema as read_prisma
 from sqlscribe.rails_schema import read_migration
 from sqlscribe.sqlalchemy_models import read_mapped
 from sqlscribe.typeorm_entities import read_entities
@@ -2109,8 +2110,6 @@ def test_a_documented_prisma_schema_is_as_prisma_formats_it_and_documents_what_w
         pytest.skip("Node.js is not installed")
     from test_prisma_schema import SCHEMA
 
-    from sqlscribe.prisma_schema import read_schema
-
     folder = tmp_path / "prisma" / "schema"
     folder.mkdir(parents=True)
     main, tags = folder / "schema.prisma", folder / "tags.prisma"
@@ -2131,7 +2130,7 @@ def test_a_documented_prisma_schema_is_as_prisma_formats_it_and_documents_what_w
     assert code == 0, err
     read = json.loads(engine())
     assert read["changed"] == []  # already in Prisma's own layout
-    ours = [read_schema(path, path.read_text(encoding="utf-8")) for path in (main, tags)]
+    ours = [read_prisma(path, path.read_text(encoding="utf-8")) for path in (main, tags)]
     planned = [
         {
             "table": m.table,
@@ -2150,3 +2149,86 @@ def test_a_documented_prisma_schema_is_as_prisma_formats_it_and_documents_what_w
     assert len(planned) == 4
     code, _, err = run("document", "--check", str(tmp_path))
     assert code == 0, err
+
+
+PRISMA_BLOG = """datasource db {
+  provider = "postgresql"
+}
+
+/// People who sign in.
+model User {
+  id    Int     @id @default(autoincrement())
+  /// Where the receipts go.
+  email String  @unique
+  name  String?
+  posts Post[]
+
+  @@map("users")
+}
+
+model Post {
+  id       Int    @id @default(autoincrement())
+  title    String /// The headline.
+  author   User   @relation(fields: [authorId], references: [id])
+  authorId Int    @map("author_id")
+}
+"""
+
+# What `prisma migrate dev` writes for PRISMA_BLOG (Prisma 7; its last statement on two lines)
+PRISMA_BLOG_INIT = """-- CreateTable
+CREATE TABLE "users" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+
+    CONSTRAINT "users_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "author_id" INTEGER NOT NULL,
+
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "users_email_key" ON "users"("email");
+
+-- AddForeignKey
+ALTER TABLE "Post" ADD CONSTRAINT "Post_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "users"("id")
+ON DELETE RESTRICT ON UPDATE CASCADE;
+"""
+
+
+def test_a_prisma_schemas_comments_reach_the_database_through_a_new_migration(server: str, tmp_path: Path) -> None:
+    """A Prisma project: its schema documented in `///` comments, then its migrations folder
+    documented into a new migration (Prisma's `<timestamp>_document_comments/migration.sql`) that
+    takes the schema's comments, the authors' and the ones just written, word for word. Run in
+    order, as `prisma migrate deploy` runs them, the migrations leave PostgreSQL with every comment
+    the schema has; the applied migration is left as it was."""
+    prisma = tmp_path / "prisma"
+    init = prisma / "migrations" / "20240101000000_init" / "migration.sql"
+    init.parent.mkdir(parents=True)
+    init.write_text(PRISMA_BLOG_INIT, encoding="utf-8")
+    (prisma / "migrations" / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
+    schema = prisma / "schema.prisma"
+    schema.write_text(PRISMA_BLOG, encoding="utf-8")
+    code, _, err = run("document", "--backend", "heuristic", "--write", str(schema))
+    assert code == 0 and "--to prisma/migrations" in err, err
+    code, _, err = run(
+        "document", "--backend", "heuristic", "--write", str(prisma / "migrations"), "--to", str(prisma / "migrations")
+    )
+    assert code == 0 and "the /// comments of" in err, err
+    assert init.read_text(encoding="utf-8") == PRISMA_BLOG_INIT
+    (new,) = sorted(p for p in (prisma / "migrations").iterdir() if p.name.endswith("_document_comments"))
+    documented = read_prisma(schema, schema.read_text(encoding="utf-8"))
+    expected = {m.table: m.comment for m in documented.models}
+    expected |= {f"{m.table}.{c.column}": c.comment for m in documented.models for c in m.columns}
+    assert expected["users.email"] == "Where the receipts go." and expected["Post.title"] == "The headline."
+    assert all(expected.values()) and len(expected) == 2 + 6
+    with scratch_database(server, "prisma") as (_, url), psycopg.connect(url, autocommit=True) as conn:
+        for step in (init, new / "migration.sql"):
+            conn.execute(step.read_text(encoding="utf-8").encode())
+        assert schema_comments(url) == expected

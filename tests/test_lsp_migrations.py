@@ -156,15 +156,23 @@ async def test_liquibases_changelog_includes_the_new_changeset_as_the_editor_hol
 
 async def test_a_prisma_migration_offers_the_next_migration_folder(client: LanguageClient, tmp_path: Path):
     """Prisma's migrations are folders of their own: the action in one's migration.sql names the
-    next folder, and running it creates that folder's migration.sql."""
+    next folder, and running it creates that folder's migration.sql, which takes what the Prisma
+    schema beside the folder says in its `///` comments (the model writes the rest)."""
     editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
+    folder = tmp_path / "prisma" / "migrations"
     for step, sql in (
         ("20240101000000_init", 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL);\n'),
         ("20240102000000_name", 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n'),
     ):
-        (tmp_path / step).mkdir()
-        (tmp_path / step / "migration.sql").write_text(sql, encoding="utf-8")
-    uri = (tmp_path / "20240102000000_name" / "migration.sql").as_uri()
+        (folder / step).mkdir(parents=True)
+        (folder / step / "migration.sql").write_text(sql, encoding="utf-8")
+    (folder / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
+    (folder.parent / "schema.prisma").write_text(
+        "/// People who sign in.\nmodel User {\n  id    Int     @id @default(autoincrement())\n"
+        "  email String /// Where the receipts go.\n  name  String?\n}\n",
+        encoding="utf-8",
+    )
+    uri = (folder / "20240102000000_name" / "migration.sql").as_uri()
     editor.open(uri, 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n')
     actions = await editor.code_actions(uri, 0, only=["source"])
     (action,) = [a for a in actions if a.kind == "source.sqlscribe.documentMigrations"]
@@ -174,9 +182,11 @@ async def test_a_prisma_migration_offers_the_next_migration_folder(client: Langu
     assert resolved.command is not None
     result = await editor.execute(resolved.command)
     assert result["problems"] == [] and result["statements"] == 4, result
-    (new,) = [p for p in tmp_path.iterdir() if p.name.endswith("_document_comments")]
+    (new,) = [p for p in folder.iterdir() if p.name.endswith("_document_comments")]
     written = (new / "migration.sql").read_text(encoding="utf-8")
-    assert 'COMMENT ON COLUMN "User"."name" IS' in written and 'COMMENT ON TABLE "User" IS' in written
+    assert "COMMENT ON TABLE \"User\" IS 'People who sign in.';" in written
+    assert 'COMMENT ON COLUMN "User"."email" IS \'Where the receipts go.\';' in written
+    assert 'COMMENT ON COLUMN "User"."name" IS \'Name of the user.\';' in written  # the model's
 
 
 async def test_flyways_repeatable_migration_is_documented_in_place_with_the_new_one(

@@ -259,3 +259,49 @@ def test_views_named_arguments_and_a_model_on_one_line() -> None:
         ("scope", False, True, "'all'"),
         ("tags", False, False, None),
     ]
+
+
+def test_a_new_migration_takes_the_schemas_comments_and_asks_only_for_the_rest(tmp_path: Path) -> None:
+    """Beside a Prisma migrations folder (its `migration_lock.toml`), the schema's `///` comments
+    answer what they hold; the backend is asked only for what they lack, a table they document
+    whole never reaches it, and an error of the backend's stays that table's."""
+    from sqlscribe.docs import TableDocs
+    from sqlscribe.generate import DocRequest, GenerationError, HeuristicBackend
+    from sqlscribe.generate.lent import LentBackend
+    from sqlscribe.prisma_schema import beside_migrations, kept_docs
+
+    folder = tmp_path / "prisma" / "migrations"
+    folder.mkdir(parents=True)
+    (tmp_path / "prisma" / "schema.prisma").write_text(SCHEMA, encoding="utf-8")
+    assert beside_migrations(folder) == []  # no Prisma migrations folder without its lock file
+    (folder / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
+    kept = kept_docs(beside_migrations(folder))
+    assert kept["auth.users"] == TableDocs("Someone who signs in.", {"email": "Where the receipts go."})
+    assert "users" not in kept and "post" not in kept  # not the default schema's; nothing kept
+
+    asked: list[DocRequest] = []
+
+    class Recorded(HeuristicBackend):
+        def document(self, request: DocRequest) -> object:  # type: ignore[override]
+            asked.append(request)
+            if request.table.name == "broken":
+                raise GenerationError("no answer")
+            return super().document(request)
+
+    tables = parse_sql(
+        "CREATE TABLE auth.users (id INT PRIMARY KEY, email TEXT, name TEXT);\n"
+        "CREATE TABLE broken (id INT);\nCREATE TABLE tags (label TEXT);\n",
+        "postgres",
+    ).tables
+    lent = LentBackend(Recorded(), kept | {"tags": TableDocs("Tags.", {"label": "A tag's text."})})
+    users, broken, tags = lent.document_many([DocRequest.for_table(t) for t in tables])
+    assert not isinstance(users, GenerationError) and not isinstance(tags, GenerationError)
+    assert users.docs.description == "Someone who signs in." and users.docs.columns["email"] == "Where the receipts go."
+    assert set(users.docs.columns) == {"id", "email", "name"}
+    assert isinstance(broken, GenerationError)
+    assert tags.docs == TableDocs("Tags.", {"label": "A tag's text."})
+    assert [(r.table.name, r.columns, r.want_description) for r in asked] == [
+        ("auth.users", ("id", "name"), False),
+        ("broken", ("id",), True),
+    ]
+    assert lent.taken == 4

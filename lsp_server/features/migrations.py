@@ -27,8 +27,10 @@ from lsp_server.features.dbt import files_edit
 from lsp_server.features.document_file import _Progress, _retrieved
 from lsp_server.features.migration_actions import COMMAND_DOCUMENT_MIGRATIONS
 from lsp_server.server import SqlscribeServer
+from sqlscribe.docs import TableDocs
 from sqlscribe.document import FileChange, FilePlan, finish_file
 from sqlscribe.generate import Generated, GenerationError
+from sqlscribe.generate.lent import merged, split
 from sqlscribe.migrations import is_repeatable_name, layout, plan_in_folder, read_source, sql_files
 from sqlscribe.new_migration import (
     UNDOES,
@@ -39,6 +41,7 @@ from sqlscribe.new_migration import (
     next_name,
     summary,
 )
+from sqlscribe.prisma_schema import beside_migrations, kept_docs
 
 MAX_FILE_BYTES = 5_000_000  # a file larger than this is no migration to read here
 
@@ -90,9 +93,12 @@ def _refused(ls: SqlscribeServer, message: str) -> dict[str, object]:
     return _nothing(problems=[message], notes=[])
 
 
-def _plan(folder: Path, buffers: dict[str, str], dialect: str | None, overwrite: bool) -> tuple[Path, list[FilePlan]]:
+def _plan(
+    folder: Path, buffers: dict[str, str], dialect: str | None, overwrite: bool
+) -> tuple[Path, list[FilePlan], dict[str, TableDocs]]:
     """The new migration's path and each SQL file's plan, in version order (on a thread: a folder
-    can hold hundreds)."""
+    can hold hundreds), and what the Prisma schema beside a Prisma migrations folder keeps in its
+    ``///`` comments, which the model is not asked for."""
     name = next_name(folder)
     if name is None:
         raise NewMigrationError(
@@ -109,13 +115,15 @@ def _plan(folder: Path, buffers: dict[str, str], dialect: str | None, overwrite:
             if text is None:
                 continue  # binary
         plans.append(plan_in_folder(path, text, dialect, overwrite=overwrite, buffers=buffers))
-    return folder / name, plans
+    return folder / name, plans, kept_docs(beside_migrations(folder))
 
 
 async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None) -> dict[str, object]:
     overwrite = ls.settings.overwriteExisting
     try:
-        target, plans = await asyncio.to_thread(_plan, folder, ls.open_texts(), ls.settings.dialect_name, overwrite)
+        target, plans, kept = await asyncio.to_thread(
+            _plan, folder, ls.open_texts(), ls.settings.dialect_name, overwrite
+        )
     except (NewMigrationError, OSError) as error:
         return _refused(ls, str(error))
     todo = [(plan, index) for plan in plans for index, _ in plan.todo]
@@ -127,15 +135,22 @@ async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None)
     results: list[Generated | GenerationError] = []
     try:
         asked = [names.ask(request) for plan in plans for _, request in plan.todo]
-        answers = ls.engine.generate_many([sent for sent, _ in asked], stop)
-        for i, ((plan, index), answer) in enumerate(zip(todo, answers, strict=True), start=1):
+        parts = [split(sent, kept) for sent, _ in asked]  # what the Prisma schema says, and the rest
+        answers = ls.engine.generate_many([rest for _, rest in parts if not rest.empty], stop)
+        pending = iter(answers)
+        slots = [None if rest.empty else next(pending) for _, rest in parts]
+        for i, ((plan, index), answer, (lent, _)) in enumerate(zip(todo, slots, parts, strict=True), start=1):
             progress.report(f"{i} of {total}: {plan.parsed.tables[index].name}", i - 1)
-            try:
-                got = await progress.unless_cancelled(answer)
-            except GenerationError as error:
-                got = error
-            if got is None:
-                break
+            if answer is None:  # all the schema's
+                got: Generated | GenerationError = Generated(lent, ls.engine.model_id)
+            else:
+                try:
+                    answered = await progress.unless_cancelled(answer)
+                except GenerationError as error:
+                    answered = error
+                if answered is None:
+                    break
+                got = merged(lent, answered) if isinstance(answered, Generated) else answered
             results.append(asked[i - 1][1](got) if isinstance(got, Generated) else got)
     finally:
         stop.set()
