@@ -18,7 +18,7 @@ what this one refers to.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -785,14 +785,16 @@ def beside_migrations(folder: Path) -> list[Path]:
     return sorted(folder.parent.glob("*.prisma"))
 
 
-def kept_docs(paths: list[Path]) -> dict[str, TableDocs]:
-    """The ``///`` comments of a schema's files, by table, as ``generate.lent.table_keys`` looks
-    them up: by its name with its schema, and by its name alone where that schema is the default
-    one (``public``); files that do not read lend nothing."""
+def kept_docs(paths: list[Path], texts: Mapping[str, str] | None = None) -> dict[str, TableDocs]:
+    """The ``///`` comments of a schema's files (as ``texts`` holds them, by path, where it holds
+    one: an editor's unsaved text), by table, as ``generate.lent.table_keys`` looks them up: by its
+    name with its schema, and by its name alone where that schema is the default one (``public``);
+    files that do not read lend nothing."""
     kept: dict[str, TableDocs] = {}
     for path in paths:
         try:
-            schema = read_schema(path, path.read_text(encoding="utf-8"))
+            text = (texts or {}).get(str(path))
+            schema = read_schema(path, path.read_text(encoding="utf-8") if text is None else text)
         except (OSError, UnicodeDecodeError, ModelsError):
             continue
         for model in schema.models:

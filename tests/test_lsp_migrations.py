@@ -157,7 +157,8 @@ async def test_liquibases_changelog_includes_the_new_changeset_as_the_editor_hol
 async def test_a_prisma_migration_offers_the_next_migration_folder(client: LanguageClient, tmp_path: Path):
     """Prisma's migrations are folders of their own: the action in one's migration.sql names the
     next folder, and running it creates that folder's migration.sql, which takes what the Prisma
-    schema beside the folder says in its `///` comments (the model writes the rest)."""
+    schema beside the folder says in its `///` comments, as the editor holds it (the model writes
+    the rest)."""
     editor = await start_editor(client, {"backend": "heuristic", "dialect": "postgres"})
     folder = tmp_path / "prisma" / "migrations"
     for step, sql in (
@@ -172,6 +173,9 @@ async def test_a_prisma_migration_offers_the_next_migration_folder(client: Langu
         "  email String /// Where the receipts go.\n  name  String?\n}\n",
         encoding="utf-8",
     )
+    schema = (folder.parent / "schema.prisma").read_text(encoding="utf-8")
+    unsaved = schema.replace("  name  String?\n", "  /// Shown on the profile.\n  name  String?\n")
+    editor.open((folder.parent / "schema.prisma").as_uri(), unsaved, language="prisma")  # as the editor holds it
     uri = (folder / "20240102000000_name" / "migration.sql").as_uri()
     editor.open(uri, 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n')
     actions = await editor.code_actions(uri, 0, only=["source"])
@@ -186,7 +190,8 @@ async def test_a_prisma_migration_offers_the_next_migration_folder(client: Langu
     written = (new / "migration.sql").read_text(encoding="utf-8")
     assert "COMMENT ON TABLE \"User\" IS 'People who sign in.';" in written
     assert 'COMMENT ON COLUMN "User"."email" IS \'Where the receipts go.\';' in written
-    assert 'COMMENT ON COLUMN "User"."name" IS \'Name of the user.\';' in written  # the model's
+    assert 'COMMENT ON COLUMN "User"."name" IS \'Shown on the profile.\';' in written  # the unsaved text's
+    assert 'COMMENT ON COLUMN "User"."id" IS \'Unique identifier of the user.\';' in written  # the model's
 
 
 async def test_flyways_repeatable_migration_is_documented_in_place_with_the_new_one(

@@ -115,7 +115,7 @@ def _plan(
             if text is None:
                 continue  # binary
         plans.append(plan_in_folder(path, text, dialect, overwrite=overwrite, buffers=buffers))
-    return folder / name, plans, kept_docs(beside_migrations(folder))
+    return folder / name, plans, kept_docs(beside_migrations(folder), buffers)
 
 
 async def run(ls: SqlscribeServer, folder: Path, token: str | int | None = None) -> dict[str, object]:

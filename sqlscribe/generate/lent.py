@@ -19,7 +19,6 @@ class LentBackend(Backend):
         self.lent = lent
         self.model_id = inner.model_id
         self.interrupt = inner.interrupt
-        self.taken = 0  # texts answered from what was lent
 
     def document(self, request: DocRequest) -> Generated:
         (result,) = self.document_many([request])
@@ -31,7 +30,6 @@ class LentBackend(Backend):
         parts = [split(r, self.lent) for r in requests]
         answers = self.inner.document_many([rest for _, rest in parts if not rest.empty])
         for kept, rest in parts:
-            self.taken += len(kept.columns) + (kept.description is not None)
             if rest.empty:
                 yield Generated(kept, self.model_id)
                 continue
