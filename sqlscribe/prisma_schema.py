@@ -18,7 +18,7 @@ what this one refers to.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -369,11 +369,8 @@ class _Parser:
         self.expect("(")
         arguments: list[object] = []
         named: dict[str, object] = {}
-        while True:
-            self.skip_newlines()
-            if self.is_punct(")"):
-                self.i += 1
-                return arguments, named
+
+        def argument() -> None:
             token = self.peek()
             after = self.peek(1)
             if token is not None and token.kind == "name" and after is not None and after.text == ":":
@@ -382,11 +379,23 @@ class _Parser:
                 named[token.text] = self.value()
             else:
                 arguments.append(self.value())
+
+        self.separated(")", argument)
+        return arguments, named
+
+    def separated(self, close: str, item: Callable[[], None]) -> None:
+        """Items read by ``item``, separated by commas (across lines), up to ``close``."""
+        while True:
+            self.skip_newlines()
+            if self.is_punct(close):
+                self.i += 1
+                return
+            item()
             self.skip_newlines()
             if self.is_punct(","):
                 self.i += 1
-            elif not self.is_punct(")"):
-                raise self.error("',' or ')' expected", self.peek())
+            elif not self.is_punct(close):
+                raise self.error(f"',' or '{close}' expected", self.peek())
 
     def value(self) -> object:
         token = self.peek()
@@ -401,17 +410,8 @@ class _Parser:
         if token.text == "[":
             self.i += 1
             items: list[object] = []
-            while True:
-                self.skip_newlines()
-                if self.is_punct("]"):
-                    self.i += 1
-                    return items
-                items.append(self.value())
-                self.skip_newlines()
-                if self.is_punct(","):
-                    self.i += 1
-                elif not self.is_punct("]"):
-                    raise self.error("',' or ']' expected", self.peek())
+            self.separated("]", lambda: items.append(self.value()))
+            return items
         if token.kind == "name":
             self.i += 1
             if self.is_punct("("):
@@ -481,6 +481,7 @@ class PrismaSchema:
     dialect: str
     reason: str
     models: list[PrismaModel] = field(default_factory=list)
+    others: list[_Block] = field(default_factory=list)  # of the folder's other files, read with it
     orm = "Prisma"
     table_comment = TABLE_COMMENT
 
@@ -531,17 +532,25 @@ def _dialect(provider: str | None) -> tuple[str, str]:
     return "postgres", f"the PostgreSQL types of Prisma's scalars, with {provider or 'no'} datasource provider"
 
 
-def read_schema(path: Path, text: str) -> PrismaSchema:
-    """The file's models and views, in the order written. Raises ModelsError for a text that
-    cannot be read."""
+def _parse_file(path: Path, text: str) -> list[_Block]:
     try:
-        blocks = _parse(text)
+        return _parse(text)
     except ModelsError as error:
         raise ModelsError(f"{path}: {error}") from None
-    everything = blocks + _siblings(path)
+
+
+def read_schema(path: Path, text: str, others: list[_Block] | None = None) -> PrismaSchema:
+    """The file's models and views, in the order written, with the blocks of the folder's other
+    files (``others``, read from the folder where not given). Raises ModelsError for a text that
+    cannot be read."""
+    return _read(path, text, _parse_file(path, text), _siblings(path) if others is None else others)
+
+
+def _read(path: Path, text: str, blocks: list[_Block], others: list[_Block]) -> PrismaSchema:
+    everything = blocks + others
     provider = _provider(everything)
     dialect, reason = _dialect(provider)
-    schema = PrismaSchema(path, text, dialect, reason)
+    schema = PrismaSchema(path, text, dialect, reason, others=others)
     models = {b.name: b for b in everything if b.keyword in ("model", "view")}
     enums = {b.name: b for b in everything if b.keyword == "enum"}
     source = Source(text)
@@ -750,7 +759,7 @@ def edit_schema(schema: PrismaSchema, planned: list[Planned[PrismaModel]]) -> tu
         schema.path,
         schema.text,
         edits,
-        lambda again: read_schema(schema.path, again).models,
+        lambda again: read_schema(schema.path, again, schema.others).models,
         planned,
         expected,
         lambda m: m.label,
@@ -790,14 +799,18 @@ def kept_docs(paths: list[Path], texts: Mapping[str, str] | None = None) -> dict
     one: an editor's unsaved text), by table, as ``generate.lent.table_keys`` looks them up: by its
     name with its schema, and by its name alone where that schema is the default one (``public``);
     files that do not read lend nothing."""
-    kept: dict[str, TableDocs] = {}
+    parsed: dict[Path, tuple[str, list[_Block]]] = {}  # each file read and parsed once
     for path in paths:
         try:
             text = (texts or {}).get(str(path))
-            schema = read_schema(path, path.read_text(encoding="utf-8") if text is None else text)
+            text = path.read_text(encoding="utf-8") if text is None else text
+            parsed[path] = (text, _parse_file(path, text))
         except (OSError, UnicodeDecodeError, ModelsError):
             continue
-        for model in schema.models:
+    kept: dict[str, TableDocs] = {}
+    for path, (text, blocks) in parsed.items():
+        others = [b for other, (_, theirs) in parsed.items() if other != path for b in theirs]
+        for model in _read(path, text, blocks, others).models:
             docs = TableDocs(model.comment, {c.column: c.comment for c in model.columns if c.comment})
             if docs.description is None and not docs.columns:
                 continue

@@ -86,3 +86,12 @@ class Backend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
+
+
+def the_one(results: Iterable[Generated | GenerationError]) -> Generated:
+    """The one result of a `document_many` of one request (its error raised): `document` for a
+    backend that documents tables together."""
+    (result,) = results
+    if isinstance(result, GenerationError):
+        raise result
+    return result

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from sqlscribe import prompt
 from sqlscribe.docs import TableDocs
-from sqlscribe.generate.base import Backend, DocRequest, Generated, GenerationError
+from sqlscribe.generate.base import Backend, DocRequest, Generated, GenerationError, the_one
 from sqlscribe.generate.cache import DocCache, cache_key
 from sqlscribe.generate.heuristic import heuristic_docs
 
@@ -42,10 +42,7 @@ class ChatBackend(Backend):
                 yield i, error
 
     def document(self, request: DocRequest) -> Generated:
-        (result,) = self.document_many([request])
-        if isinstance(result, GenerationError):
-            raise result
-        return result
+        return the_one(self.document_many([request]))
 
     def document_many(self, requests: Iterable[DocRequest]) -> Iterator[Generated | GenerationError]:
         """Document tables in order; the model's completions for all of them go to `complete_many`

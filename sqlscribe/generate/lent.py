@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 
 from sqlscribe.docs import TableDocs
-from sqlscribe.generate.base import Backend, DocRequest, Generated, GenerationError
+from sqlscribe.generate.base import Backend, DocRequest, Generated, GenerationError, the_one
 
 
 class LentBackend(Backend):
@@ -21,10 +21,7 @@ class LentBackend(Backend):
         self.interrupt = inner.interrupt
 
     def document(self, request: DocRequest) -> Generated:
-        (result,) = self.document_many([request])
-        if isinstance(result, GenerationError):
-            raise result
-        return result
+        return the_one(self.document_many([request]))
 
     def document_many(self, requests: Iterable[DocRequest]) -> Iterator[Generated | GenerationError]:
         parts = [split(r, self.lent) for r in requests]
